@@ -1,0 +1,43 @@
+/**
+ * Startup checks: every way Livery can be misconfigured, with a stable id and a hint that says
+ * how to fix it. All problems found are reported together, before the server listens.
+ * `docs/checks.md` lists them; `test/config/checks.test.ts` covers each and keeps the two in step.
+ */
+
+export const checks = {
+  'livery.C001': 'Production needs an app secret: set LIVERY_SECRET (at least 32 random characters, the same on every process).',
+  'livery.C002': 'The app secret is too short: use at least 32 random characters, e.g. `openssl rand -base64 48`.',
+  'livery.C003': 'An environment variable has a value of the wrong type: fix or unset it.',
+  'livery.C004': 'Unknown state backend: LIVERY_STATE_BACKEND must name a known backend (memory). Livery never falls back silently.',
+  'livery.C005': 'A template failed to compile: fix it at the file, line and column given.',
+  'livery.C006': 'A route or view declaration is invalid: fix the view class or the route table.',
+  'livery.C007': 'The client bundle is missing: run `npm run build` (npm start and npm test do it for you).',
+  'livery.C008': 'Livery needs Fastify running on uWebSockets.js: create the app with `Fastify({ serverFactory })`, importing serverFactory from Livery.',
+  'livery.C009': 'An option is out of range: use a positive number.',
+} as const;
+
+export type CheckId = keyof typeof checks;
+
+export interface Problem {
+  readonly id: CheckId;
+  /** What exactly is wrong (the setting and value, the file and line…). */
+  readonly detail: string;
+}
+
+export class StartupError extends Error {
+  readonly problems: readonly Problem[];
+
+  constructor(problems: readonly Problem[]) {
+    super(
+      'Livery cannot start:\n' +
+        problems.map((p) => `  ${p.id}: ${p.detail}\n    hint: ${checks[p.id]}`).join('\n'),
+    );
+    this.name = 'StartupError';
+    this.problems = problems;
+  }
+}
+
+/** Throws one StartupError listing every problem, if there are any. */
+export function failOn(problems: readonly Problem[]): void {
+  if (problems.length > 0) throw new StartupError(problems);
+}

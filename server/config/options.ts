@@ -1,0 +1,96 @@
+/**
+ * Livery's configuration: one typed object, each option with a default and an environment
+ * variable. `resolveConfig` merges (defaults ← environment ← explicit options) and
+ * `checkConfig` validates the result, so every misconfiguration is reported at startup with a
+ * check id and a hint instead of surfacing as a runtime failure.
+ */
+import type { Route } from '../view/routes.ts';
+
+/** pino levels. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface LiveryOptions {
+  /** Routes: path → view class. */
+  routes?: Route[];
+  /** Directory of `*.html` templates. */
+  templatesDir?: string;
+  /** Layout template wrapping every page (context: title, content, head, tenant); default: built in. */
+  layout?: string;
+  port?: number;
+  host?: string;
+  production?: boolean;
+  /** App secret for signing; required in production. */
+  secret?: string;
+  /** Where development keeps its generated secret. */
+  secretFile?: string;
+  state?: Partial<StateOptions>;
+  socket?: Partial<SocketOptions>;
+  /** Seconds a join token stays valid (each join hands out a fresh one). */
+  tokenTtlSeconds?: number;
+  /** Milliseconds graceful shutdown may take before the process exits anyway. */
+  shutdownTimeoutMs?: number;
+  logLevel?: LogLevel;
+}
+
+export interface StateOptions {
+  backend: string;
+  ttlSeconds: number;
+  maxEntries: number;
+  /** Largest serialized state of one view, in bytes. */
+  maxBytes: number;
+}
+
+export interface SocketOptions {
+  maxFrameBytes: number;
+  /** Sustained events per second per socket. */
+  ratePerSecond: number;
+  /** Events a socket may send in a burst above the rate. */
+  rateBurst: number;
+  compression: boolean;
+  idleTimeoutSeconds: number;
+  /** Buffered bytes above which ticks and infos for a socket are coalesced until it drains. */
+  backpressureBytes: number;
+  /** Origins allowed besides the page's own host (e.g. https://app.example.com). */
+  allowedOrigins: string[];
+}
+
+export interface LiveryConfig {
+  routes: Route[];
+  templatesDir: string;
+  layout: string | undefined;
+  port: number;
+  host: string;
+  production: boolean;
+  secret: string | undefined;
+  secretFile: string;
+  state: StateOptions;
+  socket: SocketOptions;
+  tokenTtlSeconds: number;
+  shutdownTimeoutMs: number;
+  logLevel: LogLevel;
+}
+
+/** Every option with an environment variable, for the README table and the env reader. */
+export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'int' | 'bool' | 'string' | 'list'; default: string; doc: string }> = [
+  { env: 'PORT', option: 'port', kind: 'int', default: '3000', doc: 'HTTP and WebSocket port (one port for both)' },
+  { env: 'HOST', option: 'host', kind: 'string', default: '0.0.0.0', doc: 'interface to listen on' },
+  { env: 'NODE_ENV', option: 'production', kind: 'string', default: 'development', doc: '`production` requires LIVERY_SECRET and disables dev conveniences' },
+  { env: 'LIVERY_SECRET', option: 'secret', kind: 'string', default: 'generated in development', doc: 'app secret (≥ 32 characters) signing join tokens; required in production' },
+  { env: 'LIVERY_SECRET_FILE', option: 'secretFile', kind: 'string', default: '.livery/secret', doc: 'where development keeps its generated secret' },
+  { env: 'LIVERY_TEMPLATES_DIR', option: 'templatesDir', kind: 'string', default: 'templates', doc: 'directory of templates' },
+  { env: 'LIVERY_STATE_BACKEND', option: 'state.backend', kind: 'string', default: 'memory', doc: 'state backend: `memory`' },
+  { env: 'LIVERY_STATE_TTL', option: 'state.ttlSeconds', kind: 'int', default: '3600', doc: 'seconds a view\'s state outlives its socket' },
+  { env: 'LIVERY_STATE_MAX_ENTRIES', option: 'state.maxEntries', kind: 'int', default: '100000', doc: 'memory backend: most states kept (least recently used evicted)' },
+  { env: 'LIVERY_STATE_MAX_BYTES', option: 'state.maxBytes', kind: 'int', default: '262144', doc: 'largest serialized state of one view' },
+  { env: 'LIVERY_MAX_FRAME_BYTES', option: 'socket.maxFrameBytes', kind: 'int', default: '65536', doc: 'largest client frame; larger closes the socket with 1009' },
+  { env: 'LIVERY_RATE_PER_SECOND', option: 'socket.ratePerSecond', kind: 'int', default: '50', doc: 'sustained events per second per socket' },
+  { env: 'LIVERY_RATE_BURST', option: 'socket.rateBurst', kind: 'int', default: '100', doc: 'burst of events allowed above the rate' },
+  { env: 'LIVERY_COMPRESSION', option: 'socket.compression', kind: 'bool', default: 'false', doc: 'permessage-deflate on the live socket' },
+  { env: 'LIVERY_IDLE_TIMEOUT', option: 'socket.idleTimeoutSeconds', kind: 'int', default: '60', doc: 'seconds of silence before a socket is dropped (pings keep live ones open)' },
+  { env: 'LIVERY_BACKPRESSURE_BYTES', option: 'socket.backpressureBytes', kind: 'int', default: '262144', doc: 'buffered bytes above which pushes are coalesced' },
+  { env: 'LIVERY_ALLOWED_ORIGINS', option: 'socket.allowedOrigins', kind: 'list', default: '(none)', doc: 'comma-separated extra origins allowed to open the socket' },
+  { env: 'LIVERY_TOKEN_TTL', option: 'tokenTtlSeconds', kind: 'int', default: '7200', doc: 'seconds a join token is valid' },
+  { env: 'LIVERY_SHUTDOWN_TIMEOUT', option: 'shutdownTimeoutMs', kind: 'int', default: '5000', doc: 'milliseconds graceful shutdown may take' },
+  { env: 'LIVERY_LOG_LEVEL', option: 'logLevel', kind: 'string', default: 'info', doc: 'pino log level' },
+];

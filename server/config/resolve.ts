@@ -1,0 +1,101 @@
+import { resolve } from 'node:path';
+import { MIN_SECRET_LENGTH } from '../token/secret.ts';
+import { failOn, type Problem } from './checks.ts';
+import { ENVIRONMENT, LOG_LEVELS, type LiveryConfig, type LiveryOptions } from './options.ts';
+
+const KNOWN_STATE_BACKENDS = new Set(['memory']);
+
+/**
+ * Defaults ← environment ← explicit options, validated. Throws a StartupError naming every
+ * problem at once.
+ */
+export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEnv = process.env): LiveryConfig {
+  const problems: Problem[] = [];
+  const fromEnv = readEnvironment(env, problems);
+  const pick = <T>(explicit: T | undefined, option: string): T => (explicit !== undefined ? explicit : (fromEnv.get(option) as T));
+  const config: LiveryConfig = {
+    routes: options.routes ?? [],
+    templatesDir: resolve(pick(options.templatesDir, 'templatesDir')),
+    layout: options.layout,
+    port: pick(options.port, 'port'),
+    host: pick(options.host, 'host'),
+    production: options.production ?? fromEnv.get('production') === 'production',
+    secret: options.secret ?? (env.LIVERY_SECRET || undefined),
+    secretFile: resolve(pick(options.secretFile, 'secretFile')),
+    state: {
+      backend: pick(options.state?.backend, 'state.backend'),
+      ttlSeconds: pick(options.state?.ttlSeconds, 'state.ttlSeconds'),
+      maxEntries: pick(options.state?.maxEntries, 'state.maxEntries'),
+      maxBytes: pick(options.state?.maxBytes, 'state.maxBytes'),
+    },
+    socket: {
+      maxFrameBytes: pick(options.socket?.maxFrameBytes, 'socket.maxFrameBytes'),
+      ratePerSecond: pick(options.socket?.ratePerSecond, 'socket.ratePerSecond'),
+      rateBurst: pick(options.socket?.rateBurst, 'socket.rateBurst'),
+      compression: pick(options.socket?.compression, 'socket.compression'),
+      idleTimeoutSeconds: pick(options.socket?.idleTimeoutSeconds, 'socket.idleTimeoutSeconds'),
+      backpressureBytes: pick(options.socket?.backpressureBytes, 'socket.backpressureBytes'),
+      allowedOrigins: pick(options.socket?.allowedOrigins, 'socket.allowedOrigins'),
+    },
+    tokenTtlSeconds: pick(options.tokenTtlSeconds, 'tokenTtlSeconds'),
+    shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs'),
+    logLevel: pick(options.logLevel, 'logLevel'),
+  };
+  checkConfig(config, problems);
+  failOn(problems);
+  return config;
+}
+
+function checkConfig(config: LiveryConfig, problems: Problem[]): void {
+  if (config.production && !config.secret) problems.push({ id: 'livery.C001', detail: 'NODE_ENV=production and no LIVERY_SECRET' });
+  if (config.secret && config.secret.length < MIN_SECRET_LENGTH) {
+    problems.push({ id: 'livery.C002', detail: `the secret has ${config.secret.length} characters` });
+  }
+  if (!KNOWN_STATE_BACKENDS.has(config.state.backend)) {
+    problems.push({ id: 'livery.C004', detail: `state backend "${config.state.backend}"` });
+  }
+  const positive: Array<[string, number]> = [
+    ['state.ttlSeconds', config.state.ttlSeconds], ['state.maxEntries', config.state.maxEntries],
+    ['state.maxBytes', config.state.maxBytes], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
+    ['socket.ratePerSecond', config.socket.ratePerSecond], ['socket.rateBurst', config.socket.rateBurst],
+    ['socket.idleTimeoutSeconds', config.socket.idleTimeoutSeconds], ['socket.backpressureBytes', config.socket.backpressureBytes],
+    ['tokenTtlSeconds', config.tokenTtlSeconds], ['shutdownTimeoutMs', config.shutdownTimeoutMs],
+  ];
+  for (const [name, value] of positive) {
+    if (!Number.isFinite(value) || value <= 0) problems.push({ id: 'livery.C009', detail: `${name} = ${value}` });
+  }
+  if (!LOG_LEVELS.includes(config.logLevel)) {
+    problems.push({ id: 'livery.C003', detail: `LIVERY_LOG_LEVEL=${JSON.stringify(config.logLevel)} is not one of ${LOG_LEVELS.join(', ')}` });
+  }
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
+    problems.push({ id: 'livery.C009', detail: `port = ${config.port}` });
+  }
+}
+
+/** Each option's value from its environment variable, or its default. */
+function readEnvironment(env: NodeJS.ProcessEnv, problems: Problem[]): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  for (const spec of ENVIRONMENT) {
+    const raw = env[spec.env];
+    const given = raw !== undefined && raw !== '';
+    const text = given ? raw : spec.default;
+    switch (spec.kind) {
+      case 'int': {
+        const n = Number(text);
+        if (!/^\d+$/.test(text.trim())) problems.push({ id: 'livery.C003', detail: `${spec.env}=${JSON.stringify(raw)} is not a whole number` });
+        values.set(spec.option, n);
+        break;
+      }
+      case 'bool':
+        if (!/^(true|false|1|0)$/.test(text)) problems.push({ id: 'livery.C003', detail: `${spec.env}=${JSON.stringify(raw)} is not true/false` });
+        values.set(spec.option, text === 'true' || text === '1');
+        break;
+      case 'list':
+        values.set(spec.option, given ? text.split(',').map((s) => s.trim()).filter(Boolean) : []);
+        break;
+      default:
+        values.set(spec.option, text);
+    }
+  }
+  return values;
+}

@@ -1,0 +1,70 @@
+/**
+ * Wire encoding of rendered trees (see docs/protocol.md, "Rendered nodes").
+ *
+ * A full block node is `{s: fp, "0": …, "1": …}`, a full list node `{s: bodyFp, k: [keys],
+ * e: {key: {"0": …}}}`. Statics travel once per fingerprint per socket: every full node that
+ * names a fingerprint the socket has not received registers it in the frame's `p` map.
+ */
+import { K_ENTRIES, K_KEYS, K_STATICS, K_TEMPLATES } from '../protocol/index.ts';
+import type { Block } from '../template/types.ts';
+import { isList, type RBlock, type RList, type RValue } from './rendered.ts';
+
+export type WireValue = string | WireNode;
+export interface WireNode {
+  [key: string]: unknown;
+}
+
+/**
+ * Collects, while one frame is encoded, the statics the socket still needs. `sent` is the
+ * socket's set of fingerprints already delivered; it is shared by every view on the socket.
+ */
+export class StaticsCollector {
+  readonly sent: Set<string>;
+  templates: Record<string, readonly string[]> | undefined;
+
+  constructor(sent: Set<string>) {
+    this.sent = sent;
+  }
+
+  need(block: Block): void {
+    if (this.sent.has(block.fp)) return;
+    this.sent.add(block.fp);
+    (this.templates ??= {})[block.fp] = block.statics;
+  }
+
+  /** Moves collected statics into the root of a diff (creating one if needed). */
+  attachTo(diff: WireNode | undefined): WireNode | undefined {
+    if (this.templates === undefined) return diff;
+    const root = diff ?? {};
+    root[K_TEMPLATES] = this.templates;
+    this.templates = undefined;
+    return root;
+  }
+}
+
+export function encodeValue(value: RValue, statics: StaticsCollector): WireValue {
+  if (typeof value === 'string') return value;
+  return isList(value) ? encodeList(value, statics) : encodeBlock(value, statics);
+}
+
+export function encodeBlock(value: RBlock, statics: StaticsCollector): WireNode {
+  statics.need(value.block);
+  const node = encodeSlots(value, statics);
+  node[K_STATICS] = value.block.fp;
+  return node;
+}
+
+/** A block's slot values without its fingerprint: list entries share the body's. */
+export function encodeSlots(value: RBlock, statics: StaticsCollector): WireNode {
+  const node: WireNode = {};
+  const values = value.values;
+  for (let i = 0; i < values.length; i++) node[i] = encodeValue(values[i], statics);
+  return node;
+}
+
+export function encodeList(list: RList, statics: StaticsCollector): WireNode {
+  statics.need(list.body);
+  const entries: WireNode = {};
+  for (const key of list.keys) entries[key] = encodeSlots(list.items.get(key)!, statics);
+  return { [K_STATICS]: list.body.fp, [K_KEYS]: list.keys.slice(), [K_ENTRIES]: entries };
+}

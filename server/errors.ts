@@ -1,0 +1,116 @@
+/**
+ * Every error Livery reports to a client or an operator, in one registry.
+ *
+ * Codes are stable (`LV_<AREA>_<WHAT>`): clients and log queries match on them. Each entry says
+ * what happened and what to do, and how it travels: as an error frame on the socket (the socket
+ * keeps serving), as a WebSocket close code, or as an HTTP status. `docs/errors.md` documents
+ * every code; `test/errors.test.ts` keeps the two in step.
+ */
+
+export interface ErrorSpec {
+  /** What happened and what to do about it; shown to clients and logged. */
+  readonly message: string;
+  /** HTTP status when the error ends a request. */
+  readonly status?: number;
+  /** WebSocket close code when the error ends the socket (absent: an error frame, socket stays). */
+  readonly close?: number;
+}
+
+export const errors = {
+  LV_FRAME_MALFORMED: {
+    message: 'The frame is not a Livery frame: expected a JSON array [version, type, …]. Check the client build.',
+  },
+  LV_FRAME_UNKNOWN_TYPE: {
+    message: 'Unknown frame type. Valid types are "j" (join), "e" (event), "l" (leave) and "h" (heartbeat).',
+  },
+  LV_BINARY_FRAME: {
+    message: 'Binary frames are not accepted; send JSON text frames.',
+  },
+  LV_FRAME_TOO_LARGE: {
+    message: 'The frame exceeds the configured size limit (maxFrameBytes); send less data per event.',
+    close: 1009,
+  },
+  LV_PROTOCOL_VERSION: {
+    message: 'The client speaks another protocol version; reload the page to get the matching client.',
+    close: 4000,
+  },
+  LV_RATE_LIMITED: {
+    message: 'Too many events from this socket; the event was dropped. Slow down (see rateLimit settings).',
+  },
+  LV_RATE_LIMIT_ABUSE: {
+    message: 'The socket kept flooding events far beyond the rate limit and was closed.',
+    close: 1008,
+  },
+  LV_TOKEN_INVALID: {
+    message: 'The join token is not valid (bad signature, wrong session or malformed); reload the page.',
+  },
+  LV_TOKEN_EXPIRED: {
+    message: 'The join token has expired; reload the page for a fresh one.',
+  },
+  LV_TOKEN_VIEW_MISMATCH: {
+    message: 'The join token was issued for another view than the one named by the container.',
+  },
+  LV_VIEW_UNKNOWN: {
+    message: 'The token names a view that this server does not serve (was it renamed or removed?); reload the page.',
+  },
+  LV_VIEW_NOT_JOINED: {
+    message: 'No view with this id has joined on this socket; join it before sending events.',
+  },
+  LV_VIEW_ALREADY_JOINED: {
+    message: 'A view with this id is already joined on this socket; pick another id or leave first.',
+  },
+  LV_EVENT_UNKNOWN: {
+    message: 'The view declares no event with this name; only names listed in the view\'s static `events` are callable.',
+  },
+  LV_EVENT_PAYLOAD_INVALID: {
+    message: 'The event payload does not match the schema the view declares for this event.',
+  },
+  LV_HANDLER_FAILED: {
+    message: 'The view\'s handler threw an error; the server logged it. The view keeps its state and stays live.',
+  },
+  LV_MOUNT_FAILED: {
+    message: 'The view failed to mount; the server logged the error.',
+    status: 500,
+  },
+  LV_RENDER_FAILED: {
+    message: 'The view failed to render; the server logged the error. The view keeps its state.',
+  },
+  LV_STATE_INVALID: {
+    message: 'The view state is not plain JSON data (functions, class instances and cycles cannot be stored).',
+  },
+  LV_ORIGIN_FORBIDDEN: {
+    message: 'The socket\'s Origin is not allowed for this host; connect from the page\'s own origin or add it to allowedOrigins.',
+    status: 403,
+  },
+  LV_ROUTE_NOT_FOUND: {
+    message: 'No live view is routed at this path.',
+    status: 404,
+  },
+  LV_SERVER_SHUTDOWN: {
+    message: 'The server is shutting down; reconnect in a moment, your state is saved.',
+    close: 1001,
+  },
+  LV_INTERNAL: {
+    message: 'An internal error occurred; the server logged it.',
+    status: 500,
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof errors;
+
+/** An error with a registry code; `detail` adds specifics (never another tenant's data). */
+export class LiveryError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+    super(detail ? `${errors[code].message} (${detail})` : errors[code].message, options);
+    this.name = 'LiveryError';
+    this.code = code;
+    this.detail = detail;
+  }
+
+  get status(): number {
+    return (errors[this.code] as ErrorSpec).status ?? 500;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The HTML page around a view: the container the client joins (`data-lv-view`, `data-lv-token`)
+ * inside a layout. The built-in layout is minimal; an app's own layout template receives
+ * `title`, `head` (the client script tag), `content` (the view container) and `tenant` —
+ * render the last two with `|safe`.
+ */
+import { A_TOKEN, A_VIEW } from '../protocol/index.ts';
+import { createScope, renderToString, type Template } from '../template/index.ts';
+
+export interface PageParts {
+  readonly title: string;
+  readonly head: string;
+  readonly content: string;
+}
+
+export type Layout = (parts: PageParts, extra?: Record<string, unknown>) => string;
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' };
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+export function viewContainer(viewId: string, instance: string, token: string, html: string): string {
+  return `<div id="lv-${instance}" ${A_VIEW}="${viewId}" ${A_TOKEN}="${token}">${html}</div>`;
+}
+
+export function scriptTag(src: string): string {
+  return `<script defer src="${src}"></script>`;
+}
+
+export function createLayout(template: Template | undefined): Layout {
+  if (template === undefined) return builtInLayout;
+  return (parts, extra = {}) => renderToString(template, createScope({ ...extra, ...parts }));
+}
+
+const builtInLayout: Layout = ({ title, head, content }) =>
+  `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
+  `<title>${escapeHtml(title)}</title>\n${head}\n</head>\n<body>\n${content}\n</body>\n</html>\n`;
+
+export function errorPage(layout: Layout, status: number, code: string, message: string): string {
+  const content = `<main class="lv-error-page"><h1>${status}</h1><p>${escapeHtml(message)}</p><p><code>${code}</code></p></main>`;
+  return layout({ title: `${status} ${code}`, head: '', content });
+}

@@ -1,0 +1,29 @@
+/**
+ * The browser session: an unguessable id in an HttpOnly cookie. Join tokens are bound to it, so
+ * a token copied out of one browser's page is useless in another. Cookies are host-only (no
+ * Domain attribute): a session from acme.example.com is never sent to globex.example.com.
+ */
+import { randomBytes } from 'node:crypto';
+
+export const SESSION_COOKIE = 'lv_sid';
+const SESSION_ID = /^[A-Za-z0-9_-]{22,64}$/;
+
+export function newSessionId(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/** The session id from a Cookie header, if present and well-formed. */
+export function readSessionId(cookieHeader: string | undefined): string | undefined {
+  if (!cookieHeader) return undefined;
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    const value = part.slice(eq + 1).trim();
+    return SESSION_ID.test(value) ? value : undefined;
+  }
+  return undefined;
+}
+
+export function sessionCookie(id: string, secure: boolean): string {
+  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}

@@ -1,0 +1,85 @@
+/**
+ * Livery's public surface.
+ *
+ * @example Standalone
+ * ```ts
+ * import { createServer, route } from 'livery';
+ * const server = await createServer({ routes: [route('/counter', CounterView)] });
+ * await server.listen();
+ * ```
+ *
+ * @example Inside an existing Fastify app
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { livery, serverFactory } from 'livery';
+ * const app = Fastify({ serverFactory });
+ * await app.register(livery, { routes });
+ * await app.listen({ port: 3000 });
+ * ```
+ */
+import { serverFactory } from '@geut/fastify-uws';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { resolveConfig, type LiveryOptions } from './config/index.ts';
+import { livery } from './plugin.ts';
+
+export { serverFactory, livery };
+export { LiveView, type Params, type Session, type EventSchemas, type TerminateReason } from './view/live-view.ts';
+export { route, type Route } from './view/routes.ts';
+export { StartupError, checks, ENVIRONMENT, type LiveryOptions, type LiveryConfig } from './config/index.ts';
+export { errors, LiveryError, type ErrorCode } from './errors.ts';
+export { MemoryStateBackend, type StateBackend } from './state/index.ts';
+
+export interface LiveryServer {
+  readonly app: FastifyInstance;
+  /** Starts listening on the configured host and port; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Graceful shutdown: stop accepting, save state, close sockets with 1001. */
+  close(): Promise<void>;
+}
+
+export interface CreateServerOptions extends LiveryOptions {
+  /** Shut down gracefully on SIGTERM/SIGINT (default true). */
+  handleSignals?: boolean;
+}
+
+export async function createServer(options: CreateServerOptions = {}): Promise<LiveryServer> {
+  const { handleSignals = true, ...liveryOptions } = options;
+  // Resolve once here for the logger level and listen address; the plugin validates the rest.
+  const config = resolveConfig(liveryOptions);
+  const app = Fastify({
+    serverFactory,
+    logger: { level: config.logLevel },
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+  });
+  await app.register(livery, liveryOptions);
+  await app.ready();
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= app.close());
+
+  return {
+    app,
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      if (handleSignals) installSignalHandlers(app, close, config.shutdownTimeoutMs);
+      const address = app.server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : config.port;
+      return `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    },
+    close,
+  };
+}
+
+function installSignalHandlers(app: FastifyInstance, close: () => Promise<void>, timeoutMs: number): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    app.log.info({ signal }, 'shutting down');
+    // If saving state hangs (a dead backend), exit anyway: the supervisor is waiting.
+    setTimeout(() => process.exit(1), timeoutMs).unref();
+    close().then(() => process.exit(0), (error) => {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,164 @@
+/**
+ * One live socket: parses frames, enforces the per-socket limits and routes each frame to the
+ * view it names. Knows nothing of uWebSockets.js — the transport is an interface, so the same
+ * code runs under the real socket and in tests.
+ *
+ * Every client frame with a ref is answered exactly once (reply or error), and nothing a client
+ * sends can throw out of `receive`: bad input becomes an error frame, the socket keeps serving.
+ */
+import { StaticsCollector } from '../diff/index.ts';
+import { errors, LiveryError, type ErrorCode } from '../errors.ts';
+import { F_ERROR, F_EVENT, F_HEARTBEAT, F_JOIN, F_LEAVE, F_REPLY, PROTOCOL_VERSION } from '../protocol/index.ts';
+import type { MountedView, ViewHost } from './mounted-view.ts';
+import type { Runtime } from './runtime.ts';
+
+export interface Transport {
+  send(text: string): void;
+  bufferedAmount(): number;
+  close(code: number, reason: string): void;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+/** Rate-limit violations in a row after which the socket is closed instead of answered. */
+const ABUSE_LIMIT = 1000;
+
+export class Connection implements ViewHost {
+  readonly sessionId: string;
+  readonly tenant: string;
+  readonly statics = new StaticsCollector(new Set());
+  readonly views = new Map<number, MountedView>();
+  readonly #joining = new Set<number>();
+  readonly #transport: Transport;
+  readonly #runtime: Runtime;
+  #tokens: number;
+  #refilledAt = performance.now();
+  #violations = 0;
+  #closed = false;
+
+  constructor(transport: Transport, runtime: Runtime, context: { sessionId: string; tenant: string }) {
+    this.#transport = transport;
+    this.#runtime = runtime;
+    this.sessionId = context.sessionId;
+    this.tenant = context.tenant;
+    this.#tokens = runtime.config.socket.rateBurst;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  send(frame: string): void {
+    if (!this.#closed) this.#transport.send(frame);
+  }
+
+  canPush(): boolean {
+    return this.#transport.bufferedAmount() < this.#runtime.config.socket.backpressureBytes;
+  }
+
+  receive(data: ArrayBuffer, isBinary: boolean): void {
+    if (isBinary) return this.error(0, 0, 'LV_BINARY_FRAME');
+    let frame: unknown;
+    try {
+      frame = JSON.parse(decoder.decode(data));
+    } catch {
+      return this.error(0, 0, 'LV_FRAME_MALFORMED', 'not JSON');
+    }
+    if (!Array.isArray(frame) || frame.length < 2) return this.error(0, 0, 'LV_FRAME_MALFORMED');
+    if (frame[0] !== PROTOCOL_VERSION) {
+      this.error(0, 0, 'LV_PROTOCOL_VERSION', `server speaks ${PROTOCOL_VERSION}`);
+      return this.#transport.close(errors.LV_PROTOCOL_VERSION.close, 'protocol version');
+    }
+    const ref = frame[2];
+    if (!Number.isSafeInteger(ref) || ref <= 0) return this.error(0, 0, 'LV_FRAME_MALFORMED', 'ref must be a positive integer');
+    switch (frame[1]) {
+      case F_EVENT:
+        return this.#event(ref, frame);
+      case F_JOIN:
+        return this.#join(ref, frame);
+      case F_LEAVE:
+        return this.#leave(ref, frame[3]);
+      case F_HEARTBEAT:
+        return this.send(`[${PROTOCOL_VERSION},"${F_REPLY}",${ref},0]`);
+      default:
+        return this.error(ref, 0, 'LV_FRAME_UNKNOWN_TYPE');
+    }
+  }
+
+  #event(ref: number, frame: unknown[]): void {
+    if (!this.#allow()) return;
+    const vid = frame[3];
+    const view = typeof vid === 'number' ? this.views.get(vid) : undefined;
+    if (view === undefined) return this.error(ref, typeof vid === 'number' ? vid : 0, 'LV_VIEW_NOT_JOINED');
+    if (typeof frame[4] !== 'string') return this.error(ref, view.vid, 'LV_FRAME_MALFORMED', 'event name must be a string');
+    view.event(ref, frame[4], frame[5]);
+  }
+
+  /** Token bucket: `rateBurst` events at once, refilled at `ratePerSecond`. */
+  #allow(): boolean {
+    const { ratePerSecond, rateBurst } = this.#runtime.config.socket;
+    const now = performance.now();
+    this.#tokens = Math.min(rateBurst, this.#tokens + ((now - this.#refilledAt) * ratePerSecond) / 1000);
+    this.#refilledAt = now;
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      this.#violations = 0;
+      return true;
+    }
+    if (++this.#violations >= ABUSE_LIMIT) {
+      this.#transport.close(errors.LV_RATE_LIMIT_ABUSE.close, 'rate limit');
+      return false;
+    }
+    this.error(0, 0, 'LV_RATE_LIMITED');
+    return false;
+  }
+
+  #join(ref: number, frame: unknown[]): void {
+    const [, , , vid, viewName, token] = frame;
+    if (!Number.isSafeInteger(vid) || (vid as number) <= 0) return this.error(ref, 0, 'LV_FRAME_MALFORMED', 'vid must be a positive integer');
+    const id = vid as number;
+    if (this.views.has(id) || this.#joining.has(id)) return this.error(ref, id, 'LV_VIEW_ALREADY_JOINED');
+    this.#joining.add(id);
+    this.#runtime
+      .join(this, id, viewName, token)
+      .then((reply) => {
+        if (!this.#closed) this.send(JSON.stringify([PROTOCOL_VERSION, F_REPLY, ref, id, reply]));
+      })
+      .catch((error: unknown) => {
+        if (error instanceof LiveryError) return this.error(ref, id, error.code, error.detail);
+        this.#runtime.log.error({ err: error, session: this.sessionId }, 'join failed');
+        this.error(ref, id, 'LV_MOUNT_FAILED');
+      })
+      .finally(() => this.#joining.delete(id));
+  }
+
+  #leave(ref: number, vid: unknown): void {
+    const view = typeof vid === 'number' ? this.views.get(vid) : undefined;
+    if (view === undefined) return this.error(ref, 0, 'LV_VIEW_NOT_JOINED');
+    this.#runtime.detach(view, 'leave');
+    this.send(`[${PROTOCOL_VERSION},"${F_REPLY}",${ref},${view.vid}]`);
+  }
+
+  /** The transport drained: push what was held back. */
+  drain(): void {
+    for (const view of this.views.values()) {
+      if (!this.canPush()) return;
+      view.flush();
+    }
+  }
+
+  error(ref: number, vid: number, code: ErrorCode, detail?: string): void {
+    this.send(JSON.stringify([PROTOCOL_VERSION, F_ERROR, ref, vid, code, new LiveryError(code, detail).message]));
+  }
+
+  /** The socket is gone (or going): save every view's state and let them clean up. */
+  async end(reason: 'disconnect' | 'shutdown'): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.views.values()].map((view) => this.#runtime.detach(view, reason)));
+  }
+
+  /** Closes the socket from the server side (shutdown, policy). */
+  close(code: number, reason: string): void {
+    this.#transport.close(code, reason);
+  }
+}

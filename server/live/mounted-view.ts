@@ -1,0 +1,252 @@
+/**
+ * One view live on one socket: its instance, tracked state, rendered tree and mailbox.
+ *
+ * Hot path (an event): validate the name and payload → run the handler in the mailbox → diff the
+ * slots whose deps intersect the changed state keys → one frame out. No I/O of its own unless
+ * the state backend is write-through (then the new state is stored before the reply).
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { FastifyBaseLogger } from 'fastify';
+import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireNode } from '../diff/index.ts';
+import { renderBlock } from '../diff/rendered.ts';
+import { LiveryError, type ErrorCode } from '../errors.ts';
+import { F_DIFF, F_ERROR, F_REPLY, PROTOCOL_VERSION } from '../protocol/index.ts';
+import type { TickHandle, TickScheduler } from '../scheduler/index.ts';
+import type { StateBackend } from '../state/index.ts';
+import type { Scope, Template } from '../template/types.ts';
+import { RUNTIME, type LiveView, type TerminateReason, type ViewClass } from '../view/live-view.ts';
+import { findNonPlainValue, type TrackedState } from '../view/tracked-state.ts';
+import { Mailbox } from './mailbox.ts';
+
+/** What a mounted view needs from its socket. */
+export interface ViewHost {
+  readonly statics: StaticsCollector;
+  readonly sessionId: string;
+  send(frame: string): void;
+  /** False while the socket is backpressured: pushes wait for `drain`. */
+  canPush(): boolean;
+}
+
+export interface ViewServices {
+  readonly backend: StateBackend;
+  readonly scheduler: TickScheduler;
+  readonly log: FastifyBaseLogger;
+  readonly maxStateBytes: number;
+}
+
+export interface MountedViewInit {
+  readonly vid: number;
+  readonly viewClass: ViewClass;
+  readonly view: LiveView<object>;
+  readonly tracked: TrackedState<object>;
+  readonly scope: Scope;
+  readonly template: Template;
+  readonly instance: string;
+  readonly stateKey: string;
+}
+
+export class MountedView {
+  readonly vid: number;
+  readonly viewClass: ViewClass;
+  readonly view: LiveView<object>;
+  readonly instance: string;
+  readonly stateKey: string;
+  readonly #tracked: TrackedState<object>;
+  readonly #scope: Scope;
+  readonly #template: Template;
+  readonly #host: ViewHost;
+  readonly #services: ViewServices;
+  readonly #mailbox: Mailbox;
+  #tree: RBlock | null = null;
+  #pushPending = false;
+  #tickHandle: TickHandle | undefined;
+  #timers: Set<NodeJS.Timeout> | undefined;
+  #closed = false;
+
+  constructor(init: MountedViewInit, host: ViewHost, services: ViewServices) {
+    this.vid = init.vid;
+    this.viewClass = init.viewClass;
+    this.view = init.view;
+    this.instance = init.instance;
+    this.stateKey = init.stateKey;
+    this.#tracked = init.tracked;
+    this.#scope = init.scope;
+    this.#template = init.template;
+    this.#host = host;
+    this.#services = services;
+    this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error));
+    this.view.state = init.tracked.proxy;
+    this.view[RUNTIME] = { sendSelf: (message, afterMs) => this.#sendSelf(message, afterMs) };
+  }
+
+  get raw(): object {
+    return this.#tracked.raw;
+  }
+
+  /** Renders everything and returns the root node for a join reply. Starts ticks. */
+  start(): WireNode {
+    this.#tree = renderBlock(this.#template.root, this.#scope);
+    this.#tracked.changed.clear();
+    const interval = this.viewClass.tickInterval;
+    if (interval !== undefined && interval > 0) this.#tickHandle = this.#services.scheduler.every(interval, this);
+    return encodeRoot(this.#tree, this.#host.statics);
+  }
+
+  event(ref: number, name: string, payload: unknown): void {
+    const events = this.viewClass.events;
+    if (!Object.hasOwn(events, name)) return this.#fail(ref, 'LV_EVENT_UNKNOWN', `"${name.slice(0, 64)}"`);
+    const schema = events[name];
+    if (schema === null) {
+      if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
+        return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', 'expected an object');
+      }
+      return this.#mailbox.run(() => this.#handle(ref, name, {}));
+    }
+    // Validation is pure, so it runs on arrival; its outcome is acted on in the mailbox, in order.
+    const result = schema['~standard'].validate(payload);
+    this.#mailbox.run(() => (result instanceof Promise ? result.then((r) => this.#validated(ref, name, r)) : this.#validated(ref, name, result)));
+  }
+
+  #validated(ref: number, name: string, result: StandardSchemaV1.Result<unknown>): void | Promise<void> {
+    if (result.issues) {
+      const issue = result.issues[0];
+      const where = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.');
+      return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', `${where ? where + ': ' : ''}${issue?.message ?? 'invalid'}`);
+    }
+    return this.#handle(ref, name, result.value);
+  }
+
+  #handle(ref: number, name: string, payload: unknown): void | Promise<void> {
+    let result: unknown;
+    try {
+      result = (this.view as unknown as Record<string, (p: unknown) => unknown>)[name](payload);
+    } catch (error) {
+      return this.#handlerFailed(ref, error);
+    }
+    if (result instanceof Promise) return result.then(() => this.#reply(ref), (error) => this.#handlerFailed(ref, error));
+    return this.#reply(ref);
+  }
+
+  #reply(ref: number): void | Promise<void> {
+    if (this.#closed) return;
+    const diff = this.#diff();
+    const frame = diff === undefined ? `[${PROTOCOL_VERSION},"${F_REPLY}",${ref},${this.vid}]` : JSON.stringify([PROTOCOL_VERSION, F_REPLY, ref, this.vid, diff]);
+    if (diff !== undefined && this.#services.backend.writeThrough) return this.save().then(() => this.#host.send(frame));
+    this.#host.send(frame);
+  }
+
+  #handlerFailed(ref: number, error: unknown): void {
+    this.#report(ref, 'LV_HANDLER_FAILED', error);
+    // The handler may have changed state before it threw: show what the state now is.
+    this.#push();
+  }
+
+  /** Scheduler callback: skipped (not queued) while the view is busy, so ticks never delay events. */
+  tick(): void {
+    if (this.#closed || this.#mailbox.busy || this.view.tick === undefined) return;
+    this.#mailbox.run(() => {
+      const result = this.view.tick!();
+      if (result instanceof Promise) return result.then(() => this.#push());
+      this.#push();
+    });
+  }
+
+  #sendSelf(message: unknown, afterMs: number): void {
+    if (this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#timers?.delete(timer);
+      this.#mailbox.run(() => this.info(message));
+    }, afterMs);
+    (this.#timers ??= new Set()).add(timer);
+  }
+
+  /** Delivers a message to `handleInfo` (call inside the mailbox). */
+  info(message: unknown): void | Promise<void> {
+    if (this.#closed || this.view.handleInfo === undefined) return;
+    const result = this.view.handleInfo(message);
+    if (result instanceof Promise) return result.then(() => this.#push());
+    this.#push();
+  }
+
+  /** Sends what changed, unless the socket is backpressured: then it waits for `flush`. */
+  #push(): void {
+    if (this.#closed || this.#tracked.changed.size === 0) return;
+    if (!this.#host.canPush()) {
+      this.#pushPending = true;
+      return;
+    }
+    const diff = this.#diff();
+    if (diff !== undefined) this.#host.send(JSON.stringify([PROTOCOL_VERSION, F_DIFF, this.vid, diff]));
+  }
+
+  /** The socket drained: send the coalesced diff of everything that changed meanwhile. */
+  flush(): void {
+    if (!this.#pushPending) return;
+    this.#pushPending = false;
+    this.#push();
+  }
+
+  #diff(): WireNode | undefined {
+    const changed = this.#tracked.changed;
+    if (changed.size === 0 || this.#tree === null) return undefined;
+    const statics = this.#host.statics;
+    try {
+      return statics.attachTo(updateBlock(this.#tree, this.#scope, changed, statics));
+    } catch (error) {
+      // The tree may be half-updated; re-render from scratch so server and client agree again.
+      this.#report(0, 'LV_RENDER_FAILED', error);
+      try {
+        this.#tree = renderBlock(this.#template.root, this.#scope);
+        return statics.attachTo(encodeRoot(this.#tree, statics));
+      } catch {
+        return undefined;
+      }
+    } finally {
+      changed.clear();
+    }
+  }
+
+  /** Serialized state, checked to be plain JSON within the size bound. */
+  serialize(): string {
+    const bad = findNonPlainValue(this.#tracked.raw);
+    if (bad !== null) throw new LiveryError('LV_STATE_INVALID', `${this.viewClass.name}: ${bad}`);
+    const json = JSON.stringify(this.#tracked.raw);
+    if (json.length > this.#services.maxStateBytes) {
+      throw new LiveryError('LV_STATE_INVALID', `${this.viewClass.name}: ${json.length} bytes > state.maxBytes`);
+    }
+    return json;
+  }
+
+  async save(): Promise<void> {
+    try {
+      await this.#services.backend.set(this.stateKey, this.serialize());
+    } catch (error) {
+      this.#services.log.error({ err: error, view: this.viewClass.name, session: this.#host.sessionId }, 'saving view state failed');
+    }
+  }
+
+  /** Stops ticks and timers, saves the state, then lets the view clean up. */
+  async terminate(reason: TerminateReason): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#tickHandle?.cancel();
+    for (const timer of this.#timers ?? []) clearTimeout(timer);
+    this.view[RUNTIME] = undefined;
+    if (reason !== 'replaced') await this.save();
+    try {
+      this.view.terminate?.(reason);
+    } catch (error) {
+      this.#services.log.error({ err: error, view: this.viewClass.name }, 'terminate() threw');
+    }
+  }
+
+  #fail(ref: number, code: ErrorCode, detail?: string): void {
+    const message = new LiveryError(code, detail).message;
+    this.#host.send(JSON.stringify([PROTOCOL_VERSION, F_ERROR, ref, this.vid, code, message]));
+  }
+
+  #report(ref: number, code: ErrorCode, error: unknown): void {
+    this.#services.log.error({ err: error, view: this.viewClass.name, vid: this.vid, session: this.#host.sessionId, code }, 'view error');
+    if (!this.#closed) this.#fail(ref, code);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Livery as a Fastify plugin: `app.register(livery, options)` in an app created with
+ * `Fastify({ serverFactory })` (Livery's re-export of the uWebSockets.js server factory), or
+ * standalone through `createServer(options)`.
+ *
+ * Setup is the startup check pass: configuration, templates, routes, client bundle and the uWS
+ * app are all checked, and every problem is reported at once (StartupError) before the server
+ * listens. Shutdown (Fastify's onClose) stops accepting sockets, saves every view's state and
+ * closes the sockets with 1001 "going away".
+ */
+import { getUws } from '@geut/fastify-uws';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { TemplatedApp } from 'uws-pack';
+import { failOn, resolveConfig, type LiveryConfig, type LiveryOptions, type Problem } from './config/index.ts';
+import { errors } from './errors.ts';
+import { loadClientBundle } from './http/client-bundle.ts';
+import { registerHttp } from './http/index.ts';
+import { createLayout } from './http/page.ts';
+import { Runtime } from './live/runtime.ts';
+import { attachLiveSocket } from './socket/index.ts';
+import { MemoryStateBackend, type StateBackend } from './state/index.ts';
+import { createTemplateLoader, type Template, type TemplateLoader } from './template/index.ts';
+import { loadSecret, TokenSigner } from './token/index.ts';
+import { registerViews } from './view/routes.ts';
+
+export interface LiveryHandle {
+  readonly config: LiveryConfig;
+  readonly runtime: Runtime;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    livery: LiveryHandle;
+  }
+}
+
+const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
+  const config = resolveConfig(options);
+  const problems: Problem[] = [];
+  const uwsApp = findUws(fastify, problems);
+  const templates = compileTemplates(config, problems);
+  const views = templates ? registerViews(config.routes, templates, problems) : new Map();
+  const layout = templates && config.layout ? loadLayout(templates, config.layout, problems) : undefined;
+  const bundle = loadClientBundle(problems);
+  failOn(problems);
+
+  const backend: StateBackend = new MemoryStateBackend(config.state);
+  const signer = new TokenSigner(loadSecret({ secret: config.secret, file: config.secretFile }), config.tokenTtlSeconds);
+  const runtime = new Runtime({ config, log: fastify.log, views, backend, signer });
+  registerHttp(fastify, { runtime, routes: config.routes, bundle: bundle!, layout: createLayout(layout) });
+  const socket = attachLiveSocket(uwsApp!, runtime);
+  fastify.decorate('livery', { config, runtime });
+
+  fastify.addHook('onClose', async () => {
+    socket.stopAccepting();
+    await runtime.shutdown((conn) => conn.close(errors.LV_SERVER_SHUTDOWN.close, 'server shutting down'));
+    await backend.close();
+    // Fastify's uWS adapter leaves keep-alive HTTP connections open for seconds; closing the
+    // uWS app ends them now, so shutdown is prompt.
+    uwsApp!.close();
+  });
+};
+
+// Like fastify-plugin: no encapsulation, so `fastify.livery` is visible to the app.
+(plugin as unknown as Record<symbol, unknown>)[Symbol.for('skip-override')] = true;
+export const livery = plugin;
+
+function findUws(fastify: FastifyInstance, problems: Problem[]): TemplatedApp | undefined {
+  try {
+    return getUws(fastify) as unknown as TemplatedApp;
+  } catch {
+    problems.push({ id: 'livery.C008', detail: 'fastify.server is not a uWebSockets.js server' });
+    return undefined;
+  }
+}
+
+function compileTemplates(config: LiveryConfig, problems: Problem[]): TemplateLoader | undefined {
+  try {
+    const loader = createTemplateLoader(config.templatesDir);
+    loader.compileAll();
+    return loader;
+  } catch (error) {
+    problems.push({ id: 'livery.C005', detail: (error as Error).message });
+    return undefined;
+  }
+}
+
+function loadLayout(templates: TemplateLoader, name: string, problems: Problem[]): Template | undefined {
+  try {
+    return templates.load(name);
+  } catch (error) {
+    problems.push({ id: 'livery.C005', detail: `layout ${name}: ${(error as Error).message}` });
+    return undefined;
+  }
+}

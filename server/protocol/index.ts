@@ -1,0 +1,71 @@
+/**
+ * Livery wire protocol, version 1 — the names shared by server and client (`client/` imports
+ * this file; keep it free of Node imports).
+ *
+ * Every frame is a JSON array whose first element is the protocol version. Text frames only.
+ *
+ *   client → server
+ *     [1, "j", ref, vid, view, token]      join view `vid` (a small integer the client picks per socket)
+ *     [1, "e", ref, vid, event, payload]   run the view's declared event handler `event`
+ *     [1, "l", ref, vid]                   leave: the view was removed from the page
+ *     [1, "h", ref]                        heartbeat
+ *
+ *   server → client
+ *     [1, "r", ref, vid]                   reply, nothing changed
+ *     [1, "r", ref, vid, diff]             reply carrying the diff the event (or join) produced
+ *     [1, "d", vid, diff]                  a diff pushed by a tick or an info message
+ *     [1, "x", ref, vid, code, message]    error (ref/vid are 0 when the error is not tied to one)
+ *
+ * A diff is a rendered node (see `docs/protocol.md`): numeric keys are slot indexes, `s` marks a
+ * full node (a fingerprint whose statics the client has or receives in `p`), `k`/`e` describe a
+ * keyed list, `d`/`m` edit one. At the root only: `p` maps fingerprints to statics the client
+ * has not seen on this socket, `t` is a fresh join token for the next reconnect.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/** Frame types. */
+export const F_JOIN = 'j';
+export const F_EVENT = 'e';
+export const F_LEAVE = 'l';
+export const F_HEARTBEAT = 'h';
+export const F_REPLY = 'r';
+export const F_DIFF = 'd';
+export const F_ERROR = 'x';
+
+/** Keys inside rendered nodes and diffs. */
+export const K_STATICS = 's';
+export const K_TEMPLATES = 'p';
+export const K_TOKEN = 't';
+export const K_KEYS = 'k';
+export const K_ENTRIES = 'e';
+export const K_REMOVED = 'd';
+export const K_MOVED = 'm';
+
+/** WebSocket close codes the client acts on. */
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_POLICY = 1008;
+export const CLOSE_TOO_BIG = 1009;
+/** Protocol version mismatch: the client must reload the page. */
+export const CLOSE_PROTOCOL_MISMATCH = 4000;
+
+/** Error codes the client treats specially (all codes live in `server/errors.ts`). */
+export const E_TOKEN_INVALID = 'LV_TOKEN_INVALID';
+export const E_TOKEN_EXPIRED = 'LV_TOKEN_EXPIRED';
+export const E_PROTOCOL_VERSION = 'LV_PROTOCOL_VERSION';
+
+/** Attribute names the server writes into pages and the client reads. */
+export const A_VIEW = 'data-lv-view';
+export const A_TOKEN = 'data-lv-token';
+/** Prefix of binding attributes in templates: lv-click, lv-submit, lv-value-id, … */
+export const BINDING_PREFIX = 'lv-';
+
+/** Classes the client sets. */
+export const C_CONNECTING = 'lv-connecting';
+export const C_CONNECTED = 'lv-connected';
+export const C_DISCONNECTED = 'lv-disconnected';
+export const C_ERROR = 'lv-error';
+export const C_LOADING = 'lv-loading';
+
+/** The URL path of the live socket. */
+export const LIVE_PATH = '/live';

@@ -1,0 +1,129 @@
+/**
+ * The live socket: a native uWebSockets.js handler at `/live` on the same uWS app (and port)
+ * that serves Fastify.
+ *
+ * Identity is settled once, at upgrade: the Origin is checked, the session cookie read, the
+ * tenant decided, and all of it put into the socket's user data. After that no frame pays for
+ * any of it again. Every uWS callback is guarded — an exception thrown inside one would kill
+ * the process — and sends from outside uWS callbacks (timers, promises) are corked.
+ */
+import * as uws from 'uws-pack';
+import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebSocket } from 'uws-pack';
+import { errors } from '../errors.ts';
+import { Connection, type Transport } from '../live/connection.ts';
+import type { Runtime } from '../live/runtime.ts';
+import { LIVE_PATH } from '../protocol/index.ts';
+import { readSessionId } from '../http/session.ts';
+
+interface SocketData {
+  sessionId: string;
+  tenant: string;
+  conn?: Connection;
+  open: boolean;
+}
+
+const compressors = uws as unknown as { SHARED_COMPRESSOR: number; DISABLED: number };
+
+export interface LiveSocket {
+  /** Refuses new sockets (shutdown has begun). */
+  stopAccepting(): void;
+}
+
+export function attachLiveSocket(app: TemplatedApp, runtime: Runtime): LiveSocket {
+  const { socket: options } = runtime.config;
+  let accepting = true;
+
+  app.ws<SocketData>(LIVE_PATH, {
+    compression: options.compression ? compressors.SHARED_COMPRESSOR : compressors.DISABLED,
+    maxPayloadLength: options.maxFrameBytes,
+    idleTimeout: options.idleTimeoutSeconds,
+    sendPingsAutomatically: true,
+    // Beyond 4× the coalescing threshold a client is not reading at all: drop it rather than buffer.
+    maxBackpressure: options.backpressureBytes * 4,
+    closeOnBackpressureLimit: true,
+
+    upgrade: (res: HttpResponse, req: HttpRequest, context: us_socket_context_t) => {
+      try {
+        const host = req.getHeader('host');
+        const origin = req.getHeader('origin');
+        if (!accepting) return refuse(res, '503 Service Unavailable', 'LV_SERVER_SHUTDOWN');
+        if (!originAllowed(origin, host, options.allowedOrigins)) return refuse(res, '403 Forbidden', 'LV_ORIGIN_FORBIDDEN');
+        const data: SocketData = { sessionId: readSessionId(req.getHeader('cookie')) ?? '', tenant: 'public', open: true };
+        res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+      } catch (error) {
+        runtime.log.error({ err: error }, 'live socket upgrade failed');
+        try { res.writeStatus('500 Internal Server Error').end(); } catch { /* already answered or aborted */ }
+      }
+    },
+
+    open: (ws) => {
+      guard(runtime, () => {
+        const data = ws.getUserData();
+        const conn = new Connection(transportFor(ws), runtime, data);
+        data.conn = conn;
+        runtime.connections.add(conn);
+      });
+    },
+
+    message: (ws, message, isBinary) => {
+      guard(runtime, () => ws.getUserData().conn?.receive(message, isBinary));
+    },
+
+    drain: (ws) => {
+      guard(runtime, () => ws.getUserData().conn?.drain());
+    },
+
+    close: (ws) => {
+      guard(runtime, () => {
+        const data = ws.getUserData();
+        data.open = false;
+        if (data.conn === undefined) return;
+        runtime.connections.delete(data.conn);
+        data.conn.end('disconnect').catch((error) => runtime.log.error({ err: error }, 'saving state on close failed'));
+      });
+    },
+  });
+
+  return {
+    stopAccepting: () => { accepting = false; },
+  };
+}
+
+function transportFor(ws: WebSocket<SocketData>): Transport {
+  const data = ws.getUserData();
+  return {
+    // uWS throws on a closed socket; `open` flips in the close handler, before anything else runs.
+    send: (text) => { if (data.open) ws.cork(() => ws.send(text, false)); },
+    bufferedAmount: () => (data.open ? ws.getBufferedAmount() : 0),
+    close: (code, reason) => { if (data.open) ws.cork(() => ws.end(code, reason)); },
+  };
+}
+
+function guard(runtime: Runtime, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    runtime.log.error({ err: error }, 'live socket handler failed');
+  }
+}
+
+function refuse(res: HttpResponse, status: string, code: 'LV_SERVER_SHUTDOWN' | 'LV_ORIGIN_FORBIDDEN'): void {
+  res.cork(() => {
+    res.writeStatus(status).writeHeader('content-type', 'application/json').end(JSON.stringify({ code, message: errors[code].message }));
+  });
+}
+
+/**
+ * Browsers always send Origin on WebSocket upgrades; a page on another site must not be able to
+ * open a socket with this site's cookies (cross-site WebSocket hijacking). Non-browser clients
+ * send no Origin and are let through — they have no ambient cookies to abuse.
+ */
+export function originAllowed(origin: string, host: string, allowed: readonly string[]): boolean {
+  if (origin === '') return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Where view state lives between the HTTP render, the socket join and reconnects.
+ *
+ * A backend stores opaque serialized state under keys built by {@link stateKey}, which always
+ * carry the tenant (`lv:{acme}:view:…`; the braces are a Redis Cluster hash tag, so one tenant's
+ * keys share a slot). Entries expire after a TTL that every write and read refreshes.
+ *
+ * `writeThrough` tells the runtime when to save: a backend shared between processes (Redis)
+ * must have every change stored before the event's reply goes out, so a reconnect to any
+ * process resumes it; a process-local backend only needs the state when the socket closes or
+ * the process shuts down, which keeps its hot path free of serialization.
+ */
+export interface StateBackend {
+  readonly name: string;
+  readonly writeThrough: boolean;
+  /** The stored value, or null when absent or expired. Refreshes the TTL. */
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function stateKey(tenant: string, instance: string): string {
+  return `lv:{${tenant}}:view:${instance}`;
+}
+
+export { MemoryStateBackend, type MemoryStateOptions } from './memory-state-backend.ts';

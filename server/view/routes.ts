@@ -1,0 +1,86 @@
+/**
+ * Routes map URL paths (Fastify syntax, `/projects/:id`) to view classes. A view is identified
+ * on the wire by its class name, so names must be unique; `registerViews` checks every
+ * declaration at startup (livery.C005/C006) so a typo fails before the server listens.
+ */
+import type { Problem } from '../config/index.ts';
+import type { RegisteredView } from '../live/runtime.ts';
+import type { TemplateLoader } from '../template/index.ts';
+import { RESERVED_NAMES, type CheckedView, type ViewClass } from './live-view.ts';
+
+export interface Route {
+  readonly path: string;
+  readonly view: ViewClass;
+  /** The page title (default: the view's name). */
+  readonly title?: string;
+}
+
+/**
+ * A route whose view class is type-checked: every declared event needs a method of the same
+ * name taking the schema's output type.
+ *
+ * @example
+ * ```ts
+ * const routes = [route('/counter', CounterView, { title: 'Counter' })];
+ * ```
+ */
+export function route<C extends ViewClass>(path: string, view: CheckedView<C>, options: { title?: string } = {}): Route {
+  return { path, view, title: options.title };
+}
+
+const VIEW_NAME = /^[A-Za-z_$][\w$]*$/;
+
+export function registerViews(
+  routes: readonly Route[],
+  templates: TemplateLoader,
+  problems: Problem[],
+): Map<string, RegisteredView> {
+  const views = new Map<string, RegisteredView>();
+  for (const { path, view } of routes) {
+    const where = `route ${path} → ${view?.name ?? String(view)}`;
+    if (typeof view !== 'function') {
+      problems.push({ id: 'livery.C006', detail: `${where}: not a view class` });
+      continue;
+    }
+    const known = views.get(view.name);
+    if (known !== undefined) {
+      if (known.viewClass !== view) problems.push({ id: 'livery.C006', detail: `${where}: another view class is also named ${view.name}` });
+      continue;
+    }
+    const declared = checkDeclaration(view, where, problems);
+    if (!declared) continue;
+    try {
+      views.set(view.name, { viewClass: view, template: templates.load(view.template) });
+    } catch (error) {
+      problems.push({ id: 'livery.C005', detail: `${where}: ${(error as Error).message}` });
+    }
+  }
+  return views;
+}
+
+function checkDeclaration(view: ViewClass, where: string, problems: Problem[]): boolean {
+  const before = problems.length;
+  if (!VIEW_NAME.test(view.name)) problems.push({ id: 'livery.C006', detail: `${where}: the class needs a plain identifier as its name` });
+  if (typeof view.template !== 'string' || view.template === '') {
+    problems.push({ id: 'livery.C006', detail: `${where}: set \`static template = 'file.html'\`` });
+  }
+  if (view.tickInterval !== undefined && !(view.tickInterval > 0)) {
+    problems.push({ id: 'livery.C006', detail: `${where}: tickInterval must be a positive number of milliseconds` });
+  }
+  if (view.tickInterval !== undefined && typeof view.prototype.tick !== 'function') {
+    problems.push({ id: 'livery.C006', detail: `${where}: tickInterval is set but the view has no tick() method` });
+  }
+  const events = view.events ?? {};
+  for (const name of Object.keys(events)) {
+    if (RESERVED_NAMES.has(name) || name.startsWith('_')) {
+      problems.push({ id: 'livery.C006', detail: `${where}: "${name}" cannot be an event name (reserved)` });
+    } else if (typeof (view.prototype as unknown as Record<string, unknown>)[name] !== 'function') {
+      problems.push({ id: 'livery.C006', detail: `${where}: event "${name}" is declared but the class has no ${name}() method` });
+    }
+    const schema = events[name];
+    if (schema !== null && typeof schema?.['~standard']?.validate !== 'function') {
+      problems.push({ id: 'livery.C006', detail: `${where}: event "${name}" needs a Standard Schema (zod, valibot…) or null` });
+    }
+  }
+  return problems.length === before;
+}

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { checks, resolveConfig, StartupError, type CheckId } from '../../server/config/index.ts';
+
+function problemsOf(env: Record<string, string>, options = {}): CheckId[] {
+  try {
+    resolveConfig(options, env);
+    return [];
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    return error.problems.map((p) => p.id);
+  }
+}
+
+t.test('defaults resolve without problems', async (t) => {
+  const config = resolveConfig({}, {});
+  t.equal(config.port, 3000);
+  t.equal(config.state.backend, 'memory');
+  t.equal(config.production, false);
+});
+
+t.test('environment variables are read and typed', async (t) => {
+  const config = resolveConfig({}, { PORT: '4001', LIVERY_COMPRESSION: 'true', LIVERY_ALLOWED_ORIGINS: 'https://a.test, https://b.test' });
+  t.equal(config.port, 4001);
+  t.equal(config.socket.compression, true);
+  t.same(config.socket.allowedOrigins, ['https://a.test', 'https://b.test']);
+  t.equal(resolveConfig({ port: 5000 }, { PORT: '4001' }).port, 5000, 'explicit options win over the environment');
+});
+
+t.test('livery.C001: production without a secret', async (t) => {
+  t.same(problemsOf({ NODE_ENV: 'production' }), ['livery.C001']);
+  t.same(problemsOf({ NODE_ENV: 'production', LIVERY_SECRET: 'x'.repeat(40) }), []);
+});
+
+t.test('livery.C002: a short secret', async (t) => {
+  t.same(problemsOf({ LIVERY_SECRET: 'short' }), ['livery.C002']);
+});
+
+t.test('livery.C003: malformed environment values', async (t) => {
+  t.same(problemsOf({ PORT: 'eighty' }), ['livery.C003', 'livery.C009']);
+  t.same(problemsOf({ LIVERY_COMPRESSION: 'yes' }), ['livery.C003']);
+  t.same(problemsOf({ LIVERY_LOG_LEVEL: 'loud' }), ['livery.C003']);
+});
+
+t.test('livery.C004: an unknown state backend never falls back to memory', async (t) => {
+  t.same(problemsOf({ LIVERY_STATE_BACKEND: 'memcached' }), ['livery.C004']);
+});
+
+t.test('livery.C009: out-of-range options', async (t) => {
+  t.same(problemsOf({}, { state: { ttlSeconds: 0 } }), ['livery.C009']);
+  t.same(problemsOf({}, { socket: { maxFrameBytes: -1 } }), ['livery.C009']);
+});
+
+t.test('every problem is reported at once, each with its hint', async (t) => {
+  try {
+    resolveConfig({}, { NODE_ENV: 'production', LIVERY_STATE_BACKEND: 'nope', PORT: 'x' });
+    t.fail('should throw');
+  } catch (error) {
+    t.ok(error instanceof StartupError);
+    const message = (error as Error).message;
+    for (const id of ['livery.C001', 'livery.C003', 'livery.C004'] as const) {
+      t.match(message, id);
+      t.match(message, checks[id], `${id} hint shown`);
+    }
+  }
+});
+
+t.test('docs/checks.md lists every check', async (t) => {
+  const docs = readFileSync(new URL('../../docs/checks.md', import.meta.url), 'utf8');
+  for (const id of Object.keys(checks)) t.match(docs, `| \`${id}\` |`, `${id} documented`);
+  const documented = [...docs.matchAll(/^\| `(livery\.C\d+)` \|/gm)].map((m) => m[1]);
+  t.same(documented.sort(), Object.keys(checks).sort(), 'and nothing else');
+});

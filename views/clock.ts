@@ -1,0 +1,15 @@
+import { LiveView } from '../server/index.ts';
+
+/** `/clock`: the server's time, pushed every second by the process-wide tick scheduler. */
+export class ClockView extends LiveView<{ now: number }> {
+  static template = 'clock.html';
+  static tickInterval = 1000;
+
+  mount() {
+    return { now: Date.now() };
+  }
+
+  tick() {
+    this.state.now = Date.now();
+  }
+}

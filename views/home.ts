@@ -1,0 +1,16 @@
+import { LiveView } from '../server/index.ts';
+
+const DEMOS = [
+  { path: '/counter', title: 'Counter', about: 'click + and -; the count lives on the server' },
+  { path: '/clock', title: 'Clock', about: 'the server pushes its time every second' },
+  { path: '/search', title: 'Search', about: 'filter 600 items as you type' },
+];
+
+/** `/`: links to every demo. */
+export class HomeView extends LiveView<{ demos: typeof DEMOS }> {
+  static template = 'home.html';
+
+  mount() {
+    return { demos: DEMOS };
+  }
+}
