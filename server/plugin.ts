@@ -44,7 +44,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   const bundle = loadClientBundle(problems);
   failOn(problems);
 
-  const backend: StateBackend = new MemoryStateBackend(config.state);
+  const backend: StateBackend = options.stateBackend ?? new MemoryStateBackend(config.state);
   const signer = new TokenSigner(loadSecret({ secret: config.secret, file: config.secretFile }), config.tokenTtlSeconds);
   const runtime = new Runtime({ config, log: fastify.log, views, backend, signer });
   registerHttp(fastify, { runtime, routes: config.routes, bundle: bundle!, layout: createLayout(layout) });
@@ -54,7 +54,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   fastify.addHook('onClose', async () => {
     socket.stopAccepting();
     await runtime.shutdown((conn) => conn.close(errors.LV_SERVER_SHUTDOWN.close, 'server shutting down'));
-    await backend.close();
+    if (options.stateBackend === undefined) await backend.close();
     // Fastify's uWS adapter leaves keep-alive HTTP connections open for seconds; closing the
     // uWS app ends them now, so shutdown is prompt.
     uwsApp!.close();

@@ -4,6 +4,7 @@
  * `checkConfig` validates the result, so every misconfiguration is reported at startup with a
  * check id and a hint instead of surfacing as a runtime failure.
  */
+import type { StateBackend } from '../state/index.ts';
 import type { Route } from '../view/routes.ts';
 
 /** pino levels. */
@@ -25,6 +26,8 @@ export interface LiveryOptions {
   /** Where development keeps its generated secret. */
   secretFile?: string;
   state?: Partial<StateOptions>;
+  /** A state backend instance to use instead of the one `state.backend` names (Livery won't close it). */
+  stateBackend?: StateBackend;
   socket?: Partial<SocketOptions>;
   /** Seconds a join token stays valid (each join hands out a fresh one). */
   tokenTtlSeconds?: number;

@@ -1,0 +1,116 @@
+/**
+ * Event bindings (docs/protocol.md, "Client bindings"): one delegated listener per DOM event type
+ * on the document. Attributes are read when the event fires, so bindings patched in by a diff
+ * take effect at once and nothing needs re-binding after a patch.
+ */
+import { limit, flushDebounced } from './limit.ts';
+import type { View } from './view.ts';
+
+export interface BindingHost {
+  /** The joined view that owns `el` (the nearest view container above it), if any. */
+  viewOf(el: Element): View | undefined;
+}
+
+type Payload = Record<string, unknown>;
+type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
+const VALUE_PREFIX = 'lv-value-';
+const FIELD_TAGS = /^(INPUT|SELECT|TEXTAREA)$/;
+
+export function bindEvents(host: BindingHost): void {
+  const on = (type: string, listener: (e: Event, target: Element) => void) =>
+    document.addEventListener(type, (e) => {
+      if (e.target instanceof Element) listener(e, e.target);
+    });
+
+  /** Sends `el`'s `attr` event with `payload` plus its `lv-value-*`, rate-limited by `limitEl`. */
+  const trigger = (el: Element, attr: string, payload: Payload, limitEl = el, kind = attr): void => {
+    const event = el.getAttribute(attr);
+    if (!event || !host.viewOf(el)) return;
+    Object.assign(payload, values(el));
+    // The view is looked up again at send time: a debounced element may have left the page.
+    limit(limitEl, kind, () => host.viewOf(el)?.push(el, event, payload));
+  };
+
+  on('click', (_e, target) => {
+    const el = target.closest('[lv-click]');
+    if (el) trigger(el, 'lv-click', {});
+  });
+
+  on('submit', (e, target) => {
+    const form = target.closest('[lv-submit]');
+    if (!(form instanceof HTMLFormElement) || !host.viewOf(form)) return;
+    e.preventDefault();
+    trigger(form, 'lv-submit', serialize(form, (e as SubmitEvent).submitter));
+  });
+
+  for (const type of ['change', 'input']) {
+    const attr = 'lv-' + type;
+    on(type, (_e, target) => {
+      const el = target.closest(`[${attr}]`);
+      if (!el) return;
+      const field = target as Field;
+      const payload =
+        el instanceof HTMLFormElement
+          ? { ...serialize(el), _target: field.name }
+          : { [field.name || 'value']: fieldValue(field) };
+      // A field's own lv-debounce/lv-throttle wins over the form's.
+      const limited = target.hasAttribute('lv-debounce') || target.hasAttribute('lv-throttle');
+      trigger(el, attr, payload, limited ? target : el, attr);
+    });
+  }
+
+  for (const type of ['keydown', 'keyup']) {
+    on(type, (e, target) => {
+      const key = String((e as KeyboardEvent).key);
+      const keyed = (el: Element, attr: string): void => {
+        const want = el.getAttribute('lv-key');
+        if (want === null || want.toLowerCase() === key.toLowerCase()) trigger(el, attr, { key });
+      };
+      const el = target.closest(`[lv-${type}]`);
+      if (el) keyed(el, 'lv-' + type);
+      for (const w of document.querySelectorAll(`[lv-window-${type}]`)) keyed(w, `lv-window-${type}`);
+    });
+  }
+
+  on('focusin', (_e, target) => trigger(target, 'lv-focus', focusPayload(target)));
+  on('focusout', (_e, target) => {
+    flushDebounced(target);
+    const form = (target as Field).form;
+    if (form) flushDebounced(form);
+    trigger(target, 'lv-blur', focusPayload(target));
+  });
+}
+
+/** `lv-value-NAME="v"` → `{NAME: "v"}`. */
+function values(el: Element): Payload {
+  const out: Payload = {};
+  for (const a of Array.from(el.attributes)) {
+    if (a.name.startsWith(VALUE_PREFIX)) out[a.name.slice(VALUE_PREFIX.length)] = a.value;
+  }
+  return out;
+}
+
+/** The form's fields as `name → value`; a repeated name becomes an array. Files are skipped. */
+export function serialize(form: HTMLFormElement, submitter?: HTMLElement | null): Payload {
+  const out: Payload = {};
+  new FormData(form, submitter).forEach((value, name) => {
+    if (typeof value !== 'string') return;
+    const prev = out[name];
+    out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  });
+  return out;
+}
+
+/** An unchecked checkbox or radio reads as `""`; a multiple select as the array of its values. */
+function fieldValue(field: Field): string | string[] {
+  if (field instanceof HTMLSelectElement && field.multiple) return Array.from(field.selectedOptions, (o) => o.value);
+  if (field instanceof HTMLInputElement && (field.type === 'checkbox' || field.type === 'radio')) {
+    return field.checked ? field.value : '';
+  }
+  return field.value ?? '';
+}
+
+function focusPayload(el: Element): Payload {
+  return FIELD_TAGS.test(el.tagName) ? { value: fieldValue(el as Field) } : {};
+}

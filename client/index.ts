@@ -1,0 +1,102 @@
+/**
+ * Livery client boot: numbers the page's view containers 1…n, opens one socket for all of them
+ * and routes server frames to views by `vid`.
+ *
+ * Containers that appear later (e.g. a nested view patched in) are joined as they appear; views
+ * whose container left the page are left. A MutationObserver drives both, so it does not matter
+ * whether a patch or other script changed the page.
+ */
+import { A_TOKEN, C_CONNECTING, F_DIFF, F_ERROR, F_REPLY } from '../server/protocol/index.ts';
+import { bindEvents } from './bindings.ts';
+import { RenderedError, type WireNode } from './rendered.ts';
+import { LiveSocket, type ServerFrame, type SocketState } from './socket.ts';
+import { View } from './view.ts';
+
+export interface LiveryGlobal {
+  socket: LiveSocket;
+  views: Map<number, View>;
+  connect(): void;
+  disconnect(): void;
+}
+
+declare global {
+  interface Window {
+    Livery: LiveryGlobal;
+  }
+}
+
+const views = new Map<number, View>();
+const byContainer = new WeakMap<Element, View>();
+let nextVid = 1;
+
+const socket = new LiveSocket({ state: onState, frame: onFrame });
+
+function onState(state: SocketState): void {
+  for (const view of views.values()) {
+    if (state === 'open') view.join();
+    else if (state === 'connecting') view.setState(C_CONNECTING);
+    else view.dropped();
+  }
+}
+
+function onFrame(frame: ServerFrame): void {
+  const [, type] = frame;
+  const vid = (type === F_DIFF ? frame[2] : frame[3]) as number;
+  const view = views.get(vid);
+  if (type === F_ERROR) {
+    const [, , ref, , code, message] = frame as [number, string, number, number, string, string];
+    // vid 0: an error about the socket, not one view; every view shows it.
+    for (const v of view ? [view] : vid ? [] : views.values()) v.error(ref, code, message);
+    return;
+  }
+  if (!view) return; // a reply to a leave, or a view that just left
+  try {
+    if (type === F_REPLY) view.reply(frame[2] as number, frame[4] as WireNode | undefined);
+    else if (type === F_DIFF) view.diff(frame[3] as WireNode);
+  } catch (err) {
+    if (!(err instanceof RenderedError)) throw err;
+    // The tree no longer matches the server's: only a fresh join on a new socket repairs it.
+    view.error(0, err.code, err.message);
+    socket.reset();
+  }
+}
+
+/** Joins containers not seen before (document order, so parents get the smaller vids). */
+function scan(): void {
+  for (const el of document.querySelectorAll<HTMLElement>(`[${A_TOKEN}]`)) {
+    if (byContainer.has(el)) continue;
+    const view = new View(nextVid++, el, el.getAttribute(A_TOKEN) as string, socket);
+    views.set(view.vid, view);
+    byContainer.set(el, view);
+    if (socket.state === 'open') view.join();
+    else view.setState(C_CONNECTING);
+  }
+}
+
+function sweep(): void {
+  for (const view of views.values()) {
+    if (view.el.isConnected) continue;
+    view.leave();
+    views.delete(view.vid);
+    byContainer.delete(view.el);
+  }
+  scan();
+}
+
+function boot(): void {
+  scan();
+  if (!views.size) return;
+  bindEvents({ viewOf: (el) => byContainer.get(el.closest(`[${A_TOKEN}]`) as Element) });
+  new MutationObserver(sweep).observe(document.body, { childList: true, subtree: true });
+  socket.connect();
+}
+
+window.Livery = {
+  socket,
+  views,
+  connect: () => socket.connect(),
+  disconnect: () => socket.disconnect(),
+};
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
+else boot();

@@ -1,0 +1,443 @@
+// The client alone in a real Chromium: a node:http server serves scripted pages and the built
+// bundle, and a `ws` server at /live plays the server side of docs/protocol.md frame by frame.
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import t, { type Test } from 'tap';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { buildClient } from '../../client/build.ts';
+
+// Functions handed to page.evaluate run in the page; the root tsconfig has no DOM lib.
+declare const document: any;
+declare const window: any;
+declare const sessionStorage: any;
+
+type Frame = any[];
+type Diff = Record<string, unknown>;
+
+interface Conn {
+  id: number;
+  ws: WebSocket;
+  send(frame: unknown[]): void;
+}
+
+/** The server side of the protocol, scripted per test. */
+class FakeLive {
+  conns: Conn[] = [];
+  frames: { conn: Conn; frame: Frame }[] = [];
+  /** token → the diff a join with it is answered with. */
+  joins = new Map<string, Diff>();
+  answerHeartbeats = true;
+  onEvent: ((conn: Conn, frame: Frame) => void) | undefined;
+
+  constructor(wss: WebSocketServer) {
+    wss.on('connection', (ws) => {
+      const conn: Conn = { id: this.conns.length + 1, ws, send: (f) => ws.send(JSON.stringify(f)) };
+      this.conns.push(conn);
+      ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as Frame;
+        this.frames.push({ conn, frame });
+        this.handle(conn, frame);
+      });
+    });
+  }
+
+  reset(): void {
+    this.conns = [];
+    this.frames = [];
+    this.joins.clear();
+    this.answerHeartbeats = true;
+    this.onEvent = undefined;
+  }
+
+  private handle(conn: Conn, frame: Frame): void {
+    const [, type, ref, vid, arg] = frame;
+    // Join frames are [1, 'j', ref, vid, view, token].
+    if (type === 'j' && this.joins.has(frame[5])) conn.send([1, 'r', ref, vid, this.joins.get(frame[5])]);
+    if (type === 'l' || (type === 'h' && this.answerHeartbeats)) conn.send([1, 'r', ref, vid ?? 0]);
+    if (type === 'e') this.onEvent?.(conn, frame);
+  }
+
+  of(type: string, event?: string): Frame[] {
+    return this.frames.map((f) => f.frame).filter((f) => f[1] === type && (event === undefined || f[4] === event));
+  }
+
+  /** Waits for the `n`th frame (1-based) of a type (and event name). */
+  async frame(type: string, event?: string, n = 1): Promise<Frame> {
+    return until(() => this.of(type, event)[n - 1], `frame #${n} ${type} ${event ?? ''}`);
+  }
+}
+
+async function until<T>(probe: () => T | undefined, what: string, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A join reply: one block with its statics in `p` and a fresh token. */
+function joinReply(fp: string, statics: string[], slots: Record<number, unknown>, token: string, more: Record<string, string[]> = {}): Diff {
+  return { p: { [fp]: statics, ...more }, s: fp, ...slots, t: token };
+}
+
+function pageHtml(body: string): string {
+  // Records every class change of view containers, so transient states can be asserted.
+  const recorder = `<script>window.__classes=[];new MutationObserver(function(ms){ms.forEach(function(m){
+    if(m.target.hasAttribute('data-lv-token'))window.__classes.push(m.target.id+':'+m.target.className)})})
+    .observe(document.documentElement,{attributes:true,subtree:true,attributeFilter:['class']});window.__marker=1</script>`;
+  return `<!doctype html><html><head><meta charset="utf-8"></head><body>${recorder}${body}<script src="/livery.js"></script></body></html>`;
+}
+
+const pages = new Map<string, string>();
+const loads = new Map<string, number>();
+let server: Server;
+let live: FakeLive;
+let browser: Browser;
+let origin: string;
+let outDir: string;
+
+t.before(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'livery-browser-'));
+  const { manifest } = await buildClient({ outDir });
+  const bundle = await readFile(join(outDir, manifest.file));
+  server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/livery.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+    const html = pages.get(path);
+    if (!html) return void res.writeHead(404).end();
+    loads.set(path, (loads.get(path) ?? 0) + 1);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+  });
+  live = new FakeLive(new WebSocketServer({ server, path: '/live' }));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+t.teardown(async () => {
+  await browser?.close();
+  server?.closeAllConnections();
+  await new Promise((r) => server?.close(r));
+  await rm(outDir, { recursive: true, force: true });
+});
+
+let current: { page?: Page; errors: string[] } = { errors: [] };
+
+/** A browser test: its page is closed afterwards, and errors thrown in the page fail it. */
+function test(name: string, fn: (t: Test) => Promise<void>): void {
+  t.test(name, async (t) => {
+    current = { errors: [] };
+    live.reset();
+    try {
+      await fn(t);
+      t.same(current.errors, [], 'no errors in the page');
+    } finally {
+      await current.page?.close();
+    }
+  });
+}
+
+/** Opens `body` as a fresh page at `path` (script the joins first: the client joins at once). */
+async function open(path: string, body: string, setup?: (page: Page) => Promise<void>): Promise<Page> {
+  pages.set(path, pageHtml(body));
+  const page = (current.page = await browser.newPage());
+  page.on('pageerror', (err) => current.errors.push(String(err)));
+  await setup?.(page);
+  await page.goto(origin + path);
+  return page;
+}
+
+const classOf = (page: Page, sel: string) => page.getAttribute(sel, 'class').then((c) => (c ?? '').split(/\s+/));
+const waitClass = (page: Page, sel: string, cls: string, present = true) =>
+  page.waitForFunction(([s, c, p]) => document.querySelector(s)?.classList.contains(c) === p, [sel, cls, present] as const, { timeout: 5000 });
+
+/** The state classes a container went through (recorded in the page, so none is missed). */
+async function stateHistory(page: Page, id: string): Promise<string[]> {
+  const history: string[] = await page.evaluate(() => window.__classes);
+  const states = history
+    .filter((h) => h.startsWith(id + ':'))
+    .map((h) => h.slice(id.length + 1).split(' ').find((c) => /^lv-(connecting|connected|disconnected|error)$/.test(c)) ?? '');
+  return states.filter((s, i) => s !== states[i - 1]);
+}
+
+const COUNTER = ['<p>Count: <span id="count">', '</span></p><button id="inc" lv-click="inc" lv-value-step="2" lv-value-who="me">+</button>'];
+const counterPage = (id: string, token: string, count: string) =>
+  `<div id="${id}" data-lv-view="counter" data-lv-token="${token}"><p>Count: <span id="count">${count}</span></p></div>`;
+
+test('one socket joins every view on the page, numbered in document order', async (t) => {
+  live.joins.set('tok-a', joinReply('va', ['<b id="ra">', '</b>'], { 0: 'A ready' }, 'tok-a2'));
+  live.joins.set('tok-b', joinReply('vb', ['<i id="rb">', '</i>'], { 0: 'B ready' }, 'tok-b2'));
+  const page = await open('/two', `<div id="a" data-lv-view="counter" data-lv-token="tok-a">loading a</div><div id="b" data-lv-view="counter" data-lv-token="tok-b">loading b</div>`);
+  const ja = await live.frame('j', undefined, 1);
+  const jb = await live.frame('j', undefined, 2);
+  t.same([ja[0], ja[1], ja[3], ja[4], ja[5]], [1, 'j', 1, 'counter', 'tok-a']);
+  t.same([jb[0], jb[1], jb[3], jb[4], jb[5]], [1, 'j', 2, 'counter', 'tok-b']);
+  t.ok(ja[2] > 0 && jb[2] > ja[2], 'refs are positive and increasing');
+  t.equal(live.conns.length, 1, 'both views share one socket');
+  await waitClass(page, '#b', 'lv-connected');
+  await waitClass(page, '#a', 'lv-connected');
+  t.equal(await page.textContent('#ra'), 'A ready', 'the join reply was rendered into view 1');
+  t.equal(await page.textContent('#rb'), 'B ready', 'and into view 2');
+  t.notOk((await classOf(page, '#a')).includes('lv-connecting'), 'one state class at a time');
+});
+
+test('a click sends its event with lv-value-* and applies the reply diff', async (t) => {
+  live.joins.set('tok-c', joinReply('ctr', COUNTER, { 0: '7' }, 'tok-c2'));
+  live.onEvent = (conn, [, , ref, vid]) => conn.send([1, 'r', ref, vid, { 0: '9' }]);
+  const page = await open('/click', counterPage('c', 'tok-c', '7'));
+  await waitClass(page, '#c', 'lv-connected');
+  await page.click('#inc');
+  const e = await live.frame('e', 'inc');
+  t.same([e[0], e[1], e[3], e[4], e[5]], [1, 'e', 1, 'inc', { step: '2', who: 'me' }]);
+  await page.waitForFunction(() => document.querySelector('#count').textContent === '9', undefined, { timeout: 5000 });
+  t.pass('the diff was applied');
+});
+
+test('lv-loading marks the element and its view while the event is in flight', async (t) => {
+  live.joins.set('tok-c', joinReply('ctr', COUNTER, { 0: '7' }, 'tok-c2'));
+  const page = await open('/loading', counterPage('c', 'tok-c', '7'));
+  await waitClass(page, '#c', 'lv-connected');
+  await page.click('#inc');
+  const [, , ref, vid] = await live.frame('e', 'inc');
+  t.ok((await classOf(page, '#inc')).includes('lv-loading'), 'on the element');
+  t.ok((await classOf(page, '#c')).includes('lv-loading'), 'on the view container');
+  live.conns[0].send([1, 'r', ref, vid]);
+  await waitClass(page, '#inc', 'lv-loading', false);
+  await waitClass(page, '#c', 'lv-loading', false);
+  t.pass('a bare reply clears both');
+});
+
+test('a diff arriving while the user types keeps focus, caret and the typed text', async (t) => {
+  const statics = ['<label id="lbl">', '</label><input id="q" name="q" class="', '" value="', '">'];
+  live.joins.set('tok-t', joinReply('form', statics, { 0: 'Name', 1: 'plain', 2: '' }, 'tok-t2'));
+  const page = await open('/typing', '<div id="v" data-lv-token="tok-t"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  await page.click('#q');
+  await page.keyboard.type('hello');
+  await page.evaluate(() => document.querySelector('#q').setSelectionRange(2, 2));
+  live.conns[0].send([1, 'd', 1, { 0: 'Your name', 1: 'big', 2: 'SERVER' }]);
+  await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'Your name', undefined, { timeout: 5000 });
+  const state = await page.evaluate(() => {
+    const q = document.querySelector('#q');
+    return { value: q.value, caret: q.selectionStart, focused: document.activeElement === q, cls: q.className };
+  });
+  t.same(state, { value: 'hello', caret: 2, focused: true, cls: 'big' }, 'value and caret kept, other attributes updated');
+
+  await page.evaluate(() => document.querySelector('#q').blur());
+  live.conns[0].send([1, 'd', 1, { 0: 'Blurred', 2: 'SERVER2' }]);
+  await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'Blurred', undefined, { timeout: 5000 });
+  t.equal(await page.inputValue('#q'), 'SERVER2', 'a field the user left takes the server value');
+});
+
+test('a focused field in a keyed row keeps focus and caret when the row moves', async (t) => {
+  const p = { rows: ['<ul>', '</ul>'], row: ['<li data-lv-key="', '"><input id="in-', '" value="', '"></li>'] };
+  const row = (k: string) => ({ 0: k, 1: k, 2: '' });
+  live.joins.set('tok-m', { p, s: 'rows', 0: { s: 'row', k: ['a', 'b', 'c'], e: { a: row('a'), b: row('b'), c: row('c') } } });
+  const page = await open('/move-focus', '<div id="v" data-lv-token="tok-m"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  await page.click('#in-c');
+  await page.keyboard.type('typed');
+  await page.evaluate(() => document.querySelector('#in-c').setSelectionRange(1, 3));
+  live.conns[0].send([1, 'd', 1, { 0: { m: [[0, 'c']] } }]);
+  await page.waitForFunction(() => document.querySelector('li').dataset.lvKey === 'c', undefined, { timeout: 5000 });
+  const state = await page.evaluate(() => {
+    const q = document.querySelector('#in-c');
+    return { value: q.value, sel: [q.selectionStart, q.selectionEnd], focused: document.activeElement === q };
+  });
+  t.same(state, { value: 'typed', sel: [1, 3], focused: true });
+});
+
+test('lv-submit serializes the form (repeated names → array) and prevents the navigation', async (t) => {
+  const form = `<form id="f" lv-submit="save" lv-value-form="f1" action="/elsewhere">
+    <input name="title" value="T"><textarea name="body">text</textarea>
+    <input type="checkbox" name="tags" value="a" checked><input type="checkbox" name="tags" value="b" checked>
+    <input type="checkbox" name="tags" value="c"><select name="size"><option>s</option><option selected>m</option></select>
+    <button id="go" name="action" value="publish">Go</button></form>`;
+  live.joins.set('tok-s', joinReply('f', [form], {}, 'tok-s2'));
+  const page = await open('/submit', `<div id="v" data-lv-token="tok-s">${form}</div>`);
+  await waitClass(page, '#v', 'lv-connected');
+  await page.click('#go');
+  const e = await live.frame('e', 'save');
+  t.same(e[5], { title: 'T', body: 'text', tags: ['a', 'b'], size: 'm', action: 'publish', form: 'f1' });
+  t.equal(await page.evaluate(() => window.__marker), 1, 'still the same page');
+  t.equal(new URL(page.url()).pathname, '/submit');
+});
+
+const PING = '<button id="ping" lv-click="ping">ping</button>';
+/**
+ * Frames on one socket arrive in order: once a later ping arrives, every earlier frame has.
+ * Clicked from script, so focus does not move (a blur would flush debounced events).
+ */
+async function barrier(page: Page, n: number): Promise<void> {
+  await page.evaluate(() => document.querySelector('#ping').click());
+  await live.frame('e', 'ping', n);
+}
+
+test('lv-debounce, lv-debounce="blur" and lv-throttle', async (t) => {
+  const fields = `<input id="d" name="q" lv-input="search" lv-debounce="100">
+    <input id="b" name="b" lv-input="onblur" lv-debounce="blur">
+    <form lv-change="validate"><input id="th" name="th" lv-throttle="100"><input name="other" value="o"></form>${PING}`;
+  live.joins.set('tok-l', joinReply('l', [fields], {}, 'tok-l2'));
+  const page = await open('/limits', `<div id="v" data-lv-token="tok-l">${fields}</div>`);
+  await waitClass(page, '#v', 'lv-connected');
+  // All events of one burst fire in a single task: well inside any rate-limit window.
+  const burst = (sel: string, type: string) =>
+    page.evaluate(([s, ty]) => {
+      const el = document.querySelector(s);
+      for (const v of ['a', 'ab', 'abc', 'abcd']) {
+        el.value = v;
+        el.dispatchEvent(new window.Event(ty, { bubbles: true }));
+      }
+    }, [sel, type] as const);
+
+  await burst('#d', 'input');
+  t.same((await live.frame('e', 'search'))[5], { q: 'abcd' }, 'debounce sends the latest value');
+  await barrier(page, 1);
+  t.equal(live.of('e', 'search').length, 1, 'once for the whole burst');
+
+  await page.focus('#b');
+  await burst('#b', 'input');
+  await barrier(page, 2);
+  t.equal(live.of('e', 'onblur').length, 0, '"blur" holds the events while focused');
+  await page.evaluate(() => document.querySelector('#b').blur());
+  t.same((await live.frame('e', 'onblur'))[5], { b: 'abcd' }, 'and sends the latest on blur');
+  await barrier(page, 3);
+  t.equal(live.of('e', 'onblur').length, 1);
+
+  await burst('#th', 'change');
+  const first = await live.frame('e', 'validate', 1);
+  const trailing = await live.frame('e', 'validate', 2);
+  t.same(first[5], { th: 'a', other: 'o', _target: 'th' }, 'throttle sends the first at once (form payload with _target)');
+  t.same(trailing[5], { th: 'abcd', other: 'o', _target: 'th' }, 'and keeps the trailing one');
+  await barrier(page, 4);
+  t.equal(live.of('e', 'validate').length, 2, 'nothing in between');
+});
+
+test('lv-keydown with an lv-key filter, lv-window-keyup and lv-change on a field', async (t) => {
+  const html = `<input id="k" name="k" lv-keydown="enter" lv-key="Enter" lv-value-list="7">
+    <div lv-window-keyup="esc" lv-key="Escape"></div><select id="sel" lv-change="pick"><option>x</option><option>y</option></select>${PING}`;
+  live.joins.set('tok-k', joinReply('k', [html], {}, 'tok-k2'));
+  const page = await open('/keys', `<div id="v" data-lv-token="tok-k">${html}</div>`);
+  await waitClass(page, '#v', 'lv-connected');
+  await page.focus('#k');
+  await page.keyboard.press('a');
+  await page.keyboard.press('Enter');
+  t.same((await live.frame('e', 'enter'))[5], { key: 'Enter', list: '7' });
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('x');
+  await page.keyboard.press('Escape');
+  t.same((await live.frame('e', 'esc'))[5], { key: 'Escape' }, 'window keys from anywhere on the page');
+  await page.selectOption('#sel', 'y');
+  t.same((await live.frame('e', 'pick'))[5], { value: 'y' }, 'an unnamed field sends {value}');
+  await barrier(page, 1);
+  t.equal(live.of('e', 'enter').length, 1, 'the filtered key did not fire');
+  t.equal(live.of('e', 'esc').length, 1);
+});
+
+test('a keyed list diff inserts, moves and removes rows, keeping the moved elements', async (t) => {
+  const p = { list: ['<ul id="ul">', '</ul>'], item: ['<li data-lv-key="', '">', '</li>'] };
+  const names: Record<string, string> = { 1: 'One', 2: 'Two', 3: 'Three', 9: 'Nine' };
+  const e = Object.fromEntries(Object.entries(names).map(([k, v]) => [k, { 0: k, 1: v }]));
+  live.joins.set('tok-li', { p, s: 'list', 0: { s: 'item', k: ['1', '2', '3', '9'], e } });
+  const page = await open('/list', '<div id="v" data-lv-token="tok-li"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  await page.evaluate(() => document.querySelectorAll('li').forEach((li: any) => (li.__mark = li.textContent)));
+  live.conns[0].send([1, 'd', 1, { 0: { d: ['2'], m: [[0, '9'], [1, '4']], e: { 4: { 0: '4', 1: 'Delta' } } } }]);
+  await page.waitForFunction(() => document.querySelectorAll('li').length === 4 && document.querySelector('li').textContent === 'Nine', undefined, { timeout: 5000 });
+  const rows = await page.evaluate(() => Array.from(document.querySelectorAll('li'), (li: any) => [li.textContent, li.__mark ?? null]));
+  t.same(rows, [['Nine', 'Nine'], ['Delta', null], ['One', 'One'], ['Three', 'Three']], 'order right; kept rows are the same elements');
+});
+
+test('a dropped socket: lv-disconnected, then reconnect and re-join with the latest token', async (t) => {
+  live.joins.set('tok-r', joinReply('ctr', COUNTER, { 0: '1' }, 'tok-r2'));
+  live.joins.set('tok-r2', joinReply('ctr', COUNTER, { 0: '2' }, 'tok-r3'));
+  const page = await open('/reconnect', counterPage('c', 'tok-r', '1'));
+  await waitClass(page, '#c', 'lv-connected');
+  live.conns[0].ws.terminate();
+  const rejoin = await live.frame('j', undefined, 2);
+  t.equal(rejoin[5], 'tok-r2', 'the token from the join reply');
+  t.equal(rejoin[3], 1, 'the same vid');
+  t.equal(live.conns.length, 2, 'on a new socket');
+  await page.waitForFunction(() => document.querySelector('#count').textContent === '2', undefined, { timeout: 5000 });
+  await waitClass(page, '#c', 'lv-connected');
+  const states = await stateHistory(page, 'c');
+  t.ok(states.indexOf('lv-disconnected') > states.indexOf('lv-connected'), `lv-disconnected after lv-connected: ${states.join(', ')}`);
+  t.equal(states.at(-1), 'lv-connected', 'connected again');
+});
+
+test('a missing heartbeat reply is a dead socket: the client reconnects', async (t) => {
+  live.joins.set('tok-h', joinReply('ctr', COUNTER, { 0: '1' }, 'tok-h'));
+  live.answerHeartbeats = false;
+  const page = await open('/heartbeat', counterPage('c', 'tok-h', '1'), (page) => page.clock.install());
+  await waitClass(page, '#c', 'lv-connected');
+  await page.clock.runFor(30_000);
+  const beat = await live.frame('h');
+  t.same([beat[0], beat[1], beat.length], [1, 'h', 3], 'a heartbeat frame');
+  await page.clock.runFor(30_000); // the next beat finds the first one unanswered
+  await page.clock.runFor(1_000); // past the first backoff (at most 200 ms)
+  await live.frame('j', undefined, 2);
+  t.equal(live.conns.length, 2, 'a new socket');
+  const states = await stateHistory(page, 'c');
+  t.ok(states.lastIndexOf('lv-disconnected') > states.indexOf('lv-connected'), `dropped after connecting: ${states.join(', ')}`);
+});
+
+test('a frame with another protocol version reloads the page', async (t) => {
+  live.joins.set('tok-v', joinReply('ctr', COUNTER, { 0: '1' }, 'tok-v2'));
+  const page = await open('/version', counterPage('c', 'tok-v', '1'));
+  await waitClass(page, '#c', 'lv-connected');
+  t.equal(loads.get('/version'), 1);
+  live.conns[0].send([2, 'd', 1, { 0: '5' }]);
+  await until(() => (loads.get('/version') === 2 ? true : undefined), 'the reload');
+  await live.frame('j', undefined, 2);
+  t.ok(await page.evaluate(() => sessionStorage.getItem('lv-reload-at')), 'the reload guard is armed');
+});
+
+test('an error frame marks the view lv-error, clears lv-loading and dispatches lv:error', async (t) => {
+  live.joins.set('tok-x', joinReply('ctr', COUNTER, { 0: '7' }, 'tok-x2'));
+  live.onEvent = (conn, [, , ref, vid]) => conn.send([1, 'x', ref, vid, 'LV_EVENT_FAILED', 'boom']);
+  const page = await open('/error', counterPage('c', 'tok-x', '7'));
+  await waitClass(page, '#c', 'lv-connected');
+  await page.evaluate(() => {
+    window.__errors = [];
+    document.querySelector('#c').addEventListener('lv:error', (e: any) => window.__errors.push(e.detail));
+  });
+  await page.click('#inc');
+  await waitClass(page, '#c', 'lv-error');
+  t.same(await page.evaluate(() => window.__errors), [{ code: 'LV_EVENT_FAILED', message: 'boom' }]);
+  const cls = await classOf(page, '#c');
+  t.notOk(cls.includes('lv-connected') || cls.includes('lv-loading'), 'lv-error replaces lv-connected; loading cleared');
+  t.notOk((await classOf(page, '#inc')).includes('lv-loading'));
+});
+
+test('nested views: the parent patch skips the child; a removed child container is left', async (t) => {
+  const childHtml = '<div id="child" data-lv-token="tok-child">server-side child</div>';
+  live.joins.set('tok-parent', joinReply('par', ['<h1>', '</h1>', ''], { 1: { s: 'wrap' }, 0: 'Parent' }, 'tok-p2', { wrap: [childHtml] }));
+  live.joins.set('tok-child', joinReply('chi', ['<p id="cp">', '</p>'], { 0: 'child ready' }, 'tok-c2'));
+  const page = await open('/nested', `<div id="parent" data-lv-token="tok-parent"><h1>Old</h1>${childHtml}</div>`);
+  const jc = await live.frame('j', undefined, 2);
+  t.same([jc[3], jc[5]], [2, 'tok-child'], 'the nested container is view 2');
+  await waitClass(page, '#child', 'lv-connected');
+  await waitClass(page, '#parent', 'lv-connected');
+  t.equal(await page.textContent('#child'), 'child ready');
+
+  live.conns[0].send([1, 'd', 1, { 0: 'Parent 2' }]);
+  await page.waitForFunction(() => document.querySelector('h1').textContent === 'Parent 2', undefined, { timeout: 5000 });
+  t.equal(await page.textContent('#child'), 'child ready', 'the parent diff did not patch into the child');
+  t.ok((await classOf(page, '#child')).includes('lv-connected'), 'nor reset its classes');
+
+  live.conns[0].send([1, 'd', 1, { 1: '' }]);
+  const leave = await live.frame('l');
+  t.same([leave[1], leave[3]], ['l', 2], 'leave for the child');
+});

@@ -1,0 +1,139 @@
+/**
+ * Integration harness: a real Livery server on an ephemeral port and real WebSocket clients.
+ */
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { createServer, type CreateServerOptions, type LiveryServer } from '../../server/index.ts';
+
+export const FIXTURE_TEMPLATES = fileURLToPath(new URL('./fixtures/templates/', import.meta.url));
+
+export interface TestServer {
+  server: LiveryServer;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: CreateServerOptions): Promise<TestServer> {
+  const server = await createServer({
+    port: 0,
+    host: '127.0.0.1',
+    templatesDir: FIXTURE_TEMPLATES,
+    handleSignals: false,
+    logLevel: 'silent',
+    secret: 'test-secret-test-secret-test-secret-0123',
+    ...options,
+  });
+  const url = await server.listen();
+  return { server, url, port: Number(new URL(url).port), close: () => server.close() };
+}
+
+export interface Page {
+  html: string;
+  cookie: string;
+  token: string;
+  view: string;
+  status: number;
+}
+
+/** GETs a page like a browser would and pulls out the first view container's token. */
+export async function getPage(base: string, path: string, cookie?: string): Promise<Page> {
+  const response = await fetch(base + path, { headers: cookie ? { cookie } : {} });
+  const html = await response.text();
+  const setCookie = response.headers.get('set-cookie');
+  const token = /data-lv-token="([^"]+)"/.exec(html)?.[1] ?? '';
+  const view = /data-lv-view="([^"]+)"/.exec(html)?.[1] ?? '';
+  return { html, cookie: setCookie ? setCookie.split(';')[0] : (cookie ?? ''), token, view, status: response.status };
+}
+
+export type Frame = unknown[];
+
+/** A WebSocket client that queues frames so tests can await them in order. */
+export class LiveClient {
+  readonly ws: WebSocket;
+  readonly frames: Frame[] = [];
+  readonly #waiters: Array<(frame: Frame) => void> = [];
+  #ref = 0;
+  closeCode: number | undefined;
+  readonly closed: Promise<number>;
+
+  constructor(base: string, options: { cookie?: string; origin?: string } = {}) {
+    const headers: Record<string, string> = {};
+    if (options.cookie) headers.cookie = options.cookie;
+    if (options.origin) headers.origin = options.origin;
+    this.ws = new WebSocket(base.replace('http', 'ws') + '/live', { headers });
+    this.ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      const waiter = this.#waiters.shift();
+      if (waiter) waiter(frame);
+      else this.frames.push(frame);
+    });
+    this.closed = new Promise((resolve) => this.ws.on('close', (code) => { this.closeCode = code; resolve(code); }));
+    this.ws.on('error', () => {});
+  }
+
+  static async open(base: string, options: { cookie?: string; origin?: string } = {}): Promise<LiveClient> {
+    const client = new LiveClient(base, options);
+    await new Promise<void>((resolve, reject) => {
+      client.ws.once('open', () => resolve());
+      client.ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      client.ws.once('error', reject);
+    });
+    return client;
+  }
+
+  nextRef(): number {
+    return ++this.#ref;
+  }
+
+  sendRaw(data: string | Buffer, binary = false): void {
+    this.ws.send(data, { binary });
+  }
+
+  send(frame: Frame): void {
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  /** The next frame, or a rejection after `ms` (a test bound, not a timing assertion). */
+  next(ms = 3000): Promise<Frame> {
+    const queued = this.frames.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const i = this.#waiters.indexOf(done);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        reject(new Error(`no frame within ${ms} ms`));
+      }, ms);
+      const done = (frame: Frame) => { clearTimeout(timer); resolve(frame); };
+      this.#waiters.push(done);
+    });
+  }
+
+  /** Resolves true if no frame arrives within `ms` (used to prove "sends nothing"). */
+  async silentFor(ms: number): Promise<boolean> {
+    if (this.frames.length > 0) return false;
+    try {
+      await this.next(ms);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  async join(vid: number, view: string, token: string): Promise<Frame> {
+    const ref = this.nextRef();
+    this.send([1, 'j', ref, vid, view, token]);
+    return this.next();
+  }
+
+  async event(vid: number, name: string, payload: unknown = {}): Promise<Frame> {
+    const ref = this.nextRef();
+    this.send([1, 'e', ref, vid, name, payload]);
+    return this.next();
+  }
+
+  close(): Promise<number> {
+    this.ws.close();
+    return this.closed;
+  }
+}
