@@ -18,7 +18,7 @@
  * ```
  */
 import { serverFactory } from '@geut/fastify-uws';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { resolveConfig, type LiveryOptions } from './config/index.ts';
 import { livery } from './plugin.ts';
 
@@ -49,7 +49,8 @@ export async function createServer(options: CreateServerOptions = {}): Promise<L
   const app = Fastify({
     serverFactory,
     logger: { level: config.logLevel },
-    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    // Per-request lines only when debugging: a live app's traffic is on the socket anyway.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
   await app.register(livery, liveryOptions);
   await app.ready();

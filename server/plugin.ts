@@ -19,7 +19,7 @@ import { createLayout } from './http/page.ts';
 import { Runtime } from './live/runtime.ts';
 import { attachLiveSocket } from './socket/index.ts';
 import { MemoryStateBackend, type StateBackend } from './state/index.ts';
-import { createTemplateLoader, type Template, type TemplateLoader } from './template/index.ts';
+import { createTemplateLoader, TemplateCompileErrors, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
 import { registerViews } from './view/routes.ts';
 
@@ -80,7 +80,8 @@ function compileTemplates(config: LiveryConfig, problems: Problem[]): TemplateLo
     loader.compileAll();
     return loader;
   } catch (error) {
-    problems.push({ id: 'livery.C005', detail: (error as Error).message });
+    const each = error instanceof TemplateCompileErrors ? error.errors : [error as Error];
+    for (const e of each) problems.push({ id: 'livery.C005', detail: e.message });
     return undefined;
   }
 }

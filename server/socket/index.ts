@@ -35,7 +35,9 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime): LiveSocke
 
   app.ws<SocketData>(LIVE_PATH, {
     compression: options.compression ? compressors.SHARED_COMPRESSOR : compressors.DISABLED,
-    maxPayloadLength: options.maxFrameBytes,
+    // The configured limit is enforced in `message` (an error frame, then close 1009); uWS's own
+    // cap, which drops the connection without a close frame, only guards memory beyond it.
+    maxPayloadLength: options.maxFrameBytes * 4,
     idleTimeout: options.idleTimeoutSeconds,
     sendPingsAutomatically: true,
     // Beyond 4× the coalescing threshold a client is not reading at all: drop it rather than buffer.
@@ -66,7 +68,15 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime): LiveSocke
     },
 
     message: (ws, message, isBinary) => {
-      guard(runtime, () => ws.getUserData().conn?.receive(message, isBinary));
+      guard(runtime, () => {
+        const conn = ws.getUserData().conn;
+        if (conn === undefined) return;
+        if (message.byteLength > options.maxFrameBytes) {
+          conn.error(0, 0, 'LV_FRAME_TOO_LARGE', `${message.byteLength} > ${options.maxFrameBytes} bytes`);
+          return conn.close(errors.LV_FRAME_TOO_LARGE.close, 'frame too large');
+        }
+        conn.receive(message, isBinary);
+      });
     },
 
     drain: (ws) => {

@@ -96,8 +96,11 @@ export type HandlersFor<E extends EventSchemas> = {
   [K in keyof E & string]: (payload: PayloadOf<E[K]>) => unknown;
 };
 
-/** A view class whose declared events all have handlers with matching payload types. */
-export type CheckedView<C extends ViewClass> = C & { prototype: HandlersFor<C['events']> };
+/**
+ * A view class whose declared events all have handlers with matching payload types. A class
+ * that declares no events inherits the base's open-ended map, which needs no handlers.
+ */
+export type CheckedView<C extends ViewClass> = string extends keyof C['events'] ? C : C & { prototype: HandlersFor<C['events']> };
 
 /** Names that are part of the view lifecycle and therefore can never be events. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([

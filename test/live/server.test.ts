@@ -66,7 +66,10 @@ t.test('livery.C006: invalid view declarations are all reported', async (t) => {
 t.test('livery.C008: registering in a Fastify app that is not on uWebSockets.js', async (t) => {
   const app = Fastify();
   t.teardown(() => app.close());
-  await t.rejects(app.register(livery, { routes, templatesDir: FIXTURE_TEMPLATES, logLevel: 'silent' }).ready(), /livery\.C008/);
+  await t.rejects(async () => {
+    await app.register(livery, { routes, templatesDir: FIXTURE_TEMPLATES, logLevel: 'silent' });
+    await app.ready();
+  }, /livery\.C008/);
 });
 
 t.test('plugin mode: app.register(livery) inside an existing Fastify app, one port', async (t) => {

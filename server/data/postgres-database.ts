@@ -1,0 +1,71 @@
+/**
+ * PostgreSQL: two connections by design. The application ORM connects as
+ * the app role (a pool, lazily); `migrate()` opens a short-lived owner ORM on
+ * DATABASE_URL, creates the database when missing, runs the migrations,
+ * grants the app role, and closes.
+ */
+import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
+import { provisionAppRole } from './app-role.ts';
+import type { DatabaseTarget } from './config.ts';
+import { entityTables, sharedOrmOptions } from './orm-config.ts';
+import type { QueryCounter } from './query-counter.ts';
+import type { Database, LiveryOrm } from './types.ts';
+
+type PostgresTarget = Extract<DatabaseTarget, { kind: 'postgresql' }>;
+
+export class PostgresDatabase implements Database {
+  readonly kind = 'postgresql' as const;
+  readonly orm: LiveryOrm;
+  readonly appRole: string;
+  readonly counter: QueryCounter;
+  readonly #target: PostgresTarget;
+  readonly #debug: boolean;
+
+  private constructor(orm: LiveryOrm, target: PostgresTarget, counter: QueryCounter, debug: boolean) {
+    this.orm = orm;
+    this.appRole = target.appRole;
+    this.counter = counter;
+    this.#target = target;
+    this.#debug = debug;
+  }
+
+  static async open(target: PostgresTarget, counter: QueryCounter, debug = false): Promise<PostgresDatabase> {
+    const orm = (await PostgresMikroORM.init({ ...sharedOrmOptions({ counter, debug }), clientUrl: target.appUrl })) as unknown as LiveryOrm;
+    return new PostgresDatabase(orm, target, counter, debug);
+  }
+
+  async migrate(): Promise<string[]> {
+    const owner = await openOwnerOrm(this.#target.ownerUrl, this.counter, this.#debug);
+    try {
+      const applied = await owner.migrator.up();
+      await provisionAppRole(owner.em.fork(), {
+        role: this.appRole,
+        create: this.#target.appUrlDerived,
+        tables: entityTables(owner),
+      });
+      return applied.map(migration => migration.name);
+    } finally {
+      await owner.close(true);
+    }
+  }
+
+  queryCount(): number {
+    return this.counter.total();
+  }
+
+  async close(): Promise<void> {
+    await this.orm.close(true);
+  }
+}
+
+/** An ORM connected as the owner; creates the database when it does not exist yet. */
+export async function openOwnerOrm(ownerUrl: string, counter: QueryCounter, debug = false): Promise<LiveryOrm> {
+  const orm = (await PostgresMikroORM.init({
+    ...sharedOrmOptions({ counter, debug }),
+    clientUrl: ownerUrl,
+    ensureDatabase: true,
+    pool: { min: 0, max: 2 },
+  })) as unknown as LiveryOrm;
+  await orm.schema.ensureDatabase();
+  return orm;
+}

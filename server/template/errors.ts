@@ -1,0 +1,89 @@
+/**
+ * Template errors. Each carries a stable `code` and the position it is about; the message of a
+ * positioned error starts with `file:line:column: ` so editors and terminals can jump to it.
+ * Wording follows Django's where Django has a message, so its documentation and habits transfer.
+ */
+import type { SourceLocation } from './types.ts';
+
+export type TemplateErrorCode =
+  | 'LV_TEMPLATE_SYNTAX'
+  | 'LV_TEMPLATE_UNSAFE_CONTEXT'
+  | 'LV_TEMPLATE_NOT_FOUND'
+  | 'LV_TEMPLATE_VALUE'
+  | 'LV_TEMPLATE_COMPILE';
+
+function at(loc: SourceLocation, message: string): string {
+  return `${loc.file}:${loc.line}:${loc.column}: ${message}`;
+}
+
+/** The template cannot be compiled: bad syntax, unknown tag or filter, unsafe HTML context. */
+export class TemplateSyntaxError extends Error {
+  readonly code: TemplateErrorCode;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+
+  constructor(loc: SourceLocation, message: string, code: TemplateErrorCode = 'LV_TEMPLATE_SYNTAX') {
+    super(at(loc, message));
+    this.name = 'TemplateSyntaxError';
+    this.code = code;
+    this.file = loc.file;
+    this.line = loc.line;
+    this.column = loc.column;
+  }
+}
+
+/**
+ * A template name the loader cannot find. `file`/`line`/`column` point at the `{% include %}`
+ * that asked for it; when the name was requested directly, `file` is the name and line/column
+ * are 0.
+ */
+export class TemplateDoesNotExist extends Error {
+  readonly code: TemplateErrorCode = 'LV_TEMPLATE_NOT_FOUND';
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly templateName: string;
+  /** Where the loader looked, e.g. the template directory. */
+  readonly where: string;
+
+  constructor(templateName: string, where: string, loc?: SourceLocation) {
+    const message = `Template '${templateName}' does not exist (${where}). Check the name or create the file.`;
+    super(loc ? at(loc, message) : message);
+    this.name = 'TemplateDoesNotExist';
+    this.templateName = templateName;
+    this.where = where;
+    this.file = loc?.file ?? templateName;
+    this.line = loc?.line ?? 0;
+    this.column = loc?.column ?? 0;
+  }
+}
+
+/** A render-time error in the data, e.g. a `for x, y in …` item that does not have two values. */
+export class TemplateValueError extends Error {
+  readonly code: TemplateErrorCode = 'LV_TEMPLATE_VALUE';
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+
+  constructor(loc: SourceLocation, message: string) {
+    super(at(loc, message));
+    this.name = 'TemplateValueError';
+    this.file = loc.file;
+    this.line = loc.line;
+    this.column = loc.column;
+  }
+}
+
+/** Every error found by `compileAll()`, one per line, so a bad deploy shows all problems at once. */
+export class TemplateCompileErrors extends Error {
+  readonly code: TemplateErrorCode = 'LV_TEMPLATE_COMPILE';
+  readonly errors: readonly Error[];
+
+  constructor(errors: readonly Error[]) {
+    const n = errors.length;
+    super(`${n} template${n === 1 ? '' : 's'} failed to compile:\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
+    this.name = 'TemplateCompileErrors';
+    this.errors = errors;
+  }
+}

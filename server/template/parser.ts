@@ -1,0 +1,119 @@
+/**
+ * The parser walks the token list once and builds blocks directly: text and `{{ }}` go into
+ * the current block, each block tag's handler (tags/) parses its own bodies into nested blocks.
+ * Lexical settings (autoescape) and the HTML context tracker live here while parsing.
+ */
+import { BlockBuilder } from './block-builder.ts';
+import { TemplateSyntaxError } from './errors.ts';
+import { compileFilterExpression } from './expression.ts';
+import { HtmlContextTracker, type HtmlState } from './html-context.ts';
+import type { Token } from './lexer.ts';
+import { createOutput, createTextSlot } from './output.ts';
+import { TAGS, UNSUPPORTED_TAGS } from './tags/index.ts';
+import type { SourceLocation, Template } from './types.ts';
+
+export interface ParserEnv {
+  readonly file: string;
+  readonly autoescape: boolean;
+  readonly htmlChecks: boolean;
+  /** An include target known at compile time, or null when it must load at render (recursion). */
+  resolveInclude(name: string, autoescape: boolean, loc: SourceLocation): Template | null;
+  /** Loads an include target at render time (variable names, recursive includes). */
+  loadAtRender(name: string, autoescape: boolean, loc: SourceLocation): Template;
+}
+
+const TEXT_CONTEXT = { kind: 'text' } as const;
+
+function textList(items: readonly string[]): string {
+  const quoted = items.map((i) => `'${i}'`);
+  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+export class Parser {
+  readonly env: ParserEnv;
+  readonly html: HtmlContextTracker | null;
+  /** `{% autoescape %}` is lexical: it decides how the `{{ }}` it encloses are compiled. */
+  autoescape: boolean;
+  private readonly tokens: readonly Token[];
+  private pos = 0;
+  private readonly open: Token[] = [];
+
+  constructor(tokens: readonly Token[], env: ParserEnv) {
+    this.tokens = tokens;
+    this.env = env;
+    this.autoescape = env.autoescape;
+    this.html = env.htmlChecks ? new HtmlContextTracker() : null;
+  }
+
+  /** A builder for a nested block, starting from the given HTML state (for alternative paths). */
+  builder(start?: HtmlState): BlockBuilder {
+    if (start !== undefined && this.html !== null) this.html.state = start;
+    return new BlockBuilder(this.html);
+  }
+
+  htmlState(): HtmlState | undefined {
+    return this.html?.state;
+  }
+
+  /** Parses into `out` until a block tag whose first word is in `until`, and returns that tag. */
+  parse(out: BlockBuilder, until: readonly string[]): Token {
+    while (this.pos < this.tokens.length) {
+      const token = this.tokens[this.pos++];
+      if (token.type === 'text') out.text(token.contents);
+      else if (token.type === 'var') this.variable(token, out);
+      else if (token.type === 'block') {
+        const command = token.contents.split(/\s+/)[0];
+        if (command === '') throw this.error(token, `Empty block tag on line ${token.loc.line}`);
+        if (until.includes(command)) return token;
+        this.blockTag(token, command, until, out);
+      }
+    }
+    if (until.length === 0) return { type: 'block', contents: '', loc: this.endLoc() };
+    const opener = this.open.pop()!;
+    const command = opener.contents.split(/\s+/)[0];
+    throw this.error(opener, `Unclosed tag on line ${opener.loc.line}: '${command}'. Looking for one of: ${until.join(', ')}.`);
+  }
+
+  /** Skips raw tokens up to the block tag `end` (`{% comment %}`: its inside is never parsed). */
+  skipPast(end: string): void {
+    while (this.pos < this.tokens.length) {
+      const token = this.tokens[this.pos++];
+      if (token.type === 'block' && token.contents === end) return;
+    }
+    const opener = this.open.pop()!;
+    throw this.error(opener, `Unclosed tag on line ${opener.loc.line}: '${opener.contents.split(/\s+/)[0]}'. Looking for one of: ${end}.`);
+  }
+
+  error(token: Token, message: string): TemplateSyntaxError {
+    return new TemplateSyntaxError(token.loc, message);
+  }
+
+  private endLoc(): SourceLocation {
+    const last = this.tokens[this.tokens.length - 1];
+    return last?.loc ?? { file: this.env.file, line: 1, column: 1 };
+  }
+
+  private blockTag(token: Token, command: string, until: readonly string[], out: BlockBuilder): void {
+    const handler = TAGS.get(command);
+    if (handler === undefined) {
+      const line = token.loc.line;
+      const reason = UNSUPPORTED_TAGS.get(command);
+      if (reason !== undefined) throw this.error(token, `Unsupported tag on line ${line}: '${command}'. ${reason}`);
+      const expected = until.length > 0 ? `, expected ${textList(until)}` : '';
+      throw this.error(token, `Invalid block tag on line ${line}: '${command}'${expected}. Did you forget to register or load this tag?`);
+    }
+    this.open.push(token);
+    handler(this, token, out);
+    this.open.pop();
+  }
+
+  private variable(token: Token, out: BlockBuilder): void {
+    if (token.contents === '') throw this.error(token, `Empty variable tag on line ${token.loc.line}`);
+    const expr = compileFilterExpression(token.contents, { loc: token.loc, autoescape: this.autoescape, missingAsEmpty: true });
+    const context = this.html === null ? TEXT_CONTEXT : this.html.classify(token.loc);
+    const output = createOutput(context, this.autoescape);
+    // A literal (`{{ "—" }}`) never changes: it becomes static text, not a slot.
+    if (expr.literal !== undefined) out.text(output(expr.literal.value));
+    else out.slot(createTextSlot(expr.evaluate, output, expr.deps, token.loc), 't');
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Scopes: a parent-pointer chain of small frames. Lookups walk the chain comparing a handful of
+ * names per frame, which beats hashing for the 1–3 names a `with` or `for` binds, and pushing a
+ * frame allocates one object (plus the values array when several names are bound).
+ */
+import { readProperty } from './lookup.ts';
+import type { LoopItem, Scope } from './types.ts';
+
+class RootScope implements Scope {
+  private readonly root: object;
+  constructor(root: object) {
+    this.root = root;
+  }
+  get(name: string): unknown {
+    const value = readProperty(this.root, name);
+    return typeof value === 'function' ? undefined : value; // methods are not data (lookup.ts)
+  }
+  push(bindings: Record<string, unknown>): Scope {
+    return new FrameScope(Object.keys(bindings), Object.values(bindings), this);
+  }
+}
+
+/** Bindings of a `with`, an `include … with`, or `Scope.push`. */
+export class FrameScope implements Scope {
+  private readonly names: readonly string[];
+  private readonly values: readonly unknown[];
+  private readonly parent: Scope | null;
+
+  constructor(names: readonly string[], values: readonly unknown[], parent: Scope | null) {
+    this.names = names;
+    this.values = values;
+    this.parent = parent;
+  }
+  get(name: string): unknown {
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) if (names[i] === name) return this.values[i];
+    return this.parent === null ? undefined : this.parent.get(name);
+  }
+  push(bindings: Record<string, unknown>): Scope {
+    return new FrameScope(Object.keys(bindings), Object.values(bindings), this);
+  }
+}
+
+/** Django's `forloop`. Getters keep it to one small object per item. */
+export class ForloopInfo {
+  readonly counter0: number;
+  readonly length: number;
+  readonly parentloop: unknown;
+  constructor(index: number, length: number, parentloop: unknown) {
+    this.counter0 = index;
+    this.length = length;
+    this.parentloop = parentloop;
+  }
+  get counter(): number {
+    return this.counter0 + 1;
+  }
+  get revcounter(): number {
+    return this.length - this.counter0;
+  }
+  get revcounter0(): number {
+    return this.length - this.counter0 - 1;
+  }
+  get first(): boolean {
+    return this.counter0 === 0;
+  }
+  get last(): boolean {
+    return this.counter0 === this.length - 1;
+  }
+}
+
+/**
+ * One loop item: it is both the LoopItem handed to the diff engine and the item's scope, so an
+ * item costs this object and its ForloopInfo. `value` holds a single loop variable; unpacking
+ * loops (`for k, v in …`) use `values`.
+ */
+export class LoopItemScope implements Scope, LoopItem {
+  key = '';
+  readonly scope: Scope;
+  private readonly names: readonly string[];
+  private readonly value: unknown;
+  private readonly values: readonly unknown[] | null;
+  private readonly forloop: ForloopInfo;
+  private readonly parent: Scope;
+
+  constructor(names: readonly string[], value: unknown, values: readonly unknown[] | null, forloop: ForloopInfo, parent: Scope) {
+    this.names = names;
+    this.value = value;
+    this.values = values;
+    this.forloop = forloop;
+    this.parent = parent;
+    this.scope = this;
+  }
+  get(name: string): unknown {
+    const values = this.values;
+    if (values === null) {
+      if (name === this.names[0]) return this.value;
+    } else {
+      const names = this.names;
+      for (let i = 0; i < names.length; i++) if (names[i] === name) return values[i];
+    }
+    return name === 'forloop' ? this.forloop : this.parent.get(name);
+  }
+  push(bindings: Record<string, unknown>): Scope {
+    return new FrameScope(Object.keys(bindings), Object.values(bindings), this);
+  }
+}
+
+export function createScope(root: Record<string, unknown>): Scope {
+  return new RootScope(root);
+}
+
+/** The scope of `{% include … only %}`: nothing but its own bindings. */
+export function isolatedScope(names: readonly string[], values: readonly unknown[]): Scope {
+  return new FrameScope(names, values, null);
+}

@@ -1,0 +1,4 @@
+import { databaseContract } from './database.case.ts';
+import { pgliteFactory } from './fixtures.ts';
+
+databaseContract(pgliteFactory);
