@@ -84,6 +84,10 @@ t.test('bad input', async (t) => {
     t.same(push, [1, 'd', 1, { 0: '101' }], 'what the handler changed before throwing is shown');
     const reply = await client.event(1, 'inc');
     t.same([reply[1], reply[4]], ['r', { 0: '102' }], 'the view keeps working');
+    const second = await getPage(s.url, '/counter', page.cookie);
+    await client.join(9, second.view, second.token);
+    const sibling = await client.event(9, 'inc');
+    t.same([sibling[1], sibling[3], sibling[4]], ['r', 9, { 0: '1' }], 'another view on the same socket is unaffected');
   });
 
   t.test('a protocol version mismatch closes with 4000', async (t) => {
