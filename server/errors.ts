@@ -90,6 +90,54 @@ export const errors = {
     message: 'The server is shutting down; reconnect in a moment, your state is saved.',
     close: 1001,
   },
+  LV_TENANT_UNRESOLVED: {
+    message: 'No tenant could be resolved for this request (no subdomain, path, header, session or token named one, and no default tenant is configured).',
+    status: 404,
+  },
+  LV_TENANT_UNKNOWN: {
+    message: 'No tenant by that name exists; check the address.',
+    status: 404,
+  },
+  LV_TENANT_FORBIDDEN: {
+    message: 'You are not a member of this tenant, or the address names a different tenant than the one you are signed in to.',
+    status: 403,
+  },
+  LV_TENANT_SUSPENDED: {
+    message: 'This tenant is suspended; contact its administrator.',
+    status: 403,
+  },
+  LV_TENANT_PAYMENT_REQUIRED: {
+    message: 'This tenant\'s subscription has ended (paid until a past date); renew it to continue.',
+    status: 402,
+  },
+  LV_TENANT_REQUIRED: {
+    message: 'A tenant id is required for tenant-scoped data access; Livery refuses rather than reading all rows.',
+    status: 500,
+  },
+  LV_TENANT_MISMATCH: {
+    message: 'The data names another tenant than the current one; tenant-scoped writes always use the socket\'s tenant.',
+    status: 403,
+  },
+  LV_NOT_TENANT_OWNED: {
+    message: 'The entity is not tenant-owned, so tenant-scoped helpers cannot be used with it.',
+    status: 500,
+  },
+  LV_EM_NOT_SCOPED: {
+    message: 'The EntityManager is not scoped to a tenant; use this.db in a view or tenantData(db, id).forEvent().',
+    status: 500,
+  },
+  LV_DATA_UNAVAILABLE: {
+    message: 'This view uses the database but Livery was started without one; pass `database` to createServer.',
+    status: 500,
+  },
+  LV_DB_APP_ROLE_MISSING: {
+    message: 'The application database role does not exist and could not be created; run `npm run migrate` as the owner.',
+    status: 500,
+  },
+  LV_DB_BAD_URL: {
+    message: 'The database URL is not valid; use postgres://user@host:port/database.',
+    status: 500,
+  },
   LV_INTERNAL: {
     message: 'An internal error occurred; the server logged it.',
     status: 500,

@@ -18,7 +18,9 @@ import { registerHttp } from './http/index.ts';
 import { createLayout } from './http/page.ts';
 import { Runtime } from './live/runtime.ts';
 import { attachLiveSocket } from './socket/index.ts';
+import { MemorySessionStore, type SessionStore } from './session/index.ts';
 import { MemoryStateBackend, type StateBackend } from './state/index.ts';
+import { createTenancy } from './tenancy/setup.ts';
 import { createTemplateLoader, TemplateCompileErrors, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
 import { registerViews } from './view/routes.ts';
@@ -26,6 +28,8 @@ import { registerViews } from './view/routes.ts';
 export interface LiveryHandle {
   readonly config: LiveryConfig;
   readonly runtime: Runtime;
+  /** Where apps keep session data (e.g. the signed-in `userId`, bound to a tenant). */
+  readonly sessions: SessionStore;
 }
 
 declare module 'fastify' {
@@ -45,16 +49,23 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   failOn(problems);
 
   const backend: StateBackend = options.stateBackend ?? new MemoryStateBackend(config.state);
+  const sessions = options.sessionStore ?? new MemorySessionStore({ ttlSeconds: config.sessionTtlSeconds, maxEntries: config.state.maxEntries });
   const signer = new TokenSigner(loadSecret({ secret: config.secret, file: config.secretFile }), config.tokenTtlSeconds);
-  const runtime = new Runtime({ config, log: fastify.log, views, backend, signer });
-  registerHttp(fastify, { runtime, routes: config.routes, bundle: bundle!, layout: createLayout(layout) });
-  const socket = attachLiveSocket(uwsApp!, runtime);
-  fastify.decorate('livery', { config, runtime });
+  const tenancy = await createTenancy(config, options.database, problems);
+  failOn(problems);
+  const runtime = new Runtime({ config, log: fastify.log, views, backend, signer, gate: tenancy.gate, database: options.database });
+  registerHttp(fastify, {
+    runtime, routes: config.routes, bundle: bundle!, layout: createLayout(layout), sessions,
+    patternsFor: tenancy.patternsFor, tenantParam: tenancy.tenantParam,
+  });
+  const socket = attachLiveSocket(uwsApp!, runtime, sessions);
+  fastify.decorate('livery', { config, runtime, sessions });
 
   fastify.addHook('onClose', async () => {
     socket.stopAccepting();
     await runtime.shutdown((conn) => conn.close(errors.LV_SERVER_SHUTDOWN.close, 'server shutting down'));
     if (options.stateBackend === undefined) await backend.close();
+    if (options.sessionStore === undefined) await sessions.close();
     // Fastify's uWS adapter leaves keep-alive HTTP connections open for seconds; closing the
     // uWS app ends them now, so shutdown is prompt.
     uwsApp!.close();

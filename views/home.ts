@@ -4,6 +4,7 @@ const DEMOS = [
   { path: '/counter', title: 'Counter', about: 'click + and -; the count lives on the server' },
   { path: '/clock', title: 'Clock', about: 'the server pushes its time every second' },
   { path: '/search', title: 'Search', about: 'filter 600 items as you type' },
+  { path: '/projects', title: 'Projects', about: 'a multi-tenant board: try acme.localhost:3000/projects and /t/globex/projects' },
 ];
 
 /** `/`: links to every demo. */

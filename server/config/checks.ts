@@ -4,6 +4,8 @@
  * `docs/checks.md` lists them; `test/config/checks.test.ts` covers each and keeps the two in step.
  */
 
+import { TENANCY_CHECKS } from '../tenancy/checks.ts';
+
 export const checks = {
   'livery.C001': 'Production needs an app secret: set LIVERY_SECRET (at least 32 random characters, the same on every process).',
   'livery.C002': 'The app secret is too short: use at least 32 random characters, e.g. `openssl rand -base64 48`.',
@@ -14,6 +16,10 @@ export const checks = {
   'livery.C007': 'The client bundle is missing: run `npm run build` (npm start and npm test do it for you).',
   'livery.C008': 'Livery needs Fastify running on uWebSockets.js: create the app with `Fastify({ serverFactory })`, importing serverFactory from Livery.',
   'livery.C009': 'An option is out of range: use a positive number.',
+  ...TENANCY_CHECKS,
+  'livery.C015': 'Tenancy needs a database to look tenants up: pass `database: await createDatabase()` (PGlite by default, PostgreSQL with DATABASE_URL).',
+  'livery.C017': 'The default tenant (LIVERY_TENANT_DEFAULT) does not exist in the database: create it (e.g. `npm run migrate -- --seed` for the example) or change the setting.',
+  'livery.C018': 'The database is not safe to serve from: fix it as the detail says (the application role must not own the tables or bypass row-level security).',
 } as const;
 
 export type CheckId = keyof typeof checks;

@@ -4,7 +4,10 @@
  * `checkConfig` validates the result, so every misconfiguration is reported at startup with a
  * check id and a hint instead of surfacing as a runtime failure.
  */
+import type { Database } from '../data/index.ts';
+import type { SessionStore } from '../session/index.ts';
 import type { StateBackend } from '../state/index.ts';
+import type { TenancyConfig, TenancyOptions } from '../tenancy/options.ts';
 import type { Route } from '../view/routes.ts';
 
 /** pino levels. */
@@ -28,6 +31,14 @@ export interface LiveryOptions {
   state?: Partial<StateOptions>;
   /** A state backend instance to use instead of the one `state.backend` names (Livery won't close it). */
   stateBackend?: StateBackend;
+  /** Session store instance (default: in memory). */
+  sessionStore?: SessionStore;
+  /** Seconds a browser session lives after its last use. */
+  sessionTtlSeconds?: number;
+  /** The database (from `createDatabase`); required when tenancy is on or a view uses `this.db`. */
+  database?: Database;
+  /** Multi-tenancy: how a request's tenant is resolved (off when no resolver is named). */
+  tenancy?: TenancyOptions;
   socket?: Partial<SocketOptions>;
   /** Seconds a join token stays valid (each join hands out a fresh one). */
   tokenTtlSeconds?: number;
@@ -60,6 +71,8 @@ export interface SocketOptions {
 
 export interface LiveryConfig {
   routes: Route[];
+  /** undefined: tenancy off, one implicit tenant. */
+  tenancy: TenancyConfig | undefined;
   templatesDir: string;
   layout: string | undefined;
   port: number;
@@ -70,6 +83,7 @@ export interface LiveryConfig {
   state: StateOptions;
   socket: SocketOptions;
   tokenTtlSeconds: number;
+  sessionTtlSeconds: number;
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
 }
@@ -93,6 +107,7 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_IDLE_TIMEOUT', option: 'socket.idleTimeoutSeconds', kind: 'int', default: '60', doc: 'seconds of silence before a socket is dropped (pings keep live ones open)' },
   { env: 'LIVERY_BACKPRESSURE_BYTES', option: 'socket.backpressureBytes', kind: 'int', default: '262144', doc: 'buffered bytes above which pushes are coalesced' },
   { env: 'LIVERY_ALLOWED_ORIGINS', option: 'socket.allowedOrigins', kind: 'list', default: '(none)', doc: 'comma-separated extra origins allowed to open the socket' },
+  { env: 'LIVERY_SESSION_TTL', option: 'sessionTtlSeconds', kind: 'int', default: '604800', doc: 'seconds a browser session lives after its last use' },
   { env: 'LIVERY_TOKEN_TTL', option: 'tokenTtlSeconds', kind: 'int', default: '7200', doc: 'seconds a join token is valid' },
   { env: 'LIVERY_SHUTDOWN_TIMEOUT', option: 'shutdownTimeoutMs', kind: 'int', default: '5000', doc: 'milliseconds graceful shutdown may take' },
   { env: 'LIVERY_LOG_LEVEL', option: 'logLevel', kind: 'string', default: 'info', doc: 'pino log level' },

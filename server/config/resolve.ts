@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { resolveTenancy } from '../tenancy/resolve.ts';
 import { MIN_SECRET_LENGTH } from '../token/secret.ts';
 import { failOn, type Problem } from './checks.ts';
 import { ENVIRONMENT, LOG_LEVELS, type LiveryConfig, type LiveryOptions } from './options.ts';
@@ -12,9 +13,12 @@ const KNOWN_STATE_BACKENDS = new Set(['memory']);
 export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEnv = process.env): LiveryConfig {
   const problems: Problem[] = [];
   const fromEnv = readEnvironment(env, problems);
+  const tenancy = resolveTenancy(options.tenancy, env);
+  problems.push(...tenancy.problems);
   const pick = <T>(explicit: T | undefined, option: string): T => (explicit !== undefined ? explicit : (fromEnv.get(option) as T));
   const config: LiveryConfig = {
     routes: options.routes ?? [],
+    tenancy: tenancy.config,
     templatesDir: resolve(pick(options.templatesDir, 'templatesDir')),
     layout: options.layout,
     port: pick(options.port, 'port'),
@@ -38,6 +42,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
       allowedOrigins: pick(options.socket?.allowedOrigins, 'socket.allowedOrigins'),
     },
     tokenTtlSeconds: pick(options.tokenTtlSeconds, 'tokenTtlSeconds'),
+    sessionTtlSeconds: pick(options.sessionTtlSeconds, 'sessionTtlSeconds'),
     shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs'),
     logLevel: pick(options.logLevel, 'logLevel'),
   };
@@ -59,7 +64,7 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
     ['state.maxBytes', config.state.maxBytes], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
     ['socket.ratePerSecond', config.socket.ratePerSecond], ['socket.rateBurst', config.socket.rateBurst],
     ['socket.idleTimeoutSeconds', config.socket.idleTimeoutSeconds], ['socket.backpressureBytes', config.socket.backpressureBytes],
-    ['tokenTtlSeconds', config.tokenTtlSeconds], ['shutdownTimeoutMs', config.shutdownTimeoutMs],
+    ['tokenTtlSeconds', config.tokenTtlSeconds], ['sessionTtlSeconds', config.sessionTtlSeconds], ['shutdownTimeoutMs', config.shutdownTimeoutMs],
   ];
   for (const [name, value] of positive) {
     if (!Number.isFinite(value) || value <= 0) problems.push({ id: 'livery.C009', detail: `${name} = ${value}` });

@@ -1,22 +1,23 @@
 /**
  * Data-layer errors are data: a stable code, a message, and the HTTP status a
- * caller should map them to. The codes are meant to join the project-wide
- * registry (`server/errors.ts`) once it exists; until then they live here.
+ * caller should map them to. The codes and messages live in the project-wide
+ * registry (`server/errors.ts`); this is the data layer's view of them.
  */
+import { errors } from '../errors.ts';
 
 export const DATA_ERRORS = {
   /** No tenant (undefined, null, '' or blank) reached a tenant-scoped entry point. */
-  LV_TENANT_REQUIRED: { status: 500, message: 'a tenant id is required for tenant-scoped data access' },
+  LV_TENANT_REQUIRED: errors.LV_TENANT_REQUIRED,
   /** Data names a tenant other than the one the EntityManager is scoped to. */
-  LV_TENANT_MISMATCH: { status: 403, message: 'the data names another tenant' },
+  LV_TENANT_MISMATCH: errors.LV_TENANT_MISMATCH,
   /** A tenant-scoped helper was used with an entity that is not tenant-owned. */
-  LV_NOT_TENANT_OWNED: { status: 500, message: 'the entity is not tenant-owned' },
+  LV_NOT_TENANT_OWNED: errors.LV_NOT_TENANT_OWNED,
   /** A tenant-scoped helper was handed an EntityManager without a tenant. */
-  LV_EM_NOT_SCOPED: { status: 500, message: 'the EntityManager is not scoped to a tenant' },
+  LV_EM_NOT_SCOPED: errors.LV_EM_NOT_SCOPED,
   /** The application database role does not exist and could not be created. */
-  LV_DB_APP_ROLE_MISSING: { status: 500, message: 'the application database role is missing' },
+  LV_DB_APP_ROLE_MISSING: errors.LV_DB_APP_ROLE_MISSING,
   /** A database URL could not be parsed. */
-  LV_DB_BAD_URL: { status: 500, message: 'the database URL is not valid' },
+  LV_DB_BAD_URL: errors.LV_DB_BAD_URL,
 } as const;
 
 export type DataErrorCode = keyof typeof DATA_ERRORS;

@@ -1,23 +1,31 @@
 /**
- * The HTTP side, as a Fastify plugin: one GET route per live view (first paint), the client
- * bundle under a fingerprinted, immutable URL, and `/healthz`.
+ * The HTTP side, as a Fastify plugin: one GET route per live view (first paint; with path
+ * tenancy also under the tenant prefix, `/t/:tenant/…`), the client bundle under a fingerprinted,
+ * immutable URL, and `/healthz`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LiveryError } from '../errors.ts';
 import type { Runtime } from '../live/runtime.ts';
+import { newSessionId, readCookie, readSessionId, sessionCookie, type SessionStore } from '../session/index.ts';
+import type { RequestInfo } from '../tenancy/types.ts';
 import type { Route } from '../view/routes.ts';
 import { BUNDLE_PREFIX, type ClientBundle } from './client-bundle.ts';
 import { errorPage, scriptTag, viewContainer, type Layout } from './page.ts';
-import { newSessionId, readSessionId, sessionCookie } from './session.ts';
 
 export interface HttpOptions {
   readonly runtime: Runtime;
   readonly routes: readonly Route[];
   readonly bundle: ClientBundle;
   readonly layout: Layout;
+  readonly sessions: SessionStore;
+  /** The URL patterns a route is served at (its own path, plus the tenant-prefixed one). */
+  readonly patternsFor: (path: string) => string[];
+  /** The route param that carries the tenant in prefixed patterns. */
+  readonly tenantParam: string;
 }
 
-export function registerHttp(fastify: FastifyInstance, { runtime, routes, bundle, layout }: HttpOptions): void {
+export function registerHttp(fastify: FastifyInstance, options: HttpOptions): void {
+  const { runtime, routes, bundle, layout } = options;
   const head = scriptTag(BUNDLE_PREFIX + bundle.file);
 
   fastify.get<{ Params: { file: string } }>(`${BUNDLE_PREFIX}:file`, (request, reply) => {
@@ -37,25 +45,49 @@ export function registerHttp(fastify: FastifyInstance, { runtime, routes, bundle
   }));
 
   for (const route of routes) {
-    fastify.get(route.path, async (request: FastifyRequest, reply: FastifyReply) => {
-      const session = sessionFor(request, reply, runtime.config.production);
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const sessionId = sessionIdFor(request, reply, runtime.config.production);
+      const { [options.tenantParam]: routeTenant, ...params } = request.params as Record<string, string>;
       try {
-        const params = request.params as Record<string, string>;
-        const page = await runtime.renderPage(route.view.name, params, session, 'public');
+        const sessionData = await options.sessions.get(sessionId);
+        const { tenant, session } = await runtime.gate.forPage(requestInfo(request), sessionId, sessionData, routeTenant);
+        const page = await runtime.renderPage(route.view.name, params, session, tenant);
         const content = viewContainer(route.view.name, page.instance, page.token, page.html);
         return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store')
-          .send(layout({ title: route.title ?? route.view.name, head, content }));
+          .send(layout({ title: route.title ?? route.view.name, head, content }, { tenant }));
       } catch (error) {
-        const code = error instanceof LiveryError ? error.code : 'LV_MOUNT_FAILED';
-        const status = error instanceof LiveryError ? error.status : 500;
-        request.log.error({ err: error, view: route.view.name, session }, 'page render failed');
-        return reply.code(status).type('text/html; charset=utf-8').send(errorPage(layout, status, code, 'This page failed to load; the error was logged.'));
+        const known = error instanceof LiveryError || isCoded(error);
+        const code = known ? (error as LiveryError).code : 'LV_MOUNT_FAILED';
+        const status = known ? (error as LiveryError).status : 500;
+        if (status >= 500) request.log.error({ err: error, view: route.view.name }, 'page render failed');
+        const message = status >= 500 ? 'This page failed to load; the error was logged.' : (error as Error).message;
+        return reply.code(status).type('text/html; charset=utf-8').send(errorPage(layout, status, code, message));
       }
-    });
+    };
+    for (const url of options.patternsFor(route.path)) fastify.get(url, handler);
   }
 }
 
-function sessionFor(request: FastifyRequest, reply: FastifyReply, secure: boolean): string {
+/** The request as the tenant resolvers see it. */
+export function requestInfo(request: FastifyRequest): Omit<RequestInfo, 'session'> & { session: undefined } {
+  const headers = request.headers;
+  return {
+    host: headers.host ?? '',
+    path: request.url.split('?', 1)[0],
+    header: (name) => {
+      const value = headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    },
+    cookie: (name) => readCookie(headers.cookie, name),
+    session: undefined,
+  };
+}
+
+function isCoded(error: unknown): boolean {
+  return typeof (error as { status?: unknown })?.status === 'number' && typeof (error as { code?: unknown })?.code === 'string';
+}
+
+function sessionIdFor(request: FastifyRequest, reply: FastifyReply, secure: boolean): string {
   const existing = readSessionId(request.headers.cookie);
   if (existing !== undefined) return existing;
   const id = newSessionId();

@@ -6,9 +6,13 @@
  * Every client frame with a ref is answered exactly once (reply or error), and nothing a client
  * sends can throw out of `receive`: bad input becomes an error frame, the socket keeps serving.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import { StaticsCollector } from '../diff/index.ts';
 import { errors, LiveryError, type ErrorCode } from '../errors.ts';
 import { F_ERROR, F_EVENT, F_HEARTBEAT, F_JOIN, F_LEAVE, F_REPLY, PROTOCOL_VERSION } from '../protocol/index.ts';
+import type { Session } from '../session/index.ts';
+import type { TenantInfo } from '../tenancy/directory.ts';
+import type { TenantData } from '../data/index.ts';
 import type { MountedView, ViewHost } from './mounted-view.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -22,9 +26,22 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 /** Rate-limit violations in a row after which the socket is closed instead of answered. */
 const ABUSE_LIMIT = 1000;
 
+/** Who the socket belongs to, settled at upgrade. */
+export interface SocketIdentity {
+  readonly sessionId: string;
+  /** The raw session data (the user's identity); views see it only under their tenant. */
+  readonly sessionData: Session['data'];
+  /** Undefined until the first join when the tenant came from the page's path (see Tenancy). */
+  readonly tenant: TenantInfo | undefined;
+}
+
 export class Connection implements ViewHost {
   readonly sessionId: string;
-  readonly tenant: string;
+  readonly sessionData: Session['data'];
+  /** Set once — at upgrade, or by the first join — and never changed: no tenant switching mid-socket. */
+  #tenant: TenantInfo | undefined;
+  #data: TenantData | undefined;
+  log: FastifyBaseLogger;
   readonly statics = new StaticsCollector(new Set());
   readonly views = new Map<number, MountedView>();
   readonly #joining = new Set<number>();
@@ -35,12 +52,31 @@ export class Connection implements ViewHost {
   #violations = 0;
   #closed = false;
 
-  constructor(transport: Transport, runtime: Runtime, context: { sessionId: string; tenant: string }) {
+  constructor(transport: Transport, runtime: Runtime, identity: SocketIdentity) {
     this.#transport = transport;
     this.#runtime = runtime;
-    this.sessionId = context.sessionId;
-    this.tenant = context.tenant;
+    this.sessionId = identity.sessionId;
+    this.sessionData = identity.sessionData;
     this.#tokens = runtime.config.socket.rateBurst;
+    this.log = runtime.log;
+    if (identity.tenant !== undefined) this.bindTenant(identity.tenant);
+  }
+
+  get tenant(): TenantInfo | undefined {
+    return this.#tenant;
+  }
+
+  /** Binds the socket to its tenant (once): its logger and its data context follow from it. */
+  bindTenant(tenant: TenantInfo): void {
+    if (this.#tenant !== undefined) throw new Error('a socket\'s tenant is set once');
+    this.#tenant = tenant;
+    this.log = this.#runtime.log.child({ tenant: tenant.id, session: this.sessionId });
+  }
+
+  /** The socket's tenant data context: one fork with the tenant parameter set, made on first use. */
+  get data(): TenantData | undefined {
+    if (this.#tenant === undefined) return undefined;
+    return (this.#data ??= this.#runtime.dataFor(this.#tenant));
   }
 
   get closed(): boolean {
@@ -125,7 +161,7 @@ export class Connection implements ViewHost {
       })
       .catch((error: unknown) => {
         if (error instanceof LiveryError) return this.error(ref, id, error.code, error.detail);
-        this.#runtime.log.error({ err: error, session: this.sessionId }, 'join failed');
+        this.log.error({ err: error }, 'join failed');
         this.error(ref, id, 'LV_MOUNT_FAILED');
       })
       .finally(() => this.#joining.delete(id));
@@ -155,6 +191,7 @@ export class Connection implements ViewHost {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.views.values()].map((view) => this.#runtime.detach(view, reason)));
+    this.#data?.release();
   }
 
   /** Closes the socket from the server side (shutdown, policy). */

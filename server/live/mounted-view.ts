@@ -9,19 +9,30 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { FastifyBaseLogger } from 'fastify';
 import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireNode } from '../diff/index.ts';
 import { renderBlock } from '../diff/rendered.ts';
-import { LiveryError, type ErrorCode } from '../errors.ts';
+import { errors, LiveryError, type ErrorCode } from '../errors.ts';
 import { F_DIFF, F_ERROR, F_REPLY, PROTOCOL_VERSION } from '../protocol/index.ts';
 import type { TickHandle, TickScheduler } from '../scheduler/index.ts';
 import type { StateBackend } from '../state/index.ts';
 import type { Scope, Template } from '../template/types.ts';
-import { RUNTIME, type LiveView, type TerminateReason, type ViewClass } from '../view/live-view.ts';
+import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass } from '../view/live-view.ts';
 import { findNonPlainValue, type TrackedState } from '../view/tracked-state.ts';
 import { Mailbox } from './mailbox.ts';
+
+/**
+ * A handler that throws one of Livery's own errors (LV_TENANT_MISMATCH from a scoped create, say)
+ * gets that code reported: registry messages carry no data. Anything else is LV_HANDLER_FAILED.
+ */
+function codeOf(error: unknown): ErrorCode | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && Object.hasOwn(errors, code) && code !== 'LV_INTERNAL' ? (code as ErrorCode) : undefined;
+}
 
 /** What a mounted view needs from its socket. */
 export interface ViewHost {
   readonly statics: StaticsCollector;
   readonly sessionId: string;
+  /** The socket's logger: every line carries its tenant and session. */
+  readonly log: FastifyBaseLogger;
   send(frame: string): void;
   /** False while the socket is backpressured: pushes wait for `drain`. */
   canPush(): boolean;
@@ -30,7 +41,6 @@ export interface ViewHost {
 export interface ViewServices {
   readonly backend: StateBackend;
   readonly scheduler: TickScheduler;
-  readonly log: FastifyBaseLogger;
   readonly maxStateBytes: number;
 }
 
@@ -118,6 +128,7 @@ export class MountedView {
 
   #handle(ref: number, name: string, payload: unknown): void | Promise<void> {
     let result: unknown;
+    this.view[EVENT_EM] = undefined; // a fresh EntityManager per event: no identity map outlives it
     try {
       result = (this.view as unknown as Record<string, (p: unknown) => unknown>)[name](payload);
     } catch (error) {
@@ -136,7 +147,7 @@ export class MountedView {
   }
 
   #handlerFailed(ref: number, error: unknown): void {
-    this.#report(ref, 'LV_HANDLER_FAILED', error);
+    this.#report(ref, codeOf(error) ?? 'LV_HANDLER_FAILED', error);
     // The handler may have changed state before it threw: show what the state now is.
     this.#push();
   }
@@ -145,6 +156,7 @@ export class MountedView {
   tick(): void {
     if (this.#closed || this.#mailbox.busy || this.view.tick === undefined) return;
     this.#mailbox.run(() => {
+      this.view[EVENT_EM] = undefined;
       const result = this.view.tick!();
       if (result instanceof Promise) return result.then(() => this.#push());
       this.#push();
@@ -163,6 +175,7 @@ export class MountedView {
   /** Delivers a message to `handleInfo` (call inside the mailbox). */
   info(message: unknown): void | Promise<void> {
     if (this.#closed || this.view.handleInfo === undefined) return;
+    this.view[EVENT_EM] = undefined;
     const result = this.view.handleInfo(message);
     if (result instanceof Promise) return result.then(() => this.#push());
     this.#push();
@@ -221,7 +234,7 @@ export class MountedView {
     try {
       await this.#services.backend.set(this.stateKey, this.serialize());
     } catch (error) {
-      this.#services.log.error({ err: error, view: this.viewClass.name, session: this.#host.sessionId }, 'saving view state failed');
+      this.#host.log.error({ err: error, view: this.viewClass.name }, 'saving view state failed');
     }
   }
 
@@ -236,7 +249,7 @@ export class MountedView {
     try {
       this.view.terminate?.(reason);
     } catch (error) {
-      this.#services.log.error({ err: error, view: this.viewClass.name }, 'terminate() threw');
+      this.#host.log.error({ err: error, view: this.viewClass.name }, 'terminate() threw');
     }
   }
 
@@ -246,7 +259,7 @@ export class MountedView {
   }
 
   #report(ref: number, code: ErrorCode, error: unknown): void {
-    this.#services.log.error({ err: error, view: this.viewClass.name, vid: this.vid, session: this.#host.sessionId, code }, 'view error');
+    this.#host.log.error({ err: error, view: this.viewClass.name, vid: this.vid, code }, 'view error');
     if (!this.#closed) this.#fail(ref, code);
   }
 }

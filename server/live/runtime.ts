@@ -17,8 +17,12 @@ import { K_TOKEN } from '../protocol/index.ts';
 import { TickScheduler } from '../scheduler/index.ts';
 import { stateKey, type StateBackend } from '../state/index.ts';
 import { createScope, renderToString, type Scope, type Template } from '../template/index.ts';
+import { tenantData, type Database, type TenantData } from '../data/index.ts';
+import { sessionUnder, type Session } from '../session/index.ts';
+import type { TenantInfo } from '../tenancy/directory.ts';
+import type { TenantGate } from '../tenancy/gate.ts';
 import type { JoinClaims, TokenSigner } from '../token/index.ts';
-import type { Params, TerminateReason, ViewClass } from '../view/live-view.ts';
+import { DATA, type LiveView, type Params, type TerminateReason, type ViewClass } from '../view/live-view.ts';
 import { findNonPlainValue, trackState } from '../view/tracked-state.ts';
 import type { Connection } from './connection.ts';
 import { MountedView } from './mounted-view.ts';
@@ -34,6 +38,8 @@ export interface RuntimeInit {
   readonly views: ReadonlyMap<string, RegisteredView>;
   readonly backend: StateBackend;
   readonly signer: TokenSigner;
+  readonly gate: TenantGate;
+  readonly database: Database | undefined;
 }
 
 export interface RenderedPage {
@@ -47,6 +53,8 @@ export class Runtime {
   readonly log: FastifyBaseLogger;
   readonly backend: StateBackend;
   readonly signer: TokenSigner;
+  readonly gate: TenantGate;
+  readonly database: Database | undefined;
   readonly scheduler = new TickScheduler();
   readonly connections = new Set<Connection>();
   readonly #views: ReadonlyMap<string, RegisteredView>;
@@ -59,7 +67,14 @@ export class Runtime {
     this.log = init.log;
     this.backend = init.backend;
     this.signer = init.signer;
+    this.gate = init.gate;
+    this.database = init.database;
     this.#views = init.views;
+  }
+
+  /** A tenant's data context (one EntityManager fork with the tenant set), if there is a database. */
+  dataFor(tenant: TenantInfo): TenantData | undefined {
+    return this.database === undefined ? undefined : tenantData(this.database, tenant.id);
   }
 
   get liveViews(): number {
@@ -67,15 +82,15 @@ export class Runtime {
   }
 
   /** First paint: mount, render to HTML, save the state for the socket to adopt, sign a token. */
-  async renderPage(viewId: string, params: Params, session: string, tenant: string): Promise<RenderedPage> {
+  async renderPage(viewId: string, params: Params, session: Session, tenant: TenantInfo): Promise<RenderedPage> {
     const entry = this.#entry(viewId);
-    const view = new entry.viewClass();
+    const view = this.#instantiate(entry.viewClass, tenant, this.dataFor(tenant));
     const state = await this.#mount(view, params, session);
     view.state = state;
-    const html = renderToString(entry.template, this.#scope(state));
+    const html = renderToString(entry.template, this.#scope(state, tenant));
     const instance = randomBytes(12).toString('base64url');
-    await this.backend.set(stateKey(tenant, instance), JSON.stringify(state));
-    const token = await this.signer.sign({ view: viewId, instance, params, session, tenant });
+    await this.backend.set(stateKey(tenant.id, instance), JSON.stringify(state));
+    const token = await this.signer.sign({ view: viewId, instance, params, session: session.id, tenant: tenant.id });
     return { html, token, instance };
   }
 
@@ -84,18 +99,18 @@ export class Runtime {
     const claims = await this.signer.verify(token);
     if (claims.view !== viewName) throw new LiveryError('LV_TOKEN_VIEW_MISMATCH');
     if (claims.session !== conn.sessionId) throw new LiveryError('LV_TOKEN_INVALID', 'issued to another session');
-    if (claims.tenant !== conn.tenant) throw new LiveryError('LV_TOKEN_INVALID', 'issued for another tenant');
+    const tenant = await this.#tenantOf(conn, claims.tenant);
     const entry = this.#entry(claims.view);
-    const key = stateKey(claims.tenant, claims.instance);
-    const view = new entry.viewClass();
-    const state = await this.#adopt(key, view, claims);
+    const key = stateKey(tenant.id, claims.instance);
+    const view = this.#instantiate(entry.viewClass, tenant, conn.data);
+    const state = await this.#adopt(key, view, claims, conn);
     const fresh = await this.signer.sign(claims);
     if (conn.closed) throw new LiveryError('LV_SERVER_SHUTDOWN', 'socket closed during join');
     const tracked = trackState(state);
     const mounted = new MountedView(
-      { vid, viewClass: entry.viewClass, view, tracked, scope: this.#scope(state), template: entry.template, instance: claims.instance, stateKey: key },
+      { vid, viewClass: entry.viewClass, view, tracked, scope: this.#scope(state, tenant), template: entry.template, instance: claims.instance, stateKey: key },
       conn,
-      { backend: this.backend, scheduler: this.scheduler, log: this.log, maxStateBytes: this.config.state.maxBytes },
+      { backend: this.backend, scheduler: this.scheduler, maxStateBytes: this.config.state.maxBytes },
     );
     conn.views.set(vid, mounted);
     this.#live.set(key, { view: mounted, conn });
@@ -105,7 +120,31 @@ export class Runtime {
     return conn.statics.attachTo(root)!;
   }
 
-  async #adopt(key: string, view: InstanceType<ViewClass>, claims: JoinClaims): Promise<object> {
+  /**
+   * The socket's tenant, which a token must match. A socket whose upgrade could not resolve one
+   * (path tenancy) takes it from its first token — admitted like any claim — and keeps it.
+   */
+  async #tenantOf(conn: Connection, claimed: string): Promise<TenantInfo> {
+    const bound = conn.tenant;
+    if (bound !== undefined) {
+      if (bound.id !== claimed) throw new LiveryError('LV_TOKEN_INVALID', 'issued for another tenant');
+      return bound;
+    }
+    const tenant = await this.gate.adopt(claimed, conn.sessionData);
+    // Another join may have bound the socket while this one awaited the lookup.
+    if (conn.tenant !== undefined && conn.tenant.id !== tenant.id) throw new LiveryError('LV_TOKEN_INVALID', 'issued for another tenant');
+    if (conn.tenant === undefined) conn.bindTenant(tenant);
+    return tenant;
+  }
+
+  #instantiate(viewClass: ViewClass, tenant: TenantInfo, data: TenantData | undefined): LiveView<object> {
+    const view = new viewClass();
+    view.tenant = tenant;
+    view[DATA] = data;
+    return view;
+  }
+
+  async #adopt(key: string, view: InstanceType<ViewClass>, claims: JoinClaims, conn: Connection): Promise<object> {
     const live = this.#live.get(key);
     if (live !== undefined) {
       const state = live.view.raw;
@@ -114,12 +153,12 @@ export class Runtime {
     }
     const saved = await this.backend.get(key);
     if (saved !== null) return JSON.parse(saved) as object;
-    return this.#mount(view, claims.params, claims.session);
+    return this.#mount(view, claims.params, sessionUnder(conn.sessionId, conn.sessionData, view.tenant.id));
   }
 
-  async #mount(view: InstanceType<ViewClass>, params: Params, session: string): Promise<object> {
+  async #mount(view: InstanceType<ViewClass>, params: Params, session: Session): Promise<object> {
     this.mounts++;
-    const state = await view.mount(params, { id: session });
+    const state = await view.mount(params, session);
     const bad = findNonPlainValue(state);
     if (bad !== null) throw new LiveryError('LV_STATE_INVALID', `${view.constructor.name}.mount() returned non-plain data at ${bad}`);
     return state;
@@ -139,8 +178,8 @@ export class Runtime {
     return entry;
   }
 
-  #scope(state: object): Scope {
-    return createScope(state as Record<string, unknown>);
+  #scope(state: object, tenant: TenantInfo): Scope {
+    return createScope(state as Record<string, unknown>, { tenant });
   }
 
   /** Graceful shutdown: every socket's views saved, then the sockets closed with 1001. */

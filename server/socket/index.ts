@@ -9,15 +9,14 @@
  */
 import * as uws from 'uws-pack';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebSocket } from 'uws-pack';
-import { errors } from '../errors.ts';
-import { Connection, type Transport } from '../live/connection.ts';
+import { errors, LiveryError, type ErrorCode } from '../errors.ts';
+import { Connection, type SocketIdentity, type Transport } from '../live/connection.ts';
 import type { Runtime } from '../live/runtime.ts';
 import { LIVE_PATH } from '../protocol/index.ts';
-import { readSessionId } from '../http/session.ts';
+import { readCookie, readSessionId, type SessionStore } from '../session/index.ts';
+import type { TenantInfo } from '../tenancy/directory.ts';
 
-interface SocketData {
-  sessionId: string;
-  tenant: string;
+interface SocketData extends SocketIdentity {
   conn?: Connection;
   open: boolean;
 }
@@ -29,7 +28,7 @@ export interface LiveSocket {
   stopAccepting(): void;
 }
 
-export function attachLiveSocket(app: TemplatedApp, runtime: Runtime): LiveSocket {
+export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: SessionStore): LiveSocket {
   const { socket: options } = runtime.config;
   let accepting = true;
 
@@ -44,14 +43,31 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime): LiveSocke
     maxBackpressure: options.backpressureBytes * 4,
     closeOnBackpressureLimit: true,
 
+    // uWS's UpgradeAsync pattern: copy everything from `req` before the first await (it is
+    // invalid afterwards), watch for the client going away, and upgrade corked.
     upgrade: (res: HttpResponse, req: HttpRequest, context: us_socket_context_t) => {
       try {
-        const host = req.getHeader('host');
-        const origin = req.getHeader('origin');
-        if (!accepting) return refuse(res, '503 Service Unavailable', 'LV_SERVER_SHUTDOWN');
-        if (!originAllowed(origin, host, options.allowedOrigins)) return refuse(res, '403 Forbidden', 'LV_ORIGIN_FORBIDDEN');
-        const data: SocketData = { sessionId: readSessionId(req.getHeader('cookie')) ?? '', tenant: 'public', open: true };
-        res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+        const headers = new Map<string, string>();
+        req.forEach((name, value) => { headers.set(name, value); });
+        const key = headers.get('sec-websocket-key') ?? '';
+        const protocol = headers.get('sec-websocket-protocol') ?? '';
+        const extensions = headers.get('sec-websocket-extensions') ?? '';
+        if (!accepting) return refuse(res, 'LV_SERVER_SHUTDOWN', 503);
+        if (!originAllowed(headers.get('origin') ?? '', headers.get('host') ?? '', options.allowedOrigins)) return refuse(res, 'LV_ORIGIN_FORBIDDEN');
+        let aborted = false;
+        res.onAborted(() => { aborted = true; });
+        identify(runtime, sessions, headers).then(
+          (identity) => {
+            if (aborted) return;
+            const data: SocketData = { ...identity, open: true };
+            res.cork(() => res.upgrade(data, key, protocol, extensions, context));
+          },
+          (error: unknown) => {
+            if (aborted) return;
+            if (!(error instanceof LiveryError)) runtime.log.error({ err: error }, 'live socket upgrade failed');
+            refuse(res, error instanceof LiveryError ? error.code : 'LV_INTERNAL');
+          },
+        );
       } catch (error) {
         runtime.log.error({ err: error }, 'live socket upgrade failed');
         try { res.writeStatus('500 Internal Server Error').end(); } catch { /* already answered or aborted */ }
@@ -117,11 +133,34 @@ function guard(runtime: Runtime, fn: () => void): void {
   }
 }
 
-function refuse(res: HttpResponse, status: string, code: 'LV_SERVER_SHUTDOWN' | 'LV_ORIGIN_FORBIDDEN'): void {
+/** Session and tenant for a new socket — the only tenant resolution a socket ever pays for. */
+async function identify(runtime: Runtime, sessions: SessionStore, headers: Map<string, string>): Promise<SocketIdentity> {
+  const cookieHeader = headers.get('cookie');
+  const sessionId = readSessionId(cookieHeader) ?? '';
+  const sessionData = sessionId === '' ? undefined : await sessions.get(sessionId);
+  const tenant: TenantInfo | undefined = await runtime.gate.forSocket(
+    {
+      host: headers.get('host') ?? '',
+      path: LIVE_PATH,
+      header: (name) => headers.get(name),
+      cookie: (name) => readCookie(cookieHeader, name),
+      session: undefined,
+    },
+    sessionData,
+  );
+  return { sessionId, sessionData: sessionData ?? {}, tenant };
+}
+
+function refuse(res: HttpResponse, code: ErrorCode, status?: number): void {
+  const spec = errors[code] as { message: string; status?: number };
+  const http = status ?? spec.status ?? 500;
   res.cork(() => {
-    res.writeStatus(status).writeHeader('content-type', 'application/json').end(JSON.stringify({ code, message: errors[code].message }));
+    res.writeStatus(`${http} ${STATUS_TEXT[http] ?? 'Error'}`).writeHeader('content-type', 'application/json')
+      .end(JSON.stringify({ code, message: spec.message }));
   });
 }
+
+const STATUS_TEXT: Record<number, string> = { 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 /**
  * Browsers always send Origin on WebSocket upgrades; a page on another site must not be able to

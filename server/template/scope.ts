@@ -105,8 +105,15 @@ export class LoopItemScope implements Scope, LoopItem {
   }
 }
 
-export function createScope(root: Record<string, unknown>): Scope {
-  return new RootScope(root);
+/**
+ * The scope a template renders in. `root` is read live (a view's state object, mutated in
+ * place). `globals`, when given, are looked up first and cannot be shadowed by `root` — Livery
+ * puts `tenant` there, so a state key named `tenant` can never stand in for the real one.
+ */
+export function createScope(root: Record<string, unknown>, globals?: Record<string, unknown>): Scope {
+  const scope = new RootScope(root);
+  if (globals === undefined) return scope;
+  return new FrameScope(Object.keys(globals), Object.values(globals), scope);
 }
 
 /** The scope of `{% include … only %}`: nothing but its own bindings. */

@@ -20,13 +20,14 @@
  * ```
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { EntityName } from '@mikro-orm/core';
+import { scoped, type LiveryEntityManager, type Scoped } from '../data/index.ts';
+import { LiveryError } from '../errors.ts';
+import type { Session } from '../session/index.ts';
+import { SINGLE_TENANT, type TenantInfo } from '../tenancy/directory.ts';
 
 export type Params = Readonly<Record<string, string>>;
-
-/** The browser session the view belongs to. */
-export interface Session {
-  readonly id: string;
-}
+export type { Session };
 
 export type EventSchemas = Readonly<Record<string, StandardSchemaV1 | null>>;
 
@@ -37,7 +38,15 @@ export interface ViewRuntime {
   sendSelf(message: unknown, afterMs: number): void;
 }
 
+/** Where a view's data comes from: the socket's (or page's) tenant context. */
+export interface ViewData {
+  /** A fresh EntityManager scoped to the tenant. */
+  forEvent(): LiveryEntityManager;
+}
+
 export const RUNTIME: unique symbol = Symbol('livery.runtime');
+export const DATA: unique symbol = Symbol('livery.data');
+export const EVENT_EM: unique symbol = Symbol('livery.eventEm');
 
 export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** The template file, relative to the templates directory. */
@@ -49,8 +58,15 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
 
   /** The view's tracked state (set by the runtime from `mount()` or the saved state). */
   declare state: S;
+  /**
+   * The tenant this view serves: resolved once for the page or socket, never from anything the
+   * client sends per event. Also `{{ tenant }}` in templates.
+   */
+  tenant: TenantInfo = SINGLE_TENANT;
   /** Set by the runtime while the view is live on a socket. */
   [RUNTIME]: ViewRuntime | undefined = undefined;
+  [DATA]: ViewData | undefined = undefined;
+  [EVENT_EM]: LiveryEntityManager | undefined = undefined;
 
   /** Builds the initial state. Runs once per page view, on the HTTP request (or after the state expired). */
   abstract mount(params: Params, session: Session): S | Promise<S>;
@@ -67,6 +83,29 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** True while the view is live on a socket (false during the HTTP render). */
   get connected(): boolean {
     return this[RUNTIME] !== undefined;
+  }
+
+  /**
+   * The tenant-scoped EntityManager for the current event (or mount, tick, info): a fresh fork
+   * each time, so no identity map outlives an event, with the tenant filter (and PostgreSQL's
+   * row-level security) bound to `this.tenant`.
+   */
+  get db(): LiveryEntityManager {
+    const data = this[DATA];
+    if (data === undefined) throw new LiveryError('LV_DATA_UNAVAILABLE', this.constructor.name);
+    return (this[EVENT_EM] ??= data.forEvent());
+  }
+
+  /**
+   * Tenant-scoped helpers for an entity (djust's TenantScopedMixin): `find`, `findOne`, `count`,
+   * `get(id)` (another tenant's id is "not found"), `create(data)` (stamps the tenant, refuses a
+   * foreign one), `update`, `delete`. The tenant field is the entity's (see `tenantOwned`).
+   *
+   * @example
+   * const projects = await this.scoped(ProjectSchema).find({}, { orderBy: { name: 'asc' } });
+   */
+  scoped<T extends object>(entity: EntityName<T>): Scoped<T> {
+    return scoped(this.db, entity);
   }
 
   /** Merges `patch` into the state (tracked like direct writes). */
@@ -105,4 +144,5 @@ export type CheckedView<C extends ViewClass> = string extends keyof C['events'] 
 /** Names that are part of the view lifecycle and therefore can never be events. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'constructor', 'mount', 'onJoin', 'tick', 'handleInfo', 'terminate', 'assign', 'sendSelf', 'state', 'connected',
+  'tenant', 'db', 'scoped',
 ]);

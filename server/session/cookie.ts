@@ -12,16 +12,20 @@ export function newSessionId(): string {
   return randomBytes(18).toString('base64url');
 }
 
-/** The session id from a Cookie header, if present and well-formed. */
-export function readSessionId(cookieHeader: string | undefined): string | undefined {
+/** A cookie's value from a Cookie header (the first one of that name). */
+export function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
   if (!cookieHeader) return undefined;
   for (const part of cookieHeader.split(';')) {
     const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
-    const value = part.slice(eq + 1).trim();
-    return SESSION_ID.test(value) ? value : undefined;
+    if (eq >= 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
+}
+
+/** The session id from a Cookie header, if present and well-formed. */
+export function readSessionId(cookieHeader: string | undefined): string | undefined {
+  const value = readCookie(cookieHeader, SESSION_COOKIE);
+  return value !== undefined && SESSION_ID.test(value) ? value : undefined;
 }
 
 export function sessionCookie(id: string, secure: boolean): string {

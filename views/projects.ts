@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { ProjectSchema } from '../server/data/index.ts';
+import { LiveView } from '../server/index.ts';
+
+interface ProjectRow {
+  id: string;
+  name: string;
+}
+
+/**
+ * `/projects`: the tenant's projects board. Every read and write goes through `this.scoped`, so
+ * it only ever sees this tenant's rows — the filter on the application side, row-level security
+ * in the database — whatever the client sends.
+ */
+export class ProjectsView extends LiveView<{ projects: ProjectRow[]; error: string }> {
+  static template = 'projects.html';
+  static events = { add: z.object({ name: z.string().max(200) }) };
+
+  async mount() {
+    return { projects: await this.#list(), error: '' };
+  }
+
+  async add({ name }: { name: string }) {
+    const trimmed = name.trim();
+    if (trimmed === '') {
+      this.state.error = 'Give the project a name.';
+      return;
+    }
+    await this.scoped(ProjectSchema).create({ id: randomUUID(), name: trimmed });
+    this.state.error = '';
+    this.state.projects = await this.#list();
+  }
+
+  async #list(): Promise<ProjectRow[]> {
+    const rows = await this.scoped(ProjectSchema).find({}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    return rows.map((row) => ({ id: row.id, name: row.name }));
+  }
+}
