@@ -65,10 +65,16 @@ export async function createServer(options: CreateServerOptions = {}): Promise<L
       if (handleSignals) installSignalHandlers(app, close, config.shutdownTimeoutMs);
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : config.port;
-      return `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+      return `http://${displayHost(config.host)}:${port}`;
     },
     close,
   };
+}
+
+/** A host for a URL: wildcard addresses become localhost, IPv6 literals get brackets. */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function installSignalHandlers(app: FastifyInstance, close: () => Promise<void>, timeoutMs: number): void {

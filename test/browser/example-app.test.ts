@@ -2,19 +2,16 @@
 /**
  * The example app in a real browser: what `npm start` serves, driven through Chromium.
  */
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import type { Page } from 'playwright-core';
-import { routes } from '../../views/index.ts';
-import { startServer } from '../live/harness.ts';
 import { launchChromium } from './chromium.ts';
+import { startExampleApp } from './example-server.ts';
 
-const templatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
-const s = await startServer({ routes, templatesDir, layout: 'layout.html' });
+const s = await startExampleApp();
 const browser = await launchChromium();
 t.teardown(async () => {
   await browser.close();
-  await s.close();
+  await s.closeAll();
 });
 
 async function waitFor(probe: () => boolean, ms = 10000): Promise<void> {
@@ -25,20 +22,21 @@ async function waitFor(probe: () => boolean, ms = 10000): Promise<void> {
   }
 }
 
-async function open(path: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+/** Opens `path` on the example app; `host` picks a tenant subdomain (`acme.localhost`). */
+async function open(path: string, host = 'localhost'): Promise<{ page: Page; errors: string[]; requests: string[] }> {
   const page = await browser.newPage();
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
   page.on('request', (request) => requests.push(request.url()));
-  await page.goto(s.url + path);
+  await page.goto(`http://${host}:${s.port}${path}`);
   await page.waitForSelector('[data-lv-view].lv-connected', { timeout: 5000 });
   return { page, errors, requests };
 }
 
 t.test('/ links every demo', async (t) => {
   const { page, errors } = await open('/');
-  t.same(await page.$$eval('#demos a', (links) => links.map((a) => a.getAttribute('href'))), ['/counter', '/clock', '/search']);
+  t.same(await page.$$eval('#demos a', (links) => links.map((a) => a.getAttribute('href'))), ['/counter', '/clock', '/search', '/projects']);
   t.same(errors, []);
   await page.close();
 });
@@ -112,5 +110,45 @@ t.test('the count survives the socket being dropped and reconnected', async (t) 
   await page.waitForFunction(() => document.querySelector('#count')?.textContent === '8', undefined, { timeout: 5000 });
   t.pass('and the resumed state keeps counting: 8');
   t.same(errors, []);
+  await page.close();
+});
+
+const projectNames = (page: Page) => page.$$eval('#projects li', (items) => items.map((li) => li.textContent ?? ''));
+
+t.test('projects: each tenant sees only its own board, by subdomain and by path', async (t) => {
+  const acme = await open('/projects', 'acme.localhost');
+  t.equal(await acme.page.textContent('#tenant-name'), 'Acme Corp');
+  t.equal(await acme.page.$eval('#tenant-name', (h) => getComputedStyle(h).color), 'rgb(217, 72, 15)', 'in acme\'s primary color');
+  t.same(await projectNames(acme.page), ['Rocket Skates', 'Giant Magnet', 'Tornado Seeds']);
+  const globex = await open('/projects', 'globex.localhost');
+  t.equal(await globex.page.textContent('#tenant-name'), 'Globex');
+  t.same(await projectNames(globex.page), ['Doomsday Device', 'Hammock District']);
+  const byPath = await open('/t/acme/projects');
+  t.equal(await byPath.page.textContent('#tenant-name'), 'Acme Corp', 'localhost/t/acme/projects is acme\'s board');
+  t.same(await projectNames(byPath.page), ['Rocket Skates', 'Giant Magnet', 'Tornado Seeds']);
+
+  // Add on acme: the new row appears there (and on acme's path page after reload), never on globex.
+  await acme.page.fill('input[name=name]', 'Anvil 2.0');
+  await acme.page.getByRole('button', { name: 'Add project' }).click();
+  await acme.page.waitForFunction(() => document.querySelectorAll('#projects li').length === 4, undefined, { timeout: 5000 });
+  t.same((await projectNames(acme.page)).at(-1), 'Anvil 2.0');
+  await byPath.page.reload();
+  await byPath.page.waitForSelector('[data-lv-view].lv-connected');
+  t.ok((await projectNames(byPath.page)).includes('Anvil 2.0'), 'the path URL shows the same tenant\'s data');
+  await globex.page.reload();
+  await globex.page.waitForSelector('[data-lv-view].lv-connected');
+  t.same(await projectNames(globex.page), ['Doomsday Device', 'Hammock District'], 'globex never sees acme\'s project');
+  for (const p of [acme, globex, byPath]) {
+    t.same(p.errors, []);
+    await p.page.close();
+  }
+});
+
+t.test('an unknown tenant gets a 404 page and no socket', async (t) => {
+  const page = await browser.newPage();
+  const response = await page.goto(`http://nosuch.localhost:${s.port}/projects`);
+  t.equal(response?.status(), 404);
+  t.match(await page.textContent('body'), 'LV_TENANT_UNKNOWN');
+  t.equal(await page.$('[data-lv-view]'), null, 'no live view container, so no socket');
   await page.close();
 });

@@ -1,0 +1,26 @@
+/** The example app as `npm start` runs it, on an in-memory PGlite, for the browser tests. */
+import { fileURLToPath } from 'node:url';
+import { createDatabase } from '../../server/data/index.ts';
+import { EXAMPLE_TENANCY_ENV, routes } from '../../views/index.ts';
+import { seedExampleApp } from '../../views/seed.ts';
+import { startServer, type TestServer } from '../live/harness.ts';
+
+export async function startExampleApp(): Promise<TestServer & { closeAll(): Promise<void> }> {
+  const database = await createDatabase({ pglite: 'memory://', migrate: true });
+  await seedExampleApp(database);
+  const server = await startServer({
+    routes,
+    templatesDir: fileURLToPath(new URL('../../templates/', import.meta.url)),
+    layout: 'layout.html',
+    database,
+    // Chromium resolves *.localhost to loopback, over IPv4 or IPv6.
+    host: '::',
+    tenancy: {
+      resolver: EXAMPLE_TENANCY_ENV.LIVERY_TENANT_RESOLVER.split(',') as Array<'subdomain' | 'path'>,
+      mainDomain: EXAMPLE_TENANCY_ENV.LIVERY_TENANT_MAIN_DOMAIN,
+      pathPrefix: EXAMPLE_TENANCY_ENV.LIVERY_TENANT_PATH_PREFIX,
+      default: EXAMPLE_TENANCY_ENV.LIVERY_TENANT_DEFAULT,
+    },
+  });
+  return { ...server, closeAll: async () => { await server.close(); await database.close(); } };
+}
