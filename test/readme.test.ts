@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { ENVIRONMENT } from '../server/config/index.ts';
+import { TENANCY_ENVIRONMENT } from '../server/tenancy/index.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 t.test('the README configuration table lists every option with its variable and default', async (t) => {
-  for (const e of ENVIRONMENT) {
+  for (const e of [...ENVIRONMENT, ...TENANCY_ENVIRONMENT]) {
     t.match(readme, `| \`${e.option}\` | \`${e.env}\` | ${e.default} | ${e.doc} |`, e.env);
   }
 });

@@ -1,6 +1,7 @@
 /**
  * Integration harness: a real Livery server on an ephemeral port and real WebSocket clients.
  */
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { createServer, type CreateServerOptions, type LiveryServer } from '../../server/index.ts';
@@ -36,17 +37,39 @@ export interface Page {
   status: number;
 }
 
-/** GETs a page like a browser would and pulls out the first view container's token. */
-export async function getPage(base: string, path: string, cookie?: string): Promise<Page> {
-  const response = await fetch(base + path, { headers: cookie ? { cookie } : {} });
-  const html = await response.text();
-  const setCookie = response.headers.get('set-cookie');
+/**
+ * GETs a page like a browser would and pulls out the first view container's token. `host`
+ * sets the Host header (e.g. `acme.localhost:1234` for subdomain tenancy): Node's fetch cannot,
+ * so this uses node:http.
+ */
+export async function getPage(base: string, path: string, cookie?: string, host?: string): Promise<Page> {
+  const { status, body: html, setCookie } = await httpGet(base + path, { ...(cookie ? { cookie } : {}), ...(host ? { host } : {}) });
   const token = /data-lv-token="([^"]+)"/.exec(html)?.[1] ?? '';
   const view = /data-lv-view="([^"]+)"/.exec(html)?.[1] ?? '';
-  return { html, cookie: setCookie ? setCookie.split(';')[0] : (cookie ?? ''), token, view, status: response.status };
+  return { html, cookie: setCookie ? setCookie.split(';')[0] : (cookie ?? ''), token, view, status };
+}
+
+export function httpGet(url: string, headers: Record<string, string>): Promise<{ status: number; body: string; setCookie: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { body += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, setCookie: response.headers['set-cookie']?.[0] }));
+    });
+    request.on('error', reject);
+  });
 }
 
 export type Frame = unknown[];
+
+export interface ClientOptions {
+  cookie?: string;
+  origin?: string;
+  /** Host header, e.g. `acme.localhost:1234` for subdomain tenancy. */
+  host?: string;
+  headers?: Record<string, string>;
+}
 
 /** A WebSocket client that queues frames so tests can await them in order. */
 export class LiveClient {
@@ -57,10 +80,11 @@ export class LiveClient {
   closeCode: number | undefined;
   readonly closed: Promise<number>;
 
-  constructor(base: string, options: { cookie?: string; origin?: string } = {}) {
-    const headers: Record<string, string> = {};
+  constructor(base: string, options: ClientOptions = {}) {
+    const headers: Record<string, string> = { ...options.headers };
     if (options.cookie) headers.cookie = options.cookie;
     if (options.origin) headers.origin = options.origin;
+    if (options.host) headers.host = options.host;
     this.ws = new WebSocket(base.replace('http', 'ws') + '/live', { headers });
     this.ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as Frame;
@@ -72,7 +96,7 @@ export class LiveClient {
     this.ws.on('error', () => {});
   }
 
-  static async open(base: string, options: { cookie?: string; origin?: string } = {}): Promise<LiveClient> {
+  static async open(base: string, options: ClientOptions = {}): Promise<LiveClient> {
     const client = new LiveClient(base, options);
     await new Promise<void>((resolve, reject) => {
       client.ws.once('open', () => resolve());
