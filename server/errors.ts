@@ -59,6 +59,12 @@ export const errors = {
   LV_VIEW_ALREADY_JOINED: {
     message: 'A view with this id is already joined on this socket; pick another id or leave first.',
   },
+  LV_VIEW_NOT_LIVE: {
+    message: 'Topics, broadcasts and presence need the view to be live on a socket; call them from onJoin or a handler, not mount.',
+  },
+  LV_TOPIC_INVALID: {
+    message: 'Topic names are 1–128 letters, digits, dots, colons, dashes or underscores (and may not start with ~, which Livery reserves).',
+  },
   LV_EVENT_UNKNOWN: {
     message: 'The view declares no event with this name; only names listed in the view\'s static `events` are callable.',
   },

@@ -19,7 +19,9 @@ import { createLayout } from './http/page.ts';
 import { Runtime } from './live/runtime.ts';
 import { attachLiveSocket } from './socket/index.ts';
 import { MemorySessionStore, type SessionStore } from './session/index.ts';
-import { MemoryStateBackend, type StateBackend } from './state/index.ts';
+import type { StateBackend } from './state/index.ts';
+import { createBackends, notifySaves, type Backends } from './backends.ts';
+import type { TenantDirectory } from './tenancy/directory.ts';
 import { createTenancy } from './tenancy/setup.ts';
 import { createTemplateLoader, TemplateCompileErrors, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
@@ -30,6 +32,9 @@ export interface LiveryHandle {
   readonly runtime: Runtime;
   /** Where apps keep session data (e.g. the signed-in `userId`, bound to a tenant). */
   readonly sessions: SessionStore;
+  readonly backends: Backends;
+  /** The tenant directory (cached lookups), when tenancy is on. */
+  readonly directory: TenantDirectory | undefined;
 }
 
 declare module 'fastify' {
@@ -48,23 +53,29 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   const bundle = loadClientBundle(problems);
   failOn(problems);
 
-  const backend: StateBackend = options.stateBackend ?? new MemoryStateBackend(config.state);
+  const backends = await createBackends(config, options, fastify.log, problems);
+  failOn(problems);
+  const backend: StateBackend = backends!.state;
   const sessions = options.sessionStore ?? new MemorySessionStore({ ttlSeconds: config.sessionTtlSeconds, maxEntries: config.state.maxEntries });
   const signer = new TokenSigner(loadSecret({ secret: config.secret, file: config.secretFile }), config.tokenTtlSeconds);
   const tenancy = await createTenancy(config, options.database, problems);
   failOn(problems);
-  const runtime = new Runtime({ config, log: fastify.log, views, backend, signer, gate: tenancy.gate, database: options.database });
+  const runtime = new Runtime({
+    config, log: fastify.log, views, backend, signer, gate: tenancy.gate, database: options.database,
+    pubsub: backends!.pubsub, presence: backends!.presence,
+  });
+  if (options.database !== undefined) notifySaves(options.database, backends!.pubsub, fastify.log);
   registerHttp(fastify, {
     runtime, routes: config.routes, bundle: bundle!, layout: createLayout(layout), sessions,
-    patternsFor: tenancy.patternsFor, tenantParam: tenancy.tenantParam,
+    patternsFor: tenancy.patternsFor, tenantParam: tenancy.tenantParam, redisHealth: backends!.redis,
   });
   const socket = attachLiveSocket(uwsApp!, runtime, sessions);
-  fastify.decorate('livery', { config, runtime, sessions });
+  fastify.decorate('livery', { config, runtime, sessions, backends: backends!, directory: tenancy.directory });
 
   fastify.addHook('onClose', async () => {
     socket.stopAccepting();
     await runtime.shutdown((conn) => conn.close(errors.LV_SERVER_SHUTDOWN.close, 'server shutting down'));
-    if (options.stateBackend === undefined) await backend.close();
+    await backends!.close();
     if (options.sessionStore === undefined) await sessions.close();
     // Fastify's uWS adapter leaves keep-alive HTTP connections open for seconds; closing the
     // uWS app ends them now, so shutdown is prompt.

@@ -11,14 +11,29 @@ interface ProjectRow {
 /**
  * `/projects`: the tenant's projects board. Every read and write goes through `this.scoped`, so
  * it only ever sees this tenant's rows — the filter on the application side, row-level security
- * in the database — whatever the client sends.
+ * in the database — whatever the client sends. It shows who else is on the board (presence) and
+ * re-renders when anyone, in any process, saves a project of this tenant (notify on save).
  */
-export class ProjectsView extends LiveView<{ projects: ProjectRow[]; error: string }> {
+export class ProjectsView extends LiveView<{ projects: ProjectRow[]; error: string; present: number }> {
   static template = 'projects.html';
   static events = { add: z.object({ name: z.string().max(200) }) };
+  static watch = [ProjectSchema];
 
   async mount() {
-    return { projects: await this.#list(), error: '' };
+    return { projects: await this.#list(), error: '', present: 1 };
+  }
+
+  async onJoin() {
+    await this.track('board');
+    await this.#countPresent();
+  }
+
+  async onPresence() {
+    await this.#countPresent();
+  }
+
+  async onSave() {
+    this.state.projects = await this.#list();
   }
 
   async add({ name }: { name: string }) {
@@ -30,6 +45,10 @@ export class ProjectsView extends LiveView<{ projects: ProjectRow[]; error: stri
     await this.scoped(ProjectSchema).create({ id: randomUUID(), name: trimmed });
     this.state.error = '';
     this.state.projects = await this.#list();
+  }
+
+  async #countPresent() {
+    this.state.present = (await this.presence('board')).length;
   }
 
   async #list(): Promise<ProjectRow[]> {

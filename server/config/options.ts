@@ -40,6 +40,10 @@ export interface LiveryOptions {
   /** Multi-tenancy: how a request's tenant is resolved (off when no resolver is named). */
   tenancy?: TenancyOptions;
   socket?: Partial<SocketOptions>;
+  /** Pub/sub (topics, pushToView, presence, notify-on-save): `memory` (one process) or `redis`. */
+  pubsub?: string;
+  /** Redis for the `redis` state and pub/sub backends. */
+  redisUrl?: string;
   /** Seconds a join token stays valid (each join hands out a fresh one). */
   tokenTtlSeconds?: number;
   /** Milliseconds graceful shutdown may take before the process exits anyway. */
@@ -82,6 +86,10 @@ export interface LiveryConfig {
   secretFile: string;
   state: StateOptions;
   socket: SocketOptions;
+  pubsub: string;
+  redisUrl: string;
+  /** Set in each process started by `--workers N`: process-local backends are refused. */
+  worker: boolean;
   tokenTtlSeconds: number;
   sessionTtlSeconds: number;
   shutdownTimeoutMs: number;
@@ -96,7 +104,9 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_SECRET', option: 'secret', kind: 'string', default: 'generated in development', doc: 'app secret (≥ 32 characters) signing join tokens; required in production' },
   { env: 'LIVERY_SECRET_FILE', option: 'secretFile', kind: 'string', default: '.livery/secret', doc: 'where development keeps its generated secret' },
   { env: 'LIVERY_TEMPLATES_DIR', option: 'templatesDir', kind: 'string', default: 'templates', doc: 'directory of templates' },
-  { env: 'LIVERY_STATE_BACKEND', option: 'state.backend', kind: 'string', default: 'memory', doc: 'state backend: `memory`' },
+  { env: 'LIVERY_STATE_BACKEND', option: 'state.backend', kind: 'string', default: 'memory', doc: 'state backend: `memory` (one process) or `redis` (shared, write-through)' },
+  { env: 'LIVERY_PUBSUB', option: 'pubsub', kind: 'string', default: 'memory', doc: 'pub/sub and presence: `memory` (one process) or `redis` (across processes)' },
+  { env: 'REDIS_URL', option: 'redisUrl', kind: 'string', default: 'redis://127.0.0.1:6379', doc: 'Redis for the `redis` backends; unreachable at startup is an error, never a fallback' },
   { env: 'LIVERY_STATE_TTL', option: 'state.ttlSeconds', kind: 'int', default: '3600', doc: 'seconds a view\'s state outlives its socket' },
   { env: 'LIVERY_STATE_MAX_ENTRIES', option: 'state.maxEntries', kind: 'int', default: '100000', doc: 'memory backend: most states kept (least recently used evicted)' },
   { env: 'LIVERY_STATE_MAX_BYTES', option: 'state.maxBytes', kind: 'int', default: '262144', doc: 'largest serialized state of one view' },

@@ -4,7 +4,7 @@ import { MIN_SECRET_LENGTH } from '../token/secret.ts';
 import { failOn, type Problem } from './checks.ts';
 import { ENVIRONMENT, LOG_LEVELS, type LiveryConfig, type LiveryOptions } from './options.ts';
 
-const KNOWN_STATE_BACKENDS = new Set(['memory']);
+const KNOWN_BACKENDS = new Set(['memory', 'redis']);
 
 /**
  * Defaults ← environment ← explicit options, validated. Throws a StartupError naming every
@@ -32,6 +32,9 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
       maxEntries: pick(options.state?.maxEntries, 'state.maxEntries'),
       maxBytes: pick(options.state?.maxBytes, 'state.maxBytes'),
     },
+    pubsub: pick(options.pubsub, 'pubsub'),
+    redisUrl: pick(options.redisUrl, 'redisUrl'),
+    worker: env.LIVERY_WORKER !== undefined,
     socket: {
       maxFrameBytes: pick(options.socket?.maxFrameBytes, 'socket.maxFrameBytes'),
       ratePerSecond: pick(options.socket?.ratePerSecond, 'socket.ratePerSecond'),
@@ -56,8 +59,14 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   if (config.secret && config.secret.length < MIN_SECRET_LENGTH) {
     problems.push({ id: 'livery.C002', detail: `the secret has ${config.secret.length} characters` });
   }
-  if (!KNOWN_STATE_BACKENDS.has(config.state.backend)) {
+  if (!KNOWN_BACKENDS.has(config.state.backend)) {
     problems.push({ id: 'livery.C004', detail: `state backend "${config.state.backend}"` });
+  }
+  if (!KNOWN_BACKENDS.has(config.pubsub)) problems.push({ id: 'livery.C004', detail: `pub/sub backend "${config.pubsub}"` });
+  if (config.worker) {
+    for (const [what, backend] of [['state', config.state.backend], ['pub/sub', config.pubsub]] as const) {
+      if (backend === 'memory') problems.push({ id: 'livery.C020', detail: `a worker of --workers with the process-local ${what} backend` });
+    }
   }
   const positive: Array<[string, number]> = [
     ['state.ttlSeconds', config.state.ttlSeconds], ['state.maxEntries', config.state.maxEntries],

@@ -21,3 +21,4 @@ export { QueryCounter } from './query-counter.ts';
 export { TENANT_FILTER, TENANT_SETTING, tenantOwned, tenantFieldOf, requireTenantId, type TenantFilterParams } from './tenant-filter.ts';
 export { DataError, DATA_ERRORS, isDataError, type DataErrorCode } from './errors.ts';
 export * from './entities/index.ts';
+export { SaveNotifier, type SaveEvent, type SaveKind, type SavePublisher } from './notify-on-save.ts';

@@ -22,6 +22,7 @@ export interface HttpOptions {
   readonly patternsFor: (path: string) => string[];
   /** The route param that carries the tenant in prefixed patterns. */
   readonly tenantParam: string;
+  readonly redisHealth?: () => { status: string; since: number };
 }
 
 export function registerHttp(fastify: FastifyInstance, options: HttpOptions): void {
@@ -36,13 +37,20 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
       .send(bundle.source);
   });
 
-  fastify.get('/healthz', () => ({
-    status: 'ok',
-    connections: runtime.connections.size,
-    liveViews: runtime.liveViews,
-    stateBackend: runtime.backend.name,
-    tickLagMs: Math.round(runtime.scheduler.lastLagMs),
-  }));
+  // Health: 200 while every backend answers; 503 "degraded" during a Redis outage (sessions keep
+  // running on what each process holds; writes wait for Redis within the command timeout).
+  fastify.get('/healthz', (_request, reply) => {
+    const redis = options.redisHealth?.();
+    const degraded = redis !== undefined && redis.status !== 'up';
+    return reply.code(degraded ? 503 : 200).send({
+      status: degraded ? 'degraded' : 'ok',
+      connections: runtime.connections.size,
+      liveViews: runtime.liveViews,
+      stateBackend: runtime.backend.name,
+      ...(redis === undefined ? {} : { redis: { status: redis.status, since: new Date(redis.since).toISOString() } }),
+      tickLagMs: Math.round(runtime.scheduler.lastLagMs),
+    });
+  });
 
   for (const route of routes) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {

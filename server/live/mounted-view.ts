@@ -14,6 +14,11 @@ import { F_DIFF, F_ERROR, F_REPLY, PROTOCOL_VERSION } from '../protocol/index.ts
 import type { TickHandle, TickScheduler } from '../scheduler/index.ts';
 import type { StateBackend } from '../state/index.ts';
 import type { Scope, Template } from '../template/types.ts';
+import type { SaveEvent } from '../data/index.ts';
+import { topicChannel, type PubSub } from '../pubsub/index.ts';
+import { presenceTopic, type Presence, type PresenceMeta } from '../presence/index.ts';
+import type { Params, Session } from '../view/live-view.ts';
+import type { TenantInfo } from '../tenancy/directory.ts';
 import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass } from '../view/live-view.ts';
 import { findNonPlainValue, type TrackedState } from '../view/tracked-state.ts';
 import { Mailbox } from './mailbox.ts';
@@ -25,6 +30,11 @@ import { Mailbox } from './mailbox.ts';
 function codeOf(error: unknown): ErrorCode | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && Object.hasOwn(errors, code) && code !== 'LV_INTERNAL' ? (code as ErrorCode) : undefined;
+}
+
+function userTopic(topic: string): string {
+  if (typeof topic !== 'string' || !TOPIC.test(topic) || topic.startsWith('~')) throw new LiveryError('LV_TOPIC_INVALID', String(topic).slice(0, 64));
+  return topic;
 }
 
 /** What a mounted view needs from its socket. */
@@ -41,10 +51,23 @@ export interface ViewHost {
 export interface ViewServices {
   readonly backend: StateBackend;
   readonly scheduler: TickScheduler;
+  readonly pubsub: PubSub;
+  readonly presence: Presence;
   readonly maxStateBytes: number;
 }
 
+/** Saves arriving within this window are handed to the view as one batch: a burst, one render. */
+export const SAVE_COALESCE_MS = 50;
+const TOPIC = /^[\w.:-]{1,128}$/;
+
+/** Channels Livery itself uses: `~` never starts a user topic. */
+export const viewTopic = (viewName: string) => `~view:${viewName}`;
+export const saveTopic = (entity: string) => `~save:${entity}`;
+
 export interface MountedViewInit {
+  readonly tenant: TenantInfo;
+  readonly params: Params;
+  readonly session: Session;
   readonly vid: number;
   readonly viewClass: ViewClass;
   readonly view: LiveView<object>;
@@ -71,6 +94,11 @@ export class MountedView {
   #pushPending = false;
   #tickHandle: TickHandle | undefined;
   #timers: Set<NodeJS.Timeout> | undefined;
+  #unsubscribes: Array<() => unknown> | undefined;
+  #pendingSaves: SaveEvent[] | undefined;
+  readonly #tenant: TenantInfo;
+  readonly #params: Params;
+  readonly #session: Session;
   #closed = false;
 
   constructor(init: MountedViewInit, host: ViewHost, services: ViewServices) {
@@ -84,9 +112,81 @@ export class MountedView {
     this.#template = init.template;
     this.#host = host;
     this.#services = services;
+    this.#tenant = init.tenant;
+    this.#params = init.params;
+    this.#session = init.session;
     this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error));
     this.view.state = init.tracked.proxy;
-    this.view[RUNTIME] = { sendSelf: (message, afterMs) => this.#sendSelf(message, afterMs) };
+    this.view[RUNTIME] = {
+      sendSelf: (message, afterMs) => this.#sendSelf(message, afterMs),
+      subscribe: (topic) => this.#subscribe(userTopic(topic), (message) => this.#deliver(message)),
+      broadcast: (topic, message) => services.pubsub.publish(topicChannel(init.tenant.id, userTopic(topic)), message),
+      pushToView: (viewName, message) => services.pubsub.publish(topicChannel(init.tenant.id, viewTopic(viewName)), message),
+      track: (topic, meta) => this.#track(userTopic(topic), meta),
+      presence: (topic) => services.presence.list(presenceTopic(init.tenant.id, userTopic(topic))),
+    };
+  }
+
+  /**
+   * The subscriptions every live view has: its class's channel (for `pushToView`) and the save
+   * channels of the entities it watches. Awaited before the join reply, so nothing published
+   * after the client sees the view can be missed.
+   */
+  async listen(): Promise<void> {
+    await this.#subscribe(viewTopic(this.viewClass.name), (message) => this.#deliver(message));
+    for (const entity of this.viewClass.watch ?? []) {
+      await this.#subscribe(saveTopic(entity.name), (event) => this.#saved(event as SaveEvent));
+    }
+  }
+
+  async #subscribe(topic: string, listener: (message: unknown) => void): Promise<void> {
+    const unsubscribe = await this.#services.pubsub.subscribe(topicChannel(this.#tenant.id, topic), listener);
+    if (this.#closed) return void unsubscribe();
+    (this.#unsubscribes ??= []).push(unsubscribe);
+  }
+
+  async #track(topic: string, meta: PresenceMeta): Promise<void> {
+    const channel = presenceTopic(this.#tenant.id, topic);
+    const key = this.#session.userId ?? this.#session.id;
+    const untrack = await this.#services.presence.track(channel, key, meta);
+    if (this.#closed) return void untrack();
+    (this.#unsubscribes ??= []).push(untrack);
+    const unsubscribe = await this.#services.presence.subscribe(channel, (diff) => {
+      if (this.view.onPresence !== undefined) this.#mailbox.run(() => this.#afterJob(this.view.onPresence!(topic, diff)));
+    });
+    if (this.#closed) return void unsubscribe();
+    this.#unsubscribes.push(unsubscribe);
+  }
+
+  #deliver(message: unknown): void {
+    if (!this.#closed) this.#mailbox.run(() => this.info(message));
+  }
+
+  /** Coalesces a burst of saves into one `onSave` (or remount) and one render. */
+  #saved(event: SaveEvent): void {
+    if (this.#closed) return;
+    if (this.#pendingSaves !== undefined) return void this.#pendingSaves.push(event);
+    this.#pendingSaves = [event];
+    const timer = setTimeout(() => {
+      this.#timers?.delete(timer);
+      this.#mailbox.run(() => {
+        const events = this.#pendingSaves ?? [];
+        this.#pendingSaves = undefined;
+        this.view[EVENT_EM] = undefined;
+        return this.#afterJob(this.view.onSave !== undefined ? this.view.onSave(events) : this.#remount());
+      });
+    }, SAVE_COALESCE_MS);
+    (this.#timers ??= new Set()).add(timer);
+  }
+
+  async #remount(): Promise<void> {
+    Object.assign(this.view.state, await this.view.mount(this.#params, this.#session));
+  }
+
+  /** Pushes what a job changed, once the job (sync or async) is done. */
+  #afterJob(result: void | Promise<void>): void | Promise<void> {
+    if (result instanceof Promise) return result.then(() => this.#push());
+    this.#push();
   }
 
   get raw(): object {
@@ -244,6 +344,13 @@ export class MountedView {
     this.#closed = true;
     this.#tickHandle?.cancel();
     for (const timer of this.#timers ?? []) clearTimeout(timer);
+    for (const unsubscribe of this.#unsubscribes ?? []) {
+      try {
+        await unsubscribe();
+      } catch (error) {
+        this.#host.log.warn({ err: error, view: this.viewClass.name }, 'unsubscribing failed');
+      }
+    }
     this.view[RUNTIME] = undefined;
     if (reason !== 'replaced') await this.save();
     try {

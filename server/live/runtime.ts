@@ -21,6 +21,8 @@ import { tenantData, type Database, type TenantData } from '../data/index.ts';
 import { sessionUnder, type Session } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import type { TenantGate } from '../tenancy/gate.ts';
+import type { PubSub } from '../pubsub/index.ts';
+import type { Presence } from '../presence/index.ts';
 import type { JoinClaims, TokenSigner } from '../token/index.ts';
 import { DATA, type LiveView, type Params, type TerminateReason, type ViewClass } from '../view/live-view.ts';
 import { findNonPlainValue, trackState } from '../view/tracked-state.ts';
@@ -40,6 +42,8 @@ export interface RuntimeInit {
   readonly signer: TokenSigner;
   readonly gate: TenantGate;
   readonly database: Database | undefined;
+  readonly pubsub: PubSub;
+  readonly presence: Presence;
 }
 
 export interface RenderedPage {
@@ -55,6 +59,8 @@ export class Runtime {
   readonly signer: TokenSigner;
   readonly gate: TenantGate;
   readonly database: Database | undefined;
+  readonly pubsub: PubSub;
+  readonly presence: Presence;
   readonly scheduler = new TickScheduler();
   readonly connections = new Set<Connection>();
   readonly #views: ReadonlyMap<string, RegisteredView>;
@@ -69,6 +75,8 @@ export class Runtime {
     this.signer = init.signer;
     this.gate = init.gate;
     this.database = init.database;
+    this.pubsub = init.pubsub;
+    this.presence = init.presence;
     this.#views = init.views;
   }
 
@@ -107,13 +115,18 @@ export class Runtime {
     const fresh = await this.signer.sign(claims);
     if (conn.closed) throw new LiveryError('LV_SERVER_SHUTDOWN', 'socket closed during join');
     const tracked = trackState(state);
+    const session = sessionUnder(conn.sessionId, conn.sessionData, tenant.id);
     const mounted = new MountedView(
-      { vid, viewClass: entry.viewClass, view, tracked, scope: this.#scope(state, tenant), template: entry.template, instance: claims.instance, stateKey: key },
+      {
+        tenant, params: claims.params, session, vid, viewClass: entry.viewClass, view, tracked,
+        scope: this.#scope(state, tenant), template: entry.template, instance: claims.instance, stateKey: key,
+      },
       conn,
-      { backend: this.backend, scheduler: this.scheduler, maxStateBytes: this.config.state.maxBytes },
+      { backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, maxStateBytes: this.config.state.maxBytes },
     );
     conn.views.set(vid, mounted);
     this.#live.set(key, { view: mounted, conn });
+    await mounted.listen();
     await view.onJoin?.();
     const root = mounted.start();
     root[K_TOKEN] = fresh;

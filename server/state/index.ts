@@ -25,3 +25,4 @@ export function stateKey(tenant: string, instance: string): string {
 }
 
 export { MemoryStateBackend, type MemoryStateOptions } from './memory-state-backend.ts';
+export { RedisStateBackend, StateTooLargeError, REDIS_STATE_HARD_LIMIT, type RedisStateOptions } from './redis-state-backend.ts';

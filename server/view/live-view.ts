@@ -23,6 +23,8 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { EntityName } from '@mikro-orm/core';
 import { scoped, type LiveryEntityManager, type Scoped } from '../data/index.ts';
 import { LiveryError } from '../errors.ts';
+import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/index.ts';
+import type { SaveEvent } from '../data/index.ts';
 import type { Session } from '../session/index.ts';
 import { SINGLE_TENANT, type TenantInfo } from '../tenancy/directory.ts';
 
@@ -31,11 +33,21 @@ export type { Session };
 
 export type EventSchemas = Readonly<Record<string, StandardSchemaV1 | null>>;
 
+/** An entity class or `defineEntity` schema: both carry the entity's name. */
+export interface WatchedEntity {
+  readonly name: string;
+}
+
 export type TerminateReason = 'leave' | 'disconnect' | 'shutdown' | 'replaced';
 
-/** What the runtime gives a view once it is live on a socket. */
+/** What the runtime gives a view once it is live on a socket. Topics are always within the view's tenant. */
 export interface ViewRuntime {
   sendSelf(message: unknown, afterMs: number): void;
+  subscribe(topic: string): Promise<void>;
+  broadcast(topic: string, message: unknown): Promise<void>;
+  pushToView(viewName: string, message: unknown): Promise<void>;
+  track(topic: string, meta: PresenceMeta): Promise<void>;
+  presence(topic: string): Promise<PresenceEntry[]>;
 }
 
 /** Where a view's data comes from: the socket's (or page's) tenant context. */
@@ -55,6 +67,11 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   static events: EventSchemas = {};
   /** Milliseconds between `tick()` calls while live; undefined: no ticks. */
   static tickInterval: number | undefined = undefined;
+  /**
+   * Entities whose committed saves in this tenant (by any process) re-render the view: bursts are
+   * coalesced into one `onSave(events)` call (default: `mount` again and take its state).
+   */
+  static watch: readonly WatchedEntity[] = [];
 
   /** The view's tracked state (set by the runtime from `mount()` or the saved state). */
   declare state: S;
@@ -75,8 +92,12 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   onJoin?(): void | Promise<void>;
   /** Called every `tickInterval` ms while live; never concurrently with an event. */
   tick?(): void | Promise<void>;
-  /** Receives messages sent with `sendSelf` (and, later, pub/sub). */
+  /** Receives messages from `sendSelf`, subscribed topics and `pushToView`. */
   handleInfo?(message: unknown): void | Promise<void>;
+  /** Saves of watched entities, coalesced; without it the view mounts again. */
+  onSave?(events: SaveEvent[]): void | Promise<void>;
+  /** Joins and leaves on a topic this view tracks or subscribed to with `track`. */
+  onPresence?(topic: string, diff: PresenceDiff): void | Promise<void>;
   /** Called when the view leaves the socket; its state has been saved. */
   terminate?(reason: TerminateReason): void;
 
@@ -117,6 +138,40 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   sendSelf(message: unknown, afterMs = 0): void {
     this[RUNTIME]?.sendSelf(message, afterMs);
   }
+
+  /** Receive this tenant's messages on `topic` in `handleInfo` (call in `onJoin`). */
+  subscribe(topic: string): Promise<void> {
+    return this.#live().subscribe(topic);
+  }
+
+  /** Deliver `message` to every subscriber of `topic` in this tenant, in every process. */
+  broadcast(topic: string, message: unknown): Promise<void> {
+    return this.#live().broadcast(topic, message);
+  }
+
+  /** Deliver `message` to `handleInfo` of every live `view` in this tenant (djust's push_to_view). */
+  pushToView(view: { readonly name: string }, message: unknown): Promise<void> {
+    return this.#live().pushToView(view.name, message);
+  }
+
+  /**
+   * Show this session on `topic` (keyed by the signed-in user, else the session) with `meta`,
+   * until the view leaves; joins and leaves arrive in `onPresence`.
+   */
+  track(topic: string, meta: PresenceMeta = {}): Promise<void> {
+    return this.#live().track(topic, meta);
+  }
+
+  /** Who is on `topic` in this tenant, across processes, grouped by key. */
+  presence(topic: string): Promise<PresenceEntry[]> {
+    return this.#live().presence(topic);
+  }
+
+  #live(): ViewRuntime {
+    const runtime = this[RUNTIME];
+    if (runtime === undefined) throw new LiveryError('LV_VIEW_NOT_LIVE', this.constructor.name);
+    return runtime;
+  }
 }
 
 /** A concrete view class as routes and the runtime see it. */
@@ -126,6 +181,7 @@ export interface ViewClass {
   template: string;
   events: EventSchemas;
   tickInterval: number | undefined;
+  watch: readonly WatchedEntity[];
 }
 
 type PayloadOf<E> = E extends StandardSchemaV1<unknown, infer Out> ? Out : Record<string, never>;
@@ -144,5 +200,5 @@ export type CheckedView<C extends ViewClass> = string extends keyof C['events'] 
 /** Names that are part of the view lifecycle and therefore can never be events. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'constructor', 'mount', 'onJoin', 'tick', 'handleInfo', 'terminate', 'assign', 'sendSelf', 'state', 'connected',
-  'tenant', 'db', 'scoped',
+  'tenant', 'db', 'scoped', 'onSave', 'onPresence', 'subscribe', 'broadcast', 'pushToView', 'track', 'presence',
 ]);

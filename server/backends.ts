@@ -1,0 +1,73 @@
+/**
+ * The shared-state engine of one process, from configuration: the state backend, pub/sub and
+ * presence — in memory for one process, or on Redis for many. A named backend that cannot be
+ * reached is a startup problem (livery.C019), never a silent fallback to memory.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { LiveryConfig, LiveryOptions, Problem } from './config/index.ts';
+import { SaveNotifier, type Database } from './data/index.ts';
+import { saveTopic } from './live/mounted-view.ts';
+import { MemoryPresence, RedisPresence, type Presence } from './presence/index.ts';
+import { MemoryPubSub, RedisPubSub, topicChannel, type PubSub } from './pubsub/index.ts';
+import { checkRedis, createRedis, type LiveryRedis, type RedisHealth } from './redis/index.ts';
+import { MemoryStateBackend, RedisStateBackend, type StateBackend } from './state/index.ts';
+
+export interface Backends {
+  readonly state: StateBackend;
+  readonly pubsub: PubSub;
+  readonly presence: Presence;
+  /** Redis connection health, when Redis is used (for /healthz). */
+  readonly redis: (() => RedisHealth) | undefined;
+  /** Redis commands sent so far by this process (accounting). */
+  readonly redisCommands: () => number;
+  close(): Promise<void>;
+}
+
+export async function createBackends(config: LiveryConfig, options: LiveryOptions, log: FastifyBaseLogger, problems: Problem[]): Promise<Backends | undefined> {
+  const usesRedis = (options.stateBackend === undefined && config.state.backend === 'redis') || config.pubsub === 'redis';
+  if (usesRedis) {
+    const unreachable = await checkRedis(config.redisUrl, 2000);
+    if (unreachable !== null) {
+      problems.push({ id: 'livery.C019', detail: unreachable });
+      return undefined;
+    }
+  }
+  const connections: LiveryRedis[] = [];
+  const connect = (name: string) => {
+    const redis = createRedis(config.redisUrl, { name, logger: log });
+    connections.push(redis);
+    return redis;
+  };
+  const commands = usesRedis ? connect('commands') : undefined;
+  const state = options.stateBackend
+    ?? (config.state.backend === 'redis' ? new RedisStateBackend({ redis: commands!, ttlSeconds: config.state.ttlSeconds }) : new MemoryStateBackend(config.state));
+  const onListenerError = (error: unknown, channel: string) => log.error({ err: error, channel }, 'pub/sub listener failed');
+  const pubsub = config.pubsub === 'redis'
+    ? new RedisPubSub({ publisher: commands!, subscriber: connect('subscriber'), onListenerError })
+    : new MemoryPubSub({ onListenerError });
+  const presence = config.pubsub === 'redis'
+    ? new RedisPresence({ redis: commands!, pubsub, onError: (error) => log.error({ err: error }, 'presence failed') })
+    : new MemoryPresence();
+  return {
+    state,
+    pubsub,
+    presence,
+    redis: commands === undefined ? undefined : () => commands.health(),
+    redisCommands: () => connections.reduce((sum, c) => sum + c.commandsSent, 0),
+    async close() {
+      await presence.close();
+      await pubsub.close();
+      if (options.stateBackend === undefined) await state.close();
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
+
+/** Announces committed saves of tenant-owned entities on their tenant's save topic. */
+export function notifySaves(database: Database, pubsub: PubSub, log: FastifyBaseLogger): void {
+  database.orm.em.getEventManager().registerSubscriber(
+    new SaveNotifier((tenant, event) => {
+      pubsub.publish(topicChannel(tenant, saveTopic(event.entity)), event).catch((error) => log.error({ err: error, tenant }, 'save notification failed'));
+    }),
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * Turns ioredis's connection failures into one error callers can match on.
+ *
+ * `LV_REDIS_UNAVAILABLE` covers "Redis did not answer in time", "gave up reconnecting" and "the
+ * connection was closed". Errors Redis itself replied with (wrong type, out of memory, a script
+ * error) pass through unchanged: they are bugs or capacity problems, not outages.
+ */
+
+export class RedisUnavailableError extends Error {
+  readonly code = 'LV_REDIS_UNAVAILABLE';
+
+  constructor(what: string, options?: { cause?: unknown }) {
+    const reason = options?.cause instanceof Error ? options.cause.message : 'unreachable';
+    super(`Redis is unavailable (${what}: ${reason}); the operation may or may not have been applied.`, options);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+function isOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.name === 'MaxRetriesPerRequestError' ||
+    error.message === 'Command timed out' ||
+    error.message === 'Connection is closed.' ||
+    error.message.startsWith("Stream isn't writeable")
+  );
+}
+
+/** Awaits a Redis command, reporting an outage as {@link RedisUnavailableError}. */
+export async function redisCall<T>(command: Promise<T>, what: string): Promise<T> {
+  try {
+    return await command;
+  } catch (error) {
+    throw isOutage(error) ? new RedisUnavailableError(what, { cause: error }) : error;
+  }
+}

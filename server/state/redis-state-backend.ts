@@ -1,0 +1,64 @@
+import type { Redis } from 'ioredis';
+import { redisCall } from '../redis/index.ts';
+import type { StateBackend } from './index.ts';
+
+export interface RedisStateOptions {
+  /** The command connection (see `createRedis`); the backend never closes it. */
+  redis: Redis;
+  /** Seconds an entry lives after its last read or write. */
+  ttlSeconds: number;
+}
+
+/** Far above any sane `state.maxBytes`: this guards Redis, the runtime enforces the real limit. */
+export const REDIS_STATE_HARD_LIMIT = 16 * 1024 * 1024;
+
+export class StateTooLargeError extends Error {
+  readonly code = 'LV_STATE_TOO_LARGE';
+
+  constructor(key: string, bytes: number) {
+    super(`State for ${key} is ${bytes} bytes, over the Redis backend's hard limit of ${REDIS_STATE_HARD_LIMIT} bytes; keep view state small (state.maxBytes).`);
+    this.name = 'StateTooLargeError';
+  }
+}
+
+/**
+ * State shared by every process through Redis, hence write-through: the runtime stores each
+ * change before the event's reply, so a client reconnecting to any process resumes its view.
+ *
+ * Each call is one command (`GETEX … EX`, `SET … EX`, `DEL`) that refreshes the TTL, so entries
+ * of abandoned views expire by themselves. With auto-pipelining, writes issued in the same tick
+ * (a broadcast re-rendering many views) share one round trip. During a Redis outage calls wait
+ * up to the connection's command timeout, then reject with `RedisUnavailableError`; values are
+ * JSON strings (docs/state-codec.md has the measurements behind that choice).
+ */
+export class RedisStateBackend implements StateBackend {
+  readonly name = 'redis';
+  readonly writeThrough = true;
+  readonly #redis: Redis;
+  readonly #ttl: number;
+
+  constructor(options: RedisStateOptions) {
+    this.#redis = options.redis;
+    this.#ttl = options.ttlSeconds;
+  }
+
+  get(key: string): Promise<string | null> {
+    return redisCall(this.#redis.getex(key, 'EX', this.#ttl), `GETEX ${key}`);
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: count exactly only when it could matter.
+    if (value.length * 3 > REDIS_STATE_HARD_LIMIT) {
+      const bytes = Buffer.byteLength(value);
+      if (bytes > REDIS_STATE_HARD_LIMIT) throw new StateTooLargeError(key, bytes);
+    }
+    await redisCall(this.#redis.set(key, value, 'EX', this.#ttl), `SET ${key}`);
+  }
+
+  async delete(key: string): Promise<void> {
+    await redisCall(this.#redis.del(key), `DEL ${key}`);
+  }
+
+  /** The connection belongs to whoever created it; nothing to release here. */
+  async close(): Promise<void> {}
+}
