@@ -10,10 +10,12 @@ import { saveTopic } from './live/mounted-view.ts';
 import { MemoryPresence, RedisPresence, type Presence } from './presence/index.ts';
 import { MemoryPubSub, RedisPubSub, topicChannel, type PubSub } from './pubsub/index.ts';
 import { checkRedis, createRedis, type LiveryRedis, type RedisHealth } from './redis/index.ts';
+import { MemorySessionStore, RedisSessionStore, type SessionStore } from './session/index.ts';
 import { MemoryStateBackend, RedisStateBackend, type StateBackend } from './state/index.ts';
 
 export interface Backends {
   readonly state: StateBackend;
+  readonly sessions: SessionStore;
   readonly pubsub: PubSub;
   readonly presence: Presence;
   /** Redis connection health, when Redis is used (for /healthz). */
@@ -41,15 +43,20 @@ export async function createBackends(config: LiveryConfig, options: LiveryOption
   const commands = usesRedis ? connect('commands') : undefined;
   const state = options.stateBackend
     ?? (config.state.backend === 'redis' ? new RedisStateBackend({ redis: commands!, ttlSeconds: config.state.ttlSeconds }) : new MemoryStateBackend(config.state));
+  const sessions = options.sessionStore
+    ?? (config.state.backend === 'redis'
+      ? new RedisSessionStore({ redis: commands!, ttlSeconds: config.sessionTtlSeconds })
+      : new MemorySessionStore({ ttlSeconds: config.sessionTtlSeconds, maxEntries: config.state.maxEntries }));
   const onListenerError = (error: unknown, channel: string) => log.error({ err: error, channel }, 'pub/sub listener failed');
   const pubsub = config.pubsub === 'redis'
     ? new RedisPubSub({ publisher: commands!, subscriber: connect('subscriber'), onListenerError })
     : new MemoryPubSub({ onListenerError });
   const presence = config.pubsub === 'redis'
-    ? new RedisPresence({ redis: commands!, pubsub, onError: (error) => log.error({ err: error }, 'presence failed') })
+    ? new RedisPresence({ redis: commands!, pubsub, heartbeatMs: config.presenceHeartbeatMs, onError: (error) => log.error({ err: error }, 'presence failed') })
     : new MemoryPresence();
   return {
     state,
+    sessions,
     pubsub,
     presence,
     redis: commands === undefined ? undefined : () => commands.health(),
@@ -58,7 +65,8 @@ export async function createBackends(config: LiveryConfig, options: LiveryOption
       await presence.close();
       await pubsub.close();
       if (options.stateBackend === undefined) await state.close();
-      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      if (options.sessionStore === undefined) await sessions.close();
+      await Promise.all(connections.map((c) => c.close()));
     },
   };
 }

@@ -81,6 +81,16 @@ export const errors = {
   LV_RENDER_FAILED: {
     message: 'The view failed to render; the server logged the error. The view keeps its state.',
   },
+  LV_STATE_UNAVAILABLE: {
+    message: 'The state backend did not take this change in time; it is applied and shown, and will be stored with the next change. Retry if it matters.',
+  },
+  LV_REDIS_UNAVAILABLE: {
+    message: 'Redis did not answer within the command timeout; the operation may still apply when it returns. Retry later.',
+    status: 503,
+  },
+  LV_STATE_TOO_LARGE: {
+    message: 'The serialized state exceeds the backend\'s hard limit (16 MiB); keep large data out of view state.',
+  },
   LV_STATE_INVALID: {
     message: 'The view state is not plain JSON data (functions, class instances and cycles cannot be stored).',
   },

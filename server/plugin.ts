@@ -18,7 +18,7 @@ import { registerHttp } from './http/index.ts';
 import { createLayout } from './http/page.ts';
 import { Runtime } from './live/runtime.ts';
 import { attachLiveSocket } from './socket/index.ts';
-import { MemorySessionStore, type SessionStore } from './session/index.ts';
+import type { SessionStore } from './session/index.ts';
 import type { StateBackend } from './state/index.ts';
 import { createBackends, notifySaves, type Backends } from './backends.ts';
 import type { TenantDirectory } from './tenancy/directory.ts';
@@ -56,7 +56,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   const backends = await createBackends(config, options, fastify.log, problems);
   failOn(problems);
   const backend: StateBackend = backends!.state;
-  const sessions = options.sessionStore ?? new MemorySessionStore({ ttlSeconds: config.sessionTtlSeconds, maxEntries: config.state.maxEntries });
+  const sessions = backends!.sessions;
   const signer = new TokenSigner(loadSecret({ secret: config.secret, file: config.secretFile }), config.tokenTtlSeconds);
   const tenancy = await createTenancy(config, options.database, problems);
   failOn(problems);
@@ -76,7 +76,6 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
     socket.stopAccepting();
     await runtime.shutdown((conn) => conn.close(errors.LV_SERVER_SHUTDOWN.close, 'server shutting down'));
     await backends!.close();
-    if (options.sessionStore === undefined) await sessions.close();
     // Fastify's uWS adapter leaves keep-alive HTTP connections open for seconds; closing the
     // uWS app ends them now, so shutdown is prompt.
     uwsApp!.close();

@@ -14,18 +14,28 @@ interface ProjectRow {
  * in the database — whatever the client sends. It shows who else is on the board (presence) and
  * re-renders when anyone, in any process, saves a project of this tenant (notify on save).
  */
-export class ProjectsView extends LiveView<{ projects: ProjectRow[]; error: string; present: number }> {
+export class ProjectsView extends LiveView<{ projects: ProjectRow[]; error: string; present: number; waves: number }> {
   static template = 'projects.html';
-  static events = { add: z.object({ name: z.string().max(200) }) };
+  static events = { add: z.object({ name: z.string().max(200) }), wave: null };
   static watch = [ProjectSchema];
 
   async mount() {
-    return { projects: await this.#list(), error: '', present: 1 };
+    return { projects: await this.#list(), error: '', present: 1, waves: 0 };
   }
 
   async onJoin() {
+    await this.subscribe('board');
     await this.track('board');
     await this.#countPresent();
+  }
+
+  /** A broadcast: every tab on this tenant's board, in every process, counts the wave. */
+  async wave() {
+    await this.broadcast('board', { wave: true });
+  }
+
+  handleInfo(message: unknown) {
+    if ((message as { wave?: unknown }).wave === true) this.state.waves += 1;
   }
 
   async onPresence() {

@@ -44,6 +44,8 @@ export interface LiveryOptions {
   pubsub?: string;
   /** Redis for the `redis` state and pub/sub backends. */
   redisUrl?: string;
+  /** Milliseconds between presence heartbeats; a dead process's entries vanish after 3×. */
+  presenceHeartbeatMs?: number;
   /** Seconds a join token stays valid (each join hands out a fresh one). */
   tokenTtlSeconds?: number;
   /** Milliseconds graceful shutdown may take before the process exits anyway. */
@@ -88,6 +90,7 @@ export interface LiveryConfig {
   socket: SocketOptions;
   pubsub: string;
   redisUrl: string;
+  presenceHeartbeatMs: number;
   /** Set in each process started by `--workers N`: process-local backends are refused. */
   worker: boolean;
   tokenTtlSeconds: number;
@@ -106,6 +109,7 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_TEMPLATES_DIR', option: 'templatesDir', kind: 'string', default: 'templates', doc: 'directory of templates' },
   { env: 'LIVERY_STATE_BACKEND', option: 'state.backend', kind: 'string', default: 'memory', doc: 'state backend: `memory` (one process) or `redis` (shared, write-through)' },
   { env: 'LIVERY_PUBSUB', option: 'pubsub', kind: 'string', default: 'memory', doc: 'pub/sub and presence: `memory` (one process) or `redis` (across processes)' },
+  { env: 'LIVERY_PRESENCE_HEARTBEAT', option: 'presenceHeartbeatMs', kind: 'int', default: '5000', doc: 'milliseconds between presence heartbeats; a crashed process\'s entries vanish within 3×' },
   { env: 'REDIS_URL', option: 'redisUrl', kind: 'string', default: 'redis://127.0.0.1:6379', doc: 'Redis for the `redis` backends; unreachable at startup is an error, never a fallback' },
   { env: 'LIVERY_STATE_TTL', option: 'state.ttlSeconds', kind: 'int', default: '3600', doc: 'seconds a view\'s state outlives its socket' },
   { env: 'LIVERY_STATE_MAX_ENTRIES', option: 'state.maxEntries', kind: 'int', default: '100000', doc: 'memory backend: most states kept (least recently used evicted)' },

@@ -34,6 +34,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
     },
     pubsub: pick(options.pubsub, 'pubsub'),
     redisUrl: pick(options.redisUrl, 'redisUrl'),
+    presenceHeartbeatMs: pick(options.presenceHeartbeatMs, 'presenceHeartbeatMs'),
     worker: env.LIVERY_WORKER !== undefined,
     socket: {
       maxFrameBytes: pick(options.socket?.maxFrameBytes, 'socket.maxFrameBytes'),
@@ -73,7 +74,7 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
     ['state.maxBytes', config.state.maxBytes], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
     ['socket.ratePerSecond', config.socket.ratePerSecond], ['socket.rateBurst', config.socket.rateBurst],
     ['socket.idleTimeoutSeconds', config.socket.idleTimeoutSeconds], ['socket.backpressureBytes', config.socket.backpressureBytes],
-    ['tokenTtlSeconds', config.tokenTtlSeconds], ['sessionTtlSeconds', config.sessionTtlSeconds], ['shutdownTimeoutMs', config.shutdownTimeoutMs],
+    ['presenceHeartbeatMs', config.presenceHeartbeatMs], ['tokenTtlSeconds', config.tokenTtlSeconds], ['sessionTtlSeconds', config.sessionTtlSeconds], ['shutdownTimeoutMs', config.shutdownTimeoutMs],
   ];
   for (const [name, value] of positive) {
     if (!Number.isFinite(value) || value <= 0) problems.push({ id: 'livery.C009', detail: `${name} = ${value}` });

@@ -56,9 +56,11 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const sessionId = sessionIdFor(request, reply, runtime.config.production);
       const { [options.tenantParam]: routeTenant, ...params } = request.params as Record<string, string>;
+      let resolvedTenant: { id: string } | undefined;
       try {
         const sessionData = await options.sessions.get(sessionId);
         const { tenant, session } = await runtime.gate.forPage(requestInfo(request), sessionId, sessionData, routeTenant);
+        resolvedTenant = tenant;
         const page = await runtime.renderPage(route.view.name, params, session, tenant);
         const content = viewContainer(route.view.name, page.instance, page.token, page.html);
         return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store')
@@ -67,7 +69,7 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
         const known = error instanceof LiveryError || isCoded(error);
         const code = known ? (error as LiveryError).code : 'LV_MOUNT_FAILED';
         const status = known ? (error as LiveryError).status : 500;
-        if (status >= 500) request.log.error({ err: error, view: route.view.name }, 'page render failed');
+        if (status >= 500) request.log.error({ err: error, view: route.view.name, tenant: resolvedTenant?.id, routeTenant }, 'page render failed');
         const message = status >= 500 ? 'This page failed to load; the error was logged.' : (error as Error).message;
         return reply.code(status).type('text/html; charset=utf-8').send(errorPage(layout, status, code, message));
       }

@@ -5,6 +5,7 @@
  * slots whose deps intersect the changed state keys → one frame out. No I/O of its own unless
  * the state backend is write-through (then the new state is stored before the reply).
  */
+import { createHash } from 'node:crypto';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { FastifyBaseLogger } from 'fastify';
 import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireNode } from '../diff/index.ts';
@@ -35,6 +36,15 @@ function codeOf(error: unknown): ErrorCode | undefined {
 function userTopic(topic: string): string {
   if (typeof topic !== 'string' || !TOPIC.test(topic) || topic.startsWith('~')) throw new LiveryError('LV_TOPIC_INVALID', String(topic).slice(0, 64));
   return topic;
+}
+
+/**
+ * An anonymous visitor's presence key: stable per session, so its tabs group together, but never
+ * the session id itself — that is the visitor's cookie, and presence lists are shown to other
+ * users (a session bound to another tenant would hand them a credential there).
+ */
+function anonymousPresenceKey(sessionId: string): string {
+  return `anon:${createHash('sha256').update(sessionId).digest('base64url').slice(0, 16)}`;
 }
 
 /** What a mounted view needs from its socket. */
@@ -147,7 +157,7 @@ export class MountedView {
 
   async #track(topic: string, meta: PresenceMeta): Promise<void> {
     const channel = presenceTopic(this.#tenant.id, topic);
-    const key = this.#session.userId ?? this.#session.id;
+    const key = this.#session.userId ?? anonymousPresenceKey(this.#session.id);
     const untrack = await this.#services.presence.track(channel, key, meta);
     if (this.#closed) return void untrack();
     (this.#unsubscribes ??= []).push(untrack);
@@ -186,7 +196,7 @@ export class MountedView {
   /** Pushes what a job changed, once the job (sync or async) is done. */
   #afterJob(result: void | Promise<void>): void | Promise<void> {
     if (result instanceof Promise) return result.then(() => this.#push());
-    this.#push();
+    return this.#push();
   }
 
   get raw(): object {
@@ -238,18 +248,30 @@ export class MountedView {
     return this.#reply(ref);
   }
 
+  /**
+   * The event's reply. With a write-through backend, the reply — the acknowledgement — goes out
+   * only once the new state is stored (one pipelined write; none when the event touched no
+   * state). If storing fails within the backend's bounded wait, the client gets
+   * LV_STATE_UNAVAILABLE for the ref instead, and the diff as a push: the view stays consistent,
+   * the state stays in memory and is written again with the next change or at close.
+   */
   #reply(ref: number): void | Promise<void> {
     if (this.#closed) return;
+    const touched = this.#tracked.changed.size > 0;
     const diff = this.#diff();
     const frame = diff === undefined ? `[${PROTOCOL_VERSION},"${F_REPLY}",${ref},${this.vid}]` : JSON.stringify([PROTOCOL_VERSION, F_REPLY, ref, this.vid, diff]);
-    if (diff !== undefined && this.#services.backend.writeThrough) return this.save().then(() => this.#host.send(frame));
-    this.#host.send(frame);
+    if (!touched || !this.#services.backend.writeThrough) return this.#host.send(frame);
+    return this.save().then((saved) => {
+      if (saved) return this.#host.send(frame);
+      this.#fail(ref, 'LV_STATE_UNAVAILABLE');
+      if (diff !== undefined) this.#host.send(JSON.stringify([PROTOCOL_VERSION, F_DIFF, this.vid, diff]));
+    });
   }
 
-  #handlerFailed(ref: number, error: unknown): void {
+  #handlerFailed(ref: number, error: unknown): void | Promise<void> {
     this.#report(ref, codeOf(error) ?? 'LV_HANDLER_FAILED', error);
     // The handler may have changed state before it threw: show what the state now is.
-    this.#push();
+    return this.#push();
   }
 
   /** Scheduler callback: skipped (not queued) while the view is busy, so ticks never delay events. */
@@ -259,7 +281,7 @@ export class MountedView {
       this.view[EVENT_EM] = undefined;
       const result = this.view.tick!();
       if (result instanceof Promise) return result.then(() => this.#push());
-      this.#push();
+      return this.#push();
     });
   }
 
@@ -278,25 +300,28 @@ export class MountedView {
     this.view[EVENT_EM] = undefined;
     const result = this.view.handleInfo(message);
     if (result instanceof Promise) return result.then(() => this.#push());
-    this.#push();
+    return this.#push();
   }
 
   /** Sends what changed, unless the socket is backpressured: then it waits for `flush`. */
-  #push(): void {
+  #push(): void | Promise<void> {
     if (this.#closed || this.#tracked.changed.size === 0) return;
     if (!this.#host.canPush()) {
       this.#pushPending = true;
       return;
     }
     const diff = this.#diff();
-    if (diff !== undefined) this.#host.send(JSON.stringify([PROTOCOL_VERSION, F_DIFF, this.vid, diff]));
+    const send = () => { if (diff !== undefined) this.#host.send(JSON.stringify([PROTOCOL_VERSION, F_DIFF, this.vid, diff])); };
+    // Ticks and infos change state too: with a shared backend it is stored before it is shown.
+    if (this.#services.backend.writeThrough) return this.save().then(send);
+    send();
   }
 
   /** The socket drained: send the coalesced diff of everything that changed meanwhile. */
   flush(): void {
     if (!this.#pushPending) return;
     this.#pushPending = false;
-    this.#push();
+    this.#mailbox.run(() => this.#push());
   }
 
   #diff(): WireNode | undefined {
@@ -330,11 +355,14 @@ export class MountedView {
     return json;
   }
 
-  async save(): Promise<void> {
+  /** Stores the state; false (logged) when the backend could not take it. */
+  async save(): Promise<boolean> {
     try {
       await this.#services.backend.set(this.stateKey, this.serialize());
+      return true;
     } catch (error) {
       this.#host.log.error({ err: error, view: this.viewClass.name }, 'saving view state failed');
+      return false;
     }
   }
 

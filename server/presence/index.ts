@@ -31,7 +31,7 @@ export interface PresenceDiff {
 export interface Presence {
   /** Tracks `key` (e.g. a user or session id) with `meta` on `topic` until the returned function is called. */
   track(topic: string, key: string, meta: PresenceMeta): Promise<() => Promise<void>>;
-  /** Everyone on the topic now, merged across processes. */
+  /** Everyone on the topic now, merged across processes: keys in order of first join, metas in join order. */
   list(topic: string): Promise<PresenceEntry[]>;
   /** Joins and leaves as they happen (including leaves of entries whose process died). */
   subscribe(topic: string, listener: (diff: PresenceDiff) => void): Promise<() => void>;

@@ -5,7 +5,8 @@
  * - A message reaches every subscriber of its channel exactly once, in every process that is
  *   subscribed, and never a subscriber of another channel. Channels carry the tenant
  *   ({@link topicChannel}), so a tenant's messages stay inside it.
- * - Messages from one publisher arrive in the order it published them.
+ * - Messages from one publisher arrive in the order it published them (there is no order
+ *   between publishers: a process's own message may overtake one still in flight from another).
  * - Listeners receive a JSON copy of the message (what the publisher passed through
  *   `JSON.stringify`/`JSON.parse`); all local listeners of one message share that copy, so they
  *   must treat it as read-only.

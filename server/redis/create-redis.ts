@@ -47,7 +47,7 @@ export interface CreateRedisOptions {
 
 const silent: Logger = { warn() {}, info() {}, error() {} };
 
-export function retryDelay(attempt: number): number {
+function retryDelay(attempt: number): number {
   return Math.min(50 * 2 ** (attempt - 1), 1000) + Math.floor(Math.random() * 100);
 }
 
@@ -96,9 +96,8 @@ export class LiveryRedis extends Redis {
   /** Closes gracefully when connected, at once otherwise; queued commands then fail. */
   async close(): Promise<void> {
     this.#closing = true;
-    if (this.status === 'end') return;
     if (this.status === 'ready') await this.quit().catch(() => {});
-    if (this.status === 'end') return;
+    if (this.#ended()) return;
     const ended = once(this, 'end');
     this.disconnect();
     if (this.status === 'reconnecting') {
@@ -109,6 +108,10 @@ export class LiveryRedis extends Redis {
       internals.setStatus('end');
     }
     await ended;
+  }
+
+  #ended(): boolean {
+    return this.status === 'end'; // a method, so TypeScript re-reads it after an await
   }
 
   #watch(logger: Logger): void {
@@ -128,9 +131,7 @@ export class LiveryRedis extends Redis {
       const reason = this.#lastError ? `: ${this.#lastError}` : '';
       logger.warn(`${label} is unreachable${reason}. Reconnecting; commands wait up to ${this.options.commandTimeout} ms.`);
     };
-    this.on('close', down);
-    // A first connection attempt that fails emits `error` without a prior `ready`.
-    this.on('reconnecting', down);
+    this.on('close', down); // also after each failed attempt, including the very first
   }
 }
 

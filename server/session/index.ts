@@ -9,6 +9,7 @@
  */
 export { newSessionId, readCookie, readSessionId, sessionCookie, SESSION_COOKIE } from './cookie.ts';
 export { MemorySessionStore } from './memory-session-store.ts';
+export { RedisSessionStore } from './redis-session-store.ts';
 
 export interface SessionData {
   readonly userId?: string;

@@ -83,7 +83,8 @@ export function createTenantGate(config: TenancyConfig, resolve: TenantResolver,
       return admit(claim, sessionData);
     },
     adopt(tenantId, sessionData) {
-      return admit({ tenantId, source: 'path', needsMembership: true }, sessionData);
+      // The page resolved this tenant; the default needed no membership there, so none here.
+      return admit({ tenantId, source: 'path', needsMembership: tenantId !== config.default }, sessionData);
     },
   };
 }

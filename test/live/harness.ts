@@ -144,10 +144,10 @@ export class LiveClient {
     }
   }
 
-  async join(vid: number, view: string, token: string): Promise<Frame> {
+  async join(vid: number, view: string, token: string, ms = 3000): Promise<Frame> {
     const ref = this.nextRef();
     this.send([1, 'j', ref, vid, view, token]);
-    return this.next();
+    return this.next(ms);
   }
 
   async event(vid: number, name: string, payload: unknown = {}): Promise<Frame> {

@@ -1,0 +1,34 @@
+import type { Redis } from 'ioredis';
+import type { SessionData, SessionStore } from './index.ts';
+
+/**
+ * Sessions in Redis, shared by every process, so a reconnect to any process keeps its sign-in.
+ * Keyed by the unguessable session id alone (the session resolver reads it before any tenant is
+ * known); a session's tenant binding travels inside it. Every read and write refreshes the TTL.
+ */
+export class RedisSessionStore implements SessionStore {
+  readonly #redis: Redis;
+  readonly #ttlSeconds: number;
+
+  constructor(options: { redis: Redis; ttlSeconds: number }) {
+    this.#redis = options.redis;
+    this.#ttlSeconds = options.ttlSeconds;
+  }
+
+  async get(id: string): Promise<SessionData | undefined> {
+    const json = await this.#redis.getex(key(id), 'EX', this.#ttlSeconds);
+    return json === null ? undefined : (JSON.parse(json) as SessionData);
+  }
+
+  async set(id: string, data: SessionData): Promise<void> {
+    await this.#redis.set(key(id), JSON.stringify(data), 'EX', this.#ttlSeconds);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#redis.del(key(id));
+  }
+
+  async close(): Promise<void> {}
+}
+
+const key = (id: string) => `lv:session:${id}`;

@@ -1,0 +1,4 @@
+import { postgresFactory } from '../data/fixtures.ts';
+import { leakCanary } from './leak-canary.case.ts';
+
+leakCanary(postgresFactory);
