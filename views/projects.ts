@@ -24,6 +24,8 @@ export class ProjectsView extends LiveView<{ projects: ProjectRow[]; error: stri
   }
 
   async onJoin() {
+    // Saves announced while this tab was disconnected were missed: read the list afresh.
+    this.state.projects = await this.#list();
     await this.subscribe('board');
     await this.track('board');
     await this.#countPresent();

@@ -152,3 +152,30 @@ t.test('an unknown tenant gets a 404 page and no socket', async (t) => {
   t.equal(await page.$('[data-lv-view]'), null, 'no live view container, so no socket');
   await page.close();
 });
+
+t.test('two acme tabs see each other\'s additions and the presence count; a globex tab sees neither', async (t) => {
+  const one = await open('/projects', 'acme.localhost');
+  const two = await open('/projects', 'acme.localhost');
+  const other = await open('/projects', 'globex.localhost');
+  await one.page.waitForFunction(() => document.querySelector('#presence')?.textContent === '2', undefined, { timeout: 5000 });
+  t.equal(await two.page.textContent('#presence'), '2', 'both acme tabs count two people');
+  t.equal(await other.page.textContent('#presence'), '1', 'globex counts only its own tab');
+
+  await one.page.fill('input[name=name]', 'Shared live');
+  await one.page.getByRole('button', { name: 'Add project' }).click();
+  await two.page.waitForFunction(() => [...document.querySelectorAll('#projects li')].some((li) => li.textContent === 'Shared live'), undefined, { timeout: 5000 });
+  t.pass('the second acme tab shows the addition without reloading');
+  await two.page.getByRole('button', { name: /Wave/ }).click();
+  await one.page.waitForFunction(() => document.querySelector('#waves')?.textContent === '1', undefined, { timeout: 5000 });
+  t.pass('a broadcast from one tab reaches the other');
+
+  await two.page.close();
+  await one.page.waitForFunction(() => document.querySelector('#presence')?.textContent === '1', undefined, { timeout: 5000 });
+  t.pass('a closed tab leaves the presence count');
+  t.notOk((await projectNames(other.page)).includes('Shared live'), 'globex never shows acme\'s project');
+  t.equal(await other.page.textContent('#waves'), '0', 'nor acme\'s waves');
+  for (const p of [one, other]) {
+    t.same(p.errors, []);
+    await p.page.close();
+  }
+});

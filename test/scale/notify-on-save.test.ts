@@ -1,0 +1,93 @@
+/**
+ * Notify on save: watchers re-render after a COMMIT in their tenant — never for rolled-back
+ * work, never across tenants — and a burst of 100 saves costs a bounded number of re-renders.
+ */
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import t from 'tap';
+import { ProjectSchema, scoped, seedExample, tenantData } from '../../server/data/index.ts';
+import { LiveView, route } from '../../server/index.ts';
+import { SAVE_COALESCE_MS } from '../../server/live/mounted-view.ts';
+import { postgresFactory } from '../data/fixtures.ts';
+import { getPage, LiveClient, startServer, type Frame } from '../live/harness.ts';
+
+class Watcher extends LiveView<{ projects: Array<{ id: string; name: string }>; renders: number }> {
+  static template = 'watcher.html';
+  static watch = [ProjectSchema];
+  static saves: number[] = [];
+  async mount() {
+    return { projects: await this.#list(), renders: 0 };
+  }
+  async onSave(events: Array<{ changes: unknown[] }>) {
+    Watcher.saves.push(events.reduce((n, e) => n + e.changes.length, 0));
+    this.state.projects = await this.#list();
+    this.state.renders += 1;
+  }
+  async #list() {
+    return (await this.scoped(ProjectSchema).find({}, { orderBy: { id: 'asc' } })).map(({ id, name }) => ({ id, name }));
+  }
+}
+
+const fixture = await postgresFactory();
+t.teardown(() => fixture.cleanup());
+await seedExample(fixture.db);
+const s = await startServer({
+  routes: [route('/watch', Watcher)],
+  templatesDir: fileURLToPath(new URL('./fixtures/', import.meta.url)),
+  database: fixture.db,
+  tenancy: { resolver: 'subdomain', mainDomain: 'localhost' },
+});
+t.teardown(() => s.close());
+
+async function watcher(tenant: string) {
+  const host = `${tenant}.localhost:${s.port}`;
+  const page = await getPage(s.url, '/watch', undefined, host);
+  const client = await LiveClient.open(s.url, { cookie: page.cookie, host });
+  await client.join(1, page.view, page.token);
+  return client;
+}
+
+async function drain(client: LiveClient, quietMs = SAVE_COALESCE_MS * 6): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  for (;;) {
+    try {
+      frames.push(await client.next(quietMs));
+    } catch {
+      return frames;
+    }
+  }
+}
+
+const acme = await watcher('acme');
+const globex = await watcher('globex');
+t.teardown(() => Promise.all([acme.close(), globex.close()]));
+
+t.test('a committed save re-renders the tenant\'s watchers, and only theirs', async (t) => {
+  await scoped(tenantData(fixture.db, 'acme').forEvent(), ProjectSchema).create({ id: 'p-one', name: 'Saved once' });
+  const frames = await drain(acme);
+  t.ok(frames.some((f) => JSON.stringify(f).includes('Saved once')), 'acme\'s watcher shows the new project');
+  t.same(await drain(globex), [], 'globex\'s watcher received nothing');
+});
+
+t.test('rolled-back work is never announced', async (t) => {
+  const data = tenantData(fixture.db, 'acme');
+  await t.rejects(data.transactional(async (em) => {
+    em.create(ProjectSchema, { id: 'p-rolled', name: 'Never committed', tenantId: 'acme' } as never);
+    await em.flush();
+    throw new Error('roll back');
+  }), /roll back/);
+  await sleep(SAVE_COALESCE_MS * 2);
+  const frames = await drain(acme);
+  t.notOk(frames.some((f) => JSON.stringify(f).includes('Never committed')), 'no watcher saw the rolled-back row');
+});
+
+t.test('100 saves in a burst: a bounded number of re-renders, and the last state shown', async (t) => {
+  Watcher.saves = [];
+  const em = () => tenantData(fixture.db, 'acme').forEvent();
+  await Promise.all(Array.from({ length: 100 }, (_, i) => scoped(em(), ProjectSchema).create({ id: `burst-${String(i).padStart(3, '0')}`, name: `Burst ${i}` })));
+  const frames = await drain(acme);
+  t.ok(Watcher.saves.length >= 1 && Watcher.saves.length <= 10, `${Watcher.saves.length} re-renders for 100 saves`);
+  t.equal(Watcher.saves.reduce((a, b) => a + b, 0), 100, 'every save was delivered, in batches');
+  t.ok(frames.length <= Watcher.saves.length, 'at most one frame per re-render');
+  t.ok(frames.some((f) => JSON.stringify(f).includes('Burst 99')), 'the final state reached the client');
+});
