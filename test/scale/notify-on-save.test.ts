@@ -18,7 +18,7 @@ class Watcher extends LiveView<{ projects: Array<{ id: string; name: string }>; 
   async mount() {
     return { projects: await this.#list(), renders: 0 };
   }
-  async onSave(events: Array<{ changes: unknown[] }>) {
+  async onSave(events: ReadonlyArray<{ readonly changes: readonly unknown[] }>) {
     Watcher.saves.push(events.reduce((n, e) => n + e.changes.length, 0));
     this.state.projects = await this.#list();
     this.state.renders += 1;
