@@ -6,7 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { LiveryConfig, LiveryOptions, Problem } from './config/index.ts';
 import { SaveNotifier, type Database } from './data/index.ts';
-import { saveTopic } from './live/mounted-view.ts';
+import { saveTopic } from './live/view-subscriptions.ts';
 import { MemoryPresence, RedisPresence, type Presence } from './presence/index.ts';
 import { MemoryPubSub, RedisPubSub, topicChannel, type PubSub } from './pubsub/index.ts';
 import { checkRedis, createRedis, type LiveryRedis, type RedisHealth } from './redis/index.ts';

@@ -5,7 +5,6 @@
  * slots whose deps intersect the changed state keys → one frame out. No I/O of its own unless
  * the state backend is write-through (then the new state is stored before the reply).
  */
-import { createHash } from 'node:crypto';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { FastifyBaseLogger } from 'fastify';
 import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireNode } from '../diff/index.ts';
@@ -15,11 +14,11 @@ import { F_DIFF, F_ERROR, F_REPLY, PROTOCOL_VERSION } from '../protocol/index.ts
 import type { TickHandle, TickScheduler } from '../scheduler/index.ts';
 import type { StateBackend } from '../state/index.ts';
 import type { Scope, Template } from '../template/types.ts';
-import type { SaveEvent } from '../data/index.ts';
-import { topicChannel, type PubSub } from '../pubsub/index.ts';
-import { presenceTopic, type Presence, type PresenceMeta } from '../presence/index.ts';
+import type { PubSub } from '../pubsub/index.ts';
+import type { Presence } from '../presence/index.ts';
 import type { Params, Session } from '../view/live-view.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
+import { ViewSubscriptions } from './view-subscriptions.ts';
 import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass } from '../view/live-view.ts';
 import { findNonPlainValue, type TrackedState } from '../view/tracked-state.ts';
 import { Mailbox } from './mailbox.ts';
@@ -31,20 +30,6 @@ import { Mailbox } from './mailbox.ts';
 function codeOf(error: unknown): ErrorCode | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && Object.hasOwn(errors, code) && code !== 'LV_INTERNAL' ? (code as ErrorCode) : undefined;
-}
-
-function userTopic(topic: string): string {
-  if (typeof topic !== 'string' || !TOPIC.test(topic) || topic.startsWith('~')) throw new LiveryError('LV_TOPIC_INVALID', String(topic).slice(0, 64));
-  return topic;
-}
-
-/**
- * An anonymous visitor's presence key: stable per session, so its tabs group together, but never
- * the session id itself — that is the visitor's cookie, and presence lists are shown to other
- * users (a session bound to another tenant would hand them a credential there).
- */
-function anonymousPresenceKey(sessionId: string): string {
-  return `anon:${createHash('sha256').update(sessionId).digest('base64url').slice(0, 16)}`;
 }
 
 /** What a mounted view needs from its socket. */
@@ -65,14 +50,6 @@ export interface ViewServices {
   readonly presence: Presence;
   readonly maxStateBytes: number;
 }
-
-/** Saves arriving within this window are handed to the view as one batch: a burst, one render. */
-export const SAVE_COALESCE_MS = 50;
-const TOPIC = /^[\w.:-]{1,128}$/;
-
-/** Channels Livery itself uses: `~` never starts a user topic. */
-export const viewTopic = (viewName: string) => `~view:${viewName}`;
-export const saveTopic = (entity: string) => `~save:${entity}`;
 
 export interface MountedViewInit {
   readonly tenant: TenantInfo;
@@ -104,9 +81,7 @@ export class MountedView {
   #pushPending = false;
   #tickHandle: TickHandle | undefined;
   #timers: Set<NodeJS.Timeout> | undefined;
-  #unsubscribes: Array<() => unknown> | undefined;
-  #pendingSaves: SaveEvent[] | undefined;
-  readonly #tenant: TenantInfo;
+  readonly #subscriptions: ViewSubscriptions;
   readonly #params: Params;
   readonly #session: Session;
   #closed = false;
@@ -122,82 +97,39 @@ export class MountedView {
     this.#template = init.template;
     this.#host = host;
     this.#services = services;
-    this.#tenant = init.tenant;
     this.#params = init.params;
     this.#session = init.session;
     this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error));
-    this.view.state = init.tracked.proxy;
-    this.view[RUNTIME] = {
-      sendSelf: (message, afterMs) => this.#sendSelf(message, afterMs),
-      subscribe: (topic) => this.#subscribe(userTopic(topic), (message) => this.#deliver(message)),
-      broadcast: (topic, message) => services.pubsub.publish(topicChannel(init.tenant.id, userTopic(topic)), message),
-      pushToView: (viewName, message) => services.pubsub.publish(topicChannel(init.tenant.id, viewTopic(viewName)), message),
-      track: (topic, meta) => this.#track(userTopic(topic), meta),
-      presence: (topic) => services.presence.list(presenceTopic(init.tenant.id, userTopic(topic))),
-    };
-  }
-
-  /**
-   * The subscriptions every live view has: its class's channel (for `pushToView`) and the save
-   * channels of the entities it watches. Awaited before the join reply, so nothing published
-   * after the client sees the view can be missed.
-   */
-  async listen(): Promise<void> {
-    await this.#subscribe(viewTopic(this.viewClass.name), (message) => this.#deliver(message));
-    for (const entity of this.viewClass.watch ?? []) {
-      await this.#subscribe(saveTopic(entity.name), (event) => this.#saved(event as SaveEvent));
-    }
-  }
-
-  async #subscribe(topic: string, listener: (message: unknown) => void): Promise<void> {
-    const unsubscribe = await this.#services.pubsub.subscribe(topicChannel(this.#tenant.id, topic), listener);
-    if (this.#closed) return void unsubscribe();
-    (this.#unsubscribes ??= []).push(unsubscribe);
-  }
-
-  async #track(topic: string, meta: PresenceMeta): Promise<void> {
-    const channel = presenceTopic(this.#tenant.id, topic);
-    const key = this.#session.userId ?? anonymousPresenceKey(this.#session.id);
-    const untrack = await this.#services.presence.track(channel, key, meta);
-    if (this.#closed) return void untrack();
-    (this.#unsubscribes ??= []).push(untrack);
-    const unsubscribe = await this.#services.presence.subscribe(channel, (diff) => {
-      if (this.view.onPresence !== undefined) this.#mailbox.run(() => this.#afterJob(this.view.onPresence!(topic, diff)));
+    this.#subscriptions = new ViewSubscriptions(init.tenant, init.session, services, {
+      message: (message) => this.#run(() => this.#info(message)),
+      presence: (topic, diff) => this.#run(() => this.view.onPresence?.(topic, diff)),
+      saves: (events) => this.#run(() => (this.view.onSave !== undefined ? this.view.onSave(events) : this.#remount())),
     });
-    if (this.#closed) return void unsubscribe();
-    this.#unsubscribes.push(unsubscribe);
+    this.view.state = init.tracked.proxy;
+    this.view[RUNTIME] = { sendSelf: (message, afterMs) => this.#sendSelf(message, afterMs), ...this.#subscriptions.api() };
   }
 
-  #deliver(message: unknown): void {
-    if (!this.#closed) this.#mailbox.run(() => this.info(message));
+  /** Subscribes to the view's own channels before the join reply (see ViewSubscriptions.listen). */
+  listen(): Promise<void> {
+    return this.#subscriptions.listen(this.viewClass);
   }
 
-  /** Coalesces a burst of saves into one `onSave` (or remount) and one render. */
-  #saved(event: SaveEvent): void {
+  /** Runs `work` in the mailbox with a fresh EntityManager, then pushes what it changed. */
+  #run(work: () => void | Promise<void>): void {
     if (this.#closed) return;
-    if (this.#pendingSaves !== undefined) return void this.#pendingSaves.push(event);
-    this.#pendingSaves = [event];
-    const timer = setTimeout(() => {
-      this.#timers?.delete(timer);
-      this.#mailbox.run(() => {
-        const events = this.#pendingSaves ?? [];
-        this.#pendingSaves = undefined;
-        this.view[EVENT_EM] = undefined;
-        return this.#afterJob(this.view.onSave !== undefined ? this.view.onSave(events) : this.#remount());
-      });
-    }, SAVE_COALESCE_MS);
-    (this.#timers ??= new Set()).add(timer);
+    this.#mailbox.run(() => {
+      this.view[EVENT_EM] = undefined;
+      const result = work();
+      if (result instanceof Promise) return result.then(() => this.#push());
+      return this.#push();
+    });
   }
 
   async #remount(): Promise<void> {
     Object.assign(this.view.state, await this.view.mount(this.#params, this.#session));
   }
 
-  /** Pushes what a job changed, once the job (sync or async) is done. */
-  #afterJob(result: void | Promise<void>): void | Promise<void> {
-    if (result instanceof Promise) return result.then(() => this.#push());
-    return this.#push();
-  }
+
 
   get raw(): object {
     return this.#tracked.raw;
@@ -277,30 +209,21 @@ export class MountedView {
   /** Scheduler callback: skipped (not queued) while the view is busy, so ticks never delay events. */
   tick(): void {
     if (this.#closed || this.#mailbox.busy || this.view.tick === undefined) return;
-    this.#mailbox.run(() => {
-      this.view[EVENT_EM] = undefined;
-      const result = this.view.tick!();
-      if (result instanceof Promise) return result.then(() => this.#push());
-      return this.#push();
-    });
+    this.#run(() => this.view.tick!());
   }
 
   #sendSelf(message: unknown, afterMs: number): void {
     if (this.#closed) return;
     const timer = setTimeout(() => {
       this.#timers?.delete(timer);
-      this.#mailbox.run(() => this.info(message));
+      this.#run(() => this.#info(message));
     }, afterMs);
     (this.#timers ??= new Set()).add(timer);
   }
 
-  /** Delivers a message to `handleInfo` (call inside the mailbox). */
-  info(message: unknown): void | Promise<void> {
-    if (this.#closed || this.view.handleInfo === undefined) return;
-    this.view[EVENT_EM] = undefined;
-    const result = this.view.handleInfo(message);
-    if (result instanceof Promise) return result.then(() => this.#push());
-    return this.#push();
+  /** Delivers a message to `handleInfo` (run by `#run`, inside the mailbox). */
+  #info(message: unknown): void | Promise<void> {
+    return this.view.handleInfo?.(message);
   }
 
   /** Sends what changed, unless the socket is backpressured: then it waits for `flush`. */
@@ -372,13 +295,7 @@ export class MountedView {
     this.#closed = true;
     this.#tickHandle?.cancel();
     for (const timer of this.#timers ?? []) clearTimeout(timer);
-    for (const unsubscribe of this.#unsubscribes ?? []) {
-      try {
-        await unsubscribe();
-      } catch (error) {
-        this.#host.log.warn({ err: error, view: this.viewClass.name }, 'unsubscribing failed');
-      }
-    }
+    await this.#subscriptions.close((error) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'unsubscribing failed'));
     this.view[RUNTIME] = undefined;
     if (reason !== 'replaced') await this.save();
     try {

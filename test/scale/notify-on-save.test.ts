@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { ProjectSchema, scoped, seedExample, tenantData } from '../../server/data/index.ts';
 import { LiveView, route } from '../../server/index.ts';
-import { SAVE_COALESCE_MS } from '../../server/live/mounted-view.ts';
+import { SAVE_COALESCE_MS } from '../../server/live/view-subscriptions.ts';
 import { postgresFactory } from '../data/fixtures.ts';
 import { getPage, LiveClient, startServer, type Frame } from '../live/harness.ts';
 

@@ -1,0 +1,25 @@
+/**
+ * The routes the bench's Livery server serves. Route paths are the bench's view names
+ * (`/counter` is the view "counter" that scenarios ask for); the server advertises as features
+ * exactly the routes that answer with a joinable page.
+ */
+import { route } from '../../../server/index.ts';
+import type { Route } from '../../../server/index.ts';
+import { ClockView } from '../../../views/clock.ts';
+import { CounterView } from '../../../views/counter.ts';
+import { SearchView } from '../../../views/search.ts';
+import { BroadcastView, IdleView, ListView, TableView, TickNoopView } from './views.ts';
+
+export const benchRoutes: Route[] = [
+  route('/counter', CounterView),
+  route('/clock', ClockView),
+  route('/search', SearchView),
+  route('/tick-noop', TickNoopView),
+  route('/table', TableView),
+  route('/list', ListView),
+  route('/idle', IdleView),
+  route('/broadcast', BroadcastView),
+];
+
+/** Bench views that need a Livery feature not built yet; listed so the report can say which. */
+export const pendingViews: string[] = [];

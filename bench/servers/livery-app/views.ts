@@ -1,0 +1,95 @@
+/**
+ * Bench-only Livery views, beside the example app's counter, clock and search (reused as they
+ * are). Each exists for one scenario: a tick that changes nothing (zero bytes expected), a 100-row
+ * table where one cell changes, a 1,000-row keyed list that gains one row, and an idle view
+ * holding ~1 KB of state (memory per session).
+ */
+import { z } from 'zod';
+import { LiveView } from '../../../server/index.ts';
+
+/** Ticks every second and changes nothing: the wire must stay silent. */
+export class TickNoopView extends LiveView<{ label: string }> {
+  static template = 'bench-tick-noop.html';
+  static tickInterval = 1000;
+
+  mount() {
+    return { label: 'steady' };
+  }
+
+  tick() {}
+}
+
+interface Row {
+  id: number;
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+}
+
+/** 100 rows × 4 cells; `touch` bumps one cell of one row. */
+export class TableView extends LiveView<{ rows: Row[] }> {
+  static template = 'bench-table.html';
+  static events = { touch: z.object({ row: z.number().int().min(0).max(99) }) };
+
+  mount() {
+    return { rows: Array.from({ length: 100 }, (_, i) => ({ id: i, a: i, b: i * 2, c: i * 3, d: i * 4 })) };
+  }
+
+  touch({ row }: { row: number }) {
+    this.state.rows[row].b += 1;
+  }
+}
+
+/** 1,000 keyed rows; `insert` adds one row at an index. */
+export class ListView extends LiveView<{ items: { id: number; name: string }[]; next: number }> {
+  static template = 'bench-list.html';
+  static events = { insert: z.object({ at: z.number().int().min(0) }) };
+
+  mount() {
+    return { items: Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, name: `Item ${i + 1}` })), next: 1001 };
+  }
+
+  insert({ at }: { at: number }) {
+    const id = this.state.next++;
+    this.state.items.splice(at, 0, { id, name: `Item ${id}` });
+  }
+}
+
+/** A mounted view with ~1 KB of state and nothing to do. */
+export class IdleView extends LiveView<{ note: string }> {
+  static template = 'bench-idle.html';
+
+  mount() {
+    return { note: 'x'.repeat(1024) };
+  }
+}
+
+/** The topic of the broadcast view; the runner makes it unique per run (Redis is shared). */
+const TOPIC = process.env.LIVERY_BENCH_TOPIC ?? 'bench';
+
+/**
+ * Subscribes to one topic on join; `pub` broadcasts the sender's sequence number `n` and every
+ * subscriber shows the last one received (the template's first slot, so a push reads
+ * `[1,"d",vid,{"0":"<n>"}]`).
+ */
+export class BroadcastView extends LiveView<{ last: number }> {
+  static template = 'bench-broadcast.html';
+  static events = { pub: z.object({ n: z.number().int() }) };
+
+  mount() {
+    return { last: 0 };
+  }
+
+  async onJoin() {
+    await this.subscribe(TOPIC);
+  }
+
+  async pub({ n }: { n: number }) {
+    await this.broadcast(TOPIC, n);
+  }
+
+  handleInfo(message: unknown) {
+    if (typeof message === 'number') this.state.last = message;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Livery under test: `createServer` from `server/index.ts` with the example app's counter, clock
+ * and search views plus the bench views in `livery-app/`, tuned for load (no per-socket rate
+ * limit, deflate available) and otherwise as shipped: the memory state backend keeps its default
+ * 100,000 views (more than any scenario opens on one server), and the environment picks backends
+ * as usual (scenario 7 sets `LIVERY_PUBSUB=redis`).
+ *
+ * Everything Livery-specific is loaded with a dynamic import inside a try: while Livery (or one of
+ * its modules) is not there yet, this prints `UNAVAILABLE <reason>` and the runner reports "not yet
+ * available" for Livery's rows instead of failing. The features advertised on the READY line are
+ * the bench routes that actually answer with a joinable page (`data-lv-token`), probed after listen.
+ */
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { announceReady, announceUnavailable, installControl } from './shared/control.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+
+interface LiveryServerLike {
+  app: { livery?: { runtime?: { mounts?: number; liveViews?: number } } };
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function load(): Promise<{ create: (options: Record<string, unknown>) => Promise<LiveryServerLike>; routes: unknown[]; pending: string[] }> {
+  try {
+    const livery = (await import('../../server/index.ts')) as { createServer?: unknown };
+    if (typeof livery.createServer !== 'function') announceUnavailable('server/index.ts exports no createServer');
+    const app = await import('./livery-app/routes.ts');
+    return { create: livery.createServer as never, routes: app.benchRoutes, pending: app.pendingViews };
+  } catch (err) {
+    announceUnavailable(`Livery does not load yet: ${(err as Error).message}`);
+  }
+}
+
+/** The example templates and the bench's, side by side in one directory (Livery takes one). */
+function mergedTemplates(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'livery-bench-templates-'));
+  for (const from of [join(root, 'templates'), join(here, 'livery-app/templates')]) {
+    for (const file of readdirSync(from)) cpSync(join(from, file), join(dir, file), { recursive: true });
+  }
+  return dir;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createNetServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
+
+function joinable(port: number, path: string): Promise<boolean> {
+  return new Promise((done) => {
+    const req = request({ host: '127.0.0.1', port, path }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => done(res.statusCode === 200 && body.includes('data-lv-token="')));
+    });
+    req.on('error', () => done(false));
+    req.end();
+  });
+}
+
+const { create, routes, pending } = await load();
+const templatesDir = mergedTemplates();
+const secretDir = mkdtempSync(join(tmpdir(), 'livery-bench-secret-'));
+let server: LiveryServerLike;
+let port: number;
+try {
+  port = await freePort();
+  server = await create({
+    routes,
+    templatesDir,
+    host: '127.0.0.1',
+    port,
+    handleSignals: false,
+    logLevel: 'warn',
+    secretFile: join(secretDir, 'secret'),
+    // The bench is the only client: a per-socket rate limit would cap the very thing measured.
+    // Deflate is only used when a client offers it (the bytes scenario's second column).
+    socket: { ratePerSecond: 1_000_000_000, rateBurst: 1_000_000_000, compression: true },
+  });
+  await server.listen();
+} catch (err) {
+  announceUnavailable(`Livery does not start: ${(err as Error).message}`);
+}
+
+const paths = ['counter', 'clock', 'search', 'tick-noop', 'table', 'list', 'idle', 'broadcast'];
+const features = (await Promise.all(paths.map(async (p) => ((await joinable(port, `/${p}`)) ? p : null)))).filter((p) => p !== null);
+announceReady(port, { features, pending });
+
+installControl({
+  // Livery counts mounts and live views today; renders, sql, redis and tenant lookups come with
+  // its accounting (scenario 6 reports "not yet available" until `stats` carries them).
+  stats: () => {
+    const runtime = server.app.livery?.runtime;
+    return { mounts: runtime?.mounts ?? 0, liveViews: runtime?.liveViews ?? 0 };
+  },
+  close: async () => {
+    await server.close();
+    rmSync(templatesDir, { recursive: true, force: true });
+    rmSync(secretDir, { recursive: true, force: true });
+  },
+});

@@ -1,0 +1,136 @@
+/**
+ * The ceiling: uWebSockets.js with no framework, doing the least a server can do for each
+ * scenario while putting the same bytes on the wire Livery would.
+ *
+ * - counter: an event `[1,"e",ref,1,"inc",{}]` is answered `[1,"r",ref,1,{"0":"<n>"}]` — Livery's
+ *   counter reply, built by slicing the ref out of the request (no JSON.parse);
+ * - clock: a joined socket receives a pre-rendered 100-byte frame once per second; sockets are
+ *   spread over 100 buckets of 10 ms, as a tick scheduler spreads views;
+ * - broadcast: joined sockets subscribe to one topic; an event `pub` with `{n}` is `app.publish` of
+ *   `[1,"d",1,{"0":"<n>"}]`, what Livery's broadcast view pushes;
+ * - idle: a plain connection; the join stores nothing.
+ */
+import { App, us_listen_socket_close, us_socket_local_port } from 'uws-pack';
+import type { WebSocket, us_listen_socket } from 'uws-pack';
+import { announceReady, installControl } from './shared/control.ts';
+
+interface Conn {
+  count: number;
+  bucket: number;
+}
+
+const TOPIC = 'bench';
+const BUCKETS = 100;
+const BUCKET_MS = 1000 / BUCKETS;
+/**
+ * uWS's SHARED_COMPRESSOR (the constant is exported at runtime but typed as a type only). Sends
+ * pass `compress: true`, which uWS honours only on sockets that negotiated permessage-deflate (the
+ * bytes scenario's second column); the lean load client never offers it.
+ */
+const SHARED_COMPRESSOR = 1;
+
+const tickFrame = (() => {
+  const prefix = '[1,"d",1,{"0":"';
+  const suffix = '"}]';
+  return prefix + 'x'.repeat(100 - prefix.length - suffix.length) + suffix;
+})();
+
+const buckets: Set<WebSocket<Conn>>[] = Array.from({ length: BUCKETS }, () => new Set());
+let nextBucket = 0;
+const counters = { events: 0, joins: 0, publishes: 0, tickFrames: 0 };
+
+const app = App();
+app.ws<Conn>('/live', {
+  compression: SHARED_COMPRESSOR,
+  idleTimeout: 0,
+  maxPayloadLength: 64 * 1024,
+  maxBackpressure: 4 * 1024 * 1024,
+  open: (ws) => {
+    const data = ws.getUserData();
+    data.count = 0;
+    data.bucket = -1;
+  },
+  message: (ws, message) => {
+    try {
+      onMessage(ws, Buffer.from(message).toString('latin1'));
+    } catch {
+      ws.end(1008, 'bad frame');
+    }
+  },
+  close: (ws) => {
+    const data = ws.getUserData();
+    if (data.bucket >= 0) buckets[data.bucket].delete(ws);
+  },
+});
+
+function onMessage(ws: WebSocket<Conn>, frame: string): void {
+  // [1,"e",ref,1,…: the type at index 4, the ref between index 7 and the next comma.
+  const type = frame.charCodeAt(4);
+  const refEnd = frame.indexOf(',', 7);
+  const ref = frame.slice(7, refEnd);
+  if (type === 101 /* e */) {
+    counters.events++;
+    if (frame.startsWith('"pub"', refEnd + 3)) {
+      // [1,"e",ref,1,"pub",{"n":123}]: publish the sender's sequence number as Livery's view would show it.
+      counters.publishes++;
+      const n = frame.slice(frame.indexOf('"n":', refEnd) + 4, -2);
+      app.publish(TOPIC, `[1,"d",1,{"0":"${n}"}]`, false, true);
+      ws.send(`[1,"r",${ref},1]`, false, true);
+      return;
+    }
+    const data = ws.getUserData();
+    ws.send(`[1,"r",${ref},1,{"0":"${++data.count}"}]`, false, true);
+  } else if (type === 106 /* j */) {
+    counters.joins++;
+    join(ws, frame.slice(refEnd + 4, -2));
+    ws.send(`[1,"r",${ref},1]`, false, true);
+  } else {
+    ws.send(`[1,"r",${ref},1]`, false, true);
+  }
+}
+
+function join(ws: WebSocket<Conn>, view: string): void {
+  if (view === 'clock') {
+    const data = ws.getUserData();
+    data.bucket = nextBucket;
+    nextBucket = (nextBucket + 1) % BUCKETS;
+    buckets[data.bucket].add(ws);
+  } else if (view === 'broadcast') {
+    ws.subscribe(TOPIC);
+  }
+}
+
+// Drift-free 10 ms wheel: catches up on every slot that came due since the last callback.
+let lastSlot = Math.floor(performance.now() / BUCKET_MS);
+const wheel = setInterval(() => {
+  const slot = Math.floor(performance.now() / BUCKET_MS);
+  for (let s = lastSlot + 1; s <= slot; s++) {
+    for (const ws of buckets[s % BUCKETS]) {
+      ws.send(tickFrame, false, true);
+      counters.tickFrames++;
+    }
+  }
+  lastSlot = slot;
+}, BUCKET_MS);
+
+let listenSocket: us_listen_socket | null = null;
+app.listen('127.0.0.1', 0, (socket) => {
+  if (!socket) {
+    process.stderr.write('raw-uws: listen failed\n');
+    process.exit(1);
+  }
+  listenSocket = socket;
+  announceReady(us_socket_local_port(socket), { features: ['counter', 'clock', 'broadcast', 'idle'] });
+});
+
+installControl({
+  stats: () => ({ ...counters }),
+  reset: () => {
+    for (const key of Object.keys(counters) as (keyof typeof counters)[]) counters[key] = 0;
+  },
+  close: () => {
+    clearInterval(wheel);
+    if (listenSocket !== null) us_listen_socket_close(listenSocket);
+    app.close();
+  },
+});

@@ -1,0 +1,134 @@
+/**
+ * A live view's links to the rest of the system: topics (subscribe, broadcast, pushToView),
+ * presence, and saves of the entities it watches. Every channel is built from the view's own
+ * tenant — no argument a view passes can name another — and everything is released when the
+ * view leaves.
+ *
+ * Messages arriving here are handed to the view's owner (MountedView), which runs them in the
+ * view's mailbox; a burst of saves is coalesced first, so 100 saves cost a handful of renders.
+ */
+import { createHash } from 'node:crypto';
+import type { SaveEvent } from '../data/index.ts';
+import { LiveryError } from '../errors.ts';
+import { presenceTopic, type Presence, type PresenceDiff, type PresenceMeta } from '../presence/index.ts';
+import { topicChannel, type PubSub } from '../pubsub/index.ts';
+import type { Session } from '../session/index.ts';
+import type { TenantInfo } from '../tenancy/directory.ts';
+import type { ViewClass, ViewRuntime } from '../view/live-view.ts';
+
+/** Saves arriving within this window are handed to the view as one batch: a burst, one render. */
+export const SAVE_COALESCE_MS = 50;
+
+/** Channels Livery itself uses: `~` never starts a user topic. */
+export const viewTopic = (viewName: string) => `~view:${viewName}`;
+export const saveTopic = (entity: string) => `~save:${entity}`;
+
+const TOPIC = /^[\w.:-]{1,128}$/;
+
+function userTopic(topic: string): string {
+  if (typeof topic !== 'string' || !TOPIC.test(topic) || topic.startsWith('~')) throw new LiveryError('LV_TOPIC_INVALID', String(topic).slice(0, 64));
+  return topic;
+}
+
+/**
+ * An anonymous visitor's presence key: stable per session, so its tabs group together, but never
+ * the session id itself — that is the visitor's cookie, and presence lists are shown to other
+ * users (a session bound to another tenant would hand them a credential there).
+ */
+function anonymousPresenceKey(sessionId: string): string {
+  return `anon:${createHash('sha256').update(sessionId).digest('base64url').slice(0, 16)}`;
+}
+
+/** Where the subscriptions deliver; each call must run the work in the view's mailbox. */
+export interface SubscriptionSink {
+  message(message: unknown): void;
+  presence(topic: string, diff: PresenceDiff): void;
+  saves(events: SaveEvent[]): void;
+}
+
+export class ViewSubscriptions {
+  readonly #tenant: TenantInfo;
+  readonly #session: Session;
+  readonly #pubsub: PubSub;
+  readonly #presence: Presence;
+  readonly #sink: SubscriptionSink;
+  #releases: Array<() => unknown> | undefined;
+  #pendingSaves: SaveEvent[] | undefined;
+  #saveTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(tenant: TenantInfo, session: Session, backends: { pubsub: PubSub; presence: Presence }, sink: SubscriptionSink) {
+    this.#tenant = tenant;
+    this.#session = session;
+    this.#pubsub = backends.pubsub;
+    this.#presence = backends.presence;
+    this.#sink = sink;
+  }
+
+  /** The part of the view runtime (`this.subscribe`, `this.broadcast`, …) these links provide. */
+  api(): Omit<ViewRuntime, 'sendSelf'> {
+    const tenant = this.#tenant.id;
+    return {
+      subscribe: (topic) => this.#subscribe(userTopic(topic), (message) => this.#sink.message(message)),
+      broadcast: (topic, message) => this.#pubsub.publish(topicChannel(tenant, userTopic(topic)), message),
+      pushToView: (viewName, message) => this.#pubsub.publish(topicChannel(tenant, viewTopic(viewName)), message),
+      track: (topic, meta) => this.#track(userTopic(topic), meta),
+      presence: (topic) => this.#presence.list(presenceTopic(tenant, userTopic(topic))),
+    };
+  }
+
+  /**
+   * The subscriptions every live view has: its class's channel (for `pushToView`) and the save
+   * channels of the entities it watches. Awaited before the join reply, so nothing published
+   * after the client sees the view can be missed.
+   */
+  async listen(viewClass: ViewClass): Promise<void> {
+    await this.#subscribe(viewTopic(viewClass.name), (message) => this.#sink.message(message));
+    for (const entity of viewClass.watch ?? []) {
+      await this.#subscribe(saveTopic(entity.name), (event) => this.#saved(event as SaveEvent));
+    }
+  }
+
+  async #subscribe(topic: string, listener: (message: unknown) => void): Promise<void> {
+    this.#keep(await this.#pubsub.subscribe(topicChannel(this.#tenant.id, topic), listener));
+  }
+
+  async #track(topic: string, meta: PresenceMeta): Promise<void> {
+    const channel = presenceTopic(this.#tenant.id, topic);
+    const key = this.#session.userId ?? anonymousPresenceKey(this.#session.id);
+    this.#keep(await this.#presence.track(channel, key, meta));
+    this.#keep(await this.#presence.subscribe(channel, (diff) => this.#sink.presence(topic, diff)));
+  }
+
+  /** Keeps a release function, or calls it at once if the view already left. */
+  #keep(release: () => unknown): void {
+    if (this.#closed) void release();
+    else (this.#releases ??= []).push(release);
+  }
+
+  #saved(event: SaveEvent): void {
+    if (this.#closed) return;
+    if (this.#pendingSaves !== undefined) return void this.#pendingSaves.push(event);
+    this.#pendingSaves = [event];
+    this.#saveTimer = setTimeout(() => {
+      const events = this.#pendingSaves ?? [];
+      this.#pendingSaves = undefined;
+      this.#saveTimer = undefined;
+      this.#sink.saves(events);
+    }, SAVE_COALESCE_MS);
+  }
+
+  /** Unsubscribes and untracks everything; errors are reported, never thrown. */
+  async close(onError: (error: unknown) => void): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#saveTimer);
+    for (const release of this.#releases ?? []) {
+      try {
+        await release();
+      } catch (error) {
+        onError(error);
+      }
+    }
+    this.#releases = undefined;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm run bench` end to end, in miniature: every scenario for about a second with a handful of
+ * sessions, every peer that starts. Checks the report's shape — files, JSON fields, tables, charts,
+ * summary — never its numbers (this machine's numbers are not stable enough to assert, and the
+ * bench reports misses rather than failing on them).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { decodeHistogram } from '../../bench/shared/histogram.ts';
+import { SCENARIOS } from '../../bench/scenarios/index.ts';
+import type { ScenarioResult } from '../../bench/scenarios/types.ts';
+
+const root = resolve(fileURLToPath(import.meta.url), '../../..');
+const out = mkdtempSync(join(tmpdir(), 'livery-bench-smoke-'));
+t.teardown(() => rmSync(out, { recursive: true, force: true }));
+
+const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+  const child = spawn(process.execPath, ['bench/run.ts', '--duration', '0.5', '--sessions', '10', '--rounds', '1', '--retries', '0', '--out', out], { cwd: root });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.on('exit', (code) => done({ code, stdout, stderr }));
+});
+
+t.equal(run.code, 0, 'the run completes without a failed scenario', { stderr: run.stderr.slice(-2000) });
+
+const STATUSES = ['ok', 'not-yet-available', 'error', 'skipped'];
+const GOALS = ['met', 'missed', 'not-yet-available', 'not-measured'];
+
+for (const scenario of SCENARIOS) {
+  t.test(`${scenario.name}: result file, tables, goals and charts`, async (t) => {
+    const file = join(out, `${scenario.name}.json`);
+    t.ok(existsSync(file), `${scenario.name}.json written`);
+    const result = JSON.parse(readFileSync(file, 'utf8')) as ScenarioResult & { machine: Record<string, unknown> };
+    t.equal(result.scenario, scenario.name);
+    t.equal(result.error, undefined, 'the scenario did not fail');
+    t.type(result.title, 'string');
+    t.ok(Date.parse(result.finishedAt) >= Date.parse(result.startedAt), 'timestamps');
+    t.type(result.machine.cpus, 'number');
+    t.type(result.noise.text, 'string');
+    t.ok(result.tables.length > 0, 'has tables');
+    for (const table of result.tables) {
+      t.ok(table.columns.every((c) => typeof c.key === 'string' && typeof c.label === 'string'), `columns of "${table.title}"`);
+      t.ok(table.rows.length > 0, `rows in "${table.title}"`);
+      for (const row of table.rows) {
+        t.ok(STATUSES.includes(row.status), `row status ${row.status}`);
+        if (row.status !== 'ok') t.type(row.reason, 'string', `${row.peer} says why it has no numbers`);
+      }
+    }
+    t.ok(result.goals.every((g) => GOALS.includes(g.status) && typeof g.text === 'string'), 'goals have a known status');
+    for (const chart of result.charts) {
+      const svg = readFileSync(join(out, chart.file), 'utf8');
+      t.match(svg, /^<svg [^>]*>[\s\S]*<\/svg>\n$/, `${chart.file} is an SVG document`);
+    }
+    for (const [key, encoded] of Object.entries(result.histograms)) {
+      t.doesNotThrow(() => decodeHistogram(encoded), `histogram ${key} decodes`);
+    }
+  });
+}
+
+t.test('the reference peers produce numbers; histograms and charts are there', async (t) => {
+  const rt = JSON.parse(readFileSync(join(out, 'event-roundtrip.json'), 'utf8')) as ScenarioResult;
+  const raw = rt.tables[0].rows.find((r) => r.peer === 'raw uWS');
+  t.equal(raw?.status, 'ok', 'raw uWS measured');
+  t.type(raw?.values.cpuUsPerOp, 'number');
+  t.ok(decodeHistogram(rt.histograms['raw-uws/closed-loop/round-1']).totalCount > 0, 'raw closed-loop histogram recorded events');
+  t.same(rt.charts.map((c) => c.file).sort(), ['event-roundtrip-cpu.svg', 'event-roundtrip-latency.svg', 'event-roundtrip-throughput.svg']);
+  const memory = JSON.parse(readFileSync(join(out, 'idle-memory.json'), 'utf8')) as ScenarioResult;
+  t.equal(memory.tables[0].rows.find((r) => r.peer === 'ws + full HTML')?.status, 'ok', 'ws peer measured');
+  t.equal(memory.tables[0].rows.find((r) => r.peer === 'LiveViewJS 0.8.1')?.status, 'ok', 'LiveViewJS peer measured');
+});
+
+t.test('summary.md and the terminal carry every scenario\'s table', async (t) => {
+  const summary = readFileSync(join(out, 'summary.md'), 'utf8');
+  t.match(summary, /^# Livery bench — /);
+  t.match(summary, /Machine: .* CPUs/);
+  for (const scenario of SCENARIOS) {
+    t.match(summary, `## ${scenario.title}`);
+    t.match(run.stdout, scenario.title);
+  }
+  t.match(summary, /\n\| peer \| /);
+  t.match(summary, /Noise guard: /);
+  t.match(run.stdout, `Report: ${join(out, 'summary.md')}`);
+});
