@@ -22,7 +22,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 
 interface LiveryServerLike {
-  app: { livery?: { runtime?: { mounts?: number; liveViews?: number } } };
+  app: {
+    livery?: {
+      runtime?: { mounts?: number; liveViews?: number; counters?: { events: number; renders: number }; database?: { queryCount(): number } };
+      backends?: { redisCommands(): number };
+      directory?: { lookups: number };
+    };
+  };
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -99,11 +105,22 @@ const features = (await Promise.all(paths.map(async (p) => ((await joinable(port
 announceReady(port, { features, pending });
 
 installControl({
-  // Livery counts mounts and live views today; renders, sql, redis and tenant lookups come with
-  // its accounting (scenario 6 reports "not yet available" until `stats` carries them).
+  // Livery's own accounting: renders and events from the runtime, SQL from the database (none in
+  // this app: tenancy is off, so tenant lookups are 0 by construction — test/tenancy/
+  // resolution-cost.test.ts measures them with tenancy on), Redis commands from its connections.
   stats: () => {
-    const runtime = server.app.livery?.runtime;
-    return { mounts: runtime?.mounts ?? 0, liveViews: runtime?.liveViews ?? 0 };
+    const livery = server.app.livery;
+    const runtime = livery?.runtime;
+    return {
+      mounts: runtime?.mounts ?? 0,
+      liveViews: runtime?.liveViews ?? 0,
+      events: runtime?.counters?.events ?? 0,
+      renders: runtime?.counters?.renders ?? 0,
+      sql: runtime?.database?.queryCount() ?? 0,
+      redis: livery?.backends?.redisCommands() ?? 0,
+      tenantSql: livery?.directory?.lookups ?? 0,
+      tenantRedis: 0,
+    };
   },
   close: async () => {
     await server.close();

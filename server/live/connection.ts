@@ -41,10 +41,11 @@ export class Connection implements ViewHost {
   /** Set once — at upgrade, or by the first join — and never changed: no tenant switching mid-socket. */
   #tenant: TenantInfo | undefined;
   #data: TenantData | undefined;
-  log: FastifyBaseLogger;
+  #log: FastifyBaseLogger | undefined;
   readonly statics = new StaticsCollector(new Set());
   readonly views = new Map<number, MountedView>();
-  readonly #joining = new Set<number>();
+  /** View ids with a join in flight; allocated only while one is (most sockets join once). */
+  #joining: Set<number> | undefined;
   readonly #transport: Transport;
   readonly #runtime: Runtime;
   #tokens: number;
@@ -58,7 +59,6 @@ export class Connection implements ViewHost {
     this.sessionId = identity.sessionId;
     this.sessionData = identity.sessionData;
     this.#tokens = runtime.config.socket.rateBurst;
-    this.log = runtime.log;
     if (identity.tenant !== undefined) this.bindTenant(identity.tenant);
   }
 
@@ -70,7 +70,15 @@ export class Connection implements ViewHost {
   bindTenant(tenant: TenantInfo): void {
     if (this.#tenant !== undefined) throw new Error('a socket\'s tenant is set once');
     this.#tenant = tenant;
-    this.log = this.#runtime.log.child({ tenant: tenant.id, session: this.sessionId });
+    this.#log = undefined;
+  }
+
+  /**
+   * The socket's logger: every line carries its tenant and session. Made on first use — most
+   * sockets never log, and a child logger per idle socket is memory spent on nothing.
+   */
+  get log(): FastifyBaseLogger {
+    return (this.#log ??= this.#runtime.log.child({ tenant: this.#tenant?.id, session: this.sessionId }));
   }
 
   /** The socket's tenant data context: one fork with the tenant parameter set, made on first use. */
@@ -152,8 +160,8 @@ export class Connection implements ViewHost {
     const [, , , vid, viewName, token] = frame;
     if (!Number.isSafeInteger(vid) || (vid as number) <= 0) return this.error(ref, 0, 'LV_FRAME_MALFORMED', 'vid must be a positive integer');
     const id = vid as number;
-    if (this.views.has(id) || this.#joining.has(id)) return this.error(ref, id, 'LV_VIEW_ALREADY_JOINED');
-    this.#joining.add(id);
+    if (this.views.has(id) || this.#joining?.has(id)) return this.error(ref, id, 'LV_VIEW_ALREADY_JOINED');
+    (this.#joining ??= new Set()).add(id);
     this.#runtime
       .join(this, id, viewName, token)
       .then((reply) => {
@@ -164,7 +172,10 @@ export class Connection implements ViewHost {
         this.log.error({ err: error }, 'join failed');
         this.error(ref, id, 'LV_MOUNT_FAILED');
       })
-      .finally(() => this.#joining.delete(id));
+      .finally(() => {
+        this.#joining?.delete(id);
+        if (this.#joining?.size === 0) this.#joining = undefined;
+      });
   }
 
   #leave(ref: number, vid: unknown): void {

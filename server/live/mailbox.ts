@@ -38,7 +38,8 @@ export class Mailbox {
         result = undefined;
       }
       if (result !== undefined && typeof result.then === 'function') {
-        result.then(this.#resume, (error: unknown) => { this.#onError(error); this.#resume(); });
+        // Closures only on the async path: an idle mailbox holds no bound functions.
+        result.then(() => this.#resume(), (error: unknown) => { this.#onError(error); this.#resume(); });
         return;
       }
       job = this.#queue?.shift();
@@ -46,9 +47,9 @@ export class Mailbox {
     this.#busy = false;
   }
 
-  #resume = (): void => {
+  #resume(): void {
     const next = this.#queue?.shift();
     if (next === undefined) this.#busy = false;
     else this.#drain(next);
-  };
+  }
 }

@@ -18,8 +18,10 @@ import type { PubSub } from '../pubsub/index.ts';
 import type { Presence } from '../presence/index.ts';
 import type { Params, Session } from '../view/live-view.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
-import { ViewSubscriptions } from './view-subscriptions.ts';
-import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass } from '../view/live-view.ts';
+import { ViewSubscriptions, type SubscriptionSink } from './view-subscriptions.ts';
+import type { SaveEvent } from '../data/index.ts';
+import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/index.ts';
+import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
 import { findNonPlainValue, type TrackedState } from '../view/tracked-state.ts';
 import { Mailbox } from './mailbox.ts';
 
@@ -49,6 +51,7 @@ export interface ViewServices {
   readonly pubsub: PubSub;
   readonly presence: Presence;
   readonly maxStateBytes: number;
+  readonly counters: { events: number; renders: number };
 }
 
 export interface MountedViewInit {
@@ -65,7 +68,7 @@ export interface MountedViewInit {
   readonly stateKey: string;
 }
 
-export class MountedView {
+export class MountedView implements ViewRuntime, SubscriptionSink {
   readonly vid: number;
   readonly viewClass: ViewClass;
   readonly view: LiveView<object>;
@@ -100,13 +103,41 @@ export class MountedView {
     this.#params = init.params;
     this.#session = init.session;
     this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error));
-    this.#subscriptions = new ViewSubscriptions(init.tenant, init.session, services, {
-      message: (message) => this.#run(() => this.#info(message)),
-      presence: (topic, diff) => this.#run(() => this.view.onPresence?.(topic, diff)),
-      saves: (events) => this.#run(() => (this.view.onSave !== undefined ? this.view.onSave(events) : this.#remount())),
-    });
+    this.#subscriptions = new ViewSubscriptions(init.tenant, init.session, services, this);
     this.view.state = init.tracked.proxy;
-    this.view[RUNTIME] = { sendSelf: (message, afterMs) => this.#sendSelf(message, afterMs), ...this.#subscriptions.api() };
+    // The view's runtime is this object: no per-view closures (an idle session's memory matters).
+    this.view[RUNTIME] = this;
+  }
+
+  // ViewRuntime: what `this.sendSelf`, `this.subscribe`, … in a view call.
+  sendSelf(message: unknown, afterMs: number): void {
+    this.#sendSelf(message, afterMs);
+  }
+  subscribe(topic: string): Promise<void> {
+    return this.#subscriptions.subscribe(topic);
+  }
+  broadcast(topic: string, message: unknown): Promise<void> {
+    return this.#subscriptions.broadcast(topic, message);
+  }
+  pushToView(viewName: string, message: unknown): Promise<void> {
+    return this.#subscriptions.pushToView(viewName, message);
+  }
+  track(topic: string, meta: PresenceMeta): Promise<void> {
+    return this.#subscriptions.track(topic, meta);
+  }
+  presence(topic: string): Promise<PresenceEntry[]> {
+    return this.#subscriptions.presence(topic);
+  }
+
+  // SubscriptionSink: messages, presence diffs and saves, each run in the mailbox.
+  deliverMessage(message: unknown): void {
+    this.#run(() => this.#info(message));
+  }
+  deliverPresence(topic: string, diff: PresenceDiff): void {
+    this.#run(() => this.view.onPresence?.(topic, diff));
+  }
+  deliverSaves(events: SaveEvent[]): void {
+    this.#run(() => (this.view.onSave !== undefined ? this.view.onSave(events) : this.#remount()));
   }
 
   /** Subscribes to the view's own channels before the join reply (see ViewSubscriptions.listen). */
@@ -170,6 +201,7 @@ export class MountedView {
 
   #handle(ref: number, name: string, payload: unknown): void | Promise<void> {
     let result: unknown;
+    this.#services.counters.events++;
     this.view[EVENT_EM] = undefined; // a fresh EntityManager per event: no identity map outlives it
     try {
       result = (this.view as unknown as Record<string, (p: unknown) => unknown>)[name](payload);
@@ -251,6 +283,7 @@ export class MountedView {
     const changed = this.#tracked.changed;
     if (changed.size === 0 || this.#tree === null) return undefined;
     const statics = this.#host.statics;
+    this.#services.counters.renders++;
     try {
       return statics.attachTo(updateBlock(this.#tree, this.#scope, changed, statics));
     } catch (error) {

@@ -67,6 +67,8 @@ export class Runtime {
   readonly #live = new Map<string, { view: MountedView; conn: Connection }>();
   /** Mount calls, for tests and health output ("mount runs once per page view"). */
   mounts = 0;
+  /** Work counters for the bench and health output: events handled and renders diffed. */
+  readonly counters = { events: 0, renders: 0 };
 
   constructor(init: RuntimeInit) {
     this.config = init.config;
@@ -122,7 +124,7 @@ export class Runtime {
         scope: this.#scope(state, tenant), template: entry.template, instance: claims.instance, stateKey: key,
       },
       conn,
-      { backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, maxStateBytes: this.config.state.maxBytes },
+      { backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, maxStateBytes: this.config.state.maxBytes, counters: this.counters },
     );
     conn.views.set(vid, mounted);
     this.#live.set(key, { view: mounted, conn });
@@ -165,7 +167,12 @@ export class Runtime {
       return state;
     }
     const saved = await this.backend.get(key);
-    if (saved !== null) return JSON.parse(saved) as object;
+    if (saved !== null) {
+      // A process-local backend's copy is redundant while the view is live here (it is written
+      // back when the socket closes): drop it, so an idle session holds its state once, not twice.
+      if (!this.backend.writeThrough) await this.backend.delete(key);
+      return JSON.parse(saved) as object;
+    }
     return this.#mount(view, claims.params, sessionUnder(conn.sessionId, conn.sessionData, view.tenant.id));
   }
 

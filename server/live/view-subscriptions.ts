@@ -10,11 +10,11 @@
 import { createHash } from 'node:crypto';
 import type { SaveEvent } from '../data/index.ts';
 import { LiveryError } from '../errors.ts';
-import { presenceTopic, type Presence, type PresenceDiff, type PresenceMeta } from '../presence/index.ts';
+import { presenceTopic, type Presence, type PresenceDiff, type PresenceEntry, type PresenceMeta } from '../presence/index.ts';
 import { topicChannel, type PubSub } from '../pubsub/index.ts';
 import type { Session } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
-import type { ViewClass, ViewRuntime } from '../view/live-view.ts';
+import type { ViewClass } from '../view/live-view.ts';
 
 /** Saves arriving within this window are handed to the view as one batch: a burst, one render. */
 export const SAVE_COALESCE_MS = 50;
@@ -41,9 +41,9 @@ function anonymousPresenceKey(sessionId: string): string {
 
 /** Where the subscriptions deliver; each call must run the work in the view's mailbox. */
 export interface SubscriptionSink {
-  message(message: unknown): void;
-  presence(topic: string, diff: PresenceDiff): void;
-  saves(events: SaveEvent[]): void;
+  deliverMessage(message: unknown): void;
+  deliverPresence(topic: string, diff: PresenceDiff): void;
+  deliverSaves(events: SaveEvent[]): void;
 }
 
 export class ViewSubscriptions {
@@ -65,16 +65,26 @@ export class ViewSubscriptions {
     this.#sink = sink;
   }
 
-  /** The part of the view runtime (`this.subscribe`, `this.broadcast`, …) these links provide. */
-  api(): Omit<ViewRuntime, 'sendSelf'> {
-    const tenant = this.#tenant.id;
-    return {
-      subscribe: (topic) => this.#subscribe(userTopic(topic), (message) => this.#sink.message(message)),
-      broadcast: (topic, message) => this.#pubsub.publish(topicChannel(tenant, userTopic(topic)), message),
-      pushToView: (viewName, message) => this.#pubsub.publish(topicChannel(tenant, viewTopic(viewName)), message),
-      track: (topic, meta) => this.#track(userTopic(topic), meta),
-      presence: (topic) => this.#presence.list(presenceTopic(tenant, userTopic(topic))),
-    };
+  // The part of the view runtime (`this.subscribe`, `this.broadcast`, …) these links provide.
+
+  subscribe(topic: string): Promise<void> {
+    return this.#subscribe(userTopic(topic), (message) => this.#sink.deliverMessage(message));
+  }
+
+  broadcast(topic: string, message: unknown): Promise<void> {
+    return this.#pubsub.publish(topicChannel(this.#tenant.id, userTopic(topic)), message);
+  }
+
+  pushToView(viewName: string, message: unknown): Promise<void> {
+    return this.#pubsub.publish(topicChannel(this.#tenant.id, viewTopic(viewName)), message);
+  }
+
+  track(topic: string, meta: PresenceMeta): Promise<void> {
+    return this.#track(userTopic(topic), meta);
+  }
+
+  presence(topic: string): Promise<PresenceEntry[]> {
+    return this.#presence.list(presenceTopic(this.#tenant.id, userTopic(topic)));
   }
 
   /**
@@ -83,7 +93,10 @@ export class ViewSubscriptions {
    * after the client sees the view can be missed.
    */
   async listen(viewClass: ViewClass): Promise<void> {
-    await this.#subscribe(viewTopic(viewClass.name), (message) => this.#sink.message(message));
+    // Only a view that handles infos can receive pushToView: the others pay no subscription.
+    if (typeof viewClass.prototype.handleInfo === 'function') {
+      await this.#subscribe(viewTopic(viewClass.name), (message) => this.#sink.deliverMessage(message));
+    }
     for (const entity of viewClass.watch ?? []) {
       await this.#subscribe(saveTopic(entity.name), (event) => this.#saved(event as SaveEvent));
     }
@@ -97,7 +110,7 @@ export class ViewSubscriptions {
     const channel = presenceTopic(this.#tenant.id, topic);
     const key = this.#session.userId ?? anonymousPresenceKey(this.#session.id);
     this.#keep(await this.#presence.track(channel, key, meta));
-    this.#keep(await this.#presence.subscribe(channel, (diff) => this.#sink.presence(topic, diff)));
+    this.#keep(await this.#presence.subscribe(channel, (diff) => this.#sink.deliverPresence(topic, diff)));
   }
 
   /** Keeps a release function, or calls it at once if the view already left. */
@@ -114,7 +127,7 @@ export class ViewSubscriptions {
       const events = this.#pendingSaves ?? [];
       this.#pendingSaves = undefined;
       this.#saveTimer = undefined;
-      this.#sink.saves(events);
+      this.#sink.deliverSaves(events);
     }, SAVE_COALESCE_MS);
   }
 

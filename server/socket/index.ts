@@ -77,7 +77,7 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
     open: (ws) => {
       guard(runtime, () => {
         const data = ws.getUserData();
-        const conn = new Connection(transportFor(ws), runtime, data);
+        const conn = new Connection(new UwsTransport(ws, options.compression), runtime, data);
         data.conn = conn;
         runtime.connections.add(conn);
       });
@@ -115,14 +115,31 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
   };
 }
 
-function transportFor(ws: WebSocket<SocketData>): Transport {
-  const data = ws.getUserData();
-  return {
-    // uWS throws on a closed socket; `open` flips in the close handler, before anything else runs.
-    send: (text) => { if (data.open) ws.cork(() => ws.send(text, false)); },
-    bufferedAmount: () => (data.open ? ws.getBufferedAmount() : 0),
-    close: (code, reason) => { if (data.open) ws.cork(() => ws.end(code, reason)); },
-  };
+/** The uWS socket as a Transport (a class: no per-socket closures). */
+class UwsTransport implements Transport {
+  readonly #ws: WebSocket<SocketData>;
+  readonly #data: SocketData;
+  readonly #compress: boolean;
+
+  constructor(ws: WebSocket<SocketData>, compress: boolean) {
+    this.#ws = ws;
+    this.#data = ws.getUserData();
+    this.#compress = compress;
+  }
+
+  // uWS throws on a closed socket; `open` flips in the close handler, before anything else runs.
+  // `compress` only takes effect where the client negotiated permessage-deflate.
+  send(text: string): void {
+    if (this.#data.open) this.#ws.cork(() => this.#ws.send(text, false, this.#compress));
+  }
+
+  bufferedAmount(): number {
+    return this.#data.open ? this.#ws.getBufferedAmount() : 0;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#data.open) this.#ws.cork(() => this.#ws.end(code, reason));
+  }
 }
 
 function guard(runtime: Runtime, fn: () => void): void {

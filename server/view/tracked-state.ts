@@ -17,28 +17,42 @@ export interface TrackedState<S extends object> {
   readonly changed: Set<string>;
 }
 
+/**
+ * The Proxy handler: a class, so its traps live once on the prototype and each view pays for one
+ * small object holding its `changed` set, not four closures (idle-session memory counts).
+ */
+class TrackingHandler implements ProxyHandler<object> {
+  readonly changed: Set<string>;
+
+  constructor(changed: Set<string>) {
+    this.changed = changed;
+  }
+
+  get(target: object, key: string | symbol, receiver: unknown): unknown {
+    const value = Reflect.get(target, key, receiver);
+    if (typeof key === 'string' && value !== null && typeof value === 'object') this.changed.add(key);
+    return value;
+  }
+
+  set(target: object, key: string | symbol, value: unknown): boolean {
+    if (typeof key === 'string') this.changed.add(key);
+    return Reflect.set(target, key, value);
+  }
+
+  deleteProperty(target: object, key: string | symbol): boolean {
+    if (typeof key === 'string') this.changed.add(key);
+    return Reflect.deleteProperty(target, key);
+  }
+
+  defineProperty(target: object, key: string | symbol, descriptor: PropertyDescriptor): boolean {
+    if (typeof key === 'string') this.changed.add(key);
+    return Reflect.defineProperty(target, key, descriptor);
+  }
+}
+
 export function trackState<S extends object>(raw: S): TrackedState<S> {
   const changed = new Set<string>();
-  const proxy = new Proxy(raw, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (typeof key === 'string' && value !== null && typeof value === 'object') changed.add(key);
-      return value;
-    },
-    set(target, key, value) {
-      if (typeof key === 'string') changed.add(key);
-      return Reflect.set(target, key, value);
-    },
-    deleteProperty(target, key) {
-      if (typeof key === 'string') changed.add(key);
-      return Reflect.deleteProperty(target, key);
-    },
-    defineProperty(target, key, descriptor) {
-      if (typeof key === 'string') changed.add(key);
-      return Reflect.defineProperty(target, key, descriptor);
-    },
-  });
-  return { raw, proxy, changed };
+  return { raw, proxy: new Proxy(raw, new TrackingHandler(changed)) as S, changed };
 }
 
 /**
