@@ -100,13 +100,13 @@ export class Runtime {
     const html = renderToString(entry.template, this.#scope(state, tenant));
     const instance = randomBytes(12).toString('base64url');
     await this.backend.set(stateKey(tenant.id, instance), JSON.stringify(state));
-    const token = await this.signer.sign({ view: viewId, instance, params, session: session.id, tenant: tenant.id });
+    const token = this.signer.sign({ view: viewId, instance, params, session: session.id, tenant: tenant.id });
     return { html, token, instance };
   }
 
   /** Binds a view to a socket from its token; returns the join reply's diff (full root + token). */
   async join(conn: Connection, vid: number, viewName: unknown, token: unknown): Promise<WireNode> {
-    const claims = await this.signer.verify(token);
+    const claims = this.signer.verify(token);
     if (claims.view !== viewName) throw new LiveryError('LV_TOKEN_VIEW_MISMATCH');
     if (claims.session !== conn.sessionId) throw new LiveryError('LV_TOKEN_INVALID', 'issued to another session');
     const tenant = await this.#tenantOf(conn, claims.tenant);
@@ -114,7 +114,7 @@ export class Runtime {
     const key = stateKey(tenant.id, claims.instance);
     const view = this.#instantiate(entry.viewClass, tenant, conn.data);
     const state = await this.#adopt(key, view, claims, conn);
-    const fresh = await this.signer.sign(claims);
+    const fresh = this.signer.sign(claims);
     if (conn.closed) throw new LiveryError('LV_SERVER_SHUTDOWN', 'socket closed during join');
     const tracked = trackState(state);
     const session = sessionUnder(conn.sessionId, conn.sessionData, tenant.id);

@@ -2,12 +2,17 @@
  * Signed join tokens: what a page hands its socket so the socket can adopt the state the HTTP
  * render produced, and what a reconnecting client presents to resume.
  *
- * A token is a compact JWS (HS256, via `jose`) with an expiry. It names the view, its instance
- * (the state key), the route params (to mount afresh once the state expired), the browser
- * session it was issued to and the tenant. Nothing in it is secret; everything in it is trusted
- * only because the signature verifies.
+ * A token is a standard compact JWS — `{"alg":"HS256"}` header, JSON claims with `exp` — so any
+ * JWT library can read it (a test checks jose verifies ours and we verify jose's). It names the
+ * view, its instance (the state key), the route params (to mount afresh once the state
+ * expired), the browser session it was issued to and the tenant. Nothing in it is secret;
+ * everything in it is trusted only because the signature verifies.
+ *
+ * Signed with node:crypto's synchronous HMAC (OpenSSL), not WebCrypto: WebCrypto's HMAC hops
+ * through the thread pool and cost ~70–100 µs per sign or verify here — most of a socket join —
+ * against a few µs (docs/design.md, D12).
  */
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { LiveryError } from '../errors.ts';
 import type { Params } from '../view/live-view.ts';
 
@@ -30,6 +35,10 @@ interface Payload {
   t: string;
 }
 
+/** The one header Livery issues and accepts: pinning it pins the algorithm (no `none`, no RS/HS confusion). */
+const HEADER = Buffer.from('{"alg":"HS256"}').toString('base64url');
+const MAX_TOKEN_LENGTH = 4096;
+
 export class TokenSigner {
   readonly #key: Uint8Array;
   readonly #ttlSeconds: number;
@@ -39,30 +48,40 @@ export class TokenSigner {
     this.#ttlSeconds = ttlSeconds;
   }
 
-  sign(claims: JoinClaims): Promise<string> {
-    const payload: Payload = { v: claims.view, i: claims.instance, p: claims.params, s: claims.session, t: claims.tenant };
-    return new SignJWT({ ...payload })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + this.#ttlSeconds)
-      .sign(this.#key);
+  sign(claims: JoinClaims): string {
+    const now = Math.floor(Date.now() / 1000);
+    const payload: Payload & { iat: number; exp: number } = {
+      v: claims.view, i: claims.instance, p: claims.params, s: claims.session, t: claims.tenant, iat: now, exp: now + this.#ttlSeconds,
+    };
+    const input = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+    return `${input}.${this.#mac(input).toString('base64url')}`;
   }
 
   /** The claims, or a LiveryError LV_TOKEN_EXPIRED / LV_TOKEN_INVALID. */
-  async verify(token: unknown): Promise<JoinClaims> {
-    if (typeof token !== 'string' || token.length > 4096) throw new LiveryError('LV_TOKEN_INVALID', 'not a token');
-    let payload: Partial<Payload>;
+  verify(token: unknown): JoinClaims {
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new LiveryError('LV_TOKEN_INVALID', 'not a token');
+    const [header, body, signature, extra] = token.split('.');
+    if (header !== HEADER || body === undefined || signature === undefined || extra !== undefined) throw new LiveryError('LV_TOKEN_INVALID', 'format');
+    const given = Buffer.from(signature, 'base64url');
+    const expected = this.#mac(`${header}.${body}`);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new LiveryError('LV_TOKEN_INVALID', 'signature');
+    let payload: Partial<Payload> & { exp?: unknown };
     try {
-      ({ payload } = await jwtVerify<Payload>(token, this.#key, { algorithms: ['HS256'] }));
-    } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw new LiveryError('LV_TOKEN_EXPIRED');
-      throw new LiveryError('LV_TOKEN_INVALID', 'signature or format');
+      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      throw new LiveryError('LV_TOKEN_INVALID', 'claims');
     }
+    if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw new LiveryError('LV_TOKEN_INVALID', 'no expiry');
+    if (payload.exp <= Date.now() / 1000) throw new LiveryError('LV_TOKEN_EXPIRED');
     const { v, i, p, s, t } = payload;
     if (typeof v !== 'string' || typeof i !== 'string' || typeof s !== 'string' || typeof t !== 'string' || !isParams(p)) {
       throw new LiveryError('LV_TOKEN_INVALID', 'claims');
     }
     return { view: v, instance: i, params: p, session: s, tenant: t };
+  }
+
+  #mac(input: string): Buffer {
+    return createHmac('sha256', this.#key).update(input).digest();
   }
 }
 
