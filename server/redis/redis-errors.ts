@@ -26,11 +26,24 @@ function isOutage(error: unknown): boolean {
   );
 }
 
-/** Awaits a Redis command, reporting an outage as {@link RedisUnavailableError}. */
-export async function redisCall<T>(command: Promise<T>, what: string): Promise<T> {
+/**
+ * A hard bound on any wait, whatever state the connection is in: ioredis's own `commandTimeout`
+ * does not reliably cover a command still sitting in the offline queue, and a caller — a join,
+ * an event's acknowledgement — must never wait forever.
+ */
+export const REDIS_DEADLINE_MS = 6000;
+
+/** Awaits a Redis command, reporting an outage (or a wait past the deadline) as {@link RedisUnavailableError}. */
+export async function redisCall<T>(command: Promise<T>, what: string, deadlineMs = REDIS_DEADLINE_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisUnavailableError(what, { cause: new Error(`no answer within ${deadlineMs} ms`) })), deadlineMs);
+  });
   try {
-    return await command;
+    return await Promise.race([command, deadline]);
   } catch (error) {
     throw isOutage(error) ? new RedisUnavailableError(what, { cause: error }) : error;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisCall } from '../redis/index.ts';
 import type { SessionData, SessionStore } from './index.ts';
 
 /**
@@ -16,16 +17,16 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async get(id: string): Promise<SessionData | undefined> {
-    const json = await this.#redis.getex(key(id), 'EX', this.#ttlSeconds);
+    const json = await redisCall(this.#redis.getex(key(id), 'EX', this.#ttlSeconds), 'GETEX session');
     return json === null ? undefined : (JSON.parse(json) as SessionData);
   }
 
   async set(id: string, data: SessionData): Promise<void> {
-    await this.#redis.set(key(id), JSON.stringify(data), 'EX', this.#ttlSeconds);
+    await redisCall(this.#redis.set(key(id), JSON.stringify(data), 'EX', this.#ttlSeconds), 'SET session');
   }
 
   async delete(id: string): Promise<void> {
-    await this.#redis.del(key(id));
+    await redisCall(this.#redis.del(key(id)), 'DEL session');
   }
 
   async close(): Promise<void> {}

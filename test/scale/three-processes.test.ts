@@ -68,6 +68,8 @@ async function startProcess(name: string): Promise<Proc> {
 }
 
 const [A, B, C] = await Promise.all([startProcess('A'), startProcess('B'), startProcess('C')]);
+// As a load balancer would: send traffic only to processes that report healthy (Redis up).
+for (const p of [A, B, C]) await waitFor(`:${p.port} healthy`, async () => (await httpGet(`http://127.0.0.1:${p.port}/healthz`, {})).status === 200, 30_000);
 const base = (p: Proc) => `http://127.0.0.1:${p.port}`;
 const host = (tenant: string, p: Proc) => `${tenant}.localhost:${p.port}`;
 
@@ -128,6 +130,7 @@ t.test('a session started on A resumes on B after A is killed with SIGKILL', asy
 
 t.test('broadcast, presence and notify-on-save cross processes', async (t) => {
   const A2 = await startProcess('A2'); // A's replacement
+  await waitFor('A2 healthy', async () => (await httpGet(`http://127.0.0.1:${A2.port}/healthz`, {})).status === 200, 30_000);
   const onA = await openView(A2, 'acme', '/projects');
   const onB = await openView(B, 'acme', '/projects');
   const onC = await openView(C, 'acme', '/projects');
