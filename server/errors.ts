@@ -162,6 +162,21 @@ export const errors = {
 
 export type ErrorCode = keyof typeof errors;
 
+/**
+ * The registry code an error carries (a LiveryError, or a data-layer error with a registry code),
+ * or undefined for anything else. Registry messages carry no data, so such errors may be shown
+ * to clients as they are; everything else is reported generically and logged.
+ */
+export function registryCode(error: unknown): ErrorCode | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && Object.hasOwn(errors, code) ? (code as ErrorCode) : undefined;
+}
+
+/** The HTTP status for a code (500 for codes that travel on the socket only). */
+export function statusOf(code: ErrorCode): number {
+  return (errors[code] as ErrorSpec).status ?? 500;
+}
+
 /** An error with a registry code; `detail` adds specifics (never another tenant's data). */
 export class LiveryError extends Error {
   readonly code: ErrorCode;
@@ -175,6 +190,6 @@ export class LiveryError extends Error {
   }
 
   get status(): number {
-    return (errors[this.code] as ErrorSpec).status ?? 500;
+    return statusOf(this.code);
   }
 }

@@ -80,17 +80,3 @@ export function uniqueKey(key: string, seen: { has(key: string): boolean }): str
   while (seen.has(`${key}~${n}`)) n++;
   return `${key}~${n}`;
 }
-
-/** The HTML of a rendered tree, exactly as the client would produce it. */
-export function toHtml(value: RValue): string {
-  if (typeof value === 'string') return value;
-  if (isList(value)) {
-    let html = '';
-    for (const key of value.keys) html += toHtml(value.items.get(key)!);
-    return html;
-  }
-  const { statics } = value.block;
-  let html = statics[0];
-  for (let i = 0; i < value.values.length; i++) html += toHtml(value.values[i]) + statics[i + 1];
-  return html;
-}

@@ -4,7 +4,7 @@
  * immutable URL, and `/healthz`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LiveryError } from '../errors.ts';
+import { registryCode, statusOf } from '../errors.ts';
 import type { Runtime } from '../live/runtime.ts';
 import { newSessionId, readCookie, readSessionId, sessionCookie, type SessionStore } from '../session/index.ts';
 import type { RequestInfo } from '../tenancy/types.ts';
@@ -66,9 +66,8 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
         return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store')
           .send(layout({ title: route.title ?? route.view.name, head, content }, { tenant }));
       } catch (error) {
-        const known = error instanceof LiveryError || isCoded(error);
-        const code = known ? (error as LiveryError).code : 'LV_MOUNT_FAILED';
-        const status = known ? (error as LiveryError).status : 500;
+        const code = registryCode(error) ?? 'LV_MOUNT_FAILED';
+        const status = statusOf(code);
         if (status >= 500) request.log.error({ err: error, view: route.view.name, tenant: resolvedTenant?.id, routeTenant }, 'page render failed');
         const message = status >= 500 ? 'This page failed to load; the error was logged.' : (error as Error).message;
         return reply.code(status).type('text/html; charset=utf-8').send(errorPage(layout, status, code, message));
@@ -91,10 +90,6 @@ export function requestInfo(request: FastifyRequest): Omit<RequestInfo, 'session
     cookie: (name) => readCookie(headers.cookie, name),
     session: undefined,
   };
-}
-
-function isCoded(error: unknown): boolean {
-  return typeof (error as { status?: unknown })?.status === 'number' && typeof (error as { code?: unknown })?.code === 'string';
 }
 
 function sessionIdFor(request: FastifyRequest, reply: FastifyReply, secure: boolean): string {

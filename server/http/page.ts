@@ -5,7 +5,7 @@
  * render the last two with `|safe`.
  */
 import { A_TOKEN, A_VIEW } from '../protocol/index.ts';
-import { createScope, renderToString, type Template } from '../template/index.ts';
+import { createScope, escapeHtml, renderToString, type Template } from '../template/index.ts';
 
 export interface PageParts {
   readonly title: string;
@@ -14,9 +14,6 @@ export interface PageParts {
 }
 
 export type Layout = (parts: PageParts, extra?: Record<string, unknown>) => string;
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' };
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 export function viewContainer(viewId: string, instance: string, token: string, html: string): string {
   return `<div id="lv-${instance}" ${A_VIEW}="${viewId}" ${A_TOKEN}="${token}">${html}</div>`;

@@ -9,7 +9,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { FastifyBaseLogger } from 'fastify';
 import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireNode } from '../diff/index.ts';
 import { renderBlock } from '../diff/rendered.ts';
-import { errors, LiveryError, type ErrorCode } from '../errors.ts';
+import { LiveryError, registryCode, type ErrorCode } from '../errors.ts';
 import { F_DIFF, F_ERROR, F_REPLY, PROTOCOL_VERSION } from '../protocol/index.ts';
 import type { TickHandle, TickScheduler } from '../scheduler/index.ts';
 import type { StateBackend } from '../state/index.ts';
@@ -24,15 +24,6 @@ import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/inde
 import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
 import { findNonPlainValue, type TrackedState } from '../view/tracked-state.ts';
 import { Mailbox } from './mailbox.ts';
-
-/**
- * A handler that throws one of Livery's own errors (LV_TENANT_MISMATCH from a scoped create, say)
- * gets that code reported: registry messages carry no data. Anything else is LV_HANDLER_FAILED.
- */
-function codeOf(error: unknown): ErrorCode | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && Object.hasOwn(errors, code) && code !== 'LV_INTERNAL' ? (code as ErrorCode) : undefined;
-}
 
 /** What a mounted view needs from its socket. */
 export interface ViewHost {
@@ -233,7 +224,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   }
 
   #handlerFailed(ref: number, error: unknown): void | Promise<void> {
-    this.#report(ref, codeOf(error) ?? 'LV_HANDLER_FAILED', error);
+    // One of Livery's own errors (LV_TENANT_MISMATCH from a scoped create, say) is reported as
+    // itself; anything else as LV_HANDLER_FAILED.
+    this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error);
     // The handler may have changed state before it threw: show what the state now is.
     return this.#push();
   }

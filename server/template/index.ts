@@ -27,5 +27,5 @@ export { createScope } from './scope.ts';
 export { renderToString } from './render.ts';
 export { TemplateCompileErrors, TemplateDoesNotExist, TemplateSyntaxError, TemplateValueError, type TemplateErrorCode } from './errors.ts';
 export { UNSAFE_URL } from './output.ts';
-export { SafeString } from './values.ts';
+export { escapeHtml, SafeString } from './values.ts';
 export { filterNames } from './filters/index.ts';

@@ -55,7 +55,7 @@ class FakeLive {
   }
 
   private handle(conn: Conn, frame: Frame): void {
-    const [, type, ref, vid, arg] = frame;
+    const [, type, ref, vid] = frame;
     // Join frames are [1, 'j', ref, vid, view, token].
     if (type === 'j' && this.joins.has(frame[5])) conn.send([1, 'r', ref, vid, this.joins.get(frame[5])]);
     if (type === 'l' || (type === 'h' && this.answerHeartbeats)) conn.send([1, 'r', ref, vid ?? 0]);
