@@ -56,17 +56,19 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
         if (!originAllowed(headers.get('origin') ?? '', headers.get('host') ?? '', options.allowedOrigins)) return refuse(res, 'LV_ORIGIN_FORBIDDEN');
         let aborted = false;
         res.onAborted(() => { aborted = true; });
+        // The answer goes out from a macrotask of its own (see `onCleanStack`), never from
+        // whatever callback happened to settle the identity.
         identify(runtime, sessions, headers).then(
-          (identity) => {
+          (identity) => onCleanStack(runtime, () => {
             if (aborted) return;
             const data: SocketData = { ...identity, open: true };
             res.cork(() => res.upgrade(data, key, protocol, extensions, context));
-          },
-          (error: unknown) => {
+          }),
+          (error: unknown) => onCleanStack(runtime, () => {
             if (aborted) return;
             if (!(error instanceof LiveryError)) runtime.log.error({ err: error }, 'live socket upgrade failed');
             refuse(res, error instanceof LiveryError ? error.code : 'LV_INTERNAL');
-          },
+          }),
         );
       } catch (error) {
         runtime.log.error({ err: error }, 'live socket upgrade failed');
@@ -140,6 +142,20 @@ class UwsTransport implements Transport {
   close(code: number, reason: string): void {
     if (this.#data.open) this.#ws.cork(() => this.#ws.end(code, reason));
   }
+}
+
+/**
+ * Runs `answer` (an async upgrade or refusal) on a stack where no uWS callback is running.
+ *
+ * uWS marks "parsing HTTP" on the whole HTTP context, not per socket, and `res.upgrade` called
+ * while that mark is set hands the new WebSocket to whichever socket is being parsed. A promise
+ * settled inside another request's handler (Fastify's routes run in uWS callbacks, and Node
+ * drains microtasks before returning to uWS) would upgrade in exactly that state: the socket
+ * opens, but its frames are never dispatched — a join that is never answered. `setImmediate`
+ * runs in libuv's check phase, outside every uWS callback, where an async upgrade is supported.
+ */
+function onCleanStack(runtime: Runtime, answer: () => void): void {
+  setImmediate(() => guard(runtime, answer));
 }
 
 function guard(runtime: Runtime, fn: () => void): void {
