@@ -102,6 +102,10 @@ export const errors = {
     message: 'No live view is routed at this path.',
     status: 404,
   },
+  LV_JOIN_TIMEOUT: {
+    message: 'The view did not join in time (a backend is slow or unreachable); the socket is closed so the client reconnects and joins again.',
+    close: 1013,
+  },
   LV_SERVER_SHUTDOWN: {
     message: 'The server is shutting down; reconnect in a moment, your state is saved.',
     close: 1001,

@@ -69,6 +69,8 @@ export interface SocketOptions {
   rateBurst: number;
   compression: boolean;
   idleTimeoutSeconds: number;
+  /** Milliseconds a join may take (mount, onJoin, backends) before it is answered LV_JOIN_TIMEOUT. */
+  joinTimeoutMs: number;
   /** Buffered bytes above which ticks and infos for a socket are coalesced until it drains. */
   backpressureBytes: number;
   /** Origins allowed besides the page's own host (e.g. https://app.example.com). */
@@ -119,6 +121,7 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_RATE_BURST', option: 'socket.rateBurst', kind: 'int', default: '100', doc: 'burst of events allowed above the rate' },
   { env: 'LIVERY_COMPRESSION', option: 'socket.compression', kind: 'bool', default: 'false', doc: 'permessage-deflate on the live socket' },
   { env: 'LIVERY_IDLE_TIMEOUT', option: 'socket.idleTimeoutSeconds', kind: 'int', default: '60', doc: 'seconds of silence before a socket is dropped (pings keep live ones open)' },
+  { env: 'LIVERY_JOIN_TIMEOUT', option: 'socket.joinTimeoutMs', kind: 'int', default: '10000', doc: 'milliseconds a join may take before it is answered LV_JOIN_TIMEOUT and the socket closed for a fresh retry' },
   { env: 'LIVERY_BACKPRESSURE_BYTES', option: 'socket.backpressureBytes', kind: 'int', default: '262144', doc: 'buffered bytes above which pushes are coalesced' },
   { env: 'LIVERY_ALLOWED_ORIGINS', option: 'socket.allowedOrigins', kind: 'list', default: '(none)', doc: 'comma-separated extra origins allowed to open the socket' },
   { env: 'LIVERY_SESSION_TTL', option: 'sessionTtlSeconds', kind: 'int', default: '604800', doc: 'seconds a browser session lives after its last use' },

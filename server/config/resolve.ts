@@ -42,6 +42,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
       rateBurst: pick(options.socket?.rateBurst, 'socket.rateBurst'),
       compression: pick(options.socket?.compression, 'socket.compression'),
       idleTimeoutSeconds: pick(options.socket?.idleTimeoutSeconds, 'socket.idleTimeoutSeconds'),
+      joinTimeoutMs: pick(options.socket?.joinTimeoutMs, 'socket.joinTimeoutMs'),
       backpressureBytes: pick(options.socket?.backpressureBytes, 'socket.backpressureBytes'),
       allowedOrigins: pick(options.socket?.allowedOrigins, 'socket.allowedOrigins'),
     },
@@ -73,7 +74,7 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
     ['state.ttlSeconds', config.state.ttlSeconds], ['state.maxEntries', config.state.maxEntries],
     ['state.maxBytes', config.state.maxBytes], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
     ['socket.ratePerSecond', config.socket.ratePerSecond], ['socket.rateBurst', config.socket.rateBurst],
-    ['socket.idleTimeoutSeconds', config.socket.idleTimeoutSeconds], ['socket.backpressureBytes', config.socket.backpressureBytes],
+    ['socket.idleTimeoutSeconds', config.socket.idleTimeoutSeconds], ['socket.joinTimeoutMs', config.socket.joinTimeoutMs], ['socket.backpressureBytes', config.socket.backpressureBytes],
     ['presenceHeartbeatMs', config.presenceHeartbeatMs], ['tokenTtlSeconds', config.tokenTtlSeconds], ['sessionTtlSeconds', config.sessionTtlSeconds], ['shutdownTimeoutMs', config.shutdownTimeoutMs],
   ];
   for (const [name, value] of positive) {

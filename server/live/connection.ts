@@ -162,20 +162,39 @@ export class Connection implements ViewHost {
     const id = vid as number;
     if (this.views.has(id) || this.#joining?.has(id)) return this.error(ref, id, 'LV_VIEW_ALREADY_JOINED');
     (this.#joining ??= new Set()).add(id);
+    // Every join is answered within joinTimeoutMs, whatever a backend or `onJoin` is doing. Past
+    // the deadline the client is told so and the socket closed (1013: try again), so it reconnects
+    // and joins afresh; a join that completes later anyway is undone, never left half-live.
+    let late = false;
+    const deadline = setTimeout(() => {
+      late = true;
+      this.log.warn({ vid: id, view: String(viewName).slice(0, 64) }, 'join timed out');
+      this.error(ref, id, 'LV_JOIN_TIMEOUT');
+      this.#transport.close(errors.LV_JOIN_TIMEOUT.close, 'join timeout');
+    }, this.#runtime.config.socket.joinTimeoutMs);
     this.#runtime
       .join(this, id, viewName, token)
       .then((reply) => {
+        if (late) return this.#undoJoin(id);
         if (!this.#closed) this.send(JSON.stringify([PROTOCOL_VERSION, F_REPLY, ref, id, reply]));
       })
       .catch((error: unknown) => {
+        if (late) return;
         if (error instanceof LiveryError) return this.error(ref, id, error.code, error.detail);
         this.log.error({ err: error }, 'join failed');
         this.error(ref, id, 'LV_MOUNT_FAILED');
       })
       .finally(() => {
+        clearTimeout(deadline);
         this.#joining?.delete(id);
         if (this.#joining?.size === 0) this.#joining = undefined;
       });
+  }
+
+  /** A join that finished after its deadline: the client was told it failed, so it must not stay. */
+  #undoJoin(vid: number): Promise<void> | undefined {
+    const view = this.views.get(vid);
+    return view === undefined ? undefined : this.#runtime.detach(view, 'leave');
   }
 
   #leave(ref: number, vid: unknown): void {

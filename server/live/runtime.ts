@@ -115,7 +115,12 @@ export class Runtime {
     const view = this.#instantiate(entry.viewClass, tenant, conn.data);
     const state = await this.#adopt(key, view, claims, conn);
     const fresh = this.signer.sign(claims);
-    if (conn.closed) throw new LiveryError('LV_SERVER_SHUTDOWN', 'socket closed during join');
+    if (conn.closed) {
+      // The socket went away while the state was being adopted: put the state back where the
+      // next join will look for it (adopting took it from the backend or from another socket).
+      await this.backend.set(key, JSON.stringify(state));
+      throw new LiveryError('LV_SERVER_SHUTDOWN', 'socket closed during join');
+    }
     const tracked = trackState(state);
     const session = sessionUnder(conn.sessionId, conn.sessionData, tenant.id);
     const mounted = new MountedView(
