@@ -63,6 +63,9 @@ export function httpGet(url: string, headers: Record<string, string>): Promise<{
 
 export type Frame = unknown[];
 
+/** How long a test waits for a frame it expects before calling it a hang. */
+export const FRAME_BOUND_MS = 15_000;
+
 export interface ClientOptions {
   cookie?: string;
   origin?: string;
@@ -118,8 +121,11 @@ export class LiveClient {
     this.ws.send(JSON.stringify(frame));
   }
 
-  /** The next frame, or a rejection after `ms` (a test bound, not a timing assertion). */
-  next(ms = 3000): Promise<Frame> {
+  /**
+   * The next frame, or a rejection after `ms`: a bound that only a hang reaches, never a timing
+   * assertion (a loaded CI machine may take seconds for what takes a millisecond here).
+   */
+  next(ms = FRAME_BOUND_MS): Promise<Frame> {
     const queued = this.frames.shift();
     if (queued) return Promise.resolve(queued);
     return new Promise((resolve, reject) => {
@@ -144,7 +150,7 @@ export class LiveClient {
     }
   }
 
-  async join(vid: number, view: string, token: string, ms = 3000): Promise<Frame> {
+  async join(vid: number, view: string, token: string, ms = FRAME_BOUND_MS): Promise<Frame> {
     const ref = this.nextRef();
     this.send([1, 'j', ref, vid, view, token]);
     return this.next(ms);
