@@ -17,7 +17,7 @@
  * await app.listen({ port: 3000 });
  * ```
  */
-import { serverFactory } from '@geut/fastify-uws';
+import { serverFactory } from './http/uws-adapter/server.js';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { resolveConfig, type LiveryOptions } from './config/index.ts';
 import { livery } from './plugin.ts';
