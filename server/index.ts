@@ -27,6 +27,7 @@ export { LiveView, type Params, type Session, type EventSchemas, type TerminateR
 export { route, type Route } from './view/routes.ts';
 export { StartupError, checks, ENVIRONMENT, type LiveryOptions, type LiveryConfig } from './config/index.ts';
 export { errors, LiveryError, type ErrorCode } from './errors.ts';
+export { defineApp, startApp, loadApp, type AppDefinition, type AppDatabase, type LiveryApp, type StartAppOptions } from './app/index.ts';
 export { MemoryStateBackend, type StateBackend } from './state/index.ts';
 
 export interface LiveryServer {

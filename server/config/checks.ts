@@ -22,6 +22,11 @@ export const checks = {
   'livery.C019': 'Redis is named but unreachable: start it or fix REDIS_URL. Livery does not fall back to process-local state, which would lose sessions across processes.',
   'livery.C020': 'Several worker processes need shared backends: set LIVERY_STATE_BACKEND=redis and LIVERY_PUBSUB=redis, and DATABASE_URL (PGlite is one process\'s embedded database).',
   'livery.C018': 'The database is not safe to serve from: fix it as the detail says (the application role must not own the tables or bypass row-level security).',
+  'livery.C025': 'The app could not be found: run livery in the folder holding app.ts, whose default export is `defineApp({ ... })` from livery.',
+  'livery.C026': 'Livery needs Node.js 22 (>= 22.17): install the app\'s dependencies (`npm install` brings Node 22 as the `node` package) and run it through npm scripts or npx.',
+  'livery.C027': 'Unknown command, flag or flag value: run `livery --help` for the commands and their flags.',
+  'livery.C028': '`livery new` writes only into a new or empty folder: choose another folder name or empty this one.',
+  'livery.C029': 'The client bundle could not be built: fix the error shown, or reinstall livery (an installed package ships its bundle prebuilt).',
 } as const;
 
 export type CheckId = keyof typeof checks;
