@@ -13,7 +13,7 @@ export const checks = {
   'livery.C004': 'Unknown backend: LIVERY_STATE_BACKEND and LIVERY_PUBSUB must be `memory` or `redis`. Livery never falls back silently.',
   'livery.C005': 'A template failed to compile: fix it at the file, line and column given.',
   'livery.C006': 'A route or view declaration is invalid: fix the view class or the route table.',
-  'livery.C007': 'The client bundle is missing: run `npm run build` (npm start and npm test do it for you).',
+  'livery.C007': 'The client bundle is missing: in a checkout `npm start`, `npm test` and `livery build` build it; an installed livery package ships it (reinstall it).',
   'livery.C008': 'Livery needs Fastify running on uWebSockets.js: create the app with `Fastify({ serverFactory })`, importing serverFactory from Livery.',
   'livery.C009': 'An option is out of range: use a positive number.',
   ...TENANCY_CHECKS,

@@ -14,7 +14,7 @@ import { cleanEnv, npmStart, run } from './run.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * Integrator: the new app's view test uses `mountView` from livery/testing. Set to true once
- * server/testing/index.ts provides it (the step below is a t.todo until then, not a pass).
+ * server/testing/index.ts provides it (that step is a todo until then: run, but not counted).
  */
 const TEST_CLIENT_SHIPPED = false;
 
@@ -72,14 +72,11 @@ t.test('npm pack → install → livery new → npm install → npm test → npm
   if (install.code !== 0) return;
   t.notMatch(install.output, 'EBADENGINE', 'no engine warnings');
 
-  if (TEST_CLIENT_SHIPPED) {
-    await t.test("the new app's npm test passes", async (t) => {
-      const tested = await run('npm', ['test'], app, env);
-      t.equal(tested.code, 0, 'npm test', { output: tested.output });
-    });
-  } else {
-    t.todo("the new app's npm test passes (needs mountView in livery/testing: set TEST_CLIENT_SHIPPED)");
-  }
+  // A todo until livery/testing has mountView: it runs, but its failure does not count.
+  await t.test("the new app's npm test passes", { todo: TEST_CLIENT_SHIPPED ? false : 'needs mountView in livery/testing (set TEST_CLIENT_SHIPPED)' }, async (t) => {
+    const tested = await run('npm', ['test'], app, env);
+    t.equal(tested.code, 0, 'npm test', { output: tested.output });
+  });
 
   await t.test('npm start serves the new app: health, a page, a live event', async (t) => {
     const server = await npmStart(app, 'my-app', env);
