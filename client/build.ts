@@ -9,7 +9,7 @@
  * `{"file", "bytes", "gzipBytes"}`. The budget is on min+gzip, what a visitor downloads.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -89,13 +89,21 @@ async function emit(outDir: string, code: Uint8Array): Promise<ClientManifest> {
     gzipBytes: gzipSync(code, { level: 9 }).byteLength,
   };
   await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, manifest.file), code);
-  // The manifest is written after the bundle, so a reader never sees a name it cannot serve.
-  await writeFile(join(outDir, 'manifest.json'), JSON.stringify(manifest) + '\n');
+  // The manifest is written after the bundle, so a reader never sees a name it cannot serve; each
+  // file is renamed into place, so a server starting during a rebuild (`npm pack` in a test
+  // beside running servers) never reads half a file.
+  await writeAtomically(join(outDir, manifest.file), code);
+  await writeAtomically(join(outDir, 'manifest.json'), JSON.stringify(manifest) + '\n');
   for (const name of await readdir(outDir)) {
     if (BUNDLE_NAME.test(name) && name !== manifest.file) await rm(join(outDir, name), { force: true });
   }
   return manifest;
+}
+
+async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, path);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -17,7 +17,7 @@
  * await app.listen({ port: 3000 });
  * ```
  */
-import { serverFactory } from '@geut/fastify-uws';
+import { serverFactory } from './http/uws-adapter/server.js';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { resolveConfig, type LiveryOptions } from './config/index.ts';
 import { livery } from './plugin.ts';
@@ -27,6 +27,7 @@ export { LiveView, type Params, type Session, type EventSchemas, type TerminateR
 export { route, type Route } from './view/routes.ts';
 export { StartupError, checks, ENVIRONMENT, type LiveryOptions, type LiveryConfig } from './config/index.ts';
 export { errors, LiveryError, type ErrorCode } from './errors.ts';
+export { defineApp, startApp, loadApp, type AppDefinition, type AppDatabase, type LiveryApp, type StartAppOptions } from './app/index.ts';
 export { MemoryStateBackend, type StateBackend } from './state/index.ts';
 
 export interface LiveryServer {

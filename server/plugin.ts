@@ -8,7 +8,7 @@
  * listens. Shutdown (Fastify's onClose) stops accepting sockets, saves every view's state and
  * closes the sockets with 1001 "going away".
  */
-import { getUws } from '@geut/fastify-uws';
+import { getUws } from './http/uws-adapter/server.js';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { TemplatedApp } from 'uws-pack';
 import { failOn, resolveConfig, type LiveryConfig, type LiveryOptions, type Problem } from './config/index.ts';

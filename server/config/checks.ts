@@ -13,7 +13,7 @@ export const checks = {
   'livery.C004': 'Unknown backend: LIVERY_STATE_BACKEND and LIVERY_PUBSUB must be `memory` or `redis`. Livery never falls back silently.',
   'livery.C005': 'A template failed to compile: fix it at the file, line and column given.',
   'livery.C006': 'A route or view declaration is invalid: fix the view class or the route table.',
-  'livery.C007': 'The client bundle is missing: run `npm run build` (npm start and npm test do it for you).',
+  'livery.C007': 'The client bundle is missing: in a checkout `npm start`, `npm test` and `livery build` build it; an installed livery package ships it (reinstall it).',
   'livery.C008': 'Livery needs Fastify running on uWebSockets.js: create the app with `Fastify({ serverFactory })`, importing serverFactory from Livery.',
   'livery.C009': 'An option is out of range: use a positive number.',
   ...TENANCY_CHECKS,
@@ -22,6 +22,11 @@ export const checks = {
   'livery.C019': 'Redis is named but unreachable: start it or fix REDIS_URL. Livery does not fall back to process-local state, which would lose sessions across processes.',
   'livery.C020': 'Several worker processes need shared backends: set LIVERY_STATE_BACKEND=redis and LIVERY_PUBSUB=redis, and DATABASE_URL (PGlite is one process\'s embedded database).',
   'livery.C018': 'The database is not safe to serve from: fix it as the detail says (the application role must not own the tables or bypass row-level security).',
+  'livery.C025': 'The app could not be found: run livery in the folder holding app.ts, whose default export is `defineApp({ ... })` from livery.',
+  'livery.C026': 'Livery needs Node.js 22 (>= 22.17): install the app\'s dependencies (`npm install` brings Node 22 as the `node` package) and run it through npm scripts or npx.',
+  'livery.C027': 'Unknown command, flag or flag value: run `livery --help` for the commands and their flags.',
+  'livery.C028': '`livery new` writes only into a new or empty folder: choose another folder name or empty this one.',
+  'livery.C029': 'The client bundle could not be built: fix the error shown, or reinstall livery (an installed package ships its bundle prebuilt).',
 } as const;
 
 export type CheckId = keyof typeof checks;

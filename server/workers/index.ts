@@ -24,15 +24,18 @@ export function isWorker(): boolean {
   return process.env[WORKER_ENV] !== undefined;
 }
 
-/** Runs `entry` (this script) as `count` workers and supervises them; resolves when all have exited. */
-export function superviseWorkers(entry: string, count: number, log: (message: string) => void = console.log): Promise<void> {
+/**
+ * Runs `node <args>` (the command that started this process, e.g. `livery start`) as `count`
+ * workers and supervises them; resolves when all have exited.
+ */
+export function superviseWorkers(args: readonly string[], count: number, log: (message: string) => void = console.log): Promise<void> {
   const workers = new Map<number, ChildProcess>();
   let stopping = false;
   let done: () => void;
   const finished = new Promise<void>((resolve) => { done = resolve; });
 
   const start = (id: number, attempt = 0) => {
-    const child = spawn(process.execPath, [entry], { stdio: 'inherit', env: { ...process.env, [WORKER_ENV]: String(id) } });
+    const child = spawn(process.execPath, [...args], { stdio: 'inherit', env: { ...process.env, [WORKER_ENV]: String(id) } });
     const startedAt = Date.now();
     workers.set(id, child);
     child.on('exit', (code, signal) => {

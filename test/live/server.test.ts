@@ -118,7 +118,7 @@ t.test('graceful shutdown: sockets closed with 1001 after their state is saved',
 });
 
 t.test('SIGTERM: the example app saves, closes sockets with 1001 and exits 0', async (t) => {
-  const child = spawn(process.execPath, ['app.ts'], {
+  const child = spawn(process.execPath, ['server/cli/livery.js', 'start'], {
     cwd: new URL('../../', import.meta.url).pathname,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LIVERY_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],

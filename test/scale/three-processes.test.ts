@@ -56,7 +56,7 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 async function startProcess(name: string): Promise<Proc> {
-  const child = spawn(process.execPath, ['app.ts'], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['server/cli/livery.js', 'start'], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (chunk) => { out += chunk; });
   child.stderr!.on('data', (chunk) => { out += chunk; });
@@ -202,7 +202,7 @@ t.test('Redis restarted under load: sessions continue, acknowledged state is not
 });
 
 t.test('Redis unreachable at startup: a startup check error, not a fallback', async (t) => {
-  const child = spawn(process.execPath, ['app.ts'], { cwd: ROOT, env: env({ REDIS_URL: 'redis://127.0.0.1:1' }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['server/cli/livery.js', 'start'], { cwd: ROOT, env: env({ REDIS_URL: 'redis://127.0.0.1:1' }), stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (chunk) => { out += chunk; });

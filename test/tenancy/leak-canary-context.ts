@@ -5,7 +5,7 @@
  * as a given tenant's browser. Everything any client receives is kept, labelled with the tenant
  * that client is entitled to, for the suite's final sweep.
  */
-import { serverFactory } from '@geut/fastify-uws';
+import { serverFactory } from '../../server/http/uws-adapter/server.js';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
 import { EXAMPLE_TENANTS, seedExample, TenantSchema, type Database } from '../../server/data/index.ts';
