@@ -1,24 +1,15 @@
 /**
- * `npm run dev`: the example app, restarted on every change to server/, views/, templates/ or
- * the client bundle (Node's own --watch-path), with esbuild rebuilding the client on change.
- * Restarting is cheap (templates compile in milliseconds) and always correct: no stale module
- * graph, no half-reloaded view classes. Live tabs reconnect and resume their state.
+ * `npm run dev`: the example app under Livery's dev loop (server/dev): restarted on every change
+ * to the framework, the app or the client bundle — open tabs keep their state, and errors show
+ * in the browser — with esbuild rebuilding the client on change.
  */
-import { spawn } from 'node:child_process';
 import { buildClient } from '../client/build.ts';
+import { runDev } from '../server/dev/index.ts';
 
 await buildClient({ watch: true });
-
-const watched = ['server', 'views', 'templates', 'dist/client', 'app.ts'];
-const app = spawn(process.execPath, [...watched.map((path) => `--watch-path=${path}`), '--watch-preserve-output', 'app.ts'], {
-  stdio: 'inherit',
-  env: { ...process.env, LIVERY_LOG_LEVEL: process.env.LIVERY_LOG_LEVEL ?? 'debug' },
+await runDev({
+  childArgs: ['app.ts'],
+  cwd: process.cwd(),
+  watch: ['server', 'views', 'templates', 'dist/client', 'app.ts'],
 });
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    app.kill(signal);
-    process.exit(0);
-  });
-}
-app.on('exit', (code) => process.exit(code ?? 0));
+process.exit(0);
