@@ -88,13 +88,16 @@ function positionOf(err: Error): Located | undefined {
   return { file, line, column: typeof column === 'number' ? column : 0 };
 }
 
-/** Node's header for syntax errors: `/app/views/x.ts:12`, the source line, then a caret line. */
+/**
+ * Node's header for syntax errors: `/app/views/x.ts:12`, the source line(s), then a line with a
+ * caret under the column the parser stopped at.
+ */
 function syntaxHeaderOf(err: Error): Located | undefined {
   const lines = (err.stack ?? '').split('\n');
   const head = /^(?:file:\/\/)?(\/[^:]+):(\d+)$/.exec(lines[0] ?? '');
   if (head === null) return undefined;
-  const caret = (lines[2] ?? '').indexOf('^');
-  return { file: fileOf(head[1]), line: Number(head[2]), column: caret >= 0 ? caret + 1 : 0 };
+  const caret = lines.slice(1, 8).find((line) => /^\s*\^+\s*$/.test(line));
+  return { file: fileOf(head[1]), line: Number(head[2]), column: caret === undefined ? 0 : caret.indexOf('^') + 1 };
 }
 
 /** The first stack frame in the app's code: `at fn (file:///app/views/x.ts:12:5)`. */

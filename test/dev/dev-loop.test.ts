@@ -10,6 +10,8 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from '../browser/chromium.ts';
 import { startDevApp, waitFor } from './dev-app.ts';
 
+// Several restarts of a real app, each a new Node process: generous under a loaded machine.
+t.setTimeout(300_000);
 const app = await startDevApp();
 const browser = await launchChromium();
 t.teardown(async () => {
@@ -93,6 +95,21 @@ t.test('a template syntax error shows the overlay naming file:line:column; fixin
   await fresh.waitForSelector('#count', { timeout: 20_000 });
   t.pass('the page loaded during the error reloads itself once the app answers');
   await fresh.close();
+});
+
+t.test('a syntax error in a view (the app fails while importing) shows the overlay; fixing it recovers', async (t) => {
+  const good = app.read('views/counter.ts');
+  const line = good.split('\n').findIndex((l) => l.includes('inc() {')) + 1;
+  app.write('views/counter.ts', good.replace('inc() {', 'inc( {'));
+  await page.waitForSelector('#lv-dev-overlay', { timeout: 20_000 });
+  // The parser stops at the next line's `.` (it still reads a parameter list): that is the position.
+  t.match(await page.textContent('#lv-dev-overlay .lv-dev-where'), new RegExp(`^views/counter\\.ts:${line + 1}:9$`), 'names the view file, line and column');
+  t.match(await page.textContent('#lv-dev-overlay .lv-dev-frame'), 'inc( {', 'with a code frame');
+  const before = await appConnections();
+  app.write('views/counter.ts', good);
+  await rejoined(before);
+  await page.waitForSelector('#lv-dev-overlay', { state: 'detached', timeout: 10_000 });
+  t.equal(await count(), '13', 'the count is kept across the crash');
 });
 
 t.test('a handler that throws shows the overlay with the stack', async (t) => {
