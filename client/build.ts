@@ -9,7 +9,7 @@
  * `{"file", "bytes", "gzipBytes"}`. The budget is on min+gzip, what a visitor downloads.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -89,11 +89,15 @@ async function emit(outDir: string, code: Uint8Array): Promise<ClientManifest> {
     gzipBytes: gzipSync(code, { level: 9 }).byteLength,
   };
   await mkdir(outDir, { recursive: true });
+  const manifestText = JSON.stringify(manifest) + '\n';
+  // An unchanged build writes nothing: the dev loop restarts the app on every write here.
+  const unchanged = (await readFile(join(outDir, 'manifest.json'), 'utf8').catch(() => '')) === manifestText;
+  if (unchanged && (await stat(join(outDir, manifest.file)).then(() => true, () => false))) return manifest;
   // The manifest is written after the bundle, so a reader never sees a name it cannot serve; each
   // file is renamed into place, so a server starting during a rebuild (`npm pack` in a test
   // beside running servers) never reads half a file.
   await writeAtomically(join(outDir, manifest.file), code);
-  await writeAtomically(join(outDir, 'manifest.json'), JSON.stringify(manifest) + '\n');
+  await writeAtomically(join(outDir, 'manifest.json'), manifestText);
   for (const name of await readdir(outDir)) {
     if (BUNDLE_NAME.test(name) && name !== manifest.file) await rm(join(outDir, name), { force: true });
   }

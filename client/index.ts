@@ -6,7 +6,7 @@
  * whose container left the page are left. A MutationObserver drives both, so it does not matter
  * whether a patch or other script changed the page.
  */
-import { A_TOKEN, C_CONNECTING, F_DIFF, F_ERROR, F_REPLY } from '../server/protocol/index.ts';
+import { A_TOKEN, C_CONNECTING, F_DEV, F_DIFF, F_ERROR, F_REPLY } from '../server/protocol/index.ts';
 import { bindEvents } from './bindings.ts';
 import { RenderedError, type WireNode } from './rendered.ts';
 import { LiveSocket, type ServerFrame, type SocketState } from './socket.ts';
@@ -41,12 +41,14 @@ function onState(state: SocketState): void {
 
 function onFrame(frame: ServerFrame): void {
   const [, type] = frame;
+  // Only the dev loop sends these; the overlay script it adds to pages listens (docs/development.md).
+  if (type === F_DEV) return void document.dispatchEvent(new CustomEvent('lv:dev', { detail: frame[2] ?? null }));
   const vid = (type === F_DIFF ? frame[2] : frame[3]) as number;
   const view = views.get(vid);
   if (type === F_ERROR) {
-    const [, , ref, , code, message] = frame as [number, string, number, number, string, string];
+    const [, , ref, , code, message, dev] = frame as [number, string, number, number, string, string, unknown];
     // vid 0: an error about the socket, not one view; every view shows it.
-    for (const v of view ? [view] : vid ? [] : views.values()) v.error(ref, code, message);
+    for (const v of view ? [view] : vid ? [] : views.values()) v.error(ref, code, message, dev);
     return;
   }
   if (!view) return; // a reply to a leave, or a view that just left

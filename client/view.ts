@@ -74,13 +74,16 @@ export class View {
     this.setState(C_CONNECTED);
   }
 
-  /** `[1,"x",ref,vid,code,message]`; a rejected join token sends the user to a fresh page. */
-  error(ref: number, code: string, message: string): void {
+  /**
+   * `[1,"x",ref,vid,code,message,dev?]`; a rejected join token sends the user to a fresh page.
+   * `dev` (dev loop only) is the error described for the overlay, passed on in `lv:error`.
+   */
+  error(ref: number, code: string, message: string, dev?: unknown): void {
     this.settle(ref);
     if (ref && ref === this.joinRef && (code === E_TOKEN_EXPIRED || code === E_TOKEN_INVALID) && reloadPage()) return;
     this.setState(C_ERROR);
     console.warn(`[livery] view ${this.vid}: ${code}: ${message}`);
-    this.el.dispatchEvent(new CustomEvent('lv:error', { detail: { code, message } }));
+    this.el.dispatchEvent(new CustomEvent('lv:error', { detail: dev === undefined ? { code, message } : { code, message, dev } }));
   }
 
   /** The socket went down: nothing in flight will be answered. */

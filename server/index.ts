@@ -20,6 +20,9 @@
 import { serverFactory } from './http/uws-adapter/server.js';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { resolveConfig, type LiveryOptions } from './config/index.ts';
+import { describeError } from './dev/error-report.ts';
+import { tellSupervisor } from './dev/report.ts';
+import { prettyStream } from './log/pretty-stream.ts';
 import { livery } from './plugin.ts';
 
 export { serverFactory, livery };
@@ -49,12 +52,19 @@ export async function createServer(options: CreateServerOptions = {}): Promise<L
   const config = resolveConfig(liveryOptions);
   const app = Fastify({
     serverFactory,
-    logger: { level: config.logLevel },
+    // Development prints readable lines; production keeps pino's JSON for log shippers.
+    logger: { level: config.logLevel, ...(config.logFormat === 'pretty' ? { stream: prettyStream() } : {}) },
     // Per-request lines only when debugging: a live app's traffic is on the socket anyway.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
-  await app.register(livery, liveryOptions);
-  await app.ready();
+  try {
+    await app.register(livery, liveryOptions);
+    await app.ready();
+  } catch (error) {
+    // Under the dev loop the supervisor shows this in the browser while the app is down.
+    if (config.dev !== undefined) tellSupervisor(config.dev.reportFd, { type: 'error', report: describeError(error, { baseDir: config.templatesDir }) });
+    throw error;
+  }
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= app.close());
@@ -66,6 +76,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<L
       if (handleSignals) installSignalHandlers(app, close, config.shutdownTimeoutMs);
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : config.port;
+      if (config.dev !== undefined) tellSupervisor(config.dev.reportFd, { type: 'listening', port, host: config.host });
       return `http://${displayHost(config.host)}:${port}`;
     },
     close,

@@ -26,6 +26,9 @@ import { createTenancy } from './tenancy/setup.ts';
 import { createTemplateLoader, TemplateCompileErrors, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
 import { registerViews } from './view/routes.ts';
+import { describeError } from './dev/error-report.ts';
+import { OVERLAY_SCRIPT, OVERLAY_SCRIPT_PATH } from './dev/overlay.ts';
+import { readSnapshot, writeSnapshot } from './dev/snapshot.ts';
 
 export interface LiveryHandle {
   readonly config: LiveryConfig;
@@ -57,24 +60,39 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   failOn(problems);
   const backend: StateBackend = backends!.state;
   const sessions = backends!.sessions;
+  // Dev loop only: the state and sessions the previous process handed over at its restart.
+  if (config.dev !== undefined) {
+    const restored = readSnapshot(config.dev.snapshotFile, backends!);
+    if (restored !== undefined) fastify.log.info(restored, 'dev: restored the previous process\'s views and sessions');
+  }
+  const describe = config.dev === undefined ? undefined : (error: unknown) => describeError(error, { baseDir: config.templatesDir });
   const signer = new TokenSigner(loadSecret({ secret: config.secret, file: config.secretFile }), config.tokenTtlSeconds);
   const tenancy = await createTenancy(config, options.database, problems);
   failOn(problems);
   const runtime = new Runtime({
     config, log: fastify.log, views, backend, signer, gate: tenancy.gate, database: options.database,
-    pubsub: backends!.pubsub, presence: backends!.presence,
+    pubsub: backends!.pubsub, presence: backends!.presence, describe,
   });
   if (options.database !== undefined) notifySaves(options.database, backends!.pubsub, fastify.log);
   registerHttp(fastify, {
     runtime, routes: config.routes, bundle: bundle!, layout: createLayout(layout), sessions,
     patternsFor: tenancy.patternsFor, tenantParam: tenancy.tenantParam, redisHealth: backends!.redis,
+    dev: describe === undefined ? undefined : { describe, scriptPath: OVERLAY_SCRIPT_PATH },
   });
+  if (config.dev !== undefined) {
+    fastify.get(OVERLAY_SCRIPT_PATH, (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store').send(OVERLAY_SCRIPT));
+  }
   const socket = attachLiveSocket(uwsApp!, runtime, sessions);
   fastify.decorate('livery', { config, runtime, sessions, backends: backends!, directory: tenancy.directory });
 
   fastify.addHook('onClose', async () => {
     socket.stopAccepting();
     await runtime.shutdown((conn) => conn.close(errors.LV_SERVER_SHUTDOWN.close, 'server shutting down'));
+    // Every view was just saved: hand state and sessions to the next dev process.
+    if (config.dev !== undefined) {
+      const written = writeSnapshot(config.dev.snapshotFile, backends!);
+      fastify.log.info(written, 'dev: saved views and sessions for the next process');
+    }
     await backends!.close();
     // Fastify's uWS adapter leaves keep-alive HTTP connections open for seconds; closing the
     // uWS app ends them now, so shutdown is prompt.
@@ -102,7 +120,7 @@ function compileTemplates(config: LiveryConfig, problems: Problem[]): TemplateLo
     return loader;
   } catch (error) {
     const each = error instanceof TemplateCompileErrors ? error.errors : [error as Error];
-    for (const e of each) problems.push({ id: 'livery.C005', detail: e.message });
+    for (const e of each) problems.push({ id: 'livery.C005', detail: e.message, error: e });
     return undefined;
   }
 }
@@ -111,7 +129,7 @@ function loadLayout(templates: TemplateLoader, name: string, problems: Problem[]
   try {
     return templates.load(name);
   } catch (error) {
-    problems.push({ id: 'livery.C005', detail: `layout ${name}: ${(error as Error).message}` });
+    problems.push({ id: 'livery.C005', detail: `layout ${name}: ${(error as Error).message}`, error });
     return undefined;
   }
 }

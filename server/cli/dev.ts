@@ -1,36 +1,26 @@
 /**
- * `livery dev`: the app in the current directory, restarted on every change to its files
- * (Node's own --watch-path), with the client bundle rebuilt on change in a checkout of Livery.
- * Live tabs reconnect and resume their state.
- *
- * Integrator: this is the pre-dev-loop behaviour kept behind one function; swap in
- * `runDev(options)` from ../dev/index.ts.
+ * `livery dev`: the app in the current directory under the dev loop (../dev): restarted on every
+ * change, open tabs keep their state, errors show in the browser, recovery is automatic. In a
+ * checkout of Livery itself the framework's sources are watched too and the client is rebuilt on
+ * change.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runDev } from '../dev/index.ts';
 import { CLIENT_DIST } from '../http/client-bundle.ts';
 
 export async function devCommand(): Promise<number> {
-  const checkout = existsSync(fileURLToPath(new URL('../../client/build.ts', import.meta.url)));
-  const watched = ['app.ts', 'views', 'templates', 'data', 'migrations'].filter((path) => existsSync(path));
-  if (checkout) {
-    // Working on Livery itself: its own sources restart the app too, and the client rebuilds.
-    const buildModule = new URL('../../client/build.ts', import.meta.url).href;
-    const { buildClient } = (await import(buildModule)) as { buildClient(options: { watch: boolean; outDir: string }): Promise<unknown> };
-    await buildClient({ watch: true, outDir: CLIENT_DIST });
-    watched.push(fileURLToPath(new URL('../', import.meta.url)), CLIENT_DIST);
-  }
+  const cwd = process.cwd();
   const cli = fileURLToPath(new URL('./livery.js', import.meta.url));
-  const app = spawn(process.execPath, [...watched.map((path) => `--watch-path=${path}`), '--watch-preserve-output', cli, 'start'], {
-    stdio: 'inherit',
-    env: { ...process.env, LIVERY_LOG_LEVEL: process.env.LIVERY_LOG_LEVEL ?? 'debug' },
-  });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      app.kill(signal);
-      process.exit(0);
-    });
+  const clientBuild = fileURLToPath(new URL('../../client/build.ts', import.meta.url));
+  let watch: string[] | undefined;
+  if (existsSync(clientBuild)) {
+    // Working on Livery itself: its own sources restart the app too, and the client rebuilds.
+    const { buildClient } = (await import(new URL('../../client/build.ts', import.meta.url).href)) as { buildClient(options: { watch: boolean; outDir: string }): Promise<unknown> };
+    await buildClient({ watch: true, outDir: CLIENT_DIST });
+    const outside = [fileURLToPath(new URL('../', import.meta.url)), CLIENT_DIST].filter((path) => !path.startsWith(cwd + '/'));
+    if (outside.length > 0) watch = ['.', ...outside];
   }
-  return new Promise((resolve) => app.on('exit', (code) => resolve(code ?? 0)));
+  await runDev({ childArgs: [cli, 'start'], cwd, watch });
+  return 0;
 }

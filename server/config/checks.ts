@@ -35,6 +35,8 @@ export interface Problem {
   readonly id: CheckId;
   /** What exactly is wrong (the setting and value, the file and line…). */
   readonly detail: string;
+  /** The error behind the problem, when there is one (the dev overlay shows its position). */
+  readonly error?: unknown;
 }
 
 export class StartupError extends Error {

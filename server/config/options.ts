@@ -51,6 +51,20 @@ export interface LiveryOptions {
   /** Milliseconds graceful shutdown may take before the process exits anyway. */
   shutdownTimeoutMs?: number;
   logLevel?: LogLevel;
+  /** `pretty` (readable lines for a terminal) or `json` (one object per line, for log shippers). */
+  logFormat?: LogFormat;
+}
+
+export type LogFormat = 'pretty' | 'json';
+
+/**
+ * Set only in a process that `livery dev` / `npm run dev` supervises, and never in production:
+ * where the state snapshot handed from one dev process to the next lives, and the file
+ * descriptor on which the process reports errors and its address to the supervisor.
+ */
+export interface DevConfig {
+  readonly snapshotFile: string;
+  readonly reportFd: number | undefined;
 }
 
 export interface StateOptions {
@@ -99,6 +113,9 @@ export interface LiveryConfig {
   sessionTtlSeconds: number;
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** undefined unless supervised by the dev loop (and never in production). */
+  dev: DevConfig | undefined;
 }
 
 /** Every option with an environment variable, for the README table and the env reader. */
@@ -128,4 +145,5 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_TOKEN_TTL', option: 'tokenTtlSeconds', kind: 'int', default: '7200', doc: 'seconds a join token is valid' },
   { env: 'LIVERY_SHUTDOWN_TIMEOUT', option: 'shutdownTimeoutMs', kind: 'int', default: '5000', doc: 'milliseconds graceful shutdown may take' },
   { env: 'LIVERY_LOG_LEVEL', option: 'logLevel', kind: 'string', default: 'info', doc: 'pino log level' },
+  { env: 'LIVERY_LOG_FORMAT', option: 'logFormat', kind: 'string', default: 'pretty in development, json in production', doc: '`pretty` (readable terminal lines) or `json` (one object per line)' },
 ];

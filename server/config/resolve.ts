@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { resolveTenancy } from '../tenancy/resolve.ts';
 import { MIN_SECRET_LENGTH } from '../token/secret.ts';
 import { failOn, type Problem } from './checks.ts';
-import { ENVIRONMENT, LOG_LEVELS, type LiveryConfig, type LiveryOptions } from './options.ts';
+import { ENVIRONMENT, LOG_LEVELS, type DevConfig, type LiveryConfig, type LiveryOptions, type LogFormat } from './options.ts';
 
 const KNOWN_BACKENDS = new Set(['memory', 'redis']);
 
@@ -16,6 +16,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
   const tenancy = resolveTenancy(options.tenancy, env);
   problems.push(...tenancy.problems);
   const pick = <T>(explicit: T | undefined, option: string): T => (explicit !== undefined ? explicit : (fromEnv.get(option) as T));
+  const production = options.production ?? fromEnv.get('production') === 'production';
   const config: LiveryConfig = {
     routes: options.routes ?? [],
     tenancy: tenancy.config,
@@ -23,7 +24,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
     layout: options.layout,
     port: pick(options.port, 'port'),
     host: pick(options.host, 'host'),
-    production: options.production ?? fromEnv.get('production') === 'production',
+    production,
     secret: options.secret ?? (env.LIVERY_SECRET || undefined),
     secretFile: resolve(pick(options.secretFile, 'secretFile')),
     state: {
@@ -50,6 +51,8 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
     sessionTtlSeconds: pick(options.sessionTtlSeconds, 'sessionTtlSeconds'),
     shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs'),
     logLevel: pick(options.logLevel, 'logLevel'),
+    logFormat: options.logFormat ?? logFormatFrom(env.LIVERY_LOG_FORMAT, production),
+    dev: production ? undefined : devSupervision(env),
   };
   checkConfig(config, problems);
   failOn(problems);
@@ -80,12 +83,33 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   for (const [name, value] of positive) {
     if (!Number.isFinite(value) || value <= 0) problems.push({ id: 'livery.C009', detail: `${name} = ${value}` });
   }
+  if (config.logFormat !== 'pretty' && config.logFormat !== 'json') {
+    problems.push({ id: 'livery.C003', detail: `LIVERY_LOG_FORMAT=${JSON.stringify(config.logFormat)} is not pretty or json` });
+  }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     problems.push({ id: 'livery.C003', detail: `LIVERY_LOG_LEVEL=${JSON.stringify(config.logLevel)} is not one of ${LOG_LEVELS.join(', ')}` });
   }
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     problems.push({ id: 'livery.C009', detail: `port = ${config.port}` });
   }
+}
+
+function logFormatFrom(raw: string | undefined, production: boolean): LogFormat {
+  if (raw === undefined || raw === '') return production ? 'json' : 'pretty';
+  return raw as LogFormat; // validated by checkConfig
+}
+
+/**
+ * The dev loop's settings, from the variables the supervisor (`server/dev/supervisor.ts`) sets
+ * on the process it spawns. Callers must not use it in production: `resolveConfig` doesn't.
+ */
+export function devSupervision(env: NodeJS.ProcessEnv = process.env): DevConfig | undefined {
+  if (env.LIVERY_DEV !== '1') return undefined;
+  const fd = Number(env.LIVERY_DEV_REPORT_FD);
+  return {
+    snapshotFile: resolve(env.LIVERY_DEV_SNAPSHOT || '.livery/dev-snapshot.json'),
+    reportFd: Number.isInteger(fd) && fd > 2 ? fd : undefined,
+  };
 }
 
 /** Each option's value from its environment variable, or its default. */

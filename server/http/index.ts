@@ -11,6 +11,7 @@ import type { RequestInfo } from '../tenancy/types.ts';
 import type { Route } from '../view/routes.ts';
 import { BUNDLE_PREFIX, type ClientBundle } from './client-bundle.ts';
 import { errorPage, scriptTag, viewContainer, type Layout } from './page.ts';
+import type { DevErrorReport } from '../protocol/index.ts';
 
 export interface HttpOptions {
   readonly runtime: Runtime;
@@ -23,11 +24,13 @@ export interface HttpOptions {
   /** The route param that carries the tenant in prefixed patterns. */
   readonly tenantParam: string;
   readonly redisHealth?: () => { status: string; since: number };
+  /** Dev loop only: pages load the error overlay, and a failed page shows its error in it. */
+  readonly dev?: { readonly describe: (error: unknown) => DevErrorReport; readonly scriptPath: string };
 }
 
 export function registerHttp(fastify: FastifyInstance, options: HttpOptions): void {
   const { runtime, routes, bundle, layout } = options;
-  const head = scriptTag(BUNDLE_PREFIX + bundle.file);
+  const head = scriptTag(BUNDLE_PREFIX + bundle.file) + (options.dev === undefined ? '' : scriptTag(options.dev.scriptPath));
 
   fastify.get<{ Params: { file: string } }>(`${BUNDLE_PREFIX}:file`, (request, reply) => {
     if (request.params.file !== bundle.file) return reply.code(404).send();
@@ -70,11 +73,18 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
         const status = statusOf(code);
         if (status >= 500) request.log.error({ err: error, view: route.view.name, tenant: resolvedTenant?.id, routeTenant }, 'page render failed');
         const message = status >= 500 ? 'This page failed to load; the error was logged.' : (error as Error).message;
-        return reply.code(status).type('text/html; charset=utf-8').send(errorPage(layout, status, code, message));
+        const devHead = options.dev === undefined || status < 500 ? '' : showOnLoad(options.dev, error, code);
+        return reply.code(status).type('text/html; charset=utf-8').send(errorPage(layout, status, code, message, devHead));
       }
     };
     for (const url of options.patternsFor(route.path)) fastify.get(url, handler);
   }
+}
+
+/** Dev loop only: the overlay script, and a call that shows this error once the page has loaded. */
+function showOnLoad(dev: NonNullable<HttpOptions['dev']>, error: unknown, code: string): string {
+  const report = JSON.stringify({ ...dev.describe(error), title: `${code}: the page failed to render` }).replace(/</g, '\\u003c');
+  return `${scriptTag(dev.scriptPath)}<script>addEventListener('DOMContentLoaded', () => LiveryDevOverlay.show(${report}));</script>`;
 }
 
 /** The request as the tenant resolvers see it. */

@@ -32,7 +32,7 @@ const builtInLayout: Layout = ({ title, head, content }) =>
   `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
   `<title>${escapeHtml(title)}</title>\n${head}\n</head>\n<body>\n${content}\n</body>\n</html>\n`;
 
-export function errorPage(layout: Layout, status: number, code: string, message: string): string {
+export function errorPage(layout: Layout, status: number, code: string, message: string, head = ''): string {
   const content = `<main class="lv-error-page"><h1>${status}</h1><p>${escapeHtml(message)}</p><p><code>${code}</code></p></main>`;
-  return layout({ title: `${status} ${code}`, head: '', content });
+  return layout({ title: `${status} ${code}`, head, content });
 }

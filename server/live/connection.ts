@@ -9,7 +9,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { StaticsCollector } from '../diff/index.ts';
 import { errors, LiveryError, type ErrorCode } from '../errors.ts';
-import { F_ERROR, F_EVENT, F_HEARTBEAT, F_JOIN, F_LEAVE, F_REPLY, PROTOCOL_VERSION } from '../protocol/index.ts';
+import { F_ERROR, F_EVENT, F_HEARTBEAT, F_JOIN, F_LEAVE, F_REPLY, PROTOCOL_VERSION, type DevErrorReport } from '../protocol/index.ts';
 import type { Session } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import type { TenantData } from '../data/index.ts';
@@ -182,7 +182,7 @@ export class Connection implements ViewHost {
         if (late) return;
         if (error instanceof LiveryError) return this.error(ref, id, error.code, error.detail);
         this.log.error({ err: error }, 'join failed');
-        this.error(ref, id, 'LV_MOUNT_FAILED');
+        this.error(ref, id, 'LV_MOUNT_FAILED', undefined, this.#runtime.describe?.(error));
       })
       .finally(() => {
         clearTimeout(deadline);
@@ -212,8 +212,11 @@ export class Connection implements ViewHost {
     }
   }
 
-  error(ref: number, vid: number, code: ErrorCode, detail?: string): void {
-    this.send(JSON.stringify([PROTOCOL_VERSION, F_ERROR, ref, vid, code, new LiveryError(code, detail).message]));
+  /** An error frame; under the dev loop it may carry `dev`, the error described for the overlay. */
+  error(ref: number, vid: number, code: ErrorCode, detail?: string, dev?: DevErrorReport): void {
+    const frame: unknown[] = [PROTOCOL_VERSION, F_ERROR, ref, vid, code, new LiveryError(code, detail).message];
+    if (dev !== undefined) frame.push(dev);
+    this.send(JSON.stringify(frame));
   }
 
   /** The socket is gone (or going): save every view's state and let them clean up. */

@@ -10,7 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireNode } from '../diff/index.ts';
 import { renderBlock } from '../diff/rendered.ts';
 import { LiveryError, registryCode, type ErrorCode } from '../errors.ts';
-import { F_DIFF, F_ERROR, F_REPLY, PROTOCOL_VERSION } from '../protocol/index.ts';
+import { F_DIFF, F_ERROR, F_REPLY, PROTOCOL_VERSION, type DevErrorReport } from '../protocol/index.ts';
 import type { TickHandle, TickScheduler } from '../scheduler/index.ts';
 import type { StateBackend } from '../state/index.ts';
 import type { Scope, Template } from '../template/types.ts';
@@ -43,6 +43,8 @@ export interface ViewServices {
   readonly presence: Presence;
   readonly maxStateBytes: number;
   readonly counters: { events: number; renders: number };
+  /** Dev loop only: error frames carry this description of the error for the overlay. */
+  readonly describe?: (error: unknown) => DevErrorReport;
 }
 
 export interface MountedViewInit {
@@ -331,13 +333,18 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     }
   }
 
-  #fail(ref: number, code: ErrorCode, detail?: string): void {
+  #fail(ref: number, code: ErrorCode, detail?: string, dev?: DevErrorReport): void {
     const message = new LiveryError(code, detail).message;
-    this.#host.send(JSON.stringify([PROTOCOL_VERSION, F_ERROR, ref, this.vid, code, message]));
+    const frame: unknown[] = [PROTOCOL_VERSION, F_ERROR, ref, this.vid, code, message];
+    if (dev !== undefined) frame.push(dev);
+    this.#host.send(JSON.stringify(frame));
   }
 
   #report(ref: number, code: ErrorCode, error: unknown): void {
     this.#host.log.error({ err: error, view: this.viewClass.name, vid: this.vid, code }, 'view error');
-    if (!this.#closed) this.#fail(ref, code);
+    if (this.#closed) return;
+    const describe = this.#services.describe;
+    const dev = describe === undefined ? undefined : { ...describe(error), title: `${code} in ${this.viewClass.name}` };
+    this.#fail(ref, code, undefined, dev);
   }
 }

@@ -13,7 +13,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { LiveryConfig } from '../config/index.ts';
 import type { WireNode } from '../diff/index.ts';
 import { LiveryError } from '../errors.ts';
-import { K_TOKEN } from '../protocol/index.ts';
+import { K_TOKEN, type DevErrorReport } from '../protocol/index.ts';
 import { TickScheduler } from '../scheduler/index.ts';
 import { stateKey, type StateBackend } from '../state/index.ts';
 import { createScope, renderToString, type Scope, type Template } from '../template/index.ts';
@@ -44,6 +44,8 @@ export interface RuntimeInit {
   readonly database: Database | undefined;
   readonly pubsub: PubSub;
   readonly presence: Presence;
+  /** Dev loop only: describes an error for the overlay (error frames then carry it). */
+  readonly describe?: (error: unknown) => DevErrorReport;
 }
 
 export interface RenderedPage {
@@ -61,6 +63,7 @@ export class Runtime {
   readonly database: Database | undefined;
   readonly pubsub: PubSub;
   readonly presence: Presence;
+  readonly describe: ((error: unknown) => DevErrorReport) | undefined;
   readonly scheduler = new TickScheduler();
   readonly connections = new Set<Connection>();
   readonly #views: ReadonlyMap<string, RegisteredView>;
@@ -79,6 +82,7 @@ export class Runtime {
     this.database = init.database;
     this.pubsub = init.pubsub;
     this.presence = init.presence;
+    this.describe = init.describe;
     this.#views = init.views;
   }
 
@@ -129,7 +133,7 @@ export class Runtime {
         scope: this.#scope(state, tenant), template: entry.template, instance: claims.instance, stateKey: key,
       },
       conn,
-      { backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, maxStateBytes: this.config.state.maxBytes, counters: this.counters },
+      { backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, maxStateBytes: this.config.state.maxBytes, counters: this.counters, describe: this.describe },
     );
     conn.views.set(vid, mounted);
     this.#live.set(key, { view: mounted, conn });

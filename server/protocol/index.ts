@@ -15,6 +15,8 @@
  *     [1, "r", ref, vid, diff]             reply carrying the diff the event (or join) produced
  *     [1, "d", vid, diff]                  a diff pushed by a tick or an info message
  *     [1, "x", ref, vid, code, message]    error (ref/vid are 0 when the error is not tied to one)
+ *     [1, "x", ref, vid, code, message, dev]  the same under the dev loop only: `dev` is a DevErrorReport
+ *     [1, "o", report]                     dev loop only: show `report` in the error overlay; null hides it
  *
  * A diff is a rendered node (see `docs/protocol.md`): numeric keys are slot indexes, `s` marks a
  * full node (a fingerprint whose statics the client has or receives in `p`), `k`/`e` describe a
@@ -32,6 +34,27 @@ export const F_HEARTBEAT = 'h';
 export const F_REPLY = 'r';
 export const F_DIFF = 'd';
 export const F_ERROR = 'x';
+/** Dev loop only (never sent in production): the error overlay's content, or null to hide it. */
+export const F_DEV = 'o';
+
+/**
+ * What the dev overlay shows: a template, startup or handler error with where it happened.
+ * Built by `server/dev/error-report.ts`; shown by the overlay script the dev loop adds to pages.
+ */
+export interface DevErrorReport {
+  /** One line: what kind of error (e.g. "Template syntax error", "LV_HANDLER_FAILED in CounterView.inc"). */
+  readonly title: string;
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** A few source lines around `line`, with a caret under `column`. */
+  readonly frame?: string;
+  readonly stack?: string;
+}
+
+/** The id of the dev overlay element (dev loop only). */
+export const DEV_OVERLAY_ID = 'lv-dev-overlay';
 
 /** Keys inside rendered nodes and diffs. */
 export const K_STATICS = 's';

@@ -21,6 +21,18 @@ export class MemorySessionStore implements SessionStore {
     this.#cache.delete(id);
   }
 
+  /**
+   * Every entry with its remaining lifetime, for the dev loop's hand-over to the next process
+   * (`server/dev/snapshot.ts`); `load` takes it back.
+   */
+  dump(): Array<[string, LRUCache.Entry<SessionData>]> {
+    return this.#cache.dump();
+  }
+
+  load(entries: Array<[string, LRUCache.Entry<SessionData>]>): void {
+    this.#cache.load(entries);
+  }
+
   async close(): Promise<void> {
     this.#cache.clear();
   }

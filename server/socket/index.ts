@@ -12,7 +12,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebS
 import { errors, LiveryError, type ErrorCode } from '../errors.ts';
 import { Connection, type SocketIdentity, type Transport } from '../live/connection.ts';
 import type { Runtime } from '../live/runtime.ts';
-import { LIVE_PATH } from '../protocol/index.ts';
+import { F_DEV, LIVE_PATH, PROTOCOL_VERSION } from '../protocol/index.ts';
 import { readCookie, readSessionId, type SessionStore } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 
@@ -82,6 +82,8 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
         const conn = new Connection(new UwsTransport(ws, options.compression), runtime, data);
         data.conn = conn;
         runtime.connections.add(conn);
+        // Dev loop only: the app is up again, so whatever the overlay showed is over.
+        if (runtime.describe !== undefined) conn.send(JSON.stringify([PROTOCOL_VERSION, F_DEV, null]));
       });
     },
 

@@ -42,6 +42,18 @@ export class MemoryStateBackend implements StateBackend {
     return this.#cache.size;
   }
 
+  /**
+   * Every entry with its remaining lifetime, for the dev loop's hand-over to the next process
+   * (`server/dev/snapshot.ts`); `load` takes it back.
+   */
+  dump(): Array<[string, LRUCache.Entry<string>]> {
+    return this.#cache.dump();
+  }
+
+  load(entries: Array<[string, LRUCache.Entry<string>]>): void {
+    this.#cache.load(entries);
+  }
+
   async close(): Promise<void> {
     this.#cache.clear();
   }

@@ -1,0 +1,15 @@
+/**
+ * Preloaded (`node --import`) into the process the dev supervisor runs: any error that would end
+ * the process — a syntax error in a view, a throw while importing the app, an unhandled
+ * rejection — is reported to the supervisor before Node prints it and exits, so the browser can
+ * show it. `uncaughtExceptionMonitor` observes without changing Node's own handling.
+ */
+import { devSupervision } from '../config/resolve.ts';
+import { describeError } from './error-report.ts';
+import { tellSupervisor } from './report.ts';
+
+const dev = process.env.NODE_ENV === 'production' ? undefined : devSupervision();
+if (dev?.reportFd !== undefined) {
+  const fd = dev.reportFd;
+  process.on('uncaughtExceptionMonitor', (error) => tellSupervisor(fd, { type: 'error', report: describeError(error) }));
+}
