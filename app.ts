@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { createDatabase, databaseOptionsFromEnv } from './server/data/index.ts';
 import { createServer, StartupError } from './server/index.ts';
 import { isWorker, superviseWorkers, workerCount } from './server/workers/index.ts';
+import { exampleDatabase } from './data/index.ts';
 import { EXAMPLE_TENANCY_ENV, routes } from './views/index.ts';
-import { seedExampleApp } from './views/seed.ts';
 
 for (const [name, value] of Object.entries(EXAMPLE_TENANCY_ENV)) process.env[name] ??= value;
 const production = process.env.NODE_ENV === 'production';
@@ -21,16 +21,16 @@ try {
   const workers = workerCount(process.argv.slice(2));
   if (workers > 1 && !isWorker()) {
     // Migrate and seed once, here, rather than racing in every worker.
-    const database = await createDatabase({ ...databaseOptionsFromEnv(), migrate: !production });
+    const database = await createDatabase({ ...databaseOptionsFromEnv(), ...exampleDatabase, migrate: !production });
     if (database.kind === 'pglite') throw new StartupError([{ id: 'livery.C020', detail: `--workers ${workers} with the embedded PGlite database` }]);
-    if (!production) await seedExampleApp(database);
+    if (!production) await exampleDatabase.seed(database);
     await database.close();
     await superviseWorkers(fileURLToPath(import.meta.url), workers);
     process.exit(0);
   }
   // Development migrates on start; production runs `npm run migrate` as a deploy step.
-  const database = await createDatabase({ ...databaseOptionsFromEnv(), migrate: !production && !isWorker() });
-  if (!production && !isWorker()) await seedExampleApp(database);
+  const database = await createDatabase({ ...databaseOptionsFromEnv(), ...exampleDatabase, migrate: !production && !isWorker() });
+  if (!production && !isWorker()) await exampleDatabase.seed(database);
   const server = await createServer({ routes, layout: 'layout.html', database });
   server.app.addHook('onClose', () => database.close());
   const url = await server.listen();

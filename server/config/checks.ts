@@ -22,6 +22,10 @@ export const checks = {
   'livery.C019': 'Redis is named but unreachable: start it or fix REDIS_URL. Livery does not fall back to process-local state, which would lose sessions across processes.',
   'livery.C020': 'Several worker processes need shared backends: set LIVERY_STATE_BACKEND=redis and LIVERY_PUBSUB=redis, and DATABASE_URL (PGlite is one process\'s embedded database).',
   'livery.C018': 'The database is not safe to serve from: fix it as the detail says (the application role must not own the tables or bypass row-level security).',
+  'livery.C021': 'A view uses an entity the database does not know: add it to `database.entities` (createDatabase({ entities: [...] })) and give it a migration (`npm run migrate -- --create <name>`).',
+  'livery.C022': 'A tenant-owned entity must name its tenant: give it a `tenantId` property (column tenant_id, a many-to-one to Tenant) and `filters: tenantOwned(\'Name\')`, or pass the property that holds the tenant as tenantOwned\'s second argument.',
+  'livery.C023': 'The migrations folder does not exist: create it (an empty folder is fine) or fix `database.migrations`; `npm run migrate -- --create <name>` writes migrations into it.',
+  'livery.C024': 'A file in the migrations folder is not a migration: each `Migration*.ts` file must export a class extending Migration (as `migrate --create` writes them); move other files elsewhere.',
 } as const;
 
 export type CheckId = keyof typeof checks;

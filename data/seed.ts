@@ -1,14 +1,13 @@
 /**
- * Example data: two tenants, their projects, two users (one in both
- * tenants). Idempotent: rows are looked up by their ids first and only the
- * missing ones are created, so running it on every start is harmless.
- * Tenant-owned rows go through the same tenant contexts a view uses.
+ * The example app's data: the tenants `acme` ("Acme Corp") and `globex` ("Globex") with their
+ * projects, two users (one in both tenants), and `public`, the tenant plain `localhost:3000`
+ * serves. Idempotent: rows are looked up by their ids first and only the missing ones are
+ * created, so running it on every start in development is harmless. Tenant-owned rows go through
+ * the same tenant contexts a view uses.
  */
 import type { EntityName } from '@mikro-orm/core';
-import { MembershipSchema, ProjectSchema, TenantSchema, UserSchema, type MembershipRole, type TenantSettings } from './entities/index.ts';
-import { scoped } from './scoped.ts';
-import { tenantData } from './tenant-data.ts';
-import type { Database, LiveryEntityManager } from './types.ts';
+import { MembershipSchema, scoped, TenantSchema, tenantData, UserSchema, type Database, type LiveryEntityManager, type MembershipRole, type TenantSettings } from '../server/data/index.ts';
+import { ProjectSchema } from './project.ts';
 
 interface SeedTenant {
   id: string;
@@ -42,20 +41,19 @@ export const EXAMPLE_TENANTS: SeedTenant[] = [
   },
 ];
 
+/** The tenant plain `localhost:3000` serves (the example's default tenant). */
+export const PUBLIC_TENANT = { id: 'public', name: 'Livery', settings: { primaryColor: '#3451b2', plan: 'demo' }, domains: [] };
+
 export const EXAMPLE_USERS: { id: string; email: string; name: string; memberships: [string, MembershipRole][] }[] = [
   { id: 'wile', email: 'wile@example.com', name: 'Wile E. Coyote', memberships: [['acme', 'owner']] },
   { id: 'hank', email: 'hank@example.com', name: 'Hank Scorpio', memberships: [['globex', 'owner'], ['acme', 'member']] },
 ];
 
-export interface SeedResult {
-  created: number;
-}
-
 /** Seeds the example tenants, users, memberships and projects; returns how many rows it created. */
-export async function seedExample(db: Database): Promise<SeedResult> {
+export async function seedExample(db: Database): Promise<{ created: number }> {
   let created = 0;
   const global = db.orm.em.fork({ clear: true });
-  for (const { projects: _projects, ...tenant } of EXAMPLE_TENANTS) {
+  for (const { projects: _projects, ...tenant } of [...EXAMPLE_TENANTS, { ...PUBLIC_TENANT, projects: [] }]) {
     created += await ensure(global, TenantSchema, tenant.id, () => global.create(TenantSchema, tenant));
   }
   for (const { memberships: _memberships, ...user } of EXAMPLE_USERS) {
