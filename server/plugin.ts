@@ -25,7 +25,7 @@ import type { TenantDirectory } from './tenancy/directory.ts';
 import { createTenancy } from './tenancy/setup.ts';
 import { createTemplateLoader, TemplateCompileErrors, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
-import { registerViews } from './view/routes.ts';
+import { checkWatchedEntities, registerViews } from './view/routes.ts';
 
 export interface LiveryHandle {
   readonly config: LiveryConfig;
@@ -51,6 +51,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   const views = templates ? registerViews(config.routes, templates, problems) : new Map();
   const layout = templates && config.layout ? loadLayout(templates, config.layout, problems) : undefined;
   const bundle = loadClientBundle(problems);
+  checkWatchedEntities(config.routes, options.database, problems);
   failOn(problems);
 
   const backends = await createBackends(config, options, fastify.log, problems);

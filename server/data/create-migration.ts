@@ -10,6 +10,8 @@
  */
 import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import { SchemaComparator, type DatabaseTable, type SchemaDifference } from '@mikro-orm/sql';
+import { TSMigrationGenerator } from '@mikro-orm/migrations';
+import { SYSTEM_FUNCTIONS } from './app-role.ts';
 import { sharedOrmOptions } from './orm-config.ts';
 import { QueryCounter } from './query-counter.ts';
 import type { DataRegistry } from './registry.ts';
@@ -32,7 +34,13 @@ interface PreparableGenerator {
 
 export async function createMigration(registry: DataRegistry, name: string, options: { allowDrop?: boolean } = {}): Promise<CreateMigrationResult> {
   if (registry.migrationsDir === undefined) throw new Error('createMigration needs the app\'s migrations folder');
-  const orm = (await PgliteMikroORM.init({ ...sharedOrmOptions({ counter: new QueryCounter(), registry }), dbName: 'memory://', allowGlobalContext: true })) as unknown as LiveryOrm;
+  const shared = sharedOrmOptions({ counter: new QueryCounter(), registry });
+  const orm = (await PgliteMikroORM.init({
+    ...shared,
+    migrations: { ...shared.migrations, generator: AppMigrationGenerator },
+    dbName: 'memory://',
+    allowGlobalContext: true,
+  })) as unknown as LiveryOrm;
   try {
     await orm.migrator.up();
     const drops = await plannedDrops(orm);
@@ -54,4 +62,23 @@ async function plannedDrops(orm: LiveryOrm): Promise<Drops> {
     tables: Object.values(diff.removedTables).map((table: DatabaseTable) => table.name),
     columns: Object.values(diff.changedTables).flatMap(change => Object.keys(change.removedColumns).map(column => `${change.name}.${column}`)),
   };
+}
+
+/** Livery's system-path functions, by name: hand-written in Livery's migration, never the app's business. */
+const LIVERY_ROUTINE = new RegExp(SYSTEM_FUNCTIONS.map(signature => `"?${signature.slice(0, signature.indexOf('('))}"?\\s*\\(`).join('|'));
+
+/**
+ * MikroORM's TypeScript generator, minus Livery's own functions: `ignoreRoutines` keeps them out
+ * of a migration's `up`, but the `down` diff would still re-create them in every app migration.
+ */
+class AppMigrationGenerator extends TSMigrationGenerator {
+  override generateMigrationFile(className: string, diff: { up: string[]; down: string[] }): string {
+    return super.generateMigrationFile(className, { up: withoutLiveryRoutines(diff.up), down: withoutLiveryRoutines(diff.down) });
+  }
+}
+
+function withoutLiveryRoutines(statements: string[]): string[] {
+  const kept = statements.filter(sql => !LIVERY_ROUTINE.test(sql));
+  // '' separates groups of statements; drop the separators the removal left dangling
+  return kept.filter((sql, i) => sql !== '' || (i > 0 && i < kept.length - 1 && kept[i - 1] !== ''));
 }

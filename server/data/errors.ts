@@ -1,6 +1,6 @@
 /**
  * Data-layer errors are data: a stable code, a message, and the HTTP status a
- * caller should map them to. The codes and messages live in the project-wide
+ * caller should map them to. The codes and messages live in the Livery-wide
  * registry (`server/errors.ts`); this is the data layer's view of them.
  */
 import { errors } from '../errors.ts';
