@@ -7,19 +7,15 @@
  * through Redis (LIVERY_STATE_BACKEND=redis, LIVERY_PUBSUB=redis) and data through PostgreSQL
  * (DATABASE_URL) — see docs/scaling.md.
  */
-import { ProjectSchema } from './server/data/index.ts';
+import { exampleDatabase } from './data/index.ts';
 import { defineApp } from './server/index.ts';
 import { EXAMPLE_TENANCY_ENV, routes } from './views/index.ts';
-import { seedExampleApp } from './views/seed.ts';
 
 export default defineApp({
   name: 'Livery example app',
   routes,
   layout: 'layout.html',
   templatesDir: new URL('./templates/', import.meta.url),
-  database: {
-    entities: [ProjectSchema],
-    seed: seedExampleApp,
-  },
+  database: exampleDatabase,
   env: EXAMPLE_TENANCY_ENV,
 });

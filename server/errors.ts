@@ -142,6 +142,10 @@ export const errors = {
     message: 'The entity is not tenant-owned, so tenant-scoped helpers cannot be used with it.',
     status: 500,
   },
+  LV_ENTITY_NOT_REGISTERED: {
+    message: 'The entity is not registered with the database; add it to `database.entities` (createDatabase({ entities })) and give it a migration.',
+    status: 500,
+  },
   LV_EM_NOT_SCOPED: {
     message: 'The EntityManager is not scoped to a tenant; use this.db in a view or tenantData(db, id).forEvent().',
     status: 500,

@@ -25,7 +25,7 @@ import type { TenantDirectory } from './tenancy/directory.ts';
 import { createTenancy } from './tenancy/setup.ts';
 import { createTemplateLoader, TemplateCompileErrors, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
-import { registerViews } from './view/routes.ts';
+import { checkWatchedEntities, registerViews } from './view/routes.ts';
 import { describeError } from './dev/error-report.ts';
 import { OVERLAY_SCRIPT, OVERLAY_SCRIPT_PATH } from './dev/overlay.ts';
 import { readSnapshot, writeSnapshot } from './dev/snapshot.ts';
@@ -54,6 +54,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   const views = templates ? registerViews(config.routes, templates, problems) : new Map();
   const layout = templates && config.layout ? loadLayout(templates, config.layout, problems) : undefined;
   const bundle = loadClientBundle(problems);
+  checkWatchedEntities(config.routes, options.database, problems);
   failOn(problems);
 
   const backends = await createBackends(config, options, fastify.log, problems);

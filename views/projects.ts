@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ProjectSchema } from '../server/data/index.ts';
+import { ProjectSchema } from '../data/index.ts';
 import { LiveView } from '../server/index.ts';
 
 interface ProjectRow {

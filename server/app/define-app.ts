@@ -4,17 +4,10 @@
  * the test client, each deciding what to open and when.
  */
 import type { CreateServerOptions } from '../index.ts';
-import type { Database } from '../data/index.ts';
+import type { AppDatabase } from '../data/index.ts';
 import type { Route } from '../view/routes.ts';
 
-export interface AppDatabase {
-  /** The app's own entities (`defineEntity(...)`); Livery adds its tenants, users and memberships. */
-  entities?: readonly unknown[];
-  /** The app's migrations folder. */
-  migrations?: string | URL;
-  /** Runs in development after migrating (and with `livery migrate --seed`); make it idempotent. */
-  seed?: (db: Database) => Promise<void>;
-}
+export type { AppDatabase };
 
 export interface AppDefinition {
   /** Printed as `<name>: <url>` once the app listens. */
@@ -24,6 +17,7 @@ export interface AppDefinition {
   layout?: string;
   /** Templates folder; default `<app root>/templates`. */
   templatesDir?: string | URL;
+  /** The app's entities, migrations folder and development seed (see docs/data.md). */
   database?: AppDatabase;
   /** Environment defaults: applied to `process.env` where a variable is unset (the environment wins). */
   env?: Readonly<Record<string, string>>;

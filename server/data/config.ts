@@ -13,11 +13,12 @@
  * entered with `SET ROLE` after migrating.
  */
 import { DataError } from './errors.ts';
+import type { AppDataOptions } from './registry.ts';
 
 export const DEFAULT_APP_ROLE = 'livery_app';
 export const DEFAULT_PGLITE_DIR = '.livery/pglite';
 
-export interface DatabaseOptions {
+export interface DatabaseOptions extends AppDataOptions {
   /** Owner connection (DATABASE_URL). Absent → PGlite. */
   url?: string;
   /** App connection (DATABASE_APP_URL). Absent → derived from `url`. */

@@ -1,6 +1,6 @@
 /**
  * Data-layer errors are data: a stable code, a message, and the HTTP status a
- * caller should map them to. The codes and messages live in the project-wide
+ * caller should map them to. The codes and messages live in the Livery-wide
  * registry (`server/errors.ts`); this is the data layer's view of them.
  */
 import { errors } from '../errors.ts';
@@ -12,6 +12,8 @@ export const DATA_ERRORS = {
   LV_TENANT_MISMATCH: errors.LV_TENANT_MISMATCH,
   /** A tenant-scoped helper was used with an entity that is not tenant-owned. */
   LV_NOT_TENANT_OWNED: errors.LV_NOT_TENANT_OWNED,
+  /** A data helper was handed an entity the database was not opened with (`database.entities`). */
+  LV_ENTITY_NOT_REGISTERED: errors.LV_ENTITY_NOT_REGISTERED,
   /** A tenant-scoped helper was handed an EntityManager without a tenant. */
   LV_EM_NOT_SCOPED: errors.LV_EM_NOT_SCOPED,
   /** The application database role does not exist and could not be created. */

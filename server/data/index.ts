@@ -3,7 +3,8 @@
  * with PostgreSQL row-level security as the second wall. See docs/data.md.
  *
  * Runtime API, in the order a process uses it:
- *   createDatabase(options)        open (and optionally migrate) — once per process
+ *   createDatabase(options)        open (and optionally migrate) with the app's entities and
+ *                                  migrations folder — once per process
  *   checkDatabase(db)              startup check: is RLS really in force?
  *   systemData(db)                 tenant resolver's reads before a tenant is chosen
  *   tenantData(db, tenantId)       once per socket; .forEvent() once per event
@@ -15,8 +16,10 @@ export type { Database, LiveryEntityManager, LiveryOrm } from './types.ts';
 export { checkDatabase, DATABASE_PROBLEM_IDS, type DatabaseProblem, type DatabaseProblemId } from './check.ts';
 export { systemData, type SystemData, type TenantMembership } from './system.ts';
 export { tenantData, tenantOf, type TenantData } from './tenant-data.ts';
-export { scoped, type Scoped } from './scoped.ts';
-export { seedExample, EXAMPLE_TENANTS, EXAMPLE_USERS, type SeedResult } from './seed.ts';
+export { scoped, registeredMeta, type Scoped } from './scoped.ts';
+export { loadRegistry, type AppDataOptions, type AppEntity, type DataRegistry } from './registry.ts';
+export { runMigrateCommand, type AppDatabase, type MigrateArgs } from './migrate-command.ts';
+export { createMigration, type CreateMigrationResult } from './create-migration.ts';
 export { QueryCounter } from './query-counter.ts';
 export { TENANT_FILTER, TENANT_SETTING, tenantOwned, tenantFieldOf, requireTenantId, type TenantFilterParams } from './tenant-filter.ts';
 export { DataError, DATA_ERRORS, isDataError, type DataErrorCode } from './errors.ts';

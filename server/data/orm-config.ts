@@ -1,29 +1,25 @@
 /**
  * MikroORM options shared by PGlite and PostgreSQL: the same entities, the
- * same migration files and snapshot, the counting logger.
+ * same migrations, the counting logger. There is no schema snapshot: the
+ * schema a migration starts from is the one the existing migrations build
+ * (`migrate --create` applies them to an in-memory database and diffs the
+ * entities against it), so nothing can drift out of step with the files.
  */
-import { join } from 'node:path';
 import type { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { ENTITIES } from './entities/index.ts';
-import { MIGRATIONS } from './migrations/index.ts';
 import { countingLoggerFactory, type QueryCounter } from './query-counter.ts';
+import type { DataRegistry } from './registry.ts';
 import type { LiveryOrm } from './types.ts';
-
-export const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
-/** Fixed, so PGlite and PostgreSQL share one snapshot whatever the database name. */
-export const SNAPSHOT_NAME = '.snapshot-livery';
 
 export interface OrmConfigInput {
   counter: QueryCounter;
+  registry: DataRegistry;
   debug?: boolean;
-  /** Discover migration files on disk instead of the compiled list (needed to create new ones). */
-  discoverMigrationFiles?: boolean;
 }
 
 export function sharedOrmOptions(input: OrmConfigInput): Partial<Options> {
   return {
-    entities: ENTITIES,
+    entities: input.registry.entities,
     extensions: [Migrator],
     debug: input.debug ?? false,
     loggerFactory: countingLoggerFactory(input.counter),
@@ -35,18 +31,16 @@ export function sharedOrmOptions(input: OrmConfigInput): Partial<Options> {
     // schema generator would offer to drop them as unknown routines
     schemaGenerator: { ignoreRoutines: true },
     migrations: {
-      path: MIGRATIONS_DIR,
-      snapshotName: SNAPSHOT_NAME,
-      glob: 'Migration*.ts',
+      snapshot: false,
       silent: true,
       transactional: true,
       allOrNothing: true,
-      ...(input.discoverMigrationFiles ? {} : { migrationsList: MIGRATIONS }),
+      migrationsList: input.registry.migrations,
     },
   };
 }
 
-/** Tables of every discovered entity: what the app role is granted. */
+/** Tables of every registered entity: what the app role is granted. */
 export function entityTables(orm: LiveryOrm): string[] {
   return [...orm.getMetadata()].filter(meta => !meta.embeddable && !meta.virtual && meta.tableName).map(meta => meta.tableName);
 }

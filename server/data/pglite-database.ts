@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { MikroORM as PgliteMikroORM, type PgliteConnection } from '@mikro-orm/pglite';
 import { createRoleSql, provisionAppRole, quoteIdent } from './app-role.ts';
 import type { DatabaseTarget } from './config.ts';
-import { entityTables, sharedOrmOptions } from './orm-config.ts';
+import { entityTables, sharedOrmOptions, type OrmConfigInput } from './orm-config.ts';
 import type { QueryCounter } from './query-counter.ts';
 import type { Database, LiveryOrm } from './types.ts';
 
@@ -49,13 +49,14 @@ export class PgliteDatabase implements Database {
     this.#state = state;
   }
 
-  static async open(target: PgliteTarget, counter: QueryCounter, debug?: boolean): Promise<PgliteDatabase> {
+  static async open(target: PgliteTarget, input: OrmConfigInput): Promise<PgliteDatabase> {
+    const { counter } = input;
     const state = { asOwner: false };
     if (!target.dataDir.startsWith('memory:')) {
       mkdirSync(target.dataDir, { recursive: true });
     }
     const orm = (await PgliteMikroORM.init({
-      ...sharedOrmOptions({ counter, debug }),
+      ...sharedOrmOptions(input),
       dbName: target.dataDir,
       // runs whenever MikroORM (re)creates the PGlite session, before any query of its own
       onCreateConnection: connection => (state.asOwner ? Promise.resolve() : enterAppRole(connection as RawConnection, target.appRole)),

@@ -7,7 +7,7 @@
 import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
 import { provisionAppRole } from './app-role.ts';
 import type { DatabaseTarget } from './config.ts';
-import { entityTables, sharedOrmOptions } from './orm-config.ts';
+import { entityTables, sharedOrmOptions, type OrmConfigInput } from './orm-config.ts';
 import type { QueryCounter } from './query-counter.ts';
 import type { Database, LiveryOrm } from './types.ts';
 
@@ -19,23 +19,23 @@ export class PostgresDatabase implements Database {
   readonly appRole: string;
   readonly counter: QueryCounter;
   readonly #target: PostgresTarget;
-  readonly #debug: boolean;
+  readonly #input: OrmConfigInput;
 
-  private constructor(orm: LiveryOrm, target: PostgresTarget, counter: QueryCounter, debug: boolean) {
+  private constructor(orm: LiveryOrm, target: PostgresTarget, input: OrmConfigInput) {
     this.orm = orm;
     this.appRole = target.appRole;
-    this.counter = counter;
+    this.counter = input.counter;
     this.#target = target;
-    this.#debug = debug;
+    this.#input = input;
   }
 
-  static async open(target: PostgresTarget, counter: QueryCounter, debug = false): Promise<PostgresDatabase> {
-    const orm = (await PostgresMikroORM.init({ ...sharedOrmOptions({ counter, debug }), clientUrl: target.appUrl })) as unknown as LiveryOrm;
-    return new PostgresDatabase(orm, target, counter, debug);
+  static async open(target: PostgresTarget, input: OrmConfigInput): Promise<PostgresDatabase> {
+    const orm = (await PostgresMikroORM.init({ ...sharedOrmOptions(input), clientUrl: target.appUrl })) as unknown as LiveryOrm;
+    return new PostgresDatabase(orm, target, input);
   }
 
   async migrate(): Promise<string[]> {
-    const owner = await openOwnerOrm(this.#target.ownerUrl, this.counter, this.#debug);
+    const owner = await openOwnerOrm(this.#target.ownerUrl, this.#input);
     try {
       const applied = await owner.migrator.up();
       await provisionAppRole(owner.em.fork(), {
@@ -59,9 +59,9 @@ export class PostgresDatabase implements Database {
 }
 
 /** An ORM connected as the owner; creates the database when it does not exist yet. */
-export async function openOwnerOrm(ownerUrl: string, counter: QueryCounter, debug = false): Promise<LiveryOrm> {
+export async function openOwnerOrm(ownerUrl: string, input: OrmConfigInput): Promise<LiveryOrm> {
   const orm = (await PostgresMikroORM.init({
-    ...sharedOrmOptions({ counter, debug }),
+    ...sharedOrmOptions(input),
     clientUrl: ownerUrl,
     ensureDatabase: true,
     pool: { min: 0, max: 2 },

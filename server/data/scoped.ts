@@ -33,16 +33,16 @@ export interface Scoped<T extends object> {
 
 /**
  * @example
- * const projects = scoped(data.forEvent(), ProjectSchema);
- * const p = await projects.create({ name: 'Roadmap' }); // p.tenantId === data.tenantId
- * await projects.get('someone-elses-id');               // null
+ * const todos = scoped(data.forEvent(), TodoSchema);
+ * const todo = await todos.create({ title: 'Ship it' }); // todo.tenantId === data.tenantId
+ * await todos.get('someone-elses-id');                   // null
  */
 export function scoped<T extends object>(em: LiveryEntityManager, entity: EntityName<T>): Scoped<T> {
   const tenantId = tenantOf(em);
   if (!tenantId) {
     throw new DataError('LV_EM_NOT_SCOPED', 'scoped() needs an EntityManager from tenantData(...).forEvent()');
   }
-  const meta = em.getMetadata().get(entity);
+  const meta = registeredMeta(em, entity);
   const field = tenantFieldOf(meta.className);
   if (!field) {
     throw new DataError('LV_NOT_TENANT_OWNED', `${meta.className} is not tenant-owned`);
@@ -82,6 +82,21 @@ export function scoped<T extends object>(em: LiveryEntityManager, entity: Entity
     },
   };
   return helpers;
+}
+
+/**
+ * The entity's metadata, if the database was opened with it. MikroORM hands back an entity
+ * schema's own, undiscovered metadata for an unknown schema, which fails later as a TypeError
+ * deep inside a query; this names the entity and the fix instead.
+ */
+export function registeredMeta<T extends object>(em: LiveryEntityManager, entity: EntityName<T>) {
+  const metadata = em.getMetadata();
+  const meta = metadata.find(entity);
+  if (meta === undefined || !metadata.has(meta.class)) {
+    const name = meta?.className ?? (entity as { name?: string }).name ?? String(entity);
+    throw new DataError('LV_ENTITY_NOT_REGISTERED', `${name} is not registered with the database: add its schema to \`database.entities\` (createDatabase({ entities })) and create its migration with \`npm run migrate -- --create <name>\``);
+  }
+  return meta;
 }
 
 /** The tenant field in `data` may be absent or name the current tenant; anything else is refused. */

@@ -29,7 +29,7 @@ export interface TenantData {
  * @example
  * const data = tenantData(db, socket.tenantId);        // on connect
  * const em = data.forEvent();                          // on each event
- * const projects = await scoped(em, ProjectSchema).find();
+ * const todos = await scoped(em, TodoSchema).find();
  */
 export function tenantData(db: Database, tenantId: string): TenantData {
   const id = requireTenantId(tenantId);

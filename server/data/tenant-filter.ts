@@ -23,7 +23,7 @@ const tenantFields = new Map<string, string>();
  * `field` is the property holding the tenant (the guide's `tenant_field`).
  *
  * @example
- * defineEntity({ name: 'Project', ..., filters: tenantOwned('Project') })
+ * defineEntity({ name: 'Todo', ..., filters: tenantOwned('Todo') })
  */
 export function tenantOwned(entityName: string, field = 'tenantId') {
   tenantFields.set(entityName, field);

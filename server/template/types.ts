@@ -77,7 +77,7 @@ export interface LoopSlot extends SlotBase {
   readonly body: Block;
   /** The `{% empty %}` block, or null. */
   readonly empty: Block | null;
-  /** True when the loop names a key (`{% for p in projects key p.id %}`). */
+  /** True when the loop names a key (`{% for todo in todos key todo.id %}`). */
   readonly keyed: boolean;
   /** The items in order (may contain duplicate keys; the diff engine de-duplicates). */
   iterate(scope: Scope): LoopItem[];

@@ -74,7 +74,7 @@ export const TENANCY_ENVIRONMENT: ReadonlyArray<{ env: string; option: string; k
   { env: 'LIVERY_TENANT_MAIN_DOMAIN', option: 'tenancy.mainDomain', kind: 'string', default: '(none)', doc: 'subdomain: the apex tenants live under, e.g. `myapp.com` or `localhost`' },
   { env: 'LIVERY_TENANT_SUBDOMAIN_EXCLUDE', option: 'tenancy.subdomainExclude', kind: 'list', default: 'www,api,admin', doc: 'subdomain: labels that are never tenants' },
   { env: 'LIVERY_TENANT_DEFAULT', option: 'tenancy.default', kind: 'string', default: '(none)', doc: 'tenant used when no resolver matches' },
-  { env: 'LIVERY_TENANT_PATH_PREFIX', option: 'tenancy.pathPrefix', kind: 'string', default: '(empty: first segment)', doc: 'path: fixed segments before the tenant, e.g. `/t` for `/t/acme/projects`' },
+  { env: 'LIVERY_TENANT_PATH_PREFIX', option: 'tenancy.pathPrefix', kind: 'string', default: '(empty: first segment)', doc: 'path: fixed segments before the tenant, e.g. `/t` for `/t/acme/todos`' },
   { env: 'LIVERY_TENANT_PATH_EXCLUDE', option: 'tenancy.pathExclude', kind: 'list', default: 'static,api,admin,_livery,live,healthz (no prefix); none (prefix)', doc: 'path: segments that are never tenants' },
   { env: 'LIVERY_TENANT_HEADER', option: 'tenancy.header', kind: 'string', default: 'X-Tenant-ID', doc: 'header: the header naming the tenant' },
   { env: 'LIVERY_TENANT_SESSION_KEY', option: 'tenancy.sessionKey', kind: 'string', default: 'tenant_id', doc: 'session: the session key holding the tenant id' },

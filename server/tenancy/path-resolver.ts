@@ -2,7 +2,7 @@ import { claimOf } from './slug.ts';
 import type { TenantClaim, TenantResolver } from './types.ts';
 
 export interface PathResolverOptions {
-  /** Fixed segments before the tenant: `/t` for `/t/acme/projects`, `''` for `/acme/projects`. */
+  /** Fixed segments before the tenant: `/t` for `/t/acme/todos`, `''` for `/acme/todos`. */
   readonly pathPrefix?: string;
   /** Segments never taken for a tenant (replaces the default list). */
   readonly pathExclude?: readonly string[];
@@ -18,8 +18,8 @@ export const DEFAULT_PATH_EXCLUDE: readonly string[] = ['static', 'api', 'admin'
 export const TENANT_ROUTE_PARAM = 'tenant';
 
 /**
- * The segment right after the prefix: with prefix `/t`, `/t/acme/projects` → `acme`; with no
- * prefix, `/acme/projects` → `acme`. Paths are case-sensitive, so `ACME` is not lower-cased
+ * The segment right after the prefix: with prefix `/t`, `/t/acme/todos` → `acme`; with no
+ * prefix, `/acme/todos` → `acme`. Paths are case-sensitive, so `ACME` is not lower-cased
  * (and is not a slug). The socket path (`/live`) never resolves: a tenant named by a page's
  * path reaches its socket inside the signed join token.
  */
@@ -29,7 +29,7 @@ export function createPathResolver(options: PathResolverOptions = {}): TenantRes
 }
 
 /**
- * The path with the prefix and tenant removed (`/t/acme/projects` → `/projects`,
+ * The path with the prefix and tenant removed (`/t/acme/todos` → `/todos`,
  * `/t/acme` → `/`); a path that names no tenant is returned as it is.
  */
 export function tenantlessPath(path: string, options: PathResolverOptions = {}): string {
@@ -37,8 +37,8 @@ export function tenantlessPath(path: string, options: PathResolverOptions = {}):
 }
 
 /**
- * The Fastify route pattern serving `routePath` under a tenant: `/projects` →
- * `/t/:tenant/projects`, `/` → `/t/:tenant`. The tenant comes back as `params.tenant`; it is
+ * The Fastify route pattern serving `routePath` under a tenant: `/todos` →
+ * `/t/:tenant/todos`, `/` → `/t/:tenant`. The tenant comes back as `params.tenant`; it is
  * still only a claim (validate it with the resolver, not from the params).
  */
 export function tenantRoutePattern(routePath: string, options: PathResolverOptions = {}): string {

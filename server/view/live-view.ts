@@ -123,7 +123,7 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
    * foreign one), `update`, `delete`. The tenant field is the entity's (see `tenantOwned`).
    *
    * @example
-   * const projects = await this.scoped(ProjectSchema).find({}, { orderBy: { name: 'asc' } });
+   * const todos = await this.scoped(TodoSchema).find({}, { orderBy: { title: 'asc' } });
    */
   scoped<T extends object>(entity: EntityName<T>): Scoped<T> {
     return scoped(this.db, entity);

@@ -1,9 +1,10 @@
 /**
- * Routes map URL paths (Fastify syntax, `/projects/:id`) to view classes. A view is identified
+ * Routes map URL paths (Fastify syntax, `/todos/:id`) to view classes. A view is identified
  * on the wire by its class name, so names must be unique; `registerViews` checks every
  * declaration at startup (livery.C005/C006) so a typo fails before the server listens.
  */
 import type { Problem } from '../config/index.ts';
+import type { Database } from '../data/index.ts';
 import type { RegisteredView } from '../live/runtime.ts';
 import type { TemplateLoader } from '../template/index.ts';
 import { RESERVED_NAMES, type CheckedView, type ViewClass } from './live-view.ts';
@@ -83,4 +84,27 @@ function checkDeclaration(view: ViewClass, where: string, problems: Problem[]): 
     }
   }
   return problems.length === before;
+}
+
+/**
+ * livery.C021: every entity a view watches (`static watch`) must be registered with the
+ * database (`database.entities`), or its saves would never arrive and `this.scoped(Entity)`
+ * would fail on the first event. Reported at startup, with the view and the entity named.
+ */
+export function checkWatchedEntities(routes: readonly Route[], database: Database | undefined, problems: Problem[]): void {
+  const registered = new Set(database === undefined ? [] : [...database.orm.getMetadata()].map((meta) => meta.className));
+  const seen = new Set<ViewClass>();
+  for (const { view } of routes) {
+    if (typeof view !== 'function' || seen.has(view)) continue;
+    seen.add(view);
+    for (const entity of view.watch ?? []) {
+      if (registered.has(entity.name)) continue;
+      problems.push({
+        id: 'livery.C021',
+        detail: database === undefined
+          ? `${view.name} watches ${entity.name}, but Livery was started without a database`
+          : `${view.name} watches ${entity.name}, which is not in database.entities`,
+      });
+    }
+  }
 }

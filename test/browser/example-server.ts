@@ -1,13 +1,13 @@
 /** The example app as `npm start` runs it, on an in-memory PGlite, for the browser tests. */
 import { fileURLToPath } from 'node:url';
+import { exampleDatabase } from '../../data/index.ts';
 import { createDatabase } from '../../server/data/index.ts';
 import { EXAMPLE_TENANCY_ENV, routes } from '../../views/index.ts';
-import { seedExampleApp } from '../../views/seed.ts';
 import { startServer, type TestServer } from '../live/harness.ts';
 
 export async function startExampleApp(): Promise<TestServer & { closeAll(): Promise<void> }> {
-  const database = await createDatabase({ pglite: 'memory://', migrate: true });
-  await seedExampleApp(database);
+  const database = await createDatabase({ pglite: 'memory://', ...exampleDatabase, migrate: true });
+  await exampleDatabase.seed(database);
   const server = await startServer({
     routes,
     templatesDir: fileURLToPath(new URL('../../templates/', import.meta.url)),

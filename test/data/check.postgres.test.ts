@@ -38,14 +38,14 @@ t.test('startup check failure modes', async t => {
     t.teardown(() => db.close());
     t.same(idsOf(await checkDatabase(db)), [
       'LV_DB_APP_ROLE_IS_OWNER:memberships',
-      'LV_DB_APP_ROLE_IS_OWNER:projects',
+      'LV_DB_APP_ROLE_IS_OWNER:notes',
       'LV_DB_APP_ROLE_IS_SUPERUSER',
     ]);
   });
 
   await t.test('a role with BYPASSRLS', async t => {
     const role = await newRole('bypassrls');
-    await runOnFixture(`grant usage on schema public to "${role}"`, `grant select on projects, memberships to "${role}"`);
+    await runOnFixture(`grant usage on schema public to "${role}"`, `grant select on notes, memberships to "${role}"`);
     const db = await openAgain(fixture.ownerUrl!, { appUrl: urlFor(dbName, role) });
     t.teardown(() => db.close());
     t.same(idsOf(await checkDatabase(db)), ['LV_DB_APP_ROLE_BYPASSES_RLS']);
@@ -56,21 +56,21 @@ t.test('startup check failure modes', async t => {
     await adminExecute(`grant "${new URL(ADMIN_URL).username}" to "${role}"`); // the owner of the fixture's tables
     const db = await openAgain(fixture.ownerUrl!, { appUrl: urlFor(dbName, role) });
     t.teardown(() => db.close());
-    t.same(idsOf(await checkDatabase(db)), ['LV_DB_APP_ROLE_IS_OWNER:memberships', 'LV_DB_APP_ROLE_IS_OWNER:projects']);
+    t.same(idsOf(await checkDatabase(db)), ['LV_DB_APP_ROLE_IS_OWNER:memberships', 'LV_DB_APP_ROLE_IS_OWNER:notes']);
   });
 
   await t.test('RLS disabled on one table, the tenant policy dropped on another', async t => {
-    await runOnFixture('alter table projects disable row level security', 'drop policy memberships_tenant_policy on memberships');
-    t.same(idsOf(await checkDatabase(fixture.db)), ['LV_DB_RLS_DISABLED:projects', 'LV_DB_TENANT_POLICY_MISSING:memberships']);
+    await runOnFixture('alter table notes disable row level security', 'drop policy memberships_tenant_policy on memberships');
+    t.same(idsOf(await checkDatabase(fixture.db)), ['LV_DB_RLS_DISABLED:notes', 'LV_DB_TENANT_POLICY_MISSING:memberships']);
   });
 
   await t.test('a non-superuser app role that owns the tables', async t => {
     const role = await newRole('nobypassrls');
-    await runOnFixture(`grant usage on schema public to "${role}"`, `alter table projects owner to "${role}"`, `alter table memberships owner to "${role}"`);
+    await runOnFixture(`grant usage on schema public to "${role}"`, `alter table notes owner to "${role}"`, `alter table memberships owner to "${role}"`);
     const db = await openAgain(fixture.ownerUrl!, { appUrl: urlFor(dbName, role) });
     t.teardown(() => db.close());
     const ids = idsOf(await checkDatabase(db));
-    t.ok(ids.includes('LV_DB_APP_ROLE_IS_OWNER:projects') && ids.includes('LV_DB_APP_ROLE_IS_OWNER:memberships'), ids.join(', '));
+    t.ok(ids.includes('LV_DB_APP_ROLE_IS_OWNER:notes') && ids.includes('LV_DB_APP_ROLE_IS_OWNER:memberships'), ids.join(', '));
     t.notOk(ids.includes('LV_DB_APP_ROLE_IS_SUPERUSER'));
   });
 });

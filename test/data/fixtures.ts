@@ -5,11 +5,14 @@
  * `livery_t_<pid>_<random>`, and drop it on cleanup, so files run in
  * parallel. Set LIVERY_TEST_PG to point at another server (the maintenance
  * database URL of a superuser; default postgres://postgres@127.0.0.1:5432/postgres).
+ * Every fixture registers the tests' own app data (NOTE_DATA: the Note entity and its
+ * migration), never the example app's, so the framework's tests do not change when an app does.
  */
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
 import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
-import { createDatabase, type Database, type DatabaseOptions } from '../../server/data/index.ts';
+import { createDatabase, type AppDataOptions, type Database, type DatabaseOptions } from '../../server/data/index.ts';
+import { NOTE_DATA } from './fixtures/note.ts';
 
 export const ADMIN_URL = process.env.LIVERY_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -20,14 +23,15 @@ export interface DatabaseFixture {
   cleanup(): Promise<void>;
 }
 
-export type DatabaseFactory = (options?: { migrate?: boolean }) => Promise<DatabaseFixture>;
+/** `data`: the app's entities and migrations; default the tests' own (NOTE_DATA). */
+export type DatabaseFactory = (options?: { migrate?: boolean; data?: AppDataOptions }) => Promise<DatabaseFixture>;
 
-export const pgliteFactory: DatabaseFactory = async ({ migrate = true } = {}) => {
-  const db = await createDatabase({ pglite: 'memory://', migrate });
+export const pgliteFactory: DatabaseFactory = async ({ migrate = true, data = NOTE_DATA } = {}) => {
+  const db = await createDatabase({ pglite: 'memory://', ...data, migrate });
   return { db, cleanup: () => db.close() };
 };
 
-export const postgresFactory: DatabaseFactory = async ({ migrate = true } = {}) => {
+export const postgresFactory: DatabaseFactory = async ({ migrate = true, data = NOTE_DATA } = {}) => {
   const name = testDatabaseName();
   const ownerUrl = urlFor(name);
   let db: Database | undefined;
@@ -37,7 +41,7 @@ export const postgresFactory: DatabaseFactory = async ({ migrate = true } = {}) 
   };
   try {
     await adminExecute(`create database "${name}"`);
-    db = await createDatabase({ url: ownerUrl, migrate });
+    db = await createDatabase({ url: ownerUrl, ...data, migrate });
   } catch (error) {
     await cleanup();
     throw error;
@@ -47,7 +51,7 @@ export const postgresFactory: DatabaseFactory = async ({ migrate = true } = {}) 
 
 /** Opens another app connection to an existing fixture database with different options. */
 export async function openAgain(ownerUrl: string, options: Omit<DatabaseOptions, 'url'>): Promise<Database> {
-  return createDatabase({ url: ownerUrl, ...options });
+  return createDatabase({ url: ownerUrl, ...NOTE_DATA, ...options });
 }
 
 export function testDatabaseName(): string {

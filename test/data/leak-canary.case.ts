@@ -9,20 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
-import {
-  checkDatabase,
-  EXAMPLE_TENANTS,
-  MembershipSchema,
-  ProjectSchema,
-  scoped,
-  seedExample,
-  systemData,
-  tenantData,
-  TenantSchema,
-  UserSchema,
-  type Database,
-  type TenantData,
-} from '../../server/data/index.ts';
+import { checkDatabase, MembershipSchema, scoped, systemData, tenantData, TenantSchema, UserSchema, type Database, type TenantData } from '../../server/data/index.ts';
+import { NoteSchema } from './fixtures/note.ts';
+import { TEST_TENANTS, seedTestData } from './fixtures/seed.ts';
 import type { DatabaseFactory } from './fixtures.ts';
 
 export interface CanaryContext {
@@ -38,13 +27,13 @@ export interface Attack {
   run(t: Test, ctx: CanaryContext): Promise<void>;
 }
 
-const ACME_IDS = EXAMPLE_TENANTS.find(x => x.id === 'acme')!.projects.map(p => p.id).sort();
-const GLOBEX_IDS = EXAMPLE_TENANTS.find(x => x.id === 'globex')!.projects.map(p => p.id).sort();
+const ACME_IDS = TEST_TENANTS.find(x => x.id === 'acme')!.notes.map(p => p.id).sort();
+const GLOBEX_IDS = TEST_TENANTS.find(x => x.id === 'globex')!.notes.map(p => p.id).sort();
 const VICTIM_ID = GLOBEX_IDS[0];
 
 /** The victim's rows as its own context sees them: id → name. */
 async function globexRows(ctx: CanaryContext): Promise<Record<string, string>> {
-  const rows = await scoped(ctx.globex.forEvent(), ProjectSchema).find();
+  const rows = await scoped(ctx.globex.forEvent(), NoteSchema).find();
   return Object.fromEntries(rows.map(row => [row.id, row.name]));
 }
 
@@ -75,27 +64,27 @@ export const ATTACKS: Attack[] = [
   {
     name: "get() with another tenant's id returns null",
     async run(t, ctx) {
-      const projects = scoped(ctx.acme.forEvent(), ProjectSchema);
-      for (const id of GLOBEX_IDS) t.equal(await projects.get(id), null, id);
-      t.ok(await scoped(ctx.globex.forEvent(), ProjectSchema).get(VICTIM_ID), 'the id exists in its own tenant');
+      const notes = scoped(ctx.acme.forEvent(), NoteSchema);
+      for (const id of GLOBEX_IDS) t.equal(await notes.get(id), null, id);
+      t.ok(await scoped(ctx.globex.forEvent(), NoteSchema).get(VICTIM_ID), 'the id exists in its own tenant');
       t.equal(await scoped(ctx.globex.forEvent(), MembershipSchema).get('wile'), null, "wile's acme membership is not globex's");
     },
   },
   {
     name: 'find() and findOne() return only the current tenant, even when the where names another',
     async run(t, ctx) {
-      const projects = scoped(ctx.acme.forEvent(), ProjectSchema);
-      t.same(ids(await projects.find()), ACME_IDS);
-      t.same(await projects.find({ tenantId: 'globex' }), []);
-      t.same(await projects.find({ id: { $in: GLOBEX_IDS } }), []);
-      t.equal(await projects.findOne({ id: VICTIM_ID }), null);
+      const notes = scoped(ctx.acme.forEvent(), NoteSchema);
+      t.same(ids(await notes.find()), ACME_IDS);
+      t.same(await notes.find({ tenantId: 'globex' }), []);
+      t.same(await notes.find({ id: { $in: GLOBEX_IDS } }), []);
+      t.equal(await notes.findOne({ id: VICTIM_ID }), null);
     },
   },
   {
     name: "update() with another tenant's id changes nothing",
     async run(t, ctx) {
       await expectGlobexUntouched(t, ctx, async () => {
-        t.equal(await scoped(ctx.acme.forEvent(), ProjectSchema).update(VICTIM_ID, { name: 'pwned' }), null);
+        t.equal(await scoped(ctx.acme.forEvent(), NoteSchema).update(VICTIM_ID, { name: 'pwned' }), null);
       });
     },
   },
@@ -103,7 +92,7 @@ export const ATTACKS: Attack[] = [
     name: "delete() with another tenant's id deletes nothing",
     async run(t, ctx) {
       await expectGlobexUntouched(t, ctx, async () => {
-        t.equal(await scoped(ctx.acme.forEvent(), ProjectSchema).delete(VICTIM_ID), false);
+        t.equal(await scoped(ctx.acme.forEvent(), NoteSchema).delete(VICTIM_ID), false);
       });
     },
   },
@@ -112,13 +101,13 @@ export const ATTACKS: Attack[] = [
     async run(t, ctx) {
       const em = ctx.acme.forEvent();
       await expectGlobexUntouched(t, ctx, async () => {
-        await t.rejects(scoped(em, ProjectSchema).create({ tenantId: 'globex', id: 'canary-create', name: 'x' }), { code: 'LV_TENANT_MISMATCH' });
-        await t.rejects(scoped(em, ProjectSchema).update(ACME_IDS[0], { tenantId: 'globex' }), { code: 'LV_TENANT_MISMATCH' });
+        await t.rejects(scoped(em, NoteSchema).create({ tenantId: 'globex', id: 'canary-create', name: 'x' }), { code: 'LV_TENANT_MISMATCH' });
+        await t.rejects(scoped(em, NoteSchema).update(ACME_IDS[0], { tenantId: 'globex' }), { code: 'LV_TENANT_MISMATCH' });
         const globexTenant = em.getReference(TenantSchema, 'globex');
         await t.rejects(scoped(em, MembershipSchema).create({ tenant: globexTenant, user: 'wile', role: 'owner' }), { code: 'LV_TENANT_MISMATCH' });
       });
       t.equal(await systemData(ctx.db).isMember('wile', 'globex'), false);
-      t.same(ids(await scoped(ctx.acme.forEvent(), ProjectSchema).find()), ACME_IDS);
+      t.same(ids(await scoped(ctx.acme.forEvent(), NoteSchema).find()), ACME_IDS);
     },
   },
   {
@@ -126,7 +115,7 @@ export const ATTACKS: Attack[] = [
     async run(t, ctx) {
       await expectGlobexUntouched(t, ctx, async () => {
         const em = ctx.acme.forEvent();
-        em.create(ProjectSchema, { tenantId: 'globex', id: 'canary-insert', name: 'x' });
+        em.create(NoteSchema, { tenantId: 'globex', id: 'canary-insert', name: 'x' });
         await t.rejects(em.flush());
       });
     },
@@ -136,8 +125,8 @@ export const ATTACKS: Attack[] = [
     async run(t, ctx) {
       await expectGlobexUntouched(t, ctx, async () => {
         const em = ctx.acme.forEvent();
-        await t.rejects(em.upsert(ProjectSchema, { tenantId: 'globex', id: VICTIM_ID, name: 'pwned' }));
-        await t.rejects(ctx.acme.forEvent().upsertMany(ProjectSchema, [{ tenantId: 'globex', id: 'canary-upsert', name: 'x' }]));
+        await t.rejects(em.upsert(NoteSchema, { tenantId: 'globex', id: VICTIM_ID, name: 'pwned' }));
+        await t.rejects(ctx.acme.forEvent().upsertMany(NoteSchema, [{ tenantId: 'globex', id: 'canary-upsert', name: 'x' }]));
       });
     },
   },
@@ -145,9 +134,9 @@ export const ATTACKS: Attack[] = [
     name: 'raw SELECT through em.execute sees only the current tenant (RLS)',
     async run(t, ctx) {
       const em = ctx.acme.forEvent();
-      const rows = await em.execute<{ tenant_id: string; id: string }[]>('select tenant_id, id from projects');
+      const rows = await em.execute<{ tenant_id: string; id: string }[]>('select tenant_id, id from notes');
       t.same(rows.map(row => row.id).sort(), ACME_IDS);
-      t.same(await em.execute("select * from projects where tenant_id = 'globex'"), []);
+      t.same(await em.execute("select * from notes where tenant_id = 'globex'"), []);
       const members = await em.execute<{ tenant_id: string }[]>('select tenant_id from memberships');
       t.ok(members.length > 0 && members.every(row => row.tenant_id === 'acme'), 'memberships: acme only');
     },
@@ -157,9 +146,9 @@ export const ATTACKS: Attack[] = [
     async run(t, ctx) {
       await expectGlobexUntouched(t, ctx, async () => {
         const em = ctx.acme.forEvent();
-        await em.execute("update projects set name = 'pwned' where tenant_id = 'globex'");
-        await em.execute("delete from projects where tenant_id = 'globex'");
-        await t.rejects(em.execute("insert into projects (tenant_id, id, name, created_at) values ('globex', 'canary-raw', 'x', now())"));
+        await em.execute("update notes set name = 'pwned' where tenant_id = 'globex'");
+        await em.execute("delete from notes where tenant_id = 'globex'");
+        await t.rejects(em.execute("insert into notes (tenant_id, id, name, created_at) values ('globex', 'canary-raw', 'x', now())"));
       });
     },
   },
@@ -167,11 +156,11 @@ export const ATTACKS: Attack[] = [
     name: 'QueryBuilder without applyFilters() is stopped by RLS',
     async run(t, ctx) {
       const em = ctx.acme.forEvent();
-      const rows = await em.createQueryBuilder(ProjectSchema).select('*').execute();
+      const rows = await em.createQueryBuilder(NoteSchema).select('*').execute();
       t.same(ids(rows), ACME_IDS);
-      t.equal(await ctx.acme.forEvent().createQueryBuilder(ProjectSchema).getCount(), ACME_IDS.length);
+      t.equal(await ctx.acme.forEvent().createQueryBuilder(NoteSchema).getCount(), ACME_IDS.length);
       await expectGlobexUntouched(t, ctx, () =>
-        ctx.acme.forEvent().createQueryBuilder(ProjectSchema).update({ name: 'pwned' }).where({ tenantId: 'globex' }).execute(),
+        ctx.acme.forEvent().createQueryBuilder(NoteSchema).update({ name: 'pwned' }).where({ tenantId: 'globex' }).execute(),
       );
     },
   },
@@ -179,9 +168,9 @@ export const ATTACKS: Attack[] = [
     name: 'switching the filter off or re-parameterising it in find options is stopped by RLS',
     async run(t, ctx) {
       const em = ctx.acme.forEvent();
-      t.same(ids(await em.find(ProjectSchema, {}, { filters: false })), ACME_IDS);
-      t.same(await em.find(ProjectSchema, {}, { filters: { tenant: { tenantId: 'globex' } } }), []);
-      t.same(ids(await scoped(em, ProjectSchema).find({}, { filters: false })), ACME_IDS, 'scoped() forces the filter back on');
+      t.same(ids(await em.find(NoteSchema, {}, { filters: false })), ACME_IDS);
+      t.same(await em.find(NoteSchema, {}, { filters: { tenant: { tenantId: 'globex' } } }), []);
+      t.same(ids(await scoped(em, NoteSchema).find({}, { filters: false })), ACME_IDS, 'scoped() forces the filter back on');
     },
   },
   {
@@ -189,9 +178,9 @@ export const ATTACKS: Attack[] = [
     async run(t, ctx) {
       await expectGlobexUntouched(t, ctx, async () => {
         const em = ctx.acme.forEvent();
-        t.equal(await em.nativeUpdate(ProjectSchema, { tenantId: 'globex' }, { name: 'pwned' }), 0);
-        t.equal(await em.nativeDelete(ProjectSchema, { id: VICTIM_ID }, { filters: false }), 0);
-        await t.rejects(em.insert(ProjectSchema, { tenantId: 'globex', id: 'canary-native', name: 'x', createdAt: new Date() }));
+        t.equal(await em.nativeUpdate(NoteSchema, { tenantId: 'globex' }, { name: 'pwned' }), 0);
+        t.equal(await em.nativeDelete(NoteSchema, { id: VICTIM_ID }, { filters: false }), 0);
+        await t.rejects(em.insert(NoteSchema, { tenantId: 'globex', id: 'canary-native', name: 'x', createdAt: new Date() }));
       });
     },
   },
@@ -200,11 +189,11 @@ export const ATTACKS: Attack[] = [
     async run(t, ctx) {
       await expectGlobexUntouched(t, ctx, async () => {
         const em = ctx.acme.forEvent();
-        const ref = em.getReference(ProjectSchema, ['globex', VICTIM_ID]);
+        const ref = em.getReference(NoteSchema, ['globex', VICTIM_ID]);
         ref.name = 'pwned';
         await em.flush().catch(() => undefined);
         const em2 = ctx.acme.forEvent();
-        em2.remove(em2.getReference(ProjectSchema, ['globex', VICTIM_ID]));
+        em2.remove(em2.getReference(NoteSchema, ['globex', VICTIM_ID]));
         await em2.flush();
       });
     },
@@ -213,14 +202,14 @@ export const ATTACKS: Attack[] = [
     name: 'a per-event fork never returns an entity loaded in a previous event',
     async run(t, ctx) {
       const first = ctx.acme.forEvent();
-      const loaded = await scoped(first, ProjectSchema).get(ACME_IDS[0]);
+      const loaded = await scoped(first, NoteSchema).get(ACME_IDS[0]);
       t.ok(loaded);
       const original = loaded!.name;
       loaded!.name = 'dirty, never flushed';
       const next = ctx.acme.forEvent();
       t.not(next, first, 'a new EntityManager per event');
       t.equal([...next.getUnitOfWork().getIdentityMap()].length, 0, 'an empty identity map');
-      const again = await scoped(next, ProjectSchema).get(ACME_IDS[0]);
+      const again = await scoped(next, NoteSchema).get(ACME_IDS[0]);
       t.not(again, loaded, 'a different instance');
       t.equal(again!.name, original, 'the database value, not the dirty one');
     },
@@ -233,15 +222,15 @@ export const ATTACKS: Attack[] = [
       }
       t.throws(() => ctx.db.orm.em.setFilterParams('tenant', { tenantId: 'acme' }), 'the global EntityManager refuses params');
       const unscoped = ctx.db.orm.em.fork();
-      await t.rejects(unscoped.find(ProjectSchema, {}), 'a fork without a tenant cannot query');
+      await t.rejects(unscoped.find(NoteSchema, {}), 'a fork without a tenant cannot query');
       await t.rejects(unscoped.count(MembershipSchema, {}), 'nor count');
-      t.throws(() => scoped(unscoped, ProjectSchema), { code: 'LV_EM_NOT_SCOPED' });
+      t.throws(() => scoped(unscoped, NoteSchema), { code: 'LV_EM_NOT_SCOPED' });
       for (const params of [{}, { tenantId: '' }, { tenantId: undefined }]) {
         const fork = ctx.db.orm.em.fork();
         fork.setFilterParams('tenant', params);
-        await t.rejects(fork.find(ProjectSchema, {}), `params ${JSON.stringify(params)}`);
+        await t.rejects(fork.find(NoteSchema, {}), `params ${JSON.stringify(params)}`);
       }
-      await expectNoRows(t, () => ctx.db.orm.em.fork().execute('select * from projects'), 'raw SQL without a tenant');
+      await expectNoRows(t, () => ctx.db.orm.em.fork().execute('select * from notes'), 'raw SQL without a tenant');
       await expectNoRows(t, () => ctx.db.orm.em.fork().execute('select * from memberships'), 'raw memberships without a tenant');
     },
   },
@@ -249,12 +238,12 @@ export const ATTACKS: Attack[] = [
     name: 'acme and globex forks on the same ORM never cross, even interleaved',
     async run(t, ctx) {
       const events = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? ctx.acme : ctx.globex));
-      const results = await Promise.all(events.map(data => scoped(data.forEvent(), ProjectSchema).find()));
+      const results = await Promise.all(events.map(data => scoped(data.forEvent(), NoteSchema).find()));
       results.forEach((rows, i) => {
         const want = events[i].tenantId === 'acme' ? ACME_IDS : GLOBEX_IDS;
         t.same(ids(rows), want, `event ${i} (${events[i].tenantId})`);
       });
-      const inTransaction = await ctx.globex.transactional(em => scoped(em, ProjectSchema).find());
+      const inTransaction = await ctx.globex.transactional(em => scoped(em, NoteSchema).find());
       t.same(ids(inTransaction), GLOBEX_IDS, 'inside an explicit transaction too');
     },
   },
@@ -262,10 +251,10 @@ export const ATTACKS: Attack[] = [
     name: 'count and aggregate queries see only the current tenant',
     async run(t, ctx) {
       const em = ctx.acme.forEvent();
-      t.equal(await scoped(em, ProjectSchema).count(), ACME_IDS.length);
-      t.equal(await em.count(ProjectSchema, {}, { filters: false }), ACME_IDS.length);
-      t.equal(await em.count(ProjectSchema, { tenantId: 'globex' }), 0);
-      const grouped = await em.execute<{ tenant_id: string; n: string | number }[]>('select tenant_id, count(*) as n from projects group by tenant_id');
+      t.equal(await scoped(em, NoteSchema).count(), ACME_IDS.length);
+      t.equal(await em.count(NoteSchema, {}, { filters: false }), ACME_IDS.length);
+      t.equal(await em.count(NoteSchema, { tenantId: 'globex' }), 0);
+      const grouped = await em.execute<{ tenant_id: string; n: string | number }[]>('select tenant_id, count(*) as n from notes group by tenant_id');
       t.same(grouped.map(row => [row.tenant_id, Number(row.n)]), [['acme', ACME_IDS.length]]);
     },
   },
@@ -287,16 +276,16 @@ export const ATTACKS: Attack[] = [
   {
     name: "the same id in two tenants resolves to each tenant's own row (composite keys)",
     async run(t, ctx) {
-      await scoped(ctx.acme.forEvent(), ProjectSchema).create({ id: 'canary-shared', name: 'Acme shared' });
-      await scoped(ctx.globex.forEvent(), ProjectSchema).create({ id: 'canary-shared', name: 'Globex shared' });
+      await scoped(ctx.acme.forEvent(), NoteSchema).create({ id: 'canary-shared', name: 'Acme shared' });
+      await scoped(ctx.globex.forEvent(), NoteSchema).create({ id: 'canary-shared', name: 'Globex shared' });
       try {
-        t.equal((await scoped(ctx.acme.forEvent(), ProjectSchema).get('canary-shared'))?.name, 'Acme shared');
-        t.equal((await scoped(ctx.globex.forEvent(), ProjectSchema).get('canary-shared'))?.name, 'Globex shared');
-        t.equal(await scoped(ctx.acme.forEvent(), ProjectSchema).update('canary-shared', { name: 'Acme renamed' }).then(p => p?.name), 'Acme renamed');
-        t.equal((await scoped(ctx.globex.forEvent(), ProjectSchema).get('canary-shared'))?.name, 'Globex shared');
+        t.equal((await scoped(ctx.acme.forEvent(), NoteSchema).get('canary-shared'))?.name, 'Acme shared');
+        t.equal((await scoped(ctx.globex.forEvent(), NoteSchema).get('canary-shared'))?.name, 'Globex shared');
+        t.equal(await scoped(ctx.acme.forEvent(), NoteSchema).update('canary-shared', { name: 'Acme renamed' }).then(p => p?.name), 'Acme renamed');
+        t.equal((await scoped(ctx.globex.forEvent(), NoteSchema).get('canary-shared'))?.name, 'Globex shared');
       } finally {
-        t.equal(await scoped(ctx.acme.forEvent(), ProjectSchema).delete('canary-shared'), true);
-        t.equal(await scoped(ctx.globex.forEvent(), ProjectSchema).delete('canary-shared'), true);
+        t.equal(await scoped(ctx.acme.forEvent(), NoteSchema).delete('canary-shared'), true);
+        t.equal(await scoped(ctx.globex.forEvent(), NoteSchema).delete('canary-shared'), true);
       }
     },
   },
@@ -304,8 +293,8 @@ export const ATTACKS: Attack[] = [
     name: 'the Kysely and connection escape hatches see nothing without the tenant session',
     async run(t, ctx) {
       const em = ctx.acme.forEvent();
-      await expectNoRows(t, () => (em.getKysely() as unknown as RawKysely).selectFrom('projects').selectAll().execute(), 'em.getKysely()');
-      await expectNoRows(t, () => em.getConnection().execute('select * from projects'), 'em.getConnection().execute()');
+      await expectNoRows(t, () => (em.getKysely() as unknown as RawKysely).selectFrom('notes').selectAll().execute(), 'em.getKysely()');
+      await expectNoRows(t, () => em.getConnection().execute('select * from notes'), 'em.getConnection().execute()');
     },
   },
   {
@@ -316,26 +305,26 @@ export const ATTACKS: Attack[] = [
         'select current_user as role, rolsuper as superuser, rolbypassrls as bypass from pg_roles where rolname = current_user',
       );
       t.same(me, { role: ctx.db.appRole, superuser: false, bypass: false });
-      const owners = await em.execute<{ tableowner: string }[]>("select tableowner from pg_tables where tablename in ('projects', 'memberships')");
+      const owners = await em.execute<{ tableowner: string }[]>("select tableowner from pg_tables where tablename in ('notes', 'memberships')");
       t.equal(owners.length, 2);
       t.ok(owners.every(row => row.tableowner !== ctx.db.appRole), 'the tables belong to the migration user');
       for (const sql of [
-        'alter table projects disable row level security',
-        'alter table projects no force row level security',
-        'drop policy projects_tenant_policy on projects',
-        `alter table projects owner to ${ctx.db.appRole}`,
-        'create policy canary_open on projects using (true)',
+        'alter table notes disable row level security',
+        'alter table notes no force row level security',
+        'drop policy notes_tenant_policy on notes',
+        `alter table notes owner to ${ctx.db.appRole}`,
+        'create policy canary_open on notes using (true)',
       ]) {
         await t.rejects(ctx.acme.forEvent().execute(sql), sql);
       }
       await t.rejects(
         ctx.globex.transactional(async tx => {
           await tx.execute('set local row_security = off');
-          return tx.execute('select * from projects');
+          return tx.execute('select * from notes');
         }),
         'row_security = off makes queries fail, not bypass',
       );
-      t.same(ids(await scoped(ctx.globex.forEvent(), ProjectSchema).find()), GLOBEX_IDS, 'still intact');
+      t.same(ids(await scoped(ctx.globex.forEvent(), NoteSchema).find()), GLOBEX_IDS, 'still intact');
     },
   },
   {
@@ -385,7 +374,7 @@ export function leakCanary(factory: DatabaseFactory): void {
   t.test('data-layer leak canary', async t => {
     const fixture = await factory();
     t.teardown(fixture.cleanup);
-    await seedExample(fixture.db);
+    await seedTestData(fixture.db);
     const ctx: CanaryContext = { db: fixture.db, acme: tenantData(fixture.db, 'acme'), globex: tenantData(fixture.db, 'globex') };
     for (const attack of ATTACKS.filter(a => !a.only || a.only === fixture.db.kind)) {
       await t.test(attack.name, t => attack.run(t, ctx));

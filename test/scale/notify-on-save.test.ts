@@ -5,32 +5,34 @@
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import { ProjectSchema, scoped, seedExample, tenantData } from '../../server/data/index.ts';
+import { scoped, tenantData } from '../../server/data/index.ts';
+import { NoteSchema } from '../data/fixtures/note.ts';
+import { seedTestData } from '../data/fixtures/seed.ts';
 import { LiveView, route } from '../../server/index.ts';
 import { SAVE_COALESCE_MS } from '../../server/live/view-subscriptions.ts';
 import { postgresFactory } from '../data/fixtures.ts';
 import { FRAME_BOUND_MS, getPage, LiveClient, startServer, type Frame } from '../live/harness.ts';
 
-class Watcher extends LiveView<{ projects: Array<{ id: string; name: string }>; renders: number }> {
+class Watcher extends LiveView<{ notes: Array<{ id: string; name: string }>; renders: number }> {
   static template = 'watcher.html';
-  static watch = [ProjectSchema];
+  static watch = [NoteSchema];
   static saves: number[] = [];
   async mount() {
-    return { projects: await this.#list(), renders: 0 };
+    return { notes: await this.#list(), renders: 0 };
   }
   async onSave(events: ReadonlyArray<{ readonly changes: readonly unknown[] }>) {
     Watcher.saves.push(events.reduce((n, e) => n + e.changes.length, 0));
-    this.state.projects = await this.#list();
+    this.state.notes = await this.#list();
     this.state.renders += 1;
   }
   async #list() {
-    return (await this.scoped(ProjectSchema).find({}, { orderBy: { id: 'asc' } })).map(({ id, name }) => ({ id, name }));
+    return (await this.scoped(NoteSchema).find({}, { orderBy: { id: 'asc' } })).map(({ id, name }) => ({ id, name }));
   }
 }
 
 const fixture = await postgresFactory();
 t.teardown(() => fixture.cleanup());
-await seedExample(fixture.db);
+await seedTestData(fixture.db);
 const s = await startServer({
   routes: [route('/watch', Watcher)],
   templatesDir: fileURLToPath(new URL('./fixtures/', import.meta.url)),
@@ -63,9 +65,9 @@ const globex = await watcher('globex');
 t.teardown(() => Promise.all([acme.close(), globex.close()]));
 
 t.test('a committed save re-renders the tenant\'s watchers, and only theirs', async (t) => {
-  await scoped(tenantData(fixture.db, 'acme').forEvent(), ProjectSchema).create({ id: 'p-one', name: 'Saved once' });
+  await scoped(tenantData(fixture.db, 'acme').forEvent(), NoteSchema).create({ id: 'p-one', name: 'Saved once' });
   const shown = await acme.next(FRAME_BOUND_MS).catch(() => undefined);
-  t.ok(shown !== undefined && JSON.stringify(shown).includes('Saved once'), 'acme\'s watcher shows the new project');
+  t.ok(shown !== undefined && JSON.stringify(shown).includes('Saved once'), 'acme\'s watcher shows the new note');
   // Same publish, same instant: by the time acme re-rendered, globex would have been told too.
   t.same(await drain(globex), [], 'globex\'s watcher received nothing');
 });
@@ -73,7 +75,7 @@ t.test('a committed save re-renders the tenant\'s watchers, and only theirs', as
 t.test('rolled-back work is never announced', async (t) => {
   const data = tenantData(fixture.db, 'acme');
   await t.rejects(data.transactional(async (em) => {
-    em.create(ProjectSchema, { id: 'p-rolled', name: 'Never committed', tenantId: 'acme' } as never);
+    em.create(NoteSchema, { id: 'p-rolled', name: 'Never committed', tenantId: 'acme' } as never);
     await em.flush();
     throw new Error('roll back');
   }), /roll back/);
@@ -86,7 +88,7 @@ t.test('100 saves in a burst: a bounded number of re-renders, and the last state
   Watcher.saves = [];
   const em = () => tenantData(fixture.db, 'acme').forEvent();
   const started = performance.now();
-  await Promise.all(Array.from({ length: 100 }, (_, i) => scoped(em(), ProjectSchema).create({ id: `burst-${String(i).padStart(3, '0')}`, name: `Burst ${i}` })));
+  await Promise.all(Array.from({ length: 100 }, (_, i) => scoped(em(), NoteSchema).create({ id: `burst-${String(i).padStart(3, '0')}`, name: `Burst ${i}` })));
   const span = performance.now() - started;
   // Wait (bounded) until every save has been handed to the view, then for its last frames.
   const delivered = () => Watcher.saves.reduce((a, b) => a + b, 0);

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { seedExampleApp } from '../../views/seed.ts';
+import { exampleDatabase } from '../../data/index.ts';
 import { postgresFactory } from '../data/fixtures.ts';
 import { getPage, httpGet, LiveClient, type Frame } from '../live/harness.ts';
 import { startOwnRedis, waitFor } from '../redis/own-redis.ts';
@@ -16,7 +16,7 @@ import { startOwnRedis, waitFor } from '../redis/own-redis.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'three-processes-secret-three-processes-secret';
 
-const fixture = await postgresFactory();
+const fixture = await postgresFactory({ data: exampleDatabase });
 const children: ChildProcess[] = [];
 const clients: LiveClient[] = [];
 // Children first: the database cannot be dropped while their connections are open.
@@ -29,7 +29,7 @@ t.teardown(async () => {
   }));
   await fixture.cleanup();
 });
-await seedExampleApp(fixture.db);
+await exampleDatabase.seed(fixture.db);
 const redis = await startOwnRedis(t);
 
 interface Proc {

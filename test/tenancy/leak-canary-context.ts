@@ -8,7 +8,8 @@
 import { serverFactory } from '../../server/http/uws-adapter/server.js';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
-import { EXAMPLE_TENANTS, seedExample, TenantSchema, type Database } from '../../server/data/index.ts';
+import { TenantSchema, type Database } from '../../server/data/index.ts';
+import { TEST_TENANTS, seedTestData } from '../data/fixtures/seed.ts';
 import { livery, type LiveryOptions } from '../../server/index.ts';
 import { newSessionId, type SessionData } from '../../server/session/index.ts';
 import { CanaryClient, fetchPage, type CanaryPage, type PageRequest, type Received } from './fixtures/canary/client.ts';
@@ -28,11 +29,11 @@ export const EXTRA_TENANTS = [
 ];
 
 /** The tenants whose data the canary guards, with what belongs to each (names only: tests never ask the database). */
-const SEEDED = [...EXAMPLE_TENANTS.map((x) => ({ id: x.id, name: x.name, projects: x.projects.map((p) => p.name) })), { id: 'public', name: 'Public Board', projects: [] }];
+const SEEDED = [...TEST_TENANTS.map((x) => ({ id: x.id, name: x.name, projects: x.notes.map((p) => p.name) })), { id: 'public', name: 'Public Board', projects: [] }];
 
 export const ACME_PROJECTS = SEEDED[0].projects;
 export const GLOBEX_PROJECTS = SEEDED[1].projects;
-export const GLOBEX_IDS = EXAMPLE_TENANTS.find((x) => x.id === 'globex')!.projects.map((p) => p.id);
+export const GLOBEX_IDS = TEST_TENANTS.find((x) => x.id === 'globex')!.notes.map((p) => p.id);
 
 export interface Attack {
   name: string;
@@ -74,7 +75,7 @@ export interface CanaryContext {
 }
 
 export async function seedCanary(db: Database): Promise<void> {
-  await seedExample(db);
+  await seedTestData(db);
   const em = db.orm.em.fork({ clear: true });
   for (const tenant of EXTRA_TENANTS) {
     if ((await em.findOne(TenantSchema, { id: tenant.id })) === null) em.create(TenantSchema, tenant);

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { seedExample } from '../../server/data/index.ts';
+import { seedTestData } from '../data/fixtures/seed.ts';
 import { LiveView, route } from '../../server/index.ts';
 import { postgresFactory } from '../data/fixtures.ts';
 import { getPage, LiveClient, startServer } from '../live/harness.ts';
@@ -22,7 +22,7 @@ class TickingCounter extends LiveView<{ count: number; ticks: number }> {
 
 const fixture = await postgresFactory();
 t.teardown(() => fixture.cleanup());
-await seedExample(fixture.db);
+await seedTestData(fixture.db);
 for (const backend of ['memory', 'redis'] as const) {
 t.test(`${backend} backends: 1,000 events and 100 ticks on one socket`, async (t) => {
   const s = await startServer({

@@ -4,7 +4,7 @@
  * role would bypass row-level security (livery.C018). Each stops startup with its id.
  */
 import t from 'tap';
-import { seedExample } from '../../server/data/index.ts';
+import { seedTestData } from '../data/fixtures/seed.ts';
 import { createServer, route, StartupError } from '../../server/index.ts';
 import { openAgain, postgresFactory } from '../data/fixtures.ts';
 import { CounterView } from '../live/fixtures/views.ts';
@@ -23,7 +23,7 @@ async function problems(options: Parameters<typeof createServer>[0]): Promise<st
 
 const fixture = await postgresFactory();
 t.teardown(() => fixture.cleanup());
-await seedExample(fixture.db);
+await seedTestData(fixture.db);
 
 t.test('livery.C015: tenancy without a database', async (t) => {
   t.match((await problems({ tenancy: { resolver: 'header' } })).join('\n'), /^livery\.C015 /);

@@ -1,12 +1,13 @@
 /**
- * The migrations, in order. Listed explicitly (MikroORM's `migrationsList`)
- * so they are type-checked and need no file discovery at runtime. The same
- * files run on PGlite and PostgreSQL. Create the next one with
- * `npx node scripts/migrate.ts --create <name>`, then list it here.
+ * Livery's own migrations, in order. Listed explicitly so they are type-checked and need no
+ * file discovery (inside an installed package they are compiled JavaScript). They are named
+ * `Livery<NNNN>_<what>` and always run before the app's (`Migration<timestamp>_<name>`, found
+ * in the app's migrations folder): both kinds share MikroORM's migrations table, and the prefixes
+ * keep their names apart (docs/design.md, D13).
  */
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261124000000_initial } from './Migration20261124000000_initial.ts';
+import { Livery0001_initial } from './Livery0001_initial.ts';
 
-export const MIGRATIONS: MigrationObject[] = [
-  { name: 'Migration20261124000000_initial', class: Migration20261124000000_initial },
+export const LIVERY_MIGRATIONS: MigrationObject[] = [
+  { name: 'Livery0001_initial', class: Livery0001_initial },
 ];

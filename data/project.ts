@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { tenantOwned } from '../tenant-filter.ts';
-import { TenantSchema } from './tenant.ts';
+import { TenantSchema, tenantOwned } from '../server/data/index.ts';
 
 /**
- * The example app's tenant-owned entity. Primary key `(tenant_id, id)`;
- * `tenantId` is a foreign key to `tenants` mapped to the plain slug.
+ * The example app's tenant-owned entity: a project on a tenant's board. Primary key
+ * `(tenant_id, id)`; `tenantId` is a foreign key to Livery's `tenants` mapped to the plain slug,
+ * and `tenantOwned` gives it the tenant filter that scopes every query and becomes its
+ * row-level security policy (see migrations/).
  */
 export const ProjectSchema = defineEntity({
   name: 'Project',
