@@ -72,7 +72,7 @@ export const errors = {
     message: 'The event payload does not match the schema the view declares for this event.',
   },
   LV_HANDLER_FAILED: {
-    message: 'The view\'s handler threw an error; the server logged it. The view keeps its state and stays live.',
+    message: 'The view\'s handler threw an error; the server logged it. Its changes were undone: the view is as it was before and stays live.',
   },
   LV_MOUNT_FAILED: {
     message: 'The view failed to mount; the server logged the error.',

@@ -93,7 +93,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     this.#services = services;
     this.#params = init.params;
     this.#session = init.session;
-    this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error));
+    this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error, 'mailbox'));
     this.#subscriptions = new ViewSubscriptions(init.tenant, init.session, services, this);
     this.view.state = init.tracked.proxy;
     // The view's runtime is this object: no per-view closures (an idle session's memory matters).
@@ -122,13 +122,13 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
 
   // SubscriptionSink: messages, presence diffs and saves, each run in the mailbox.
   deliverMessage(message: unknown): void {
-    this.#run(() => this.#info(message));
+    this.#run('handleInfo', () => this.#info(message));
   }
   deliverPresence(topic: string, diff: PresenceDiff): void {
-    this.#run(() => this.view.onPresence?.(topic, diff));
+    this.#run('onPresence', () => this.view.onPresence?.(topic, diff));
   }
   deliverSaves(events: SaveEvent[]): void {
-    this.#run(() => (this.view.onSave !== undefined ? this.view.onSave(events) : this.#remount()));
+    this.#run(this.view.onSave !== undefined ? 'onSave' : 'mount', () => (this.view.onSave !== undefined ? this.view.onSave(events) : this.#remount()));
   }
 
   /** Subscribes to the view's own channels before the join reply (see ViewSubscriptions.listen). */
@@ -136,15 +136,41 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     return this.#subscriptions.listen(this.viewClass);
   }
 
-  /** Runs `work` in the mailbox with a fresh EntityManager, then pushes what it changed. */
-  #run(work: () => void | Promise<void>): void {
+  /**
+   * Runs `work` (a tick, an info, saves, presence) in the mailbox with a fresh EntityManager, then
+   * pushes what it changed. Work that throws changes nothing: its state writes are rolled back.
+   */
+  #run(hook: string, work: () => void | Promise<void>): void {
     if (this.#closed) return;
     this.#mailbox.run(() => {
       this.view[EVENT_EM] = undefined;
-      const result = work();
-      if (result instanceof Promise) return result.then(() => this.#push());
-      return this.#push();
+      this.#tracked.begin();
+      let result: void | Promise<void>;
+      try {
+        result = work();
+      } catch (error) {
+        return this.#workFailed(0, hook, error);
+      }
+      if (result instanceof Promise) return result.then(() => this.#committed(), (error: unknown) => this.#workFailed(0, hook, error));
+      return this.#committed();
     });
+  }
+
+  #committed(): void | Promise<void> {
+    this.#tracked.commit();
+    return this.#push();
+  }
+
+  /**
+   * A handler (event, tick, info, onSave, onPresence) threw: its state writes are undone, so the
+   * view is exactly as before it ran and the rolled-back changes send no diff. One of Livery's
+   * own errors (LV_TENANT_MISMATCH from a scoped create, say) is reported as itself; anything else
+   * as LV_HANDLER_FAILED. Changes held back earlier (backpressure) still go out.
+   */
+  #workFailed(ref: number, hook: string, error: unknown): void | Promise<void> {
+    this.#tracked.rollback();
+    this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error, hook);
+    return this.#push();
   }
 
   async #remount(): Promise<void> {
@@ -194,12 +220,16 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     let result: unknown;
     this.#services.counters.events++;
     this.view[EVENT_EM] = undefined; // a fresh EntityManager per event: no identity map outlives it
+    this.#tracked.begin();
     try {
       result = (this.view as unknown as Record<string, (p: unknown) => unknown>)[name](payload);
     } catch (error) {
-      return this.#handlerFailed(ref, error);
+      return this.#workFailed(ref, name, error);
     }
-    if (result instanceof Promise) return result.then(() => this.#reply(ref), (error) => this.#handlerFailed(ref, error));
+    if (result instanceof Promise) {
+      return result.then(() => { this.#tracked.commit(); return this.#reply(ref); }, (error: unknown) => this.#workFailed(ref, name, error));
+    }
+    this.#tracked.commit();
     return this.#reply(ref);
   }
 
@@ -223,25 +253,17 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     });
   }
 
-  #handlerFailed(ref: number, error: unknown): void | Promise<void> {
-    // One of Livery's own errors (LV_TENANT_MISMATCH from a scoped create, say) is reported as
-    // itself; anything else as LV_HANDLER_FAILED.
-    this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error);
-    // The handler may have changed state before it threw: show what the state now is.
-    return this.#push();
-  }
-
   /** Scheduler callback: skipped (not queued) while the view is busy, so ticks never delay events. */
   tick(): void {
     if (this.#closed || this.#mailbox.busy || this.view.tick === undefined) return;
-    this.#run(() => this.view.tick!());
+    this.#run('tick', () => this.view.tick!());
   }
 
   #sendSelf(message: unknown, afterMs: number): void {
     if (this.#closed) return;
     const timer = setTimeout(() => {
       this.#timers?.delete(timer);
-      this.#run(() => this.#info(message));
+      this.#run('handleInfo', () => this.#info(message));
     }, afterMs);
     (this.#timers ??= new Set()).add(timer);
   }
@@ -336,8 +358,13 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     this.#host.send(JSON.stringify([PROTOCOL_VERSION, F_ERROR, ref, this.vid, code, message]));
   }
 
-  #report(ref: number, code: ErrorCode, error: unknown): void {
-    this.#host.log.error({ err: error, view: this.viewClass.name, vid: this.vid, code }, 'view error');
+  /**
+   * Logs a failure with what an operator needs — view, handler, code and the stack; the socket's
+   * logger adds tenant and session (hashed) — and tells the client with an error frame.
+   */
+  #report(ref: number, code: ErrorCode, error: unknown, hook?: string): void {
+    const where = hook === undefined ? this.viewClass.name : `${this.viewClass.name}.${hook}`;
+    this.#host.log.error({ err: error, view: this.viewClass.name, handler: hook, vid: this.vid, ref, code }, `${where} failed: ${code}`);
     if (!this.#closed) this.#fail(ref, code);
   }
 }
