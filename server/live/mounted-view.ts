@@ -287,6 +287,16 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     send();
   }
 
+  /** True while a handler, tick or info is running (a tick falling due now is skipped). */
+  get busy(): boolean {
+    return this.#mailbox.busy;
+  }
+
+  /** Resolves once every job queued in the view's mailbox so far has run, its frames sent. */
+  settled(): Promise<void> {
+    return new Promise((resolve) => this.#mailbox.run(resolve));
+  }
+
   /** The socket drained: send the coalesced diff of everything that changed meanwhile. */
   flush(): void {
     if (!this.#pushPending) return;

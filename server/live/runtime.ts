@@ -91,6 +91,11 @@ export class Runtime {
     return this.#live.size;
   }
 
+  /** The view live on this process for a tenant's page instance (the test client drives ticks and infos through it). */
+  liveView(tenant: string, instance: string): MountedView | undefined {
+    return this.#live.get(stateKey(tenant, instance))?.view;
+  }
+
   /** First paint: mount, render to HTML, save the state for the socket to adopt, sign a token. */
   async renderPage(viewId: string, params: Params, session: Session, tenant: TenantInfo): Promise<RenderedPage> {
     const entry = this.#entry(viewId);
