@@ -13,3 +13,5 @@ export const exampleApp: TestableApp = {
   env: EXAMPLE_TENANCY_ENV,
   database: { seed: seedExampleApp },
 };
+
+export default exampleApp;
