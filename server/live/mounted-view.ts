@@ -22,7 +22,7 @@ import { ViewSubscriptions, type SubscriptionSink } from './view-subscriptions.t
 import type { SaveEvent } from '../data/index.ts';
 import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/index.ts';
 import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
-import { findNonPlainValue, type TrackedState } from '../view/tracked-state.ts';
+import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { Mailbox } from './mailbox.ts';
 
 /** What a mounted view needs from its socket. */
@@ -151,14 +151,14 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       } catch (error) {
         return this.#workFailed(0, hook, error);
       }
-      if (result instanceof Promise) return result.then(() => this.#committed(), (error: unknown) => this.#workFailed(0, hook, error));
-      return this.#committed();
+      if (result instanceof Promise) return result.then(() => this.#succeeded(), (error: unknown) => this.#workFailed(0, hook, error));
+      return this.#succeeded();
     });
   }
 
-  #committed(): void | Promise<void> {
+  #succeeded(): void | Promise<void> {
     this.#tracked.commit();
-    return this.#push();
+    return this.#commit();
   }
 
   /**
@@ -170,7 +170,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   #workFailed(ref: number, hook: string, error: unknown): void | Promise<void> {
     this.#tracked.rollback();
     this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error, hook);
-    return this.#push();
+    return this.#commit();
   }
 
   async #remount(): Promise<void> {
@@ -227,29 +227,48 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       return this.#workFailed(ref, name, error);
     }
     if (result instanceof Promise) {
-      return result.then(() => { this.#tracked.commit(); return this.#reply(ref); }, (error: unknown) => this.#workFailed(ref, name, error));
+      return result.then(() => { this.#tracked.commit(); return this.#commit(ref); }, (error: unknown) => this.#workFailed(ref, name, error));
     }
     this.#tracked.commit();
-    return this.#reply(ref);
+    return this.#commit(ref);
   }
 
   /**
-   * The event's reply. With a write-through backend, the reply — the acknowledgement — goes out
-   * only once the new state is stored (one pipelined write; none when the event touched no
-   * state). If storing fails within the backend's bounded wait, the client gets
-   * LV_STATE_UNAVAILABLE for the ref instead, and the diff as a push: the view stays consistent,
-   * the state stays in memory and is written again with the next change or at close.
+   * The commit pipeline every change goes through — an event's reply (`ref`) or a push (a tick,
+   * an info, saves, presence; no ref): diff the changed slots → store the state (write-through
+   * backends only, and only when something changed) → one frame.
+   *
+   * A reply always goes out (it acknowledges the event), with or without a diff. With a
+   * write-through backend it goes out only once the new state is stored; if storing fails within
+   * the backend's bounded wait, the client gets LV_STATE_UNAVAILABLE for the ref instead, and the
+   * diff as a push: the view stays consistent, the state stays in memory and is written again with
+   * the next change or at close. A push is skipped when nothing changed, and held back while the
+   * socket is backpressured (`flush` sends the coalesced diff); a failed store is logged and the
+   * push still shows what changed.
    */
-  #reply(ref: number): void | Promise<void> {
+  #commit(ref?: number): void | Promise<void> {
     if (this.#closed) return;
     const touched = this.#tracked.changed.size > 0;
+    if (ref === undefined) {
+      if (!touched) return;
+      if (!this.#host.canPush()) {
+        this.#pushPending = true;
+        return;
+      }
+    }
     const diff = this.#diff();
-    const frame = diff === undefined ? `[${PROTOCOL_VERSION},"${F_REPLY}",${ref},${this.vid}]` : JSON.stringify([PROTOCOL_VERSION, F_REPLY, ref, this.vid, diff]);
-    if (!touched || !this.#services.backend.writeThrough) return this.#host.send(frame);
+    const frame = ref !== undefined ? replyFrame(ref, this.vid, diff) : diff !== undefined ? diffFrame(this.vid, diff) : undefined;
+    if (!touched || !this.#services.backend.writeThrough) {
+      if (frame !== undefined) this.#host.send(frame);
+      return;
+    }
     return this.save().then((saved) => {
-      if (saved) return this.#host.send(frame);
+      if (saved || ref === undefined) {
+        if (frame !== undefined) this.#host.send(frame);
+        return;
+      }
       this.#fail(ref, 'LV_STATE_UNAVAILABLE');
-      if (diff !== undefined) this.#host.send(JSON.stringify([PROTOCOL_VERSION, F_DIFF, this.vid, diff]));
+      if (diff !== undefined) this.#host.send(diffFrame(this.vid, diff));
     });
   }
 
@@ -273,20 +292,6 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     return this.view.handleInfo?.(message);
   }
 
-  /** Sends what changed, unless the socket is backpressured: then it waits for `flush`. */
-  #push(): void | Promise<void> {
-    if (this.#closed || this.#tracked.changed.size === 0) return;
-    if (!this.#host.canPush()) {
-      this.#pushPending = true;
-      return;
-    }
-    const diff = this.#diff();
-    const send = () => { if (diff !== undefined) this.#host.send(JSON.stringify([PROTOCOL_VERSION, F_DIFF, this.vid, diff])); };
-    // Ticks and infos change state too: with a shared backend it is stored before it is shown.
-    if (this.#services.backend.writeThrough) return this.save().then(send);
-    send();
-  }
-
   /** True while a handler, tick or info is running (a tick falling due now is skipped). */
   get busy(): boolean {
     return this.#mailbox.busy;
@@ -301,7 +306,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   flush(): void {
     if (!this.#pushPending) return;
     this.#pushPending = false;
-    this.#mailbox.run(() => this.#push());
+    this.#mailbox.run(() => this.#commit());
   }
 
   #diff(): WireNode | undefined {
@@ -327,13 +332,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
 
   /** Serialized state, checked to be plain JSON within the size bound. */
   serialize(): string {
-    const bad = findNonPlainValue(this.#tracked.raw);
-    if (bad !== null) throw new LiveryError('LV_STATE_INVALID', `${this.viewClass.name}: ${bad}`);
-    const json = JSON.stringify(this.#tracked.raw);
-    if (json.length > this.#services.maxStateBytes) {
-      throw new LiveryError('LV_STATE_INVALID', `${this.viewClass.name}: ${json.length} bytes > state.maxBytes`);
-    }
-    return json;
+    return serializeState(this.viewClass.name, this.#tracked.raw, this.#services.maxStateBytes);
   }
 
   /** Stores the state; false (logged) when the backend could not take it. */
@@ -377,4 +376,14 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     this.#host.log.error({ err: error, view: this.viewClass.name, handler: hook, vid: this.vid, ref, code }, `${where} failed: ${code}`);
     if (!this.#closed) this.#fail(ref, code);
   }
+}
+
+/** `[1,"r",ref,vid]` or `[1,"r",ref,vid,diff]`: an event's reply. */
+function replyFrame(ref: number, vid: number, diff: WireNode | undefined): string {
+  return diff === undefined ? `[${PROTOCOL_VERSION},"${F_REPLY}",${ref},${vid}]` : JSON.stringify([PROTOCOL_VERSION, F_REPLY, ref, vid, diff]);
+}
+
+/** `[1,"d",vid,diff]`: a diff pushed by a tick, an info or a save. */
+function diffFrame(vid: number, diff: WireNode): string {
+  return JSON.stringify([PROTOCOL_VERSION, F_DIFF, vid, diff]);
 }

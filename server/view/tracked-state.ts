@@ -7,6 +7,7 @@
  * that key, whose unchanged output the diff then drops. Renders read the raw object, not the
  * proxy, so rendering never marks anything.
  */
+import { LiveryError } from '../errors.ts';
 
 export interface TrackedState<S extends object> {
   /** The object templates render from and the backend stores. */
@@ -161,6 +162,18 @@ class Tracker<S extends object> implements TrackedState<S> {
 
 export function trackState<S extends object>(raw: S): TrackedState<S> {
   return new Tracker(raw);
+}
+
+/**
+ * The state as the backend stores it: plain JSON data (see `findNonPlainValue`) within
+ * `state.maxBytes`. Every save goes through here — the first paint's and the live view's alike.
+ */
+export function serializeState(viewName: string, state: object, maxBytes: number): string {
+  const bad = findNonPlainValue(state);
+  if (bad !== null) throw new LiveryError('LV_STATE_INVALID', `${viewName}: ${bad}`);
+  const json = JSON.stringify(state);
+  if (json.length > maxBytes) throw new LiveryError('LV_STATE_INVALID', `${viewName}: ${json.length} bytes > state.maxBytes`);
+  return json;
 }
 
 /**
