@@ -112,7 +112,7 @@ export async function createTestApp(app: TestableApp, options: TestAppOptions = 
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   const views = new Set<TestView>();
   const timeoutMs = options.timeoutMs ?? 5000;
-  const livery_ = server.livery;
+  const handle = server.livery;
   const fastify = server;
   let closing: Promise<void> | undefined;
 
@@ -124,16 +124,16 @@ export async function createTestApp(app: TestableApp, options: TestAppOptions = 
     logs,
     async mount(path, mountOptions = {}) {
       const tenant = typeof mountOptions.tenant === 'string' ? { id: mountOptions.tenant } : mountOptions.tenant;
-      const route = routeToTenant(livery_.config.tenancy, tenant?.id, fillParams(path, mountOptions.params), port);
+      const route = routeToTenant(handle.config.tenancy, tenant?.id, fillParams(path, mountOptions.params), port);
       if (tenant !== undefined && database !== undefined) await ensureTenant(database, tenant);
       const sessionId = newSessionId();
       const session = mountOptions.session;
-      await livery_.sessions.set(sessionId, { ...session?.data, ...route.session, ...(session?.userId !== undefined ? { userId: session.userId } : {}) });
+      await handle.sessions.set(sessionId, { ...session?.data, ...route.session, ...(session?.userId !== undefined ? { userId: session.userId } : {}) });
       const cookie = `${SESSION_COOKIE}=${sessionId}`;
       const headers = { ...mountOptions.headers, ...route.headers };
       const page = await getPage(port, route.path, { ...headers, cookie });
       const view: TestView = await TestView.join({
-        port, livery: livery_, view: page.view, token: page.token, cookie, headers, timeoutMs,
+        port, livery: handle, view: page.view, token: page.token, cookie, headers, timeoutMs,
         onClose: async () => void views.delete(view),
       });
       views.add(view);
