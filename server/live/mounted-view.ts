@@ -158,7 +158,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
 
   #succeeded(): void | Promise<void> {
     this.#tracked.commit();
-    return this.#commit();
+    return this.#sendChanges();
   }
 
   /**
@@ -170,7 +170,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   #workFailed(ref: number, hook: string, error: unknown): void | Promise<void> {
     this.#tracked.rollback();
     this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error, hook);
-    return this.#commit();
+    return this.#sendChanges();
   }
 
   async #remount(): Promise<void> {
@@ -227,10 +227,10 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       return this.#workFailed(ref, name, error);
     }
     if (result instanceof Promise) {
-      return result.then(() => { this.#tracked.commit(); return this.#commit(ref); }, (error: unknown) => this.#workFailed(ref, name, error));
+      return result.then(() => { this.#tracked.commit(); return this.#sendChanges(ref); }, (error: unknown) => this.#workFailed(ref, name, error));
     }
     this.#tracked.commit();
-    return this.#commit(ref);
+    return this.#sendChanges(ref);
   }
 
   /**
@@ -246,7 +246,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
    * socket is backpressured (`flush` sends the coalesced diff); a failed store is logged and the
    * push still shows what changed.
    */
-  #commit(ref?: number): void | Promise<void> {
+  #sendChanges(ref?: number): void | Promise<void> {
     if (this.#closed) return;
     const touched = this.#tracked.changed.size > 0;
     if (ref === undefined) {
@@ -306,7 +306,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   flush(): void {
     if (!this.#pushPending) return;
     this.#pushPending = false;
-    this.#mailbox.run(() => this.#commit());
+    this.#mailbox.run(() => this.#sendChanges());
   }
 
   #diff(): WireNode | undefined {
