@@ -83,7 +83,8 @@ export class View {
     if (ref && ref === this.joinRef && (code === E_TOKEN_EXPIRED || code === E_TOKEN_INVALID) && reloadPage()) return;
     this.setState(C_ERROR);
     console.warn(`[livery] view ${this.vid}: ${code}: ${message}`);
-    this.el.dispatchEvent(new CustomEvent('lv:error', { detail: dev === undefined ? { code, message } : { code, message, dev } }));
+    // It bubbles, so a layout can show every view's errors with one listener on the document.
+    this.el.dispatchEvent(new CustomEvent('lv:error', { bubbles: true, detail: dev === undefined ? { code, message } : { code, message, dev } }));
   }
 
   /** The socket went down: nothing in flight will be answered. */

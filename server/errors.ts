@@ -14,6 +14,8 @@ export interface ErrorSpec {
   readonly status?: number;
   /** WebSocket close code when the error ends the socket (absent: an error frame, socket stays). */
   readonly close?: number;
+  /** Thrown in a test by the test client (`livery/testing`), never sent anywhere. */
+  readonly test?: true;
 }
 
 export const errors = {
@@ -72,7 +74,7 @@ export const errors = {
     message: 'The event payload does not match the schema the view declares for this event.',
   },
   LV_HANDLER_FAILED: {
-    message: 'The view\'s handler threw an error; the server logged it. The view keeps its state and stays live.',
+    message: 'The view\'s handler threw an error; the server logged it. Its changes were undone: the view is as it was before and stays live.',
   },
   LV_MOUNT_FAILED: {
     message: 'The view failed to mount; the server logged the error.',
@@ -161,6 +163,22 @@ export const errors = {
   LV_DB_BAD_URL: {
     message: 'The database URL is not valid; use postgres://user@host:port/database.',
     status: 500,
+  },
+  LV_TEST_SETUP_INVALID: {
+    message: 'The test client cannot set this up as asked; the detail says what to change (e.g. a tenant for an app without tenancy).',
+    test: true,
+  },
+  LV_TEST_MOUNT_FAILED: {
+    message: 'The page did not render in the test: the detail has the HTTP status and the error code the page showed.',
+    test: true,
+  },
+  LV_TEST_ACTION_INVALID: {
+    message: 'The browser could not do this on the view as rendered (no such element, no binding, no such form field); check the selector and the template.',
+    test: true,
+  },
+  LV_TEST_TIMEOUT: {
+    message: 'The test waited for the server and nothing came (no push, no reply); the detail says what it waited for.',
+    test: true,
   },
   LV_INTERNAL: {
     message: 'An internal error occurred; the server logged it.',

@@ -10,7 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { StaticsCollector } from '../diff/index.ts';
 import { errors, LiveryError, type ErrorCode } from '../errors.ts';
 import { F_ERROR, F_EVENT, F_HEARTBEAT, F_JOIN, F_LEAVE, F_REPLY, PROTOCOL_VERSION, type DevErrorReport } from '../protocol/index.ts';
-import type { Session } from '../session/index.ts';
+import { sessionTag, type Session } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import type { TenantData } from '../data/index.ts';
 import type { MountedView, ViewHost } from './mounted-view.ts';
@@ -74,11 +74,12 @@ export class Connection implements ViewHost {
   }
 
   /**
-   * The socket's logger: every line carries its tenant and session. Made on first use — most
+   * The socket's logger: every line carries its tenant and session (hashed: the id is the
+   * visitor's cookie, which a log must never hold). Made on first use — most
    * sockets never log, and a child logger per idle socket is memory spent on nothing.
    */
   get log(): FastifyBaseLogger {
-    return (this.#log ??= this.#runtime.log.child({ tenant: this.#tenant?.id, session: this.sessionId }));
+    return (this.#log ??= this.#runtime.log.child({ tenant: this.#tenant?.id, session: sessionTag(this.sessionId) }));
   }
 
   /** The socket's tenant data context: one fork with the tenant parameter set, made on first use. */

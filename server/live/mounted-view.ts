@@ -22,7 +22,7 @@ import { ViewSubscriptions, type SubscriptionSink } from './view-subscriptions.t
 import type { SaveEvent } from '../data/index.ts';
 import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/index.ts';
 import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
-import { findNonPlainValue, type TrackedState } from '../view/tracked-state.ts';
+import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { Mailbox } from './mailbox.ts';
 
 /** What a mounted view needs from its socket. */
@@ -95,7 +95,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     this.#services = services;
     this.#params = init.params;
     this.#session = init.session;
-    this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error));
+    this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error, 'mailbox'));
     this.#subscriptions = new ViewSubscriptions(init.tenant, init.session, services, this);
     this.view.state = init.tracked.proxy;
     // The view's runtime is this object: no per-view closures (an idle session's memory matters).
@@ -124,13 +124,13 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
 
   // SubscriptionSink: messages, presence diffs and saves, each run in the mailbox.
   deliverMessage(message: unknown): void {
-    this.#run(() => this.#info(message));
+    this.#run('handleInfo', () => this.#info(message));
   }
   deliverPresence(topic: string, diff: PresenceDiff): void {
-    this.#run(() => this.view.onPresence?.(topic, diff));
+    this.#run('onPresence', () => this.view.onPresence?.(topic, diff));
   }
   deliverSaves(events: SaveEvent[]): void {
-    this.#run(() => (this.view.onSave !== undefined ? this.view.onSave(events) : this.#remount()));
+    this.#run(this.view.onSave !== undefined ? 'onSave' : 'mount', () => (this.view.onSave !== undefined ? this.view.onSave(events) : this.#remount()));
   }
 
   /** Subscribes to the view's own channels before the join reply (see ViewSubscriptions.listen). */
@@ -138,15 +138,41 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     return this.#subscriptions.listen(this.viewClass);
   }
 
-  /** Runs `work` in the mailbox with a fresh EntityManager, then pushes what it changed. */
-  #run(work: () => void | Promise<void>): void {
+  /**
+   * Runs `work` (a tick, an info, saves, presence) in the mailbox with a fresh EntityManager, then
+   * pushes what it changed. Work that throws changes nothing: its state writes are rolled back.
+   */
+  #run(hook: string, work: () => void | Promise<void>): void {
     if (this.#closed) return;
     this.#mailbox.run(() => {
       this.view[EVENT_EM] = undefined;
-      const result = work();
-      if (result instanceof Promise) return result.then(() => this.#push());
-      return this.#push();
+      this.#tracked.begin();
+      let result: void | Promise<void>;
+      try {
+        result = work();
+      } catch (error) {
+        return this.#workFailed(0, hook, error);
+      }
+      if (result instanceof Promise) return result.then(() => this.#succeeded(), (error: unknown) => this.#workFailed(0, hook, error));
+      return this.#succeeded();
     });
+  }
+
+  #succeeded(): void | Promise<void> {
+    this.#tracked.commit();
+    return this.#sendChanges();
+  }
+
+  /**
+   * A handler (event, tick, info, onSave, onPresence) threw: its state writes are undone, so the
+   * view is exactly as before it ran and the rolled-back changes send no diff. One of Livery's
+   * own errors (LV_TENANT_MISMATCH from a scoped create, say) is reported as itself; anything else
+   * as LV_HANDLER_FAILED. Changes held back earlier (backpressure) still go out.
+   */
+  #workFailed(ref: number, hook: string, error: unknown): void | Promise<void> {
+    this.#tracked.rollback();
+    this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error, hook);
+    return this.#sendChanges();
   }
 
   async #remount(): Promise<void> {
@@ -196,54 +222,69 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     let result: unknown;
     this.#services.counters.events++;
     this.view[EVENT_EM] = undefined; // a fresh EntityManager per event: no identity map outlives it
+    this.#tracked.begin();
     try {
       result = (this.view as unknown as Record<string, (p: unknown) => unknown>)[name](payload);
     } catch (error) {
-      return this.#handlerFailed(ref, error);
+      return this.#workFailed(ref, name, error);
     }
-    if (result instanceof Promise) return result.then(() => this.#reply(ref), (error) => this.#handlerFailed(ref, error));
-    return this.#reply(ref);
+    if (result instanceof Promise) {
+      return result.then(() => { this.#tracked.commit(); return this.#sendChanges(ref); }, (error: unknown) => this.#workFailed(ref, name, error));
+    }
+    this.#tracked.commit();
+    return this.#sendChanges(ref);
   }
 
   /**
-   * The event's reply. With a write-through backend, the reply — the acknowledgement — goes out
-   * only once the new state is stored (one pipelined write; none when the event touched no
-   * state). If storing fails within the backend's bounded wait, the client gets
-   * LV_STATE_UNAVAILABLE for the ref instead, and the diff as a push: the view stays consistent,
-   * the state stays in memory and is written again with the next change or at close.
+   * The commit pipeline every change goes through — an event's reply (`ref`) or a push (a tick,
+   * an info, saves, presence; no ref): diff the changed slots → store the state (write-through
+   * backends only, and only when something changed) → one frame.
+   *
+   * A reply always goes out (it acknowledges the event), with or without a diff. With a
+   * write-through backend it goes out only once the new state is stored; if storing fails within
+   * the backend's bounded wait, the client gets LV_STATE_UNAVAILABLE for the ref instead, and the
+   * diff as a push: the view stays consistent, the state stays in memory and is written again with
+   * the next change or at close. A push is skipped when nothing changed, and held back while the
+   * socket is backpressured (`flush` sends the coalesced diff); a failed store is logged and the
+   * push still shows what changed.
    */
-  #reply(ref: number): void | Promise<void> {
+  #sendChanges(ref?: number): void | Promise<void> {
     if (this.#closed) return;
     const touched = this.#tracked.changed.size > 0;
+    if (ref === undefined) {
+      if (!touched) return;
+      if (!this.#host.canPush()) {
+        this.#pushPending = true;
+        return;
+      }
+    }
     const diff = this.#diff();
-    const frame = diff === undefined ? `[${PROTOCOL_VERSION},"${F_REPLY}",${ref},${this.vid}]` : JSON.stringify([PROTOCOL_VERSION, F_REPLY, ref, this.vid, diff]);
-    if (!touched || !this.#services.backend.writeThrough) return this.#host.send(frame);
+    const frame = ref !== undefined ? replyFrame(ref, this.vid, diff) : diff !== undefined ? diffFrame(this.vid, diff) : undefined;
+    if (!touched || !this.#services.backend.writeThrough) {
+      if (frame !== undefined) this.#host.send(frame);
+      return;
+    }
     return this.save().then((saved) => {
-      if (saved) return this.#host.send(frame);
+      if (saved || ref === undefined) {
+        if (frame !== undefined) this.#host.send(frame);
+        return;
+      }
       this.#fail(ref, 'LV_STATE_UNAVAILABLE');
-      if (diff !== undefined) this.#host.send(JSON.stringify([PROTOCOL_VERSION, F_DIFF, this.vid, diff]));
+      if (diff !== undefined) this.#host.send(diffFrame(this.vid, diff));
     });
-  }
-
-  #handlerFailed(ref: number, error: unknown): void | Promise<void> {
-    // One of Livery's own errors (LV_TENANT_MISMATCH from a scoped create, say) is reported as
-    // itself; anything else as LV_HANDLER_FAILED.
-    this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error);
-    // The handler may have changed state before it threw: show what the state now is.
-    return this.#push();
   }
 
   /** Scheduler callback: skipped (not queued) while the view is busy, so ticks never delay events. */
   tick(): void {
     if (this.#closed || this.#mailbox.busy || this.view.tick === undefined) return;
-    this.#run(() => this.view.tick!());
+    this.#run('tick', () => this.view.tick!());
   }
 
   #sendSelf(message: unknown, afterMs: number): void {
     if (this.#closed) return;
     const timer = setTimeout(() => {
       this.#timers?.delete(timer);
-      this.#run(() => this.#info(message));
+      this.#run('handleInfo', () => this.#info(message));
     }, afterMs);
     (this.#timers ??= new Set()).add(timer);
   }
@@ -253,25 +294,21 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     return this.view.handleInfo?.(message);
   }
 
-  /** Sends what changed, unless the socket is backpressured: then it waits for `flush`. */
-  #push(): void | Promise<void> {
-    if (this.#closed || this.#tracked.changed.size === 0) return;
-    if (!this.#host.canPush()) {
-      this.#pushPending = true;
-      return;
-    }
-    const diff = this.#diff();
-    const send = () => { if (diff !== undefined) this.#host.send(JSON.stringify([PROTOCOL_VERSION, F_DIFF, this.vid, diff])); };
-    // Ticks and infos change state too: with a shared backend it is stored before it is shown.
-    if (this.#services.backend.writeThrough) return this.save().then(send);
-    send();
+  /** True while a handler, tick or info is running (a tick falling due now is skipped). */
+  get busy(): boolean {
+    return this.#mailbox.busy;
+  }
+
+  /** Resolves once every job queued in the view's mailbox so far has run, its frames sent. */
+  settled(): Promise<void> {
+    return new Promise((resolve) => this.#mailbox.run(resolve));
   }
 
   /** The socket drained: send the coalesced diff of everything that changed meanwhile. */
   flush(): void {
     if (!this.#pushPending) return;
     this.#pushPending = false;
-    this.#mailbox.run(() => this.#push());
+    this.#mailbox.run(() => this.#sendChanges());
   }
 
   #diff(): WireNode | undefined {
@@ -297,13 +334,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
 
   /** Serialized state, checked to be plain JSON within the size bound. */
   serialize(): string {
-    const bad = findNonPlainValue(this.#tracked.raw);
-    if (bad !== null) throw new LiveryError('LV_STATE_INVALID', `${this.viewClass.name}: ${bad}`);
-    const json = JSON.stringify(this.#tracked.raw);
-    if (json.length > this.#services.maxStateBytes) {
-      throw new LiveryError('LV_STATE_INVALID', `${this.viewClass.name}: ${json.length} bytes > state.maxBytes`);
-    }
-    return json;
+    return serializeState(this.viewClass.name, this.#tracked.raw, this.#services.maxStateBytes);
   }
 
   /** Stores the state; false (logged) when the backend could not take it. */
@@ -340,11 +371,27 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     this.#host.send(JSON.stringify(frame));
   }
 
-  #report(ref: number, code: ErrorCode, error: unknown): void {
-    this.#host.log.error({ err: error, view: this.viewClass.name, vid: this.vid, code }, 'view error');
+  /**
+   * Logs a failure with what an operator needs — view, handler, code and the stack; the socket's
+   * logger adds tenant and session (hashed) — and tells the client with an error frame (in
+   * development with the error's details for the overlay).
+   */
+  #report(ref: number, code: ErrorCode, error: unknown, hook?: string): void {
+    const where = hook === undefined ? this.viewClass.name : `${this.viewClass.name}.${hook}`;
+    this.#host.log.error({ err: error, view: this.viewClass.name, handler: hook, vid: this.vid, ref, code }, `${where} failed: ${code}`);
     if (this.#closed) return;
     const describe = this.#services.describe;
-    const dev = describe === undefined ? undefined : { ...describe(error), title: `${code} in ${this.viewClass.name}` };
+    const dev = describe === undefined ? undefined : { ...describe(error), title: `${code} in ${where}` };
     this.#fail(ref, code, undefined, dev);
   }
+}
+
+/** `[1,"r",ref,vid]` or `[1,"r",ref,vid,diff]`: an event's reply. */
+function replyFrame(ref: number, vid: number, diff: WireNode | undefined): string {
+  return diff === undefined ? `[${PROTOCOL_VERSION},"${F_REPLY}",${ref},${vid}]` : JSON.stringify([PROTOCOL_VERSION, F_REPLY, ref, vid, diff]);
+}
+
+/** `[1,"d",vid,diff]`: a diff pushed by a tick, an info or a save. */
+function diffFrame(vid: number, diff: WireNode): string {
+  return JSON.stringify([PROTOCOL_VERSION, F_DIFF, vid, diff]);
 }

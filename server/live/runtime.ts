@@ -25,7 +25,7 @@ import type { PubSub } from '../pubsub/index.ts';
 import type { Presence } from '../presence/index.ts';
 import type { JoinClaims, TokenSigner } from '../token/index.ts';
 import { DATA, type LiveView, type Params, type TerminateReason, type ViewClass } from '../view/live-view.ts';
-import { findNonPlainValue, trackState } from '../view/tracked-state.ts';
+import { findNonPlainValue, serializeState, trackState } from '../view/tracked-state.ts';
 import type { Connection } from './connection.ts';
 import { MountedView } from './mounted-view.ts';
 
@@ -95,6 +95,11 @@ export class Runtime {
     return this.#live.size;
   }
 
+  /** The view live on this process for a tenant's page instance (the test client drives ticks and infos through it). */
+  liveView(tenant: string, instance: string): MountedView | undefined {
+    return this.#live.get(stateKey(tenant, instance))?.view;
+  }
+
   /** First paint: mount, render to HTML, save the state for the socket to adopt, sign a token. */
   async renderPage(viewId: string, params: Params, session: Session, tenant: TenantInfo): Promise<RenderedPage> {
     const entry = this.#entry(viewId);
@@ -103,7 +108,7 @@ export class Runtime {
     view.state = state;
     const html = renderToString(entry.template, this.#scope(state, tenant));
     const instance = randomBytes(12).toString('base64url');
-    await this.backend.set(stateKey(tenant.id, instance), JSON.stringify(state));
+    await this.backend.set(stateKey(tenant.id, instance), serializeState(entry.viewClass.name, state, this.config.state.maxBytes));
     const token = this.signer.sign({ view: viewId, instance, params, session: session.id, tenant: tenant.id });
     return { html, token, instance };
   }

@@ -7,12 +7,11 @@
  * Messages arriving here are handed to the view's owner (MountedView), which runs them in the
  * view's mailbox; a burst of saves is coalesced first, so 100 saves cost a handful of renders.
  */
-import { createHash } from 'node:crypto';
 import type { SaveEvent } from '../data/index.ts';
 import { LiveryError } from '../errors.ts';
 import { presenceTopic, type Presence, type PresenceDiff, type PresenceEntry, type PresenceMeta } from '../presence/index.ts';
 import { topicChannel, type PubSub } from '../pubsub/index.ts';
-import type { Session } from '../session/index.ts';
+import { sessionTag, type Session } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import type { ViewClass } from '../view/live-view.ts';
 
@@ -36,7 +35,7 @@ function userTopic(topic: string): string {
  * users (a session bound to another tenant would hand them a credential there).
  */
 function anonymousPresenceKey(sessionId: string): string {
-  return `anon:${createHash('sha256').update(sessionId).digest('base64url').slice(0, 16)}`;
+  return `anon:${sessionTag(sessionId)}`;
 }
 
 /** Where the subscriptions deliver; each call must run the work in the view's mailbox. */

@@ -3,7 +3,7 @@
  * a token copied out of one browser's page is useless in another. Cookies are host-only (no
  * Domain attribute): a session from acme.example.com is never sent to globex.example.com.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export const SESSION_COOKIE = 'lv_sid';
 const SESSION_ID = /^[A-Za-z0-9_-]{22,64}$/;
@@ -30,4 +30,12 @@ export function readSessionId(cookieHeader: string | undefined): string | undefi
 
 export function sessionCookie(id: string, secure: boolean): string {
   return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}
+
+/**
+ * A stable, non-secret name for a session: in logs and anonymous presence keys, never the id
+ * itself — that is the visitor's cookie, a credential.
+ */
+export function sessionTag(id: string): string {
+  return createHash('sha256').update(id).digest('base64url').slice(0, 16);
 }

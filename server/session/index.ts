@@ -7,7 +7,7 @@
  * tenant — a cookie copied from acme.example.com to globex.example.com — it yields nothing: no
  * user, no data (see `sessionFor` in the HTTP and socket layers).
  */
-export { newSessionId, readCookie, readSessionId, sessionCookie, SESSION_COOKIE } from './cookie.ts';
+export { newSessionId, readCookie, readSessionId, sessionCookie, sessionTag, SESSION_COOKIE } from './cookie.ts';
 export { MemorySessionStore } from './memory-session-store.ts';
 export { RedisSessionStore } from './redis-session-store.ts';
 

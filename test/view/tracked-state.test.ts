@@ -26,3 +26,32 @@ t.test('only plain JSON data passes the state check', async (t) => {
   const shared = { x: 1 };
   t.equal(findNonPlainValue({ a: shared, b: shared }), null, 'a shared (non-cyclic) object is fine');
 });
+
+t.test('rollback restores every touched key as it was at begin, and unmarks what it undid', async (t) => {
+  const tracked = trackState<Record<string, any>>({ count: 10, items: ['a'], meta: { n: 1 }, gone: 1 });
+  const state = tracked.proxy;
+  state.count = 11; // changed before the handler (not yet diffed): stays marked
+  tracked.begin();
+  state.count -= 5;
+  state.items.push('b');
+  state.meta.n = 2;
+  state.fresh = 'x';
+  delete state.gone;
+  Object.defineProperty(state, 'defined', { value: 1, enumerable: true, configurable: true, writable: true });
+  t.equal(Object.getPrototypeOf(state.__proto__), null, 'reading __proto__ is not state…');
+  tracked.rollback();
+  t.same(tracked.raw, { count: 11, items: ['a'], meta: { n: 1 }, gone: 1 });
+  t.equal(Object.getPrototypeOf(tracked.raw), Object.prototype, '…and is never "restored"');
+  t.same([...tracked.changed], ['count'], 'only the change from before the handler is left to diff');
+});
+
+t.test('commit keeps the changes; outside begin/commit nothing is recorded', async (t) => {
+  const tracked = trackState<{ count: number; items: string[] }>({ count: 1, items: [] });
+  tracked.begin();
+  tracked.proxy.count = 2;
+  tracked.proxy.items.push('kept');
+  tracked.commit();
+  tracked.proxy.count = 3; // between handlers (e.g. onJoin): not journaled
+  tracked.rollback();
+  t.same(tracked.raw, { count: 3, items: ['kept'] }, 'a rollback with no handler running undoes nothing');
+});
