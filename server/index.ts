@@ -20,6 +20,7 @@
 import { serverFactory } from '@geut/fastify-uws';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { resolveConfig, type LiveryOptions } from './config/index.ts';
+import { loggerOptions } from './log/index.ts';
 import { livery } from './plugin.ts';
 
 export { serverFactory, livery };
@@ -28,6 +29,7 @@ export { route, type Route } from './view/routes.ts';
 export { StartupError, checks, ENVIRONMENT, type LiveryOptions, type LiveryConfig } from './config/index.ts';
 export { errors, LiveryError, type ErrorCode } from './errors.ts';
 export { MemoryStateBackend, type StateBackend } from './state/index.ts';
+export { loggerOptions, sessionTag } from './log/index.ts';
 
 export interface LiveryServer {
   readonly app: FastifyInstance;
@@ -40,15 +42,18 @@ export interface LiveryServer {
 export interface CreateServerOptions extends LiveryOptions {
   /** Shut down gracefully on SIGTERM/SIGINT (default true). */
   handleSignals?: boolean;
+  /** Where log lines go (default stdout): one JSON line per `write`, already redacted. */
+  logStream?: { write(line: string): void };
 }
 
 export async function createServer(options: CreateServerOptions = {}): Promise<LiveryServer> {
-  const { handleSignals = true, ...liveryOptions } = options;
+  const { handleSignals = true, logStream, ...liveryOptions } = options;
   // Resolve once here for the logger level and listen address; the plugin validates the rest.
   const config = resolveConfig(liveryOptions);
   const app = Fastify({
     serverFactory,
-    logger: { level: config.logLevel },
+    // Never a credential in a log line: redaction and scrubbing (server/log, docs/security.md).
+    logger: { ...loggerOptions(config.logLevel), ...(logStream === undefined ? {} : { stream: logStream }) },
     // Per-request lines only when debugging: a live app's traffic is on the socket anyway.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });

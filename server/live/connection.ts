@@ -9,6 +9,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { StaticsCollector } from '../diff/index.ts';
 import { errors, LiveryError, type ErrorCode } from '../errors.ts';
+import { sessionTag } from '../log/index.ts';
 import { F_ERROR, F_EVENT, F_HEARTBEAT, F_JOIN, F_LEAVE, F_REPLY, PROTOCOL_VERSION } from '../protocol/index.ts';
 import type { Session } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
@@ -74,11 +75,12 @@ export class Connection implements ViewHost {
   }
 
   /**
-   * The socket's logger: every line carries its tenant and session. Made on first use — most
-   * sockets never log, and a child logger per idle socket is memory spent on nothing.
+   * The socket's logger: every line carries its tenant and session — the session as a one-way
+   * tag, never the id itself (a bearer credential). Made on first use — most sockets never log,
+   * and a child logger per idle socket is memory spent on nothing.
    */
   get log(): FastifyBaseLogger {
-    return (this.#log ??= this.#runtime.log.child({ tenant: this.#tenant?.id, session: this.sessionId }));
+    return (this.#log ??= this.#runtime.log.child({ tenant: this.#tenant?.id, session: sessionTag(this.sessionId) }));
   }
 
   /** The socket's tenant data context: one fork with the tenant parameter set, made on first use. */

@@ -21,6 +21,9 @@ interface SocketData extends SocketIdentity {
   open: boolean;
 }
 
+/** The reason uWS hands the close handler when it dropped a socket for a text frame that was not UTF-8. */
+const UWS_INVALID_UTF8 = 'Received invalid UTF-8';
+
 const compressors = uws as unknown as { SHARED_COMPRESSOR: number; DISABLED: number };
 
 export interface LiveSocket {
@@ -99,11 +102,17 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
       guard(runtime, () => ws.getUserData().conn?.drain());
     },
 
-    close: (ws) => {
+    close: (ws, code, message) => {
       guard(runtime, () => {
         const data = ws.getUserData();
         data.open = false;
         if (data.conn === undefined) return;
+        if (code === 1006 && Buffer.from(message).toString() === UWS_INVALID_UTF8) {
+          // uWS fails the connection on a text frame that is not UTF-8 before `message` could
+          // answer it (RFC 6455 §8.1 requires failing it; there is no option to pass the frame).
+          // The client cannot be told, so the operator is, with the code an answer would carry.
+          data.conn.log.warn({ code: 'LV_FRAME_MALFORMED' }, 'text frame was not valid UTF-8; the WebSocket layer dropped the connection');
+        }
         runtime.connections.delete(data.conn);
         data.conn.end('disconnect').catch((error) => runtime.log.error({ err: error }, 'saving state on close failed'));
       });
