@@ -51,6 +51,8 @@ export interface LiveryOptions {
   /** Milliseconds graceful shutdown may take before the process exits anyway. */
   shutdownTimeoutMs?: number;
   logLevel?: LogLevel;
+  /** Bearer token for `GET /_livery/metrics` (live counts); the endpoint does not exist without one. */
+  metricsToken?: string;
 }
 
 export interface StateOptions {
@@ -97,6 +99,8 @@ export interface LiveryConfig {
   sessionTtlSeconds: number;
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
+  /** undefined: no metrics endpoint. */
+  metricsToken: string | undefined;
 }
 
 /** Every option with an environment variable, for the README table and the env reader. */
@@ -125,4 +129,5 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_TOKEN_TTL', option: 'tokenTtlSeconds', kind: 'int', default: '7200', doc: 'seconds a join token is valid' },
   { env: 'LIVERY_SHUTDOWN_TIMEOUT', option: 'shutdownTimeoutMs', kind: 'int', default: '5000', doc: 'milliseconds graceful shutdown may take' },
   { env: 'LIVERY_LOG_LEVEL', option: 'logLevel', kind: 'string', default: 'info', doc: 'pino log level' },
+  { env: 'LIVERY_METRICS_TOKEN', option: 'metricsToken', kind: 'string', default: '(none: no metrics endpoint)', doc: 'bearer token (≥ 32 characters) for `GET /_livery/metrics`, the live counts; unset, the endpoint does not exist' },
 ];

@@ -55,11 +55,12 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
         const key = headers.get('sec-websocket-key') ?? '';
         const protocol = headers.get('sec-websocket-protocol') ?? '';
         const extensions = headers.get('sec-websocket-extensions') ?? '';
+        const client = Buffer.from(res.getRemoteAddressAsText()).toString();
         if (!accepting) return refuse(res, 'LV_SERVER_SHUTDOWN', 503);
         if (!originAllowed(headers.get('origin') ?? '', headers.get('host') ?? '', options.allowedOrigins)) return refuse(res, 'LV_ORIGIN_FORBIDDEN');
         let aborted = false;
         res.onAborted(() => { aborted = true; });
-        identify(runtime, sessions, headers).then(
+        identify(runtime, sessions, headers, client).then(
           (identity) => {
             if (aborted) return;
             const data: SocketData = { ...identity, open: true };
@@ -160,7 +161,7 @@ function guard(runtime: Runtime, fn: () => void): void {
 }
 
 /** Session and tenant for a new socket — the only tenant resolution a socket ever pays for. */
-async function identify(runtime: Runtime, sessions: SessionStore, headers: Map<string, string>): Promise<SocketIdentity> {
+async function identify(runtime: Runtime, sessions: SessionStore, headers: Map<string, string>, client: string): Promise<SocketIdentity> {
   const cookieHeader = headers.get('cookie');
   const sessionId = readSessionId(cookieHeader) ?? '';
   const sessionData = sessionId === '' ? undefined : await sessions.get(sessionId);
@@ -170,6 +171,7 @@ async function identify(runtime: Runtime, sessions: SessionStore, headers: Map<s
       path: LIVE_PATH,
       header: (name) => headers.get(name),
       cookie: (name) => readCookie(cookieHeader, name),
+      client,
       session: undefined,
     },
     sessionData,

@@ -5,6 +5,7 @@
  * views, never by a query filtered by tenant.
  */
 import { randomUUID } from 'node:crypto';
+import { sessionTag } from '../../server/log/index.ts';
 import { getPage, LiveClient, startServer } from '../live/harness.ts';
 import { until, type CanaryClient } from './fixtures/canary/client.ts';
 import { CANARY_TEMPLATES, noDatabaseRoutes } from './fixtures/canary/views.ts';
@@ -128,7 +129,7 @@ export const VIEW_ATTACKS: Attack[] = [
       const lines = ctx.logs(from);
       t.ok(lines.length >= GLOBEX_IDS.length + 1, `${lines.length} lines logged for the failures`);
       for (const line of lines) {
-        t.same({ tenant: line.tenant, session: line.session }, { tenant: 'acme', session: cookie.slice('lv_sid='.length) }, `"${line.msg}" carries the socket's tenant and session`);
+        t.same({ tenant: line.tenant, session: line.session }, { tenant: 'acme', session: sessionTag(cookie.slice('lv_sid='.length)) }, `"${line.msg}" carries the socket's tenant and session (as its one-way tag)`);
       }
       const booms = lines.filter((line) => /boom on/.test(JSON.stringify(line.err)));
       t.equal(booms.length, GLOBEX_IDS.length, 'the handler failures are there');
