@@ -132,6 +132,10 @@ export const errors = {
     message: 'This tenant\'s subscription has ended (paid until a past date); renew it to continue.',
     status: 402,
   },
+  LV_TENANT_LOOKUPS_LIMITED: {
+    message: 'Too many requests from this address named tenants that do not exist; wait a moment and check the address.',
+    status: 429,
+  },
   LV_TENANT_REQUIRED: {
     message: 'A tenant id is required for tenant-scoped data access; Livery refuses rather than reading all rows.',
     status: 500,

@@ -23,6 +23,7 @@ import { resolveConfig, type LiveryOptions } from './config/index.ts';
 import { describeError } from './dev/error-report.ts';
 import { tellSupervisor } from './dev/report.ts';
 import { prettyStream } from './log/pretty-stream.ts';
+import { loggerOptions } from './log/index.ts';
 import { livery } from './plugin.ts';
 
 export { serverFactory, livery };
@@ -32,6 +33,7 @@ export { StartupError, checks, ENVIRONMENT, type LiveryOptions, type LiveryConfi
 export { errors, LiveryError, type ErrorCode } from './errors.ts';
 export { defineApp, startApp, loadApp, type AppDefinition, type AppDatabase, type LiveryApp, type StartAppOptions } from './app/index.ts';
 export { MemoryStateBackend, type StateBackend } from './state/index.ts';
+export { loggerOptions, sessionTag } from './log/index.ts';
 
 export interface LiveryServer {
   readonly app: FastifyInstance;
@@ -44,16 +46,19 @@ export interface LiveryServer {
 export interface CreateServerOptions extends LiveryOptions {
   /** Shut down gracefully on SIGTERM/SIGINT (default true). */
   handleSignals?: boolean;
+  /** Where log lines go (default stdout): one JSON line per `write`, already redacted. */
+  logStream?: { write(line: string): void };
 }
 
 export async function createServer(options: CreateServerOptions = {}): Promise<LiveryServer> {
-  const { handleSignals = true, ...liveryOptions } = options;
+  const { handleSignals = true, logStream, ...liveryOptions } = options;
   // Resolve once here for the logger level and listen address; the plugin validates the rest.
   const config = resolveConfig(liveryOptions);
   const app = Fastify({
     serverFactory,
-    // Development prints readable lines; production keeps pino's JSON for log shippers.
-    logger: { level: config.logLevel, ...(config.logFormat === 'pretty' ? { stream: prettyStream() } : {}) },
+    // Never a credential in a log line (server/log, docs/security.md); development prints readable
+    // lines, production keeps pino's JSON for log shippers.
+    logger: { ...loggerOptions(config.logLevel), ...(logStream !== undefined ? { stream: logStream } : config.logFormat === 'pretty' ? { stream: prettyStream() } : {}) },
     // Per-request lines only when debugging: a live app's traffic is on the socket anyway.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });

@@ -31,6 +31,7 @@ export const checks = {
   'livery.C027': 'Unknown command, flag or flag value: run `livery --help` for the commands and their flags.',
   'livery.C028': '`livery new` writes only into a new or empty folder: choose another folder name or empty this one.',
   'livery.C029': 'The client bundle could not be built: fix the error shown, or reinstall livery (an installed package ships its bundle prebuilt).',
+  'livery.C035': 'The metrics token (LIVERY_METRICS_TOKEN) is too short to be a credential: use at least 32 random characters, e.g. `openssl rand -base64 48`, or unset it to turn the endpoint off.',
 } as const;
 
 export type CheckId = keyof typeof checks;

@@ -51,6 +51,8 @@ export interface LiveryOptions {
   /** Milliseconds graceful shutdown may take before the process exits anyway. */
   shutdownTimeoutMs?: number;
   logLevel?: LogLevel;
+  /** Bearer token for `GET /_livery/metrics` (live counts); the endpoint does not exist without one. */
+  metricsToken?: string;
   /** `pretty` (readable lines for a terminal) or `json` (one object per line, for log shippers). */
   logFormat?: LogFormat;
 }
@@ -116,6 +118,8 @@ export interface LiveryConfig {
   logFormat: LogFormat;
   /** undefined unless supervised by the dev loop (and never in production). */
   dev: DevConfig | undefined;
+  /** undefined: no metrics endpoint. */
+  metricsToken: string | undefined;
 }
 
 /** Every option with an environment variable, for the README table and the env reader. */
@@ -146,4 +150,5 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_SHUTDOWN_TIMEOUT', option: 'shutdownTimeoutMs', kind: 'int', default: '5000', doc: 'milliseconds graceful shutdown may take' },
   { env: 'LIVERY_LOG_LEVEL', option: 'logLevel', kind: 'string', default: 'info', doc: 'pino log level' },
   { env: 'LIVERY_LOG_FORMAT', option: 'logFormat', kind: 'string', default: 'pretty in development, json in production', doc: '`pretty` (readable terminal lines) or `json` (one object per line)' },
+  { env: 'LIVERY_METRICS_TOKEN', option: 'metricsToken', kind: 'string', default: '(none: no metrics endpoint)', doc: 'bearer token (≥ 32 characters) for `GET /_livery/metrics`, the live counts; unset, the endpoint does not exist' },
 ];

@@ -53,6 +53,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
     logLevel: pick(options.logLevel, 'logLevel'),
     logFormat: options.logFormat ?? logFormatFrom(env.LIVERY_LOG_FORMAT, production),
     dev: production ? undefined : devSupervision(env),
+    metricsToken: options.metricsToken ?? (env.LIVERY_METRICS_TOKEN || undefined),
   };
   checkConfig(config, problems);
   failOn(problems);
@@ -63,6 +64,9 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   if (config.production && !config.secret) problems.push({ id: 'livery.C001', detail: 'NODE_ENV=production and no LIVERY_SECRET' });
   if (config.secret && config.secret.length < MIN_SECRET_LENGTH) {
     problems.push({ id: 'livery.C002', detail: `the secret has ${config.secret.length} characters` });
+  }
+  if (config.metricsToken !== undefined && config.metricsToken.length < MIN_SECRET_LENGTH) {
+    problems.push({ id: 'livery.C035', detail: `the metrics token has ${config.metricsToken.length} characters` });
   }
   if (!KNOWN_BACKENDS.has(config.state.backend)) {
     problems.push({ id: 'livery.C004', detail: `state backend "${config.state.backend}"` });

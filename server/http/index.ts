@@ -1,7 +1,7 @@
 /**
  * The HTTP side, as a Fastify plugin: one GET route per live view (first paint; with path
  * tenancy also under the tenant prefix, `/t/:tenant/…`), the client bundle under a fingerprinted,
- * immutable URL, and `/healthz`.
+ * immutable URL, and `/healthz` with the token-guarded metrics (health.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { registryCode, statusOf } from '../errors.ts';
@@ -10,6 +10,7 @@ import { newSessionId, readCookie, readSessionId, sessionCookie, type SessionSto
 import type { RequestInfo } from '../tenancy/types.ts';
 import type { Route } from '../view/routes.ts';
 import { BUNDLE_PREFIX, type ClientBundle } from './client-bundle.ts';
+import { registerHealth } from './health.ts';
 import { errorPage, scriptTag, viewContainer, type Layout } from './page.ts';
 import type { DevErrorReport } from '../protocol/index.ts';
 
@@ -40,20 +41,7 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
       .send(bundle.source);
   });
 
-  // Health: 200 while every backend answers; 503 "degraded" during a Redis outage (sessions keep
-  // running on what each process holds; writes wait for Redis within the command timeout).
-  fastify.get('/healthz', (_request, reply) => {
-    const redis = options.redisHealth?.();
-    const degraded = redis !== undefined && redis.status !== 'up';
-    return reply.code(degraded ? 503 : 200).send({
-      status: degraded ? 'degraded' : 'ok',
-      connections: runtime.connections.size,
-      liveViews: runtime.liveViews,
-      stateBackend: runtime.backend.name,
-      ...(redis === undefined ? {} : { redis: { status: redis.status, since: new Date(redis.since).toISOString() } }),
-      tickLagMs: Math.round(runtime.scheduler.lastLagMs),
-    });
-  });
+  registerHealth(fastify, { runtime, redisHealth: options.redisHealth, metricsToken: runtime.config.metricsToken });
 
   for (const route of routes) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -98,6 +86,7 @@ export function requestInfo(request: FastifyRequest): Omit<RequestInfo, 'session
       return Array.isArray(value) ? value[0] : value;
     },
     cookie: (name) => readCookie(headers.cookie, name),
+    client: request.ip,
     session: undefined,
   };
 }

@@ -2,24 +2,39 @@
  * The live socket: a native uWebSockets.js handler at `/live` on the same uWS app (and port)
  * that serves Fastify.
  *
- * Identity is settled once, at upgrade: the Origin is checked, the session cookie read, the
- * tenant decided, and all of it put into the socket's user data. After that no frame pays for
- * any of it again. Every uWS callback is guarded — an exception thrown inside one would kill
- * the process — and sends from outside uWS callbacks (timers, promises) are corked.
+ * Identity is settled once per socket: at upgrade the Origin is checked and the session and
+ * tenant lookups start; the socket's Connection exists once they settled, and no frame pays for
+ * them again. The upgrade itself is answered synchronously, inside uWS's upgrade callback (see
+ * `upgrade` for why); frames arriving before the identity settled wait, bounded, and a refused
+ * identity closes the socket with an error frame. Every uWS callback is guarded — an exception
+ * thrown inside one would kill the process — and sends from outside uWS callbacks (timers,
+ * promises) are corked.
  */
 import * as uws from 'uws-pack';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebSocket } from 'uws-pack';
 import { errors, LiveryError, type ErrorCode } from '../errors.ts';
 import { Connection, type SocketIdentity, type Transport } from '../live/connection.ts';
 import type { Runtime } from '../live/runtime.ts';
-import { F_DEV, LIVE_PATH, PROTOCOL_VERSION } from '../protocol/index.ts';
+import { F_ERROR, LIVE_PATH, PROTOCOL_VERSION } from '../protocol/index.ts';
 import { readCookie, readSessionId, type SessionStore } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 
-interface SocketData extends SocketIdentity {
+interface SocketData {
+  /** The socket's session and tenant, settling after the upgrade. */
+  readonly identity: Promise<SocketIdentity>;
+  /** Set once the identity settled and was admitted. */
   conn?: Connection;
+  /** Frames that arrived before that (copies: uWS reuses its buffers), in order. */
+  early?: ArrayBuffer[];
+  earlyBytes: number;
   open: boolean;
 }
+
+/** Frames a socket may send before its identity settled (a page joins each of its views at once). */
+const EARLY_FRAMES_MAX = 64;
+
+/** The reason uWS hands the close handler when it dropped a socket for a text frame that was not UTF-8. */
+const UWS_INVALID_UTF8 = 'Received invalid UTF-8';
 
 const compressors = uws as unknown as { SHARED_COMPRESSOR: number; DISABLED: number };
 
@@ -43,8 +58,12 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
     maxBackpressure: options.backpressureBytes * 4,
     closeOnBackpressureLimit: true,
 
-    // uWS's UpgradeAsync pattern: copy everything from `req` before the first await (it is
-    // invalid afterwards), watch for the client going away, and upgrade corked.
+    // Answered here, synchronously: the identity lookups (session store, tenant directory) start
+    // now and settle after `open`. uWS's asynchronous upgrade (`res.cork(() => res.upgrade())`
+    // after an await) is unsafe in the uWS build we ship: when the socket's memory is reused in
+    // place, `cork` reads the new WebSocket as an HTTP response and may close it right after
+    // `open` — a join never answered (uNetworking/uWebSockets#1929, fixed upstream later); and
+    // upgraded while another request is being parsed, it can even abort the process.
     upgrade: (res: HttpResponse, req: HttpRequest, context: us_socket_context_t) => {
       try {
         const headers = new Map<string, string>();
@@ -52,24 +71,13 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
         const key = headers.get('sec-websocket-key') ?? '';
         const protocol = headers.get('sec-websocket-protocol') ?? '';
         const extensions = headers.get('sec-websocket-extensions') ?? '';
+        const client = Buffer.from(res.getRemoteAddressAsText()).toString();
         if (!accepting) return refuse(res, 'LV_SERVER_SHUTDOWN', 503);
         if (!originAllowed(headers.get('origin') ?? '', headers.get('host') ?? '', options.allowedOrigins)) return refuse(res, 'LV_ORIGIN_FORBIDDEN');
-        let aborted = false;
-        res.onAborted(() => { aborted = true; });
-        // The answer goes out from a macrotask of its own (see `onCleanStack`), never from
-        // whatever callback happened to settle the identity.
-        identify(runtime, sessions, headers).then(
-          (identity) => onCleanStack(runtime, () => {
-            if (aborted) return;
-            const data: SocketData = { ...identity, open: true };
-            res.cork(() => res.upgrade(data, key, protocol, extensions, context));
-          }),
-          (error: unknown) => onCleanStack(runtime, () => {
-            if (aborted) return;
-            if (!(error instanceof LiveryError)) runtime.log.error({ err: error }, 'live socket upgrade failed');
-            refuse(res, error instanceof LiveryError ? error.code : 'LV_INTERNAL');
-          }),
-        );
+        const identity = identify(runtime, sessions, headers, client);
+        identity.catch(() => {}); // handled in `open`; this only keeps an early close from leaving it unhandled
+        const data: SocketData = { identity, earlyBytes: 0, open: true };
+        res.upgrade(data, key, protocol, extensions, context);
       } catch (error) {
         runtime.log.error({ err: error }, 'live socket upgrade failed');
         try { res.writeStatus('500 Internal Server Error').end(); } catch { /* already answered or aborted */ }
@@ -79,23 +87,29 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
     open: (ws) => {
       guard(runtime, () => {
         const data = ws.getUserData();
-        const conn = new Connection(new UwsTransport(ws, options.compression), runtime, data);
-        data.conn = conn;
-        runtime.connections.add(conn);
-        // Dev loop only: the app is up again, so whatever the overlay showed is over.
-        if (runtime.describe !== undefined) conn.send(JSON.stringify([PROTOCOL_VERSION, F_DEV, null]));
+        data.identity.then(
+          (identity) => guard(runtime, () => admit(ws, data, identity)),
+          (error: unknown) => guard(runtime, () => refuseSocket(ws, data, error)),
+        );
       });
     },
 
     message: (ws, message, isBinary) => {
       guard(runtime, () => {
-        const conn = ws.getUserData().conn;
-        if (conn === undefined) return;
+        const data = ws.getUserData();
         if (message.byteLength > options.maxFrameBytes) {
-          conn.error(0, 0, 'LV_FRAME_TOO_LARGE', `${message.byteLength} > ${options.maxFrameBytes} bytes`);
-          return conn.close(errors.LV_FRAME_TOO_LARGE.close, 'frame too large');
+          sendError(ws, 'LV_FRAME_TOO_LARGE', `${message.byteLength} > ${options.maxFrameBytes} bytes`);
+          return ws.end(errors.LV_FRAME_TOO_LARGE.close, 'frame too large');
         }
-        conn.receive(message, isBinary);
+        if (data.conn !== undefined) return data.conn.receive(message, isBinary);
+        // Before the identity settled: keep the frame (bounded), to be handled in order after.
+        if (isBinary) return sendError(ws, 'LV_BINARY_FRAME');
+        data.earlyBytes += message.byteLength;
+        if ((data.early?.length ?? 0) >= EARLY_FRAMES_MAX || data.earlyBytes > options.maxFrameBytes) {
+          sendError(ws, 'LV_RATE_LIMIT_ABUSE');
+          return ws.end(errors.LV_RATE_LIMIT_ABUSE.close, 'too many frames before the socket was identified');
+        }
+        (data.early ??= []).push(message.slice(0));
       });
     },
 
@@ -103,20 +117,64 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
       guard(runtime, () => ws.getUserData().conn?.drain());
     },
 
-    close: (ws) => {
+    close: (ws, code, message) => {
       guard(runtime, () => {
         const data = ws.getUserData();
         data.open = false;
+        data.early = undefined;
         if (data.conn === undefined) return;
+        if (code === 1006 && Buffer.from(message).toString() === UWS_INVALID_UTF8) {
+          // uWS fails the connection on a text frame that is not UTF-8 before `message` could
+          // answer it (RFC 6455 §8.1 requires failing it; there is no option to pass the frame).
+          // The client cannot be told, so the operator is, with the code an answer would carry.
+          data.conn.log.warn({ code: 'LV_FRAME_MALFORMED' }, 'text frame was not valid UTF-8; the WebSocket layer dropped the connection');
+        }
         runtime.connections.delete(data.conn);
         data.conn.end('disconnect').catch((error) => runtime.log.error({ err: error }, 'saving state on close failed'));
       });
     },
   });
 
+  /** The identity settled: the socket gets its Connection, which handles what arrived meanwhile. */
+  function admit(ws: WebSocket<SocketData>, data: SocketData, identity: SocketIdentity): void {
+    if (!data.open) return;
+    const conn = new Connection(new UwsTransport(ws, options.compression), runtime, identity);
+    data.conn = conn;
+    runtime.connections.add(conn);
+    const early = data.early ?? [];
+    data.early = undefined;
+    for (const frame of early) conn.receive(frame, false);
+  }
+
+  /** The identity was refused (unknown or suspended tenant, not a member, …): say why, then close. */
+  function refuseSocket(ws: WebSocket<SocketData>, data: SocketData, error: unknown): void {
+    if (!data.open) return;
+    if (!(error instanceof LiveryError)) runtime.log.error({ err: error }, 'live socket identity failed');
+    const code: ErrorCode = error instanceof LiveryError ? error.code : 'LV_INTERNAL';
+    ws.cork(() => {
+      sendError(ws, code);
+      ws.end(refusalCloseCode(code), code);
+    });
+  }
+
   return {
     stopAccepting: () => { accepting = false; },
   };
+}
+
+/**
+ * A socket refused after its upgrade closes with 4000 + the HTTP status its page would have had
+ * (4403 forbidden, 4404 unknown tenant, 4402 suspended, 4429 rate limited, 4500 internal), after
+ * an error frame naming the code.
+ */
+export function refusalCloseCode(code: ErrorCode): number {
+  const spec = errors[code] as { status?: number; close?: number };
+  return spec.close ?? 4000 + (spec.status ?? 500);
+}
+
+/** An error frame not tied to a join or an event (ref 0, vid 0), straight on the socket. */
+function sendError(ws: WebSocket<SocketData>, code: ErrorCode, detail?: string): void {
+  ws.send(JSON.stringify([PROTOCOL_VERSION, F_ERROR, 0, 0, code, new LiveryError(code, detail).message]), false, false);
 }
 
 /** The uWS socket as a Transport (a class: no per-socket closures). */
@@ -146,20 +204,6 @@ class UwsTransport implements Transport {
   }
 }
 
-/**
- * Runs `answer` (an async upgrade or refusal) on a stack where no uWS callback is running.
- *
- * uWS marks "parsing HTTP" on the whole HTTP context, not per socket, and `res.upgrade` called
- * while that mark is set hands the new WebSocket to whichever socket is being parsed. A promise
- * settled inside another request's handler (Fastify's routes run in uWS callbacks, and Node
- * drains microtasks before returning to uWS) would upgrade in exactly that state: the socket
- * opens, but its frames are never dispatched — a join that is never answered. `setImmediate`
- * runs in libuv's check phase, outside every uWS callback, where an async upgrade is supported.
- */
-function onCleanStack(runtime: Runtime, answer: () => void): void {
-  setImmediate(() => guard(runtime, answer));
-}
-
 function guard(runtime: Runtime, fn: () => void): void {
   try {
     fn();
@@ -169,7 +213,7 @@ function guard(runtime: Runtime, fn: () => void): void {
 }
 
 /** Session and tenant for a new socket — the only tenant resolution a socket ever pays for. */
-async function identify(runtime: Runtime, sessions: SessionStore, headers: Map<string, string>): Promise<SocketIdentity> {
+async function identify(runtime: Runtime, sessions: SessionStore, headers: Map<string, string>, client: string): Promise<SocketIdentity> {
   const cookieHeader = headers.get('cookie');
   const sessionId = readSessionId(cookieHeader) ?? '';
   const sessionData = sessionId === '' ? undefined : await sessions.get(sessionId);
@@ -179,6 +223,7 @@ async function identify(runtime: Runtime, sessions: SessionStore, headers: Map<s
       path: LIVE_PATH,
       header: (name) => headers.get(name),
       cookie: (name) => readCookie(cookieHeader, name),
+      client,
       session: undefined,
     },
     sessionData,

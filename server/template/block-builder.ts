@@ -6,7 +6,7 @@
 import { union, type Deps } from './deps.ts';
 import { fingerprint } from './fingerprint.ts';
 import type { HtmlContextTracker } from './html-context.ts';
-import type { Block, Slot } from './types.ts';
+import type { Block, Slot, SourceLocation } from './types.ts';
 
 export interface BuiltBlock {
   readonly block: Block;
@@ -24,9 +24,9 @@ export class BlockBuilder {
     this.html = html;
   }
 
-  text(text: string): void {
+  text(text: string, loc?: SourceLocation): void {
     this.statics[this.statics.length - 1] += text;
-    this.html?.feed(text);
+    this.html?.feed(text, loc);
   }
 
   /** `shape` describes the slot's kind and nested blocks for the fingerprint (never values). */

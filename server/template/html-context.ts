@@ -19,6 +19,21 @@ const URL_ATTRS = new Set([
   'href', 'src', 'action', 'formaction', 'poster', 'cite', 'xlink:href', 'srcset', 'background',
   'data', 'codebase', 'manifest', 'longdesc', 'ping', 'usemap', 'icon',
 ]);
+/**
+ * SVG animation elements set another attribute's value over time: `<set attributeName="href"
+ * to="javascript:…">` on an `<a>` is a URL sink, so their `to`/`from`/`by` are URL attributes
+ * and `values` (a `;`-separated list) is checked item by item.
+ */
+const ANIMATION_TAGS = new Set(['animate', 'set', 'animatemotion', 'animatetransform', 'animatecolor']);
+const ANIMATION_URL_ATTRS = new Set(['to', 'from', 'by']);
+/** Meta attributes that make a `<meta>` not a pragma (its `content` is plain text then). */
+const META_NAMING_ATTRS = new Set(['name', 'property', 'itemprop', 'charset']);
+/** `meta` flags: an http-equiv attribute seen, a naming attribute seen, a `{{ }}` placed in `content` unchecked (the tag was named). */
+const META_EQUIV = 1, META_NAMED = 2, META_CONTENT_SLOT = 4;
+/** How much static text of an attribute value the tracker keeps (enough to see `url(` or `0;url=`). */
+const LEAD_MAX = 256, SINCE_MAX = 16;
+/** Marks text the tracker cannot know (branches left different text, or more than it keeps). */
+const UNKNOWN = '\u0001';
 
 export interface HtmlState {
   readonly s: number;
@@ -29,11 +44,36 @@ export interface HtmlState {
   readonly valueHasStatic: boolean;
   readonly dashes: number;
   readonly tail: string;
+  /** In a `<meta>` tag: META_* flags. */
+  readonly meta: number;
+  /** In an attribute value: its static text before its first `{{ }}` (UNKNOWN-prefixed when cut). */
+  readonly lead: string;
+  /** In an attribute value: the last static characters since its last `{{ }}` (or its start). */
+  readonly since: string;
+  /** In an attribute value: a `{{ }}` already sits in it. */
+  readonly slotted: boolean;
 }
 
-export type SlotContext = { readonly kind: 'text' } | { readonly kind: 'attr'; readonly url: boolean };
+/**
+ * Where a `{{ }}` lands. In attribute values, `url` asks for the scheme check of a URL at the
+ * start of the value, and `sink` names a value with a grammar of its own that can carry a URL or
+ * more CSS: a `style` declaration (`css`), a `url(` inside one (`css-url`), a `;`-list of URLs
+ * (`url-list`; `itemStart` when the slot begins an item) or `<meta>` content that may be a
+ * refresh (`refresh`; `lead` is the static text before the slot).
+ */
+export type SlotContext =
+  | { readonly kind: 'text' }
+  | {
+    readonly kind: 'attr';
+    readonly url: boolean;
+    readonly sink?: 'css' | 'css-url' | 'url-list' | 'refresh';
+    readonly itemStart?: boolean;
+    readonly lead?: string;
+  };
 
-const INITIAL: HtmlState = { s: TEXT, tag: '', endTag: false, attr: '', valueHasStatic: false, dashes: 0, tail: '' };
+type AttrContext = Extract<SlotContext, { kind: 'attr' }>;
+
+const INITIAL: HtmlState = { s: TEXT, tag: '', endTag: false, attr: '', valueHasStatic: false, dashes: 0, tail: '', meta: 0, lead: '', since: '', slotted: false };
 const isSpace = (c: string): boolean => c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f';
 const isAlpha = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 const TAG_LEVEL = new Set([IN_TAG, ATTR_NAME, AFTER_ATTR_NAME]);
@@ -45,9 +85,16 @@ function unsafe(loc: SourceLocation, message: string): TemplateSyntaxError {
 export class HtmlContextTracker {
   state: HtmlState = INITIAL;
 
-  feed(text: string): void {
+  feed(text: string, loc?: SourceLocation): void {
     let st = { ...this.state };
-    for (const c of text) st = step(st, c);
+    for (const c of text) {
+      const next = step(st, c);
+      // An http-equiv named after a `{{ }}` already went into this meta's content unchecked.
+      if ((next.meta & META_EQUIV) !== 0 && (st.meta & (META_EQUIV | META_CONTENT_SLOT)) === META_CONTENT_SLOT && loc !== undefined) {
+        throw unsafe(loc, `http-equiv in a <meta> whose content already holds a {{ }} (taken as plain text because the tag was named): a pragma's content, such as a refresh URL, must be checked. Drop name=…, or write http-equiv before content.`);
+      }
+      st = next;
+    }
     this.state = st;
   }
 
@@ -56,11 +103,11 @@ export class HtmlContextTracker {
     const { s, tag, attr } = this.state;
     if (s === TEXT || s === COMMENT) return { kind: 'text' };
     if (s === VALUE_DQ || s === VALUE_SQ) {
-      if (attr.startsWith('on')) {
-        throw unsafe(loc, `{{ }} in the event-handler attribute '${attr}': a value inside JavaScript cannot be escaped safely. Pass the data in a data-* attribute (data-x="{{ … }}") and read it from client code, or use an lv-* binding.`);
-      }
-      if (attr === 'srcdoc') throw unsafe(loc, `{{ }} in 'srcdoc': its value is parsed as a whole HTML document. Render the content in a separate page and use src instead.`);
-      return { kind: 'attr', url: URL_ATTRS.has(attr) && !this.state.valueHasStatic };
+      const context = this.#attrContext(loc);
+      // The next slot in this value follows this one's output, not the static text before it.
+      const unchecked = tag === 'meta' && attr === 'content' && context.sink !== 'refresh';
+      this.state = { ...this.state, slotted: true, since: '', meta: this.state.meta | (unchecked ? META_CONTENT_SLOT : 0) };
+      return context;
     }
     if (s === VALUE_UNQ || s === BEFORE_VALUE) {
       throw unsafe(loc, `{{ }} in the unquoted value of attribute '${attr}': quote the value, e.g. ${attr}="{{ … }}".`);
@@ -69,6 +116,38 @@ export class HtmlContextTracker {
       throw unsafe(loc, `{{ }} inside <${tag}>: ${tag} content is not HTML and cannot be escaped safely. Pass data through a data-* attribute on an element${tag === 'style' ? ', or use a class or a style="…" attribute' : ' and read it from the script'}.`);
     }
     throw unsafe(loc, `{{ }} inside a tag, outside any attribute value (e.g. <div {{ attrs }}>): it could inject attributes or markup. Write the attribute name in the template with a quoted value (class="{{ cls }}"), or choose static attributes with {% if %}.`);
+  }
+
+  #attrContext(loc: SourceLocation): AttrContext {
+    const { tag, attr, valueHasStatic, since, lead, slotted, meta } = this.state;
+    if (attr.startsWith('on')) {
+      throw unsafe(loc, `{{ }} in the event-handler attribute '${attr}': a value inside JavaScript cannot be escaped safely. Pass the data in a data-* attribute (data-x="{{ … }}") and read it from client code, or use an lv-* binding.`);
+    }
+    if (attr === 'srcdoc') throw unsafe(loc, `{{ }} in 'srcdoc': its value is parsed as a whole HTML document. Render the content in a separate page and use src instead.`);
+    if (attr === 'http-equiv' && tag === 'meta') {
+      throw unsafe(loc, `{{ }} in a <meta>'s http-equiv: the value picks a pragma (refresh, cookies, CSP) the page would obey. Write it in the template.`);
+    }
+    if (attr === 'style') {
+      if (/expression\s*\(/i.test(lead + since)) {
+        throw unsafe(loc, `{{ }} in a style attribute that uses expression(…): its argument is script (old Internet Explorer). Compute the value in the view.`);
+      }
+      return { kind: 'attr', url: false, sink: /url\(\s*["']?$/i.test(since) && !since.includes(UNKNOWN) ? 'css-url' : 'css' };
+    }
+    if (tag === 'meta' && attr === 'content' && (meta & (META_EQUIV | META_NAMED)) !== META_NAMED) {
+      if (slotted || lead.includes(UNKNOWN)) {
+        const why = slotted ? 'a second {{ }}' : 'a {{ }} after static text that differs between branches (or is very long)';
+        throw unsafe(loc, `${why} in this <meta>'s content, which may be a refresh (no name attribute before it): only one {{ }} after known text can be checked as a refresh URL. Use one {{ }}, or write name="…" before content.`);
+      }
+      return { kind: 'attr', url: false, sink: 'refresh', lead };
+    }
+    if (ANIMATION_TAGS.has(tag)) {
+      if (ANIMATION_URL_ATTRS.has(attr)) return { kind: 'attr', url: !valueHasStatic };
+      if (attr === 'values') {
+        const itemStart = since.includes(UNKNOWN) || (slotted ? /;\s*$/.test(since) : /^(|.*;)\s*$/.test(since));
+        return { kind: 'attr', url: false, sink: 'url-list', itemStart };
+      }
+    }
+    return { kind: 'attr', url: URL_ATTRS.has(attr) && !valueHasStatic };
   }
 
   /** `{% include %}` and `{% filter %}` produce HTML of their own, so they belong in text. */
@@ -82,13 +161,29 @@ export class HtmlContextTracker {
   merge(states: readonly HtmlState[], loc: SourceLocation, what: string): HtmlState {
     const [first] = states;
     const same = (a: HtmlState): boolean => key(a) === key(first);
-    if (states.every(same)) return { ...first, valueHasStatic: states.every((st) => st.valueHasStatic) };
+    if (states.every(same)) return { ...first, valueHasStatic: states.every((st) => st.valueHasStatic), ...mergeDetails(states) };
     if (states.every((st) => TAG_LEVEL.has(st.s) && st.tag === first.tag && st.endTag === first.endTag)) {
-      return { ...first, s: IN_TAG, attr: '' };
+      return { ...first, s: IN_TAG, attr: '', ...mergeDetails(states) };
     }
     const other = states.find((st) => !same(st))!;
     throw unsafe(loc, `the paths through this ${what} end in different HTML contexts (${describe(first)} and ${describe(other)}). Open and close tags and attribute quotes within each branch.`);
   }
+}
+
+/**
+ * What branches leave behind inside a tag or value, merged conservatively: text that differs is
+ * unknown, a slot or http-equiv on any path counts, a naming attribute only if on every path.
+ */
+function mergeDetails(states: readonly HtmlState[]): Pick<HtmlState, 'meta' | 'lead' | 'since' | 'slotted'> {
+  const [first] = states;
+  const agree = (pick: (st: HtmlState) => string) => states.every((st) => pick(st) === pick(first));
+  const any = (flag: number) => (states.some((st) => (st.meta & flag) !== 0) ? flag : 0);
+  return {
+    meta: any(META_EQUIV) | any(META_CONTENT_SLOT) | (states.every((st) => (st.meta & META_NAMED) !== 0) ? META_NAMED : 0),
+    lead: agree((st) => st.lead) ? first.lead : UNKNOWN,
+    since: agree((st) => st.since) ? first.since : UNKNOWN,
+    slotted: states.some((st) => st.slotted),
+  };
 }
 
 /** What distinguishes two states for the purposes of a later `{{ }}` (a closed tag's name does not). */
@@ -113,6 +208,13 @@ function describe(st: HtmlState): string {
   return st.tag ? `inside the <${st.endTag ? '/' : ''}${st.tag}> tag` : 'inside a tag';
 }
 
+/** An attribute name is complete: in a `<meta>`, note whether it makes the tag a pragma or names it. */
+function beforeValue(st: HtmlState): HtmlState {
+  if (st.tag !== 'meta' || st.endTag) return { ...st, s: BEFORE_VALUE };
+  const flag = st.attr === 'http-equiv' ? META_EQUIV : META_NAMING_ATTRS.has(st.attr) ? META_NAMED : 0;
+  return { ...st, s: BEFORE_VALUE, meta: st.meta | flag };
+}
+
 function close(st: HtmlState): HtmlState {
   const raw = !st.endTag && (st.tag === 'script' || st.tag === 'style');
   return { ...st, s: raw ? RAW : TEXT, attr: '', tail: '' };
@@ -123,7 +225,7 @@ function step(st: HtmlState, c: string): HtmlState {
     case TEXT:
       return c === '<' ? { ...st, s: TAG_OPEN } : st;
     case TAG_OPEN:
-      if (isAlpha(c)) return { ...st, s: TAG_NAME, tag: c.toLowerCase(), endTag: false, attr: '' };
+      if (isAlpha(c)) return { ...st, s: TAG_NAME, tag: c.toLowerCase(), endTag: false, attr: '', meta: 0 };
       if (c === '/') return { ...st, s: END_TAG_OPEN };
       if (c === '!') return { ...st, s: MARKUP };
       if (c === '?') return { ...st, s: BOGUS };
@@ -140,24 +242,29 @@ function step(st: HtmlState, c: string): HtmlState {
       if (isSpace(c) || (c === '/' && st.s === IN_TAG)) return st;
       if (c === '/') return { ...st, s: IN_TAG };
       if (c === '>') return close(st);
-      if (c === '=' && st.s === AFTER_ATTR_NAME) return { ...st, s: BEFORE_VALUE };
+      if (c === '=' && st.s === AFTER_ATTR_NAME) return beforeValue(st);
       return { ...st, s: ATTR_NAME, attr: c.toLowerCase() };
     case ATTR_NAME:
       if (isSpace(c)) return { ...st, s: AFTER_ATTR_NAME };
       if (c === '/') return { ...st, s: IN_TAG };
-      if (c === '=') return { ...st, s: BEFORE_VALUE };
+      if (c === '=') return beforeValue(st);
       if (c === '>') return close(st);
       return { ...st, attr: st.attr + c.toLowerCase() };
     case BEFORE_VALUE:
       if (isSpace(c)) return st;
-      if (c === '"') return { ...st, s: VALUE_DQ, valueHasStatic: false };
-      if (c === "'") return { ...st, s: VALUE_SQ, valueHasStatic: false };
+      if (c === '"') return { ...st, s: VALUE_DQ, valueHasStatic: false, lead: '', since: '', slotted: false };
+      if (c === "'") return { ...st, s: VALUE_SQ, valueHasStatic: false, lead: '', since: '', slotted: false };
       if (c === '>') return close(st);
       return { ...st, s: VALUE_UNQ, valueHasStatic: true };
     case VALUE_DQ:
     case VALUE_SQ:
       if (c === (st.s === VALUE_DQ ? '"' : "'")) return { ...st, s: IN_TAG };
-      return st.valueHasStatic ? st : { ...st, valueHasStatic: true };
+      return {
+        ...st,
+        valueHasStatic: true,
+        lead: st.slotted ? st.lead : st.lead.length >= LEAD_MAX ? (st.lead.startsWith(UNKNOWN) ? st.lead : UNKNOWN + st.lead) : st.lead + c,
+        since: (st.since + c).slice(-SINCE_MAX),
+      };
     case VALUE_UNQ:
       if (isSpace(c)) return { ...st, s: IN_TAG };
       return c === '>' ? close(st) : st;

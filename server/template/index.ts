@@ -26,6 +26,6 @@ export { createMemoryLoader, createTemplateLoader, type FileTemplateLoader, type
 export { createScope } from './scope.ts';
 export { renderToString } from './render.ts';
 export { TemplateCompileErrors, TemplateDoesNotExist, TemplateSyntaxError, TemplateValueError, type TemplateErrorCode } from './errors.ts';
-export { UNSAFE_URL } from './output.ts';
+export { UNSAFE_CSS, UNSAFE_URL } from './output.ts';
 export { escapeHtml, SafeString } from './values.ts';
 export { filterNames } from './filters/index.ts';

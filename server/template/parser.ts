@@ -59,7 +59,7 @@ export class Parser {
   parse(out: BlockBuilder, until: readonly string[]): Token {
     while (this.pos < this.tokens.length) {
       const token = this.tokens[this.pos++];
-      if (token.type === 'text') out.text(token.contents);
+      if (token.type === 'text') out.text(token.contents, token.loc);
       else if (token.type === 'var') this.variable(token, out);
       else if (token.type === 'block') {
         const command = token.contents.split(/\s+/)[0];
@@ -113,7 +113,7 @@ export class Parser {
     const context = this.html === null ? TEXT_CONTEXT : this.html.classify(token.loc);
     const output = createOutput(context, this.autoescape);
     // A literal (`{{ "—" }}`) never changes: it becomes static text, not a slot.
-    if (expr.literal !== undefined) out.text(output(expr.literal.value));
+    if (expr.literal !== undefined) out.text(output(expr.literal.value), token.loc);
     else out.slot(createTextSlot(expr.evaluate, output, expr.deps, token.loc), 't');
   }
 }

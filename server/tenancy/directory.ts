@@ -3,11 +3,16 @@
  * cached in-process (LRU with TTL) so resolving a tenant costs a database round trip only on a
  * cache miss — at most once per socket join, never per event or tick.
  *
- * Unknown ids are cached too (briefly): a storm of requests for random subdomains must not turn
- * into a storm of queries.
+ * Unknown ids cost more care: a storm of requests for random subdomains names a new id each
+ * time, so caching misses alone does not stop it turning into a storm of queries. Three things do
+ * (issue 10, finding 12): misses are remembered in a cache of their own (bounded, short TTL) so
+ * they never evict known tenants; concurrent lookups of one id share one query; and each client
+ * address may cause only a few lookups that find nothing — a token bucket per address, spent when
+ * a lookup comes back empty. A client past its budget gets LV_TENANT_LOOKUPS_LIMITED (429) for
+ * ids not already cached; known tenants in the cache are served to it as always.
  */
 import { LRUCache } from 'lru-cache';
-import type { ErrorCode } from '../errors.ts';
+import { LiveryError, type ErrorCode } from '../errors.ts';
 
 /** What views (`this.tenant`) and templates (`{{ tenant.name }}`) see of the tenant. */
 export interface TenantInfo {
@@ -40,13 +45,26 @@ export interface DirectoryOptions {
   maxEntries: number;
 }
 
-const MISSING = Symbol('missing');
 /** Unknown ids are remembered for a shorter time, so a newly created tenant appears quickly. */
 const NEGATIVE_TTL_MS = 5_000;
+const NEGATIVE_MAX_ENTRIES = 10_000;
+/** Lookups finding nothing that one client address may cause at once, and refilled per second. */
+export const UNKNOWN_LOOKUP_BURST = 20;
+export const UNKNOWN_LOOKUPS_PER_SECOND = 1;
+/** Client addresses whose budget is tracked; the least recently seen is forgotten (a full budget). */
+const CLIENTS_TRACKED = 10_000;
+
+interface Budget {
+  tokens: number;
+  refilledAt: number;
+}
 
 export class TenantDirectory {
   readonly #source: TenantSource;
-  readonly #tenants: LRUCache<string, TenantInfo | typeof MISSING>;
+  readonly #tenants: LRUCache<string, TenantInfo>;
+  readonly #unknown = new LRUCache<string, true>({ max: NEGATIVE_MAX_ENTRIES, ttl: NEGATIVE_TTL_MS });
+  readonly #pending = new Map<string, Promise<TenantInfo | null>>();
+  readonly #budgets = new LRUCache<string, Budget>({ max: CLIENTS_TRACKED });
   readonly #members: LRUCache<string, boolean>;
   /** Source lookups, for tests and health output (cache hits cost nothing). */
   lookups = 0;
@@ -57,18 +75,52 @@ export class TenantDirectory {
     this.#members = new LRUCache({ max: options.maxEntries, ttl: options.ttlSeconds * 1000 });
   }
 
-  async lookup(id: string): Promise<TenantInfo | null> {
+  /**
+   * The tenant, or null when no tenant has that id. `client` (the request's address) is charged
+   * when a lookup finds nothing; without one (a signed join token's tenant, startup checks) the
+   * lookup is not limited.
+   */
+  async lookup(id: string, client?: string): Promise<TenantInfo | null> {
     const cached = this.#tenants.get(id);
-    if (cached !== undefined) return cached === MISSING ? null : cached;
-    this.lookups++;
-    const row = await this.#source.tenant(id);
-    if (row === null) {
-      this.#tenants.set(id, MISSING, { ttl: NEGATIVE_TTL_MS });
-      return null;
+    if (cached !== undefined) return cached;
+    if (this.#unknown.has(id)) return null;
+    const budget = client === undefined ? undefined : this.#budgetOf(client);
+    if (budget !== undefined && budget.tokens < 1) throw new LiveryError('LV_TENANT_LOOKUPS_LIMITED');
+    // Reserve before the query (concurrent requests from one address cannot overdraw), refund on a hit.
+    if (budget !== undefined) budget.tokens -= 1;
+    const found = await this.#query(id);
+    if (budget !== undefined && found !== null) budget.tokens = Math.min(UNKNOWN_LOOKUP_BURST, budget.tokens + 1);
+    return found;
+  }
+
+  #query(id: string): Promise<TenantInfo | null> {
+    let pending = this.#pending.get(id);
+    if (pending === undefined) {
+      this.lookups++;
+      pending = this.#source.tenant(id).then((row) => {
+        if (row === null) {
+          this.#unknown.set(id, true);
+          return null;
+        }
+        const info = toInfo(row);
+        this.#tenants.set(id, info);
+        return info;
+      }).finally(() => this.#pending.delete(id));
+      this.#pending.set(id, pending);
     }
-    const info = toInfo(row);
-    this.#tenants.set(id, info);
-    return info;
+    return pending;
+  }
+
+  #budgetOf(client: string): Budget {
+    const now = performance.now();
+    let budget = this.#budgets.get(client);
+    if (budget === undefined) {
+      budget = { tokens: UNKNOWN_LOOKUP_BURST, refilledAt: now };
+      this.#budgets.set(client, budget);
+    }
+    budget.tokens = Math.min(UNKNOWN_LOOKUP_BURST, budget.tokens + ((now - budget.refilledAt) * UNKNOWN_LOOKUPS_PER_SECOND) / 1000);
+    budget.refilledAt = now;
+    return budget;
   }
 
   async isMember(userId: string, tenantId: string): Promise<boolean> {
@@ -81,9 +133,10 @@ export class TenantDirectory {
     return member;
   }
 
-  /** Forget a tenant (after an admin changes it), so the next lookup reads it afresh. */
+  /** Forget a tenant (after an admin creates or changes it), so the next lookup reads it afresh. */
   invalidate(id: string): void {
     this.#tenants.delete(id);
+    this.#unknown.delete(id);
   }
 }
 

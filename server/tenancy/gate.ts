@@ -46,8 +46,8 @@ export function createTenantGate(config: TenancyConfig, resolve: TenantResolver,
   const pathResolves = config.resolvers.includes('path');
 
   /** Lookup, membership and admission for a claim. */
-  async function admit(claim: TenantClaim, sessionData: SessionData | undefined): Promise<TenantInfo> {
-    const tenant = await directory.lookup(claim.tenantId);
+  async function admit(claim: TenantClaim, sessionData: SessionData | undefined, client?: string): Promise<TenantInfo> {
+    const tenant = await directory.lookup(claim.tenantId, client);
     if (tenant === null) throw new LiveryError('LV_TENANT_UNKNOWN');
     // The user is whoever the session or the claim's own source (a JWT's sub) vouches for —
     // checked against the raw session, so a session bound elsewhere cannot dodge the check.
@@ -71,7 +71,7 @@ export function createTenantGate(config: TenancyConfig, resolve: TenantResolver,
       if (claim === null) throw new LiveryError('LV_TENANT_UNRESOLVED');
       // djust's TenantPermissionMixin: a URL naming one tenant never serves another's page.
       if (routeTenant !== undefined && routeTenant !== claim.tenantId) throw new LiveryError('LV_TENANT_FORBIDDEN', 'the address names another tenant');
-      const tenant = await admit(claim, sessionData);
+      const tenant = await admit(claim, sessionData, request.client);
       return { tenant, session: sessionUnder(sessionId, sessionData, tenant.id) };
     },
     async forSocket(request, sessionData) {
@@ -80,7 +80,7 @@ export function createTenantGate(config: TenancyConfig, resolve: TenantResolver,
       // for the first token rather than fall back to the default.
       if ((claim === null || claim.source === 'default') && pathResolves) return undefined;
       if (claim === null) throw new LiveryError('LV_TENANT_UNRESOLVED');
-      return admit(claim, sessionData);
+      return admit(claim, sessionData, request.client);
     },
     adopt(tenantId, sessionData) {
       // The page resolved this tenant; the default needed no membership there, so none here.
@@ -91,5 +91,5 @@ export function createTenantGate(config: TenancyConfig, resolve: TenantResolver,
 
 /** RequestInfo's own fields, without its session (the gate supplies the raw one). */
 function requestFields(request: RequestInfo): Omit<RequestInfo, 'session'> {
-  return { host: request.host, path: request.path, header: request.header, cookie: request.cookie };
+  return { host: request.host, path: request.path, header: request.header, cookie: request.cookie, client: request.client };
 }

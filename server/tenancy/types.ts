@@ -13,6 +13,8 @@ export interface RequestInfo {
   /** A header by lower-case name. */
   header(name: string): string | undefined;
   cookie(name: string): string | undefined;
+  /** The client's address (Fastify's `request.ip`, uWS's remote address): lookups of unknown tenants are limited per address. */
+  readonly client?: string;
   /** Server-side session data (may hold `userId`, `tenant_id`…). */
   readonly session: Readonly<Record<string, unknown>> | undefined;
 }

@@ -62,12 +62,14 @@ export class TokenSigner {
     if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new LiveryError('LV_TOKEN_INVALID', 'not a token');
     const [header, body, signature, extra] = token.split('.');
     if (header !== HEADER || body === undefined || signature === undefined || extra !== undefined) throw new LiveryError('LV_TOKEN_INVALID', 'format');
-    const given = Buffer.from(signature, 'base64url');
+    const given = decodeCanonical(signature);
     const expected = this.#mac(`${header}.${body}`);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new LiveryError('LV_TOKEN_INVALID', 'signature');
+    if (given === undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) throw new LiveryError('LV_TOKEN_INVALID', 'signature');
+    const bodyBytes = decodeCanonical(body);
+    if (bodyBytes === undefined) throw new LiveryError('LV_TOKEN_INVALID', 'claims encoding');
     let payload: Partial<Payload> & { exp?: unknown };
     try {
-      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+      payload = JSON.parse(bodyBytes.toString('utf8'));
     } catch {
       throw new LiveryError('LV_TOKEN_INVALID', 'claims');
     }
@@ -83,6 +85,18 @@ export class TokenSigner {
   #mac(input: string): Buffer {
     return createHmac('sha256', this.#key).update(input).digest();
   }
+}
+
+/**
+ * Decodes a token segment only in its one canonical form: unpadded base64url with zero trailing
+ * bits. Node's decoder is lenient (it skips spaces and `=`, takes `+/` too, ignores trailing
+ * bits), so many strings decode to the same bytes; accepting them all would let one token be
+ * spelled many ways (a replay that dodges any cache or log keyed by the token text). Re-encoding
+ * and comparing rejects every other spelling.
+ */
+function decodeCanonical(segment: string): Buffer | undefined {
+  const bytes = Buffer.from(segment, 'base64url');
+  return bytes.toString('base64url') === segment ? bytes : undefined;
 }
 
 function isParams(value: unknown): value is Params {

@@ -167,3 +167,51 @@ export class LiveClient {
     return this.closed;
   }
 }
+
+export interface Refusal {
+  /** The HTTP status of a refused upgrade, or of a socket refused after it (close code − 4000); 101 when admitted. */
+  status: number;
+  /** The error code: from the refused upgrade's JSON body, or from the refused socket's error frame. */
+  code: string | undefined;
+}
+
+/**
+ * Tries a socket that should be refused. Origin and shutdown are refused at the upgrade (an HTTP
+ * status); session and tenant are settled just after it, and a refused one gets an error frame
+ * and close 4000 + status. A heartbeat tells the two apart: an admitted socket answers it.
+ */
+export function trySocket(base: string, headers: Record<string, string>): Promise<Refusal> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(base.replace('http', 'ws') + '/live', { headers });
+    let code: string | undefined;
+    ws.once('open', () => ws.send(JSON.stringify([1, 'h', 1])));
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as unknown[];
+      if (frame[1] === 'r' && frame[2] === 1) {
+        ws.close();
+        resolve({ status: 101, code: undefined });
+      } else if (frame[1] === 'x') {
+        code = String(frame[4]);
+      }
+    });
+    ws.once('close', (closeCode) => {
+      if (closeCode >= 4000 && closeCode < 5000) resolve({ status: closeCode - 4000, code });
+    });
+    ws.once('unexpected-response', (_request, response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => { body += chunk; });
+      response.on('end', () => {
+        let code: string | undefined;
+        try {
+          code = (JSON.parse(body) as { code?: string }).code;
+        } catch {
+          code = undefined;
+        }
+        resolve({ status: response.statusCode ?? 0, code });
+      });
+    });
+    // `on`, not `once`: a second error after the first must not go unhandled.
+    ws.on('error', reject);
+  });
+}

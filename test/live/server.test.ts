@@ -91,7 +91,7 @@ t.test('healthz and the fingerprinted, long-cached client bundle', async (t) => 
   const s = await startServer({ routes });
   t.teardown(() => s.close());
   const health = await (await fetch(s.url + '/healthz')).json();
-  t.match(health, { status: 'ok', connections: 0, stateBackend: 'memory' });
+  t.same(health, { status: 'ok' }, 'health says healthy, nothing about load (counts: test/live/health-metrics.test.ts)');
   const page = await getPage(s.url, '/counter');
   const src = /<script defer src="(\/_livery\/livery\.[a-z0-9]+\.js)"><\/script>/.exec(page.html)?.[1];
   t.ok(src, 'the page loads the fingerprinted bundle');

@@ -1,7 +1,7 @@
 // XSS safety by default: where a {{ }} lands in the HTML decides how it is escaped, whether its
 // URL is checked, or whether the template is refused at compile time (with file:line:column).
 import t, { type Test } from 'tap';
-import { compileTemplate, createScope, renderToString, TemplateSyntaxError, UNSAFE_URL } from '../../server/template/index.ts';
+import { compileTemplate, createScope, renderToString, TemplateSyntaxError, UNSAFE_CSS, UNSAFE_URL } from '../../server/template/index.ts';
 
 const compile = (source: string, htmlChecks = true) => compileTemplate(source, { name: 'page.html', htmlChecks });
 const render = (source: string, context: Record<string, unknown>): string => renderToString(compile(source), createScope(context));
@@ -74,4 +74,75 @@ t.test('URL attributes: unsafe schemes are neutralized at the start of the value
     t.equal(render(`<x ${attr}="{{ u }}">`, { u: 'javascript:x' }), `<x ${attr}="${UNSAFE_URL}">`, attr);
   }
   t.equal(render('<a title="{{ u }}">', { u: 'javascript:x' }), '<a title="javascript:x">', 'other attributes are only escaped');
+});
+
+// Issue 10, finding 15: the sinks that carry a URL or script through another grammar.
+t.test('style="…": a value cannot leave its declaration, and a url( is checked like href', async (t) => {
+  const style = (source: string, value: unknown) => render(source, { v: value });
+  for (const attack of [
+    'red; background: url(https://evil.test/leak)', // another declaration, fetching on load
+    'url(javascript:alert(1))',
+    'expression(alert(1))',
+    'red;}body{display:none',
+    'red/**/', '\\72 ed', '"x', "'x", '@import', '<x>', 'x -moz-binding',
+  ]) {
+    t.equal(style('<p style="color: {{ v }}">', attack), `<p style="color: ${UNSAFE_CSS}">`, JSON.stringify(attack));
+  }
+  t.equal(style('<p style="color: {{ v|safe }}">', 'red&#59; background:red'), `<p style="color: ${UNSAFE_CSS}">`, 'entities in unescaped output');
+  for (const fine of ['red', '#f00', '50%', 'bold 12px Georgia, serif', 'color: red', '-1.5em']) {
+    t.equal(style('<p style="color: {{ v }}">', fine), `<p style="color: ${fine}">`, `${fine} stays`);
+  }
+  for (const source of ['<p style="background: url({{ v }})">', '<p style="background:url( \'{{ v }}\')">', `<p style='background: URL("{{ v }}")'>`]) {
+    for (const attack of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,x', '/ok) ; background: url(//evil', '/ok\' ', '/a\\29']) {
+      t.notMatch(style(source, attack), /javascript|data:|evil|\\29/i, `${source} ← ${JSON.stringify(attack)}`);
+      t.match(style(source, attack), UNSAFE_URL);
+    }
+    t.match(style(source, '/img/a.png?x=1'), '/img/a.png?x=1', 'a relative URL stays');
+    t.match(style(source, 'https://cdn.test/a.png'), 'https://cdn.test/a.png', 'an https URL stays');
+  }
+  t.throws(() => compile('<p style="width: expression({{ v }})">'), { code: 'LV_TEMPLATE_UNSAFE_CONTEXT', message: /expression/ });
+});
+
+t.test('<meta http-equiv=refresh content>: the URL it would navigate to is checked', async (t) => {
+  const meta = (source: string, value: unknown) => render(source, { v: value });
+  for (const [source, attack] of [
+    ['<meta http-equiv="refresh" content="{{ v }}">', '0;url=javascript:alert(1)'],
+    ['<meta http-equiv="refresh" content="{{ v }}">', '0; URL = \'javascript:alert(1)\''],
+    ['<meta http-equiv="refresh" content="{{ v }}">', '1,javascript:alert(1)'],
+    ['<meta http-equiv="refresh" content="{{ v }}">', '.5 data:text/html,x'],
+    ['<meta http-equiv="refresh" content="0; url={{ v }}">', 'javascript:alert(1)'],
+    ['<meta http-equiv="refresh" content="0;{{ v }}">', 'url=javascript:alert(1)'],
+    ['<meta content="{{ v }}" http-equiv="refresh">', '0;javascript:alert(1)'],
+    ['<meta http-equiv="refresh" content="0; url={{ v|safe }}">', 'javascript&#58;alert(1)'],
+  ] as const) {
+    t.notMatch(meta(source, attack), /javascript|data:/i, `${source} ← ${JSON.stringify(attack)}`);
+  }
+  t.equal(meta('<meta http-equiv="refresh" content="5; url={{ v }}">', '/next?a=1'), '<meta http-equiv="refresh" content="5; url=/next?a=1">', 'a safe refresh stays');
+  t.equal(meta('<meta http-equiv="refresh" content="{{ v }}">', '30'), '<meta http-equiv="refresh" content="30">', 'a plain delay stays');
+  t.equal(meta('<meta name="description" content="{{ v }}">', '5 stars: great'), '<meta name="description" content="5 stars: great">', 'named metas are text');
+  t.equal(meta('<meta property="og:title" content="{{ v }}">', 'javascript: the good parts'), '<meta property="og:title" content="javascript: the good parts">');
+  t.throws(() => compile('<meta http-equiv="{{ v }}" content="0;url=/x">'), { code: 'LV_TEMPLATE_UNSAFE_CONTEXT', message: /http-equiv/ });
+  t.throws(() => compile('<meta name="x" content="{{ v }}" http-equiv="refresh">'), { code: 'LV_TEMPLATE_UNSAFE_CONTEXT', message: /http-equiv in a <meta> whose content already holds/ });
+  t.throws(() => compile('<meta http-equiv="refresh" content="{{ a }};url={{ b }}">'), { code: 'LV_TEMPLATE_UNSAFE_CONTEXT', message: /second \{\{ \}\}/ });
+});
+
+t.test('SVG <set to>, <animate from/to/by/values>: URL sinks when they animate an href', async (t) => {
+  const svg = (source: string, value: unknown) => render(`<svg><a>${source}</a></svg>`, { v: value });
+  for (const tag of ['set', 'animate', 'animateMotion', 'animateTransform']) {
+    for (const attr of ['to', 'from', 'by']) {
+      t.match(svg(`<${tag} attributeName="href" ${attr}="{{ v }}"/>`, 'javascript:alert(1)'), `${attr}="${UNSAFE_URL}"`, `<${tag} ${attr}>`);
+    }
+  }
+  for (const [source, attack] of [
+    ['<animate attributeName="href" values="{{ v }}"/>', 'javascript:alert(1)'],
+    ['<animate attributeName="href" values="{{ v }}"/>', '/ok;javascript:alert(1)'],
+    ['<animate attributeName="href" values="/a; {{ v }}"/>', 'javascript:alert(1)'],
+    ['<animate attributeName="href" values="/a/{{ v }}"/>', 'x; javascript:alert(1)'],
+    ['<animate attributeName="href" values="{{ v|safe }}"/>', '/ok&#59;javascript:alert(1)'],
+  ] as const) {
+    t.notMatch(svg(source, attack), /javascript/i, `${source} ← ${JSON.stringify(attack)}`);
+  }
+  t.match(svg('<animate attributeName="href" values="{{ v }}"/>', '/a;/b;#c'), 'values="/a;/b;#c"', 'safe lists stay');
+  t.match(svg('<animate attributeName="fill" from="{{ v }}" to="#00f"/>', 'red'), 'from="red"', 'colours stay');
+  t.match(svg('<animate attributeName="x" values="{{ v }}"/>', '0;10;0'), 'values="0;10;0"', 'numbers stay');
 });
