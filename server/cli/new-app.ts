@@ -40,7 +40,7 @@ export function newApp(dir: string, options: NewAppOptions = {}): number {
     type: 'module',
     scripts: { start: 'livery start', dev: 'livery dev', test: 'node --test test/*.test.ts', migrate: 'livery migrate' },
     dependencies: {
-      livery: options.livery ?? livery.version,
+      livery: dependencySpec(options.livery, livery.version),
       // The same versions Livery uses, for the app's own entities, migrations and event schemas.
       '@mikro-orm/core': pin('@mikro-orm/core'),
       '@mikro-orm/migrations': pin('@mikro-orm/migrations'),
@@ -55,4 +55,14 @@ export function newApp(dir: string, options: NewAppOptions = {}): number {
   const shown = relative(process.cwd(), target) || '.';
   console.log(`Created ${name} in ${target}.\n\n  cd ${shown}\n  npm install\n  npm start\n`);
   return 0;
+}
+
+/**
+ * A tarball or folder given by path becomes an absolute `file:` spec, so the app's package.json
+ * names it wherever the app is installed from; anything else (a version, a range) is kept.
+ */
+function dependencySpec(given: string | undefined, ownVersion: string): string {
+  if (given === undefined) return ownVersion;
+  const isPath = given.startsWith('.') || given.startsWith('/') || given.endsWith('.tgz');
+  return isPath && !given.startsWith('file:') ? `file:${resolve(given)}` : given;
 }
