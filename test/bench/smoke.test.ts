@@ -14,6 +14,10 @@ import { decodeHistogram } from '../../bench/shared/histogram.ts';
 import { SCENARIOS } from '../../bench/scenarios/index.ts';
 import type { ScenarioResult } from '../../bench/scenarios/types.ts';
 
+// Seven scenarios against four peers, each started and stopped: about a minute on a quiet machine,
+// two or more beside the rest of the suite on two cores — more than tap's default bound for a hang.
+t.setTimeout(5 * 60_000);
+
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const out = mkdtempSync(join(tmpdir(), 'livery-bench-smoke-'));
 t.teardown(() => rmSync(out, { recursive: true, force: true }));
