@@ -120,7 +120,8 @@ t.test('graceful shutdown: sockets closed with 1001 after their state is saved',
 t.test('SIGTERM: the example app saves, closes sockets with 1001 and exits 0', async (t) => {
   const child = spawn(process.execPath, ['server/cli/livery.js', 'start'], {
     cwd: new URL('../../', import.meta.url).pathname,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LIVERY_LOG_LEVEL: 'info' },
+    // Its own embedded database: never the checkout's .livery/pglite, which `npm start` may hold.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LIVERY_LOG_LEVEL: 'info', LIVERY_PGLITE_DIR: mkdtempSync(join(tmpdir(), 'livery-sigterm-')) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.teardown(() => child.kill('SIGKILL'));
@@ -131,6 +132,7 @@ t.test('SIGTERM: the example app saves, closes sockets with 1001 and exits 0', a
       const match = /Livery example app: (http:\/\/[^\s"]+)/.exec(out);
       if (match) resolve(match[1]);
     });
+    child.stderr.on('data', (chunk) => { out += chunk; });
     child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
   const page = await getPage(url, '/counter');
