@@ -7,6 +7,8 @@
  * every code; `test/errors.test.ts` keeps the two in step.
  */
 
+import { CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_PROTOCOL_MISMATCH, CLOSE_TOO_BIG, CLOSE_TRY_AGAIN } from './protocol/index.ts';
+
 export interface ErrorSpec {
   /** What happened and what to do about it; shown to clients and logged. */
   readonly message: string;
@@ -30,18 +32,18 @@ export const errors = {
   },
   LV_FRAME_TOO_LARGE: {
     message: 'The frame exceeds the configured size limit (maxFrameBytes); send less data per event.',
-    close: 1009,
+    close: CLOSE_TOO_BIG,
   },
   LV_PROTOCOL_VERSION: {
     message: 'The client speaks another protocol version; reload the page to get the matching client.',
-    close: 4000,
+    close: CLOSE_PROTOCOL_MISMATCH,
   },
   LV_RATE_LIMITED: {
     message: 'Too many events from this socket; the event was dropped. Slow down (see rateLimit settings).',
   },
   LV_RATE_LIMIT_ABUSE: {
     message: 'The socket kept flooding events far beyond the rate limit and was closed.',
-    close: 1008,
+    close: CLOSE_POLICY,
   },
   LV_TOKEN_INVALID: {
     message: 'The join token is not valid (bad signature, wrong session or malformed); reload the page.',
@@ -106,11 +108,11 @@ export const errors = {
   },
   LV_JOIN_TIMEOUT: {
     message: 'The view did not join in time (a backend is slow or unreachable); the socket is closed so the client reconnects and joins again.',
-    close: 1013,
+    close: CLOSE_TRY_AGAIN,
   },
   LV_SERVER_SHUTDOWN: {
     message: 'The server is shutting down; reconnect in a moment, your state is saved.',
-    close: 1001,
+    close: CLOSE_GOING_AWAY,
   },
   LV_TENANT_UNRESOLVED: {
     message: 'No tenant could be resolved for this request (no subdomain, path, header, session or token named one, and no default tenant is configured).',

@@ -12,7 +12,8 @@ import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebS
 import { errors, LiveryError, type ErrorCode } from '../errors.ts';
 import { Connection, type SocketIdentity, type Transport } from '../live/connection.ts';
 import type { Runtime } from '../live/runtime.ts';
-import { F_DEV, LIVE_PATH, PROTOCOL_VERSION } from '../protocol/index.ts';
+import { LIVE_PATH } from '../protocol/index.ts';
+import { encodeDevOverlay } from '../protocol/codec.ts';
 import { readCookie, readSessionId, type SessionStore } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 
@@ -83,7 +84,7 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
         data.conn = conn;
         runtime.connections.add(conn);
         // Dev loop only: the app is up again, so whatever the overlay showed is over.
-        if (runtime.describe !== undefined) conn.send(JSON.stringify([PROTOCOL_VERSION, F_DEV, null]));
+        if (runtime.describe !== undefined) conn.send(encodeDevOverlay(null));
       });
     },
 
