@@ -18,6 +18,8 @@ export interface ErrorSpec {
   readonly close?: number;
   /** Thrown in a test by the test client (`livery/testing`), never sent anywhere. */
   readonly test?: true;
+  /** Thrown while the app starts (the process prints it and exits), never sent anywhere. */
+  readonly startup?: true;
 }
 
 export const errors = {
@@ -182,6 +184,30 @@ export const errors = {
     message: 'The test waited for the server and nothing came (no push, no reply); the detail says what it waited for.',
     test: true,
   },
+  LV_TEMPLATE_SYNTAX: {
+    message: 'A template cannot be compiled (bad syntax, an unknown tag or filter); fix it at the file, line and column given.',
+    status: 500,
+  },
+  LV_TEMPLATE_UNSAFE_CONTEXT: {
+    message: 'A template puts a value where HTML escaping cannot make it safe (a tag name, an event handler, a script); fix it at the position given.',
+    status: 500,
+  },
+  LV_TEMPLATE_NOT_FOUND: {
+    message: 'A template name could not be found in the templates directory; check the name or create the file.',
+    status: 500,
+  },
+  LV_TEMPLATE_VALUE: {
+    message: 'A template could not render the value it was given (e.g. a for loop unpacking an item of the wrong shape); fix the data or the template.',
+    status: 500,
+  },
+  LV_TEMPLATE_COMPILE: {
+    message: 'One or more templates failed to compile at startup; each is listed with its file, line and column.',
+    startup: true,
+  },
+  LV_STARTUP_CHECK_FAILED: {
+    message: 'The app cannot start: each problem is listed with its check ID (docs/checks.md) and a hint; fix them and start again.',
+    startup: true,
+  },
   LV_INTERNAL: {
     message: 'An internal error occurred; the server logged it.',
     status: 500,
@@ -191,13 +217,12 @@ export const errors = {
 export type ErrorCode = keyof typeof errors;
 
 /**
- * The registry code an error carries (a LiveryError, or a data-layer error with a registry code),
- * or undefined for anything else. Registry messages carry no data, so such errors may be shown
- * to clients as they are; everything else is reported generically and logged.
+ * The registry code an error carries, or undefined for anything that is not a LiveryError.
+ * Registry messages carry no data, so such errors may be shown to clients as they are;
+ * everything else is reported generically and logged.
  */
 export function registryCode(error: unknown): ErrorCode | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && Object.hasOwn(errors, code) ? (code as ErrorCode) : undefined;
+  return error instanceof LiveryError ? error.code : undefined;
 }
 
 /** The HTTP status for a code (500 for codes that travel on the socket only). */
@@ -205,13 +230,18 @@ export function statusOf(code: ErrorCode): number {
   return (errors[code] as ErrorSpec).status ?? 500;
 }
 
-/** An error with a registry code; `detail` adds specifics (never another tenant's data). */
+/**
+ * Every error Livery raises: a registry code, plus `detail` (specifics, never another tenant's
+ * data). Areas with richer errors subclass it (RedisUnavailableError, DataError, the template
+ * errors, StartupError) and may word their own `message`; callers match on `instanceof
+ * LiveryError` and `code`, never on a class name or a message.
+ */
 export class LiveryError extends Error {
   readonly code: ErrorCode;
   readonly detail: string | undefined;
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
-    super(detail ? `${errors[code].message} (${detail})` : errors[code].message, options);
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; message?: string }) {
+    super(options?.message ?? (detail ? `${errors[code].message} (${detail})` : errors[code].message), options);
     this.name = 'LiveryError';
     this.code = code;
     this.detail = detail;
@@ -219,5 +249,10 @@ export class LiveryError extends Error {
 
   get status(): number {
     return statusOf(this.code);
+  }
+
+  /** The server's fault (a registry status of 500 or more): log it, whoever else is told. */
+  get serverFault(): boolean {
+    return ((errors[this.code] as ErrorSpec).status ?? 0) >= 500;
   }
 }

@@ -4,6 +4,7 @@
  * `docs/checks.md` lists them; `test/config/checks.test.ts` covers each and keeps the two in step.
  */
 
+import { LiveryError } from '../errors.ts';
 import { TENANCY_CHECKS } from '../tenancy/checks.ts';
 
 export const checks = {
@@ -43,14 +44,13 @@ export interface Problem {
   readonly error?: unknown;
 }
 
-export class StartupError extends Error {
+export class StartupError extends LiveryError {
   readonly problems: readonly Problem[];
 
   constructor(problems: readonly Problem[]) {
-    super(
-      'Livery cannot start:\n' +
-        problems.map((p) => `  ${p.id}: ${p.detail}\n    hint: ${checks[p.id]}`).join('\n'),
-    );
+    super('LV_STARTUP_CHECK_FAILED', undefined, {
+      message: 'Livery cannot start:\n' + problems.map((p) => `  ${p.id}: ${p.detail}\n    hint: ${checks[p.id]}`).join('\n'),
+    });
     this.name = 'StartupError';
     this.problems = problems;
   }

@@ -170,7 +170,11 @@ export class Connection implements ViewHost {
       })
       .catch((error: unknown) => {
         if (late) return;
-        if (error instanceof LiveryError) return this.error(ref, id, error.code, error.detail);
+        if (error instanceof LiveryError) {
+          // A client's mistake (a bad token) is only told; the server's fault (Redis down) is logged too.
+          if (error.serverFault) this.log.error({ err: error }, 'join failed');
+          return this.error(ref, id, error.code, error.detail);
+        }
         this.log.error({ err: error }, 'join failed');
         this.error(ref, id, 'LV_MOUNT_FAILED', undefined, this.#runtime.describe?.(error));
       })

@@ -67,7 +67,7 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
           }),
           (error: unknown) => onCleanStack(runtime, () => {
             if (aborted) return;
-            if (!(error instanceof LiveryError)) runtime.log.error({ err: error }, 'live socket upgrade failed');
+            if (!(error instanceof LiveryError) || error.serverFault) runtime.log.error({ err: error }, 'live socket upgrade failed');
             refuse(res, error instanceof LiveryError ? error.code : 'LV_INTERNAL');
           }),
         );
