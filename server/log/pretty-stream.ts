@@ -6,6 +6,7 @@
  * A pino destination stream: pino hands `write` one JSON line per log call.
  */
 import { describeError } from '../dev/error-report.ts';
+import { noColor } from '../config/env.ts';
 
 const LEVELS: Record<number, [string, string]> = {
   10: ['TRACE', '90'], 20: ['DEBUG', '36'], 30: ['INFO ', '32'], 40: ['WARN ', '33'], 50: ['ERROR', '31'], 60: ['FATAL', '35'],
@@ -18,7 +19,7 @@ export interface LineSink {
 }
 
 export function prettyStream(out: LineSink = process.stdout): { write(line: string): void } {
-  const color = out.isTTY === true && process.env.NO_COLOR === undefined;
+  const color = out.isTTY === true && !noColor();
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   return {
     write(line: string) {
