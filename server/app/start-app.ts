@@ -9,7 +9,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isProduction } from '../config/env.ts';
-import { createServer, StartupError, type LiveryServer } from '../index.ts';
+import { StartupError } from '../config/checks.ts';
+import { createServer, type LiveryServer } from '../server.ts';
 import { ensureClientBundle } from '../http/client-bundle.ts';
 import { isWorker, superviseWorkers, workerCount } from '../workers/index.ts';
 import { openAppDatabase } from './database.ts';

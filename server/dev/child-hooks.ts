@@ -5,7 +5,7 @@
  * show it. `uncaughtExceptionMonitor` observes without changing Node's own handling.
  */
 import { devSupervision, isProduction } from '../config/env.ts';
-import { describeError } from './error-report.ts';
+import { describeError } from '../log/error-report.ts';
 import { tellSupervisor } from './report.ts';
 
 const dev = isProduction() ? undefined : devSupervision();

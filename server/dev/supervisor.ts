@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { DEV_ENV, isProduction, listenAddressFromEnv, nodeEnv, processEnv } from '../config/env.ts';
 import type { DevErrorReport } from '../protocol/index.ts';
-import { describeError } from './error-report.ts';
+import { describeError } from '../log/error-report.ts';
 import { startFallbackServer, type FallbackServer } from './fallback-server.ts';
 import type { SupervisorMessage } from './report.ts';
 import { watchPaths, type Watcher } from './watch.ts';

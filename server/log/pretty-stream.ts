@@ -5,7 +5,7 @@
  *
  * A pino destination stream: pino hands `write` one JSON line per log call.
  */
-import { describeError } from '../dev/error-report.ts';
+import { describeError } from './error-report.ts';
 import { noColor } from '../config/env.ts';
 
 const LEVELS: Record<number, [string, string]> = {

@@ -41,7 +41,7 @@ export const F_DEV = 'o';
 
 /**
  * What the dev overlay shows: a template, startup or handler error with where it happened.
- * Built by `server/dev/error-report.ts`; shown by the overlay script the dev loop adds to pages.
+ * Built by `server/log/error-report.ts`; shown by the overlay script the dev loop adds to pages.
  */
 export interface DevErrorReport {
   /** One line: what kind of error (e.g. "Template syntax error", "LV_HANDLER_FAILED in CounterView.inc"). */

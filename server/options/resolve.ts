@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv, secretFromEnv, type Env } from './env.ts';
+import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv, secretFromEnv, type Env } from '../config/env.ts';
 import { resolveTenancy } from '../tenancy/resolve.ts';
 import { MIN_SECRET_LENGTH } from '../token/secret.ts';
-import { failOn, type Problem } from './checks.ts';
+import { failOn, type Problem } from '../config/checks.ts';
 import { ENVIRONMENT, LOG_LEVELS, type DevConfig, type LiveryConfig, type LiveryOptions, type LogFormat } from './options.ts';
 
 const KNOWN_BACKENDS = new Set(['memory', 'redis']);
