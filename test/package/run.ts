@@ -49,7 +49,9 @@ export function npmStart(cwd: string, name: string, env: NodeJS.ProcessEnv): Pro
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       out += chunk;
-      const match = new RegExp(`${name}: (http://[^\\s"]+)"`).exec(out);
+      // The line is pretty (development) or inside pino's JSON (production): the URL ends at a
+      // space, a newline or a quote.
+      const match = new RegExp(`${name}: (http://[^\\s"]+)[\\s"]`).exec(out);
       if (match) resolve({ child, url: match[1], output: () => out, stop });
     };
     child.stdout.on('data', onData);
