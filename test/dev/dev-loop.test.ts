@@ -120,7 +120,7 @@ t.test('a handler that throws shows the overlay with the stack', async (t) => {
   t.match(await page.textContent('#lv-dev-overlay .lv-dev-where'), /^views\/counter\.ts:\d+:\d+$/, 'names the view file, line and column');
   t.match(await page.textContent('#lv-dev-overlay .lv-dev-stack'), /at CounterView\.boom/, 'shows the stack');
   t.match(await page.textContent('#lv-dev-overlay .lv-dev-frame'), /throw new Error/, 'and the code frame');
-  t.match(app.output(), /ERROR view error/, 'the terminal logs it readably');
+  t.match(app.output(), /ERROR CounterView\.boom failed: LV_HANDLER_FAILED/, 'the terminal logs it readably');
   await page.keyboard.press('Escape');
   await page.waitForSelector('#lv-dev-overlay', { state: 'detached', timeout: 5000 });
   t.equal(await count(), '13', 'the view is still live with its state');
