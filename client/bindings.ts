@@ -3,6 +3,20 @@
  * on the document. Attributes are read when the event fires, so bindings patched in by a diff
  * take effect at once and nothing needs re-binding after a patch.
  */
+import {
+  B_BLUR,
+  B_CHANGE,
+  B_CLICK,
+  B_DEBOUNCE,
+  B_FOCUS,
+  B_INPUT,
+  B_KEY,
+  B_KEY_PREFIX,
+  B_SUBMIT,
+  B_THROTTLE,
+  B_VALUE_PREFIX,
+  B_WINDOW_KEY_PREFIX,
+} from '../server/protocol/index.ts';
 import { limit, flushDebounced } from './limit.ts';
 import type { View } from './view.ts';
 
@@ -14,7 +28,6 @@ export interface BindingHost {
 type Payload = Record<string, unknown>;
 type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
-const VALUE_PREFIX = 'lv-value-';
 const FIELD_TAGS = /^(INPUT|SELECT|TEXTAREA)$/;
 
 export function bindEvents(host: BindingHost): void {
@@ -33,19 +46,18 @@ export function bindEvents(host: BindingHost): void {
   };
 
   on('click', (_e, target) => {
-    const el = target.closest('[lv-click]');
-    if (el) trigger(el, 'lv-click', {});
+    const el = target.closest(`[${B_CLICK}]`);
+    if (el) trigger(el, B_CLICK, {});
   });
 
   on('submit', (e, target) => {
-    const form = target.closest('[lv-submit]');
+    const form = target.closest(`[${B_SUBMIT}]`);
     if (!(form instanceof HTMLFormElement) || !host.viewOf(form)) return;
     e.preventDefault();
-    trigger(form, 'lv-submit', serialize(form, (e as SubmitEvent).submitter));
+    trigger(form, B_SUBMIT, serialize(form, (e as SubmitEvent).submitter));
   });
 
-  for (const type of ['change', 'input']) {
-    const attr = 'lv-' + type;
+  for (const [type, attr] of [['change', B_CHANGE], ['input', B_INPUT]] as const) {
     on(type, (_e, target) => {
       const el = target.closest(`[${attr}]`);
       if (!el) return;
@@ -55,7 +67,7 @@ export function bindEvents(host: BindingHost): void {
           ? { ...serialize(el), _target: field.name }
           : { [field.name || 'value']: fieldValue(field) };
       // A field's own lv-debounce/lv-throttle wins over the form's.
-      const limited = target.hasAttribute('lv-debounce') || target.hasAttribute('lv-throttle');
+      const limited = target.hasAttribute(B_DEBOUNCE) || target.hasAttribute(B_THROTTLE);
       trigger(el, attr, payload, limited ? target : el, attr);
     });
   }
@@ -64,21 +76,21 @@ export function bindEvents(host: BindingHost): void {
     on(type, (e, target) => {
       const key = String((e as KeyboardEvent).key);
       const keyed = (el: Element, attr: string): void => {
-        const want = el.getAttribute('lv-key');
+        const want = el.getAttribute(B_KEY);
         if (want === null || want.toLowerCase() === key.toLowerCase()) trigger(el, attr, { key });
       };
-      const el = target.closest(`[lv-${type}]`);
-      if (el) keyed(el, 'lv-' + type);
-      for (const w of document.querySelectorAll(`[lv-window-${type}]`)) keyed(w, `lv-window-${type}`);
+      const el = target.closest(`[${B_KEY_PREFIX}${type}]`);
+      if (el) keyed(el, B_KEY_PREFIX + type);
+      for (const w of document.querySelectorAll(`[${B_WINDOW_KEY_PREFIX}${type}]`)) keyed(w, B_WINDOW_KEY_PREFIX + type);
     });
   }
 
-  on('focusin', (_e, target) => trigger(target, 'lv-focus', focusPayload(target)));
+  on('focusin', (_e, target) => trigger(target, B_FOCUS, focusPayload(target)));
   on('focusout', (_e, target) => {
     flushDebounced(target);
     const form = (target as Field).form;
     if (form) flushDebounced(form);
-    trigger(target, 'lv-blur', focusPayload(target));
+    trigger(target, B_BLUR, focusPayload(target));
   });
 }
 
@@ -86,7 +98,7 @@ export function bindEvents(host: BindingHost): void {
 function values(el: Element): Payload {
   const out: Payload = {};
   for (const a of Array.from(el.attributes)) {
-    if (a.name.startsWith(VALUE_PREFIX)) out[a.name.slice(VALUE_PREFIX.length)] = a.value;
+    if (a.name.startsWith(B_VALUE_PREFIX)) out[a.name.slice(B_VALUE_PREFIX.length)] = a.value;
   }
   return out;
 }

@@ -6,9 +6,9 @@
  * whose container left the page are left. A MutationObserver drives both, so it does not matter
  * whether a patch or other script changed the page.
  */
-import { A_TOKEN, C_CONNECTING, F_DEV, F_DIFF, F_ERROR, F_REPLY } from '../server/protocol/index.ts';
+import { A_TOKEN, C_CONNECTING } from '../server/protocol/index.ts';
 import { bindEvents } from './bindings.ts';
-import { RenderedError, type WireNode } from './rendered.ts';
+import { RenderedError } from './rendered.ts';
 import { LiveSocket, type ServerFrame, type SocketState } from './socket.ts';
 import { View } from './view.ts';
 
@@ -40,21 +40,19 @@ function onState(state: SocketState): void {
 }
 
 function onFrame(frame: ServerFrame): void {
-  const [, type] = frame;
   // Only the dev loop sends these; the overlay script it adds to pages listens (docs/development.md).
-  if (type === F_DEV) return void document.dispatchEvent(new CustomEvent('lv:dev', { detail: frame[2] ?? null }));
-  const vid = (type === F_DIFF ? frame[2] : frame[3]) as number;
-  const view = views.get(vid);
-  if (type === F_ERROR) {
-    const [, , ref, , code, message, dev] = frame as [number, string, number, number, string, string, unknown];
+  if (frame.type === 'dev') return void document.dispatchEvent(new CustomEvent('lv:dev', { detail: frame.report }));
+  if (frame.type === 'version') return;
+  const view = views.get(frame.vid);
+  if (frame.type === 'error') {
     // vid 0: an error about the socket, not one view; every view shows it.
-    for (const v of view ? [view] : vid ? [] : views.values()) v.error(ref, code, message, dev);
+    for (const v of view ? [view] : frame.vid ? [] : views.values()) v.error(frame.ref, frame.code, frame.message, frame.dev);
     return;
   }
   if (!view) return; // a reply to a leave, or a view that just left
   try {
-    if (type === F_REPLY) view.reply(frame[2] as number, frame[4] as WireNode | undefined);
-    else if (type === F_DIFF) view.diff(frame[3] as WireNode);
+    if (frame.type === 'reply') view.reply(frame.ref, frame.diff);
+    else view.diff(frame.diff);
   } catch (err) {
     if (!(err instanceof RenderedError)) throw err;
     // The tree no longer matches the server's: only a fresh join on a new socket repairs it.

@@ -5,6 +5,8 @@
  * latest value. Debounced sends still pending when their element blurs go out at once (for
  * `lv-debounce="blur"` that is the only way they go out).
  */
+import { B_DEBOUNCE, B_THROTTLE } from '../server/protocol/index.ts';
+
 interface Pending {
   timer?: ReturnType<typeof setTimeout>;
   send?: () => void;
@@ -15,8 +17,8 @@ const pending = new WeakMap<Element, Map<string, Pending>>();
 
 /** Runs `send` now, or later as `el`'s `lv-debounce` / `lv-throttle` attribute says. */
 export function limit(el: Element, kind: string, send: () => void): void {
-  const debounce = el.getAttribute('lv-debounce');
-  const throttle = el.getAttribute('lv-throttle');
+  const debounce = el.getAttribute(B_DEBOUNCE);
+  const throttle = el.getAttribute(B_THROTTLE);
   if (debounce === null && throttle === null) return send();
   let slots = pending.get(el);
   if (!slots) pending.set(el, (slots = new Map()));

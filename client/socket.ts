@@ -1,24 +1,18 @@
 /**
  * The one WebSocket a page keeps to `/live`: frame encoding, refs, heartbeat, reconnect.
  *
- * Frames are JSON arrays `[version, type, …]` (docs/protocol.md). This layer owns what is per
+ * Frames are JSON arrays `[version, type, …]` (docs/protocol.md), encoded and decoded by
+ * `server/protocol/codec.ts`. This layer owns what is per
  * socket: the ref counter, the statics cache (statics travel once per fingerprint per socket, so
  * a new connection starts with an empty cache) and the protocol-version check. Everything per
  * view is routed to the handlers.
  */
-import {
-  CLOSE_PROTOCOL_MISMATCH,
-  F_DIFF,
-  F_ERROR,
-  F_HEARTBEAT,
-  F_REPLY,
-  LIVE_PATH,
-  PROTOCOL_VERSION,
-} from '../server/protocol/index.ts';
-import { mergeStatics, type StaticsCache, type WireNode } from './rendered.ts';
+import { CLOSE_NORMAL, CLOSE_PROTOCOL_MISMATCH, LIVE_PATH } from '../server/protocol/index.ts';
+import { decodeServerFrame, encodeHeartbeat, type ServerFrame } from '../server/protocol/codec.ts';
+import { mergeStatics, type StaticsCache } from './rendered.ts';
 
 export type SocketState = 'connecting' | 'open' | 'closed';
-export type ServerFrame = [number, string, ...unknown[]];
+export type { ServerFrame };
 
 export interface SocketHandlers {
   state(state: SocketState): void;
@@ -91,7 +85,7 @@ export class LiveSocket {
   reset(): void {
     const ws = this.ws;
     if (ws) {
-      this.closed(ws, 1000);
+      this.closed(ws, CLOSE_NORMAL);
       ws.close();
     }
   }
@@ -101,38 +95,31 @@ export class LiveSocket {
     this.attempt = 0;
   }
 
-  /** Sends `[1, type, ref, ...rest]`; returns the ref, or 0 when the socket is not open. */
-  push(type: string, ...rest: unknown[]): number {
+  /** Sends the frame `encode` builds with a fresh ref; returns the ref, or 0 when the socket is not open. */
+  push(encode: (ref: number) => string): number {
     if (this.state !== 'open') return 0;
     const ref = ++this.ref;
-    (this.ws as WebSocket).send(JSON.stringify([PROTOCOL_VERSION, type, ref, ...rest]));
+    (this.ws as WebSocket).send(encode(ref));
     return ref;
   }
 
   private receive(data: unknown): void {
-    let frame: unknown;
-    try {
-      frame = JSON.parse(String(data));
-    } catch {
-      return;
-    }
-    if (!Array.isArray(frame)) return;
+    const frame = decodeServerFrame(String(data));
+    if (frame === undefined) return;
     // A newer (or older) server: this client cannot read it; the reloaded page brings a match.
-    if (frame[0] !== PROTOCOL_VERSION) return void reloadPage();
-    const type = frame[1];
-    if ((type === F_REPLY || type === F_ERROR) && frame[2] === this.beatRef && this.beatRef) {
+    if (frame.type === 'version') return void reloadPage();
+    if ((frame.type === 'reply' || frame.type === 'error') && frame.ref === this.beatRef && this.beatRef) {
       this.beatRef = 0;
       return;
     }
-    const diff = type === F_REPLY ? frame[4] : type === F_DIFF ? frame[3] : undefined;
-    if (diff && typeof diff === 'object') mergeStatics(this.statics, diff as WireNode);
-    this.handlers.frame(frame as ServerFrame);
+    if ((frame.type === 'reply' || frame.type === 'diff') && frame.diff !== undefined) mergeStatics(this.statics, frame.diff);
+    this.handlers.frame(frame);
   }
 
   /** A heartbeat still unanswered one period later means a dead (half-open) connection. */
   private heartbeat(): void {
     if (this.beatRef) this.reset();
-    else this.beatRef = this.push(F_HEARTBEAT);
+    else this.beatRef = this.push(encodeHeartbeat);
   }
 
   private closed(ws: WebSocket, code: number): void {

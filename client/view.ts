@@ -14,12 +14,10 @@ import {
   C_LOADING,
   E_TOKEN_EXPIRED,
   E_TOKEN_INVALID,
-  F_EVENT,
-  F_JOIN,
-  F_LEAVE,
   K_TOKEN,
   A_VIEW,
 } from '../server/protocol/index.ts';
+import { encodeEvent, encodeJoin, encodeLeave } from '../server/protocol/codec.ts';
 import { patch } from './patch.ts';
 import { Rendered, type WireNode } from './rendered.ts';
 import { reloadPage, type LiveSocket } from './socket.ts';
@@ -44,16 +42,16 @@ export class View {
 
   join(): void {
     this.setState(C_CONNECTING);
-    this.joinRef = this.socket.push(F_JOIN, this.vid, this.el.getAttribute(A_VIEW) ?? '', this.token);
+    this.joinRef = this.socket.push((ref) => encodeJoin(ref, this.vid, this.el.getAttribute(A_VIEW) ?? '', this.token));
   }
 
   leave(): void {
-    this.socket.push(F_LEAVE, this.vid);
+    this.socket.push((ref) => encodeLeave(ref, this.vid));
   }
 
   /** Sends an event from `el`; both carry `lv-loading` until the reply with this ref. */
   push(el: Element, event: string, payload: Record<string, unknown>): void {
-    const ref = this.socket.push(F_EVENT, this.vid, event, payload);
+    const ref = this.socket.push((ref) => encodeEvent(ref, this.vid, event, payload));
     if (!ref) return;
     this.inflight.set(ref, el);
     el.classList.add(C_LOADING);

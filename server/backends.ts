@@ -4,7 +4,8 @@
  * reached is a startup problem (livery.C019), never a silent fallback to memory.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { LiveryConfig, LiveryOptions, Problem } from './config/index.ts';
+import type { Problem } from './config/checks.ts';
+import type { LiveryConfig, LiveryOptions } from './options/index.ts';
 import { SaveNotifier, type Database } from './data/index.ts';
 import { saveTopic } from './live/view-subscriptions.ts';
 import { MemoryPresence, RedisPresence, type Presence } from './presence/index.ts';

@@ -7,6 +7,8 @@
  * every code; `test/errors.test.ts` keeps the two in step.
  */
 
+import { CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_PROTOCOL_MISMATCH, CLOSE_TOO_BIG, CLOSE_TRY_AGAIN } from './protocol/index.ts';
+
 export interface ErrorSpec {
   /** What happened and what to do about it; shown to clients and logged. */
   readonly message: string;
@@ -16,6 +18,8 @@ export interface ErrorSpec {
   readonly close?: number;
   /** Thrown in a test by the test client (`livery/testing`), never sent anywhere. */
   readonly test?: true;
+  /** Thrown while the app starts (the process prints it and exits), never sent anywhere. */
+  readonly startup?: true;
 }
 
 export const errors = {
@@ -30,18 +34,18 @@ export const errors = {
   },
   LV_FRAME_TOO_LARGE: {
     message: 'The frame exceeds the configured size limit (maxFrameBytes); send less data per event.',
-    close: 1009,
+    close: CLOSE_TOO_BIG,
   },
   LV_PROTOCOL_VERSION: {
     message: 'The client speaks another protocol version; reload the page to get the matching client.',
-    close: 4000,
+    close: CLOSE_PROTOCOL_MISMATCH,
   },
   LV_RATE_LIMITED: {
     message: 'Too many events from this socket; the event was dropped. Slow down (see rateLimit settings).',
   },
   LV_RATE_LIMIT_ABUSE: {
     message: 'The socket kept flooding events far beyond the rate limit and was closed.',
-    close: 1008,
+    close: CLOSE_POLICY,
   },
   LV_TOKEN_INVALID: {
     message: 'The join token is not valid (bad signature, wrong session or malformed); reload the page.',
@@ -106,11 +110,11 @@ export const errors = {
   },
   LV_JOIN_TIMEOUT: {
     message: 'The view did not join in time (a backend is slow or unreachable); the socket is closed so the client reconnects and joins again.',
-    close: 1013,
+    close: CLOSE_TRY_AGAIN,
   },
   LV_SERVER_SHUTDOWN: {
     message: 'The server is shutting down; reconnect in a moment, your state is saved.',
-    close: 1001,
+    close: CLOSE_GOING_AWAY,
   },
   LV_TENANT_UNRESOLVED: {
     message: 'No tenant could be resolved for this request (no subdomain, path, header, session or token named one, and no default tenant is configured).',
@@ -184,6 +188,30 @@ export const errors = {
     message: 'The test waited for the server and nothing came (no push, no reply); the detail says what it waited for.',
     test: true,
   },
+  LV_TEMPLATE_SYNTAX: {
+    message: 'A template cannot be compiled (bad syntax, an unknown tag or filter); fix it at the file, line and column given.',
+    status: 500,
+  },
+  LV_TEMPLATE_UNSAFE_CONTEXT: {
+    message: 'A template puts a value where HTML escaping cannot make it safe (a tag name, an event handler, a script); fix it at the position given.',
+    status: 500,
+  },
+  LV_TEMPLATE_NOT_FOUND: {
+    message: 'A template name could not be found in the templates directory; check the name or create the file.',
+    status: 500,
+  },
+  LV_TEMPLATE_VALUE: {
+    message: 'A template could not render the value it was given (e.g. a for loop unpacking an item of the wrong shape); fix the data or the template.',
+    status: 500,
+  },
+  LV_TEMPLATE_COMPILE: {
+    message: 'One or more templates failed to compile at startup; each is listed with its file, line and column.',
+    startup: true,
+  },
+  LV_STARTUP_CHECK_FAILED: {
+    message: 'The app cannot start: each problem is listed with its check ID (docs/checks.md) and a hint; fix them and start again.',
+    startup: true,
+  },
   LV_INTERNAL: {
     message: 'An internal error occurred; the server logged it.',
     status: 500,
@@ -193,13 +221,12 @@ export const errors = {
 export type ErrorCode = keyof typeof errors;
 
 /**
- * The registry code an error carries (a LiveryError, or a data-layer error with a registry code),
- * or undefined for anything else. Registry messages carry no data, so such errors may be shown
- * to clients as they are; everything else is reported generically and logged.
+ * The registry code an error carries, or undefined for anything that is not a LiveryError.
+ * Registry messages carry no data, so such errors may be shown to clients as they are;
+ * everything else is reported generically and logged.
  */
 export function registryCode(error: unknown): ErrorCode | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && Object.hasOwn(errors, code) ? (code as ErrorCode) : undefined;
+  return error instanceof LiveryError ? error.code : undefined;
 }
 
 /** The HTTP status for a code (500 for codes that travel on the socket only). */
@@ -207,13 +234,18 @@ export function statusOf(code: ErrorCode): number {
   return (errors[code] as ErrorSpec).status ?? 500;
 }
 
-/** An error with a registry code; `detail` adds specifics (never another tenant's data). */
+/**
+ * Every error Livery raises: a registry code, plus `detail` (specifics, never another tenant's
+ * data). Areas with richer errors subclass it (RedisUnavailableError, DataError, the template
+ * errors, StartupError) and may word their own `message`; callers match on `instanceof
+ * LiveryError` and `code`, never on a class name or a message.
+ */
 export class LiveryError extends Error {
   readonly code: ErrorCode;
   readonly detail: string | undefined;
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
-    super(detail ? `${errors[code].message} (${detail})` : errors[code].message, options);
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; message?: string }) {
+    super(options?.message ?? (detail ? `${errors[code].message} (${detail})` : errors[code].message), options);
     this.name = 'LiveryError';
     this.code = code;
     this.detail = detail;
@@ -221,5 +253,10 @@ export class LiveryError extends Error {
 
   get status(): number {
     return statusOf(this.code);
+  }
+
+  /** The server's fault (a registry status of 500 or more): log it, whoever else is told. */
+  get serverFault(): boolean {
+    return ((errors[this.code] as ErrorSpec).status ?? 0) >= 500;
   }
 }

@@ -11,7 +11,8 @@
 import { getUws } from './http/uws-adapter/server.js';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { TemplatedApp } from 'uws-pack';
-import { failOn, resolveConfig, type LiveryConfig, type LiveryOptions, type Problem } from './config/index.ts';
+import { failOn, type Problem } from './config/checks.ts';
+import { resolveConfig, type LiveryConfig, type LiveryOptions } from './options/index.ts';
 import { errors } from './errors.ts';
 import { loadClientBundle } from './http/client-bundle.ts';
 import { registerHttp } from './http/index.ts';
@@ -26,7 +27,7 @@ import { createTenancy } from './tenancy/setup.ts';
 import { createTemplateLoader, TemplateCompileErrors, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
 import { checkWatchedEntities, registerViews } from './view/routes.ts';
-import { describeError } from './dev/error-report.ts';
+import { describeError } from './log/error-report.ts';
 import { OVERLAY_SCRIPT, OVERLAY_SCRIPT_PATH } from './dev/overlay.ts';
 import { readSnapshot, writeSnapshot } from './dev/snapshot.ts';
 

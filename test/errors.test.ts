@@ -7,8 +7,8 @@ const documented = new Map<string, string>();
 for (const match of docs.matchAll(/^\| `(LV_[A-Z_]+)` \| ([^|]+) \|/gm)) documented.set(match[1], match[2].trim());
 
 t.test('every registry code is documented with how it travels', async (t) => {
-  for (const [code, spec] of Object.entries(errors) as Array<[string, { close?: number; status?: number; test?: true }]>) {
-    const how = spec.test ? 'thrown in tests' : spec.close ? `close ${spec.close}` : spec.status ? `HTTP ${spec.status}` : 'error frame';
+  for (const [code, spec] of Object.entries(errors) as Array<[string, { close?: number; status?: number; test?: true; startup?: true }]>) {
+    const how = spec.test ? 'thrown in tests' : spec.startup ? 'thrown at startup' : spec.close ? `close ${spec.close}` : spec.status ? `HTTP ${spec.status}` : 'error frame';
     t.equal(documented.get(code), how, `${code} documented as "${how}"`);
   }
 });
@@ -31,4 +31,31 @@ t.test('LiveryError carries code, detail and status', async (t) => {
   t.equal(error.status, 404);
   t.match(error.message, /No live view is routed at this path\. \(\/nope\)/);
   t.equal(new LiveryError('LV_EVENT_UNKNOWN').status, 500, 'frame errors default to 500 if ever sent over HTTP');
+});
+
+t.test('every error class Livery raises is a LiveryError with a registry code', async (t) => {
+  const { RedisUnavailableError } = await import('../server/redis/redis-errors.ts');
+  const { StateTooLargeError } = await import('../server/state/redis-state-backend.ts');
+  const { DataError } = await import('../server/data/errors.ts');
+  const { TemplateSyntaxError, TemplateDoesNotExist, TemplateValueError, TemplateCompileErrors } = await import('../server/template/errors.ts');
+  const { StartupError } = await import('../server/config/checks.ts');
+  const loc = { file: 'x.html', line: 1, column: 2 };
+  const raised = [
+    new RedisUnavailableError('GET', { cause: new Error('Command timed out') }),
+    new StateTooLargeError('lv:{t}:state:1', 1),
+    new DataError('LV_TENANT_REQUIRED'),
+    new TemplateSyntaxError(loc, 'bad'),
+    new TemplateDoesNotExist('y.html', 'templates/'),
+    new TemplateValueError(loc, 'bad value'),
+    new TemplateCompileErrors([new Error('one')]),
+    new StartupError([{ id: 'livery.C005', detail: 'bad' }]),
+  ];
+  for (const error of raised) {
+    t.ok(error instanceof LiveryError, `${error.name} is a LiveryError`);
+    t.ok(error.code in errors, `${error.name}'s ${error.code} is in the registry`);
+  }
+  t.match(raised[0].message, /^Redis is unavailable \(GET: Command timed out\)/, 'a subclass keeps its own wording');
+  t.equal(raised[0].status, 503);
+  t.ok(raised[0].serverFault, 'an outage is the server\'s fault (logged)');
+  t.notOk(new LiveryError('LV_TOKEN_EXPIRED').serverFault, 'a stale token is not');
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { ENVIRONMENT } from '../server/config/index.ts';
+import { ENVIRONMENT } from '../server/options/index.ts';
 import { TENANCY_ENVIRONMENT } from '../server/tenancy/index.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');

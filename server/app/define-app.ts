@@ -3,7 +3,7 @@
  * description, so the same `app.ts` serves `livery start`, `livery dev`, `livery migrate` and
  * the test client, each deciding what to open and when.
  */
-import type { CreateServerOptions } from '../index.ts';
+import type { CreateServerOptions } from '../server.ts';
 import type { AppDatabase } from '../data/index.ts';
 import type { Route } from '../view/routes.ts';
 

@@ -8,7 +8,9 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer, StartupError, type LiveryServer } from '../index.ts';
+import { isProduction } from '../config/env.ts';
+import { StartupError } from '../config/checks.ts';
+import { createServer, type LiveryServer } from '../server.ts';
 import { ensureClientBundle } from '../http/client-bundle.ts';
 import { isWorker, superviseWorkers, workerCount } from '../workers/index.ts';
 import { openAppDatabase } from './database.ts';
@@ -35,7 +37,7 @@ export function applyAppEnv(app: LiveryApp, env: NodeJS.ProcessEnv = process.env
 export async function startApp(app: LiveryApp, options: StartAppOptions = {}): Promise<LiveryServer | undefined> {
   const root = resolve(options.root ?? process.cwd());
   applyAppEnv(app);
-  const production = process.env.NODE_ENV === 'production';
+  const production = isProduction();
   let workers: number;
   try {
     workers = workerCount(options.argv ?? []);

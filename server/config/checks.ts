@@ -4,7 +4,7 @@
  * `docs/checks.md` lists them; `test/config/checks.test.ts` covers each and keeps the two in step.
  */
 
-import { TENANCY_CHECKS } from '../tenancy/checks.ts';
+import { LiveryError } from '../errors.ts';
 
 export const checks = {
   'livery.C001': 'Production needs an app secret: set LIVERY_SECRET (at least 32 random characters, the same on every process).',
@@ -16,7 +16,13 @@ export const checks = {
   'livery.C007': 'The client bundle is missing: in a checkout `npm start`, `npm test` and `livery build` build it; an installed livery package ships it (reinstall it).',
   'livery.C008': 'Livery needs Fastify running on uWebSockets.js: create the app with `Fastify({ serverFactory })`, importing serverFactory from Livery.',
   'livery.C009': 'An option is out of range: use a positive number.',
-  ...TENANCY_CHECKS,
+  // Tenancy's (tenancy/checks.ts names them): C010–C014, C016.
+  'livery.C010': 'The subdomain resolver needs the domain tenants live under: set LIVERY_TENANT_MAIN_DOMAIN (e.g. myapp.com, or localhost in development) to a plain host name.',
+  'livery.C011': 'A header names the tenant and nothing checks that the user belongs to it: keep membership checks on (LIVERY_TENANT_CHECK_MEMBERSHIP=true), or set LIVERY_TENANT_TRUSTED_HEADER=true only when a proxy you control sets the header and strips it from client requests.',
+  'livery.C012': 'LIVERY_TENANT_RESOLVER must name known resolvers (subdomain, path, header, session, jwt, custom); tenancy settings without a resolver are never silently ignored.',
+  'livery.C013': 'The jwt resolver needs exactly one key: LIVERY_TENANT_JWT_SECRET (HS256, at least 32 random bytes) or LIVERY_TENANT_JWT_PUBLIC_KEY (an RSA, EC or Ed25519 public key in PEM SPKI form).',
+  'livery.C014': 'The custom resolver needs a function: pass `custom`, or set LIVERY_TENANT_CUSTOM_RESOLVER to a module that loads and whose default export is the resolver function.',
+  'livery.C016': 'A tenant setting is malformed: the default tenant must be a slug (lower-case letters, digits and dashes, at most 63), and the path prefix empty or like /t (no trailing slash).',
   'livery.C015': 'Tenancy needs a database to look tenants up: pass `database: await createDatabase()` (PGlite by default, PostgreSQL with DATABASE_URL).',
   'livery.C017': 'The default tenant (LIVERY_TENANT_DEFAULT) does not exist in the database: create it (e.g. `npm run migrate -- --seed` for the example) or change the setting.',
   'livery.C019': 'Redis is named but unreachable: start it or fix REDIS_URL. Livery does not fall back to process-local state, which would lose sessions across processes.',
@@ -44,14 +50,13 @@ export interface Problem {
   readonly error?: unknown;
 }
 
-export class StartupError extends Error {
+export class StartupError extends LiveryError {
   readonly problems: readonly Problem[];
 
   constructor(problems: readonly Problem[]) {
-    super(
-      'Livery cannot start:\n' +
-        problems.map((p) => `  ${p.id}: ${p.detail}\n    hint: ${checks[p.id]}`).join('\n'),
-    );
+    super('LV_STARTUP_CHECK_FAILED', undefined, {
+      message: 'Livery cannot start:\n' + problems.map((p) => `  ${p.id}: ${p.detail}\n    hint: ${checks[p.id]}`).join('\n'),
+    });
     this.name = 'StartupError';
     this.problems = problems;
   }

@@ -1,3 +1,7 @@
-export { devSupervision, resolveConfig } from './resolve.ts';
+/**
+ * What every folder may import (it imports nothing of Livery's but `errors.ts`): the
+ * environment (`env.ts`) and the startup-check registry (`checks.ts`). The server's options and
+ * their resolution live in `server/options/`.
+ */
 export { checks, failOn, StartupError, type CheckId, type Problem } from './checks.ts';
-export { ENVIRONMENT, type DevConfig, type LiveryConfig, type LiveryOptions, type LogFormat, type SocketOptions, type StateOptions } from './options.ts';
+export * from './env.ts';

@@ -12,6 +12,7 @@
  * data lives in PGlite, which has a single superuser session: the app role is
  * entered with `SET ROLE` after migrating.
  */
+import { databaseEnv, type Env } from '../config/env.ts';
 import { DataError } from './errors.ts';
 import type { AppDataOptions } from './registry.ts';
 
@@ -38,12 +39,8 @@ export type DatabaseTarget =
   | { kind: 'postgresql'; ownerUrl: string; appUrl: string; appRole: string; appUrlDerived: boolean };
 
 /** Reads DATABASE_URL, DATABASE_APP_URL and LIVERY_PGLITE_DIR. */
-export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
-  return {
-    url: env.DATABASE_URL || undefined,
-    appUrl: env.DATABASE_APP_URL || undefined,
-    pglite: env.LIVERY_PGLITE_DIR || undefined,
-  };
+export function databaseOptionsFromEnv(env?: Env): DatabaseOptions {
+  return databaseEnv(env);
 }
 
 export function resolveTarget(options: DatabaseOptions): DatabaseTarget {

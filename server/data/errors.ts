@@ -3,7 +3,7 @@
  * caller should map them to. The codes and messages live in the Livery-wide
  * registry (`server/errors.ts`); this is the data layer's view of them.
  */
-import { errors } from '../errors.ts';
+import { errors, LiveryError } from '../errors.ts';
 
 export const DATA_ERRORS = {
   /** No tenant (undefined, null, '' or blank) reached a tenant-scoped entry point. */
@@ -24,15 +24,12 @@ export const DATA_ERRORS = {
 
 export type DataErrorCode = keyof typeof DATA_ERRORS;
 
-export class DataError extends Error {
-  readonly code: DataErrorCode;
-  readonly status: number;
+export class DataError extends LiveryError {
+  declare readonly code: DataErrorCode;
 
   constructor(code: DataErrorCode, detail?: string) {
-    super(`${code}: ${detail ?? DATA_ERRORS[code].message}`);
+    super(code, detail, { message: `${code}: ${detail ?? DATA_ERRORS[code].message}` });
     this.name = 'DataError';
-    this.code = code;
-    this.status = DATA_ERRORS[code].status;
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import { StartupError } from '../config/checks.ts';
 import { checkDatabase } from './check.ts';
+import type { Env } from '../config/env.ts';
 import { databaseOptionsFromEnv, redactUrl, DEFAULT_PGLITE_DIR } from './config.ts';
 import { createMigration } from './create-migration.ts';
 import { createDatabase } from './database.ts';
@@ -34,7 +35,7 @@ export interface MigrateArgs {
 const MIGRATION_NAME = /^[A-Za-z0-9_]{1,80}$/;
 
 /** @example process.exitCode = await runMigrateCommand(app.database, { create: 'add_todos' }); */
-export async function runMigrateCommand(database: AppDatabase, args: MigrateArgs, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runMigrateCommand(database: AppDatabase, args: MigrateArgs, env?: Env): Promise<number> {
   try {
     if (args.create !== undefined) return await create(database, args.create, args.allowDrop === true);
     return await migrate(database, args.seed === true, env);
@@ -73,7 +74,7 @@ async function create(database: AppDatabase, name: string, allowDrop: boolean): 
   return 0;
 }
 
-async function migrate(database: AppDatabase, seed: boolean, env: NodeJS.ProcessEnv): Promise<number> {
+async function migrate(database: AppDatabase, seed: boolean, env: Env | undefined): Promise<number> {
   const options = { ...databaseOptionsFromEnv(env), entities: database.entities, migrations: database.migrations };
   console.log(`database: ${options.url ? redactUrl(options.url) : `PGlite ${options.pglite ?? DEFAULT_PGLITE_DIR}`}`);
   const db = await createDatabase(options);

@@ -4,11 +4,11 @@
  * rejection — is reported to the supervisor before Node prints it and exits, so the browser can
  * show it. `uncaughtExceptionMonitor` observes without changing Node's own handling.
  */
-import { devSupervision } from '../config/resolve.ts';
-import { describeError } from './error-report.ts';
+import { devSupervision, isProduction } from '../config/env.ts';
+import { describeError } from '../log/error-report.ts';
 import { tellSupervisor } from './report.ts';
 
-const dev = process.env.NODE_ENV === 'production' ? undefined : devSupervision();
+const dev = isProduction() ? undefined : devSupervision();
 if (dev?.reportFd !== undefined) {
   const fd = dev.reportFd;
   process.on('uncaughtExceptionMonitor', (error) => tellSupervisor(fd, { type: 'error', report: describeError(error) }));

@@ -12,11 +12,11 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { F_DEV, LIVE_PATH, PROTOCOL_VERSION, type DevErrorReport } from '../protocol/index.ts';
+import { CLOSE_SERVICE_RESTART, LIVE_PATH, type DevErrorReport } from '../protocol/index.ts';
+import { encodeDevOverlay } from '../protocol/codec.ts';
 import { overlayPage } from './overlay.ts';
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-const CLOSE_SERVICE_RESTART = 1012;
 
 export interface FallbackServer {
   /** Shows another error (a later crash) on the open tabs and future requests. */
@@ -40,7 +40,7 @@ export async function startFallbackServer(port: number, host: string, initial: D
     if (request.url?.split('?')[0] !== LIVE_PATH || typeof key !== 'string') return void socket.destroy();
     const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
-    socket.write(textFrame(devFrame(report)));
+    socket.write(textFrame(encodeDevOverlay(report)));
     sockets.add(socket);
     socket.on('data', () => {}); // client frames (joins, heartbeats) go unanswered: the app is down
     socket.on('error', () => socket.destroy());
@@ -56,7 +56,7 @@ export async function startFallbackServer(port: number, host: string, initial: D
   return {
     update(next) {
       report = next;
-      for (const socket of sockets) socket.write(textFrame(devFrame(report)));
+      for (const socket of sockets) socket.write(textFrame(encodeDevOverlay(report)));
     },
     async close() {
       for (const socket of sockets) socket.end(closeFrame(CLOSE_SERVICE_RESTART, 'restarting'));
@@ -67,10 +67,6 @@ export async function startFallbackServer(port: number, host: string, initial: D
       });
     },
   };
-}
-
-function devFrame(report: DevErrorReport | null): string {
-  return JSON.stringify([PROTOCOL_VERSION, F_DEV, report]);
 }
 
 /** An unmasked server-to-client frame: FIN + opcode, then the payload length in 7, 16 or 64 bits. */

@@ -4,4 +4,4 @@
  * when `config.dev` is set — never in production. See docs/development.md.
  */
 export { runDev, type DevOptions } from './supervisor.ts';
-export { describeError, codeFrame, type DevErrorReport } from './error-report.ts';
+export { describeError, codeFrame, type DevErrorReport } from '../log/error-report.ts';

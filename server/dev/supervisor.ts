@@ -12,8 +12,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { DEV_ENV, isProduction, listenAddressFromEnv, nodeEnv, processEnv } from '../config/env.ts';
 import type { DevErrorReport } from '../protocol/index.ts';
-import { describeError } from './error-report.ts';
+import { describeError } from '../log/error-report.ts';
 import { startFallbackServer, type FallbackServer } from './fallback-server.ts';
 import type { SupervisorMessage } from './report.ts';
 import { watchPaths, type Watcher } from './watch.ts';
@@ -49,8 +50,8 @@ class Supervisor {
   #fallback: Promise<FallbackServer | undefined> | undefined;
   #watcher: Watcher | undefined;
   /** Where the app listens: what it last reported, else what its environment says. */
-  #port = Number(process.env.PORT) || 3000;
-  #host = process.env.HOST || '0.0.0.0';
+  #port = listenAddressFromEnv().port;
+  #host = listenAddressFromEnv().host;
   #restarting: Promise<void> | undefined;
   #again = false;
   #stopping = false;
@@ -60,7 +61,7 @@ class Supervisor {
   }
 
   async start(): Promise<void> {
-    if (process.env.NODE_ENV === 'production') log('NODE_ENV=production: the app runs without the dev overlay and without keeping state across restarts');
+    if (isProduction()) log('NODE_ENV=production: the app runs without the dev overlay and without keeping state across restarts');
     this.#watcher = watchPaths(this.#options.cwd, this.#options.watch ?? ['.'], (files) => {
       log(`${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''} changed: restarting`);
       void this.restart();
@@ -104,10 +105,10 @@ class Supervisor {
       cwd: this.#options.cwd,
       stdio: ['inherit', 'inherit', 'pipe', 'pipe'],
       env: {
-        ...process.env,
-        NODE_ENV: process.env.NODE_ENV ?? 'development',
-        LIVERY_DEV: '1',
-        LIVERY_DEV_REPORT_FD: String(REPORT_FD),
+        ...processEnv(),
+        NODE_ENV: nodeEnv() ?? 'development',
+        [DEV_ENV.on]: '1',
+        [DEV_ENV.reportFd]: String(REPORT_FD),
       },
     });
     this.#child = child;

@@ -9,7 +9,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { StaticsCollector } from '../diff/index.ts';
 import { errors, LiveryError, type ErrorCode } from '../errors.ts';
-import { F_ERROR, F_EVENT, F_HEARTBEAT, F_JOIN, F_LEAVE, F_REPLY, PROTOCOL_VERSION, type DevErrorReport } from '../protocol/index.ts';
+import type { DevErrorReport } from '../protocol/index.ts';
+import { decodeClientFrame, encodeError, encodeReply, type ClientFrame } from '../protocol/codec.ts';
 import { sessionTag, type Session } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import type { TenantData } from '../data/index.ts';
@@ -102,40 +103,29 @@ export class Connection implements ViewHost {
 
   receive(data: ArrayBuffer, isBinary: boolean): void {
     if (isBinary) return this.error(0, 0, 'LV_BINARY_FRAME');
-    let frame: unknown;
-    try {
-      frame = JSON.parse(decoder.decode(data));
-    } catch {
-      return this.error(0, 0, 'LV_FRAME_MALFORMED', 'not JSON');
-    }
-    if (!Array.isArray(frame) || frame.length < 2) return this.error(0, 0, 'LV_FRAME_MALFORMED');
-    if (frame[0] !== PROTOCOL_VERSION) {
-      this.error(0, 0, 'LV_PROTOCOL_VERSION', `server speaks ${PROTOCOL_VERSION}`);
-      return this.#transport.close(errors.LV_PROTOCOL_VERSION.close, 'protocol version');
-    }
-    const ref = frame[2];
-    if (!Number.isSafeInteger(ref) || ref <= 0) return this.error(0, 0, 'LV_FRAME_MALFORMED', 'ref must be a positive integer');
-    switch (frame[1]) {
-      case F_EVENT:
-        return this.#event(ref, frame);
-      case F_JOIN:
-        return this.#join(ref, frame);
-      case F_LEAVE:
-        return this.#leave(ref, frame[3]);
-      case F_HEARTBEAT:
-        return this.send(`[${PROTOCOL_VERSION},"${F_REPLY}",${ref},0]`);
-      default:
-        return this.error(ref, 0, 'LV_FRAME_UNKNOWN_TYPE');
+    const frame = decodeClientFrame(decoder.decode(data));
+    switch (frame.type) {
+      case 'event':
+        return this.#event(frame);
+      case 'join':
+        return this.#join(frame);
+      case 'leave':
+        return this.#leave(frame.ref, frame.vid);
+      case 'heartbeat':
+        return this.send(encodeReply(frame.ref, 0));
+      case 'invalid':
+        this.error(frame.ref, 0, frame.code, frame.detail);
+        if (frame.code === 'LV_PROTOCOL_VERSION') this.#transport.close(errors.LV_PROTOCOL_VERSION.close, 'protocol version');
+        return;
     }
   }
 
-  #event(ref: number, frame: unknown[]): void {
+  #event({ ref, vid, event, payload }: ClientFrame & { type: 'event' }): void {
     if (!this.#allow()) return;
-    const vid = frame[3];
     const view = typeof vid === 'number' ? this.views.get(vid) : undefined;
     if (view === undefined) return this.error(ref, typeof vid === 'number' ? vid : 0, 'LV_VIEW_NOT_JOINED');
-    if (typeof frame[4] !== 'string') return this.error(ref, view.vid, 'LV_FRAME_MALFORMED', 'event name must be a string');
-    view.event(ref, frame[4], frame[5]);
+    if (typeof event !== 'string') return this.error(ref, view.vid, 'LV_FRAME_MALFORMED', 'event name must be a string');
+    view.event(ref, event, payload);
   }
 
   /** Token bucket: `rateBurst` events at once, refilled at `ratePerSecond`. */
@@ -157,8 +147,7 @@ export class Connection implements ViewHost {
     return false;
   }
 
-  #join(ref: number, frame: unknown[]): void {
-    const [, , , vid, viewName, token] = frame;
+  #join({ ref, vid, view: viewName, token }: ClientFrame & { type: 'join' }): void {
     if (!Number.isSafeInteger(vid) || (vid as number) <= 0) return this.error(ref, 0, 'LV_FRAME_MALFORMED', 'vid must be a positive integer');
     const id = vid as number;
     if (this.views.has(id) || this.#joining?.has(id)) return this.error(ref, id, 'LV_VIEW_ALREADY_JOINED');
@@ -177,11 +166,15 @@ export class Connection implements ViewHost {
       .join(this, id, viewName, token)
       .then((reply) => {
         if (late) return this.#undoJoin(id);
-        if (!this.#closed) this.send(JSON.stringify([PROTOCOL_VERSION, F_REPLY, ref, id, reply]));
+        if (!this.#closed) this.send(encodeReply(ref, id, reply));
       })
       .catch((error: unknown) => {
         if (late) return;
-        if (error instanceof LiveryError) return this.error(ref, id, error.code, error.detail);
+        if (error instanceof LiveryError) {
+          // A client's mistake (a bad token) is only told; the server's fault (Redis down) is logged too.
+          if (error.serverFault) this.log.error({ err: error }, 'join failed');
+          return this.error(ref, id, error.code, error.detail);
+        }
         this.log.error({ err: error }, 'join failed');
         this.error(ref, id, 'LV_MOUNT_FAILED', undefined, this.#runtime.describe?.(error));
       })
@@ -202,7 +195,7 @@ export class Connection implements ViewHost {
     const view = typeof vid === 'number' ? this.views.get(vid) : undefined;
     if (view === undefined) return this.error(ref, 0, 'LV_VIEW_NOT_JOINED');
     this.#runtime.detach(view, 'leave');
-    this.send(`[${PROTOCOL_VERSION},"${F_REPLY}",${ref},${view.vid}]`);
+    this.send(encodeReply(ref, view.vid));
   }
 
   /** The transport drained: push what was held back. */
@@ -215,9 +208,7 @@ export class Connection implements ViewHost {
 
   /** An error frame; under the dev loop it may carry `dev`, the error described for the overlay. */
   error(ref: number, vid: number, code: ErrorCode, detail?: string, dev?: DevErrorReport): void {
-    const frame: unknown[] = [PROTOCOL_VERSION, F_ERROR, ref, vid, code, new LiveryError(code, detail).message];
-    if (dev !== undefined) frame.push(dev);
-    this.send(JSON.stringify(frame));
+    this.send(encodeError(ref, vid, code, new LiveryError(code, detail).message, dev));
   }
 
   /** The socket is gone (or going): save every view's state and let them clean up. */

@@ -10,7 +10,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireNode } from '../diff/index.ts';
 import { renderBlock } from '../diff/rendered.ts';
 import { LiveryError, registryCode, type ErrorCode } from '../errors.ts';
-import { F_DIFF, F_ERROR, F_REPLY, PROTOCOL_VERSION, type DevErrorReport } from '../protocol/index.ts';
+import type { DevErrorReport } from '../protocol/index.ts';
+import { encodeDiff, encodeError, encodeReply } from '../protocol/codec.ts';
 import type { TickHandle, TickScheduler } from '../scheduler/index.ts';
 import type { StateBackend } from '../state/index.ts';
 import type { Scope, Template } from '../template/types.ts';
@@ -259,7 +260,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       }
     }
     const diff = this.#diff();
-    const frame = ref !== undefined ? replyFrame(ref, this.vid, diff) : diff !== undefined ? diffFrame(this.vid, diff) : undefined;
+    const frame = ref !== undefined ? encodeReply(ref, this.vid, diff) : diff !== undefined ? encodeDiff(this.vid, diff) : undefined;
     if (!touched || !this.#services.backend.writeThrough) {
       if (frame !== undefined) this.#host.send(frame);
       return;
@@ -270,7 +271,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
         return;
       }
       this.#fail(ref, 'LV_STATE_UNAVAILABLE');
-      if (diff !== undefined) this.#host.send(diffFrame(this.vid, diff));
+      if (diff !== undefined) this.#host.send(encodeDiff(this.vid, diff));
     });
   }
 
@@ -365,10 +366,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   }
 
   #fail(ref: number, code: ErrorCode, detail?: string, dev?: DevErrorReport): void {
-    const message = new LiveryError(code, detail).message;
-    const frame: unknown[] = [PROTOCOL_VERSION, F_ERROR, ref, this.vid, code, message];
-    if (dev !== undefined) frame.push(dev);
-    this.#host.send(JSON.stringify(frame));
+    this.#host.send(encodeError(ref, this.vid, code, new LiveryError(code, detail).message, dev));
   }
 
   /**
@@ -384,14 +382,4 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     const dev = describe === undefined ? undefined : { ...describe(error), title: `${code} in ${where}` };
     this.#fail(ref, code, undefined, dev);
   }
-}
-
-/** `[1,"r",ref,vid]` or `[1,"r",ref,vid,diff]`: an event's reply. */
-function replyFrame(ref: number, vid: number, diff: WireNode | undefined): string {
-  return diff === undefined ? `[${PROTOCOL_VERSION},"${F_REPLY}",${ref},${vid}]` : JSON.stringify([PROTOCOL_VERSION, F_REPLY, ref, vid, diff]);
-}
-
-/** `[1,"d",vid,diff]`: a diff pushed by a tick, an info or a save. */
-function diffFrame(vid: number, diff: WireNode): string {
-  return JSON.stringify([PROTOCOL_VERSION, F_DIFF, vid, diff]);
 }

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { LiveryConfig } from '../config/index.ts';
+import type { LiveryConfig } from '../options/index.ts';
 import type { WireNode } from '../diff/index.ts';
 import { LiveryError } from '../errors.ts';
 import { K_TOKEN, type DevErrorReport } from '../protocol/index.ts';
@@ -29,10 +29,8 @@ import { findNonPlainValue, serializeState, trackState } from '../view/tracked-s
 import type { Connection } from './connection.ts';
 import { MountedView } from './mounted-view.ts';
 
-export interface RegisteredView {
-  readonly viewClass: ViewClass;
-  readonly template: Template;
-}
+export type { RegisteredView } from '../view/routes.ts';
+import type { RegisteredView } from '../view/routes.ts';
 
 export interface RuntimeInit {
   readonly config: LiveryConfig;

@@ -24,11 +24,6 @@ export const REDACT_PATHS: readonly string[] = ['req.headers', 'res.headers', 'r
   (base) => CREDENTIAL_HEADERS.map((header) => `${base}["${header}"]`),
 );
 
-/**
- * A session named in logs: the first 12 hex digits of its SHA-256. Lines of one session can be
- * correlated; the id cannot be recovered from it (it is 144 random bits).
- */
-export { sessionTag } from '../session/index.ts';
 
 /** Cookie pairs and bearer credentials inside free text (an error message that quotes a header). */
 const SECRET_TEXT = /\b(?:(lv_[a-z]+)=[^;\s"',\\]+|(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+)/gi;

@@ -1,11 +1,12 @@
 /**
  * Readable log lines for a developer's terminal, in place of pino's JSON (which production
- * keeps, for log shippers): `12:04:05.123 ERROR view error  view=CounterView code=LV_HANDLER_FAILED`,
+ * keeps, for log shippers): `12:04:05.123 ERROR CounterView.inc failed: LV_HANDLER_FAILED  view=CounterView code=LV_HANDLER_FAILED`,
  * then the error's stack and, when the error points into the app's code, a code frame.
  *
  * A pino destination stream: pino hands `write` one JSON line per log call.
  */
-import { describeError } from '../dev/error-report.ts';
+import { describeError } from './error-report.ts';
+import { noColor } from '../config/env.ts';
 
 const LEVELS: Record<number, [string, string]> = {
   10: ['TRACE', '90'], 20: ['DEBUG', '36'], 30: ['INFO ', '32'], 40: ['WARN ', '33'], 50: ['ERROR', '31'], 60: ['FATAL', '35'],
@@ -18,7 +19,7 @@ export interface LineSink {
 }
 
 export function prettyStream(out: LineSink = process.stdout): { write(line: string): void } {
-  const color = out.isTTY === true && process.env.NO_COLOR === undefined;
+  const color = out.isTTY === true && !noColor();
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   return {
     write(line: string) {

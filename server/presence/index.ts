@@ -39,10 +39,8 @@ export interface Presence {
   close(): Promise<void>;
 }
 
-/** The presence topic inside a tenant; the braces make the tenant a Redis Cluster hash tag. */
-export function presenceTopic(tenant: string, topic: string): string {
-  return `lv:{${tenant}}:presence:${topic}`;
-}
+/** The presence topic inside a tenant (built in `server/keys.ts`). */
+export { presenceTopic } from '../keys.ts';
 
 export { MemoryPresence, type MemoryPresenceOptions } from './memory-presence.ts';
 export { RedisPresence, type RedisPresenceOptions } from './redis-presence.ts';

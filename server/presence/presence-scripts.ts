@@ -91,6 +91,4 @@ export const scripts = {
   list: new LuaScript(LIST),
 };
 
-export function presenceKeys(topic: string): [seen: string, metas: string] {
-  return [`${topic}:seen`, `${topic}:metas`];
-}
+export { presenceKeys } from '../keys.ts';

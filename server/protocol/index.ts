@@ -10,6 +10,8 @@
  *     [1, "l", ref, vid]                   leave: the view was removed from the page
  *     [1, "h", ref]                        heartbeat
  *
+ *   (`codec.ts` encodes and decodes every one of them; nothing else builds or reads a frame.)
+ *
  *   server → client
  *     [1, "r", ref, vid]                   reply, nothing changed
  *     [1, "r", ref, vid, diff]             reply carrying the diff the event (or join) produced
@@ -39,7 +41,7 @@ export const F_DEV = 'o';
 
 /**
  * What the dev overlay shows: a template, startup or handler error with where it happened.
- * Built by `server/dev/error-report.ts`; shown by the overlay script the dev loop adds to pages.
+ * Built by `server/log/error-report.ts`; shown by the overlay script the dev loop adds to pages.
  */
 export interface DevErrorReport {
   /** One line: what kind of error (e.g. "Template syntax error", "LV_HANDLER_FAILED in CounterView.inc"). */
@@ -65,10 +67,15 @@ export const K_ENTRIES = 'e';
 export const K_REMOVED = 'd';
 export const K_MOVED = 'm';
 
-/** WebSocket close codes the client acts on. */
+/** WebSocket close codes (declared here only; `server/errors.ts` names the one each error closes with). */
+export const CLOSE_NORMAL = 1000;
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_POLICY = 1008;
 export const CLOSE_TOO_BIG = 1009;
+/** The dev loop's stand-in server is going away because the app restarts. */
+export const CLOSE_SERVICE_RESTART = 1012;
+/** A backend was too slow (e.g. a join timed out): reconnect and try again. */
+export const CLOSE_TRY_AGAIN = 1013;
 /** Protocol version mismatch: the client must reload the page. */
 export const CLOSE_PROTOCOL_MISMATCH = 4000;
 
@@ -82,6 +89,22 @@ export const A_VIEW = 'data-lv-view';
 export const A_TOKEN = 'data-lv-token';
 /** Prefix of binding attributes in templates: lv-click, lv-submit, lv-value-id, … */
 export const BINDING_PREFIX = 'lv-';
+/** The binding attributes the client acts on (`docs/protocol.md`, "Client bindings"). */
+export const B_CLICK = 'lv-click';
+export const B_SUBMIT = 'lv-submit';
+export const B_CHANGE = 'lv-change';
+export const B_INPUT = 'lv-input';
+export const B_FOCUS = 'lv-focus';
+export const B_BLUR = 'lv-blur';
+/** `lv-keydown` / `lv-keyup` on an element, `lv-window-keydown` / `lv-window-keyup` anywhere. */
+export const B_KEY_PREFIX = 'lv-';
+export const B_WINDOW_KEY_PREFIX = 'lv-window-';
+/** Only the key named here (case-insensitive) triggers an element's key binding. */
+export const B_KEY = 'lv-key';
+export const B_DEBOUNCE = 'lv-debounce';
+export const B_THROTTLE = 'lv-throttle';
+/** `lv-value-NAME="v"` adds `NAME: "v"` to the event's payload. */
+export const B_VALUE_PREFIX = 'lv-value-';
 
 /** Classes the client sets. */
 export const C_CONNECTING = 'lv-connecting';

@@ -28,13 +28,8 @@ export interface PubSub {
 /** Called when a listener throws; delivery to the other listeners goes on. */
 export type ListenerErrorHandler = (error: unknown, channel: string) => void;
 
-/**
- * The channel of a topic inside a tenant. The braces make the tenant a Redis Cluster hash tag.
- * The tenant must come from the socket's context, never from a client.
- */
-export function topicChannel(tenant: string, topic: string): string {
-  return `lv:{${tenant}}:topic:${topic}`;
-}
+/** The channel of a topic inside a tenant (built in `server/keys.ts`). */
+export { topicChannel } from '../keys.ts';
 
 export { MemoryPubSub, type MemoryPubSubOptions } from './memory-pubsub.ts';
 export { RedisPubSub, type RedisPubSubOptions } from './redis-pubsub.ts';

@@ -5,13 +5,17 @@
  * connection was closed". Errors Redis itself replied with (wrong type, out of memory, a script
  * error) pass through unchanged: they are bugs or capacity problems, not outages.
  */
+import { LiveryError } from '../errors.ts';
 
-export class RedisUnavailableError extends Error {
-  readonly code = 'LV_REDIS_UNAVAILABLE';
+export class RedisUnavailableError extends LiveryError {
+  declare readonly code: 'LV_REDIS_UNAVAILABLE';
 
   constructor(what: string, options?: { cause?: unknown }) {
     const reason = options?.cause instanceof Error ? options.cause.message : 'unreachable';
-    super(`Redis is unavailable (${what}: ${reason}); the operation may or may not have been applied.`, options);
+    super('LV_REDIS_UNAVAILABLE', undefined, {
+      cause: options?.cause,
+      message: `Redis is unavailable (${what}: ${reason}); the operation may or may not have been applied.`,
+    });
     this.name = 'RedisUnavailableError';
   }
 }

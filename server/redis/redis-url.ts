@@ -1,9 +1,10 @@
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+import { DEFAULT_REDIS_URL, redisUrlFromEnv, type Env } from '../config/env.ts';
+
+export { DEFAULT_REDIS_URL };
 
 /** The Redis URL from `REDIS_URL`, or the local default. */
-export function redisUrl(env: NodeJS.ProcessEnv = process.env): string {
-  const url = env.REDIS_URL?.trim();
-  return url ? url : DEFAULT_REDIS_URL;
+export function redisUrl(env?: Env): string {
+  return redisUrlFromEnv(env);
 }
 
 /** What is wrong with `url` as a Redis URL, or null. ioredis would read other strings as socket paths. */

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { sessionKey } from '../keys.ts';
 import { redisCall } from '../redis/index.ts';
 import type { SessionData, SessionStore } from './index.ts';
 
@@ -32,4 +33,4 @@ export class RedisSessionStore implements SessionStore {
   async close(): Promise<void> {}
 }
 
-const key = (id: string) => `lv:session:${id}`;
+const key = sessionKey;

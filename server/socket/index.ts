@@ -15,7 +15,8 @@ import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebS
 import { errors, LiveryError, type ErrorCode } from '../errors.ts';
 import { Connection, type SocketIdentity, type Transport } from '../live/connection.ts';
 import type { Runtime } from '../live/runtime.ts';
-import { F_DEV, F_ERROR, LIVE_PATH, PROTOCOL_VERSION } from '../protocol/index.ts';
+import { LIVE_PATH } from '../protocol/index.ts';
+import { encodeDevOverlay, encodeError } from '../protocol/codec.ts';
 import { readCookie, readSessionId, type SessionStore } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 
@@ -142,7 +143,7 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
     data.conn = conn;
     runtime.connections.add(conn);
     // Dev loop only: the app is up again, so whatever the overlay showed is over.
-    if (runtime.describe !== undefined) conn.send(JSON.stringify([PROTOCOL_VERSION, F_DEV, null]));
+    if (runtime.describe !== undefined) conn.send(encodeDevOverlay(null));
     const early = data.early ?? [];
     data.early = undefined;
     for (const frame of early) conn.receive(frame, false);
@@ -151,7 +152,7 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
   /** The identity was refused (unknown or suspended tenant, not a member, …): say why, then close. */
   function refuseSocket(ws: WebSocket<SocketData>, data: SocketData, error: unknown): void {
     if (!data.open) return;
-    if (!(error instanceof LiveryError)) runtime.log.error({ err: error }, 'live socket identity failed');
+    if (!(error instanceof LiveryError) || error.serverFault) runtime.log.error({ err: error }, 'live socket identity failed');
     const code: ErrorCode = error instanceof LiveryError ? error.code : 'LV_INTERNAL';
     ws.cork(() => {
       sendError(ws, code);
@@ -176,7 +177,7 @@ export function refusalCloseCode(code: ErrorCode): number {
 
 /** An error frame not tied to a join or an event (ref 0, vid 0), straight on the socket. */
 function sendError(ws: WebSocket<SocketData>, code: ErrorCode, detail?: string): void {
-  ws.send(JSON.stringify([PROTOCOL_VERSION, F_ERROR, 0, 0, code, new LiveryError(code, detail).message]), false, false);
+  ws.send(encodeError(0, 0, code, new LiveryError(code, detail).message), false, false);
 }
 
 /** The uWS socket as a Transport (a class: no per-socket closures). */

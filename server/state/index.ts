@@ -20,9 +20,8 @@ export interface StateBackend {
   close(): Promise<void>;
 }
 
-export function stateKey(tenant: string, instance: string): string {
-  return `lv:{${tenant}}:view:${instance}`;
-}
+/** A view instance's state key inside a tenant (built in `server/keys.ts`). */
+export { viewStateKey as stateKey } from '../keys.ts';
 
 export { MemoryStateBackend, type MemoryStateOptions } from './memory-state-backend.ts';
 export { RedisStateBackend, StateTooLargeError, REDIS_STATE_HARD_LIMIT, type RedisStateOptions } from './redis-state-backend.ts';

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LiveryError } from '../errors.ts';
 import { redisCall } from '../redis/index.ts';
 import type { StateBackend } from './index.ts';
 
@@ -12,11 +13,13 @@ export interface RedisStateOptions {
 /** Far above any sane `state.maxBytes`: this guards Redis, the runtime enforces the real limit. */
 export const REDIS_STATE_HARD_LIMIT = 16 * 1024 * 1024;
 
-export class StateTooLargeError extends Error {
-  readonly code = 'LV_STATE_TOO_LARGE';
+export class StateTooLargeError extends LiveryError {
+  declare readonly code: 'LV_STATE_TOO_LARGE';
 
   constructor(key: string, bytes: number) {
-    super(`State for ${key} is ${bytes} bytes, over the Redis backend's hard limit of ${REDIS_STATE_HARD_LIMIT} bytes; keep view state small (state.maxBytes).`);
+    super('LV_STATE_TOO_LARGE', undefined, {
+      message: `State for ${key} is ${bytes} bytes, over the Redis backend's hard limit of ${REDIS_STATE_HARD_LIMIT} bytes; keep view state small (state.maxBytes).`,
+    });
     this.name = 'StateTooLargeError';
   }
 }

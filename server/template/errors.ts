@@ -3,6 +3,7 @@
  * positioned error starts with `file:line:column: ` so editors and terminals can jump to it.
  * Wording follows Django's where Django has a message, so its documentation and habits transfer.
  */
+import { LiveryError } from '../errors.ts';
 import type { SourceLocation } from './types.ts';
 
 export type TemplateErrorCode =
@@ -17,16 +18,15 @@ function at(loc: SourceLocation, message: string): string {
 }
 
 /** The template cannot be compiled: bad syntax, unknown tag or filter, unsafe HTML context. */
-export class TemplateSyntaxError extends Error {
-  readonly code: TemplateErrorCode;
+export class TemplateSyntaxError extends LiveryError {
+  declare readonly code: TemplateErrorCode;
   readonly file: string;
   readonly line: number;
   readonly column: number;
 
   constructor(loc: SourceLocation, message: string, code: TemplateErrorCode = 'LV_TEMPLATE_SYNTAX') {
-    super(at(loc, message));
+    super(code, undefined, { message: at(loc, message) });
     this.name = 'TemplateSyntaxError';
-    this.code = code;
     this.file = loc.file;
     this.line = loc.line;
     this.column = loc.column;
@@ -38,8 +38,8 @@ export class TemplateSyntaxError extends Error {
  * that asked for it; when the name was requested directly, `file` is the name and line/column
  * are 0.
  */
-export class TemplateDoesNotExist extends Error {
-  readonly code: TemplateErrorCode = 'LV_TEMPLATE_NOT_FOUND';
+export class TemplateDoesNotExist extends LiveryError {
+  declare readonly code: 'LV_TEMPLATE_NOT_FOUND';
   readonly file: string;
   readonly line: number;
   readonly column: number;
@@ -49,7 +49,7 @@ export class TemplateDoesNotExist extends Error {
 
   constructor(templateName: string, where: string, loc?: SourceLocation) {
     const message = `Template '${templateName}' does not exist (${where}). Check the name or create the file.`;
-    super(loc ? at(loc, message) : message);
+    super('LV_TEMPLATE_NOT_FOUND', undefined, { message: loc ? at(loc, message) : message });
     this.name = 'TemplateDoesNotExist';
     this.templateName = templateName;
     this.where = where;
@@ -60,14 +60,14 @@ export class TemplateDoesNotExist extends Error {
 }
 
 /** A render-time error in the data, e.g. a `for x, y in …` item that does not have two values. */
-export class TemplateValueError extends Error {
-  readonly code: TemplateErrorCode = 'LV_TEMPLATE_VALUE';
+export class TemplateValueError extends LiveryError {
+  declare readonly code: 'LV_TEMPLATE_VALUE';
   readonly file: string;
   readonly line: number;
   readonly column: number;
 
   constructor(loc: SourceLocation, message: string) {
-    super(at(loc, message));
+    super('LV_TEMPLATE_VALUE', undefined, { message: at(loc, message) });
     this.name = 'TemplateValueError';
     this.file = loc.file;
     this.line = loc.line;
@@ -76,13 +76,15 @@ export class TemplateValueError extends Error {
 }
 
 /** Every error found by `compileAll()`, one per line, so a bad deploy shows all problems at once. */
-export class TemplateCompileErrors extends Error {
-  readonly code: TemplateErrorCode = 'LV_TEMPLATE_COMPILE';
+export class TemplateCompileErrors extends LiveryError {
+  declare readonly code: 'LV_TEMPLATE_COMPILE';
   readonly errors: readonly Error[];
 
   constructor(errors: readonly Error[]) {
     const n = errors.length;
-    super(`${n} template${n === 1 ? '' : 's'} failed to compile:\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
+    super('LV_TEMPLATE_COMPILE', undefined, {
+      message: `${n} template${n === 1 ? '' : 's'} failed to compile:\n${errors.map((e) => `  ${e.message}`).join('\n')}`,
+    });
     this.name = 'TemplateCompileErrors';
     this.errors = errors;
   }

@@ -1,3 +1,4 @@
+import { envValue, type Env } from '../config/env.ts';
 import type { TenancyProblem } from './checks.ts';
 import { loadCustomResolver } from './custom-resolver.ts';
 import { DEFAULT_TENANT_HEADER } from './header-resolver.ts';
@@ -23,9 +24,9 @@ const PATH_PREFIX = /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$/;
  * is imported by `loadTenancy`, which the runtime calls at startup.
  *
  * @example
- * const { config, problems } = resolveTenancy({ resolver: ['subdomain', 'path'], mainDomain: 'localhost', pathPrefix: '/t' }, process.env);
+ * const { config, problems } = resolveTenancy({ resolver: ['subdomain', 'path'], mainDomain: 'localhost', pathPrefix: '/t' }, processEnv());
  */
-export function resolveTenancy(options: TenancyOptions | undefined, env: NodeJS.ProcessEnv): TenancyResolution {
+export function resolveTenancy(options: TenancyOptions | undefined, env: Env): TenancyResolution {
   const problems: TenancyProblem[] = [];
   const fromEnv = readEnvironment(env, problems);
   const pick = <K extends keyof TenancyOptions>(key: K): TenancyOptions[K] =>
@@ -68,7 +69,7 @@ export function resolveTenancy(options: TenancyOptions | undefined, env: NodeJS.
  * `resolveTenancy`, then the custom resolver module imported (once) when the chain needs it.
  * A module that fails to load or exports no default function is a startup problem.
  */
-export async function loadTenancy(options: TenancyOptions | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): Promise<TenancyResolution> {
+export async function loadTenancy(options: TenancyOptions | undefined, env: Env, cwd = process.cwd()): Promise<TenancyResolution> {
   const { config, problems } = resolveTenancy(options, env);
   if (!config || !config.resolvers.includes('custom') || config.custom || config.customModule === undefined) return { config, problems };
   const loaded = await loadCustomResolver(config.customModule, cwd);
@@ -114,10 +115,10 @@ function resolverNames(value: string | readonly string[] | undefined, problems: 
 }
 
 /** The tenancy options the environment sets (unset and empty variables are absent). */
-function readEnvironment(env: NodeJS.ProcessEnv, problems: TenancyProblem[]): Map<string, unknown> {
+function readEnvironment(env: Env, problems: TenancyProblem[]): Map<string, unknown> {
   const values = new Map<string, unknown>();
   for (const spec of TENANCY_ENVIRONMENT) {
-    const raw = env[spec.env];
+    const raw = envValue(spec.env, env);
     if (raw === undefined || raw === '') continue;
     const key = spec.option.slice('tenancy.'.length);
     if (spec.kind === 'list') values.set(key, raw.split(',').map((s) => s.trim()).filter(Boolean));

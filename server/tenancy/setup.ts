@@ -3,7 +3,8 @@
  * and the URL patterns each route is served at. Tenancy off (no resolver named): one implicit
  * tenant and no database needed.
  */
-import type { LiveryConfig, Problem } from '../config/index.ts';
+import type { Problem } from '../config/checks.ts';
+import type { TenancyConfig } from './options.ts';
 import { checkDatabase, systemData, type Database } from '../data/index.ts';
 import { loadCustomResolver } from './custom-resolver.ts';
 import { TenantDirectory } from './directory.ts';
@@ -21,7 +22,7 @@ export interface Tenancy {
 /** How long resolved tenants and memberships stay cached in-process. */
 const DIRECTORY = { ttlSeconds: 60, maxEntries: 10_000 };
 
-export async function createTenancy(config: LiveryConfig, database: Database | undefined, problems: Problem[]): Promise<Tenancy> {
+export async function createTenancy(config: { readonly tenancy: TenancyConfig | undefined }, database: Database | undefined, problems: Problem[]): Promise<Tenancy> {
   let tenancy = config.tenancy;
   const plain = { gate: singleTenantGate(), directory: undefined, patternsFor: (path: string) => [path], tenantParam: TENANT_ROUTE_PARAM };
   // Whoever serves from a database gets it checked: row-level security must really be in force.

@@ -7,6 +7,7 @@
  */
 import type { HTMLElement } from 'node-html-parser';
 import { LiveryError } from '../errors.ts';
+import { B_CHANGE, B_CLICK, B_INPUT, B_SUBMIT, B_VALUE_PREFIX } from '../protocol/index.ts';
 
 export type Payload = Record<string, unknown>;
 export type FieldValues = Record<string, string | string[]>;
@@ -16,21 +17,20 @@ export interface Action {
   readonly payload: Payload;
 }
 
-const VALUE_PREFIX = 'lv-value-';
 const NOT_SUBMITTED = new Set(['submit', 'button', 'image', 'reset', 'file']);
 
 /** `lv-click`: the nearest `[lv-click]` at or above `el`, with its `lv-value-*`. */
 export function clickAction(el: HTMLElement, selector: string): Action {
-  const bound = el.closest('[lv-click]');
+  const bound = el.closest(`[${B_CLICK}]`);
   if (bound === null) throw misuse(`nothing happens on a click on "${selector}": neither it nor an ancestor has lv-click`);
-  return { event: bound.getAttribute('lv-click')!, payload: values(bound) };
+  return { event: bound.getAttribute(B_CLICK)!, payload: values(bound) };
 }
 
 /** `lv-submit`: the form's fields (with `fields` typed in), plus its `lv-value-*`. */
 export function submitAction(el: HTMLElement, selector: string, fields: FieldValues): Action {
-  const form = el.closest('form[lv-submit]');
+  const form = el.closest(`form[${B_SUBMIT}]`);
   if (form === null) throw misuse(`"${selector}" is not inside a form with lv-submit`);
-  return { event: form.getAttribute('lv-submit')!, payload: { ...serialize(form, fields), ...values(form) } };
+  return { event: form.getAttribute(B_SUBMIT)!, payload: { ...serialize(form, fields), ...values(form) } };
 }
 
 /**
@@ -38,7 +38,7 @@ export function submitAction(el: HTMLElement, selector: string, fields: FieldVal
  * `_target` (the field's name); a bound field alone sends `{name: value}`.
  */
 export function changeAction(el: HTMLElement, selector: string, fields: FieldValues): Action {
-  for (const attr of ['lv-change', 'lv-input']) {
+  for (const attr of [B_CHANGE, B_INPUT]) {
     const bound = el.closest(`[${attr}]`);
     if (bound === null) continue;
     const event = bound.getAttribute(attr)!;
@@ -59,7 +59,7 @@ export function changeAction(el: HTMLElement, selector: string, fields: FieldVal
 function values(el: HTMLElement): Payload {
   const out: Payload = {};
   for (const [name, value] of Object.entries(el.attributes)) {
-    if (name.startsWith(VALUE_PREFIX)) out[name.slice(VALUE_PREFIX.length)] = value;
+    if (name.startsWith(B_VALUE_PREFIX)) out[name.slice(B_VALUE_PREFIX.length)] = value;
   }
   return out;
 }

@@ -15,7 +15,8 @@ import { mergeStatics, Rendered, RenderedError, type StaticsCache, type WireNode
 import { LiveryError } from '../errors.ts';
 import type { MountedView } from '../live/mounted-view.ts';
 import type { LiveryHandle } from '../plugin.ts';
-import { F_DIFF, F_ERROR, F_EVENT, F_HEARTBEAT, F_JOIN, F_REPLY, K_TOKEN, LIVE_PATH, PROTOCOL_VERSION } from '../protocol/index.ts';
+import { K_TOKEN, LIVE_PATH } from '../protocol/index.ts';
+import { decodeServerFrame, encodeEvent, encodeHeartbeat, encodeJoin, type ServerFrame } from '../protocol/codec.ts';
 import { changeAction, clickAction, submitAction, type Action, type FieldValues } from './browser-actions.ts';
 
 /** An error frame the view received. */
@@ -38,7 +39,7 @@ export interface TestViewInit {
   readonly onClose?: () => Promise<void>;
 }
 
-type Frame = unknown[];
+type Frame = ServerFrame & { type: 'reply' | 'error' };
 type Waiter = { resolve: (frame: Frame) => void };
 
 export class TestView {
@@ -63,7 +64,10 @@ export class TestView {
     this.name = init.view;
     this.#token = init.token;
     this.#ws = ws;
-    ws.on('message', (data) => this.#receive(JSON.parse(String(data)) as Frame));
+    ws.on('message', (data) => {
+      const frame = decodeServerFrame(String(data));
+      if (frame !== undefined) this.#receive(frame);
+    });
     this.#closed = new Promise((resolve) => ws.on('close', () => resolve()));
   }
 
@@ -77,10 +81,10 @@ export class TestView {
     });
     ws.on('error', () => {}); // a close follows; the test sees it as a timeout or in `errors`
     const view = new TestView(init, ws);
-    const reply = await view.#request((ref) => [PROTOCOL_VERSION, F_JOIN, ref, 1, init.view, init.token], 'the join reply');
-    if (reply[1] === F_ERROR) {
+    const reply = await view.#request((ref) => encodeJoin(ref, 1, init.view, init.token), 'the join reply');
+    if (reply.type === 'error') {
       view.#ws.close();
-      throw new LiveryError('LV_TEST_MOUNT_FAILED', `the join was refused: ${String(reply[4])}`);
+      throw new LiveryError('LV_TEST_MOUNT_FAILED', `the join was refused: ${reply.code}`);
     }
     return view;
   }
@@ -117,7 +121,7 @@ export class TestView {
 
   /** Sends the event `name` with `payload`, as a binding would; resolves once it is answered. */
   async event(name: string, payload: Record<string, unknown> = {}): Promise<void> {
-    await this.#request((ref) => [PROTOCOL_VERSION, F_EVENT, ref, 1, name, payload], `the reply to "${name}"`);
+    await this.#request((ref) => encodeEvent(ref, 1, name, payload), `the reply to "${name}"`);
   }
 
   /** Runs the view's `tick()` now — what the scheduler does every `tickInterval` — and waits for its diff. */
@@ -186,20 +190,19 @@ export class TestView {
     await this.#init.onClose?.();
   }
 
-  #receive(frame: Frame): void {
-    const type = frame[1];
-    if (type === F_DIFF) {
-      this.#apply(frame[3] as WireNode);
-      this.#pushes.push(frame[3] as WireNode);
+  #receive(frame: ServerFrame): void {
+    if (frame.type === 'diff') {
+      this.#apply(frame.diff);
+      this.#pushes.push(frame.diff);
       this.#pushWaiter?.();
       this.#pushWaiter = undefined;
       return;
     }
-    const ref = frame[2] as number;
-    if (type === F_REPLY && frame[4] !== undefined) this.#apply(frame[4] as WireNode);
-    if (type === F_ERROR) this.errors.push({ code: String(frame[4]), message: String(frame[5]), ref });
-    const waiter = this.#replies.get(ref);
-    this.#replies.delete(ref);
+    if (frame.type !== 'reply' && frame.type !== 'error') return;
+    if (frame.type === 'reply' && frame.diff !== undefined) this.#apply(frame.diff);
+    if (frame.type === 'error') this.errors.push({ code: frame.code, message: frame.message, ref: frame.ref });
+    const waiter = this.#replies.get(frame.ref);
+    this.#replies.delete(frame.ref);
     waiter?.resolve(frame);
   }
 
@@ -218,7 +221,7 @@ export class TestView {
   }
 
   /** Sends a frame with a fresh ref and resolves with its answer (reply or error). */
-  #request(build: (ref: number) => Frame, what: string): Promise<Frame> {
+  #request(build: (ref: number) => string, what: string): Promise<Frame> {
     const ref = ++this.#ref;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -226,7 +229,7 @@ export class TestView {
         reject(new LiveryError('LV_TEST_TIMEOUT', `no answer within ${this.#init.timeoutMs} ms: ${what}`));
       }, this.#init.timeoutMs);
       this.#replies.set(ref, { resolve: (frame) => { clearTimeout(timer); resolve(frame); } });
-      this.#ws.send(JSON.stringify(build(ref)));
+      this.#ws.send(build(ref));
     });
   }
 
@@ -234,7 +237,7 @@ export class TestView {
   async #settle(mounted: MountedView): Promise<void> {
     await mounted.settled();
     // Frames on one socket arrive in order: once the heartbeat's reply is here, so is the work's.
-    await this.#request((ref) => [PROTOCOL_VERSION, F_HEARTBEAT, ref], 'a heartbeat');
+    await this.#request(encodeHeartbeat, 'a heartbeat');
     this.#pushes.length = 0;
   }
 

@@ -3,11 +3,16 @@
  * on the wire by its class name, so names must be unique; `registerViews` checks every
  * declaration at startup (livery.C005/C006) so a typo fails before the server listens.
  */
-import type { Problem } from '../config/index.ts';
+import type { Problem } from '../config/checks.ts';
 import type { Database } from '../data/index.ts';
-import type { RegisteredView } from '../live/runtime.ts';
-import type { TemplateLoader } from '../template/index.ts';
+import type { Template, TemplateLoader } from '../template/index.ts';
 import { RESERVED_NAMES, type CheckedView, type ViewClass } from './live-view.ts';
+
+/** A view class with its compiled template, as the runtime serves it. */
+export interface RegisteredView {
+  readonly viewClass: ViewClass;
+  readonly template: Template;
+}
 
 export interface Route {
   readonly path: string;

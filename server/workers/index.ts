@@ -7,8 +7,9 @@
  * SIGTERM/SIGINT on, and exits once every worker has stopped.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { isWorkerProcess, processEnv, WORKER_ENV } from '../config/env.ts';
 
-export const WORKER_ENV = 'LIVERY_WORKER';
+export { WORKER_ENV };
 
 /** `--workers N` from argv (default 1); 0 or junk is refused. */
 export function workerCount(argv: readonly string[]): number {
@@ -21,7 +22,7 @@ export function workerCount(argv: readonly string[]): number {
 }
 
 export function isWorker(): boolean {
-  return process.env[WORKER_ENV] !== undefined;
+  return isWorkerProcess();
 }
 
 /**
@@ -35,7 +36,7 @@ export function superviseWorkers(args: readonly string[], count: number, log: (m
   const finished = new Promise<void>((resolve) => { done = resolve; });
 
   const start = (id: number, attempt = 0) => {
-    const child = spawn(process.execPath, [...args], { stdio: 'inherit', env: { ...process.env, [WORKER_ENV]: String(id) } });
+    const child = spawn(process.execPath, [...args], { stdio: 'inherit', env: { ...processEnv(), [WORKER_ENV]: String(id) } });
     const startedAt = Date.now();
     workers.set(id, child);
     child.on('exit', (code, signal) => {

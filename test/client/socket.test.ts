@@ -2,6 +2,7 @@
 // sessionStorage). Timers are captured synchronously around the calls that set them, so the
 // backoff delays and the heartbeat can be driven by hand, without waiting.
 import t from 'tap';
+import { encodeEvent, encodeJoin } from '../../server/protocol/codec.ts';
 
 interface SocketLike {
   state: string;
@@ -9,10 +10,10 @@ interface SocketLike {
   connect(): void;
   disconnect(): void;
   resetBackoff(): void;
-  push(type: string, ...rest: unknown[]): number;
+  push(encode: (ref: number) => string): number;
 }
 interface SocketModule {
-  LiveSocket: new (handlers: { state(s: string): void; frame(f: unknown[]): void }, url?: string) => SocketLike;
+  LiveSocket: new (handlers: { state(s: string): void; frame(f: unknown): void }, url?: string) => SocketLike;
   reloadPage(): boolean;
 }
 
@@ -73,8 +74,8 @@ function capture(fn: () => void, random?: number): Timer[] {
   return timers;
 }
 
-function open(): { socket: SocketLike; ws: FakeWebSocket; frames: unknown[][]; states: string[]; heartbeat: () => void } {
-  const frames: unknown[][] = [];
+function open(): { socket: SocketLike; ws: FakeWebSocket; frames: unknown[]; states: string[]; heartbeat: () => void } {
+  const frames: unknown[] = [];
   const states: string[] = [];
   const socket = new LiveSocket({ state: (s) => states.push(s), frame: (f) => frames.push(f) });
   socket.connect();
@@ -89,18 +90,18 @@ t.beforeEach(() => {
 });
 
 t.test('connects to /live on the page host and numbers frames with refs', async (t) => {
-  const frames: unknown[][] = [];
+  const frames: unknown[] = [];
   const socket = new LiveSocket({ state: () => {}, frame: (f) => frames.push(f) });
-  t.equal(socket.push('e', 1, 'inc', {}), 0, 'nothing is sent before the socket opens');
+  t.equal(socket.push((ref) => encodeEvent(ref, 1, 'inc', {})), 0, 'nothing is sent before the socket opens');
   socket.connect();
   const ws = FakeWebSocket.all.at(-1) as FakeWebSocket;
   t.equal(ws.url, 'ws://example.test/live');
   capture(() => ws.onopen?.());
-  t.equal(socket.push('j', 1, 'counter', 'tok'), 1);
-  t.equal(socket.push('e', 1, 'inc', { a: 1 }), 2);
+  t.equal(socket.push((ref) => encodeJoin(ref, 1, 'counter', 'tok')), 1);
+  t.equal(socket.push((ref) => encodeEvent(ref, 1, 'inc', { a: 1 })), 2);
   t.same(ws.sent, [[1, 'j', 1, 1, 'counter', 'tok'], [1, 'e', 2, 1, 'inc', { a: 1 }]]);
   ws.receive([1, 'r', 2, 1]);
-  t.same(frames, [[1, 'r', 2, 1]], 'frames of this version reach the handler');
+  t.same(frames, [{ type: 'reply', ref: 2, vid: 1 }], 'frames of this version reach the handler, decoded');
   socket.disconnect();
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { checks, resolveConfig, StartupError, type CheckId } from '../../server/config/index.ts';
+import { checks, StartupError, type CheckId } from '../../server/config/index.ts';
+import { resolveConfig } from '../../server/options/index.ts';
 
 function problemsOf(env: Record<string, string>, options = {}): CheckId[] {
   try {

@@ -3,7 +3,8 @@
  * A tenant's host must not tell its visitors how busy the whole process is.
  */
 import t from 'tap';
-import { checks, resolveConfig, StartupError } from '../../server/config/index.ts';
+import { checks, StartupError } from '../../server/config/index.ts';
+import { resolveConfig } from '../../server/options/index.ts';
 import { seedTestData } from '../data/fixtures/seed.ts';
 import { postgresFactory } from '../data/fixtures.ts';
 import { routes } from './fixtures/views.ts';

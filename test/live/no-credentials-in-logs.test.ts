@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import t from 'tap';
-import { sessionTag } from '../../server/log/index.ts';
+import { sessionTag } from '../../server/session/index.ts';
 import type { SessionData, SessionStore } from '../../server/session/index.ts';
 import { deleteKeys, sharedConnection, uniqueTenant } from '../redis/shared-redis.ts';
 import { routes } from './fixtures/views.ts';

@@ -1,6 +1,6 @@
 /** How the test client reaches a tenant: the first resolver of the app's chain a request can satisfy. */
 import t from 'tap';
-import { resolveConfig } from '../../server/config/index.ts';
+import { resolveConfig } from '../../server/options/index.ts';
 import type { TenancyOptions } from '../../server/tenancy/options.ts';
 import { routeToTenant } from '../../server/testing/tenant-route.ts';
 

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
+import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv, secretFromEnv, type Env } from '../config/env.ts';
 import { resolveTenancy } from '../tenancy/resolve.ts';
 import { MIN_SECRET_LENGTH } from '../token/secret.ts';
-import { failOn, type Problem } from './checks.ts';
+import { failOn, type Problem } from '../config/checks.ts';
 import { ENVIRONMENT, LOG_LEVELS, type DevConfig, type LiveryConfig, type LiveryOptions, type LogFormat } from './options.ts';
 
 const KNOWN_BACKENDS = new Set(['memory', 'redis']);
@@ -10,7 +11,7 @@ const KNOWN_BACKENDS = new Set(['memory', 'redis']);
  * Defaults ← environment ← explicit options, validated. Throws a StartupError naming every
  * problem at once.
  */
-export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEnv = process.env): LiveryConfig {
+export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv()): LiveryConfig {
   const problems: Problem[] = [];
   const fromEnv = readEnvironment(env, problems);
   const tenancy = resolveTenancy(options.tenancy, env);
@@ -25,7 +26,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
     port: pick(options.port, 'port'),
     host: pick(options.host, 'host'),
     production,
-    secret: options.secret ?? (env.LIVERY_SECRET || undefined),
+    secret: options.secret ?? secretFromEnv(env),
     secretFile: resolve(pick(options.secretFile, 'secretFile')),
     state: {
       backend: pick(options.state?.backend, 'state.backend'),
@@ -36,7 +37,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
     pubsub: pick(options.pubsub, 'pubsub'),
     redisUrl: pick(options.redisUrl, 'redisUrl'),
     presenceHeartbeatMs: pick(options.presenceHeartbeatMs, 'presenceHeartbeatMs'),
-    worker: env.LIVERY_WORKER !== undefined,
+    worker: isWorkerProcess(env),
     socket: {
       maxFrameBytes: pick(options.socket?.maxFrameBytes, 'socket.maxFrameBytes'),
       ratePerSecond: pick(options.socket?.ratePerSecond, 'socket.ratePerSecond'),
@@ -51,7 +52,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
     sessionTtlSeconds: pick(options.sessionTtlSeconds, 'sessionTtlSeconds'),
     shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs'),
     logLevel: pick(options.logLevel, 'logLevel'),
-    logFormat: options.logFormat ?? logFormatFrom(env.LIVERY_LOG_FORMAT, production),
+    logFormat: options.logFormat ?? logFormatFrom(logFormatFromEnv(env), production),
     dev: production ? undefined : devSupervision(env),
     metricsToken: options.metricsToken ?? (env.LIVERY_METRICS_TOKEN || undefined),
   };
@@ -103,24 +104,13 @@ function logFormatFrom(raw: string | undefined, production: boolean): LogFormat 
   return raw as LogFormat; // validated by checkConfig
 }
 
-/**
- * The dev loop's settings, from the variables the supervisor (`server/dev/supervisor.ts`) sets
- * on the process it spawns. Callers must not use it in production: `resolveConfig` doesn't.
- */
-export function devSupervision(env: NodeJS.ProcessEnv = process.env): DevConfig | undefined {
-  if (env.LIVERY_DEV !== '1') return undefined;
-  const fd = Number(env.LIVERY_DEV_REPORT_FD);
-  return {
-    snapshotFile: resolve(env.LIVERY_DEV_SNAPSHOT || '.livery/dev-snapshot.json'),
-    reportFd: Number.isInteger(fd) && fd > 2 ? fd : undefined,
-  };
-}
+export { devSupervision };
 
 /** Each option's value from its environment variable, or its default. */
-function readEnvironment(env: NodeJS.ProcessEnv, problems: Problem[]): Map<string, unknown> {
+function readEnvironment(env: Env, problems: Problem[]): Map<string, unknown> {
   const values = new Map<string, unknown>();
   for (const spec of ENVIRONMENT) {
-    const raw = env[spec.env];
+    const raw = envValue(spec.env, env);
     const given = raw !== undefined && raw !== '';
     const text = given ? raw : spec.default;
     switch (spec.kind) {

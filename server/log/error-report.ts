@@ -10,6 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StartupError } from '../config/checks.ts';
+import { LiveryError } from '../errors.ts';
 import type { DevErrorReport } from '../protocol/index.ts';
 
 export type { DevErrorReport };
@@ -69,16 +71,15 @@ export function codeFrame(file: string, line: number, column: number, context = 
 
 /** A human title: a template error says so; otherwise the error's name. */
 function titleOf(err: Error): string {
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && code.startsWith('LV_TEMPLATE')) return 'Template error';
-  if (err.name === 'StartupError') return 'Livery cannot start';
+  if (err instanceof LiveryError && err.code.startsWith('LV_TEMPLATE')) return 'Template error';
+  if (err instanceof StartupError) return 'Livery cannot start';
   return err.name || 'Error';
 }
 
 /** The error itself, or for a StartupError the first collected error that has a position. */
 function firstLocatedCause(err: Error): Error {
-  const problems = (err as { problems?: ReadonlyArray<{ error?: unknown }> }).problems;
-  for (const problem of problems ?? []) if (problem.error instanceof Error && positionOf(problem.error)) return problem.error;
+  const problems = err instanceof StartupError ? err.problems : [];
+  for (const problem of problems) if (problem.error instanceof Error && positionOf(problem.error)) return problem.error;
   return err;
 }
 

@@ -1,0 +1,40 @@
+/**
+ * Every Redis key and channel name Livery uses, built here and nowhere else.
+ *
+ * A tenant's keys all carry `{tenant}`: the braces make the tenant a Redis Cluster hash tag, so
+ * one tenant's keys live on one shard (multi-key scripts such as presence's work) and a key can
+ * never be built for one tenant from another's parts. The tenant must come from the socket's or
+ * request's context, never from a client. Imports nothing, so every folder may use it.
+ */
+
+const PREFIX = 'lv';
+
+/** `lv:{tenant}:` — the start of every key that belongs to a tenant. */
+function tenantPrefix(tenant: string): string {
+  return `${PREFIX}:{${tenant}}:`;
+}
+
+/** A live view instance's saved state. */
+export function viewStateKey(tenant: string, instance: string): string {
+  return `${tenantPrefix(tenant)}view:${instance}`;
+}
+
+/** The pub/sub channel of a topic inside a tenant. */
+export function topicChannel(tenant: string, topic: string): string {
+  return `${tenantPrefix(tenant)}topic:${topic}`;
+}
+
+/** A presence topic inside a tenant: its own channel, and the stem of its two keys below. */
+export function presenceTopic(tenant: string, topic: string): string {
+  return `${tenantPrefix(tenant)}presence:${topic}`;
+}
+
+/** The two keys of a presence topic (built by {@link presenceTopic}): last-seen times and metas. */
+export function presenceKeys(presenceTopic: string): [seen: string, metas: string] {
+  return [`${presenceTopic}:seen`, `${presenceTopic}:metas`];
+}
+
+/** A browser session. Sessions span tenants (one cookie, several tenants), so no hash tag. */
+export function sessionKey(id: string): string {
+  return `${PREFIX}:session:${id}`;
+}
