@@ -24,7 +24,6 @@ export const REDACT_PATHS: readonly string[] = ['req.headers', 'res.headers', 'r
   (base) => CREDENTIAL_HEADERS.map((header) => `${base}["${header}"]`),
 );
 
-
 /** Cookie pairs and bearer credentials inside free text (an error message that quotes a header). */
 const SECRET_TEXT = /\b(?:(lv_[a-z]+)=[^;\s"',\\]+|(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+)/gi;
 
