@@ -41,7 +41,7 @@ export interface TestAppOptions {
   options?: LiveryOptions;
   /** Server log level kept in `logs` (default `warn`). */
   logLevel?: LogLevel;
-  /** How long to wait for a reply or push before failing (default 5000 ms). */
+  /** How long to wait for a reply or push before calling it a hang (default 15000 ms: generous, so a loaded CI machine is never mistaken for a hang). */
   timeoutMs?: number;
 }
 
@@ -106,7 +106,7 @@ export async function createTestApp(app: TestableApp, options: TestAppOptions = 
   const address = server.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   const views = new Set<TestView>();
-  const timeoutMs = options.timeoutMs ?? 5000;
+  const timeoutMs = options.timeoutMs ?? 15_000;
   const handle = server.livery;
   const fastify = server;
   let closing: Promise<void> | undefined;
