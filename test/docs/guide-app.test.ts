@@ -23,10 +23,10 @@ t.test('the guide\'s migration step writes the notes migration', async (t) => {
   t.match(sql, 'notes_tenant_policy');
 });
 
-t.test('the guide\'s test passes against the guide\'s app', async (t) => {
-  t.ok(existsSync(join(guide.dir, 'test', 'notes.test.ts')));
-  const { code, output } = await run(process.execPath, ['--test', '--test-reporter=spec', 'test/notes.test.ts'], guide.dir);
+t.test('the guide\'s tests pass against the guide\'s app', async (t) => {
+  for (const file of ['notes.test.ts', 'first-note.test.ts']) t.ok(existsSync(join(guide.dir, 'test', file)), `test/${file}`);
+  const { code, output } = await run(process.execPath, ['--test', '--test-reporter=spec', 'test/notes.test.ts', 'test/first-note.test.ts'], guide.dir);
   t.equal(code, 0, output);
-  t.match(output, /pass 3/);
+  t.match(output, /pass 4/);
   t.match(output, /fail 0/);
 });
