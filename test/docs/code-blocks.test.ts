@@ -1,9 +1,9 @@
 /**
- * The docs' code stays true (1/2): every ```ts block in docs/guide.md, docs/views.md and README.md
+ * The docs' code stays true: every ```ts block in docs/guide.md, docs/views.md and README.md
  * type-checks with the project's TypeScript (fragments aside), and the view reference quotes
  * LiveView's signatures and names all its hooks and helpers. The guide's files are laid over the
  * app `livery new` writes, so the guide is checked as the app a reader ends up with.
- * guide-app.test.ts runs that app's migration step and its test.
+ * guide-migration.test.ts runs the guide's migration step, guide-app.test.ts the guide's tests.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,7 +17,7 @@ const readme = assemble('README.md', join(CHECK, 'readme'));
 
 t.test('the docs have their code blocks', async (t) => {
   t.ok(guide.checked >= 5, `guide: ${guide.checked} TypeScript files checked, ${guide.fragments} fragments`);
-  for (const file of ['app.ts', 'data/note.ts', 'views/notes.ts', 'views/index.ts', 'templates/notes.html', 'test/notes.test.ts']) {
+  for (const file of ['app.ts', 'data/note.ts', 'views/notes.ts', 'views/index.ts', 'templates/notes.html', 'test/notes.test.ts', 'test/first-note.test.ts']) {
     t.ok(guide.files.includes(file), `the guide writes ${file}`);
   }
   t.ok(views.checked >= 3, `views.md: ${views.checked} blocks checked, ${views.fragments} fragments`);
