@@ -1,0 +1,65 @@
+/**
+ * The docs' code stays true: every ```ts block in docs/guide.md, docs/views.md and README.md
+ * type-checks with the project's TypeScript (fragments aside), and the view reference quotes
+ * LiveView's signatures and names all its hooks and helpers. The guide's files are laid over the
+ * app `livery new` writes, so the guide is checked as the app a reader ends up with.
+ * guide-migration.test.ts runs the guide's migration step, guide-app.test.ts the guide's tests.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import t from 'tap';
+import { assemble, ROOT, run, scaffold, WORK } from './doc-blocks.ts';
+
+const CHECK = join(WORK, 'check');
+const guide = assemble('docs/guide.md', join(CHECK, 'guide'), scaffold);
+const views = assemble('docs/views.md', join(CHECK, 'views'));
+const readme = assemble('README.md', join(CHECK, 'readme'));
+
+t.test('the docs have their code blocks', async (t) => {
+  t.ok(guide.checked >= 5, `guide: ${guide.checked} TypeScript files checked, ${guide.fragments} fragments`);
+  for (const file of ['app.ts', 'data/note.ts', 'views/notes.ts', 'views/index.ts', 'templates/notes.html', 'test/notes.test.ts', 'test/first-note.test.ts']) {
+    t.ok(guide.files.includes(file), `the guide writes ${file}`);
+  }
+  t.ok(views.checked >= 3, `views.md: ${views.checked} blocks checked, ${views.fragments} fragments`);
+  t.ok(readme.checked >= 2, `README: ${readme.checked} blocks checked, ${readme.fragments} fragments`);
+});
+
+t.test('every checked block type-checks', async (t) => {
+  writeFileSync(join(CHECK, 'tsconfig.json'), JSON.stringify({
+    extends: '../../../tsconfig.json',
+    include: ['**/*.ts'],
+  }, null, 2));
+  // lib/tsc.js, not bin/tsc: the runner's process hook cannot load bin/tsc (ERR_REQUIRE_CYCLE_MODULE).
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'lib', 'tsc.js');
+  const { code, output } = await run(process.execPath, [tsc, '--noEmit', '-p', join(CHECK, 'tsconfig.json')], ROOT);
+  t.equal(code, 0, 'tsc --noEmit passes');
+  t.equal(output.trim(), '', 'no diagnostics');
+});
+
+t.test('the view reference quotes the signatures as the sources declare them', async (t) => {
+  const sources = ['server/view/live-view.ts', 'server/data/scoped.ts', 'server/data/notify-on-save.ts']
+    .map((file) => readFileSync(join(ROOT, file), 'utf8'))
+    .join('\n');
+  const lines = views.signatures.flatMap((block) => block.split('\n')).map((line) => line.trim()).filter(Boolean);
+  t.ok(lines.length >= 15, `${lines.length} signatures quoted`);
+  for (const line of lines) t.ok(sources.includes(line), line);
+});
+
+t.test('the view reference names every hook and helper of LiveView', async (t) => {
+  const doc = readFileSync(join(ROOT, 'docs', 'views.md'), 'utf8');
+  const { RESERVED_NAMES } = await import('../../server/view/live-view.ts');
+  for (const name of RESERVED_NAMES) {
+    if (name === 'constructor') continue;
+    t.match(doc, new RegExp(`\\| \`(this\\.)?${name}\\b`), `${name} has a row in a table`);
+  }
+  for (const name of ['template', 'events', 'tickInterval', 'watch']) t.match(doc, `| \`${name}\` |`, `static ${name}`);
+});
+
+t.test('the docs link only to docs that exist', async (t) => {
+  for (const doc of ['docs/guide.md', 'docs/views.md', 'README.md']) {
+    const text = readFileSync(join(ROOT, doc), 'utf8');
+    for (const [, target] of text.matchAll(/\]\(([\w./-]+\.md)(?:#[\w-]*)?\)/g)) {
+      t.ok(existsSync(join(ROOT, dirname(doc), target)), `${doc} → ${target}`);
+    }
+  }
+});
