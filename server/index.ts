@@ -29,5 +29,6 @@ export { ENVIRONMENT, type LiveryOptions, type LiveryConfig } from './options/in
 export { errors, LiveryError, type ErrorCode } from './errors.ts';
 export { defineApp, startApp, loadApp, type AppDefinition, type AppDatabase, type LiveryApp, type StartAppOptions } from './app/index.ts';
 export { MemoryStateBackend, type StateBackend } from './state/index.ts';
+export type { PresenceDiff, PresenceEntry, PresenceMeta } from './presence/index.ts';
 export { loggerOptions } from './log/index.ts';
 export { sessionTag } from './session/index.ts';
