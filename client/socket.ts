@@ -8,6 +8,7 @@
  */
 import {
   CLOSE_PROTOCOL_MISMATCH,
+  CLOSE_SESSION_UNKNOWN,
   F_DIFF,
   F_ERROR,
   F_HEARTBEAT,
@@ -142,7 +143,7 @@ export class LiveSocket {
     this.beatRef = 0;
     clearInterval(this.beat);
     this.setState('closed');
-    if (code === CLOSE_PROTOCOL_MISMATCH) reloadPage();
+    if (code === CLOSE_PROTOCOL_MISMATCH || code === CLOSE_SESSION_UNKNOWN) reloadPage();
     if (!this.wanted) return;
     // Exponential backoff with full jitter: spreads a server restart's reconnect storm.
     const delay = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempt++);

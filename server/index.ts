@@ -18,6 +18,7 @@
  * ```
  */
 import { serverFactory } from './http/uws-adapter/server.js';
+import { fastifyTrustProxy } from './admission/index.ts';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { resolveConfig, type LiveryOptions } from './config/index.ts';
 import { describeError } from './dev/error-report.ts';
@@ -34,6 +35,7 @@ export { errors, LiveryError, type ErrorCode } from './errors.ts';
 export { defineApp, startApp, loadApp, type AppDefinition, type AppDatabase, type LiveryApp, type StartAppOptions } from './app/index.ts';
 export { MemoryStateBackend, type StateBackend } from './state/index.ts';
 export { loggerOptions, sessionTag } from './log/index.ts';
+export { fastifyTrustProxy } from './admission/index.ts';
 
 export interface LiveryServer {
   readonly app: FastifyInstance;
@@ -56,6 +58,8 @@ export async function createServer(options: CreateServerOptions = {}): Promise<L
   const config = resolveConfig(liveryOptions);
   const app = Fastify({
     serverFactory,
+    // The client address behind trusted proxies, as the live socket sees it (server/admission).
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // Never a credential in a log line (server/log, docs/security.md); development prints readable
     // lines, production keeps pino's JSON for log shippers.
     logger: { ...loggerOptions(config.logLevel), ...(logStream !== undefined ? { stream: logStream } : config.logFormat === 'pretty' ? { stream: prettyStream() } : {}) },

@@ -25,6 +25,12 @@ export interface Transport {
 const decoder = new TextDecoder('utf-8', { fatal: true });
 /** Rate-limit violations in a row after which the socket is closed instead of answered. */
 const ABUSE_LIMIT = 1000;
+/**
+ * What each frame type costs from the socket's rate bucket. Every frame type pays — a join runs
+ * SQL, a render and presence fan-out, so it costs most; a heartbeat is nearly free (the client
+ * sends one every half minute) but not free, so a flood of them is bounded too.
+ */
+const COST = { [F_EVENT]: 1, [F_JOIN]: 2, [F_LEAVE]: 1, [F_HEARTBEAT]: 0.25 } as const;
 
 /** Who the socket belongs to, settled at upgrade. */
 export interface SocketIdentity {
@@ -115,6 +121,8 @@ export class Connection implements ViewHost {
     }
     const ref = frame[2];
     if (!Number.isSafeInteger(ref) || ref <= 0) return this.error(0, 0, 'LV_FRAME_MALFORMED', 'ref must be a positive integer');
+    const cost = COST[frame[1] as keyof typeof COST];
+    if (cost !== undefined && !this.#allow(cost, ref, typeof frame[3] === 'number' && Number.isSafeInteger(frame[3]) ? frame[3] : 0)) return;
     switch (frame[1]) {
       case F_EVENT:
         return this.#event(ref, frame);
@@ -130,7 +138,6 @@ export class Connection implements ViewHost {
   }
 
   #event(ref: number, frame: unknown[]): void {
-    if (!this.#allow()) return;
     const vid = frame[3];
     const view = typeof vid === 'number' ? this.views.get(vid) : undefined;
     if (view === undefined) return this.error(ref, typeof vid === 'number' ? vid : 0, 'LV_VIEW_NOT_JOINED');
@@ -138,14 +145,17 @@ export class Connection implements ViewHost {
     view.event(ref, frame[4], frame[5]);
   }
 
-  /** Token bucket: `rateBurst` events at once, refilled at `ratePerSecond`. */
-  #allow(): boolean {
+  /**
+   * Token bucket: `rateBurst` tokens at once, refilled at `ratePerSecond`; a frame takes `cost`.
+   * A frame over the limit is answered LV_RATE_LIMITED under its own ref and dropped.
+   */
+  #allow(cost: number, ref: number, vid: number): boolean {
     const { ratePerSecond, rateBurst } = this.#runtime.config.socket;
     const now = performance.now();
     this.#tokens = Math.min(rateBurst, this.#tokens + ((now - this.#refilledAt) * ratePerSecond) / 1000);
     this.#refilledAt = now;
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
+    if (this.#tokens >= cost) {
+      this.#tokens -= cost;
       this.#violations = 0;
       return true;
     }
@@ -153,7 +163,7 @@ export class Connection implements ViewHost {
       this.#transport.close(errors.LV_RATE_LIMIT_ABUSE.close, 'rate limit');
       return false;
     }
-    this.error(0, 0, 'LV_RATE_LIMITED');
+    this.error(ref, vid, 'LV_RATE_LIMITED');
     return false;
   }
 
@@ -162,6 +172,7 @@ export class Connection implements ViewHost {
     if (!Number.isSafeInteger(vid) || (vid as number) <= 0) return this.error(ref, 0, 'LV_FRAME_MALFORMED', 'vid must be a positive integer');
     const id = vid as number;
     if (this.views.has(id) || this.#joining?.has(id)) return this.error(ref, id, 'LV_VIEW_ALREADY_JOINED');
+    if (this.views.size + (this.#joining?.size ?? 0) >= this.#runtime.config.socket.maxViews) return this.error(ref, id, 'LV_TOO_MANY_VIEWS');
     (this.#joining ??= new Set()).add(id);
     // Every join is answered within joinTimeoutMs, whatever a backend or `onJoin` is doing. Past
     // the deadline the client is told so and the socket closed (1013: try again), so it reconnects
