@@ -59,7 +59,7 @@ export interface LiveryOptions {
    * Which proxies' X-Forwarded-For to believe for the client address (HTTP and the live socket):
    * a number of hops, or proxy addresses/CIDRs. Unset: the peer address, X-Forwarded-For ignored.
    */
-  trustProxy?: number | string | string[];
+  trustProxy?: number | string | readonly string[];
 }
 
 /** The resolved trusted-proxy setting: hops, or addresses/CIDRs (proxy-addr syntax). */
