@@ -2,8 +2,8 @@
  * The live socket: a native uWebSockets.js handler at `/live` on the same uWS app (and port)
  * that serves Fastify.
  *
- * Identity is settled once per socket: at upgrade the Origin is checked and the session and
- * tenant lookups start; the socket's Connection exists once they settled, and no frame pays for
+ * Identity is settled once per socket: at upgrade the Origin and the per-address socket cap are
+ * checked (server/admission) and the session and tenant lookups start; the socket's Connection exists once they settled, and no frame pays for
  * them again. The upgrade itself is answered synchronously, inside uWS's upgrade callback (see
  * `upgrade` for why); frames arriving before the identity settled wait, bounded, and a refused
  * identity closes the socket with an error frame. Every uWS callback is guarded — an exception
@@ -82,7 +82,7 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
         const client = clientAddress(Buffer.from(res.getRemoteAddressAsText()).toString(), headers.get('x-forwarded-for'), trust);
         if (!accepting) return refuse(res, 'LV_SERVER_SHUTDOWN', 503);
         if (!originAllowed(headers.get('origin') ?? '', headers.get('host') ?? '', options.allowedOrigins)) return refuse(res, 'LV_ORIGIN_FORBIDDEN');
-        // Counted here, synchronously, before any lookup: a flood from one address costs nothing more.
+        // Counted here, synchronously, before any lookup: past the cap an upgrade costs a map lookup.
         if (!perIp.tryAdd(client, options.maxPerIp)) return refuse(res, 'LV_TOO_MANY_SOCKETS');
         const identity = identify(runtime, sessions, headers, client);
         identity.catch(() => {}); // handled in `open`; this only keeps an early close from leaving it unhandled
@@ -187,8 +187,7 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
 /**
  * A socket refused after its upgrade closes with 4000 + the HTTP status its page would have had
  * (4403 forbidden, 4404 unknown tenant, 4402 suspended, 4429 rate limited or too many sockets for
- * the session, 4401 unknown session, 4500 internal), after
- * an error frame naming the code.
+ * the session, 4401 unknown session, 4500 internal), after an error frame naming the code.
  */
 export function refusalCloseCode(code: ErrorCode): number {
   const spec = errors[code] as { status?: number; close?: number };
