@@ -16,7 +16,7 @@ import { clientAddress, SocketCounts, trustFunction } from '../admission/index.t
 import { errors, LiveryError, type ErrorCode } from '../errors.ts';
 import { Connection, type SocketIdentity, type Transport } from '../live/connection.ts';
 import type { Runtime } from '../live/runtime.ts';
-import { F_ERROR, LIVE_PATH, PROTOCOL_VERSION } from '../protocol/index.ts';
+import { F_DEV, F_ERROR, LIVE_PATH, PROTOCOL_VERSION } from '../protocol/index.ts';
 import { readCookie, readSessionId, SESSION_COOKIE, type SessionStore } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 
@@ -163,6 +163,8 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
     const conn = new Connection(new UwsTransport(ws, options.compression), runtime, identity);
     data.conn = conn;
     runtime.connections.add(conn);
+    // Dev loop only: the app is up again, so whatever the overlay showed is over.
+    if (runtime.describe !== undefined) conn.send(JSON.stringify([PROTOCOL_VERSION, F_DEV, null]));
     const early = data.early ?? [];
     data.early = undefined;
     for (const frame of early) conn.receive(frame, false);
