@@ -41,7 +41,7 @@ export const errors = {
     close: CLOSE_PROTOCOL_MISMATCH,
   },
   LV_RATE_LIMITED: {
-    message: 'Too many events from this socket; the event was dropped. Slow down (see rateLimit settings).',
+    message: 'Too many frames from this socket; this one was dropped. Slow down (see socket.ratePerSecond and socket.rateBurst).',
   },
   LV_RATE_LIMIT_ABUSE: {
     message: 'The socket kept flooding events far beyond the rate limit and was closed.',
@@ -99,6 +99,17 @@ export const errors = {
   },
   LV_STATE_INVALID: {
     message: 'The view state is not plain JSON data (functions, class instances and cycles cannot be stored).',
+  },
+  LV_TOO_MANY_VIEWS: {
+    message: 'This socket already has as many live views as it may (socket.maxViews); leave one before joining another.',
+  },
+  LV_TOO_MANY_SOCKETS: {
+    message: 'Too many live sockets from this address or browser session (socket.maxPerIp, socket.maxPerSession); close some tabs and try again.',
+    status: 429,
+  },
+  LV_SESSION_UNKNOWN: {
+    message: 'The socket presented a session this server did not issue, or one that has ended or was rotated; reload the page for a fresh session.',
+    status: 401,
   },
   LV_ORIGIN_FORBIDDEN: {
     message: 'The socket\'s Origin is not allowed for this host; connect from the page\'s own origin or add it to allowedOrigins.',

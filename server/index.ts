@@ -32,3 +32,4 @@ export { MemoryStateBackend, type StateBackend } from './state/index.ts';
 export type { PresenceDiff, PresenceEntry, PresenceMeta } from './presence/index.ts';
 export { loggerOptions } from './log/index.ts';
 export { sessionTag } from './session/index.ts';
+export { fastifyTrustProxy } from './admission/index.ts';

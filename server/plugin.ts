@@ -9,7 +9,7 @@
  * closes the sockets with 1001 "going away".
  */
 import { getUws } from './http/uws-adapter/server.js';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TemplatedApp } from 'uws-pack';
 import { failOn, type Problem } from './config/checks.ts';
 import { resolveConfig, type LiveryConfig, type LiveryOptions } from './options/index.ts';
@@ -19,7 +19,7 @@ import { registerHttp } from './http/index.ts';
 import { createLayout } from './http/page.ts';
 import { Runtime } from './live/runtime.ts';
 import { attachLiveSocket } from './socket/index.ts';
-import type { SessionStore } from './session/index.ts';
+import { rotateSession, type SessionData, type SessionStore } from './session/index.ts';
 import type { StateBackend } from './state/index.ts';
 import { createBackends, notifySaves, type Backends } from './backends.ts';
 import type { TenantDirectory } from './tenancy/directory.ts';
@@ -39,6 +39,11 @@ export interface LiveryHandle {
   readonly backends: Backends;
   /** The tenant directory (cached lookups), when tenancy is on. */
   readonly directory: TenantDirectory | undefined;
+  /**
+   * Gives the request's browser session a fresh id (Set-Cookie on `reply`), with `data` merged
+   * over what it held, and ends the old id. Call it at sign-in and sign-out (docs/sessions.md).
+   */
+  rotateSession(request: FastifyRequest, reply: FastifyReply, data?: SessionData): Promise<string>;
 }
 
 declare module 'fastify' {
@@ -85,7 +90,10 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
     fastify.get(OVERLAY_SCRIPT_PATH, (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store').send(OVERLAY_SCRIPT));
   }
   const socket = attachLiveSocket(uwsApp!, runtime, sessions);
-  fastify.decorate('livery', { config, runtime, sessions, backends: backends!, directory: tenancy.directory });
+  fastify.decorate('livery', {
+    config, runtime, sessions, backends: backends!, directory: tenancy.directory,
+    rotateSession: (request: FastifyRequest, reply: FastifyReply, data: SessionData = {}) => rotateSession(sessions, request, reply, data, config.production),
+  });
 
   fastify.addHook('onClose', async () => {
     socket.stopAccepting();

@@ -10,6 +10,7 @@ import { describeError } from './log/error-report.ts';
 import { tellSupervisor } from './dev/report.ts';
 import { prettyStream } from './log/pretty-stream.ts';
 import { loggerOptions } from './log/index.ts';
+import { fastifyTrustProxy } from './admission/index.ts';
 import { livery } from './plugin.ts';
 
 export interface LiveryServer {
@@ -33,6 +34,8 @@ export async function createServer(options: CreateServerOptions = {}): Promise<L
   const config = resolveConfig(liveryOptions);
   const app = Fastify({
     serverFactory,
+    // The client address behind trusted proxies, as the live socket sees it (server/admission).
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // Never a credential in a log line (server/log, docs/security.md); development prints readable
     // lines, production keeps pino's JSON for log shippers.
     logger: { ...loggerOptions(config.logLevel), ...(logStream !== undefined ? { stream: logStream } : config.logFormat === 'pretty' ? { stream: prettyStream() } : {}) },

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { registryCode, statusOf } from '../errors.ts';
 import type { Runtime } from '../live/runtime.ts';
-import { newSessionId, readCookie, readSessionId, sessionCookie, type SessionStore } from '../session/index.ts';
+import { newSessionId, readCookie, readSessionId, sessionCookie, type SessionData, type SessionStore } from '../session/index.ts';
 import type { RequestInfo } from '../tenancy/types.ts';
 import type { Route } from '../view/routes.ts';
 import { BUNDLE_PREFIX, type ClientBundle } from './client-bundle.ts';
@@ -45,11 +45,10 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
 
   for (const route of routes) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const sessionId = sessionIdFor(request, reply, runtime.config.production);
       const { [options.tenantParam]: routeTenant, ...params } = request.params as Record<string, string>;
       let resolvedTenant: { id: string } | undefined;
       try {
-        const sessionData = await options.sessions.get(sessionId);
+        const { id: sessionId, data: sessionData } = await sessionFor(request, reply, options.sessions, runtime.config.production);
         const { tenant, session } = await runtime.gate.forPage(requestInfo(request), sessionId, sessionData, routeTenant);
         resolvedTenant = tenant;
         const page = await runtime.renderPage(route.view.name, params, session, tenant);
@@ -91,10 +90,19 @@ export function requestInfo(request: FastifyRequest): Omit<RequestInfo, 'session
   };
 }
 
-function sessionIdFor(request: FastifyRequest, reply: FastifyReply, secure: boolean): string {
+/**
+ * The request's session: the one its cookie names if the store holds it, else a fresh one made
+ * here — ids are only ever issued by the server. A cookie value the store does not know (made
+ * up, planted by an attacker, expired, rotated away) is replaced, never adopted: session
+ * fixation needs the victim to keep an id the attacker knows.
+ */
+async function sessionFor(request: FastifyRequest, reply: FastifyReply, sessions: SessionStore, secure: boolean): Promise<{ id: string; data: SessionData }> {
   const existing = readSessionId(request.headers.cookie);
-  if (existing !== undefined) return existing;
+  const known = existing === undefined ? undefined : await sessions.get(existing);
+  if (existing !== undefined && known !== undefined) return { id: existing, data: known };
   const id = newSessionId();
+  const data: SessionData = {};
+  await sessions.set(id, data);
   reply.header('set-cookie', sessionCookie(id, secure));
-  return id;
+  return { id, data };
 }

@@ -26,6 +26,12 @@ export interface Transport {
 const decoder = new TextDecoder('utf-8', { fatal: true });
 /** Rate-limit violations in a row after which the socket is closed instead of answered. */
 const ABUSE_LIMIT = 1000;
+/**
+ * What each frame type costs from the socket's rate bucket. Every frame type pays — a join runs
+ * SQL, a render and presence fan-out, so it costs most; a heartbeat is nearly free (the client
+ * sends one every half minute) but not free, so a flood of them is bounded too.
+ */
+const COST = { event: 1, join: 2, leave: 1, heartbeat: 0.25 } as const;
 
 /** Who the socket belongs to, settled at upgrade. */
 export interface SocketIdentity {
@@ -104,6 +110,13 @@ export class Connection implements ViewHost {
   receive(data: ArrayBuffer, isBinary: boolean): void {
     if (isBinary) return this.error(0, 0, 'LV_BINARY_FRAME');
     const frame = decodeClientFrame(decoder.decode(data));
+    if (frame.type === 'invalid') {
+      this.error(frame.ref, 0, frame.code, frame.detail);
+      if (frame.code === 'LV_PROTOCOL_VERSION') this.#transport.close(errors.LV_PROTOCOL_VERSION.close, 'protocol version');
+      return;
+    }
+    const vid = frame.type === 'heartbeat' || !Number.isSafeInteger(frame.vid) ? 0 : (frame.vid as number);
+    if (!this.#allow(COST[frame.type], frame.ref, vid)) return;
     switch (frame.type) {
       case 'event':
         return this.#event(frame);
@@ -113,29 +126,27 @@ export class Connection implements ViewHost {
         return this.#leave(frame.ref, frame.vid);
       case 'heartbeat':
         return this.send(encodeReply(frame.ref, 0));
-      case 'invalid':
-        this.error(frame.ref, 0, frame.code, frame.detail);
-        if (frame.code === 'LV_PROTOCOL_VERSION') this.#transport.close(errors.LV_PROTOCOL_VERSION.close, 'protocol version');
-        return;
     }
   }
 
   #event({ ref, vid, event, payload }: ClientFrame & { type: 'event' }): void {
-    if (!this.#allow()) return;
     const view = typeof vid === 'number' ? this.views.get(vid) : undefined;
     if (view === undefined) return this.error(ref, typeof vid === 'number' ? vid : 0, 'LV_VIEW_NOT_JOINED');
     if (typeof event !== 'string') return this.error(ref, view.vid, 'LV_FRAME_MALFORMED', 'event name must be a string');
     view.event(ref, event, payload);
   }
 
-  /** Token bucket: `rateBurst` events at once, refilled at `ratePerSecond`. */
-  #allow(): boolean {
+  /**
+   * Token bucket: `rateBurst` tokens at once, refilled at `ratePerSecond`; a frame takes `cost`.
+   * A frame over the limit is answered LV_RATE_LIMITED under its own ref and dropped.
+   */
+  #allow(cost: number, ref: number, vid: number): boolean {
     const { ratePerSecond, rateBurst } = this.#runtime.config.socket;
     const now = performance.now();
     this.#tokens = Math.min(rateBurst, this.#tokens + ((now - this.#refilledAt) * ratePerSecond) / 1000);
     this.#refilledAt = now;
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
+    if (this.#tokens >= cost) {
+      this.#tokens -= cost;
       this.#violations = 0;
       return true;
     }
@@ -143,7 +154,7 @@ export class Connection implements ViewHost {
       this.#transport.close(errors.LV_RATE_LIMIT_ABUSE.close, 'rate limit');
       return false;
     }
-    this.error(0, 0, 'LV_RATE_LIMITED');
+    this.error(ref, vid, 'LV_RATE_LIMITED');
     return false;
   }
 
@@ -151,6 +162,7 @@ export class Connection implements ViewHost {
     if (!Number.isSafeInteger(vid) || (vid as number) <= 0) return this.error(ref, 0, 'LV_FRAME_MALFORMED', 'vid must be a positive integer');
     const id = vid as number;
     if (this.views.has(id) || this.#joining?.has(id)) return this.error(ref, id, 'LV_VIEW_ALREADY_JOINED');
+    if (this.views.size + (this.#joining?.size ?? 0) >= this.#runtime.config.socket.maxViews) return this.error(ref, id, 'LV_TOO_MANY_VIEWS');
     (this.#joining ??= new Set()).add(id);
     // Every join is answered within joinTimeoutMs, whatever a backend or `onJoin` is doing. Past
     // the deadline the client is told so and the socket closed (1013: try again), so it reconnects

@@ -55,7 +55,15 @@ export interface LiveryOptions {
   metricsToken?: string;
   /** `pretty` (readable lines for a terminal) or `json` (one object per line, for log shippers). */
   logFormat?: LogFormat;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (HTTP and the live socket):
+   * a number of hops, or proxy addresses/CIDRs. Unset: the peer address, X-Forwarded-For ignored.
+   */
+  trustProxy?: number | string | readonly string[];
 }
+
+/** The resolved trusted-proxy setting: hops, or addresses/CIDRs (proxy-addr syntax). */
+export type TrustProxy = number | readonly string[];
 
 export type LogFormat = 'pretty' | 'json';
 
@@ -79,9 +87,9 @@ export interface StateOptions {
 
 export interface SocketOptions {
   maxFrameBytes: number;
-  /** Sustained events per second per socket. */
+  /** Sustained frames per second per socket (a join costs 2, a heartbeat 0.25, any other frame 1). */
   ratePerSecond: number;
-  /** Events a socket may send in a burst above the rate. */
+  /** Frames a socket may send in a burst above the rate, in the same units. */
   rateBurst: number;
   compression: boolean;
   idleTimeoutSeconds: number;
@@ -91,6 +99,12 @@ export interface SocketOptions {
   backpressureBytes: number;
   /** Origins allowed besides the page's own host (e.g. https://app.example.com). */
   allowedOrigins: string[];
+  /** Live views (joined or joining) one socket may hold; another join is answered LV_TOO_MANY_VIEWS. */
+  maxViews: number;
+  /** Live sockets one browser session may have open in this process. */
+  maxPerSession: number;
+  /** Live sockets one client address may have open in this process. */
+  maxPerIp: number;
 }
 
 export interface LiveryConfig {
@@ -120,6 +134,8 @@ export interface LiveryConfig {
   dev: DevConfig | undefined;
   /** undefined: no metrics endpoint. */
   metricsToken: string | undefined;
+  /** undefined: no proxy trusted, the client address is the peer's. */
+  trustProxy: TrustProxy | undefined;
 }
 
 /** Every option with an environment variable, for the README table and the env reader. */
@@ -138,13 +154,17 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_STATE_MAX_ENTRIES', option: 'state.maxEntries', kind: 'int', default: '100000', doc: 'memory backend: most states kept (least recently used evicted)' },
   { env: 'LIVERY_STATE_MAX_BYTES', option: 'state.maxBytes', kind: 'int', default: '262144', doc: 'largest serialized state of one view' },
   { env: 'LIVERY_MAX_FRAME_BYTES', option: 'socket.maxFrameBytes', kind: 'int', default: '65536', doc: 'largest client frame; a larger one is answered LV_FRAME_TOO_LARGE and the socket closed with 1009' },
-  { env: 'LIVERY_RATE_PER_SECOND', option: 'socket.ratePerSecond', kind: 'int', default: '50', doc: 'sustained events per second per socket' },
-  { env: 'LIVERY_RATE_BURST', option: 'socket.rateBurst', kind: 'int', default: '100', doc: 'burst of events allowed above the rate' },
+  { env: 'LIVERY_RATE_PER_SECOND', option: 'socket.ratePerSecond', kind: 'int', default: '50', doc: 'sustained frames per second per socket (a join costs 2, a heartbeat 0.25, any other frame 1)' },
+  { env: 'LIVERY_RATE_BURST', option: 'socket.rateBurst', kind: 'int', default: '100', doc: 'burst allowed above the rate, in the same units' },
   { env: 'LIVERY_COMPRESSION', option: 'socket.compression', kind: 'bool', default: 'false', doc: 'permessage-deflate on the live socket' },
   { env: 'LIVERY_IDLE_TIMEOUT', option: 'socket.idleTimeoutSeconds', kind: 'int', default: '60', doc: 'seconds of silence before a socket is dropped (pings keep live ones open)' },
   { env: 'LIVERY_JOIN_TIMEOUT', option: 'socket.joinTimeoutMs', kind: 'int', default: '10000', doc: 'milliseconds a join may take before it is answered LV_JOIN_TIMEOUT and the socket closed for a fresh retry' },
   { env: 'LIVERY_BACKPRESSURE_BYTES', option: 'socket.backpressureBytes', kind: 'int', default: '262144', doc: 'buffered bytes above which pushes are coalesced' },
   { env: 'LIVERY_ALLOWED_ORIGINS', option: 'socket.allowedOrigins', kind: 'list', default: '(none)', doc: 'comma-separated extra origins allowed to open the socket' },
+  { env: 'LIVERY_MAX_VIEWS', option: 'socket.maxViews', kind: 'int', default: '32', doc: 'live views one socket may hold; another join is answered LV_TOO_MANY_VIEWS' },
+  { env: 'LIVERY_MAX_SOCKETS_PER_SESSION', option: 'socket.maxPerSession', kind: 'int', default: '32', doc: 'live sockets one browser session may have open per process; more are refused LV_TOO_MANY_SOCKETS (close 4429)' },
+  { env: 'LIVERY_MAX_SOCKETS_PER_IP', option: 'socket.maxPerIp', kind: 'int', default: '256', doc: 'live sockets one client address may have open per process; more are refused at the upgrade, HTTP 429 LV_TOO_MANY_SOCKETS' },
+  { env: 'LIVERY_TRUST_PROXY', option: 'trustProxy', kind: 'string', default: '(none: X-Forwarded-For ignored)', doc: 'proxies whose X-Forwarded-For names the client address (HTTP and socket): a hop count (`1`) or comma-separated addresses/CIDRs' },
   { env: 'LIVERY_SESSION_TTL', option: 'sessionTtlSeconds', kind: 'int', default: '604800', doc: 'seconds a browser session lives after its last use' },
   { env: 'LIVERY_TOKEN_TTL', option: 'tokenTtlSeconds', kind: 'int', default: '7200', doc: 'seconds a join token is valid' },
   { env: 'LIVERY_SHUTDOWN_TIMEOUT', option: 'shutdownTimeoutMs', kind: 'int', default: '5000', doc: 'milliseconds graceful shutdown may take' },

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
+import proxyaddr from '@fastify/proxy-addr';
 import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv, secretFromEnv, type Env } from '../config/env.ts';
 import { resolveTenancy } from '../tenancy/resolve.ts';
 import { MIN_SECRET_LENGTH } from '../token/secret.ts';
 import { failOn, type Problem } from '../config/checks.ts';
-import { ENVIRONMENT, LOG_LEVELS, type DevConfig, type LiveryConfig, type LiveryOptions, type LogFormat } from './options.ts';
+import { ENVIRONMENT, LOG_LEVELS, type DevConfig, type LiveryConfig, type LiveryOptions, type LogFormat, type TrustProxy } from './options.ts';
 
 const KNOWN_BACKENDS = new Set(['memory', 'redis']);
 
@@ -47,6 +48,9 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
       joinTimeoutMs: pick(options.socket?.joinTimeoutMs, 'socket.joinTimeoutMs'),
       backpressureBytes: pick(options.socket?.backpressureBytes, 'socket.backpressureBytes'),
       allowedOrigins: pick(options.socket?.allowedOrigins, 'socket.allowedOrigins'),
+      maxViews: pick(options.socket?.maxViews, 'socket.maxViews'),
+      maxPerSession: pick(options.socket?.maxPerSession, 'socket.maxPerSession'),
+      maxPerIp: pick(options.socket?.maxPerIp, 'socket.maxPerIp'),
     },
     tokenTtlSeconds: pick(options.tokenTtlSeconds, 'tokenTtlSeconds'),
     sessionTtlSeconds: pick(options.sessionTtlSeconds, 'sessionTtlSeconds'),
@@ -55,6 +59,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
     logFormat: options.logFormat ?? logFormatFrom(logFormatFromEnv(env), production),
     dev: production ? undefined : devSupervision(env),
     metricsToken: options.metricsToken ?? (env.LIVERY_METRICS_TOKEN || undefined),
+    trustProxy: trustProxyFrom(options.trustProxy ?? (envValue('LIVERY_TRUST_PROXY', env) || undefined), problems),
   };
   checkConfig(config, problems);
   failOn(problems);
@@ -88,6 +93,12 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   for (const [name, value] of positive) {
     if (!Number.isFinite(value) || value <= 0) problems.push({ id: 'livery.C009', detail: `${name} = ${value}` });
   }
+  const caps: Array<[string, number]> = [
+    ['socket.maxViews', config.socket.maxViews], ['socket.maxPerSession', config.socket.maxPerSession], ['socket.maxPerIp', config.socket.maxPerIp],
+  ];
+  for (const [name, value] of caps) {
+    if (!Number.isSafeInteger(value) || value < 1) problems.push({ id: 'livery.C044', detail: `${name} = ${value}` });
+  }
   if (config.logFormat !== 'pretty' && config.logFormat !== 'json') {
     problems.push({ id: 'livery.C003', detail: `LIVERY_LOG_FORMAT=${JSON.stringify(config.logFormat)} is not pretty or json` });
   }
@@ -97,6 +108,27 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     problems.push({ id: 'livery.C009', detail: `port = ${config.port}` });
   }
+}
+
+/**
+ * The trusted-proxy setting: a hop count, or proxy addresses/CIDRs (proxy-addr's syntax, which
+ * Fastify's `trustProxy` shares). Checked by compiling it here, so a typo fails at startup.
+ */
+function trustProxyFrom(raw: number | string | readonly string[] | undefined, problems: Problem[]): TrustProxy | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'number' || (typeof raw === 'string' && /^\s*\d+\s*$/.test(raw))) {
+    const hops = Number(raw);
+    if (!Number.isSafeInteger(hops) || hops < 1) problems.push({ id: 'livery.C043', detail: `trustProxy = ${JSON.stringify(raw)} hops` });
+    return hops;
+  }
+  const list = (typeof raw === 'string' ? raw.split(',') : [...raw]).map((s) => s.trim()).filter(Boolean);
+  try {
+    if (list.length === 0) throw new Error('empty');
+    proxyaddr.compile(list);
+  } catch {
+    problems.push({ id: 'livery.C043', detail: `trustProxy = ${JSON.stringify(raw)}` });
+  }
+  return list;
 }
 
 function logFormatFrom(raw: string | undefined, production: boolean): LogFormat {

@@ -78,6 +78,8 @@ export const CLOSE_SERVICE_RESTART = 1012;
 export const CLOSE_TRY_AGAIN = 1013;
 /** Protocol version mismatch: the client must reload the page. */
 export const CLOSE_PROTOCOL_MISMATCH = 4000;
+/** The session cookie is unknown (never issued, ended, rotated): reloading gets a fresh session. */
+export const CLOSE_SESSION_UNKNOWN = 4401;
 
 /** Error codes the client treats specially (all codes live in `server/errors.ts`). */
 export const E_TOKEN_INVALID = 'LV_TOKEN_INVALID';

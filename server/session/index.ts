@@ -10,6 +10,7 @@
 export { newSessionId, readCookie, readSessionId, sessionCookie, sessionTag, SESSION_COOKIE } from './cookie.ts';
 export { MemorySessionStore } from './memory-session-store.ts';
 export { RedisSessionStore } from './redis-session-store.ts';
+export { rotateSession } from './rotate.ts';
 
 export interface SessionData {
   readonly userId?: string;

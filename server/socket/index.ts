@@ -2,8 +2,8 @@
  * The live socket: a native uWebSockets.js handler at `/live` on the same uWS app (and port)
  * that serves Fastify.
  *
- * Identity is settled once per socket: at upgrade the Origin is checked and the session and
- * tenant lookups start; the socket's Connection exists once they settled, and no frame pays for
+ * Identity is settled once per socket: at upgrade the Origin and the per-address socket cap are
+ * checked (server/admission) and the session and tenant lookups start; the socket's Connection exists once they settled, and no frame pays for
  * them again. The upgrade itself is answered synchronously, inside uWS's upgrade callback (see
  * `upgrade` for why); frames arriving before the identity settled wait, bounded, and a refused
  * identity closes the socket with an error frame. Every uWS callback is guarded — an exception
@@ -12,12 +12,13 @@
  */
 import * as uws from 'uws-pack';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebSocket } from 'uws-pack';
+import { clientAddress, SocketCounts, trustFunction } from '../admission/index.ts';
 import { errors, LiveryError, type ErrorCode } from '../errors.ts';
 import { Connection, type SocketIdentity, type Transport } from '../live/connection.ts';
 import type { Runtime } from '../live/runtime.ts';
 import { LIVE_PATH } from '../protocol/index.ts';
 import { encodeDevOverlay, encodeError } from '../protocol/codec.ts';
-import { readCookie, readSessionId, type SessionStore } from '../session/index.ts';
+import { readCookie, readSessionId, SESSION_COOKIE, type SessionStore } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 
 interface SocketData {
@@ -29,6 +30,10 @@ interface SocketData {
   early?: ArrayBuffer[];
   earlyBytes: number;
   open: boolean;
+  /** The client address it is counted under (socket.maxPerIp). */
+  readonly client: string;
+  /** The session it is counted under (socket.maxPerSession), once admitted. */
+  session?: string;
 }
 
 /** Frames a socket may send before its identity settled (a page joins each of its views at once). */
@@ -47,6 +52,9 @@ export interface LiveSocket {
 export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: SessionStore): LiveSocket {
   const { socket: options } = runtime.config;
   let accepting = true;
+  const trust = trustFunction(runtime.config.trustProxy);
+  const perIp = new SocketCounts();
+  const perSession = new SocketCounts();
 
   app.ws<SocketData>(LIVE_PATH, {
     compression: options.compression ? compressors.SHARED_COMPRESSOR : compressors.DISABLED,
@@ -72,13 +80,20 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
         const key = headers.get('sec-websocket-key') ?? '';
         const protocol = headers.get('sec-websocket-protocol') ?? '';
         const extensions = headers.get('sec-websocket-extensions') ?? '';
-        const client = Buffer.from(res.getRemoteAddressAsText()).toString();
+        const client = clientAddress(Buffer.from(res.getRemoteAddressAsText()).toString(), headers.get('x-forwarded-for'), trust);
         if (!accepting) return refuse(res, 'LV_SERVER_SHUTDOWN', 503);
         if (!originAllowed(headers.get('origin') ?? '', headers.get('host') ?? '', options.allowedOrigins)) return refuse(res, 'LV_ORIGIN_FORBIDDEN');
+        // Counted here, synchronously, before any lookup: past the cap an upgrade costs a map lookup.
+        if (!perIp.tryAdd(client, options.maxPerIp)) return refuse(res, 'LV_TOO_MANY_SOCKETS');
         const identity = identify(runtime, sessions, headers, client);
         identity.catch(() => {}); // handled in `open`; this only keeps an early close from leaving it unhandled
-        const data: SocketData = { identity, earlyBytes: 0, open: true };
-        res.upgrade(data, key, protocol, extensions, context);
+        const data: SocketData = { identity, earlyBytes: 0, open: true, client };
+        try {
+          res.upgrade(data, key, protocol, extensions, context);
+        } catch (error) {
+          perIp.remove(client);
+          throw error;
+        }
       } catch (error) {
         runtime.log.error({ err: error }, 'live socket upgrade failed');
         try { res.writeStatus('500 Internal Server Error').end(); } catch { /* already answered or aborted */ }
@@ -123,6 +138,8 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
         const data = ws.getUserData();
         data.open = false;
         data.early = undefined;
+        perIp.remove(data.client);
+        if (data.session !== undefined) perSession.remove(data.session);
         if (data.conn === undefined) return;
         if (code === 1006 && Buffer.from(message).toString() === UWS_INVALID_UTF8) {
           // uWS fails the connection on a text frame that is not UTF-8 before `message` could
@@ -139,6 +156,11 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
   /** The identity settled: the socket gets its Connection, which handles what arrived meanwhile. */
   function admit(ws: WebSocket<SocketData>, data: SocketData, identity: SocketIdentity): void {
     if (!data.open) return;
+    // Anonymous sockets (no session) share the id '' and are bounded per address instead.
+    if (identity.sessionId !== '') {
+      if (!perSession.tryAdd(identity.sessionId, options.maxPerSession)) return refuseSocket(ws, data, new LiveryError('LV_TOO_MANY_SOCKETS', 'per session'));
+      data.session = identity.sessionId;
+    }
     const conn = new Connection(new UwsTransport(ws, options.compression), runtime, identity);
     data.conn = conn;
     runtime.connections.add(conn);
@@ -167,8 +189,8 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
 
 /**
  * A socket refused after its upgrade closes with 4000 + the HTTP status its page would have had
- * (4403 forbidden, 4404 unknown tenant, 4402 suspended, 4429 rate limited, 4500 internal), after
- * an error frame naming the code.
+ * (4403 forbidden, 4404 unknown tenant, 4402 suspended, 4429 rate limited or too many sockets for
+ * the session, 4401 unknown session, 4500 internal), after an error frame naming the code.
  */
 export function refusalCloseCode(code: ErrorCode): number {
   const spec = errors[code] as { status?: number; close?: number };
@@ -218,8 +240,14 @@ function guard(runtime: Runtime, fn: () => void): void {
 /** Session and tenant for a new socket — the only tenant resolution a socket ever pays for. */
 async function identify(runtime: Runtime, sessions: SessionStore, headers: Map<string, string>, client: string): Promise<SocketIdentity> {
   const cookieHeader = headers.get('cookie');
+  // A session cookie must name a session this server issued and still holds: an id a page never
+  // handed out (fixation) or one rotated away at sign-in is refused, never adopted. No cookie at
+  // all is an anonymous socket (non-browser clients); its join tokens, bound to a page's session,
+  // do not verify on it.
+  const presented = readCookie(cookieHeader, SESSION_COOKIE);
   const sessionId = readSessionId(cookieHeader) ?? '';
   const sessionData = sessionId === '' ? undefined : await sessions.get(sessionId);
+  if (presented !== undefined && sessionData === undefined) throw new LiveryError('LV_SESSION_UNKNOWN');
   const tenant: TenantInfo | undefined = await runtime.gate.forSocket(
     {
       host: headers.get('host') ?? '',
@@ -243,7 +271,7 @@ function refuse(res: HttpResponse, code: ErrorCode, status?: number): void {
   });
 }
 
-const STATUS_TEXT: Record<number, string> = { 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 /**
  * Browsers always send Origin on WebSocket upgrades; a page on another site must not be able to

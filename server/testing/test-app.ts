@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { fastifyTrustProxy } from '../admission/index.ts';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { parse } from 'node-html-parser';
 import { resolveConfig, type LiveryOptions, type LogLevel } from '../options/index.ts';
@@ -93,6 +94,8 @@ export async function createTestApp(app: TestableApp, options: TestAppOptions = 
     if (database !== undefined && config.tenancy?.default) await ensureTenant(database, { id: config.tenancy.default });
     server = Fastify({
       serverFactory,
+      // The client address behind trusted proxies, as the live socket sees it (server/admission).
+      trustProxy: fastifyTrustProxy(config.trustProxy),
       logger: { level: options.logLevel ?? 'warn', stream: { write: (line: string) => void logs.push(JSON.parse(line)) } },
       logController: new LogController({ disableRequestLogging: true }),
     });

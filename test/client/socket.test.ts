@@ -136,6 +136,18 @@ t.test('close code 4000 reloads the page', async (t) => {
   socket.disconnect();
 });
 
+t.test('close code 4401 (the session is unknown: ended or rotated) reloads the page for a fresh one', async (t) => {
+  const { socket, ws } = open();
+  capture(() => ws.onclose?.({ code: 4401 }));
+  t.equal(reloads, 1);
+  storage.clear(); // so the reload guard cannot be what stops a second reload
+  const other = open();
+  capture(() => other.ws.onclose?.({ code: 4429 }));
+  t.equal(reloads, 1, 'other refusals do not reload');
+  socket.disconnect();
+  other.socket.disconnect();
+});
+
 t.test('reconnect: exponential backoff with full jitter, capped, reset by a successful join', async (t) => {
   const { socket, ws } = open();
   const delays = (n: number, random: number, first: FakeWebSocket): number[] => {

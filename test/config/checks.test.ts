@@ -52,6 +52,23 @@ t.test('livery.C009: out-of-range options', async (t) => {
   t.same(problemsOf({}, { socket: { maxFrameBytes: -1 } }), ['livery.C009']);
 });
 
+t.test('livery.C043: trustProxy is a hop count or proxy addresses', async (t) => {
+  t.equal(resolveConfig({}, {}).trustProxy, undefined, 'unset: no proxy trusted');
+  t.equal(resolveConfig({}, { LIVERY_TRUST_PROXY: '2' }).trustProxy, 2);
+  t.same(resolveConfig({}, { LIVERY_TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy, ['10.0.0.0/8', 'loopback']);
+  t.same(problemsOf({ LIVERY_TRUST_PROXY: 'the load balancer' }), ['livery.C043']);
+  t.same(problemsOf({ LIVERY_TRUST_PROXY: '0' }), ['livery.C043']);
+  t.same(problemsOf({}, { trustProxy: ['10.0.0.300'] }), ['livery.C043']);
+});
+
+t.test('livery.C044: socket admission caps are whole numbers ≥ 1', async (t) => {
+  t.same(problemsOf({}, { socket: { maxViews: 0 } }), ['livery.C044']);
+  t.same(problemsOf({}, { socket: { maxPerIp: 1.5 } }), ['livery.C044']);
+  t.same(problemsOf({ LIVERY_MAX_SOCKETS_PER_SESSION: '0' }), ['livery.C044']);
+  const config = resolveConfig({}, { LIVERY_MAX_VIEWS: '8' });
+  t.same([config.socket.maxViews, config.socket.maxPerSession, config.socket.maxPerIp], [8, 32, 256], 'read from the environment, else the defaults');
+});
+
 t.test('every problem is reported at once, each with its hint', async (t) => {
   try {
     resolveConfig({}, { NODE_ENV: 'production', LIVERY_STATE_BACKEND: 'nope', PORT: 'x' });

@@ -138,7 +138,8 @@ t.test('a flood of events from one socket is rate limited; other sockets are not
   for (let i = 0; i < 20; i++) frames.push(await flooder.next());
   const limited = frames.filter((f) => f[1] === 'x' && f[4] === 'LV_RATE_LIMITED').length;
   const served = frames.filter((f) => f[1] === 'r');
-  t.ok(served.length >= 5 && served.length <= 7, `the burst was served (${served.length})`);
+  // Burst 5, less the join's 2, plus what refilled since (at 5/s).
+  t.ok(served.length >= 3 && served.length <= 5, `the burst was served (${served.length})`);
   t.equal(limited + served.length, 20, 'every other event was answered LV_RATE_LIMITED');
   t.same(served.at(-1)![4], { 0: String(served.length) }, 'dropped events changed nothing; served ones all counted');
   t.same((await calm.event(1, 'inc'))[4], { 0: '1' }, 'another socket is not limited by the flooder');

@@ -84,6 +84,7 @@ t.test('credentials never appear in logs, whatever goes wrong', async (t) => {
   t.test('an upgrade and a page render that fail in the session store (a Redis error carrying the key)', async (t) => {
     // Make the session's key the wrong type: Redis answers WRONGTYPE, and ioredis's ReplyError
     // carries the command's arguments — the key, with the session id in it.
+    await redis.del(sessions.key(sid)); // the page stored the session (a string) when it issued the id
     await redis.hset(sessions.key(sid), 'x', '1');
     const before = raw.length;
     t.same(await trySocket(s.url, { cookie: page.cookie, authorization: `Bearer ${BEARER}` }), { status: 500, code: 'LV_INTERNAL' }, 'the socket is refused (error frame, close 4500)');

@@ -23,8 +23,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['server/view'],
   // Join tokens (they carry a view's params) and the resolved options (they hold the routes).
   ['server/token', 'server/options'],
-  // The live runtime: connections and mounted views.
-  ['server/live'],
+  // The live runtime: connections and mounted views; admission (client address, socket caps).
+  ['server/live', 'server/admission'],
   // The edges: pages over HTTP, the live socket.
   ['server/http', 'server/socket'],
   // Assembly: the Fastify plugin, backends chosen from options, createServer, the dev loop's hooks.
