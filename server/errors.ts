@@ -96,6 +96,9 @@ export const errors = {
   LV_STATE_INVALID: {
     message: 'The view state is not plain JSON data (functions, class instances and cycles cannot be stored).',
   },
+  LV_STATE_OVER_LIMIT: {
+    message: 'This change would make the view\'s state larger than state.maxBytes, so it could not be saved; the change was undone: the view is as it was before and stays live. Keep lists in view state bounded.',
+  },
   LV_ORIGIN_FORBIDDEN: {
     message: 'The socket\'s Origin is not allowed for this host; connect from the page\'s own origin or add it to allowedOrigins.',
     status: 403,
