@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { resolveTenancy } from '../tenancy/resolve.ts';
+import { stateKey } from '../state/keys.ts';
+import { memoryStateSize } from '../state/memory-state-backend.ts';
 import { MIN_SECRET_LENGTH } from '../token/secret.ts';
 import { failOn, type Problem } from './checks.ts';
 import { ENVIRONMENT, LOG_LEVELS, type DevConfig, type LiveryConfig, type LiveryOptions, type LogFormat } from './options.ts';
@@ -32,6 +34,8 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
       ttlSeconds: pick(options.state?.ttlSeconds, 'state.ttlSeconds'),
       maxEntries: pick(options.state?.maxEntries, 'state.maxEntries'),
       maxBytes: pick(options.state?.maxBytes, 'state.maxBytes'),
+      maxMemoryBytes: pick(options.state?.maxMemoryBytes, 'state.maxMemoryBytes'),
+      preJoinTtlSeconds: pick(options.state?.preJoinTtlSeconds, 'state.preJoinTtlSeconds'),
     },
     pubsub: pick(options.pubsub, 'pubsub'),
     redisUrl: pick(options.redisUrl, 'redisUrl'),
@@ -79,7 +83,8 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   }
   const positive: Array<[string, number]> = [
     ['state.ttlSeconds', config.state.ttlSeconds], ['state.maxEntries', config.state.maxEntries],
-    ['state.maxBytes', config.state.maxBytes], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
+    ['state.maxBytes', config.state.maxBytes], ['state.maxMemoryBytes', config.state.maxMemoryBytes],
+    ['state.preJoinTtlSeconds', config.state.preJoinTtlSeconds], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
     ['socket.ratePerSecond', config.socket.ratePerSecond], ['socket.rateBurst', config.socket.rateBurst],
     ['socket.idleTimeoutSeconds', config.socket.idleTimeoutSeconds], ['socket.joinTimeoutMs', config.socket.joinTimeoutMs], ['socket.backpressureBytes', config.socket.backpressureBytes],
     ['presenceHeartbeatMs', config.presenceHeartbeatMs], ['tokenTtlSeconds', config.tokenTtlSeconds], ['sessionTtlSeconds', config.sessionTtlSeconds], ['shutdownTimeoutMs', config.shutdownTimeoutMs],
@@ -87,6 +92,7 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   for (const [name, value] of positive) {
     if (!Number.isFinite(value) || value <= 0) problems.push({ id: 'livery.C009', detail: `${name} = ${value}` });
   }
+  checkStateBounds(config, problems);
   if (config.logFormat !== 'pretty' && config.logFormat !== 'json') {
     problems.push({ id: 'livery.C003', detail: `LIVERY_LOG_FORMAT=${JSON.stringify(config.logFormat)} is not pretty or json` });
   }
@@ -95,6 +101,19 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   }
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     problems.push({ id: 'livery.C009', detail: `port = ${config.port}` });
+  }
+}
+
+/** State bounds that contradict each other (each positive on its own: C009 covers that). */
+function checkStateBounds(config: LiveryConfig, problems: Problem[]): void {
+  const { maxBytes, maxMemoryBytes, preJoinTtlSeconds, ttlSeconds } = config.state;
+  // The memory backend counts a state as its key and JSON at two bytes a character, plus overhead.
+  const largest = memoryStateSize(stateKey('t', 'x'.repeat(16)), 'x'.repeat(maxBytes));
+  if (maxBytes > 0 && maxMemoryBytes > 0 && maxMemoryBytes < largest) {
+    problems.push({ id: 'livery.C040', detail: `state.maxMemoryBytes = ${maxMemoryBytes} cannot hold one state of state.maxBytes = ${maxBytes} (counted as ${largest} bytes)` });
+  }
+  if (preJoinTtlSeconds > ttlSeconds) {
+    problems.push({ id: 'livery.C041', detail: `state.preJoinTtlSeconds = ${preJoinTtlSeconds} is longer than state.ttlSeconds = ${ttlSeconds}` });
   }
 }
 
