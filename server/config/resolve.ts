@@ -112,7 +112,7 @@ function checkStateBounds(config: LiveryConfig, problems: Problem[]): void {
   if (maxBytes > 0 && maxMemoryBytes > 0 && maxMemoryBytes < largest) {
     problems.push({ id: 'livery.C040', detail: `state.maxMemoryBytes = ${maxMemoryBytes} cannot hold one state of state.maxBytes = ${maxBytes} (counted as ${largest} bytes)` });
   }
-  if (preJoinTtlSeconds > ttlSeconds) {
+  if (ttlSeconds > 0 && preJoinTtlSeconds > ttlSeconds) {
     problems.push({ id: 'livery.C041', detail: `state.preJoinTtlSeconds = ${preJoinTtlSeconds} is longer than state.ttlSeconds = ${ttlSeconds}` });
   }
 }
