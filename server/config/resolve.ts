@@ -35,7 +35,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: NodeJS.ProcessEn
       maxEntries: pick(options.state?.maxEntries, 'state.maxEntries'),
       maxBytes: pick(options.state?.maxBytes, 'state.maxBytes'),
       maxMemoryBytes: pick(options.state?.maxMemoryBytes, 'state.maxMemoryBytes'),
-      preJoinTtlSeconds: pick(options.state?.preJoinTtlSeconds, 'state.preJoinTtlSeconds'),
+      preJoinTtlSeconds: preJoinTtl(options.state?.preJoinTtlSeconds, env, fromEnv, pick(options.state?.ttlSeconds, 'state.ttlSeconds')),
     },
     pubsub: pick(options.pubsub, 'pubsub'),
     redisUrl: pick(options.redisUrl, 'redisUrl'),
@@ -102,6 +102,16 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     problems.push({ id: 'livery.C009', detail: `port = ${config.port}` });
   }
+}
+
+/**
+ * The pre-join TTL: as given, or by default two minutes — but never longer than a state TTL set
+ * shorter than that (only a pre-join TTL someone chose is refused as longer, C041).
+ */
+function preJoinTtl(explicit: number | undefined, env: NodeJS.ProcessEnv, fromEnv: Map<string, unknown>, ttl: number): number {
+  const value = explicit ?? (fromEnv.get('state.preJoinTtlSeconds') as number);
+  if (explicit !== undefined || (env.LIVERY_STATE_PREJOIN_TTL ?? '') !== '') return value;
+  return ttl > 0 ? Math.min(value, ttl) : value;
 }
 
 /** State bounds that contradict each other (each positive on its own: C009 covers that). */

@@ -62,6 +62,8 @@ t.test('livery.C041: a pre-join TTL longer than the state TTL', async (t) => {
   t.same(problemsOf({ LIVERY_STATE_PREJOIN_TTL: '7200', LIVERY_STATE_TTL: '3600' }), ['livery.C041']);
   t.same(problemsOf({}, { state: { preJoinTtlSeconds: 0 } }), ['livery.C009']);
   t.equal(resolveConfig({}, {}).state.preJoinTtlSeconds, 120, 'two minutes by default');
+  t.equal(resolveConfig({ state: { ttlSeconds: 30 } }, {}).state.preJoinTtlSeconds, 30, 'by default never longer than a shorter state TTL');
+  t.same(problemsOf({}, { state: { ttlSeconds: 30, preJoinTtlSeconds: 60 } }), ['livery.C041'], 'but a chosen one is refused');
 });
 
 t.test('every problem is reported at once, each with its hint', async (t) => {
