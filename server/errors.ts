@@ -111,6 +111,9 @@ export const errors = {
     message: 'The socket presented a session this server did not issue, or one that has ended or was rotated; reload the page for a fresh session.',
     status: 401,
   },
+  LV_STATE_OVER_LIMIT: {
+    message: 'This change would make the view\'s state larger than state.maxBytes, so it could not be saved; the change was undone: the view is as it was before and stays live. Keep lists in view state bounded.',
+  },
   LV_ORIGIN_FORBIDDEN: {
     message: 'The socket\'s Origin is not allowed for this host; connect from the page\'s own origin or add it to allowedOrigins.',
     status: 403,

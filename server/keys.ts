@@ -38,3 +38,9 @@ export function presenceKeys(presenceTopic: string): [seen: string, metas: strin
 export function sessionKey(id: string): string {
   return `${PREFIX}:session:${id}`;
 }
+
+/** The tenant a key built here belongs to ('' for a key of another shape). */
+export function stateKeyTenant(key: string): string {
+  const close = key.startsWith('lv:{') ? key.indexOf('}:', 4) : -1;
+  return close === -1 ? '' : key.slice(4, close);
+}

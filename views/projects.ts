@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { ProjectSchema } from '../data/index.ts';
 import { LiveView } from '../server/index.ts';
 
+/** How many projects the board shows (the newest). */
+const SHOWN = 100;
+
 interface ProjectRow {
   id: string;
   name: string;
@@ -63,8 +66,13 @@ export class ProjectsView extends LiveView<{ projects: ProjectRow[]; error: stri
     this.state.present = (await this.presence('board')).length;
   }
 
+  /**
+   * The newest projects, oldest first. Bounded: anyone may add projects, and view state must stay
+   * within `state.maxBytes` — a change past it fails with LV_STATE_OVER_LIMIT (100 names of at
+   * most 200 characters stay far below the 256 KiB default).
+   */
   async #list(): Promise<ProjectRow[]> {
-    const rows = await this.scoped(ProjectSchema).find({}, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    return rows.map((row) => ({ id: row.id, name: row.name }));
+    const rows = await this.scoped(ProjectSchema).find({}, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: SHOWN });
+    return rows.reverse().map((row) => ({ id: row.id, name: row.name }));
   }
 }

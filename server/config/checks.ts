@@ -37,6 +37,8 @@ export const checks = {
   'livery.C027': 'Unknown command, flag or flag value: run `livery --help` for the commands and their flags.',
   'livery.C028': '`livery new` writes only into a new or empty folder: choose another folder name or empty this one.',
   'livery.C029': 'The client bundle could not be built: fix the error shown, or reinstall livery (an installed package ships its bundle prebuilt).',
+  'livery.C040': 'The memory state backend\'s bound (LIVERY_STATE_MAX_MEMORY) cannot hold even one state of the largest size (LIVERY_STATE_MAX_BYTES): raise the first or lower the second; the bound should hold many views (each counted at two bytes per character of its JSON).',
+  'livery.C041': 'The pre-join TTL (LIVERY_STATE_PREJOIN_TTL) is longer than the state TTL (LIVERY_STATE_TTL): it is meant to be short (seconds to minutes), so a page that never joins does not hold state for long.',
   'livery.C035': 'The metrics token (LIVERY_METRICS_TOKEN) is too short to be a credential: use at least 32 random characters, e.g. `openssl rand -base64 48`, or unset it to turn the endpoint off.',
   'livery.C043': 'trustProxy (LIVERY_TRUST_PROXY) is a number of proxy hops in front of Livery (e.g. 1) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1, or loopback/linklocal/uniquelocal); leave it unset when clients connect directly.',
   'livery.C044': 'A socket admission cap (socket.maxViews, socket.maxPerSession, socket.maxPerIp) must be a whole number ≥ 1.',

@@ -154,14 +154,24 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       } catch (error) {
         return this.#workFailed(0, hook, error);
       }
-      if (result instanceof Promise) return result.then(() => this.#succeeded(), (error: unknown) => this.#workFailed(0, hook, error));
-      return this.#succeeded();
+      if (result instanceof Promise) return result.then(() => this.#succeeded(undefined, hook), (error: unknown) => this.#workFailed(0, hook, error));
+      return this.#succeeded(undefined, hook);
     });
   }
 
-  #succeeded(): void | Promise<void> {
-    this.#tracked.commit();
-    return this.#sendChanges();
+  /**
+   * The handler returned: keep its changes and send them — unless they made the state larger
+   * than `state.maxBytes`. Such a state could never be saved (every later save would fail and a
+   * reconnect would lose it), so the change that grew it fails like a throwing handler: rolled
+   * back, answered LV_STATE_OVER_LIMIT, and the last good state stays saved.
+   */
+  #succeeded(ref: number | undefined, hook: string): void | Promise<void> {
+    try {
+      this.#tracked.commit(this.#services.maxStateBytes);
+    } catch (error) {
+      return this.#workFailed(ref ?? 0, hook, error);
+    }
+    return this.#sendChanges(ref);
   }
 
   /**
@@ -229,11 +239,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     } catch (error) {
       return this.#workFailed(ref, name, error);
     }
-    if (result instanceof Promise) {
-      return result.then(() => { this.#tracked.commit(); return this.#sendChanges(ref); }, (error: unknown) => this.#workFailed(ref, name, error));
-    }
-    this.#tracked.commit();
-    return this.#sendChanges(ref);
+    if (result instanceof Promise) return result.then(() => this.#succeeded(ref, name), (error: unknown) => this.#workFailed(ref, name, error));
+    return this.#succeeded(ref, name);
   }
 
   /**

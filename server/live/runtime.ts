@@ -106,7 +106,10 @@ export class Runtime {
     view.state = state;
     const html = renderToString(entry.template, this.#scope(state, tenant));
     const instance = randomBytes(12).toString('base64url');
-    await this.backend.set(stateKey(tenant.id, instance), serializeState(entry.viewClass.name, state, this.config.state.maxBytes));
+    // Until its socket joins, the state lives only the short pre-join TTL: page loads that never
+    // join (crawlers, floods, closed tabs) cannot hold state for the full TTL (D31).
+    const serialized = serializeState(entry.viewClass.name, state, this.config.state.maxBytes);
+    await this.backend.set(stateKey(tenant.id, instance), serialized, this.config.state.preJoinTtlSeconds);
     const token = this.signer.sign({ view: viewId, instance, params, session: session.id, tenant: tenant.id });
     return { html, token, instance };
   }

@@ -83,6 +83,10 @@ export interface StateOptions {
   maxEntries: number;
   /** Largest serialized state of one view, in bytes. */
   maxBytes: number;
+  /** Memory backend: bytes all states together may take (shared fairly between tenants, D30). */
+  maxMemoryBytes: number;
+  /** Seconds a first paint's state waits for its join; the join gives it the full TTL (D31). */
+  preJoinTtlSeconds: number;
 }
 
 export interface SocketOptions {
@@ -151,8 +155,10 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_PRESENCE_HEARTBEAT', option: 'presenceHeartbeatMs', kind: 'int', default: '5000', doc: 'milliseconds between presence heartbeats; a crashed process\'s entries vanish within 3×' },
   { env: 'REDIS_URL', option: 'redisUrl', kind: 'string', default: 'redis://127.0.0.1:6379', doc: 'Redis for the `redis` backends; unreachable at startup is an error, never a fallback' },
   { env: 'LIVERY_STATE_TTL', option: 'state.ttlSeconds', kind: 'int', default: '3600', doc: 'seconds a view\'s state outlives its socket' },
-  { env: 'LIVERY_STATE_MAX_ENTRIES', option: 'state.maxEntries', kind: 'int', default: '100000', doc: 'memory backend: most states kept (least recently used evicted)' },
-  { env: 'LIVERY_STATE_MAX_BYTES', option: 'state.maxBytes', kind: 'int', default: '262144', doc: 'largest serialized state of one view' },
+  { env: 'LIVERY_STATE_MAX_ENTRIES', option: 'state.maxEntries', kind: 'int', default: '100000', doc: 'memory backend: most states kept, across tenants (the tenant holding the most loses its least recently used first)' },
+  { env: 'LIVERY_STATE_MAX_BYTES', option: 'state.maxBytes', kind: 'int', default: '262144', doc: 'largest serialized state of one view; a change that would grow it past this fails with LV_STATE_OVER_LIMIT and is undone' },
+  { env: 'LIVERY_STATE_MAX_MEMORY', option: 'state.maxMemoryBytes', kind: 'int', default: '268435456', doc: 'memory backend: bytes all views\' states may take (256 MiB); when full, the tenant holding the most loses its least recently used state first' },
+  { env: 'LIVERY_STATE_PREJOIN_TTL', option: 'state.preJoinTtlSeconds', kind: 'int', default: '120', doc: 'seconds a page\'s state waits for its socket to join (a later join mounts afresh); joined, it lives `LIVERY_STATE_TTL`' },
   { env: 'LIVERY_MAX_FRAME_BYTES', option: 'socket.maxFrameBytes', kind: 'int', default: '65536', doc: 'largest client frame; a larger one is answered LV_FRAME_TOO_LARGE and the socket closed with 1009' },
   { env: 'LIVERY_RATE_PER_SECOND', option: 'socket.ratePerSecond', kind: 'int', default: '50', doc: 'sustained frames per second per socket (a join costs 2, a heartbeat 0.25, any other frame 1)' },
   { env: 'LIVERY_RATE_BURST', option: 'socket.rateBurst', kind: 'int', default: '100', doc: 'burst allowed above the rate, in the same units' },

@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import proxyaddr from '@fastify/proxy-addr';
 import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv, secretFromEnv, type Env } from '../config/env.ts';
 import { resolveTenancy } from '../tenancy/resolve.ts';
+import { viewStateKey } from '../keys.ts';
+import { memoryStateSize } from '../state/memory-state-backend.ts';
 import { MIN_SECRET_LENGTH } from '../token/secret.ts';
 import { failOn, type Problem } from '../config/checks.ts';
 import { ENVIRONMENT, LOG_LEVELS, type DevConfig, type LiveryConfig, type LiveryOptions, type LogFormat, type TrustProxy } from './options.ts';
@@ -34,6 +36,8 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
       ttlSeconds: pick(options.state?.ttlSeconds, 'state.ttlSeconds'),
       maxEntries: pick(options.state?.maxEntries, 'state.maxEntries'),
       maxBytes: pick(options.state?.maxBytes, 'state.maxBytes'),
+      maxMemoryBytes: pick(options.state?.maxMemoryBytes, 'state.maxMemoryBytes'),
+      preJoinTtlSeconds: preJoinTtl(options.state?.preJoinTtlSeconds, env, fromEnv, pick(options.state?.ttlSeconds, 'state.ttlSeconds')),
     },
     pubsub: pick(options.pubsub, 'pubsub'),
     redisUrl: pick(options.redisUrl, 'redisUrl'),
@@ -85,7 +89,8 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   }
   const positive: Array<[string, number]> = [
     ['state.ttlSeconds', config.state.ttlSeconds], ['state.maxEntries', config.state.maxEntries],
-    ['state.maxBytes', config.state.maxBytes], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
+    ['state.maxBytes', config.state.maxBytes], ['state.maxMemoryBytes', config.state.maxMemoryBytes],
+    ['state.preJoinTtlSeconds', config.state.preJoinTtlSeconds], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
     ['socket.ratePerSecond', config.socket.ratePerSecond], ['socket.rateBurst', config.socket.rateBurst],
     ['socket.idleTimeoutSeconds', config.socket.idleTimeoutSeconds], ['socket.joinTimeoutMs', config.socket.joinTimeoutMs], ['socket.backpressureBytes', config.socket.backpressureBytes],
     ['presenceHeartbeatMs', config.presenceHeartbeatMs], ['tokenTtlSeconds', config.tokenTtlSeconds], ['sessionTtlSeconds', config.sessionTtlSeconds], ['shutdownTimeoutMs', config.shutdownTimeoutMs],
@@ -99,6 +104,7 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   for (const [name, value] of caps) {
     if (!Number.isSafeInteger(value) || value < 1) problems.push({ id: 'livery.C044', detail: `${name} = ${value}` });
   }
+  checkStateBounds(config, problems);
   if (config.logFormat !== 'pretty' && config.logFormat !== 'json') {
     problems.push({ id: 'livery.C003', detail: `LIVERY_LOG_FORMAT=${JSON.stringify(config.logFormat)} is not pretty or json` });
   }
@@ -129,6 +135,29 @@ function trustProxyFrom(raw: number | string | readonly string[] | undefined, pr
     problems.push({ id: 'livery.C043', detail: `trustProxy = ${JSON.stringify(raw)}` });
   }
   return list;
+}
+
+/**
+ * The pre-join TTL: as given, or by default two minutes — but never longer than a state TTL set
+ * shorter than that (only a pre-join TTL someone chose is refused as longer, C041).
+ */
+function preJoinTtl(explicit: number | undefined, env: Env, fromEnv: Map<string, unknown>, ttl: number): number {
+  const value = explicit ?? (fromEnv.get('state.preJoinTtlSeconds') as number);
+  if (explicit !== undefined || (envValue('LIVERY_STATE_PREJOIN_TTL', env) ?? '') !== '') return value;
+  return ttl > 0 ? Math.min(value, ttl) : value;
+}
+
+/** State bounds that contradict each other (each positive on its own: C009 covers that). */
+function checkStateBounds(config: LiveryConfig, problems: Problem[]): void {
+  const { maxBytes, maxMemoryBytes, preJoinTtlSeconds, ttlSeconds } = config.state;
+  // The memory backend counts a state as its key and JSON at two bytes a character, plus overhead.
+  const largest = memoryStateSize(viewStateKey('t', 'x'.repeat(16)), 'x'.repeat(maxBytes));
+  if (maxBytes > 0 && maxMemoryBytes > 0 && maxMemoryBytes < largest) {
+    problems.push({ id: 'livery.C040', detail: `state.maxMemoryBytes = ${maxMemoryBytes} cannot hold one state of state.maxBytes = ${maxBytes} (counted as ${largest} bytes)` });
+  }
+  if (ttlSeconds > 0 && preJoinTtlSeconds > ttlSeconds) {
+    problems.push({ id: 'livery.C041', detail: `state.preJoinTtlSeconds = ${preJoinTtlSeconds} is longer than state.ttlSeconds = ${ttlSeconds}` });
+  }
 }
 
 function logFormatFrom(raw: string | undefined, production: boolean): LogFormat {

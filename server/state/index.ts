@@ -15,7 +15,11 @@ export interface StateBackend {
   readonly writeThrough: boolean;
   /** The stored value, or null when absent or expired. Refreshes the TTL. */
   get(key: string): Promise<string | null>;
-  set(key: string, value: string): Promise<void>;
+  /**
+   * Stores a value for the backend's TTL, or for `ttlSeconds` when given: the first paint's
+   * state lives only `state.preJoinTtlSeconds` until a join reads it (D31).
+   */
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
   delete(key: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -23,5 +27,6 @@ export interface StateBackend {
 /** A view instance's state key inside a tenant (built in `server/keys.ts`). */
 export { viewStateKey as stateKey } from '../keys.ts';
 
-export { MemoryStateBackend, type MemoryStateOptions } from './memory-state-backend.ts';
+export { stateKeyTenant } from '../keys.ts';
+export { MemoryStateBackend, DEFAULT_STATE_MAX_MEMORY, memoryStateSize, type MemoryStateOptions } from './memory-state-backend.ts';
 export { RedisStateBackend, StateTooLargeError, REDIS_STATE_HARD_LIMIT, type RedisStateOptions } from './redis-state-backend.ts';

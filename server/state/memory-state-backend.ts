@@ -1,45 +1,149 @@
 import { LRUCache } from 'lru-cache';
 import type { StateBackend } from './index.ts';
+import { stateKeyTenant } from '../keys.ts';
 
 export interface MemoryStateOptions {
-  /** Seconds an entry lives after its last read or write. */
+  /** Seconds an entry lives after its last read or write (unless its `set` names a shorter TTL). */
   ttlSeconds: number;
-  /** Upper bound on entries; the least recently used is evicted first. */
+  /** Upper bound on entries, across all tenants. */
   maxEntries: number;
+  /** Upper bound on the memory the entries take, across all tenants (counted by {@link memoryStateSize}). */
+  maxMemoryBytes?: number;
 }
 
+/** What the entries may take when no bound is given (the `state.maxMemoryBytes` default). */
+export const DEFAULT_STATE_MAX_MEMORY = 256 * 1024 * 1024;
+
 /**
- * The default backend: bounded by entry count and TTL, evicting least recently used first, so a
- * long-running process cannot grow without limit. Process-local, hence not write-through.
+ * The bytes one entry is counted as: its key and value at two bytes per character (V8 keeps a
+ * string in one or two bytes per character; counting two never undercounts), plus the cache's
+ * own bookkeeping for the entry. An estimate that errs high, so the bound is a real one.
+ */
+export function memoryStateSize(key: string, value: string): number {
+  return 2 * (key.length + value.length) + ENTRY_OVERHEAD;
+}
+
+const ENTRY_OVERHEAD = 128;
+/** How often expired entries are swept (they are invisible at once, but take memory until then). */
+const PURGE_INTERVAL_MS = 30_000;
+
+/**
+ * The default backend: process-local, bounded by entry count, by bytes and by TTL, so neither a
+ * long-running process nor a flood of page loads grows it without limit. Hence not write-through.
+ *
+ * Tenants do not compete on equal terms with one LRU list: each tenant has its own, and when the
+ * process's bound is reached the entry evicted is the least recently used one **of the tenant
+ * holding the most** (bytes, or entries when the entry count is what overflows). One tenant's
+ * traffic therefore evicts its own state first; a tenant holding no more than its fair share
+ * (the bound ÷ the tenants with state) is never evicted by anyone else's traffic (D30).
  */
 export class MemoryStateBackend implements StateBackend {
   readonly name = 'memory';
   readonly writeThrough = false;
-  readonly #cache: LRUCache<string, string>;
+  readonly #tenants = new Map<string, LRUCache<string, string>>();
+  readonly #ttlMs: number;
+  readonly #maxEntries: number;
+  readonly #maxBytes: number;
+  /** The sum of every tenant's `calculatedSize` and `size`, kept by {@link #within}. */
+  #bytes = 0;
+  #entries = 0;
+  readonly #purge: NodeJS.Timeout;
 
   constructor(options: MemoryStateOptions) {
-    this.#cache = new LRUCache<string, string>({
-      max: options.maxEntries,
-      ttl: options.ttlSeconds * 1000,
-      updateAgeOnGet: true,
-      ttlAutopurge: false,
-    });
+    this.#ttlMs = options.ttlSeconds * 1000;
+    this.#maxEntries = options.maxEntries;
+    this.#maxBytes = options.maxMemoryBytes ?? DEFAULT_STATE_MAX_MEMORY;
+    this.#purge = setInterval(() => this.purgeStale(), PURGE_INTERVAL_MS).unref();
   }
 
   async get(key: string): Promise<string | null> {
-    return this.#cache.get(key) ?? null;
+    const tenant = stateKeyTenant(key);
+    const cache = this.#tenants.get(tenant);
+    if (cache === undefined) return null;
+    // A read may drop the entry it finds expired: count that too.
+    return this.#within(tenant, cache, () => cache.get(key)) ?? null;
   }
 
-  async set(key: string, value: string): Promise<void> {
-    this.#cache.set(key, value);
+  /** Stores a value; `ttlSeconds` shortens its life (a first paint's state until its join). */
+  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+    const tenant = stateKeyTenant(key);
+    const cache = this.#cacheOf(tenant);
+    this.#within(tenant, cache, () => cache.set(key, value, ttlSeconds === undefined ? undefined : { ttl: ttlSeconds * 1000 }));
+    this.#evict();
   }
 
   async delete(key: string): Promise<void> {
-    this.#cache.delete(key);
+    const tenant = stateKeyTenant(key);
+    const cache = this.#tenants.get(tenant);
+    if (cache !== undefined) this.#within(tenant, cache, () => cache.delete(key));
   }
 
+  #cacheOf(tenant: string): LRUCache<string, string> {
+    let cache = this.#tenants.get(tenant);
+    if (cache === undefined) {
+      cache = new LRUCache<string, string>({
+        // No `max`: lru-cache would preallocate arrays of that length for every tenant.
+        maxSize: this.#maxBytes,
+        sizeCalculation: (value, key) => memoryStateSize(key, value),
+        ttl: this.#ttlMs,
+        updateAgeOnGet: true,
+        ttlAutopurge: false,
+      });
+      this.#tenants.set(tenant, cache);
+    }
+    return cache;
+  }
+
+  /** Entries held, across tenants (expired ones not yet swept included). */
   get size(): number {
-    return this.#cache.size;
+    return this.#entries;
+  }
+
+  /** The bytes the entries are counted as (see {@link memoryStateSize}). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Entries and bytes one tenant holds. */
+  usage(tenant: string): { entries: number; bytes: number } {
+    const cache = this.#tenants.get(tenant);
+    return { entries: cache?.size ?? 0, bytes: cache?.calculatedSize ?? 0 };
+  }
+
+  /** Drops expired entries now (also done every 30 s). */
+  purgeStale(): void {
+    for (const [tenant, cache] of [...this.#tenants]) this.#within(tenant, cache, () => cache.purgeStale());
+  }
+
+  /**
+   * Runs one operation on a tenant's cache and keeps the process-wide totals in step with it;
+   * a tenant left without entries is forgotten, so the map holds only tenants with state.
+   */
+  #within<T>(tenant: string, cache: LRUCache<string, string>, operation: () => T): T {
+    const bytes = cache.calculatedSize;
+    const entries = cache.size;
+    try {
+      return operation();
+    } finally {
+      this.#bytes += cache.calculatedSize - bytes;
+      this.#entries += cache.size - entries;
+      if (cache.size === 0) this.#tenants.delete(tenant);
+    }
+  }
+
+  /** Over a bound: evict least recently used entries of the tenant holding the most, until within. */
+  #evict(): void {
+    while (this.#bytes > this.#maxBytes || this.#entries > this.#maxEntries) {
+      const byBytes = this.#bytes > this.#maxBytes;
+      let largest: [string, LRUCache<string, string>] | undefined;
+      for (const entry of this.#tenants) {
+        const [, cache] = entry;
+        if (largest === undefined || (byBytes ? cache.calculatedSize > largest[1].calculatedSize : cache.size > largest[1].size)) largest = entry;
+      }
+      if (largest === undefined) return;
+      const [tenant, victim] = largest;
+      this.#within(tenant, victim, () => victim.pop());
+    }
   }
 
   /**
@@ -47,14 +151,30 @@ export class MemoryStateBackend implements StateBackend {
    * (`server/dev/snapshot.ts`); `load` takes it back.
    */
   dump(): Array<[string, LRUCache.Entry<string>]> {
-    return this.#cache.dump();
+    return [...this.#tenants.values()].flatMap((cache) => cache.dump());
   }
 
   load(entries: Array<[string, LRUCache.Entry<string>]>): void {
-    this.#cache.load(entries);
+    const byTenant = new Map<string, Array<[string, LRUCache.Entry<string>]>>();
+    for (const item of entries) {
+      const tenant = stateKeyTenant(item[0]);
+      let list = byTenant.get(tenant);
+      if (list === undefined) byTenant.set(tenant, (list = []));
+      list.push(item);
+    }
+    for (const [tenant, list] of byTenant) {
+      const cache = this.#cacheOf(tenant);
+      // lru-cache's own load keeps each entry's remaining lifetime.
+      this.#within(tenant, cache, () => cache.load(list));
+    }
+    this.#evict();
   }
 
   async close(): Promise<void> {
-    this.#cache.clear();
+    clearInterval(this.#purge);
+    for (const cache of this.#tenants.values()) cache.clear();
+    this.#tenants.clear();
+    this.#bytes = 0;
+    this.#entries = 0;
   }
 }

@@ -29,7 +29,8 @@ export class StateTooLargeError extends LiveryError {
  * change before the event's reply, so a client reconnecting to any process resumes its view.
  *
  * Each call is one command (`GETEX … EX`, `SET … EX`, `DEL`) that refreshes the TTL, so entries
- * of abandoned views expire by themselves. With auto-pipelining, writes issued in the same tick
+ * of abandoned views expire by themselves. A first paint's state is set with the short pre-join
+ * TTL; the join's `GETEX` gives it the full one. With auto-pipelining, writes issued in the same tick
  * (a broadcast re-rendering many views) share one round trip. During a Redis outage calls wait
  * up to the connection's command timeout, then reject with `RedisUnavailableError`; values are
  * JSON strings (docs/state-codec.md has the measurements behind that choice).
@@ -49,13 +50,13 @@ export class RedisStateBackend implements StateBackend {
     return redisCall(this.#redis.getex(key, 'EX', this.#ttl), `GETEX ${key}`);
   }
 
-  async set(key: string, value: string): Promise<void> {
+  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
     // UTF-8 needs at most 3 bytes per UTF-16 unit: count exactly only when it could matter.
     if (value.length * 3 > REDIS_STATE_HARD_LIMIT) {
       const bytes = Buffer.byteLength(value);
       if (bytes > REDIS_STATE_HARD_LIMIT) throw new StateTooLargeError(key, bytes);
     }
-    await redisCall(this.#redis.set(key, value, 'EX', this.#ttl), `SET ${key}`);
+    await redisCall(this.#redis.set(key, value, 'EX', ttlSeconds ?? this.#ttl), `SET ${key}`);
   }
 
   async delete(key: string): Promise<void> {

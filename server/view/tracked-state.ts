@@ -18,8 +18,12 @@ export interface TrackedState<S extends object> {
   readonly changed: Set<string>;
   /** Starts recording each root key's value before its first touch (a handler is about to run). */
   begin(): void;
-  /** The handler succeeded: forget the recorded values. */
-  commit(): void;
+  /**
+   * The handler succeeded: forget the recorded values — unless its changes would make the
+   * serialized state longer than `maxBytes`. Then it throws LV_STATE_OVER_LIMIT and keeps the
+   * record, so the caller's `rollback` restores the last good state (which stays saveable).
+   */
+  commit(maxBytes?: number): void;
   /**
    * The handler threw: put every touched key back as it was before `begin`, and unmark the keys
    * that were not already waiting to be diffed, so the rolled-back changes send nothing.
@@ -122,10 +126,25 @@ function copyPlain(value: unknown): unknown {
   return out;
 }
 
+/**
+ * What a root key adds to the state's JSON text: `"key":value,` (0 when JSON drops it). The sum
+ * over all keys plus one (the braces, minus the last comma) is exactly `JSON.stringify(state).length`.
+ */
+function entryLength(key: string, value: unknown): number {
+  const json = value === undefined ? undefined : (JSON.stringify(value) as string | undefined);
+  return json === undefined ? 0 : JSON.stringify(key).length + json.length + 2;
+}
+
 class Tracker<S extends object> implements TrackedState<S> {
   readonly raw: S;
   readonly proxy: S;
   readonly #handler: TrackingHandler;
+  /**
+   * The serialized length of the last committed state, measured once in full on the first
+   * bounded commit and then kept up to date from the touched keys alone: an event that changes
+   * a counter re-serializes the counter, not the whole state.
+   */
+  #length: number | undefined = undefined;
 
   constructor(raw: S) {
     this.raw = raw;
@@ -142,9 +161,34 @@ class Tracker<S extends object> implements TrackedState<S> {
     this.#handler.journal = undefined;
   }
 
-  commit(): void {
+  commit(maxBytes?: number): void {
+    if (maxBytes !== undefined) {
+      const length = this.#measure();
+      if (length > maxBytes) {
+        throw new LiveryError('LV_STATE_OVER_LIMIT', `the change would make the state ${length} bytes > state.maxBytes (${maxBytes})`);
+      }
+      this.#length = length;
+    }
     this.#handler.journaling = false;
     this.#handler.journal = undefined;
+  }
+
+  /** The serialized length of the state as the running handler left it. */
+  #measure(): number {
+    const raw = this.raw as Record<string, unknown>;
+    const journal = this.#handler.journal;
+    try {
+      if (this.#length === undefined) return JSON.stringify(raw).length;
+      if (journal === undefined) return this.#length;
+      let length = this.#length;
+      for (const [key, before] of journal) {
+        length += entryLength(key, Object.hasOwn(raw, key) ? raw[key] : undefined) - entryLength(key, before.had ? before.value : undefined);
+      }
+      return length;
+    } catch (error) {
+      // A cycle or a BigInt: the state could never be saved; refuse the change that made it so.
+      throw new LiveryError('LV_STATE_INVALID', error instanceof Error ? error.message : String(error));
+    }
   }
 
   rollback(): void {
@@ -172,7 +216,7 @@ export function serializeState(viewName: string, state: object, maxBytes: number
   const bad = findNonPlainValue(state);
   if (bad !== null) throw new LiveryError('LV_STATE_INVALID', `${viewName}: ${bad}`);
   const json = JSON.stringify(state);
-  if (json.length > maxBytes) throw new LiveryError('LV_STATE_INVALID', `${viewName}: ${json.length} bytes > state.maxBytes`);
+  if (json.length > maxBytes) throw new LiveryError('LV_STATE_OVER_LIMIT', `${viewName}: ${json.length} bytes > state.maxBytes (${maxBytes})`);
   return json;
 }
 

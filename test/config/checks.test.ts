@@ -69,6 +69,21 @@ t.test('livery.C044: socket admission caps are whole numbers ≥ 1', async (t) =
   t.same([config.socket.maxViews, config.socket.maxPerSession, config.socket.maxPerIp], [8, 32, 256], 'read from the environment, else the defaults');
 });
 
+t.test('livery.C040: a memory bound that cannot hold one state of the largest size', async (t) => {
+  t.same(problemsOf({ LIVERY_STATE_MAX_MEMORY: '1000', LIVERY_STATE_MAX_BYTES: '4096' }), ['livery.C040']);
+  t.same(problemsOf({}, { state: { maxMemoryBytes: 0 } }), ['livery.C009'], 'zero is out of range, not C040');
+  t.same(problemsOf({ LIVERY_STATE_MAX_MEMORY: '1048576', LIVERY_STATE_MAX_BYTES: '4096' }), [], 'a bound holding many states is fine');
+  t.equal(resolveConfig({}, { LIVERY_STATE_MAX_MEMORY: '1048576' }).state.maxMemoryBytes, 1048576, 'read from the environment');
+});
+
+t.test('livery.C041: a pre-join TTL longer than the state TTL', async (t) => {
+  t.same(problemsOf({ LIVERY_STATE_PREJOIN_TTL: '7200', LIVERY_STATE_TTL: '3600' }), ['livery.C041']);
+  t.same(problemsOf({}, { state: { preJoinTtlSeconds: 0 } }), ['livery.C009']);
+  t.equal(resolveConfig({}, {}).state.preJoinTtlSeconds, 120, 'two minutes by default');
+  t.equal(resolveConfig({ state: { ttlSeconds: 30 } }, {}).state.preJoinTtlSeconds, 30, 'by default never longer than a shorter state TTL');
+  t.same(problemsOf({}, { state: { ttlSeconds: 30, preJoinTtlSeconds: 60 } }), ['livery.C041'], 'but a chosen one is refused');
+});
+
 t.test('every problem is reported at once, each with its hint', async (t) => {
   try {
     resolveConfig({}, { NODE_ENV: 'production', LIVERY_STATE_BACKEND: 'nope', PORT: 'x' });

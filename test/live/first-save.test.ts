@@ -16,6 +16,6 @@ t.test('the first paint refuses a state over state.maxBytes, like every other sa
   t.teardown(() => s.close());
   const page = await getPage(s.url, '/big');
   t.equal(page.status, 500);
-  t.match(page.html, 'LV_STATE_INVALID');
+  t.match(page.html, 'LV_STATE_OVER_LIMIT');
   t.equal(page.token, '', 'no live view container');
 });

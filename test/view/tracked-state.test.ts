@@ -55,3 +55,37 @@ t.test('commit keeps the changes; outside begin/commit nothing is recorded', asy
   tracked.rollback();
   t.same(tracked.raw, { count: 3, items: ['kept'] }, 'a rollback with no handler running undoes nothing');
 });
+
+t.test('commit(maxBytes) measures the state exactly from the touched keys, and refuses growth past the bound', async (t) => {
+  const raw: Record<string, unknown> = { count: 1, items: ['a'], meta: { n: 1 }, gone: 'x' };
+  const tracked = trackState(raw);
+  const steps: Array<(s: Record<string, unknown>) => void> = [
+    (s) => { s.count = 12345; },
+    (s) => { (s.items as string[]).push('ü ✓ "quoted"'); },
+    (s) => { delete s.gone; },
+    (s) => { s.added = { deep: [1, 2, null] }; },
+    (s) => { s.maybe = undefined; },
+    (s) => { (s.meta as { n: number }).n = 100; s.count = 0; },
+    (s) => { for (const key of Object.keys(s)) delete s[key]; s.only = true; },
+  ];
+  for (const [i, step] of steps.entries()) {
+    // One byte too few refuses the change and leaves the state as it was …
+    const before = JSON.stringify(raw);
+    tracked.begin();
+    step(tracked.proxy);
+    const exact = JSON.stringify(raw).length;
+    try {
+      tracked.commit(exact - 1);
+      t.fail(`step ${i}: a state of ${exact} bytes passed a bound of ${exact - 1}`);
+    } catch (error) {
+      t.equal((error as { code?: string }).code, 'LV_STATE_OVER_LIMIT', `step ${i}: refused`);
+      tracked.rollback();
+    }
+    t.equal(JSON.stringify(raw), before, `step ${i}: rolled back to the last good state`);
+    // … the exact length passes.
+    tracked.begin();
+    step(tracked.proxy);
+    tracked.commit(exact);
+    t.equal(JSON.stringify(raw).length, exact, `step ${i}: committed at exactly ${exact} bytes`);
+  }
+});
