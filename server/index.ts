@@ -4,7 +4,7 @@
  * @example Standalone
  * ```ts
  * import { createServer, route } from 'livery';
- * const server = await createServer({ routes: [route('/counter', CounterView)] });
+ * const server = await createServer({ routes: [route('/cart', CartView)] });
  * await server.listen();
  * ```
  *

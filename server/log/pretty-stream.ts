@@ -1,6 +1,6 @@
 /**
  * Readable log lines for a developer's terminal, in place of pino's JSON (which production
- * keeps, for log shippers): `12:04:05.123 ERROR CounterView.inc failed: LV_HANDLER_FAILED  view=CounterView code=LV_HANDLER_FAILED`,
+ * keeps, for log shippers): `12:04:05.123 ERROR CartView.inc failed: LV_HANDLER_FAILED  view=CartView code=LV_HANDLER_FAILED`,
  * then the error's stack and, when the error points into the app's code, a code frame.
  *
  * A pino destination stream: pino hands `write` one JSON line per log call.

@@ -44,7 +44,7 @@ export const F_DEV = 'o';
  * Built by `server/log/error-report.ts`; shown by the overlay script the dev loop adds to pages.
  */
 export interface DevErrorReport {
-  /** One line: what kind of error (e.g. "Template syntax error", "LV_HANDLER_FAILED in CounterView.inc"). */
+  /** One line: what kind of error (e.g. "Template syntax error", "LV_HANDLER_FAILED in CartView.inc"). */
   readonly title: string;
   readonly message: string;
   readonly file?: string;
