@@ -5,19 +5,15 @@
  * created, so running it on every start in development is harmless. Tenant-owned rows go through
  * the same tenant contexts a view uses.
  */
-import type { EntityName } from '@mikro-orm/core';
-import { MembershipSchema, scoped, TenantSchema, tenantData, UserSchema, type Database, type LiveryEntityManager, type MembershipRole, type TenantSettings } from '../server/data/index.ts';
+import { scoped, seedTenants, tenantData, type Database, type SeedTenant, type SeedUser } from '../server/data/index.ts';
 import { ProjectSchema } from './project.ts';
 
-interface SeedTenant {
-  id: string;
-  name: string;
-  settings: TenantSettings;
-  domains: string[];
-  projects: { id: string; name: string }[];
+/** A tenant with its projects. */
+interface TenantWithProjects extends SeedTenant {
+  readonly projects: { id: string; name: string }[];
 }
 
-export const EXAMPLE_TENANTS: SeedTenant[] = [
+export const EXAMPLE_TENANTS: TenantWithProjects[] = [
   {
     id: 'acme',
     name: 'Acme Corp',
@@ -44,46 +40,21 @@ export const EXAMPLE_TENANTS: SeedTenant[] = [
 /** The tenant plain `localhost:3000` serves (the example's default tenant). */
 export const PUBLIC_TENANT = { id: 'public', name: 'Livery', settings: { primaryColor: '#3451b2', plan: 'demo' }, domains: [] };
 
-export const EXAMPLE_USERS: { id: string; email: string; name: string; memberships: [string, MembershipRole][] }[] = [
+export const EXAMPLE_USERS: Array<Required<SeedUser>> = [
   { id: 'wile', email: 'wile@example.com', name: 'Wile E. Coyote', memberships: [['acme', 'owner']] },
   { id: 'hank', email: 'hank@example.com', name: 'Hank Scorpio', memberships: [['globex', 'owner'], ['acme', 'member']] },
 ];
 
 /** Seeds the example tenants, users, memberships and projects; returns how many rows it created. */
 export async function seedExample(db: Database): Promise<{ created: number }> {
-  let created = 0;
-  const global = db.orm.em.fork({ clear: true });
-  for (const { projects: _projects, ...tenant } of [...EXAMPLE_TENANTS, { ...PUBLIC_TENANT, projects: [] }]) {
-    created += await ensure(global, TenantSchema, tenant.id, () => global.create(TenantSchema, tenant));
-  }
-  for (const { memberships: _memberships, ...user } of EXAMPLE_USERS) {
-    created += await ensure(global, UserSchema, user.id, () => global.create(UserSchema, user));
-  }
-  await global.flush();
-
+  let created = await seedTenants(db, { tenants: [...EXAMPLE_TENANTS, PUBLIC_TENANT], users: EXAMPLE_USERS });
   for (const tenant of EXAMPLE_TENANTS) {
-    const em = tenantData(db, tenant.id).forEvent();
-    const projects = scoped(em, ProjectSchema);
-    for (const project of tenant.projects) {
-      if (!(await projects.get(project.id))) {
-        await projects.create(project);
-        created++;
-      }
-    }
-    const memberships = scoped(em, MembershipSchema);
-    for (const user of EXAMPLE_USERS) {
-      const role = user.memberships.find(([tenantId]) => tenantId === tenant.id)?.[1];
-      if (role && !(await memberships.get(user.id))) {
-        await memberships.create({ user: user.id, role });
-        created++;
-      }
+    const projects = scoped(tenantData(db, tenant.id).forEvent(), ProjectSchema);
+    for (const row of tenant.projects) {
+      if (await projects.get(row.id)) continue;
+      await projects.create(row);
+      created++;
     }
   }
   return { created };
-}
-
-async function ensure<T extends object>(em: LiveryEntityManager, entity: EntityName<T>, id: string, make: () => unknown): Promise<number> {
-  if (await em.findOne(entity, { id } as never)) return 0;
-  make();
-  return 1;
 }

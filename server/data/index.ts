@@ -17,6 +17,7 @@ export { checkDatabase, DATABASE_PROBLEM_IDS, type DatabaseProblem, type Databas
 export { systemData, type SystemData, type TenantMembership } from './system.ts';
 export { tenantData, tenantOf, type TenantData } from './tenant-data.ts';
 export { scoped, registeredMeta, type Scoped } from './scoped.ts';
+export { seedTenants, type SeedTenant, type SeedUser } from './seed.ts';
 export { loadRegistry, type AppDataOptions, type AppEntity, type DataRegistry } from './registry.ts';
 export { runMigrateCommand, type AppDatabase, type MigrateArgs } from './migrate-command.ts';
 export { createMigration, type CreateMigrationResult } from './create-migration.ts';
