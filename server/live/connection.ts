@@ -19,7 +19,10 @@ import type { Runtime } from './runtime.ts';
 
 export interface Transport {
   send(text: string): void;
+  /** Bytes sent but not yet taken by the network (for counts; `canPush` decides on them). */
   bufferedAmount(): number;
+  /** False while the socket is over its backpressure budget: pushes wait for `drain`. */
+  canPush(): boolean;
   close(code: number, reason: string): void;
 }
 
@@ -104,7 +107,11 @@ export class Connection implements ViewHost {
   }
 
   canPush(): boolean {
-    return this.#transport.bufferedAmount() < this.#runtime.config.socket.backpressureBytes;
+    return this.#transport.canPush();
+  }
+
+  bufferedAmount(): number {
+    return this.#transport.bufferedAmount();
   }
 
   receive(data: ArrayBuffer, isBinary: boolean): void {

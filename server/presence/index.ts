@@ -37,6 +37,9 @@ export interface Presence {
   subscribe(topic: string, listener: (diff: PresenceDiff) => void): Promise<() => void>;
   /** Untracks this instance's entries (their leaves are announced) and stops listening. */
   close(): Promise<void>;
+  /** Entries this process tracks, and its diff listeners (live counts: a leak shows here). */
+  readonly tracked: number;
+  readonly listeners: number;
 }
 
 /** The presence topic inside a tenant (built in `server/keys.ts`). */

@@ -23,6 +23,16 @@ export class MemoryPresence implements Presence {
     this.#diffs = new MemoryPubSub({ onListenerError: options.onListenerError });
   }
 
+  get tracked(): number {
+    let entries = 0;
+    for (const topic of this.#topics.values()) entries += topic.size;
+    return entries;
+  }
+
+  get listeners(): number {
+    return this.#diffs.subscriptions;
+  }
+
   async track(topic: string, key: string, meta: PresenceMeta): Promise<() => Promise<void>> {
     const entry = { key, meta: copyMeta(meta) };
     let entries = this.#topics.get(topic);

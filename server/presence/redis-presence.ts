@@ -56,6 +56,18 @@ export class RedisPresence implements Presence {
     this.#onError = options.onError ?? ((error) => console.error('livery: presence heartbeat failed', error));
   }
 
+  get tracked(): number {
+    let entries = 0;
+    for (const topic of this.#own.values()) entries += topic.size;
+    return entries;
+  }
+
+  get listeners(): number {
+    let listeners = 0;
+    for (const count of this.#watched.values()) listeners += count;
+    return listeners;
+  }
+
   async track(topic: string, key: string, meta: PresenceMeta): Promise<() => Promise<void>> {
     if (this.#closed) throw new Error('RedisPresence is closed.');
     const copy = copyMeta(meta);

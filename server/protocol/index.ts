@@ -80,6 +80,8 @@ export const CLOSE_TRY_AGAIN = 1013;
 export const CLOSE_PROTOCOL_MISMATCH = 4000;
 /** The session cookie is unknown (never issued, ended, rotated): reloading gets a fresh session. */
 export const CLOSE_SESSION_UNKNOWN = 4401;
+/** The client stopped reading (its send buffer stayed over budget): reconnect, the state is saved. */
+export const CLOSE_STALLED = 4408;
 
 /** Error codes the client treats specially (all codes live in `server/errors.ts`). */
 export const E_TOKEN_INVALID = 'LV_TOKEN_INVALID';

@@ -13,6 +13,7 @@ export const reportToConsole: ListenerErrorHandler = (error, channel) => {
 export class LocalListeners {
   readonly #channels = new Map<string, Set<{ listener: Listener }>>();
   readonly #onError: ListenerErrorHandler;
+  #size = 0;
 
   constructor(onError: ListenerErrorHandler = reportToConsole) {
     this.#onError = onError;
@@ -25,16 +26,22 @@ export class LocalListeners {
     if (set === undefined) this.#channels.set(channel, (set = new Set()));
     const entry = { listener };
     set.add(entry);
+    this.#size++;
     let removed = false;
     const remove = (): boolean => {
       if (removed) return false;
       removed = true;
-      set.delete(entry);
+      if (set.delete(entry)) this.#size--;
       if (set.size > 0 || this.#channels.get(channel) !== set) return false;
       this.#channels.delete(channel);
       return true; // the channel's last listener left
     };
     return { first, remove };
+  }
+
+  /** Subscriptions held, across channels (live counts: a leak shows here). */
+  get size(): number {
+    return this.#size;
   }
 
   has(channel: string): boolean {
@@ -60,6 +67,7 @@ export class LocalListeners {
 
   clear(): void {
     this.#channels.clear();
+    this.#size = 0;
   }
 }
 

@@ -14,6 +14,10 @@ export class MemoryPubSub implements PubSub {
     this.#listeners = new LocalListeners(options.onListenerError);
   }
 
+  get subscriptions(): number {
+    return this.#listeners.size;
+  }
+
   async subscribe(channel: string, listener: (message: unknown) => void): Promise<() => void> {
     const { remove } = this.#listeners.add(channel, listener);
     return () => void remove();
