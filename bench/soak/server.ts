@@ -1,0 +1,82 @@
+/**
+ * The soak's server: Livery with the soak views, in its own process so that the load (in other
+ * processes: 20,000 open files per process) and the measurements do not mix. Started by
+ * `run.ts` over IPC:
+ *
+ *   → { type: 'ready', port }
+ *   ← { type: 'sample', id, gc?, reset? } → { type: 'sample', id, sample }   memory, event-loop delay, live counts
+ *   ← { type: 'purge', id } → { type: 'purged', id }                          drops expired states now
+ *
+ * State lives `--state-ttl` seconds after its socket (short, so the end of a run can watch every
+ * state expire); logs at warn and above go to stderr.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { createServer, route } from '../../server/index.ts';
+import { liveCounts } from '../../server/live/counts.ts';
+import { MemoryStateBackend } from '../../server/state/index.ts';
+import { RoomView, SoakView } from './views.ts';
+
+if (process.send === undefined) {
+  process.stderr.write('bench/soak/server.ts: start me from bench/soak/run.ts (needs an IPC channel)\n');
+  process.exit(2);
+}
+const stateTtl = Number(process.argv[2] ?? 60);
+const server = await createServer({
+  routes: [route('/soak', SoakView), route('/room', RoomView)],
+  templatesDir: fileURLToPath(new URL('./templates/', import.meta.url)),
+  port: 0,
+  host: '127.0.0.1',
+  handleSignals: false,
+  secret: 'soak-secret-soak-secret-soak-secret-0123',
+  logLevel: 'warn',
+  logStream: { write: (line) => void process.stderr.write(line) },
+  state: { ttlSeconds: stateTtl, preJoinTtlSeconds: Math.min(30, stateTtl) },
+  // One client address holds every socket, and the load sends what it likes.
+  socket: { maxPerIp: 1_000_000, maxPerSession: 1_000_000, ratePerSecond: 1_000, rateBurst: 1_000 },
+});
+const url = await server.listen();
+const runtime = server.app.livery.runtime;
+
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Node timers and handles alive in the process, by kind (a leaked timer shows as a Timeout). */
+function resources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
+process.on('message', (message: { type: string; id: number; gc?: boolean; reset?: boolean }) => {
+  if (message.type === 'sample') {
+    if (message.gc) {
+      gc?.();
+      gc?.();
+    }
+    const memory = process.memoryUsage();
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    process.send?.({
+      type: 'sample',
+      id: message.id,
+      sample: {
+        at: Date.now(),
+        rss: memory.rss,
+        heapUsed: memory.heapUsed,
+        eventLoop: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), mean: ms(delay.mean) },
+        counts: liveCounts(runtime),
+        resources: resources(),
+        tickLagMs: Math.round(runtime.scheduler.lastLagMs),
+      },
+    });
+    if (message.reset) delay.reset();
+  } else if (message.type === 'purge') {
+    if (runtime.backend instanceof MemoryStateBackend) runtime.backend.purgeStale();
+    process.send?.({ type: 'purged', id: message.id });
+  }
+});
+process.on('disconnect', () => {
+  void server.close().finally(() => process.exit(0));
+});
+process.send({ type: 'ready', port: Number(new URL(url).port) });
