@@ -21,8 +21,9 @@ import { describeMachine } from '../runner/machine.ts';
 import type { LoadArgs, LoadStats } from './load.ts';
 
 const USAGE = `usage: npm run soak -- [options]
-  --minutes N          length of the load, warm-up included (default 30)
-  --warmup N           minutes of warm-up before the RSS baseline (default: a sixth of the run, at most 5)
+  --minutes N          minutes at full population, warm-up included (default 30; the ramp-up comes first)
+  --warmup N           minutes of warm-up before the RSS baseline (default: a sixth of the run, at most 5,
+                       at least 1.5 state TTLs, at most half the run)
   --sessions N         sessions held at once (default 10000)
   --load-processes N   processes the sessions are spread over (default 4)
   --ramp N             sessions started per second while ramping up (default 250)
@@ -66,10 +67,14 @@ const num = (name: string, text: string, min = 0): number => {
   return n;
 };
 const minutes = num('minutes', values.minutes, 0.5);
-const warmupMinutes = values.warmup === undefined ? Math.min(5, minutes / 6) : num('warmup', values.warmup);
 const sessionCount = Math.floor(num('sessions', values.sessions, 1));
 const loadProcesses = Math.max(1, Math.floor(num('load-processes', values['load-processes'], 1)));
 const stateTtl = num('state-ttl', values['state-ttl'], 5);
+// Churn leaves states behind for their TTL: the baseline is taken once that pool is at its
+// steady size (1.5 TTLs), and otherwise after a sixth of the run (at most 5 minutes).
+const warmupMinutes = values.warmup === undefined
+  ? Math.min(minutes / 2, Math.max(Math.min(5, minutes / 6), (1.5 * stateTtl) / 60))
+  : num('warmup', values.warmup);
 if (sessionCount / loadProcesses > 15_000) {
   process.stderr.write(`${sessionCount} sessions over ${loadProcesses} load processes is more than 15,000 sockets in one process (the limit is 20,000 open files): add --load-processes\n`);
   process.exit(2);
@@ -177,13 +182,17 @@ const loads = Array.from({ length: loadProcesses }, (_, i) => new LoadProcess({
   roomShare: num('room-share', values['room-share']),
 }));
 
+let failure: string | undefined;
+void crashed.then((why) => { failure = why; });
+// The clock starts once every session is up: --minutes is time at full population.
+const rampStarted = performance.now();
+while (!loads.every((l) => l.ramped) && failure === undefined) await sleep(1_000);
+process.stdout.write(`ramped up: ${fmt(total(loads).live)} sessions joined in ${((performance.now() - rampStarted) / 1000).toFixed(0)} s\n`);
 const started = performance.now();
 const warmupEnds = started + warmupMinutes * 60_000;
 const loadEnds = started + minutes * 60_000;
 const samples: Sample[] = [];
 let afterWarmup: Sample | undefined;
-let failure: string | undefined;
-void crashed.then((why) => { failure = why; });
 let lastPrint = 0;
 while (performance.now() < loadEnds && failure === undefined) {
   await sleep(5_000);
