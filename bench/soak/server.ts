@@ -10,6 +10,7 @@
  * State lives `--state-ttl` seconds after its socket (short, so the end of a run can watch every
  * state expire); logs at warn and above go to stderr.
  */
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createServer, route } from '../../server/index.ts';
@@ -42,6 +43,21 @@ const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 const gc = (globalThis as { gc?: () => void }).gc;
 
+/**
+ * RSS split as Linux counts it: anonymous memory (the heap, malloc, buffers — where a leak shows)
+ * and file-backed pages (the binary, mapped libraries), which the kernel may page out and fault
+ * back in at will (machines running DAMON pageout do it all the time). 0 where /proc is missing.
+ */
+function rssParts(): { anon: number; file: number } {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { anon: kib('RssAnon'), file: kib('RssFile') + kib('RssShmem') };
+  } catch {
+    return { anon: 0, file: 0 };
+  }
+}
+
 /** Node timers and handles alive in the process, by kind (a leaked timer shows as a Timeout). */
 function resources(): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -63,6 +79,8 @@ process.on('message', (message: { type: string; id: number; gc?: boolean; reset?
       sample: {
         at: Date.now(),
         rss: memory.rss,
+        rssAnon: rssParts().anon,
+        rssFile: rssParts().file,
         heapUsed: memory.heapUsed,
         eventLoop: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), mean: ms(delay.mean) },
         counts: liveCounts(runtime),
