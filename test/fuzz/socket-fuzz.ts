@@ -306,6 +306,7 @@ export async function fuzzSocket(options: SocketFuzzOptions): Promise<SocketFuzz
           await socket.settle();
           const code = await socket.closed();
           if (code !== expected.close) throw new Error(`${label}: the socket closed with ${code}`);
+          answered += socket.received;
           socket = await FuzzSocket.open(port, session.cookie, host);
         }
         await socket.settle();
