@@ -39,7 +39,7 @@ const server = await createServer({
 const url = await server.listen();
 const runtime = server.app.livery.runtime;
 
-const delay = monitorEventLoopDelay({ resolution: 10 });
+const delay = monitorEventLoopDelay({ resolution: 1 });
 delay.enable();
 const gc = (globalThis as { gc?: () => void }).gc;
 
