@@ -87,7 +87,11 @@ interface Sample {
   rssAnon: number;
   rssFile: number;
   heapUsed: number;
-  eventLoop: { p50: number; p99: number; max: number; mean: number };
+  heapTotal: number;
+  /** Memory of C++ objects tied to JS ones (uWS's included). */
+  external: number;
+  /** The window's event-loop delay; `samples` 0 when the loop never got to measure it. */
+  eventLoop: { samples: number; p50: number; p99: number; max: number; mean: number };
   counts: LiveCounts;
   resources: Record<string, number>;
   tickLagMs: number;
@@ -214,7 +218,7 @@ while (performance.now() < loadEnds && failure === undefined) {
   if (now - lastPrint >= 30_000) {
     lastPrint = now;
     const load = total(loads);
-    process.stdout.write(`  ${((now - started) / 60_000).toFixed(1)} min: RSS ${mib(s.rss)} MiB (anonymous ${mib(s.rssAnon)}), loop delay p99 ${s.eventLoop.p99} ms (max ${s.eventLoop.max}), tick lag ${s.tickLagMs} ms; ${fmt(s.counts.connections)} sockets, ${fmt(s.counts.views)} views, ${fmt(s.counts.ticks)} ticks, ${fmt(s.counts.subscriptions)} subscriptions, ${fmt(s.counts.presenceEntries)} presence; load: ${fmt(load.live)} joined, ${fmt(load.joins)} joins, ${fmt(load.reconnects)} reconnects, ${fmt(load.events)} events, ${fmt(load.pushes)} pushes\n`);
+    process.stdout.write(`  ${((now - started) / 60_000).toFixed(1)} min: RSS ${mib(s.rss)} MiB (anonymous ${mib(s.rssAnon)}), loop delay ${s.eventLoop.samples === 0 ? 'not sampled' : `p99 ${s.eventLoop.p99} ms (max ${s.eventLoop.max})`}, tick lag ${s.tickLagMs} ms; ${fmt(s.counts.connections)} sockets, ${fmt(s.counts.views)} views, ${fmt(s.counts.ticks)} ticks, ${fmt(s.counts.subscriptions)} subscriptions, ${fmt(s.counts.presenceEntries)} presence; load: ${fmt(load.live)} joined, ${fmt(load.joins)} joins, ${fmt(load.reconnects)} reconnects, ${fmt(load.events)} events, ${fmt(load.pushes)} pushes\n`);
   }
 }
 const atEnd = failure === undefined ? await sample(server, { gc: true }) : undefined;
@@ -247,11 +251,15 @@ const machine = describeMachine();
 const rssOf = (s: Sample) => (s.rssAnon > 0 ? s.rssAnon : s.rss);
 const growth = afterWarmup !== undefined && atEnd !== undefined ? (rssOf(atEnd) - rssOf(afterWarmup)) / rssOf(afterWarmup) : undefined;
 const heapGrowth = afterWarmup !== undefined && atEnd !== undefined ? (atEnd.heapUsed - afterWarmup.heapUsed) / afterWarmup.heapUsed : undefined;
-const loop = samples.length === 0 ? undefined : {
-  p50: samples.map((s) => s.eventLoop.p50).sort((a, b) => a - b)[Math.floor(samples.length / 2)],
-  p99Worst: Math.max(...samples.map((s) => s.eventLoop.p99)),
-  p99Median: samples.map((s) => s.eventLoop.p99).sort((a, b) => a - b)[Math.floor(samples.length / 2)],
-  max: Math.max(...samples.map((s) => s.eventLoop.max)),
+const measured = samples.filter((s) => s.eventLoop.samples > 0);
+const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const loop = measured.length === 0 ? undefined : {
+  windows: measured.length,
+  unmeasured: samples.length - measured.length,
+  p50: median(measured.map((s) => s.eventLoop.p50)),
+  p99Worst: Math.max(...measured.map((s) => s.eventLoop.p99)),
+  p99Median: median(measured.map((s) => s.eventLoop.p99)),
+  max: Math.max(...measured.map((s) => s.eventLoop.max)),
 };
 const leakRows: Array<[string, number | undefined, number | undefined]> = [
   ['sockets', baseline.counts.connections, drained?.counts.connections],
@@ -271,8 +279,9 @@ const lines = [
   `load: ${fmt(finalLoad.joins)} joins (${fmt(finalLoad.joinFailures)} failed), ${fmt(finalLoad.reconnects)} reconnects, ${fmt(finalLoad.rejoins)} leave+rejoins, ${fmt(finalLoad.replaced)} sessions replaced, ${fmt(finalLoad.events)} events (${fmt(finalLoad.replies)} replies), ${fmt(finalLoad.pushes)} pushes received`,
   `  error frames: ${JSON.stringify(finalLoad.errors)}; unexpected drops: ${JSON.stringify(finalLoad.drops)}`,
   `RSS (anonymous): ${afterWarmup === undefined ? '?' : mib(rssOf(afterWarmup))} MiB after warm-up → ${atEnd === undefined ? '?' : mib(rssOf(atEnd))} MiB at the end of the load (both after a full GC): ${growth === undefined ? '?' : `${(growth * 100).toFixed(2)} %`} (goal < 5 %)`,
-  `  total RSS ${afterWarmup === undefined ? '?' : mib(afterWarmup.rss)} → ${atEnd === undefined ? '?' : mib(atEnd.rss)} MiB (file-backed ${afterWarmup === undefined ? '?' : mib(afterWarmup.rssFile)} → ${atEnd === undefined ? '?' : mib(atEnd.rssFile)} MiB); heap used ${afterWarmup === undefined ? '?' : mib(afterWarmup.heapUsed)} → ${atEnd === undefined ? '?' : mib(atEnd.heapUsed)} MiB (${heapGrowth === undefined ? '?' : `${(heapGrowth * 100).toFixed(1)} %`})`,
-  `event-loop delay (5 s windows after warm-up): median p50 ${loop?.p50 ?? '?'} ms, median p99 ${loop?.p99Median ?? '?'} ms, worst p99 ${loop?.p99Worst ?? '?'} ms, max ${loop?.max ?? '?'} ms`,
+  `  total RSS ${afterWarmup === undefined ? '?' : mib(afterWarmup.rss)} → ${atEnd === undefined ? '?' : mib(atEnd.rss)} MiB (file-backed ${afterWarmup === undefined ? '?' : mib(afterWarmup.rssFile)} → ${atEnd === undefined ? '?' : mib(atEnd.rssFile)} MiB); heap used ${afterWarmup === undefined ? '?' : mib(afterWarmup.heapUsed)} → ${atEnd === undefined ? '?' : mib(atEnd.heapUsed)} MiB (${heapGrowth === undefined ? '?' : `${(heapGrowth * 100).toFixed(1)} %`}), heap committed ${afterWarmup === undefined ? '?' : mib(afterWarmup.heapTotal)} → ${atEnd === undefined ? '?' : mib(atEnd.heapTotal)} MiB, external ${afterWarmup === undefined ? '?' : mib(afterWarmup.external)} → ${atEnd === undefined ? '?' : mib(atEnd.external)} MiB`,
+  `  sessions live: ${afterWarmup === undefined ? '?' : fmt(afterWarmup.counts.connections)} after warm-up, ${atEnd === undefined ? '?' : fmt(atEnd.counts.connections)} at the end`,
+  `event-loop delay (${loop?.windows ?? 0} windows of 5 s after warm-up${loop?.unmeasured ? `, ${loop.unmeasured} without a sample` : ''}): median p50 ${loop?.p50 ?? '?'} ms, median p99 ${loop?.p99Median ?? '?'} ms, worst p99 ${loop?.p99Worst ?? '?'} ms, max ${loop?.max ?? '?'} ms`,
   'after every client left (states: once their TTL passed):',
   ...leakRows.map(([what, before, after]) => `  ${what.padEnd(22)} ${String(before).padStart(8)} → ${String(after).padStart(8)}${after === before ? '' : '   LEAK'}`),
 ];
