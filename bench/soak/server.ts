@@ -39,8 +39,12 @@ const server = await createServer({
 const url = await server.listen();
 const runtime = server.app.livery.runtime;
 
+// Two histograms: one per sampling window (reset by each sample), one since the warm-up ended
+// (reset by the sample that marks it) — a loop stalled past a whole window still shows there.
 const delay = monitorEventLoopDelay({ resolution: 1 });
 delay.enable();
+const overall = monitorEventLoopDelay({ resolution: 1 });
+overall.enable();
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /**
@@ -65,14 +69,16 @@ function resources(): Record<string, number> {
   return counts;
 }
 
-process.on('message', (message: { type: string; id: number; gc?: boolean; reset?: boolean }) => {
+const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+const summary = (h: ReturnType<typeof monitorEventLoopDelay>) => ({ samples: h.count, p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean) });
+
+process.on('message', (message: { type: string; id: number; gc?: boolean; reset?: boolean; resetOverall?: boolean }) => {
   if (message.type === 'sample') {
     if (message.gc) {
       gc?.();
       gc?.();
     }
     const memory = process.memoryUsage();
-    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
     process.send?.({
       type: 'sample',
       id: message.id,
@@ -84,13 +90,15 @@ process.on('message', (message: { type: string; id: number; gc?: boolean; reset?
         heapUsed: memory.heapUsed,
         heapTotal: memory.heapTotal,
         external: memory.external,
-        eventLoop: { samples: delay.count, p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), mean: ms(delay.mean) },
+        eventLoop: summary(delay),
+        eventLoopOverall: summary(overall),
         counts: liveCounts(runtime),
         resources: resources(),
         tickLagMs: Math.round(runtime.scheduler.lastLagMs),
       },
     });
     if (message.reset) delay.reset();
+    if (message.resetOverall) overall.reset();
   } else if (message.type === 'purge') {
     if (runtime.backend instanceof MemoryStateBackend) runtime.backend.purgeStale();
     process.send?.({ type: 'purged', id: message.id });
