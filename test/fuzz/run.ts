@@ -120,7 +120,8 @@ if (only !== 'socket') {
     ...(only === undefined ? {} : { only: only as 'compile' | 'diff' | 'merge' | 'wire' }),
   });
   for (const result of results) {
-    process.stdout.write(`${result.name}: ${fmt(result.runs)} cases, ${(result.elapsedMs / 1000).toFixed(0)} s, ${result.failure === undefined ? 'no failure' : 'FAILED'}\n`);
+    const cases = values.path === undefined ? `${fmt(result.runs)} cases` : 'one case replayed';
+    process.stdout.write(`${result.name}: ${cases}, ${(result.elapsedMs / 1000).toFixed(0)} s, ${result.failure === undefined ? 'no failure' : 'FAILED'}\n`);
     if (result.failure !== undefined) {
       failed++;
       process.stdout.write(`\n✗ ${result.failure.what}\n  reproduce: npm run fuzz -- ${result.failure.reproduce}\n\n`);
