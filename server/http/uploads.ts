@@ -35,7 +35,7 @@ export async function registerUploadRoutes(fastify: FastifyInstance, options: Up
       const params = request.params as Record<string, string | undefined>;
       let response: TusResponse;
       try {
-        if (request.method === 'OPTIONS') return send(reply, tusOptions());
+        if (request.method === 'OPTIONS') return send(request, reply, tusOptions());
         const sessionId = readSessionId(request.headers.cookie);
         const data = sessionId === undefined ? undefined : await sessions.get(sessionId);
         if (sessionId === undefined || data === undefined) throw new LiveryError('LV_UPLOAD_FORBIDDEN', 'no session');
@@ -55,7 +55,7 @@ export async function registerUploadRoutes(fastify: FastifyInstance, options: Up
         const status = code === undefined ? 500 : statusOf(code);
         response = { status, headers: { 'Livery-Error': code ?? 'LV_INTERNAL', 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify({ code: code ?? 'LV_INTERNAL', message: code === undefined ? 'An internal error occurred; the server logged it.' : (error as LiveryError).message }) };
       }
-      return send(reply, response);
+      return send(request, reply, response);
     };
     for (const path of [UPLOADS_PATH, `${UPLOADS_PATH}/:id`]) {
       for (const url of options.patternsFor(path)) {
@@ -65,6 +65,7 @@ export async function registerUploadRoutes(fastify: FastifyInstance, options: Up
   });
 }
 
-function send(reply: FastifyReply, response: TusResponse): FastifyReply {
-  return reply.code(response.status).headers(response.headers).send(response.body);
+/** A HEAD answer has no body (its error code travels in the Livery-Error header). */
+function send(request: FastifyRequest, reply: FastifyReply, response: TusResponse): FastifyReply {
+  return reply.code(response.status).headers(response.headers).send(request.method === 'HEAD' ? undefined : response.body);
 }

@@ -32,6 +32,9 @@ export interface TestUploadResult {
   readonly error?: string;
   /** True when `dropAfter` cut the upload short. */
   readonly interrupted?: boolean;
+  /** The upload's tus URL and token, for tests that speak tus themselves (undefined when refused at the offer). */
+  readonly url?: string;
+  readonly token?: string;
 }
 
 export interface UploadDriver {
@@ -54,12 +57,12 @@ export async function runUpload(driver: UploadDriver, field: string, file: TestF
   if (grant === undefined) throw new LiveryError('LV_TEST_ACTION_INVALID', 'the reply to the upload offer carried no grant');
   if ('error' in grant) return { ref: grant.ref, error: grant.error };
   const auth = { ...driver.headers, authorization: `Bearer ${grant.token}`, 'tus-resumable': TUS_VERSION };
+  let url = grant.url;
   const refuse = async (answer: TusAnswer): Promise<TestUploadResult> => {
     const code = String(answer.headers['livery-error'] ?? 'LV_UPLOAD_STORE_FAILED');
     await driver.event(E_UPLOAD_PROGRESS, { ref: grant.ref, error: code });
-    return { ref: grant.ref, error: code };
+    return { ref: grant.ref, error: code, url, token: grant.token };
   };
-  let url = grant.url;
   let offset = 0;
   if (grant.exists) {
     const head = await tusRequest(driver.port, 'HEAD', url, auth);
@@ -77,7 +80,7 @@ export async function runUpload(driver: UploadDriver, field: string, file: TestF
     const headers = { ...auth, 'upload-offset': String(offset), 'content-type': TUS_CONTENT_TYPE };
     if (options.dropAfter !== undefined && offset + body.byteLength > options.dropAfter) {
       await patchThenDrop(driver.port, url, headers, body, options.dropAfter - offset, auth);
-      return { ref: grant.ref, interrupted: true };
+      return { ref: grant.ref, interrupted: true, url, token: grant.token };
     }
     const answer = await tusRequest(driver.port, 'PATCH', url, headers, body);
     if (answer.status !== 204) return refuse(answer);
@@ -86,7 +89,7 @@ export async function runUpload(driver: UploadDriver, field: string, file: TestF
     if (file.bytes.byteLength === 0) break;
   }
   const done = await driver.event(E_UPLOAD_DONE, { ref: grant.ref });
-  return done.error !== undefined ? { ref: grant.ref, error: done.error } : { ref: grant.ref };
+  return { ref: grant.ref, error: done.error, url, token: grant.token };
 }
 
 /** One tus request over node:http (fetch cannot set Host); the body, if any, in one write. */

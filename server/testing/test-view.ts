@@ -128,6 +128,11 @@ export class TestView {
     }, field, file, options);
   }
 
+  /** The headers this tab's requests carry (its session cookie; Host or tenant headers): for tests that speak HTTP themselves. */
+  get requestHeaders(): Record<string, string> {
+    return { ...this.#init.headers, cookie: this.#init.cookie };
+  }
+
   /** The view's current HTML, as its container holds it in the browser. */
   html(): string {
     return this.#rendered.toHTML();

@@ -29,7 +29,7 @@ t.test('a small text file is offered, uploaded and handled', async (t) => {
   t.match(view.find('input[lv-upload]')?.getAttribute('accept'), 'image/png,.pdf,text/plain');
   const bytes = Buffer.from('hello, uploads\n');
   const result = await view.upload('attachment', { name: 'hello.txt', bytes, type: 'text/plain' });
-  t.same(result.error, undefined);
+  t.equal(result.error, undefined);
   t.match(view.find('#files')?.text, `hello.txt text/plain ${sha(bytes)}`);
   t.equal(view.find(`#e-${result.ref}`)?.getAttribute('data-done'), 'True');
   t.match(view.find(`#e-${result.ref}`)?.text, '100%');
@@ -48,7 +48,7 @@ t.test('a 20 MB upload interrupted by a dropped connection and socket resumes by
   t.ok(existsSync(join(dir, 'public', first.ref)), 'the partial upload is kept');
   const resumed = await view.upload('attachment', { name: 'big.png', bytes, type: 'image/png' }, { resume: first.ref });
   t.equal(resumed.ref, first.ref, 'the same upload continued');
-  t.same(resumed.error, undefined);
+  t.equal(resumed.error, undefined);
   t.match(view.find('#files')?.text, `big.png image/png ${sha(bytes)}`, 'the handled file is byte-identical');
   t.equal(view.findAll('#entries li').length, 1, 'one entry, not two');
 });
