@@ -36,12 +36,10 @@ const partial = async (view: TestView, size = 3 * MB) => {
   t.ok(result.interrupted);
   return { ...result, url: result.url!, token: result.token!, offset: await head(view, result.url!, result.token!) };
 };
-const expectCode = (t: Tap.Test, answer: { status: number; headers: Record<string, unknown> }, code: string, status: number) => {
+const expectCode = (t: { equal(found: unknown, wanted: unknown, message: string): unknown }, answer: { status: number; headers: Record<string, unknown> }, code: string, status: number) => {
   t.equal(answer.headers['livery-error'], code, `answered ${code}`);
   t.equal(answer.status, status, `HTTP ${status}`);
 };
-type Tap = typeof t;
-declare namespace Tap { type Test = typeof t }
 
 t.test('another tenant\'s upload: its token or its id from another tenant is refused', async (t) => {
   const acme = await app.mount('/files', { tenant: 'acme' });
