@@ -92,7 +92,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
     dev: describe === undefined ? undefined : { describe, scriptPath: OVERLAY_SCRIPT_PATH },
   });
   if (uploads !== undefined) {
-    await registerUploadRoutes(fastify, { uploads, sessions, gate: tenancy.gate, patternsFor: tenancy.patternsFor, tenantParam: tenancy.tenantParam });
+    registerUploadRoutes(fastify, { uploads, sessions, gate: tenancy.gate, patternsFor: tenancy.patternsFor, tenantParam: tenancy.tenantParam });
   }
   if (config.dev !== undefined) {
     fastify.get(OVERLAY_SCRIPT_PATH, (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store').send(OVERLAY_SCRIPT));

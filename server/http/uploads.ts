@@ -26,10 +26,13 @@ export interface UploadRoutesOptions {
   readonly tenantParam: string;
 }
 
-export async function registerUploadRoutes(fastify: FastifyInstance, options: UploadRoutesOptions): Promise<void> {
+export function registerUploadRoutes(fastify: FastifyInstance, options: UploadRoutesOptions): void {
   const { uploads, sessions, gate, tenantParam } = options;
-  await fastify.register(async (scope) => {
-    // The body is the upload's bytes: leave the stream to the handler.
+  const scope = fastify;
+  {
+    // The body is the upload's bytes: leave the stream to the handler. (Only tus PATCHes use this
+    // content type; the parser is registered on the app, not in a child context, so the routes
+    // exist before the app is ready.)
     scope.addContentTypeParser(TUS_CONTENT_TYPE, (_request, _payload, done) => done(null, undefined));
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const params = request.params as Record<string, string | undefined>;
@@ -62,7 +65,7 @@ export async function registerUploadRoutes(fastify: FastifyInstance, options: Up
         scope.route({ method: ['OPTIONS', 'POST', 'HEAD', 'PATCH', 'DELETE'], url, handler, exposeHeadRoute: false });
       }
     }
-  });
+  }
 }
 
 /** A HEAD answer has no body (its error code travels in the Livery-Error header). */
