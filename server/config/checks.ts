@@ -42,6 +42,9 @@ export const checks = {
   'livery.C035': 'The metrics token (LIVERY_METRICS_TOKEN) is too short to be a credential: use at least 32 random characters, e.g. `openssl rand -base64 48`, or unset it to turn the endpoint off.',
   'livery.C043': 'trustProxy (LIVERY_TRUST_PROXY) is a number of proxy hops in front of Livery (e.g. 1) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1, or loopback/linklocal/uniquelocal); leave it unset when clients connect directly.',
   'livery.C044': 'A socket admission cap (socket.maxViews, socket.maxPerSession, socket.maxPerIp) must be a whole number ≥ 1.',
+  'livery.C050': 'A default tenant quota is out of range: tenancy.quotas.sockets (LIVERY_TENANT_MAX_SOCKETS) and tenancy.quotas.eventsPerSecond (LIVERY_TENANT_EVENTS_PER_SECOND) are whole numbers ≥ 1, tenancy.quotas.stateBytes (LIVERY_TENANT_STATE_BYTES) a whole number ≥ 0 (0: no quota of its own).',
+  'livery.C051': 'The page-render budget per client address is out of range: pages.ratePerSecond (LIVERY_PAGE_RATE_PER_SECOND) and pages.burst (LIVERY_PAGE_RATE_BURST) are whole numbers ≥ 1.',
+  'livery.C052': 'tenancy.recheckSeconds (LIVERY_TENANT_RECHECK) must be a positive number of seconds: how late a tenant change may take effect when the database\'s notifications are not heard.',
 } as const;
 
 export type CheckId = keyof typeof checks;

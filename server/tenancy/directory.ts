@@ -97,16 +97,20 @@ export class TenantDirectory {
     let pending = this.#pending.get(id);
     if (pending === undefined) {
       this.lookups++;
-      pending = this.#source.tenant(id).then((row) => {
+      const query: Promise<TenantInfo | null> = this.#source.tenant(id).then((row) => {
+        // A change heard while this query ran (invalidate/store) supersedes what it read.
+        const current = this.#pending.get(id) === query;
         if (row === null) {
-          this.#unknown.set(id, true);
+          if (current) this.#unknown.set(id, true);
           return null;
         }
         const info = toInfo(row);
-        this.#tenants.set(id, info);
+        if (current) this.#tenants.set(id, info);
         return info;
-      }).finally(() => this.#pending.delete(id));
-      this.#pending.set(id, pending);
+      }).finally(() => {
+        if (this.#pending.get(id) === query) this.#pending.delete(id);
+      });
+      this.#pending.set(id, (pending = query));
     }
     return pending;
   }
@@ -137,6 +141,30 @@ export class TenantDirectory {
   invalidate(id: string): void {
     this.#tenants.delete(id);
     this.#unknown.delete(id);
+    this.#pending.delete(id);
+  }
+
+  /**
+   * A row just read by the tenant watch (tenancy/watch.ts): cached as the tenant's current
+   * info (null: the tenant is gone), so the next page or socket is admitted by it at once.
+   * Returns the info.
+   */
+  store(id: string, row: TenantRow | null): TenantInfo | null {
+    this.#pending.delete(id);
+    if (row === null) {
+      this.#tenants.delete(id);
+      this.#unknown.set(id, true);
+      return null;
+    }
+    const info = toInfo(row);
+    this.#tenants.set(id, info);
+    this.#unknown.delete(id);
+    return info;
+  }
+
+  /** The ids of the tenants cached now (what the recheck re-reads). */
+  cachedIds(): string[] {
+    return [...this.#tenants.keys()];
   }
 }
 
