@@ -14,6 +14,23 @@
 /** The notification channel of tenant changes; the payload is the tenant's id. */
 export const TENANT_CHANGES_CHANNEL = 'livery_tenants';
 
+/** The trigger that announces tenant changes (migration Livery0002; the Tenant entity declares it too). */
+export const TENANT_CHANGES_TRIGGER = 'tenants_changed';
+
+/**
+ * Its DDL, one statement each: a function that NOTIFYs the old and the new id of the row (both
+ * when a row's id changes), and the trigger running it after every insert, update and delete.
+ */
+export const TENANT_CHANGES_DDL: readonly string[] = [
+  `create function "livery_tenant_changed"() returns trigger language plpgsql as $$
+begin
+  if tg_op <> 'INSERT' then perform pg_notify('${TENANT_CHANGES_CHANNEL}', old.id); end if;
+  if tg_op <> 'DELETE' and (tg_op = 'INSERT' or new.id <> old.id) then perform pg_notify('${TENANT_CHANGES_CHANNEL}', new.id); end if;
+  return null;
+end $$`,
+  `create trigger "${TENANT_CHANGES_TRIGGER}" after insert or update or delete on "tenants" for each row execute function "livery_tenant_changed"()`,
+];
+
 export interface TenantWatchHandlers {
   /** A tenant row changed (inserted, updated, deleted): its id. */
   changed(tenantId: string): void;

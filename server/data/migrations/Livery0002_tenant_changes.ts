@@ -7,19 +7,16 @@
  * listens and re-checks that tenant's live sockets and cached entry (docs/design.md, D40).
  */
 import { Migration } from '@mikro-orm/migrations';
+import { TENANT_CHANGES_DDL } from '../tenant-watch.ts';
 
 export class Livery0002_tenant_changes extends Migration {
 
   override name = 'Livery0002_tenant_changes';
 
   override up(): void | Promise<void> {
-    this.addSql(`create function "livery_tenant_changed"() returns trigger language plpgsql as $$
-begin
-  if tg_op <> 'INSERT' then perform pg_notify('livery_tenants', old.id); end if;
-  if tg_op <> 'DELETE' and (tg_op = 'INSERT' or new.id <> old.id) then perform pg_notify('livery_tenants', new.id); end if;
-  return null;
-end $$;`);
-    this.addSql(`create trigger "tenants_changed" after insert or update or delete on "tenants" for each row execute function "livery_tenant_changed"();`);
+    // The statements live beside the listener (tenant-watch.ts): the Tenant entity declares the
+    // same trigger, so schema diffs (`migrate --create`) know it and never offer to drop it.
+    for (const statement of TENANT_CHANGES_DDL) this.addSql(statement);
   }
 
   override down(): void | Promise<void> {
