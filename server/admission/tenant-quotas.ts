@@ -44,6 +44,7 @@ export class TenantQuotas {
   readonly #defaults: Readonly<TenantQuotaOptions> | undefined;
   readonly #log: Logger;
   readonly #limits = new LRUCache<string, TenantQuotaOptions>({ max: TENANTS_TRACKED });
+  readonly #parsed = new WeakMap<TenantInfo, TenantQuotaOptions>();
   readonly #sockets = new SocketCounts();
   /** Event buckets of tenants with live sockets here (dropped with their last socket). */
   readonly #buckets = new Map<string, Bucket>();
@@ -62,17 +63,23 @@ export class TenantQuotas {
    */
   note(tenant: TenantInfo): TenantQuotaOptions | undefined {
     if (this.#defaults === undefined) return undefined;
-    const limits = { ...this.#defaults };
-    const own = tenant.settings.quotas;
-    if (own !== undefined && own !== null && typeof own === 'object') {
-      for (const name of Object.keys(QUOTA_LABELS) as QuotaName[]) {
-        const value = (own as Record<string, unknown>)[name];
-        if (value === undefined) continue;
-        if (typeof value === 'number' && Number.isSafeInteger(value) && value >= (name === 'stateBytes' ? 0 : 1)) limits[name] = value;
-        else this.#log.warn({ tenant: tenant.id, quota: name }, `settings.quotas.${name} of this tenant is not a whole number in range; the default applies`);
-      }
-    }
+    // A tenant's info is replaced, never changed, when its row changes: parse (and warn) once per info.
+    let limits = this.#parsed.get(tenant);
+    if (limits === undefined) this.#parsed.set(tenant, (limits = this.#parse(tenant, this.#defaults)));
     this.#limits.set(tenant.id, limits);
+    return limits;
+  }
+
+  #parse(tenant: TenantInfo, defaults: Readonly<TenantQuotaOptions>): TenantQuotaOptions {
+    const limits = { ...defaults };
+    const own = tenant.settings.quotas;
+    if (own === undefined || own === null || typeof own !== 'object') return limits;
+    for (const name of Object.keys(QUOTA_LABELS) as QuotaName[]) {
+      const value = (own as Record<string, unknown>)[name];
+      if (value === undefined) continue;
+      if (typeof value === 'number' && Number.isSafeInteger(value) && value >= (name === 'stateBytes' ? 0 : 1)) limits[name] = value;
+      else this.#log.warn({ tenant: tenant.id, quota: name }, `settings.quotas.${name} of this tenant is not a whole number in range; the default applies`);
+    }
     return limits;
   }
 

@@ -157,6 +157,9 @@ export class TenantDirectory {
       return null;
     }
     const info = toInfo(row);
+    // Unchanged: keep the entry as it is, so a recheck does not keep it cached forever.
+    const cached = this.#tenants.peek(id);
+    if (cached !== undefined && sameInfo(cached, info)) return cached;
     this.#tenants.set(id, info);
     this.#unknown.delete(id);
     return info;
@@ -173,6 +176,11 @@ export function admission(tenant: TenantInfo, today = new Date().toISOString().s
   if (tenant.status !== 'active') return 'LV_TENANT_SUSPENDED';
   if (tenant.paidUntil !== null && tenant.paidUntil < today) return 'LV_TENANT_PAYMENT_REQUIRED';
   return null;
+}
+
+function sameInfo(a: TenantInfo, b: TenantInfo): boolean {
+  return a.name === b.name && a.status === b.status && a.onTrial === b.onTrial && a.paidUntil === b.paidUntil
+    && JSON.stringify(a.settings) === JSON.stringify(b.settings);
 }
 
 function toInfo(row: TenantRow): TenantInfo {

@@ -7,6 +7,8 @@ import t from 'tap';
 import { pgliteFactory } from '../../data/fixtures.ts';
 import { seedTestData } from '../../data/fixtures/seed.ts';
 import { updateTenantSettings } from '../../../server/data/index.ts';
+import { TenantQuotas } from '../../../server/admission/index.ts';
+import type { TenantInfo } from '../../../server/tenancy/directory.ts';
 import type { MemoryStateBackend } from '../../../server/state/index.ts';
 import { getPage, LiveClient, startServer, trySocket } from '../../live/harness.ts';
 import { eventually, joinedSocket, lifecycleRoutes } from './fixture.ts';
@@ -34,6 +36,23 @@ async function burst(client: LiveClient, n: number): Promise<Array<string>> {
   }
   return answers;
 }
+
+t.test('settings.quotas override the defaults; a malformed one is logged once and the default applies; tenancy off means no quotas', async (t) => {
+  const warnings: object[] = [];
+  const quotas = new TenantQuotas({ sockets: 10, eventsPerSecond: 100, stateBytes: 0 }, { warn: (object) => void warnings.push(object) });
+  const tenant = (settings: Record<string, unknown>): TenantInfo => ({ id: 'acme', name: 'Acme', settings, status: 'active', onTrial: false, paidUntil: null });
+  const info = tenant({ quotas: { sockets: 2, eventsPerSecond: 'lots', stateBytes: 5000 } });
+  for (let i = 0; i < 50; i++) t.same(quotas.note(info), { sockets: 2, eventsPerSecond: 100, stateBytes: 5000 });
+  t.same(warnings, [{ tenant: 'acme', quota: 'eventsPerSecond' }], 'one warning for 50 page renders');
+  t.equal(quotas.stateBytes('acme'), 5000, 'the state backend asks by id');
+  t.ok(quotas.tryAddSocket(info) && quotas.tryAddSocket(info), 'two sockets');
+  t.notOk(quotas.tryAddSocket(info), 'not a third');
+  quotas.removeSocket('acme');
+  t.ok(quotas.tryAddSocket(info), 'a closed socket frees its place');
+  const off = new TenantQuotas(undefined, { warn: () => t.fail('no warnings without tenancy') });
+  for (let i = 0; i < 20; i++) t.ok(off.tryAddSocket(info) && off.allowEvent(info), 'no quotas without tenancy');
+  t.equal(off.stateBytes('acme'), 0);
+});
 
 t.test('a tenant over its events-per-second quota is refused; another tenant\'s events keep flowing', async (t) => {
   const acme = await joinedSocket(s.url, s.port, 'acme');
