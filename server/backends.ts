@@ -29,7 +29,14 @@ export interface Backends {
   close(): Promise<void>;
 }
 
-export async function createBackends(config: LiveryConfig, options: LiveryOptions, log: FastifyBaseLogger, problems: Problem[]): Promise<Backends | undefined> {
+/** What the backends ask of the per-tenant quotas (D41): a tenant's state budget, and to log one spent. */
+export interface StateQuota {
+  /** Bytes of state the tenant may hold (0: no quota of its own). */
+  stateBytes(tenant: string): number;
+  stateRefused(tenant: string): void;
+}
+
+export async function createBackends(config: LiveryConfig, options: LiveryOptions, log: FastifyBaseLogger, problems: Problem[], quota?: StateQuota): Promise<Backends | undefined> {
   const usesRedis = (options.stateBackend === undefined && config.state.backend === 'redis') || config.pubsub === 'redis';
   if (usesRedis) {
     const unreachable = await checkRedis(config.redisUrl, 2000);
@@ -46,7 +53,7 @@ export async function createBackends(config: LiveryConfig, options: LiveryOption
   };
   const commands = usesRedis ? connect('commands') : undefined;
   const state = options.stateBackend
-    ?? (config.state.backend === 'redis' ? new RedisStateBackend({ redis: commands!, ttlSeconds: config.state.ttlSeconds }) : new MemoryStateBackend(config.state));
+    ?? (config.state.backend === 'redis' ? new RedisStateBackend({ redis: commands!, ttlSeconds: config.state.ttlSeconds }) : new MemoryStateBackend({ ...config.state, tenantMaxBytes: quota?.stateBytes, onTenantOverBudget: quota === undefined ? undefined : (tenant) => quota.stateRefused(tenant) }));
   const sessions = options.sessionStore
     ?? (config.state.backend === 'redis'
       ? new RedisSessionStore({ redis: commands!, ttlSeconds: config.sessionTtlSeconds })

@@ -154,6 +154,14 @@ export const errors = {
     message: 'Too many requests from this address named tenants that do not exist; wait a moment and check the address.',
     status: 429,
   },
+  LV_TENANT_QUOTA_EXCEEDED: {
+    message: 'This tenant is over one of its quotas (the detail names which: live sockets, events per second, state bytes); try again shortly, or ask its administrator to raise the quota (settings.quotas).',
+    status: 429,
+  },
+  LV_PAGE_RATE_LIMITED: {
+    message: 'Too many page loads from this address; wait the seconds Retry-After names, then reload.',
+    status: 429,
+  },
   LV_TENANT_REQUIRED: {
     message: 'A tenant id is required for tenant-scoped data access; Livery refuses rather than reading all rows.',
     status: 500,
@@ -308,6 +316,15 @@ export function registryCode(error: unknown): ErrorCode | undefined {
 /** The HTTP status for a code (500 for codes that travel on the socket only). */
 export function statusOf(code: ErrorCode): number {
   return (errors[code] as ErrorSpec).status ?? 500;
+}
+
+/**
+ * The close code of a socket refused or ended for `code`: its own close code, else 4000 + the
+ * HTTP status its page would have had (4403 suspended, 4404 unknown tenant, 4429 over a quota…).
+ */
+export function refusalCloseCode(code: ErrorCode): number {
+  const spec = errors[code] as ErrorSpec;
+  return spec.close ?? 4000 + (spec.status ?? 500);
 }
 
 /**

@@ -24,6 +24,8 @@ import type { StateBackend } from './state/index.ts';
 import { createBackends, notifySaves, type Backends } from './backends.ts';
 import type { TenantDirectory } from './tenancy/directory.ts';
 import { createTenancy } from './tenancy/setup.ts';
+import { watchTenants, type TenantWatcher } from './tenancy/watch.ts';
+import { TenantQuotas } from './admission/index.ts';
 import { createTemplateLoader, TemplateCompileErrors, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
 import { checkWatchedEntities, registerViews } from './view/routes.ts';
@@ -41,6 +43,8 @@ export interface LiveryHandle {
   readonly backends: Backends;
   /** The tenant directory (cached lookups), when tenancy is on. */
   readonly directory: TenantDirectory | undefined;
+  /** The tenant watch (changes heard from the database, rechecks), when tenancy is on. */
+  readonly tenantWatch: TenantWatcher | undefined;
   /**
    * Gives the request's browser session a fresh id (Set-Cookie on `reply`), with `data` merged
    * over what it held, and ends the old id. Call it at sign-in and sign-out (docs/sessions.md).
@@ -65,7 +69,9 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   checkWatchedEntities(config.routes, options.database, problems);
   failOn(problems);
 
-  const backends = await createBackends(config, options, fastify.log, problems);
+  // Per-tenant quotas (D41) exist before the backends: the state backend asks them for budgets.
+  const quotas = new TenantQuotas(config.tenancy?.quotas, fastify.log);
+  const backends = await createBackends(config, options, fastify.log, problems, quotas);
   failOn(problems);
   const backend: StateBackend = backends!.state;
   const sessions = backends!.sessions;
@@ -83,7 +89,14 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   failOn(problems);
   const runtime = new Runtime({
     config, log: fastify.log, views, backend, signer, gate: tenancy.gate, database: options.database,
-    pubsub: backends!.pubsub, presence: backends!.presence, describe, uploads,
+    pubsub: backends!.pubsub, presence: backends!.presence, quotas, describe, uploads,
+  });
+  // Suspensions, deletions and settings changes take effect on live sockets at once (D40).
+  const tenantWatch = options.database === undefined || tenancy.directory === undefined ? undefined : await watchTenants(options.database, tenancy.directory, {
+    recheckSeconds: config.tenancy!.recheckSeconds,
+    live: () => runtime.liveTenants(),
+    changed: (id, tenant) => runtime.tenantChanged(id, tenant),
+    log: fastify.log,
   });
   if (options.database !== undefined) notifySaves(options.database, backends!.pubsub, fastify.log);
   registerHttp(fastify, {
@@ -99,12 +112,13 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   }
   const socket = attachLiveSocket(uwsApp!, runtime, sessions);
   fastify.decorate('livery', {
-    config, runtime, sessions, backends: backends!, directory: tenancy.directory,
+    config, runtime, sessions, backends: backends!, directory: tenancy.directory, tenantWatch,
     rotateSession: (request: FastifyRequest, reply: FastifyReply, data: SessionData = {}) => rotateSession(sessions, request, reply, data, config.production),
   });
 
   fastify.addHook('onClose', async () => {
     socket.stopAccepting();
+    await tenantWatch?.close();
     await runtime.shutdown((conn) => conn.close(errors.LV_SERVER_SHUTDOWN.close, 'server shutting down'));
     // Every view was just saved: hand state and sessions to the next dev process.
     if (config.dev !== undefined) {

@@ -4,7 +4,8 @@
  * immutable URL, and `/healthz` with the token-guarded metrics (health.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { registryCode, statusOf } from '../errors.ts';
+import { LiveryError, registryCode, statusOf } from '../errors.ts';
+import { PageBudget } from '../admission/index.ts';
 import type { Runtime } from '../live/runtime.ts';
 import { newSessionId, readCookie, readSessionId, sessionCookie, type SessionData, type SessionStore } from '../session/index.ts';
 import type { RequestInfo } from '../tenancy/types.ts';
@@ -43,10 +44,19 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
 
   registerHealth(fastify, { runtime, redisHealth: options.redisHealth, metricsToken: runtime.config.metricsToken });
 
+  const budget = new PageBudget(runtime.config.pages);
+
   for (const route of routes) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const { [options.tenantParam]: routeTenant, ...params } = request.params as Record<string, string>;
       let resolvedTenant: { id: string } | undefined;
+      // Before anything that costs: a session, a tenant lookup, a mount, a stored state (D42).
+      const wait = budget.take(request.ip);
+      if (wait > 0) {
+        const message = new LiveryError('LV_PAGE_RATE_LIMITED').message;
+        return reply.code(429).header('retry-after', String(wait)).header('cache-control', 'no-store').type('text/html; charset=utf-8')
+          .send(errorPage(layout, 429, 'LV_PAGE_RATE_LIMITED', message));
+      }
       try {
         const { id: sessionId, data: sessionData } = await sessionFor(request, reply, options.sessions, runtime.config.production);
         const { tenant, session } = await runtime.gate.forPage(requestInfo(request), sessionId, sessionData, routeTenant);

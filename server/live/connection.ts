@@ -8,7 +8,8 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { StaticsCollector } from '../diff/index.ts';
-import { errors, LiveryError, type ErrorCode } from '../errors.ts';
+import { errors, LiveryError, refusalCloseCode, type ErrorCode } from '../errors.ts';
+import { QUOTA_LABELS } from '../admission/index.ts';
 import type { DevErrorReport } from '../protocol/index.ts';
 import { decodeClientFrame, encodeError, encodeReply, type ClientFrame } from '../protocol/codec.ts';
 import { sessionTag, type Session } from '../session/index.ts';
@@ -73,9 +74,14 @@ export class Connection implements ViewHost {
     return this.#tenant;
   }
 
-  /** Binds the socket to its tenant (once): its logger and its data context follow from it. */
+  /**
+   * Binds the socket to its tenant (once): its logger and its data context follow from it. The
+   * tenant's live-socket quota is counted here, so a socket over it is refused
+   * (LV_TENANT_QUOTA_EXCEEDED) before it serves anything.
+   */
   bindTenant(tenant: TenantInfo): void {
     if (this.#tenant !== undefined) throw new Error('a socket\'s tenant is set once');
+    if (!this.#runtime.quotas.tryAddSocket(tenant)) throw new LiveryError('LV_TENANT_QUOTA_EXCEEDED', QUOTA_LABELS.sockets);
     this.#tenant = tenant;
     this.#log = undefined;
   }
@@ -133,6 +139,8 @@ export class Connection implements ViewHost {
     const view = typeof vid === 'number' ? this.views.get(vid) : undefined;
     if (view === undefined) return this.error(ref, typeof vid === 'number' ? vid : 0, 'LV_VIEW_NOT_JOINED');
     if (typeof event !== 'string') return this.error(ref, view.vid, 'LV_FRAME_MALFORMED', 'event name must be a string');
+    // A joined view's socket has its tenant; the tenant's event quota is shared by all its sockets here.
+    if (!this.#runtime.quotas.allowEvent(this.#tenant!)) return this.error(ref, view.vid, 'LV_TENANT_QUOTA_EXCEEDED', QUOTA_LABELS.eventsPerSecond);
     view.event(ref, event, payload);
   }
 
@@ -227,8 +235,22 @@ export class Connection implements ViewHost {
   async end(reason: 'disconnect' | 'shutdown'): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#tenant !== undefined) this.#runtime.quotas.removeSocket(this.#tenant.id);
     await Promise.all([...this.views.values()].map((view) => this.#runtime.detach(view, reason)));
     this.#data?.release();
+  }
+
+  /**
+   * The socket's tenant may no longer be served (suspended, unpaid, deleted while it was open):
+   * say why, stop every view at once — no event queued or arriving after this runs its handler —
+   * save their state, and close with 4000 + the code's status (4403 for LV_TENANT_SUSPENDED).
+   */
+  refuse(code: ErrorCode): void {
+    if (this.#closed) return;
+    this.log.warn({ code }, 'the socket\'s tenant may no longer be served; closing it');
+    this.error(0, 0, code);
+    this.end('disconnect').catch((error: unknown) => this.log.error({ err: error }, 'saving state on close failed'));
+    this.#transport.close(refusalCloseCode(code), code);
   }
 
   /** Closes the socket from the server side (shutdown, policy). */

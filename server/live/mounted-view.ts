@@ -155,6 +155,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   #run(hook: string, work: () => void | Promise<void>): void {
     if (this.#closed) return;
     this.#mailbox.run(() => {
+      if (this.#closed) return;
       this.view[EVENT_EM] = undefined;
       this.#tracked.begin();
       let result: void | Promise<void>;
@@ -246,6 +247,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   }
 
   #handle(ref: number, name: string, payload: unknown, run?: () => unknown): void | Promise<void> {
+    // Queued before the view ended (its socket closed, its tenant suspended): never run it now.
+    if (this.#closed) return;
     let result: unknown;
     this.#services.counters.events++;
     this.view[EVENT_EM] = undefined; // a fresh EntityManager per event: no identity map outlives it

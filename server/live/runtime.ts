@@ -21,6 +21,8 @@ import { tenantData, type Database, type TenantData } from '../data/index.ts';
 import { sessionUnder, type Session } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import type { TenantGate } from '../tenancy/gate.ts';
+import { refusalOf } from '../tenancy/watch.ts';
+import type { TenantQuotas } from '../admission/index.ts';
 import type { PubSub } from '../pubsub/index.ts';
 import type { Presence } from '../presence/index.ts';
 import type { JoinClaims, TokenSigner } from '../token/index.ts';
@@ -43,6 +45,8 @@ export interface RuntimeInit {
   readonly database: Database | undefined;
   readonly pubsub: PubSub;
   readonly presence: Presence;
+  /** Per-tenant quotas (D41). */
+  readonly quotas: TenantQuotas;
   /** Dev loop only: describes an error for the overlay (error frames then carry it). */
   readonly describe?: (error: unknown) => DevErrorReport;
   /** Resumable uploads (views that declare `static uploads`). */
@@ -64,6 +68,7 @@ export class Runtime {
   readonly database: Database | undefined;
   readonly pubsub: PubSub;
   readonly presence: Presence;
+  readonly quotas: TenantQuotas;
   readonly describe: ((error: unknown) => DevErrorReport) | undefined;
   readonly uploads: Uploads | undefined;
   readonly scheduler = new TickScheduler();
@@ -84,6 +89,7 @@ export class Runtime {
     this.database = init.database;
     this.pubsub = init.pubsub;
     this.presence = init.presence;
+    this.quotas = init.quotas;
     this.describe = init.describe;
     this.uploads = init.uploads;
     this.#views = init.views;
@@ -114,6 +120,7 @@ export class Runtime {
     // Until its socket joins, the state lives only the short pre-join TTL: page loads that never
     // join (crawlers, floods, closed tabs) cannot hold state for the full TTL (D31).
     const serialized = serializeState(entry.viewClass.name, state, this.config.state.maxBytes);
+    this.quotas.note(tenant); // the backend asks for this tenant's state quota by id
     await this.backend.set(stateKey(tenant.id, instance), serialized, this.config.state.preJoinTtlSeconds);
     const token = this.signer.sign({ view: viewId, instance, params, session: session.id, tenant: tenant.id });
     return { html, token, instance };
@@ -223,6 +230,26 @@ export class Runtime {
 
   #scope(state: object, tenant: TenantInfo): Scope {
     return createScope(state as Record<string, unknown>, { tenant });
+  }
+
+  /** The tenants with live sockets on this process (the tenant watch rechecks them). */
+  liveTenants(): Set<string> {
+    const tenants = new Set<string>();
+    for (const conn of this.connections) if (conn.tenant !== undefined) tenants.add(conn.tenant.id);
+    return tenants;
+  }
+
+  /**
+   * A tenant changed (heard from the database, or found at a recheck; null: it is gone): its
+   * quotas follow its settings, and if it may no longer be served every live socket of it here
+   * is refused and closed now, not when a cache expires (D40).
+   */
+  tenantChanged(id: string, tenant: TenantInfo | null): void {
+    if (tenant !== null) this.quotas.note(tenant);
+    else this.quotas.forget(id);
+    const refused = refusalOf(tenant);
+    if (refused === null) return;
+    for (const conn of this.connections) if (conn.tenant?.id === id) conn.refuse(refused);
   }
 
   /** Graceful shutdown: every socket's views saved, then the sockets closed with 1001. */

@@ -42,6 +42,8 @@ export interface LiveryOptions {
   /** Multi-tenancy: how a request's tenant is resolved (off when no resolver is named). */
   tenancy?: TenancyOptions;
   socket?: Partial<SocketOptions>;
+  /** What one client address may cost in page renders (each mounts a view and stores its state). */
+  pages?: Partial<PageOptions>;
   /** Pub/sub (topics, pushToView, presence, notify-on-save): `memory` (one process) or `redis`. */
   pubsub?: string;
   /** Redis for the `redis` state and pub/sub backends. */
@@ -130,6 +132,14 @@ export interface SocketOptions {
   maxPerIp: number;
 }
 
+/** The page-render budget of one client address: a token bucket, per process (D42). */
+export interface PageOptions {
+  /** Live-page renders per second one client address may cause, sustained. */
+  ratePerSecond: number;
+  /** Renders it may cause at once above that. */
+  burst: number;
+}
+
 export interface LiveryConfig {
   routes: Route[];
   /** undefined: tenancy off, one implicit tenant. */
@@ -143,6 +153,7 @@ export interface LiveryConfig {
   secretFile: string;
   state: StateOptions;
   socket: SocketOptions;
+  pages: PageOptions;
   pubsub: string;
   redisUrl: string;
   presenceHeartbeatMs: number;
@@ -190,6 +201,8 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_MAX_VIEWS', option: 'socket.maxViews', kind: 'int', default: '32', doc: 'live views one socket may hold; another join is answered LV_TOO_MANY_VIEWS' },
   { env: 'LIVERY_MAX_SOCKETS_PER_SESSION', option: 'socket.maxPerSession', kind: 'int', default: '32', doc: 'live sockets one browser session may have open per process; more are refused LV_TOO_MANY_SOCKETS (close 4429)' },
   { env: 'LIVERY_MAX_SOCKETS_PER_IP', option: 'socket.maxPerIp', kind: 'int', default: '256', doc: 'live sockets one client address may have open per process; more are refused at the upgrade, HTTP 429 LV_TOO_MANY_SOCKETS' },
+  { env: 'LIVERY_PAGE_RATE_PER_SECOND', option: 'pages.ratePerSecond', kind: 'int', default: '10', doc: 'live-page renders per second one client address may cause per process (each mounts a view and stores its state); more are answered HTTP 429 LV_PAGE_RATE_LIMITED with Retry-After' },
+  { env: 'LIVERY_PAGE_RATE_BURST', option: 'pages.burst', kind: 'int', default: '100', doc: 'live-page renders one client address may cause at once above that rate' },
   { env: 'LIVERY_TRUST_PROXY', option: 'trustProxy', kind: 'string', default: '(none: X-Forwarded-For ignored)', doc: 'proxies whose X-Forwarded-For names the client address (HTTP and socket): a hop count (`1`) or comma-separated addresses/CIDRs' },
   { env: 'LIVERY_SESSION_TTL', option: 'sessionTtlSeconds', kind: 'int', default: '604800', doc: 'seconds a browser session lives after its last use' },
   { env: 'LIVERY_TOKEN_TTL', option: 'tokenTtlSeconds', kind: 'int', default: '7200', doc: 'seconds a join token is valid' },

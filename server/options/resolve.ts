@@ -56,6 +56,10 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
       maxPerSession: pick(options.socket?.maxPerSession, 'socket.maxPerSession'),
       maxPerIp: pick(options.socket?.maxPerIp, 'socket.maxPerIp'),
     },
+    pages: {
+      ratePerSecond: pick(options.pages?.ratePerSecond, 'pages.ratePerSecond'),
+      burst: pick(options.pages?.burst, 'pages.burst'),
+    },
     tokenTtlSeconds: pick(options.tokenTtlSeconds, 'tokenTtlSeconds'),
     sessionTtlSeconds: pick(options.sessionTtlSeconds, 'sessionTtlSeconds'),
     shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs'),
@@ -110,6 +114,9 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   ];
   for (const [name, value] of caps) {
     if (!Number.isSafeInteger(value) || value < 1) problems.push({ id: 'livery.C044', detail: `${name} = ${value}` });
+  }
+  for (const [name, value] of [['pages.ratePerSecond', config.pages.ratePerSecond], ['pages.burst', config.pages.burst]] as const) {
+    if (!Number.isSafeInteger(value) || value < 1) problems.push({ id: 'livery.C051', detail: `${name} = ${value}` });
   }
   checkStateBounds(config, problems);
   checkUploads(config, problems);

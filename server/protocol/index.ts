@@ -82,6 +82,11 @@ export const CLOSE_TRY_AGAIN = 1013;
 export const CLOSE_PROTOCOL_MISMATCH = 4000;
 /** The session cookie is unknown (never issued, ended, rotated): reloading gets a fresh session. */
 export const CLOSE_SESSION_UNKNOWN = 4401;
+/**
+ * The socket's tenant may not be served — unpaid (4402), suspended or forbidden (4403), unknown or
+ * deleted (4404), also when that happens while the socket is open: the reloaded page says why.
+ */
+export const CLOSES_TENANT_REFUSED: readonly number[] = [4402, 4403, 4404];
 
 /** Error codes the client treats specially (all codes live in `server/errors.ts`). */
 export const E_TOKEN_INVALID = 'LV_TOKEN_INVALID';

@@ -13,7 +13,7 @@
 import * as uws from 'uws-pack';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebSocket } from 'uws-pack';
 import { clientAddress, SocketCounts, trustFunction } from '../admission/index.ts';
-import { errors, LiveryError, type ErrorCode } from '../errors.ts';
+import { errors, LiveryError, refusalCloseCode, type ErrorCode } from '../errors.ts';
 import { Connection, type SocketIdentity, type Transport } from '../live/connection.ts';
 import type { Runtime } from '../live/runtime.ts';
 import { LIVE_PATH } from '../protocol/index.ts';
@@ -161,7 +161,12 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
       if (!perSession.tryAdd(identity.sessionId, options.maxPerSession)) return refuseSocket(ws, data, new LiveryError('LV_TOO_MANY_SOCKETS', 'per session'));
       data.session = identity.sessionId;
     }
-    const conn = new Connection(new UwsTransport(ws, options.compression), runtime, identity);
+    let conn: Connection;
+    try {
+      conn = new Connection(new UwsTransport(ws, options.compression), runtime, identity);
+    } catch (error) {
+      return refuseSocket(ws, data, error); // over its tenant's socket quota (close 4429)
+    }
     data.conn = conn;
     runtime.connections.add(conn);
     // Dev loop only: the app is up again, so whatever the overlay showed is over.
@@ -177,7 +182,7 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
     if (!(error instanceof LiveryError) || error.serverFault) runtime.log.error({ err: error }, 'live socket identity failed');
     const code: ErrorCode = error instanceof LiveryError ? error.code : 'LV_INTERNAL';
     ws.cork(() => {
-      sendError(ws, code);
+      sendError(ws, code, error instanceof LiveryError ? error.detail : undefined);
       ws.end(refusalCloseCode(code), code);
     });
   }
@@ -189,13 +194,11 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
 
 /**
  * A socket refused after its upgrade closes with 4000 + the HTTP status its page would have had
- * (4403 forbidden, 4404 unknown tenant, 4402 suspended, 4429 rate limited or too many sockets for
- * the session, 4401 unknown session, 4500 internal), after an error frame naming the code.
+ * (4403 forbidden or suspended, 4404 unknown tenant, 4402 payment required, 4429 rate limited,
+ * too many sockets for the session or over a tenant quota, 4401 unknown session, 4500 internal),
+ * after an error frame naming the code (`refusalCloseCode`, errors.ts).
  */
-export function refusalCloseCode(code: ErrorCode): number {
-  const spec = errors[code] as { status?: number; close?: number };
-  return spec.close ?? 4000 + (spec.status ?? 500);
-}
+export { refusalCloseCode };
 
 /** An error frame not tied to a join or an event (ref 0, vid 0), straight on the socket. */
 function sendError(ws: WebSocket<SocketData>, code: ErrorCode, detail?: string): void {
