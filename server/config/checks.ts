@@ -42,6 +42,7 @@ export const checks = {
   'livery.C035': 'The metrics token (LIVERY_METRICS_TOKEN) is too short to be a credential: use at least 32 random characters, e.g. `openssl rand -base64 48`, or unset it to turn the endpoint off.',
   'livery.C043': 'trustProxy (LIVERY_TRUST_PROXY) is a number of proxy hops in front of Livery (e.g. 1) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1, or loopback/linklocal/uniquelocal); leave it unset when clients connect directly.',
   'livery.C044': 'A socket admission cap (socket.maxViews, socket.maxPerSession, socket.maxPerIp) must be a whole number ≥ 1.',
+  'livery.C045': 'A tenant\'s state budget (LIVERY_STATE_TENANT_MAX_BYTES) cannot hold even one state of the largest size (LIVERY_STATE_MAX_BYTES, plus 512 bytes of Redis bookkeeping): raise the budget (it should hold all of a busy tenant\'s open pages) or lower the largest state.',
 } as const;
 
 export type CheckId = keyof typeof checks;
