@@ -294,7 +294,11 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
    * a failed store is logged and the push still shows what changed.
    */
   #sendChanges(ref?: number, stored = true): void {
-    if (this.#closed) return;
+    if (this.#closed) {
+      // Taken over while this event was being stored: its socket is still open and waits for an answer.
+      if (ref !== undefined && this.#closedBy === 'replaced') this.#fail(ref, 'LV_VIEW_TAKEN_OVER');
+      return;
+    }
     if (ref === undefined) {
       if (this.#tracked.changed.size === 0) return;
       if (!this.#host.canPush()) {

@@ -236,8 +236,21 @@ export class Runtime {
     return state;
   }
 
-  /** Removes a view from its socket, saving its state (except when another socket takes it over). */
+  /**
+   * Removes a view from its socket and saves its state. Holds the instance's turn while it does,
+   * so a rejoin arriving meanwhile (a reconnect) adopts the state this save stores.
+   */
   async detach(view: MountedView, reason: TerminateReason, conn?: Connection): Promise<void> {
+    const release = await this.#locks.acquire(view.stateKey);
+    try {
+      await this.#remove(view, reason, conn);
+    } finally {
+      release();
+    }
+  }
+
+  /** Takes a view off its socket and this process's live map, then terminates it (saving unless `replaced`). */
+  async #remove(view: MountedView, reason: TerminateReason, conn?: Connection): Promise<void> {
     const owner = conn ?? this.#live.get(view.stateKey)?.conn;
     owner?.views.delete(view.vid);
     if (this.#live.get(view.stateKey)?.view === view) {
@@ -255,14 +268,19 @@ export class Runtime {
   async #takeOver({ view, conn }: Live, settle: boolean): Promise<void> {
     conn.views.delete(view.vid); // no new frame reaches it
     if (settle) await view.settled();
-    await this.detach(view, 'replaced', conn);
+    await this.#remove(view, 'replaced', conn);
     conn.takenOver(view.vid);
   }
 
   /** A copy whose instance another join owns now (its save was refused): close it, never saving. */
   async #evict(view: MountedView): Promise<void> {
-    const live = this.#live.get(view.stateKey);
-    if (live?.view === view) await this.#takeOver(live, false);
+    const release = await this.#locks.acquire(view.stateKey);
+    try {
+      const live = this.#live.get(view.stateKey);
+      if (live?.view === view) await this.#takeOver(live, false);
+    } finally {
+      release();
+    }
   }
 
   /**
