@@ -394,6 +394,14 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     }
   }
 
+  /** The backend lost the state (a Redis restart): store it again, in turn with the view's other work. */
+  resave(): void {
+    if (this.#closed) return;
+    this.#mailbox.run(() => this.save().then((outcome) => {
+      if (outcome === 'taken') this.#lost(undefined);
+    }));
+  }
+
   /** Why the view closed (undefined while it is live); 'replaced': a join took it over. */
   get closedBy(): TerminateReason | undefined {
     return this.#closedBy;

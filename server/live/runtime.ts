@@ -83,6 +83,7 @@ export class Runtime {
   readonly #live = new Map<string, Live>();
   readonly #locks = new InstanceLocks();
   readonly #notices: TakeoverNotices;
+  #keeper: NodeJS.Timeout | undefined;
   /** Mount calls, for tests and health output ("mount runs once per page view"). */
   mounts = 0;
   /** Work counters for the bench and health output: events handled and renders diffed. */
@@ -101,6 +102,9 @@ export class Runtime {
     this.stateBudget = init.stateBudget ?? (() => this.config.state.tenantMaxBytes);
     this.#views = init.views;
     this.#notices = new TakeoverNotices(init.pubsub, init.log, (tenant, instance) => void this.#noticed(tenant, instance));
+    if (init.backend.writeThrough) {
+      this.#keeper = setInterval(() => this.#keepAlive(), Math.max(1000, (this.config.state.ttlSeconds * 1000) / 3)).unref();
+    }
   }
 
   /** A tenant's data context (one EntityManager fork with the tenant set), if there is a database. */
@@ -288,16 +292,29 @@ export class Runtime {
    * whether the copy here really lost it (a notice may arrive after this process took it back).
    */
   async #noticed(tenant: string, instance: string): Promise<void> {
-    const key = stateKey(tenant, instance);
-    const live = this.#live.get(key);
-    if (live === undefined) return;
+    const live = this.#live.get(stateKey(tenant, instance));
+    if (live !== undefined) await this.#keep(live.view);
+  }
+
+  /**
+   * Shared backends: every `state.ttlSeconds / 3` each live view keeps its instance — its state
+   * does not expire while it is live, a state Redis lost is stored again, and a copy another join
+   * took over learns it even if the takeover notice never arrived (D34).
+   */
+  #keepAlive(): void {
+    for (const { view } of this.#live.values()) void this.#keep(view);
+  }
+
+  async #keep(view: MountedView): Promise<void> {
+    let kept: 'kept' | 'taken' | 'absent';
     try {
-      if (await this.backend.owns(key, live.view.owner)) return;
+      kept = await this.backend.keep(view.stateKey, view.owner);
     } catch (error) {
-      this.log.warn({ err: error, tenant }, 'checking a takeover notice failed; the copy closes at its next save');
+      this.log.warn({ err: error, tenant: view.tenant.id }, 'refreshing a live view\'s state failed; its next save or refresh tries again');
       return;
     }
-    await this.#evict(live.view);
+    if (kept === 'taken') await this.#evict(view);
+    else if (kept === 'absent') view.resave();
   }
 
   #entry(viewId: string): RegisteredView {
@@ -313,6 +330,7 @@ export class Runtime {
   /** Graceful shutdown: every socket's views saved, then the sockets closed with 1001. */
   async shutdown(closeSocket: (conn: Connection) => void): Promise<void> {
     this.scheduler.stop();
+    clearInterval(this.#keeper);
     await Promise.all([...this.connections].map(async (conn) => {
       await conn.end('shutdown');
       closeSocket(conn);

@@ -41,8 +41,12 @@ export interface StateBackend {
    * it; a save that does not grow the state always passes). Absent: no budget.
    */
   save(key: string, value: string, owner: string, budget?: number): Promise<boolean>;
-  /** Whether `owner` still owns the instance (false once another join claimed it). */
-  owns(key: string, owner: string): Promise<boolean>;
+  /**
+   * A live owner keeps its instance: refreshes the TTL if `owner` still owns it. 'taken' once
+   * another join claimed it (this copy must close without saving); 'absent' when the state is
+   * gone (Redis lost it): the owner stores it again.
+   */
+  keep(key: string, owner: string): Promise<'kept' | 'taken' | 'absent'>;
   delete(key: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -89,8 +89,9 @@ export class MemoryStateBackend implements StateBackend {
     return true;
   }
 
-  async owns(): Promise<boolean> {
-    return true;
+  /** Live states are not held here (see `claim`), and one process owns them all. */
+  async keep(): Promise<'kept'> {
+    return 'kept';
   }
 
   #store(key: string, value: string, ttlSeconds: number | undefined): void {

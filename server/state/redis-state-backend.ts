@@ -89,8 +89,9 @@ export class RedisStateBackend implements StateBackend {
     return result[0] === 1;
   }
 
-  async owns(key: string, owner: string): Promise<boolean> {
-    return (await redisCall(this.#redis.hget(key, 'o'), `HGET ${key}`)) === owner;
+  async keep(key: string, owner: string): Promise<'kept' | 'taken' | 'absent'> {
+    const result = (await this.#run('keep', key, [owner, this.#ttlMs, this.#ttlMs])) as number;
+    return result === 1 ? 'kept' : result === 0 ? 'absent' : 'taken';
   }
 
   async delete(key: string): Promise<void> {

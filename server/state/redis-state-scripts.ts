@@ -107,6 +107,20 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 account(ARGV[1], bytes, tonumber(ARGV[4]), ARGV[5])
 return {1}`;
 
+/**
+ * ARGV member, owner, ttlMs, usageTtlMs. A live owner's periodic refresh: its state never expires
+ * while it is live, and a copy another join took over learns it here. → 1 kept | 0 absent | -1 taken
+ */
+const KEEP = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local current = redis.call('HGET', KEYS[1], 'o')
+if current and current ~= ARGV[2] then return -1 end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('ZADD', KEYS[3], 'XX', now + tonumber(ARGV[3]), ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+return 1`;
+
 /** ARGV member, ttlMs, usageTtlMs. The stored state (refreshing its TTL), or nil. */
 const GET = `${PRELUDE}
 local kind = redis.call('TYPE', KEYS[1]).ok
@@ -134,6 +148,7 @@ export const stateScripts = {
   put: new LuaScript(PUT),
   claim: new LuaScript(CLAIM),
   save: new LuaScript(SAVE),
+  keep: new LuaScript(KEEP),
   get: new LuaScript(GET),
   delete: new LuaScript(DELETE),
 };

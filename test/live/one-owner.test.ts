@@ -6,15 +6,26 @@
  * private redis-server, as two processes would; a server "deaf" to takeover notices (pub/sub in
  * memory) shows that the owner token alone protects acknowledged state.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import t, { type Test } from 'tap';
 import { route } from '../../server/index.ts';
+import { createRedis } from '../../server/redis/index.ts';
+import { stateKey } from '../../server/state/index.ts';
 import type { Runtime } from '../../server/live/runtime.ts';
 import { startOwnRedis, waitFor } from '../redis/own-redis.ts';
 import { CounterView } from './fixtures/views.ts';
 import { getPage, LiveClient, startServer, type Frame, type TestServer } from './harness.ts';
 
 const redis = await startOwnRedis(t);
+const direct = createRedis(redis.url, { name: 'one-owner-test' });
+t.teardown(() => direct.close());
 const routes = [route('/counter', CounterView)];
+
+/** The Redis key of a page's view instance (the token's payload names it; no tenancy: tenant `public`). */
+function keyOf(token: string): string {
+  const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { i: string };
+  return stateKey('public', claims.i);
+}
 
 interface Server extends TestServer {
   readonly runtime: Runtime;
@@ -22,11 +33,11 @@ interface Server extends TestServer {
 }
 
 /** A server on the private Redis; `deaf`: its pub/sub is process-local, so no takeover notice reaches it. */
-async function server(t: Test, options: { deaf?: boolean; backend?: string } = {}): Promise<Server> {
+async function server(t: Test, options: { deaf?: boolean; backend?: string; ttlSeconds?: number } = {}): Promise<Server> {
   const logs: string[] = [];
   const backend = options.backend ?? 'redis';
   const s = await startServer({
-    routes, state: { backend }, pubsub: options.deaf || backend === 'memory' ? 'memory' : 'redis', redisUrl: redis.url,
+    routes, state: { backend, ttlSeconds: options.ttlSeconds }, pubsub: options.deaf || backend === 'memory' ? 'memory' : 'redis', redisUrl: redis.url,
     logLevel: 'info', logStream: { write: (line) => void logs.push(line) },
   });
   t.teardown(() => s.close());
@@ -159,4 +170,31 @@ t.test('memory: a second join in one process takes the newest state from memory;
   await waitFor('the state saved on close', () => s.runtime.liveViews === 0);
   const again = await join(t, s, page, second.token);
   t.equal(count(again.joined), '4', 'the first socket\'s close saved nothing over it');
+});
+
+t.test('without any notice, the stale copy learns at its next refresh; the owner\'s state outlives the TTL while it is live', async (t) => {
+  const one = await server(t, { deaf: true, ttlSeconds: 3 }); // refreshes every second
+  const two = await server(t, { ttlSeconds: 3 });
+  const page = await getPage(one.url, '/counter');
+  const first = await join(t, one, page, page.token);
+  t.equal(await incs(t, first.client, 1), '1');
+  const second = await join(t, two, page, page.token);
+  t.equal(await incs(t, second.client, 2), '3');
+  t.ok(isTakenOver(await first.client.next()), 'process 1 heard no notice, and closed its copy at its refresh');
+  t.equal(one.runtime.liveViews, 0);
+
+  await sleep(4000); // longer than the state TTL, with no event on the live view
+  t.equal(await direct.exists(keyOf(page.token)), 1, 'the live owner kept its state from expiring');
+  t.equal(await incs(t, second.client, 1), '4');
+});
+
+t.test('a state Redis lost is stored again by its live owner at its next refresh', async (t) => {
+  const s = await server(t, { ttlSeconds: 3 });
+  const page = await getPage(s.url, '/counter');
+  const owner = await join(t, s, page, page.token);
+  t.equal(await incs(t, owner.client, 2), '2');
+  await direct.del(keyOf(page.token)); // what a Redis restart without persistence does
+  await waitFor('the owner to store its state again', async () => (await direct.exists(keyOf(page.token))) === 1);
+  t.equal(await direct.hget(keyOf(page.token), 's'), '{"count":2}');
+  t.equal(await incs(t, owner.client, 1), '3', 'and it stays the owner');
 });

@@ -28,16 +28,17 @@ t.test('a second claim fences the first owner: its saves are refused and store n
 
   t.equal(await one.save(key, '{"count":2}', first.owner), false, 'the stale copy\'s save is refused');
   t.equal(await one.get(key), '{"count":7}', 'and the newer state stands');
-  t.same([await one.owns(key, first.owner), await one.owns(key, second.owner)], [false, true]);
+  t.same([await one.keep(key, first.owner), await one.keep(key, second.owner)], ['taken', 'kept'], 'a live owner\'s refresh tells the stale copy');
 });
 
 t.test('an owner whose state vanished (Redis lost it, or it expired) writes it again', async (t) => {
   const key = stateKey(tenant, 'vanished');
   const { owner } = await one.claim(key);
   await cleaner.del(key);
+  t.equal(await one.keep(key, owner), 'absent', 'the refresh finds it gone');
   t.ok(await one.save(key, '{"count":5}', owner));
   t.equal(await two.get(key), '{"count":5}');
-  t.ok(await one.owns(key, owner), 'and owns it again');
+  t.equal(await one.keep(key, owner), 'kept', 'and owns it again');
 });
 
 t.test('a claim of an absent instance still takes it: a racing join elsewhere is fenced off', async (t) => {
