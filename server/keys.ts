@@ -28,7 +28,7 @@ export function stateUsageKeys(tenant: string): [bytes: string, expiries: string
   return [`${tenantPrefix(tenant)}state:bytes`, `${tenantPrefix(tenant)}state:expiries`];
 }
 
-/** Where a process announces that it took a tenant's view instance over (D34): the old owner closes its copy. */
+/** Where a process announces that it took a tenant's view instance over (D35): the old owner closes its copy. */
 export function takeoverChannel(tenant: string): string {
   return `${tenantPrefix(tenant)}takeover`;
 }

@@ -53,7 +53,7 @@ export class Connection implements ViewHost {
   readonly views = new Map<number, MountedView>();
   /** View ids with a join in flight; allocated only while one is (most sockets join once). */
   #joining: Set<number> | undefined;
-  /** View ids a join elsewhere took over (D34): their events are answered LV_VIEW_TAKEN_OVER. */
+  /** View ids a join elsewhere took over (D35): their events are answered LV_VIEW_TAKEN_OVER. */
   #takenOver: Set<number> | undefined;
   readonly #transport: Transport;
   readonly #runtime: Runtime;
@@ -216,7 +216,7 @@ export class Connection implements ViewHost {
   }
 
   /**
-   * A join — on this socket, another or another process — took this view's instance over (D34):
+   * A join — on this socket, another or another process — took this view's instance over (D35):
    * the client is told (a join still in flight is answered so instead), and later events for the
    * view id get the same code. At most `socket.maxViews` ids are remembered.
    */

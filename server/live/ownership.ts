@@ -1,5 +1,5 @@
 /**
- * One live owner per view instance (D34), the process's half. The guarantee itself is the state
+ * One live owner per view instance (D34, D35), the process's half. The guarantee itself is the state
  * backend's: a join claims the instance and saves carry the claim's owner token, so a copy left
  * on another process can never overwrite what the new owner stored. These two pieces make it
  * prompt and local:

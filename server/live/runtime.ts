@@ -8,7 +8,7 @@
  * closing socket saved; a view still live on another socket (a half-open connection the server
  * has not noticed yet, another tab) is taken over directly, with its newest state.
  *
- * Every view instance has one live owner (D34): joins of an instance take turns, each claims it
+ * Every view instance has one live owner (D34, D35): joins of an instance take turns, each claims it
  * in the state backend (whose owner token then fences every earlier copy's saves), and the copy
  * it replaces — here or on another process — is closed and its socket told LV_VIEW_TAKEN_OVER.
  */
@@ -147,7 +147,7 @@ export class Runtime {
     const key = stateKey(tenant.id, claims.instance);
     const view = this.#instantiate(entry.viewClass, tenant, conn.data);
     // Joins of one instance take turns: each adopts what the one before it left, so two racing
-    // joins never both go live (the later one takes over from the earlier, D34).
+    // joins never both go live (the later one takes over from the earlier, D35).
     const release = await this.#locks.acquire(key);
     let mounted: MountedView;
     let watching: Promise<unknown>;
@@ -218,7 +218,7 @@ export class Runtime {
    * A copy live on this process is taken over first (its queued work finishes and is
    * acknowledged to it): its memory is the newest state if it still owned the instance when this
    * join claimed it; otherwise — a copy that another process had already taken over — what the
-   * backend stored is. A copy on another process is told to close (D34).
+   * backend stored is. A copy on another process is told to close (D35).
    */
   async #adopt(key: string, view: InstanceType<ViewClass>, claims: JoinClaims, conn: Connection): Promise<{ state: object; owner: string }> {
     const live = this.#live.get(key);

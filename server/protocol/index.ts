@@ -85,7 +85,7 @@ export const CLOSE_SESSION_UNKNOWN = 4401;
 export const E_TOKEN_INVALID = 'LV_TOKEN_INVALID';
 export const E_TOKEN_EXPIRED = 'LV_TOKEN_EXPIRED';
 export const E_PROTOCOL_VERSION = 'LV_PROTOCOL_VERSION';
-/** Another tab took the view over (D34): the client stops re-joining it, so the two never take turns. */
+/** Another tab took the view over (D35): the client stops re-joining it, so the two never take turns. */
 export const E_VIEW_TAKEN_OVER = 'LV_VIEW_TAKEN_OVER';
 
 /** Attribute names the server writes into pages and the client reads. */

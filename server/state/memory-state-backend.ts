@@ -76,7 +76,7 @@ export class MemoryStateBackend implements StateBackend {
   /**
    * A join takes the state: the copy here is dropped while the view is live (it is written back
    * when the socket closes), so an idle session holds its state once, not twice. One process,
-   * and its runtime keeps one live copy per instance: no owner token to check (D34).
+   * and its runtime keeps one live copy per instance: no owner token to check (D35).
    */
   async claim(key: string): Promise<StateClaim> {
     const value = await this.get(key);
