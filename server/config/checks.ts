@@ -43,6 +43,9 @@ export const checks = {
   'livery.C043': 'trustProxy (LIVERY_TRUST_PROXY) is a number of proxy hops in front of Livery (e.g. 1) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1, or loopback/linklocal/uniquelocal); leave it unset when clients connect directly.',
   'livery.C044': 'A socket admission cap (socket.maxViews, socket.maxPerSession, socket.maxPerIp) must be a whole number ≥ 1.',
   'livery.C045': 'A tenant\'s state budget (LIVERY_STATE_TENANT_MAX_BYTES) cannot hold even one state of the largest size (LIVERY_STATE_MAX_BYTES, plus 512 bytes of Redis bookkeeping): raise the budget (it should hold all of a busy tenant\'s open pages) or lower the largest state.',
+  'livery.C061': 'The upload directory (LIVERY_UPLOADS_DIR, uploads.dir) cannot be created or written: fix its permissions or point it at a writable directory (shared by the processes of one machine). Only checked when a view declares uploads.',
+  'livery.C062': 'An upload setting is out of range: uploads.expireSeconds ≥ 60, uploads.chunkBytes between 64 KiB and 1 GiB, uploads.tenantQuotaBytes ≥ 1, and uploads.quota a function (tenant) => bytes.',
+  'livery.C063': 'A view\'s upload declaration is invalid: `static uploads = { field: { maxSize, maxFiles, accept: [...] } }` with identifier field names, positive sizes and counts, accept entries that are MIME types, type/*, */* or known extensions, and a handleUpload(field, file) method.',
 } as const;
 
 export type CheckId = keyof typeof checks;

@@ -33,6 +33,7 @@ import { findNonPlainValue, serializeState, trackState } from '../view/tracked-s
 import type { Connection } from './connection.ts';
 import { MountedView } from './mounted-view.ts';
 import { InstanceLocks, TakeoverNotices } from './ownership.ts';
+import { initialUploadsState, UPLOADS_STATE_KEY, type Uploads } from '../uploads/index.ts';
 
 export type { RegisteredView } from '../view/routes.ts';
 import type { RegisteredView } from '../view/routes.ts';
@@ -51,6 +52,8 @@ export interface RuntimeInit {
   readonly describe?: (error: unknown) => DevErrorReport;
   /** Bytes of stored view state a tenant may hold (D36); default: `state.tenantMaxBytes` for every tenant. */
   readonly stateBudget?: (tenant: TenantInfo) => number;
+  /** Resumable uploads (views that declare `static uploads`). */
+  readonly uploads?: Uploads;
 }
 
 /** A view live on this process, and the socket it is live on. */
@@ -77,6 +80,7 @@ export class Runtime {
   readonly describe: ((error: unknown) => DevErrorReport) | undefined;
   /** The tenant's budget for stored view state, passed with every save (D36). */
   readonly stateBudget: (tenant: TenantInfo) => number;
+  readonly uploads: Uploads | undefined;
   readonly scheduler = new TickScheduler();
   readonly connections = new Set<Connection>();
   readonly #views: ReadonlyMap<string, RegisteredView>;
@@ -100,6 +104,7 @@ export class Runtime {
     this.presence = init.presence;
     this.describe = init.describe;
     this.stateBudget = init.stateBudget ?? (() => this.config.state.tenantMaxBytes);
+    this.uploads = init.uploads;
     this.#views = init.views;
     this.#notices = new TakeoverNotices(init.pubsub, init.log, (tenant, instance) => void this.#noticed(tenant, instance));
     if (init.backend.writeThrough) {
@@ -169,7 +174,7 @@ export class Runtime {
         conn,
         {
           backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, maxStateBytes: this.config.state.maxBytes,
-          stateBudget: this.stateBudget, counters: this.counters, describe: this.describe, lost: (stale) => this.#evict(stale),
+          stateBudget: this.stateBudget, counters: this.counters, describe: this.describe, lost: (stale) => this.#evict(stale), uploads: this.uploads,
         },
       );
       conn.views.set(vid, mounted);
@@ -237,6 +242,9 @@ export class Runtime {
     const state = await view.mount(params, session);
     const bad = findNonPlainValue(state);
     if (bad !== null) throw new LiveryError('LV_STATE_INVALID', `${view.constructor.name}.mount() returned non-plain data at ${bad}`);
+    // A view with upload fields gets `uploads.<field>` for its template (docs/uploads.md).
+    const fields = (view.constructor as ViewClass).uploads;
+    if (fields !== undefined && Object.keys(fields).length > 0) (state as Record<string, unknown>)[UPLOADS_STATE_KEY] = initialUploadsState(fields);
     return state;
   }
 
