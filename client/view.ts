@@ -14,6 +14,7 @@ import {
   C_LOADING,
   E_TOKEN_EXPIRED,
   E_TOKEN_INVALID,
+  E_VIEW_TAKEN_OVER,
   K_TOKEN,
   K_UPLOADS,
   A_VIEW,
@@ -34,6 +35,8 @@ export class View {
   private readonly socket: LiveSocket;
   private joinRef = 0;
   private readonly inflight = new Map<number, Element>();
+  /** Another tab took this view over: it is not joined again (the newest tab keeps it). */
+  private takenOver = false;
 
   constructor(vid: number, el: HTMLElement, token: string, socket: LiveSocket) {
     this.vid = vid;
@@ -43,6 +46,7 @@ export class View {
   }
 
   join(): void {
+    if (this.takenOver) return;
     this.setState(C_CONNECTING);
     this.joinRef = this.socket.push((ref) => encodeJoin(ref, this.vid, this.el.getAttribute(A_VIEW) ?? '', this.token));
   }
@@ -83,6 +87,7 @@ export class View {
   error(ref: number, code: string, message: string, dev?: unknown): void {
     this.settle(ref);
     if (ref && ref === this.joinRef && (code === E_TOKEN_EXPIRED || code === E_TOKEN_INVALID) && reloadPage()) return;
+    this.takenOver ||= code === E_VIEW_TAKEN_OVER;
     this.setState(C_ERROR);
     console.warn(`[livery] view ${this.vid}: ${code}: ${message}`);
     // It bubbles, so a layout can show every view's errors with one listener on the document.
@@ -96,6 +101,7 @@ export class View {
   }
 
   setState(cls: string): void {
+    if (this.takenOver) cls = C_ERROR; // until the page is reloaded
     for (const c of STATES) this.el.classList.toggle(c, c === cls);
   }
 

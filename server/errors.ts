@@ -114,6 +114,13 @@ export const errors = {
   LV_STATE_OVER_LIMIT: {
     message: 'This change would make the view\'s state larger than state.maxBytes, so it could not be saved; the change was undone: the view is as it was before and stays live. Keep lists in view state bounded.',
   },
+  LV_STATE_QUOTA_EXCEEDED: {
+    message: 'This site is storing as much live page state as it may (state.tenantMaxBytes); the change was undone and the last saved state kept. Try again in a few minutes, when idle pages have expired.',
+    status: 429,
+  },
+  LV_VIEW_TAKEN_OVER: {
+    message: 'This page was opened again in another tab or window, which took it over with its latest state; this copy was closed and keeps nothing it did not save. Reload the page to continue here.',
+  },
   LV_ORIGIN_FORBIDDEN: {
     message: 'The socket\'s Origin is not allowed for this host; connect from the page\'s own origin or add it to allowedOrigins.',
     status: 403,

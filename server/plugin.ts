@@ -90,6 +90,8 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   const runtime = new Runtime({
     config, log: fastify.log, views, backend, signer, gate: tenancy.gate, database: options.database,
     pubsub: backends!.pubsub, presence: backends!.presence, quotas, describe, uploads,
+    // A tenant's own state quota (its settings.quotas.stateBytes) where set, else the deployment's budget.
+    stateBudget: (tenant) => quotas.stateBytes(tenant.id) || config.state.tenantMaxBytes,
   });
   // Suspensions, deletions and settings changes take effect on live sockets at once (D40).
   const tenantWatch = options.database === undefined || tenancy.directory === undefined ? undefined : await watchTenants(options.database, tenancy.directory, {

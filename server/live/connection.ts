@@ -54,6 +54,8 @@ export class Connection implements ViewHost {
   readonly views = new Map<number, MountedView>();
   /** View ids with a join in flight; allocated only while one is (most sockets join once). */
   #joining: Set<number> | undefined;
+  /** View ids a join elsewhere took over (D35): their events are answered LV_VIEW_TAKEN_OVER. */
+  #takenOver: Set<number> | undefined;
   readonly #transport: Transport;
   readonly #runtime: Runtime;
   #tokens: number;
@@ -137,7 +139,7 @@ export class Connection implements ViewHost {
 
   #event({ ref, vid, event, payload }: ClientFrame & { type: 'event' }): void {
     const view = typeof vid === 'number' ? this.views.get(vid) : undefined;
-    if (view === undefined) return this.error(ref, typeof vid === 'number' ? vid : 0, 'LV_VIEW_NOT_JOINED');
+    if (view === undefined) return this.error(ref, typeof vid === 'number' ? vid : 0, this.#takenOver?.has(vid as number) ? 'LV_VIEW_TAKEN_OVER' : 'LV_VIEW_NOT_JOINED');
     if (typeof event !== 'string') return this.error(ref, view.vid, 'LV_FRAME_MALFORMED', 'event name must be a string');
     // A joined view's socket has its tenant; the tenant's event quota is shared by all its sockets here.
     if (!this.#runtime.quotas.allowEvent(this.#tenant!)) return this.error(ref, view.vid, 'LV_TENANT_QUOTA_EXCEEDED', QUOTA_LABELS.eventsPerSecond);
@@ -172,6 +174,7 @@ export class Connection implements ViewHost {
     if (this.views.has(id) || this.#joining?.has(id)) return this.error(ref, id, 'LV_VIEW_ALREADY_JOINED');
     if (this.views.size + (this.#joining?.size ?? 0) >= this.#runtime.config.socket.maxViews) return this.error(ref, id, 'LV_TOO_MANY_VIEWS');
     (this.#joining ??= new Set()).add(id);
+    this.#takenOver?.delete(id);
     // Every join is answered within joinTimeoutMs, whatever a backend or `onJoin` is doing. Past
     // the deadline the client is told so and the socket closed (1013: try again), so it reconnects
     // and joins afresh; a join that completes later anyway is undone, never left half-live.
@@ -186,6 +189,8 @@ export class Connection implements ViewHost {
       .join(this, id, viewName, token)
       .then((reply) => {
         if (late) return this.#undoJoin(id);
+        // Taken over between the join's end and this reply: the view is gone, so no reply.
+        if (!this.views.has(id)) return this.error(ref, id, this.#takenOver?.has(id) ? 'LV_VIEW_TAKEN_OVER' : 'LV_VIEW_NOT_JOINED');
         if (!this.#closed) this.send(encodeReply(ref, id, reply));
       })
       .catch((error: unknown) => {
@@ -216,6 +221,18 @@ export class Connection implements ViewHost {
     if (view === undefined) return this.error(ref, 0, 'LV_VIEW_NOT_JOINED');
     this.#runtime.detach(view, 'leave');
     this.send(encodeReply(ref, view.vid));
+  }
+
+  /**
+   * A join — on this socket, another or another process — took this view's instance over (D35):
+   * the client is told (a join still in flight is answered so instead), and later events for the
+   * view id get the same code. At most `socket.maxViews` ids are remembered.
+   */
+  takenOver(vid: number): void {
+    const ids = (this.#takenOver ??= new Set());
+    ids.add(vid);
+    if (ids.size > this.#runtime.config.socket.maxViews) ids.delete(ids.values().next().value!);
+    if (!this.#joining?.has(vid)) this.error(0, vid, 'LV_VIEW_TAKEN_OVER');
   }
 
   /** The transport drained: push what was held back. */

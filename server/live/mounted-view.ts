@@ -46,6 +46,10 @@ export interface ViewServices {
   readonly pubsub: PubSub;
   readonly presence: Presence;
   readonly maxStateBytes: number;
+  /** The tenant's budget for stored view state, passed with every save (D36). */
+  readonly stateBudget: (tenant: TenantInfo) => number;
+  /** The backend refused a save: another join owns the instance now; the runtime closes this copy (D34). */
+  readonly lost: (view: MountedView) => void;
   readonly counters: { events: number; renders: number };
   /** Dev loop only: error frames carry this description of the error for the overlay. */
   readonly describe?: (error: unknown) => DevErrorReport;
@@ -65,7 +69,12 @@ export interface MountedViewInit {
   readonly template: Template;
   readonly instance: string;
   readonly stateKey: string;
+  /** The token of the join's claim on the instance: every save carries it (D34). */
+  readonly owner: string;
 }
+
+/** How a save went: stored, refused because another join owns the instance, or failed (the error). */
+type SaveOutcome = 'saved' | 'taken' | Error;
 
 export class MountedView implements ViewRuntime, SubscriptionSink {
   readonly vid: number;
@@ -73,6 +82,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   readonly view: LiveView<object>;
   readonly instance: string;
   readonly stateKey: string;
+  readonly owner: string;
+  readonly tenant: TenantInfo;
   readonly #tracked: TrackedState<object>;
   readonly #scope: Scope;
   readonly #template: Template;
@@ -86,10 +97,10 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   readonly #subscriptions: ViewSubscriptions;
   readonly #params: Params;
   readonly #session: Session;
-  readonly #tenant: TenantInfo;
   /** Upload grants for the reply to the event being handled (an `lv:upload` offer). */
   #grants: Grant[] | undefined;
   #closed = false;
+  #closedBy: TerminateReason | undefined;
 
   constructor(init: MountedViewInit, host: ViewHost, services: ViewServices) {
     this.vid = init.vid;
@@ -97,6 +108,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     this.view = init.view;
     this.instance = init.instance;
     this.stateKey = init.stateKey;
+    this.owner = init.owner;
+    this.tenant = init.tenant;
     this.#tracked = init.tracked;
     this.#scope = init.scope;
     this.#template = init.template;
@@ -104,7 +117,6 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     this.#services = services;
     this.#params = init.params;
     this.#session = init.session;
-    this.#tenant = init.tenant;
     this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error, 'mailbox'));
     this.#subscriptions = new ViewSubscriptions(init.tenant, init.session, services, this);
     this.view.state = init.tracked.proxy;
@@ -174,14 +186,35 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
    * than `state.maxBytes`. Such a state could never be saved (every later save would fail and a
    * reconnect would lose it), so the change that grew it fails like a throwing handler: rolled
    * back, answered LV_STATE_OVER_LIMIT, and the last good state stays saved.
+   *
+   * With a write-through backend the state is stored here, before anything is sent and while the
+   * change can still be undone: a store over the tenant's budget fails the change the same way
+   * (LV_STATE_QUOTA_EXCEEDED, D36); a store refused because another join owns the instance now
+   * closes this copy (LV_VIEW_TAKEN_OVER, D34); a store that did not answer in time keeps the
+   * change (see `#sendChanges`).
    */
   #succeeded(ref: number | undefined, hook: string): void | Promise<void> {
     try {
-      this.#tracked.commit(this.#services.maxStateBytes);
+      this.#tracked.check(this.#services.maxStateBytes);
     } catch (error) {
       return this.#workFailed(ref ?? 0, hook, error);
     }
-    return this.#sendChanges(ref);
+    if (this.#tracked.changed.size === 0 || !this.#services.backend.writeThrough) {
+      this.#tracked.commit();
+      return this.#sendChanges(ref);
+    }
+    return this.save().then((outcome) => {
+      if (outcome instanceof Error && registryCode(outcome) === 'LV_STATE_QUOTA_EXCEEDED') return this.#workFailed(ref ?? 0, hook, outcome);
+      this.#tracked.commit();
+      if (outcome === 'taken') return this.#lost(ref);
+      return this.#sendChanges(ref, outcome === 'saved');
+    });
+  }
+
+  /** The backend refused this copy's save: a join elsewhere owns the instance. Answer, and go. */
+  #lost(ref: number | undefined): void {
+    if (ref !== undefined) this.#fail(ref, 'LV_VIEW_TAKEN_OVER');
+    this.#services.lost(this);
   }
 
   /**
@@ -218,7 +251,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
 
   event(ref: number, name: string, payload: unknown): void {
     if (isUploadEvent(name)) {
-      const context = { tenant: this.#tenant, sessionId: this.#host.sessionId, view: this.viewClass.name };
+      const context = { tenant: this.tenant, sessionId: this.#host.sessionId, view: this.viewClass.name };
       return this.#mailbox.run(() => this.#handle(ref, name, payload, async () => {
         this.#grants = await uploadEvent(this.view, this.viewClass, this.#services.uploads, context, name, payload);
       }));
@@ -247,6 +280,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   }
 
   #handle(ref: number, name: string, payload: unknown, run?: () => unknown): void | Promise<void> {
+    // Queued before a join elsewhere took the view over: never run on a stale copy.
+    if (this.#closedBy === 'replaced') return this.#fail(ref, 'LV_VIEW_TAKEN_OVER');
     // Queued before the view ended (its socket closed, its tenant suspended): never run it now.
     if (this.#closed) return;
     let result: unknown;
@@ -264,22 +299,25 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
 
   /**
    * The commit pipeline every change goes through — an event's reply (`ref`) or a push (a tick,
-   * an info, saves, presence; no ref): diff the changed slots → store the state (write-through
-   * backends only, and only when something changed) → one frame.
+   * an info, saves, presence; no ref): store the state (write-through backends only, done by
+   * `#succeeded`) → diff the changed slots → one frame.
    *
    * A reply always goes out (it acknowledges the event), with or without a diff. With a
-   * write-through backend it goes out only once the new state is stored; if storing fails within
-   * the backend's bounded wait, the client gets LV_STATE_UNAVAILABLE for the ref instead, and the
-   * diff as a push: the view stays consistent, the state stays in memory and is written again with
-   * the next change or at close. A push is skipped when nothing changed, and held back while the
-   * socket is backpressured (`flush` sends the coalesced diff); a failed store is logged and the
-   * push still shows what changed.
+   * write-through backend it goes out only once the new state is stored; if storing failed
+   * (`stored` false: not within the backend's bounded wait), the client gets LV_STATE_UNAVAILABLE
+   * for the ref instead, and the diff as a push: the view stays consistent, the state stays in
+   * memory and is written again with the next change or at close. A push is skipped when nothing
+   * changed, and held back while the socket is backpressured (`flush` sends the coalesced diff);
+   * a failed store is logged and the push still shows what changed.
    */
-  #sendChanges(ref?: number): void | Promise<void> {
-    if (this.#closed) return;
-    const touched = this.#tracked.changed.size > 0;
+  #sendChanges(ref?: number, stored = true): void {
+    if (this.#closed) {
+      // Taken over while this event was being stored: its socket is still open and waits for an answer.
+      if (ref !== undefined && this.#closedBy === 'replaced') this.#fail(ref, 'LV_VIEW_TAKEN_OVER');
+      return;
+    }
     if (ref === undefined) {
-      if (!touched) return;
+      if (this.#tracked.changed.size === 0) return;
       if (!this.#host.canPush()) {
         this.#pushPending = true;
         return;
@@ -291,19 +329,13 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       diff = { ...diff, [K_UPLOADS]: this.#grants } as WireNode;
       this.#grants = undefined;
     }
-    const frame = ref !== undefined ? encodeReply(ref, this.vid, diff) : diff !== undefined ? encodeDiff(this.vid, diff) : undefined;
-    if (!touched || !this.#services.backend.writeThrough) {
-      if (frame !== undefined) this.#host.send(frame);
-      return;
-    }
-    return this.save().then((saved) => {
-      if (saved || ref === undefined) {
-        if (frame !== undefined) this.#host.send(frame);
-        return;
-      }
+    if (ref !== undefined && !stored) {
       this.#fail(ref, 'LV_STATE_UNAVAILABLE');
       if (diff !== undefined) this.#host.send(encodeDiff(this.vid, diff));
-    });
+      return;
+    }
+    const frame = ref !== undefined ? encodeReply(ref, this.vid, diff) : diff !== undefined ? encodeDiff(this.vid, diff) : undefined;
+    if (frame !== undefined) this.#host.send(frame);
   }
 
   /** Scheduler callback: skipped (not queued) while the view is busy, so ticks never delay events. */
@@ -369,26 +401,48 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     return serializeState(this.viewClass.name, this.#tracked.raw, this.#services.maxStateBytes);
   }
 
-  /** Stores the state; false (logged) when the backend could not take it. */
-  async save(): Promise<boolean> {
+  /**
+   * Stores the state as this copy's owner, within the tenant's budget. 'taken' when another join
+   * owns the instance now (nothing stored, and this copy must never store again); an error
+   * (logged, except the tenant's budget, which the caller reports) when the backend did not take it.
+   */
+  async save(): Promise<SaveOutcome> {
     try {
-      await this.#services.backend.set(this.stateKey, this.serialize());
-      return true;
+      const stored = await this.#services.backend.save(this.stateKey, this.serialize(), this.owner, this.#services.stateBudget(this.tenant));
+      return stored ? 'saved' : 'taken';
     } catch (error) {
-      this.#host.log.error({ err: error, view: this.viewClass.name }, 'saving view state failed');
-      return false;
+      if (registryCode(error) !== 'LV_STATE_QUOTA_EXCEEDED') this.#host.log.error({ err: error, view: this.viewClass.name }, 'saving view state failed');
+      return error instanceof Error ? error : new Error(String(error));
     }
   }
 
-  /** Stops ticks and timers, saves the state, then lets the view clean up. */
+  /** The backend lost the state (a Redis restart): store it again, in turn with the view's other work. */
+  resave(): void {
+    if (this.#closed) return;
+    this.#mailbox.run(() => this.save().then((outcome) => {
+      if (outcome === 'taken') this.#lost(undefined);
+    }));
+  }
+
+  /** Why the view closed (undefined while it is live); 'replaced': a join took it over. */
+  get closedBy(): TerminateReason | undefined {
+    return this.#closedBy;
+  }
+
+  /** Stops ticks and timers, saves the state (unless a join took it over), then lets the view clean up. */
   async terminate(reason: TerminateReason): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closedBy = reason;
     this.#tickHandle?.cancel();
     for (const timer of this.#timers ?? []) clearTimeout(timer);
     await this.#subscriptions.close((error) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'unsubscribing failed'));
     this.view[RUNTIME] = undefined;
-    if (reason !== 'replaced') await this.save();
+    if (reason !== 'replaced') {
+      const outcome = await this.save();
+      if (outcome === 'taken') this.#host.log.info({ view: this.viewClass.name }, 'view closed after a join elsewhere took it over; its copy was not saved');
+      else if (outcome instanceof Error && registryCode(outcome) === 'LV_STATE_QUOTA_EXCEEDED') this.#host.log.warn({ err: outcome, view: this.viewClass.name }, 'state not saved at close: over the tenant\'s budget; the last saved state stays');
+    }
     try {
       this.view.terminate?.(reason);
     } catch (error) {

@@ -6,7 +6,11 @@
  * under a fresh instance id and signs a token naming it; `join` verifies the token and adopts
  * that state — `mount` runs once per page view. A rejoin after a reconnect finds the state the
  * closing socket saved; a view still live on another socket (a half-open connection the server
- * has not noticed yet) is taken over directly, with its newest state.
+ * has not noticed yet, another tab) is taken over directly, with its newest state.
+ *
+ * Every view instance has one live owner (D34, D35): joins of an instance take turns, each claims it
+ * in the state backend (whose owner token then fences every earlier copy's saves), and the copy
+ * it replaces — here or on another process — is closed and its socket told LV_VIEW_TAKEN_OVER.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
@@ -30,6 +34,7 @@ import { DATA, type LiveView, type Params, type TerminateReason, type ViewClass 
 import { findNonPlainValue, serializeState, trackState } from '../view/tracked-state.ts';
 import type { Connection } from './connection.ts';
 import { MountedView } from './mounted-view.ts';
+import { InstanceLocks, TakeoverNotices } from './ownership.ts';
 import { initialUploadsState, UPLOADS_STATE_KEY, type Uploads } from '../uploads/index.ts';
 
 export type { RegisteredView } from '../view/routes.ts';
@@ -49,8 +54,16 @@ export interface RuntimeInit {
   readonly quotas: TenantQuotas;
   /** Dev loop only: describes an error for the overlay (error frames then carry it). */
   readonly describe?: (error: unknown) => DevErrorReport;
+  /** Bytes of stored view state a tenant may hold (D36); default: `state.tenantMaxBytes` for every tenant. */
+  readonly stateBudget?: (tenant: TenantInfo) => number;
   /** Resumable uploads (views that declare `static uploads`). */
   readonly uploads?: Uploads;
+}
+
+/** A view live on this process, and the socket it is live on. */
+interface Live {
+  readonly view: MountedView;
+  readonly conn: Connection;
 }
 
 export interface RenderedPage {
@@ -70,11 +83,16 @@ export class Runtime {
   readonly presence: Presence;
   readonly quotas: TenantQuotas;
   readonly describe: ((error: unknown) => DevErrorReport) | undefined;
+  /** The tenant's budget for stored view state, passed with every save (D36). */
+  readonly stateBudget: (tenant: TenantInfo) => number;
   readonly uploads: Uploads | undefined;
   readonly scheduler = new TickScheduler();
   readonly connections = new Set<Connection>();
   readonly #views: ReadonlyMap<string, RegisteredView>;
-  readonly #live = new Map<string, { view: MountedView; conn: Connection }>();
+  readonly #live = new Map<string, Live>();
+  readonly #locks = new InstanceLocks();
+  readonly #notices: TakeoverNotices;
+  #keeper: NodeJS.Timeout | undefined;
   /** Mount calls, for tests and health output ("mount runs once per page view"). */
   mounts = 0;
   /** Work counters for the bench and health output: events handled and renders diffed. */
@@ -91,8 +109,13 @@ export class Runtime {
     this.presence = init.presence;
     this.quotas = init.quotas;
     this.describe = init.describe;
+    this.stateBudget = init.stateBudget ?? (() => this.config.state.tenantMaxBytes);
     this.uploads = init.uploads;
     this.#views = init.views;
+    this.#notices = new TakeoverNotices(init.pubsub, init.log, (tenant, instance) => void this.#noticed(tenant, instance));
+    if (init.backend.writeThrough) {
+      this.#keeper = setInterval(() => this.#keepAlive(), Math.max(1000, (this.config.state.ttlSeconds * 1000) / 3)).unref();
+    }
   }
 
   /** A tenant's data context (one EntityManager fork with the tenant set), if there is a database. */
@@ -121,7 +144,7 @@ export class Runtime {
     // join (crawlers, floods, closed tabs) cannot hold state for the full TTL (D31).
     const serialized = serializeState(entry.viewClass.name, state, this.config.state.maxBytes);
     this.quotas.note(tenant); // the backend asks for this tenant's state quota by id
-    await this.backend.set(stateKey(tenant.id, instance), serialized, this.config.state.preJoinTtlSeconds);
+    await this.backend.set(stateKey(tenant.id, instance), serialized, { ttlSeconds: this.config.state.preJoinTtlSeconds, budget: this.stateBudget(tenant) });
     const token = this.signer.sign({ view: viewId, instance, params, session: session.id, tenant: tenant.id });
     return { html, token, instance };
   }
@@ -135,28 +158,44 @@ export class Runtime {
     const entry = this.#entry(claims.view);
     const key = stateKey(tenant.id, claims.instance);
     const view = this.#instantiate(entry.viewClass, tenant, conn.data);
-    const state = await this.#adopt(key, view, claims, conn);
-    const fresh = this.signer.sign(claims);
-    if (conn.closed) {
-      // The socket went away while the state was being adopted: put the state back where the
-      // next join will look for it (adopting took it from the backend or from another socket).
-      await this.backend.set(key, JSON.stringify(state));
-      throw new LiveryError('LV_SERVER_SHUTDOWN', 'socket closed during join');
+    // Joins of one instance take turns: each adopts what the one before it left, so two racing
+    // joins never both go live (the later one takes over from the earlier, D35).
+    const release = await this.#locks.acquire(key);
+    let mounted: MountedView;
+    let watching: Promise<unknown>;
+    try {
+      const { state, owner } = await this.#adopt(key, view, claims, conn);
+      if (conn.closed) {
+        // The socket went away while the state was being adopted: put the state back where the
+        // next join will look for it (adopting took it from the backend or from another socket).
+        await this.backend.save(key, JSON.stringify(state), owner);
+        throw new LiveryError('LV_SERVER_SHUTDOWN', 'socket closed during join');
+      }
+      const tracked = trackState(state);
+      const session = sessionUnder(conn.sessionId, conn.sessionData, tenant.id);
+      mounted = new MountedView(
+        {
+          tenant, params: claims.params, session, vid, viewClass: entry.viewClass, view, tracked,
+          scope: this.#scope(state, tenant), template: entry.template, instance: claims.instance, stateKey: key, owner,
+        },
+        conn,
+        {
+          backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, maxStateBytes: this.config.state.maxBytes,
+          stateBudget: this.stateBudget, counters: this.counters, describe: this.describe, lost: (stale) => this.#evict(stale), uploads: this.uploads,
+        },
+      );
+      conn.views.set(vid, mounted);
+      this.#live.set(key, { view: mounted, conn });
+      watching = this.#notices.watch(tenant.id);
+    } finally {
+      release();
     }
-    const tracked = trackState(state);
-    const session = sessionUnder(conn.sessionId, conn.sessionData, tenant.id);
-    const mounted = new MountedView(
-      {
-        tenant, params: claims.params, session, vid, viewClass: entry.viewClass, view, tracked,
-        scope: this.#scope(state, tenant), template: entry.template, instance: claims.instance, stateKey: key,
-      },
-      conn,
-      { backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, maxStateBytes: this.config.state.maxBytes, counters: this.counters, describe: this.describe, uploads: this.uploads },
-    );
-    conn.views.set(vid, mounted);
-    this.#live.set(key, { view: mounted, conn });
+    const fresh = this.signer.sign(claims);
+    await watching;
     await mounted.listen();
     await view.onJoin?.();
+    // Taken over (or left) while it joined: it must not start ticking on a closed view.
+    if (mounted.closedBy !== undefined) throw new LiveryError(mounted.closedBy === 'replaced' ? 'LV_VIEW_TAKEN_OVER' : 'LV_VIEW_NOT_JOINED');
     const root = mounted.start();
     root[K_TOKEN] = fresh;
     return conn.statics.attachTo(root)!;
@@ -186,21 +225,23 @@ export class Runtime {
     return view;
   }
 
-  async #adopt(key: string, view: InstanceType<ViewClass>, claims: JoinClaims, conn: Connection): Promise<object> {
+  /**
+   * Claims the instance and returns the newest state with the owner token its saves must carry.
+   * A copy live on this process is taken over first (its queued work finishes and is
+   * acknowledged to it): its memory is the newest state if it still owned the instance when this
+   * join claimed it; otherwise — a copy that another process had already taken over — what the
+   * backend stored is. A copy on another process is told to close (D35).
+   */
+  async #adopt(key: string, view: InstanceType<ViewClass>, claims: JoinClaims, conn: Connection): Promise<{ state: object; owner: string }> {
     const live = this.#live.get(key);
-    if (live !== undefined) {
-      const state = live.view.raw;
-      await this.detach(live.view, 'replaced', live.conn);
-      return state;
+    if (live !== undefined) await this.#takeOver(live, true);
+    const claim = await this.backend.claim(key);
+    if (claim.previous !== null && claim.previous !== live?.view.owner) this.#notices.announce(view.tenant.id, claims.instance);
+    if (live !== undefined && (claim.previous === null || claim.previous === live.view.owner || claim.value === null)) {
+      return { state: live.view.raw, owner: claim.owner };
     }
-    const saved = await this.backend.get(key);
-    if (saved !== null) {
-      // A process-local backend's copy is redundant while the view is live here (it is written
-      // back when the socket closes): drop it, so an idle session holds its state once, not twice.
-      if (!this.backend.writeThrough) await this.backend.delete(key);
-      return JSON.parse(saved) as object;
-    }
-    return this.#mount(view, claims.params, sessionUnder(conn.sessionId, conn.sessionData, view.tenant.id));
+    if (claim.value !== null) return { state: JSON.parse(claim.value) as object, owner: claim.owner };
+    return { state: await this.#mount(view, claims.params, sessionUnder(conn.sessionId, conn.sessionData, view.tenant.id)), owner: claim.owner };
   }
 
   async #mount(view: InstanceType<ViewClass>, params: Params, session: Session): Promise<object> {
@@ -214,12 +255,81 @@ export class Runtime {
     return state;
   }
 
-  /** Removes a view from its socket, saving its state (except when another socket takes it over). */
+  /**
+   * Removes a view from its socket and saves its state. Holds the instance's turn while it does,
+   * so a rejoin arriving meanwhile (a reconnect) adopts the state this save stores.
+   */
   async detach(view: MountedView, reason: TerminateReason, conn?: Connection): Promise<void> {
+    const release = await this.#locks.acquire(view.stateKey);
+    try {
+      await this.#remove(view, reason, conn);
+    } finally {
+      release();
+    }
+  }
+
+  /** Takes a view off its socket and this process's live map, then terminates it (saving unless `replaced`). */
+  async #remove(view: MountedView, reason: TerminateReason, conn?: Connection): Promise<void> {
     const owner = conn ?? this.#live.get(view.stateKey)?.conn;
     owner?.views.delete(view.vid);
-    if (this.#live.get(view.stateKey)?.view === view) this.#live.delete(view.stateKey);
+    if (this.#live.get(view.stateKey)?.view === view) {
+      this.#live.delete(view.stateKey);
+      this.#notices.unwatch(view.tenant.id);
+    }
     await view.terminate(reason);
+  }
+
+  /**
+   * A join took the view's instance over: the view stops without saving and its socket is told
+   * LV_VIEW_TAKEN_OVER. With `settle` (a join on this process, while the view still owns the
+   * instance) the work already queued in its mailbox runs first, stored and acknowledged as usual.
+   */
+  async #takeOver({ view, conn }: Live, settle: boolean): Promise<void> {
+    conn.views.delete(view.vid); // no new frame reaches it
+    if (settle) await view.settled();
+    await this.#remove(view, 'replaced', conn);
+    conn.takenOver(view.vid);
+  }
+
+  /** A copy whose instance another join owns now (its save was refused): close it, never saving. */
+  async #evict(view: MountedView): Promise<void> {
+    const release = await this.#locks.acquire(view.stateKey);
+    try {
+      const live = this.#live.get(view.stateKey);
+      if (live?.view === view) await this.#takeOver(live, false);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Another process announced it took an instance over. The notice is a hint: the backend says
+   * whether the copy here really lost it (a notice may arrive after this process took it back).
+   */
+  async #noticed(tenant: string, instance: string): Promise<void> {
+    const live = this.#live.get(stateKey(tenant, instance));
+    if (live !== undefined) await this.#keep(live.view);
+  }
+
+  /**
+   * Shared backends: every `state.ttlSeconds / 3` each live view keeps its instance — its state
+   * does not expire while it is live, a state Redis lost is stored again, and a copy another join
+   * took over learns it even if the takeover notice never arrived (D34).
+   */
+  #keepAlive(): void {
+    for (const { view } of this.#live.values()) void this.#keep(view);
+  }
+
+  async #keep(view: MountedView): Promise<void> {
+    let kept: 'kept' | 'taken' | 'absent';
+    try {
+      kept = await this.backend.keep(view.stateKey, view.owner);
+    } catch (error) {
+      this.log.warn({ err: error, tenant: view.tenant.id }, 'refreshing a live view\'s state failed; its next save or refresh tries again');
+      return;
+    }
+    if (kept === 'taken') await this.#evict(view);
+    else if (kept === 'absent') view.resave();
   }
 
   #entry(viewId: string): RegisteredView {
@@ -255,6 +365,7 @@ export class Runtime {
   /** Graceful shutdown: every socket's views saved, then the sockets closed with 1001. */
   async shutdown(closeSocket: (conn: Connection) => void): Promise<void> {
     this.scheduler.stop();
+    clearInterval(this.#keeper);
     await Promise.all([...this.connections].map(async (conn) => {
       await conn.end('shutdown');
       closeSocket(conn);

@@ -108,6 +108,11 @@ export interface StateOptions {
   maxMemoryBytes: number;
   /** Seconds a first paint's state waits for its join; the join gives it the full TTL (D31). */
   preJoinTtlSeconds: number;
+  /**
+   * Redis backend: bytes one tenant's stored states may take together (D36); a change that would
+   * grow them past it fails with LV_STATE_QUOTA_EXCEEDED. The runtime's `stateBudget` may set it per tenant.
+   */
+  tenantMaxBytes: number;
 }
 
 export interface SocketOptions {
@@ -190,6 +195,7 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_STATE_MAX_BYTES', option: 'state.maxBytes', kind: 'int', default: '262144', doc: 'largest serialized state of one view; a change that would grow it past this fails with LV_STATE_OVER_LIMIT and is undone' },
   { env: 'LIVERY_STATE_MAX_MEMORY', option: 'state.maxMemoryBytes', kind: 'int', default: '268435456', doc: 'memory backend: bytes all views\' states may take (256 MiB); when full, the tenant holding the most loses its least recently used state first' },
   { env: 'LIVERY_STATE_PREJOIN_TTL', option: 'state.preJoinTtlSeconds', kind: 'int', default: '120', doc: 'seconds a page\'s state waits for its socket to join (a later join mounts afresh); joined, it lives `LIVERY_STATE_TTL`' },
+  { env: 'LIVERY_STATE_TENANT_MAX_BYTES', option: 'state.tenantMaxBytes', kind: 'int', default: '268435456', doc: 'Redis backend: bytes one tenant\'s stored view states may take together (256 MiB, each counted as its JSON plus 512); a change that would grow them past it fails with LV_STATE_QUOTA_EXCEEDED, a first paint gets HTTP 429' },
   { env: 'LIVERY_MAX_FRAME_BYTES', option: 'socket.maxFrameBytes', kind: 'int', default: '65536', doc: 'largest client frame; a larger one is answered LV_FRAME_TOO_LARGE and the socket closed with 1009' },
   { env: 'LIVERY_RATE_PER_SECOND', option: 'socket.ratePerSecond', kind: 'int', default: '50', doc: 'sustained frames per second per socket (a join costs 2, a heartbeat 0.25, any other frame 1)' },
   { env: 'LIVERY_RATE_BURST', option: 'socket.rateBurst', kind: 'int', default: '100', doc: 'burst allowed above the rate, in the same units' },

@@ -4,6 +4,7 @@ import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv
 import { resolveTenancy } from '../tenancy/resolve.ts';
 import { viewStateKey } from '../keys.ts';
 import { memoryStateSize } from '../state/memory-state-backend.ts';
+import { REDIS_ENTRY_OVERHEAD } from '../state/redis-state-scripts.ts';
 import { MIN_SECRET_LENGTH } from '../token/secret.ts';
 import { failOn, type Problem } from '../config/checks.ts';
 import { ENVIRONMENT, LOG_LEVELS, type DevConfig, type LiveryConfig, type LiveryOptions, type LogFormat, type TrustProxy } from './options.ts';
@@ -38,6 +39,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
       maxBytes: pick(options.state?.maxBytes, 'state.maxBytes'),
       maxMemoryBytes: pick(options.state?.maxMemoryBytes, 'state.maxMemoryBytes'),
       preJoinTtlSeconds: preJoinTtl(options.state?.preJoinTtlSeconds, env, fromEnv, pick(options.state?.ttlSeconds, 'state.ttlSeconds')),
+      tenantMaxBytes: pick(options.state?.tenantMaxBytes, 'state.tenantMaxBytes'),
     },
     pubsub: pick(options.pubsub, 'pubsub'),
     redisUrl: pick(options.redisUrl, 'redisUrl'),
@@ -101,7 +103,7 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   const positive: Array<[string, number]> = [
     ['state.ttlSeconds', config.state.ttlSeconds], ['state.maxEntries', config.state.maxEntries],
     ['state.maxBytes', config.state.maxBytes], ['state.maxMemoryBytes', config.state.maxMemoryBytes],
-    ['state.preJoinTtlSeconds', config.state.preJoinTtlSeconds], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
+    ['state.preJoinTtlSeconds', config.state.preJoinTtlSeconds], ['state.tenantMaxBytes', config.state.tenantMaxBytes], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
     ['socket.ratePerSecond', config.socket.ratePerSecond], ['socket.rateBurst', config.socket.rateBurst],
     ['socket.idleTimeoutSeconds', config.socket.idleTimeoutSeconds], ['socket.joinTimeoutMs', config.socket.joinTimeoutMs], ['socket.backpressureBytes', config.socket.backpressureBytes],
     ['presenceHeartbeatMs', config.presenceHeartbeatMs], ['tokenTtlSeconds', config.tokenTtlSeconds], ['sessionTtlSeconds', config.sessionTtlSeconds], ['shutdownTimeoutMs', config.shutdownTimeoutMs],
@@ -169,6 +171,11 @@ function checkStateBounds(config: LiveryConfig, problems: Problem[]): void {
   const largest = memoryStateSize(viewStateKey('t', 'x'.repeat(16)), 'x'.repeat(maxBytes));
   if (maxBytes > 0 && maxMemoryBytes > 0 && maxMemoryBytes < largest) {
     problems.push({ id: 'livery.C040', detail: `state.maxMemoryBytes = ${maxMemoryBytes} cannot hold one state of state.maxBytes = ${maxBytes} (counted as ${largest} bytes)` });
+  }
+  // A budget that cannot hold one largest state would refuse a single tab of a new tenant.
+  const tenantMaxBytes = config.state.tenantMaxBytes;
+  if (maxBytes > 0 && tenantMaxBytes > 0 && tenantMaxBytes < maxBytes + REDIS_ENTRY_OVERHEAD) {
+    problems.push({ id: 'livery.C045', detail: `state.tenantMaxBytes = ${tenantMaxBytes} cannot hold one state of state.maxBytes = ${maxBytes} (counted as ${maxBytes + REDIS_ENTRY_OVERHEAD} bytes)` });
   }
   if (ttlSeconds > 0 && preJoinTtlSeconds > ttlSeconds) {
     problems.push({ id: 'livery.C041', detail: `state.preJoinTtlSeconds = ${preJoinTtlSeconds} is longer than state.ttlSeconds = ${ttlSeconds}` });

@@ -92,6 +92,8 @@ export const CLOSES_TENANT_REFUSED: readonly number[] = [4402, 4403, 4404];
 export const E_TOKEN_INVALID = 'LV_TOKEN_INVALID';
 export const E_TOKEN_EXPIRED = 'LV_TOKEN_EXPIRED';
 export const E_PROTOCOL_VERSION = 'LV_PROTOCOL_VERSION';
+/** Another tab took the view over (D35): the client stops re-joining it, so the two never take turns. */
+export const E_VIEW_TAKEN_OVER = 'LV_VIEW_TAKEN_OVER';
 
 /** Attribute names the server writes into pages and the client reads. */
 export const A_VIEW = 'data-lv-view';

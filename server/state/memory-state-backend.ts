@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { StateBackend } from './index.ts';
+import type { StateBackend, StateClaim } from './index.ts';
 import { stateKeyTenant } from '../keys.ts';
 import { LiveryError } from '../errors.ts';
 
@@ -77,8 +77,37 @@ export class MemoryStateBackend implements StateBackend {
     return this.#within(tenant, cache, () => cache.get(key)) ?? null;
   }
 
-  /** Stores a value; `ttlSeconds` shortens its life (a first paint's state until its join). */
-  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+  /**
+   * Stores a value; `ttlSeconds` shortens its life (a first paint's state until its join). A
+   * tenant's `budget` is not enforced here: this backend is bounded by `state.maxMemoryBytes`,
+   * shared fairly between tenants (D30).
+   */
+  async set(key: string, value: string, options?: { ttlSeconds?: number }): Promise<void> {
+    this.#store(key, value, options?.ttlSeconds);
+  }
+
+  /**
+   * A join takes the state: the copy here is dropped while the view is live (it is written back
+   * when the socket closes), so an idle session holds its state once, not twice. One process,
+   * and its runtime keeps one live copy per instance: no owner token to check (D35).
+   */
+  async claim(key: string): Promise<StateClaim> {
+    const value = await this.get(key);
+    if (value !== null) await this.delete(key);
+    return { value, owner: '', previous: null };
+  }
+
+  async save(key: string, value: string): Promise<boolean> {
+    this.#store(key, value, undefined);
+    return true;
+  }
+
+  /** Live states are not held here (see `claim`), and one process owns them all. */
+  async keep(): Promise<'kept'> {
+    return 'kept';
+  }
+
+  #store(key: string, value: string, ttlSeconds: number | undefined): void {
     const tenant = stateKeyTenant(key);
     const budget = this.#tenantMaxBytes?.(tenant) ?? 0;
     if (budget > 0 && memoryStateSize(key, value) > budget) {

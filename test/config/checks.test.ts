@@ -84,6 +84,14 @@ t.test('livery.C040: a memory bound that cannot hold one state of the largest si
   t.equal(resolveConfig({}, { LIVERY_STATE_MAX_MEMORY: '1048576' }).state.maxMemoryBytes, 1048576, 'read from the environment');
 });
 
+t.test('livery.C045: a tenant state budget that cannot hold one state of the largest size', async (t) => {
+  t.same(problemsOf({ LIVERY_STATE_TENANT_MAX_BYTES: '4000', LIVERY_STATE_MAX_BYTES: '4096' }), ['livery.C045']);
+  t.same(problemsOf({}, { state: { maxBytes: 1000, tenantMaxBytes: 1000 + 511 } }), ['livery.C045'], 'Redis\'s bookkeeping counts too');
+  t.same(problemsOf({}, { state: { maxBytes: 1000, tenantMaxBytes: 1000 + 512 } }), []);
+  t.same(problemsOf({}, { state: { tenantMaxBytes: 0 } }), ['livery.C009'], 'zero is out of range, not C045');
+  t.equal(resolveConfig({}, {}).state.tenantMaxBytes, 256 * 1024 * 1024, 'default: 256 MiB');
+});
+
 t.test('livery.C041: a pre-join TTL longer than the state TTL', async (t) => {
   t.same(problemsOf({ LIVERY_STATE_PREJOIN_TTL: '7200', LIVERY_STATE_TTL: '3600' }), ['livery.C041']);
   t.same(problemsOf({}, { state: { preJoinTtlSeconds: 0 } }), ['livery.C009']);
