@@ -8,6 +8,7 @@
  */
 import { A_TOKEN, C_CONNECTING } from '../server/protocol/index.ts';
 import { bindEvents } from './bindings.ts';
+import { bindNavigation } from './navigation.ts';
 import { RenderedError } from './rendered.ts';
 import { LiveSocket, type ServerFrame, type SocketState } from './socket.ts';
 import { View } from './view.ts';
@@ -83,10 +84,19 @@ function sweep(): void {
   scan();
 }
 
+/** The view an element belongs to; for an element outside every view (the layout), the page's first top-level view. */
+function viewOf(el: Element | null): View | undefined {
+  const own = el?.closest(`[${A_TOKEN}]`);
+  if (own) return byContainer.get(own);
+  for (const view of views.values()) if (!view.el.parentElement?.closest(`[${A_TOKEN}]`)) return view;
+  return undefined;
+}
+
 function boot(): void {
   scan();
   if (!views.size) return;
   bindEvents({ viewOf: (el) => byContainer.get(el.closest(`[${A_TOKEN}]`) as Element) });
+  bindNavigation({ viewOf });
   new MutationObserver(sweep).observe(document.body, { childList: true, subtree: true });
   socket.connect();
 }

@@ -42,6 +42,8 @@ export const checks = {
   'livery.C035': 'The metrics token (LIVERY_METRICS_TOKEN) is too short to be a credential: use at least 32 random characters, e.g. `openssl rand -base64 48`, or unset it to turn the endpoint off.',
   'livery.C043': 'trustProxy (LIVERY_TRUST_PROXY) is a number of proxy hops in front of Livery (e.g. 1) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1, or loopback/linklocal/uniquelocal); leave it unset when clients connect directly.',
   'livery.C044': 'A socket admission cap (socket.maxViews, socket.maxPerSession, socket.maxPerIp) must be a whole number ≥ 1.',
+  'livery.C058': 'Two routes serve the same path (the names of :params do not make paths differ): a URL must name exactly one view, over HTTP and in live navigation alike; remove one or give it another path.',
+  'livery.C059': 'A route path must be a path: start with a single /, hold no query (?), fragment (#), spaces or backslashes, and stay out of Livery\'s own paths (/live, /healthz, /_livery/…).',
 } as const;
 
 export type CheckId = keyof typeof checks;
