@@ -45,7 +45,7 @@ t.test('an lv-patch is one frame out and one reply back: the changed slots and t
 
 t.test('a navigate answers with the new view, its token (no URL in it) and the page keys; the old state is discarded', async (t) => {
   const { client, page } = await joined();
-  const oldInstance = /id="lv-([^"]+)"/.exec(page.html)![1];
+  const oldInstance = /id="lv-([^"]+)" data-lv-view/.exec(page.html)![1];
   const reply = await send(client, 'n', 1, '/items/3');
   const diff = reply[4] as Record<string, unknown>;
   t.same(diff.u, { to: '/items/3', kind: 'navigate' });
