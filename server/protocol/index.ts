@@ -5,7 +5,7 @@
  * Every frame is a JSON array whose first element is the protocol version. Text frames only.
  *
  *   client → server
- *     [1, "j", ref, vid, view, token]      join view `vid` (a small integer the client picks per socket)
+ *     [1, "j", ref, vid, view, token, url] join view `vid` (a small integer the client picks per socket) at the page's `url`
  *     [1, "e", ref, vid, event, payload]   run the view's declared event handler `event`
  *     [1, "l", ref, vid]                   leave: the view was removed from the page
  *     [1, "h", ref]                        heartbeat

@@ -69,16 +69,12 @@ type Frame = ServerFrame & { type: 'reply' | 'error' };
 type Waiter = { resolve: (frame: Frame) => void };
 
 export class TestView {
-  /** The view's class name (its `data-lv-view`); a navigate changes it. */
-  name: string;
   /** Error frames received, in order. */
   readonly errors: ViewError[] = [];
-  /** The page title, as `document.title` would read. */
-  title: string;
-  /** The flash messages the page shows now, by kind. */
-  flash: { [K in FlashKind]?: string };
-  /** A full page load the server asked for (`redirect`, or a URL no live view of this tenant serves): the URL the browser would load. */
-  redirectedTo: string | undefined;
+  #name: string;
+  #title: string;
+  #flash: { [K in FlashKind]?: string };
+  #redirectedTo: string | undefined;
   /** The browser's history: entries and the one shown. */
   readonly #history: Entry[];
   #at = 0;
@@ -102,9 +98,9 @@ export class TestView {
 
   private constructor(init: TestViewInit, ws: WebSocket) {
     this.#init = init;
-    this.name = init.view;
-    this.title = init.title;
-    this.flash = { ...init.flash };
+    this.#name = init.view;
+    this.#title = init.title;
+    this.#flash = { ...init.flash };
     this.#history = [{ url: init.url, id: init.id }];
     this.#id = init.id;
     this.#token = init.token;
@@ -134,6 +130,26 @@ export class TestView {
     return view;
   }
 
+  /** The view's class name (its `data-lv-view`); a navigate changes it. */
+  get name(): string {
+    return this.#name;
+  }
+
+  /** The page title, as `document.title` would read. */
+  get title(): string {
+    return this.#title;
+  }
+
+  /** The flash messages the page shows now, by kind. */
+  get flash(): Flash {
+    return { ...this.#flash };
+  }
+
+  /** A full page load the server asked for (`redirect`, or a URL no live view of this tenant serves): the URL the browser would load. */
+  get redirectedTo(): string | undefined {
+    return this.#redirectedTo;
+  }
+
   /** The path and query the browser shows (the current history entry). */
   get url(): string {
     return this.#history[this.#at].url;
@@ -156,7 +172,7 @@ export class TestView {
     const to = new URL(href, `http://app${this.url}`);
     const patch = link.hasAttribute(B_PATCH);
     if (to.origin !== 'http://app' || (!patch && !link.hasAttribute(B_NAVIGATE))) {
-      this.redirectedTo = to.origin === 'http://app' ? to.pathname + to.search + to.hash : to.href;
+      this.#redirectedTo = to.origin === 'http://app' ? to.pathname + to.search + to.hash : to.href;
       return;
     }
     await this.#go(patch ? 'patch' : 'navigate', to.pathname + to.search, { replace: link.hasAttribute(B_REPLACE) });
@@ -184,14 +200,14 @@ export class TestView {
 
   /** Dismisses a flash message, as its close button does. */
   async dismissFlash(kind: FlashKind): Promise<void> {
-    if (this.flash[kind] === undefined) throw new LiveryError('LV_TEST_ACTION_INVALID', `no ${kind} flash message is shown`);
-    delete this.flash[kind];
+    if (this.#flash[kind] === undefined) throw new LiveryError('LV_TEST_ACTION_INVALID', `no ${kind} flash message is shown`);
+    delete this.#flash[kind];
     await this.event(FLASH_CLEAR_EVENT, { kind });
   }
 
   /** Loads the page the server redirected to (`redirectedTo`) in this browser session: a new page, a new socket. This view's socket closes. */
   async followRedirect(): Promise<TestView> {
-    const to = this.redirectedTo;
+    const to = this.#redirectedTo;
     if (to === undefined) throw new LiveryError('LV_TEST_ACTION_INVALID', `${this.name} was not redirected`);
     if (!to.startsWith('/')) throw new LiveryError('LV_TEST_ACTION_INVALID', `the redirect leaves the app: ${to}`);
     await this.close();
@@ -209,7 +225,7 @@ export class TestView {
 
   /** Sends a patch or navigate frame and follows what the reply says, as the browser client does. */
   async #go(kind: 'patch' | 'navigate', url: string, how: How, hops = 0): Promise<void> {
-    this.redirectedTo = undefined;
+    this.#redirectedTo = undefined;
     await this.#request((ref) => (kind === 'patch' ? encodePatch : encodeNavigate)(ref, 1, url), `the reply to ${kind} ${url}`, how);
     await this.#followUp(hops + 1);
   }
@@ -226,23 +242,23 @@ export class TestView {
 
   /** What a frame says about the page: title, flash, view, where the browser goes. */
   #page(page: PageEffects, how: How): void {
-    if (page.title !== undefined) this.title = page.title;
+    if (page.title !== undefined) this.#title = page.title;
     if (page.flash !== undefined) {
-      if (page.view !== undefined) this.flash = {};
+      if (page.view !== undefined) this.#flash = {};
       for (const [kind, message] of Object.entries(page.flash)) {
         if (!isFlashKind(kind)) continue;
-        if (typeof message === 'string') this.flash[kind] = message;
-        else delete this.flash[kind];
+        if (typeof message === 'string') this.#flash[kind] = message;
+        else delete this.#flash[kind];
       }
     }
     if (page.view !== undefined) {
-      this.name = page.view.view;
+      this.#name = page.view.view;
       this.#id = page.view.id;
     }
     const location = page.location;
     if (location === undefined) return;
     if (location.kind === 'redirect') {
-      this.redirectedTo = location.to;
+      this.#redirectedTo = location.to;
       return;
     }
     if (location.kind === 'navigate' && page.view === undefined) {
@@ -289,7 +305,7 @@ export class TestView {
 
   /** Sends the event `name` with `payload`, as a binding would; resolves once it is answered. */
   async event(name: string, payload: Record<string, unknown> = {}): Promise<void> {
-    this.redirectedTo = undefined;
+    this.#redirectedTo = undefined;
     await this.#request((ref) => encodeEvent(ref, 1, name, payload), `the reply to "${name}"`);
     await this.#followUp();
   }
