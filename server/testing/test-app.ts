@@ -17,11 +17,11 @@ import { LiveryError } from '../errors.ts';
 import { serverFactory } from '../index.ts';
 import { livery } from '../plugin.ts';
 import { A_TOKEN, A_VIEW } from '../protocol/index.ts';
-import { A_FLASH, FLASH_ID, isFlashKind, type Flash, type FlashKind } from '../protocol/flash.ts';
+import { A_FLASH, FLASH_ID, isFlashKind, type FlashKind } from '../protocol/flash.ts';
 import { newSessionId, SESSION_COOKIE } from '../session/index.ts';
 import type { Route } from '../view/routes.ts';
 import { routeToTenant } from './tenant-route.ts';
-import { TestView } from './test-view.ts';
+import { TestView, type LoadedPage } from './test-view.ts';
 
 /** What the test client needs of an app: the shape `defineApp(...)` returns. */
 export interface TestableApp {
@@ -208,18 +208,6 @@ function fillParams(path: string, params: Record<string, string> = {}): string {
   const unused = Object.keys(params).filter((name) => !used.has(name));
   if (unused.length > 0) throw new LiveryError('LV_TEST_SETUP_INVALID', `params ${unused.join(', ')} name no :segment of ${path}`);
   return filled;
-}
-
-/** What the test client reads from a page: its view container, URL, title and flash messages. */
-export interface LoadedPage {
-  readonly view: string;
-  readonly token: string;
-  /** The container's id (`lv-…`): history entries name it, as the browser client's do. */
-  readonly id: string;
-  /** The path and query the page ended up at, after redirects. */
-  readonly url: string;
-  readonly title: string;
-  readonly flash: Flash;
 }
 
 /**

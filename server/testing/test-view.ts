@@ -34,17 +34,22 @@ export interface ViewError {
   readonly ref: number;
 }
 
-/** What the test view needs to reach its server. */
-export interface TestViewInit {
-  readonly port: number;
-  readonly livery: LiveryHandle;
+/** What the test client reads from a page: its view container, URL, title and flash messages. */
+export interface LoadedPage {
   readonly view: string;
   readonly token: string;
-  /** The container's id, the page's URL (path and query), title and flash messages, as loaded. */
+  /** The container's id (`lv-…`): history entries name it, as the browser client's do. */
   readonly id: string;
+  /** The path and query the page ended up at, after redirects. */
   readonly url: string;
   readonly title: string;
   readonly flash: Flash;
+}
+
+/** What the test view needs to reach its server: the page it joins, and the way there. */
+export interface TestViewInit extends LoadedPage {
+  readonly port: number;
+  readonly livery: LiveryHandle;
   readonly cookie: string;
   readonly headers: Record<string, string>;
   readonly timeoutMs: number;

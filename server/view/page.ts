@@ -38,25 +38,54 @@ interface FlashEntry {
   readonly fresh: boolean;
 }
 
-type Snapshot = readonly [string | undefined, boolean, Partial<Record<FlashKind, FlashEntry>>, ReadonlySet<FlashKind> | undefined, NavigationIntent | undefined, string];
+type Snapshot = readonly [string, string | undefined, boolean, Partial<Record<FlashKind, FlashEntry>>, ReadonlySet<FlashKind> | undefined, NavigationIntent | undefined];
 
-/** One view's page-level record; `begin` / `rollback` undo a failed handler's changes like its state writes. */
+/**
+ * One view's page-level record. Like its state (D18), what a handler changes here is undone when
+ * the handler fails: `begin` opens a journal, the first change in it copies the record (a handler
+ * that changes nothing copies nothing), `rollback` puts the copy back.
+ */
 export class PageRecord {
-  /** The path and query the page shows (with a path-tenancy prefix, if the page has one). */
-  url = '';
-  title: string | undefined = undefined;
+  #url = '';
+  #title: string | undefined = undefined;
   titleChanged = false;
   /** True while the page is being opened (HTTP render, navigate): flash set now arrives with it. */
   opening = false;
   #flash: Partial<Record<FlashKind, FlashEntry>> = {};
   #flashChanged: Set<FlashKind> | undefined;
-  intent: NavigationIntent | undefined;
-  #saved: Snapshot | undefined;
+  #intent: NavigationIntent | undefined;
+  /** undefined: no handler running; null: one is, and has changed nothing yet. */
+  #saved: Snapshot | null | undefined;
+
+  /** The path and query the page shows (with a path-tenancy prefix, if the page has one). */
+  get url(): string {
+    return this.#url;
+  }
+
+  set url(url: string) {
+    this.#touch();
+    this.#url = url;
+  }
+
+  get title(): string | undefined {
+    return this.#title;
+  }
+
+  /** Where the last helper call of the running handler asked the browser to go. */
+  get intent(): NavigationIntent | undefined {
+    return this.#intent;
+  }
+
+  set intent(intent: NavigationIntent | undefined) {
+    this.#touch();
+    this.#intent = intent;
+  }
 
   setTitle(title: string): void {
     if (typeof title !== 'string') throw new LiveryError('LV_NAV_TITLE_INVALID', `pageTitle must be a string, got ${typeof title}`);
-    if (title === this.title) return;
-    this.title = title;
+    if (title === this.#title) return;
+    this.#touch();
+    this.#title = title;
     this.titleChanged = true;
   }
 
@@ -65,6 +94,7 @@ export class PageRecord {
     if (typeof message !== 'string' || message.length > MAX_FLASH_LENGTH) {
       throw new LiveryError('LV_FLASH_INVALID', typeof message !== 'string' ? 'the message must be a string' : `the message is longer than ${MAX_FLASH_LENGTH} characters`);
     }
+    this.#touch();
     this.#flash = { ...this.#flash, [kind]: { message, fresh: !this.opening } };
     (this.#flashChanged ??= new Set()).add(kind);
   }
@@ -78,15 +108,17 @@ export class PageRecord {
 
   /** Every message the page shows now. */
   get flash(): Flash {
-    const out: { [K in FlashKind]?: string } = {};
-    for (const [kind, entry] of Object.entries(this.#flash) as Array<[FlashKind, FlashEntry]>) out[kind] = entry.message;
-    return out;
+    return this.#messages(() => true);
   }
 
   /** The messages carried to the next page: the fresh ones. */
   get carried(): Flash {
+    return this.#messages((entry) => entry.fresh);
+  }
+
+  #messages(keep: (entry: FlashEntry) => boolean): Flash {
     const out: { [K in FlashKind]?: string } = {};
-    for (const [kind, entry] of Object.entries(this.#flash) as Array<[FlashKind, FlashEntry]>) if (entry.fresh) out[kind] = entry.message;
+    for (const [kind, entry] of Object.entries(this.#flash) as Array<[FlashKind, FlashEntry]>) if (keep(entry)) out[kind] = entry.message;
     return out;
   }
 
@@ -108,22 +140,29 @@ export class PageRecord {
   }
 
   takeIntent(): NavigationIntent | undefined {
-    const intent = this.intent;
-    this.intent = undefined;
+    const intent = this.#intent;
+    this.#intent = undefined;
     return intent;
   }
 
-  /** Before a handler: remember what it may change. */
+  /** A handler starts: its changes will be journaled. */
   begin(): void {
-    this.#saved = [this.title, this.titleChanged, this.#flash, this.#flashChanged && new Set(this.#flashChanged), this.intent, this.url];
+    this.#saved = null;
   }
 
-  /** The handler failed: its title, flash and navigation never happened. */
+  /** The handler failed: its URL, title, flash and navigation never happened. */
   rollback(): void {
-    if (this.#saved === undefined) return;
-    [this.title, this.titleChanged, this.#flash, , this.intent, this.url] = this.#saved;
-    this.#flashChanged = this.#saved[3] === undefined ? undefined : new Set(this.#saved[3]);
+    const saved = this.#saved;
     this.#saved = undefined;
+    if (saved === null || saved === undefined) return;
+    [this.#url, this.#title, this.titleChanged, this.#flash, , this.#intent] = saved;
+    this.#flashChanged = saved[4] === undefined ? undefined : new Set(saved[4]);
+  }
+
+  /** The first change in a handler keeps a copy of the record for `rollback`. */
+  #touch(): void {
+    if (this.#saved !== null) return;
+    this.#saved = [this.#url, this.#title, this.titleChanged, this.#flash, this.#flashChanged && new Set(this.#flashChanged), this.#intent];
   }
 }
 
