@@ -195,12 +195,10 @@ export class Runtime {
     await view.onJoin?.();
     // The first join of a page adopts a state its render made at this very URL: handleParams ran there.
     const current = renderedAt !== undefined && at.url === renderedAt && !mountedAfresh;
-    let location;
-    if (view.handleParams !== undefined && !current) {
-      await view.handleParams(at.params, at.url);
-      // A URL handleParams corrects on join replaces the browser's entry: the user made no new one.
-      location = await followIntent(view, mounted, true);
-    }
+    if (view.handleParams !== undefined && !current) await view.handleParams(at.params, at.url);
+    // Where mount (run afresh) or handleParams asked to go. A URL corrected on join replaces the
+    // browser's entry: the user made no new one.
+    const location = view[PAGE].intent === undefined ? undefined : await followIntent(view, mounted, true);
     const root = mounted.start();
     root[K_TOKEN] = fresh;
     const page = mounted.takePageEffects(location);
