@@ -15,17 +15,28 @@ import {
   E_TOKEN_EXPIRED,
   E_TOKEN_INVALID,
   E_VIEW_TAKEN_OVER,
+  K_STATICS,
   K_TOKEN,
   K_UPLOADS,
   A_VIEW,
 } from '../server/protocol/index.ts';
-import { encodeEvent, encodeJoin, encodeLeave } from '../server/protocol/codec.ts';
+import { encodeEvent, encodeJoin, encodeLeave, encodeNavigate, encodePatch, readPage } from '../server/protocol/codec.ts';
+import { applyPage, loadPage, type Navigation } from './navigation.ts';
 import { patch } from './patch.ts';
 import { Rendered, type WireNode } from './rendered.ts';
 import { reloadPage, type LiveSocket } from './socket.ts';
 import { granted, showPreviews } from './uploads.ts';
 
 const STATES = [C_CONNECTING, C_CONNECTED, C_DISCONNECTED, C_ERROR];
+
+/** Whether a diff touches the view's tree (slots or a whole node), not only the page. */
+function hasTree(diff: WireNode): boolean {
+  for (const key in diff) {
+    const c = key.charCodeAt(0);
+    if (key === K_STATICS || (c >= 48 && c <= 57)) return true;
+  }
+  return false;
+}
 
 export class View {
   readonly vid: number;
@@ -37,6 +48,11 @@ export class View {
   private readonly inflight = new Map<number, Element>();
   /** Another tab took this view over: it is not joined again (the newest tab keeps it). */
   private takenOver = false;
+  /** The navigation in flight (one at a time, by ref), and the one asked for meanwhile (the latest wins). */
+  private nav: { ref: number; nav: Navigation } | undefined;
+  private queued: Navigation | undefined;
+  /** True once a join reply arrived, until the socket drops. */
+  joined = false;
 
   constructor(vid: number, el: HTMLElement, token: string, socket: LiveSocket) {
     this.vid = vid;
@@ -48,15 +64,44 @@ export class View {
   join(): void {
     if (this.takenOver) return;
     this.setState(C_CONNECTING);
-    this.joinRef = this.socket.push((ref) => encodeJoin(ref, this.vid, this.el.getAttribute(A_VIEW) ?? '', this.token));
+    this.joinRef = this.socket.push((ref) => encodeJoin(ref, this.vid, this.el.getAttribute(A_VIEW) ?? '', this.token, location.pathname + location.search));
+  }
+
+  /**
+   * Asks the server to patch this view to a URL or navigate it to another view (`lv-patch`,
+   * `lv-navigate`, the back button, a `pushNavigate`). One at a time: a request made meanwhile
+   * waits, and only the latest one is sent. Without a socket, the browser loads the URL.
+   */
+  go(nav: Navigation): void {
+    if (this.nav !== undefined) return void (this.queued = nav);
+    const ref = this.socket.push((ref) => (nav.kind === 'patch' ? encodePatch : encodeNavigate)(ref, this.vid, nav.url));
+    if (!ref) return nav.pop ? location.reload() : loadPage(nav.url + (nav.hash ?? ''), nav.replace);
+    nav.at = scrollY;
+    this.nav = { ref, nav };
+    const el = nav.el ?? this.el;
+    this.inflight.set(ref, el);
+    el.classList.add(C_LOADING);
+    this.el.classList.add(C_LOADING);
+  }
+
+  /** The navigation a reply or error answers, if it answers one; the queued one goes next. */
+  private settleNav(ref: number): Navigation | undefined {
+    if (this.nav?.ref !== ref) return undefined;
+    const { nav } = this.nav;
+    this.nav = undefined;
+    const next = this.queued;
+    this.queued = undefined;
+    if (next !== undefined) queueMicrotask(() => this.go(next));
+    return nav;
   }
 
   leave(): void {
     this.socket.push((ref) => encodeLeave(ref, this.vid));
   }
 
-  /** Sends an event from `el`; both carry `lv-loading` until the reply with this ref (returned; 0 while offline). */
+  /** Sends an event from `el`; both carry `lv-loading` until the reply with this ref (returned; 0 while offline or while the view is being replaced). */
   push(el: Element, event: string, payload: Record<string, unknown>): number {
+    if (this.nav?.nav.kind === 'navigate') return 0;
     const ref = this.socket.push((ref) => encodeEvent(ref, this.vid, event, payload));
     if (!ref) return 0;
     this.inflight.set(ref, el);
@@ -67,11 +112,15 @@ export class View {
 
   /** `[1,"r",ref,vid,diff?]` */
   reply(ref: number, diff: WireNode | undefined): void {
-    if (diff) this.apply(diff);
-    if (diff?.[K_UPLOADS]) granted(this, ref, diff[K_UPLOADS] as never);
-    if (ref === this.joinRef) this.socket.resetBackoff();
+    const nav = this.settleNav(ref);
+    if (ref === this.joinRef) {
+      this.socket.resetBackoff();
+      this.joined = true;
+    }
     this.setState(C_CONNECTED);
     this.settle(ref);
+    if (diff) this.apply(diff, nav);
+    if (diff?.[K_UPLOADS]) granted(this, ref, diff[K_UPLOADS] as never);
   }
 
   /** `[1,"d",vid,diff]` */
@@ -86,6 +135,10 @@ export class View {
    */
   error(ref: number, code: string, message: string, dev?: unknown): void {
     this.settle(ref);
+    // A navigation the server could not do: the browser loads the page, which shows why.
+    const nav = this.settleNav(ref);
+    if (nav?.pop) return location.reload();
+    if (nav?.kind === 'navigate') return loadPage(nav.url + (nav.hash ?? ''), nav.replace);
     if (ref && ref === this.joinRef && (code === E_TOKEN_EXPIRED || code === E_TOKEN_INVALID) && reloadPage()) return;
     this.takenOver ||= code === E_VIEW_TAKEN_OVER;
     this.setState(C_ERROR);
@@ -96,6 +149,8 @@ export class View {
 
   /** The socket went down: nothing in flight will be answered. */
   dropped(): void {
+    this.joined = false;
+    if (this.nav !== undefined) this.settleNav(this.nav.ref);
     for (const ref of this.inflight.keys()) this.settle(ref);
     this.setState(C_DISCONNECTED);
   }
@@ -105,11 +160,20 @@ export class View {
     for (const c of STATES) this.el.classList.toggle(c, c === cls);
   }
 
-  private apply(diff: WireNode): void {
-    this.rendered.merge(diff, this.socket.statics);
+  private apply(diff: WireNode, nav?: Navigation): void {
+    const page = readPage(diff);
+    if (page?.view !== undefined) {
+      // A navigate: another view now lives in this container (its tree arrives whole, with `s`).
+      this.el.setAttribute(A_VIEW, page.view.view);
+      this.el.id = page.view.id;
+    }
+    if (hasTree(diff)) {
+      this.rendered.merge(diff, this.socket.statics);
+      patch(this.el, this.rendered.toHTML());
+      showPreviews(this.el);
+    }
     if (typeof diff[K_TOKEN] === 'string') this.token = diff[K_TOKEN];
-    patch(this.el, this.rendered.toHTML());
-    showPreviews(this.el);
+    if (page !== undefined) applyPage(this, page, nav);
   }
 
   private settle(ref: number): void {

@@ -129,6 +129,24 @@ export const errors = {
     message: 'No live view is routed at this path.',
     status: 404,
   },
+  LV_NAV_URL_INVALID: {
+    message: 'A navigation URL must be a path on this site (a frame: "/path?query", nothing else; pushPatch: a path; redirect: a path or an http(s) URL). Other hosts, other schemes (javascript:, data:), "//host", backslashes and control characters are refused.',
+  },
+  LV_NAV_URL_TOO_LONG: {
+    message: 'The navigation URL is longer than 2048 characters; shorten the query string (the browser client loads such links as a new page).',
+  },
+  LV_NAV_LOOP: {
+    message: 'handleParams kept patching the URL (more than 5 times in a row); make it settle on a URL it does not patch again.',
+  },
+  LV_NAV_BUSY: {
+    message: 'A navigation of this view is already in flight; wait for its reply before the next one.',
+  },
+  LV_NAV_TITLE_INVALID: {
+    message: 'pageTitle must be a string.',
+  },
+  LV_FLASH_INVALID: {
+    message: 'flash(kind, message) takes kind \'info\' or \'error\' and a message of at most 1000 characters.',
+  },
   LV_JOIN_TIMEOUT: {
     message: 'The view did not join in time (a backend is slow or unreachable); the socket is closed so the client reconnects and joins again.',
     close: CLOSE_TRY_AGAIN,

@@ -15,7 +15,7 @@ import { failOn, type Problem } from './config/checks.ts';
 import { resolveConfig, type LiveryConfig, type LiveryOptions } from './options/index.ts';
 import { errors } from './errors.ts';
 import { loadClientBundle } from './http/client-bundle.ts';
-import { registerHttp } from './http/index.ts';
+import { notFoundHandler, registerHttp } from './http/index.ts';
 import { createLayout } from './http/page.ts';
 import { Runtime } from './live/runtime.ts';
 import { attachLiveSocket } from './socket/index.ts';
@@ -50,6 +50,11 @@ export interface LiveryHandle {
    * over what it held, and ends the old id. Call it at sign-in and sign-out (docs/sessions.md).
    */
   rotateSession(request: FastifyRequest, reply: FastifyReply, data?: SessionData): Promise<string>;
+  /**
+   * A 404 page in the app's layout (`LV_ROUTE_NOT_FOUND`). `createServer` installs it as Fastify's
+   * not-found handler; on your own Fastify: `fastify.setNotFoundHandler(fastify.livery.notFound)`.
+   */
+  notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply;
 }
 
 declare module 'fastify' {
@@ -89,7 +94,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   failOn(problems);
   const runtime = new Runtime({
     config, log: fastify.log, views, backend, signer, gate: tenancy.gate, database: options.database,
-    pubsub: backends!.pubsub, presence: backends!.presence, quotas, describe, uploads,
+    pubsub: backends!.pubsub, presence: backends!.presence, quotas, sessions, describe, uploads,
     // A tenant's own state quota (its settings.quotas.stateBytes) where set, else the deployment's budget.
     stateBudget: (tenant) => quotas.stateBytes(tenant.id) || config.state.tenantMaxBytes,
   });
@@ -101,8 +106,9 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
     log: fastify.log,
   });
   if (options.database !== undefined) notifySaves(options.database, backends!.pubsub, fastify.log);
+  const pageLayout = createLayout(layout);
   registerHttp(fastify, {
-    runtime, routes: config.routes, bundle: bundle!, layout: createLayout(layout), sessions,
+    runtime, routes: config.routes, bundle: bundle!, layout: pageLayout, sessions,
     patternsFor: tenancy.patternsFor, tenantParam: tenancy.tenantParam, redisHealth: backends!.redis,
     dev: describe === undefined ? undefined : { describe, scriptPath: OVERLAY_SCRIPT_PATH },
   });
@@ -116,6 +122,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   fastify.decorate('livery', {
     config, runtime, sessions, backends: backends!, directory: tenancy.directory, tenantWatch,
     rotateSession: (request: FastifyRequest, reply: FastifyReply, data: SessionData = {}) => rotateSession(sessions, request, reply, data, config.production),
+    notFound: notFoundHandler(pageLayout),
   });
 
   fastify.addHook('onClose', async () => {

@@ -1,34 +1,61 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ProjectSchema } from '../data/index.ts';
-import { LiveView } from '../server/index.ts';
+import { LiveView, type Params } from '../server/index.ts';
 
-/** How many projects the board shows (the newest). */
-const SHOWN = 100;
+/** Projects per page of the board. */
+const PER_PAGE = 20;
+
+/** The board's orders, named as the query string names them (`?sort=name`). */
+const ORDERS = {
+  oldest: { createdAt: 'asc', id: 'asc' },
+  newest: { createdAt: 'desc', id: 'desc' },
+  name: { name: 'asc', id: 'asc' },
+} as const;
+type Sort = keyof typeof ORDERS;
 
 interface ProjectRow {
   id: string;
   name: string;
 }
 
+interface BoardState {
+  projects: ProjectRow[];
+  error: string;
+  present: number;
+  waves: number;
+  /** From the URL: `/projects?sort=name&page=2` (links with lv-patch change them). */
+  sort: Sort;
+  page: number;
+  pages: number;
+}
+
 /**
  * `/projects`: the tenant's projects board. Every read and write goes through `this.scoped`, so
  * it only ever sees this tenant's rows — the filter on the application side, row-level security
  * in the database — whatever the client sends. It shows who else is on the board (presence) and
- * re-renders when anyone, in any process, saves a project of this tenant (notify on save).
+ * re-renders when anyone, in any process, saves a project of this tenant (notify on save). The
+ * order and the page come from the query string; each project links to its page (`lv-navigate`).
  */
-export class ProjectsView extends LiveView<{ projects: ProjectRow[]; error: string; present: number; waves: number }> {
+export class ProjectsView extends LiveView<BoardState> {
   static template = 'projects.html';
   static events = { add: z.object({ name: z.string().max(200) }), wave: null };
   static watch = [ProjectSchema];
 
-  async mount() {
-    return { projects: await this.#list(), error: '', present: 1, waves: 0 };
+  mount() {
+    return { projects: [], error: '', present: 1, waves: 0, sort: 'oldest' as Sort, page: 1, pages: 1 };
+  }
+
+  /** The URL's order and page: on the first render, and on every lv-patch link or back button. */
+  async handleParams(params: Params) {
+    this.state.sort = Object.hasOwn(ORDERS, params.sort ?? '') ? (params.sort as Sort) : 'oldest';
+    this.state.page = Math.max(1, Math.floor(Number(params.page)) || 1);
+    await this.#load();
   }
 
   async onJoin() {
     // Saves announced while this tab was disconnected were missed: read the list afresh.
-    this.state.projects = await this.#list();
+    await this.#load();
     await this.subscribe('board');
     await this.track('board');
     await this.#countPresent();
@@ -48,7 +75,7 @@ export class ProjectsView extends LiveView<{ projects: ProjectRow[]; error: stri
   }
 
   async onSave() {
-    this.state.projects = await this.#list();
+    await this.#load();
   }
 
   async add({ name }: { name: string }) {
@@ -59,7 +86,8 @@ export class ProjectsView extends LiveView<{ projects: ProjectRow[]; error: stri
     }
     await this.scoped(ProjectSchema).create({ id: randomUUID(), name: trimmed });
     this.state.error = '';
-    this.state.projects = await this.#list();
+    this.flash('info', `Added “${trimmed}”.`);
+    await this.#load();
   }
 
   async #countPresent() {
@@ -67,12 +95,15 @@ export class ProjectsView extends LiveView<{ projects: ProjectRow[]; error: stri
   }
 
   /**
-   * The newest projects, oldest first. Bounded: anyone may add projects, and view state must stay
-   * within `state.maxBytes` — a change past it fails with LV_STATE_OVER_LIMIT (100 names of at
-   * most 200 characters stay far below the 256 KiB default).
+   * One page of projects in the URL's order. Bounded: anyone may add projects, and view state
+   * must stay within `state.maxBytes` (a change past it fails with LV_STATE_OVER_LIMIT).
    */
-  async #list(): Promise<ProjectRow[]> {
-    const rows = await this.scoped(ProjectSchema).find({}, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: SHOWN });
-    return rows.reverse().map((row) => ({ id: row.id, name: row.name }));
+  async #load() {
+    const projects = this.scoped(ProjectSchema);
+    const total = await projects.count();
+    this.state.pages = Math.max(1, Math.ceil(total / PER_PAGE));
+    this.state.page = Math.min(this.state.page, this.state.pages);
+    const rows = await projects.find({}, { orderBy: ORDERS[this.state.sort], limit: PER_PAGE, offset: (this.state.page - 1) * PER_PAGE });
+    this.state.projects = rows.map((row) => ({ id: row.id, name: row.name }));
   }
 }

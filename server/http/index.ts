@@ -1,7 +1,8 @@
 /**
  * The HTTP side, as a Fastify plugin: one GET route per live view (first paint; with path
  * tenancy also under the tenant prefix, `/t/:tenant/…`), the client bundle under a fingerprinted,
- * immutable URL, and `/healthz` with the token-guarded metrics (health.ts).
+ * immutable URL, and `/healthz` with the token-guarded metrics (health.ts). The same routes,
+ * matched the same way, serve live navigation over the socket (router.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LiveryError, registryCode, statusOf } from '../errors.ts';
@@ -14,6 +15,10 @@ import { BUNDLE_PREFIX, type ClientBundle } from './client-bundle.ts';
 import { registerHealth } from './health.ts';
 import { errorPage, scriptTag, viewContainer, type Layout } from './page.ts';
 import type { DevErrorReport } from '../protocol/index.ts';
+import { flashRegionHtml } from '../protocol/flash.ts';
+import { hasFlash, takeFlash, withFlash } from '../session/flash.ts';
+import { paramsOf } from '../view/page.ts';
+import { liveRouter } from './router.ts';
 
 export interface HttpOptions {
   readonly runtime: Runtime;
@@ -48,7 +53,8 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
 
   for (const route of routes) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const { [options.tenantParam]: routeTenant, ...params } = request.params as Record<string, string>;
+      const { [options.tenantParam]: routeTenant, ...pathParams } = request.params as Record<string, string>;
+      const url = request.url;
       let resolvedTenant: { id: string } | undefined;
       // Before anything that costs: a session, a tenant lookup, a mount, a stored state (D42).
       const wait = budget.take(request.ip);
@@ -61,10 +67,18 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
         const { id: sessionId, data: sessionData } = await sessionFor(request, reply, options.sessions, runtime.config.production);
         const { tenant, session } = await runtime.gate.forPage(requestInfo(request), sessionId, sessionData, routeTenant);
         resolvedTenant = tenant;
-        const page = await runtime.renderPage(route.view.name, params, session, tenant);
+        // Flash messages a redirect kept for this page: shown here, once (taken out of the session).
+        const { flash: arrived, rest } = takeFlash(sessionData, tenant.id);
+        if (rest !== undefined) await options.sessions.set(sessionId, rest);
+        const page = await runtime.renderPage(route.view.name, paramsOf(url, pathParams), session, tenant, { url, flash: arrived });
+        if (page.redirect !== undefined) {
+          // The view asked to be elsewhere while rendering: a real redirect, its messages kept for the next page.
+          if (hasFlash(page.flash)) await options.sessions.set(sessionId, withFlash(rest ?? sessionData, tenant.id, page.flash));
+          return reply.code(302).header('location', page.redirect.to).header('cache-control', 'no-store').send();
+        }
         const content = viewContainer(route.view.name, page.instance, page.token, page.html);
         return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store')
-          .send(layout({ title: route.title ?? route.view.name, head, content }, { tenant }));
+          .send(layout({ title: page.title ?? route.title ?? route.view.name, head, content, flash: flashRegionHtml(page.flash) }, { tenant }));
       } catch (error) {
         const code = registryCode(error) ?? 'LV_MOUNT_FAILED';
         const status = statusOf(code);
@@ -76,6 +90,18 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
     };
     for (const url of options.patternsFor(route.path)) fastify.get(url, handler);
   }
+  runtime.useRouter(liveRouter(fastify, routes, options.patternsFor, options.tenantParam));
+}
+
+/**
+ * A 404 page in the app's layout, for Fastify's not-found handler: `createServer` and the test
+ * client install it; an app on its own Fastify may too —
+ * `fastify.setNotFoundHandler(fastify.livery.notFound)`. A navigation to a path no route serves
+ * loads the page and lands here.
+ */
+export function notFoundHandler(layout: Layout): (request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (_request, reply) => reply.code(404).type('text/html; charset=utf-8').header('cache-control', 'no-store')
+    .send(errorPage(layout, 404, 'LV_ROUTE_NOT_FOUND', 'There is no page at this address.'));
 }
 
 /** Dev loop only: the overlay script, and a call that shows this error once the page has loaded. */

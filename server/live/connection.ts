@@ -7,15 +7,18 @@
  * sends can throw out of `receive`: bad input becomes an error frame, the socket keeps serving.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { StaticsCollector } from '../diff/index.ts';
+import { StaticsCollector, type WireNode } from '../diff/index.ts';
 import { errors, LiveryError, refusalCloseCode, type ErrorCode } from '../errors.ts';
 import { QUOTA_LABELS } from '../admission/index.ts';
-import type { DevErrorReport } from '../protocol/index.ts';
+import { MAX_URL_LENGTH, type DevErrorReport } from '../protocol/index.ts';
 import { decodeClientFrame, encodeError, encodeReply, type ClientFrame } from '../protocol/codec.ts';
 import { sessionTag, type Session } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import type { TenantData } from '../data/index.ts';
+import type { Flash } from '../protocol/flash.ts';
+import { checkFrameUrl } from '../view/page.ts';
 import type { MountedView, ViewHost } from './mounted-view.ts';
+import type { RouteMatch, SocketRequest } from './navigation.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface Transport {
@@ -32,7 +35,7 @@ const ABUSE_LIMIT = 1000;
  * SQL, a render and presence fan-out, so it costs most; a heartbeat is nearly free (the client
  * sends one every half minute) but not free, so a flood of them is bounded too.
  */
-const COST = { event: 1, join: 2, leave: 1, heartbeat: 0.25 } as const;
+const COST = { event: 1, patch: 1, join: 2, navigate: 2, leave: 1, heartbeat: 0.25 } as const;
 
 /** Who the socket belongs to, settled at upgrade. */
 export interface SocketIdentity {
@@ -41,11 +44,17 @@ export interface SocketIdentity {
   readonly sessionData: Session['data'];
   /** Undefined until the first join when the tenant came from the page's path (see Tenancy). */
   readonly tenant: TenantInfo | undefined;
+  /**
+   * With tenancy: the upgrade request (host, headers, cookies, client address), to resolve a
+   * navigation target's tenant exactly as a page load on this socket's host would.
+   */
+  readonly request?: SocketRequest;
 }
 
 export class Connection implements ViewHost {
   readonly sessionId: string;
   readonly sessionData: Session['data'];
+  readonly request: SocketRequest | undefined;
   /** Set once — at upgrade, or by the first join — and never changed: no tenant switching mid-socket. */
   #tenant: TenantInfo | undefined;
   #data: TenantData | undefined;
@@ -68,6 +77,7 @@ export class Connection implements ViewHost {
     this.#runtime = runtime;
     this.sessionId = identity.sessionId;
     this.sessionData = identity.sessionData;
+    this.request = identity.request;
     this.#tokens = runtime.config.socket.rateBurst;
     if (identity.tenant !== undefined) this.bindTenant(identity.tenant);
   }
@@ -130,6 +140,10 @@ export class Connection implements ViewHost {
         return this.#event(frame);
       case 'join':
         return this.#join(frame);
+      case 'patch':
+        return this.#patch(frame);
+      case 'navigate':
+        return this.#navigate(frame);
       case 'leave':
         return this.#leave(frame.ref, frame.vid);
       case 'heartbeat':
@@ -168,25 +182,70 @@ export class Connection implements ViewHost {
     return false;
   }
 
-  #join({ ref, vid, view: viewName, token }: ClientFrame & { type: 'join' }): void {
+  /** The joined view a frame names, or an error answered for its ref. */
+  #viewFor(ref: number, vid: unknown): MountedView | undefined {
+    const view = typeof vid === 'number' ? this.views.get(vid) : undefined;
+    if (view === undefined) this.error(ref, typeof vid === 'number' ? vid : 0, 'LV_VIEW_NOT_JOINED');
+    return view;
+  }
+
+  /** A navigation frame's URL: a path and query on this site, or an error answered for its ref. */
+  #urlFor(ref: number, vid: number, url: unknown): string | undefined {
+    const checked = checkFrameUrl(url, MAX_URL_LENGTH);
+    if ('path' in checked) return checked.path;
+    this.error(ref, vid, checked.code, checked.detail);
+    return undefined;
+  }
+
+  #patch({ ref, vid, url }: ClientFrame & { type: 'patch' }): void {
+    const view = this.#viewFor(ref, vid);
+    const path = view && this.#urlFor(ref, view.vid, url);
+    if (view === undefined || path === undefined) return;
+    if (this.#joining?.has(view.vid)) return this.error(ref, view.vid, 'LV_NAV_BUSY');
+    view.patch(ref, path);
+  }
+
+  /**
+   * Navigate: the view is replaced by the live view at the URL, on this socket. Answered like a
+   * join (within joinTimeoutMs); the vid counts as joining meanwhile, so a second navigate or a
+   * patch for it waits its turn (LV_NAV_BUSY).
+   */
+  #navigate({ ref, vid, url }: ClientFrame & { type: 'navigate' }): void {
+    const view = this.#viewFor(ref, vid);
+    const path = view && this.#urlFor(ref, view.vid, url);
+    if (view === undefined || path === undefined) return;
+    if (this.#joining?.has(view.vid)) return this.error(ref, view.vid, 'LV_NAV_BUSY');
+    this.#answer(ref, view.vid, 'navigate', () => this.#runtime.navigate(this, view, path));
+  }
+
+  #join({ ref, vid, view: viewName, token, url }: ClientFrame & { type: 'join' }): void {
     if (!Number.isSafeInteger(vid) || (vid as number) <= 0) return this.error(ref, 0, 'LV_FRAME_MALFORMED', 'vid must be a positive integer');
     const id = vid as number;
     if (this.views.has(id) || this.#joining?.has(id)) return this.error(ref, id, 'LV_VIEW_ALREADY_JOINED');
     if (this.views.size + (this.#joining?.size ?? 0) >= this.#runtime.config.socket.maxViews) return this.error(ref, id, 'LV_TOO_MANY_VIEWS');
+    // The page's URL as the browser shows it; one the socket would refuse in a navigation frame is
+    // not an error here (a legitimately long URL must still join): the token's URL stands in.
+    const at = checkFrameUrl(url, MAX_URL_LENGTH);
+    this.#answer(ref, id, String(viewName).slice(0, 64), () => this.#runtime.join(this, id, viewName, token, 'path' in at ? at.path : undefined));
+  }
+
+  /**
+   * Runs a join or a navigate for view `id` and answers it. Every one is answered within
+   * joinTimeoutMs, whatever a backend, `mount` or `onJoin` is doing. Past the deadline the client
+   * is told so and the socket closed (1013: try again), so it reconnects and joins afresh; one that
+   * completes later anyway is undone, never left half-live.
+   */
+  #answer(ref: number, id: number, what: string, work: () => Promise<WireNode>): void {
     (this.#joining ??= new Set()).add(id);
     this.#takenOver?.delete(id);
-    // Every join is answered within joinTimeoutMs, whatever a backend or `onJoin` is doing. Past
-    // the deadline the client is told so and the socket closed (1013: try again), so it reconnects
-    // and joins afresh; a join that completes later anyway is undone, never left half-live.
     let late = false;
     const deadline = setTimeout(() => {
       late = true;
-      this.log.warn({ vid: id, view: String(viewName).slice(0, 64) }, 'join timed out');
+      this.log.warn({ vid: id, view: what }, 'join timed out');
       this.error(ref, id, 'LV_JOIN_TIMEOUT');
       this.#transport.close(errors.LV_JOIN_TIMEOUT.close, 'join timeout');
     }, this.#runtime.config.socket.joinTimeoutMs);
-    this.#runtime
-      .join(this, id, viewName, token)
+    work()
       .then((reply) => {
         if (late) return this.#undoJoin(id);
         // Taken over between the join's end and this reply: the view is gone, so no reply.
@@ -233,6 +292,15 @@ export class Connection implements ViewHost {
     ids.add(vid);
     if (ids.size > this.#runtime.config.socket.maxViews) ids.delete(ids.values().next().value!);
     if (!this.#joining?.has(vid)) this.error(0, vid, 'LV_VIEW_TAKEN_OVER');
+  }
+
+  // ViewHost: navigation needs the socket's tenant and session.
+  resolve(url: string): Promise<RouteMatch | undefined> {
+    return this.#runtime.resolveTarget(this, url);
+  }
+
+  keepFlash(flash: Flash): Promise<void> {
+    return this.#runtime.keepFlash(this, flash);
   }
 
   /** The transport drained: push what was held back. */

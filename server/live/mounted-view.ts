@@ -11,7 +11,8 @@ import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireN
 import { renderBlock } from '../diff/rendered.ts';
 import { LiveryError, registryCode, type ErrorCode } from '../errors.ts';
 import type { DevErrorReport } from '../protocol/index.ts';
-import { encodeDiff, encodeError, encodeReply } from '../protocol/codec.ts';
+import { attachPage, encodeDiff, encodeError, encodeReply, type PageEffects, type PageLocation } from '../protocol/codec.ts';
+import { FLASH_CLEAR_EVENT, isFlashKind, type Flash } from '../protocol/flash.ts';
 import type { TickHandle, TickScheduler } from '../scheduler/index.ts';
 import type { StateBackend } from '../state/index.ts';
 import type { Scope, Template } from '../template/types.ts';
@@ -22,12 +23,13 @@ import type { TenantInfo } from '../tenancy/directory.ts';
 import { ViewSubscriptions, type SubscriptionSink } from './view-subscriptions.ts';
 import type { SaveEvent } from '../data/index.ts';
 import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/index.ts';
-import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
+import { EVENT_EM, PAGE, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { Mailbox } from './mailbox.ts';
 import type { Uploads } from '../uploads/index.ts';
 import { K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
+import { followIntent, type IntentContext, type RouteMatch } from './navigation.ts';
 
 /** What a mounted view needs from its socket. */
 export interface ViewHost {
@@ -38,6 +40,10 @@ export interface ViewHost {
   send(frame: string): void;
   /** False while the socket is backpressured: pushes wait for `drain`. */
   canPush(): boolean;
+  /** The live route serving `url` on this socket's tenant, if any (else the browser loads it). */
+  resolve(url: string): Promise<RouteMatch | undefined>;
+  /** Keeps flash messages in the browser session for the next page load (a redirect). */
+  keepFlash(flash: Flash): Promise<void>;
 }
 
 export interface ViewServices {
@@ -76,7 +82,7 @@ export interface MountedViewInit {
 /** How a save went: stored, refused because another join owns the instance, or failed (the error). */
 type SaveOutcome = 'saved' | 'taken' | Error;
 
-export class MountedView implements ViewRuntime, SubscriptionSink {
+export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext {
   readonly vid: number;
   readonly viewClass: ViewClass;
   readonly view: LiveView<object>;
@@ -99,6 +105,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   readonly #session: Session;
   /** Upload grants for the reply to the event being handled (an `lv:upload` offer). */
   #grants: Grant[] | undefined;
+  /** Where the browser goes after the frame the current handler's changes travel in. */
+  #location: PageLocation | undefined;
   #closed = false;
   #closedBy: TerminateReason | undefined;
 
@@ -144,6 +152,14 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     return this.#subscriptions.presence(topic);
   }
 
+  // IntentContext: what following a pushPatch / pushNavigate / redirect needs of the socket.
+  resolve(url: string): Promise<RouteMatch | undefined> {
+    return this.#host.resolve(url);
+  }
+  keepFlash(flash: Flash): Promise<void> {
+    return this.#host.keepFlash(flash);
+  }
+
   // SubscriptionSink: messages, presence diffs and saves, each run in the mailbox.
   deliverMessage(message: unknown): void {
     this.#run('handleInfo', () => this.#info(message));
@@ -168,17 +184,39 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     if (this.#closed) return;
     this.#mailbox.run(() => {
       if (this.#closed) return;
-      this.view[EVENT_EM] = undefined;
-      this.#tracked.begin();
+      this.#begin();
       let result: void | Promise<void>;
       try {
         result = work();
       } catch (error) {
         return this.#workFailed(0, hook, error);
       }
-      if (result instanceof Promise) return result.then(() => this.#succeeded(undefined, hook), (error: unknown) => this.#workFailed(0, hook, error));
-      return this.#succeeded(undefined, hook);
+      if (result instanceof Promise) return result.then(() => this.#after(undefined, hook), (error: unknown) => this.#workFailed(0, hook, error));
+      return this.#after(undefined, hook);
     });
+  }
+
+  /** Before a handler: a fresh EntityManager, and a journal of what it changes (state and page) to undo on failure. */
+  #begin(): void {
+    this.view[EVENT_EM] = undefined; // a fresh EntityManager per handler: no identity map outlives it
+    this.#tracked.begin();
+    this.view[PAGE].begin();
+  }
+
+  /**
+   * The handler returned. If it asked to go somewhere (pushPatch, pushNavigate, redirect), follow
+   * that first — a patch runs `handleParams`, inside the same undoable step — then commit. A
+   * handler that asked nothing takes the synchronous path, as before.
+   */
+  #after(ref: number | undefined, hook: string): void | Promise<void> {
+    if (this.view[PAGE].intent === undefined) return this.#succeeded(ref, hook);
+    return followIntent(this.view, this).then(
+      (location) => {
+        this.#location = location;
+        return this.#succeeded(ref, hook);
+      },
+      (error: unknown) => this.#workFailed(ref ?? 0, hook, error),
+    );
   }
 
   /**
@@ -226,6 +264,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   #workFailed(ref: number, hook: string, error: unknown): void | Promise<void> {
     this.#grants = undefined;
     this.#tracked.rollback();
+    this.view[PAGE].rollback();
+    this.#location = undefined;
     this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error, hook);
     return this.#sendChanges();
   }
@@ -249,7 +289,21 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     return encodeRoot(this.#tree, this.#host.statics);
   }
 
+  /**
+   * A patch frame: the page's URL becomes `url` (a path and query the connection checked) and
+   * `handleParams` runs with its params — or, when another view or no live view serves it, the
+   * reply says where the browser must go instead.
+   */
+  patch(ref: number, url: string): void {
+    this.#mailbox.run(() => {
+      this.#begin();
+      this.view[PAGE].intent = { kind: 'patch', to: url, replace: false };
+      return this.#after(ref, 'handleParams');
+    });
+  }
+
   event(ref: number, name: string, payload: unknown): void {
+    if (name === FLASH_CLEAR_EVENT) return this.#clearFlash(ref, payload);
     if (isUploadEvent(name)) {
       const context = { tenant: this.tenant, sessionId: this.#host.sessionId, view: this.viewClass.name };
       return this.#mailbox.run(() => this.#handle(ref, name, payload, async () => {
@@ -286,15 +340,24 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     if (this.#closed) return;
     let result: unknown;
     this.#services.counters.events++;
-    this.view[EVENT_EM] = undefined; // a fresh EntityManager per event: no identity map outlives it
-    this.#tracked.begin();
+    this.#begin();
     try {
       result = run !== undefined ? run() : (this.view as unknown as Record<string, (p: unknown) => unknown>)[name](payload);
     } catch (error) {
       return this.#workFailed(ref, name, error);
     }
-    if (result instanceof Promise) return result.then(() => this.#succeeded(ref, name), (error: unknown) => this.#workFailed(ref, name, error));
-    return this.#succeeded(ref, name);
+    if (result instanceof Promise) return result.then(() => this.#after(ref, name), (error: unknown) => this.#workFailed(ref, name, error));
+    return this.#after(ref, name);
+  }
+
+  /** The user dismissed a flash message (`{kind}`): it is not carried to the next page. Always answered. */
+  #clearFlash(ref: number, payload: unknown): void {
+    const kind = (payload as { kind?: unknown } | null)?.kind;
+    if (!isFlashKind(kind)) return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', 'kind: expected "info" or "error"');
+    this.#mailbox.run(() => {
+      this.view[PAGE].clearFlash(kind);
+      this.#host.send(encodeReply(ref, this.vid));
+    });
   }
 
   /**
@@ -316,14 +379,15 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       if (ref !== undefined && this.#closedBy === 'replaced') this.#fail(ref, 'LV_VIEW_TAKEN_OVER');
       return;
     }
-    if (ref === undefined) {
+    const page = this.takePageEffects(this.#location);
+    if (ref === undefined && page === undefined) {
       if (this.#tracked.changed.size === 0) return;
       if (!this.#host.canPush()) {
         this.#pushPending = true;
         return;
       }
     }
-    let diff = this.#diff();
+    let diff = page === undefined ? this.#diff() : attachPage(this.#diff() ?? {}, page);
     if (ref !== undefined && this.#grants !== undefined) {
       // An upload offer's reply carries the grants the page needs to start uploading.
       diff = { ...diff, [K_UPLOADS]: this.#grants } as WireNode;
@@ -336,6 +400,25 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     }
     const frame = ref !== undefined ? encodeReply(ref, this.vid, diff) : diff !== undefined ? encodeDiff(this.vid, diff) : undefined;
     if (frame !== undefined) this.#host.send(frame);
+  }
+
+  /**
+   * What the page shows beyond the container, if the handler changed it: where the browser goes,
+   * the title, flash messages. Travels at the root of the same frame as the diff.
+   */
+  takePageEffects(location: PageLocation | undefined): PageEffects | undefined {
+    const page = this.view[PAGE];
+    const flash = page.takeFlashChanges();
+    if (location === undefined && !page.titleChanged && flash === undefined) return undefined;
+    this.#location = undefined;
+    const title = page.titleChanged ? page.title : undefined;
+    page.titleChanged = false;
+    return { location, title, flash };
+  }
+
+  /** The flash messages this page carries to the next one it navigates to. */
+  get carriedFlash(): Flash {
+    return this.view[PAGE].carried;
   }
 
   /** Scheduler callback: skipped (not queued) while the view is busy, so ticks never delay events. */
@@ -438,7 +521,10 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     for (const timer of this.#timers ?? []) clearTimeout(timer);
     await this.#subscriptions.close((error) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'unsubscribing failed'));
     this.view[RUNTIME] = undefined;
-    if (reason !== 'replaced') {
+    // Navigated away: nothing will rejoin this instance (the page now shows another view), so
+    // its state is discarded rather than kept for the state TTL.
+    if (reason === 'navigate') await this.#services.backend.delete(this.stateKey).catch((error: unknown) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'discarding state failed'));
+    else if (reason !== 'replaced') {
       const outcome = await this.save();
       if (outcome === 'taken') this.#host.log.info({ view: this.viewClass.name }, 'view closed after a join elsewhere took it over; its copy was not saved');
       else if (outcome instanceof Error && registryCode(outcome) === 'LV_STATE_QUOTA_EXCEEDED') this.#host.log.warn({ err: outcome, view: this.viewClass.name }, 'state not saved at close: over the tenant\'s budget; the last saved state stays');

@@ -18,11 +18,14 @@ import type { LiveryConfig } from '../options/index.ts';
 import type { WireNode } from '../diff/index.ts';
 import { LiveryError } from '../errors.ts';
 import { K_TOKEN, type DevErrorReport } from '../protocol/index.ts';
+import { attachPage } from '../protocol/codec.ts';
+import { FLASH_KINDS, type Flash } from '../protocol/flash.ts';
 import { TickScheduler } from '../scheduler/index.ts';
 import { stateKey, type StateBackend } from '../state/index.ts';
 import { createScope, renderToString, type Scope, type Template } from '../template/index.ts';
 import { tenantData, type Database, type TenantData } from '../data/index.ts';
-import { sessionUnder, type Session } from '../session/index.ts';
+import { sessionUnder, type Session, type SessionStore } from '../session/index.ts';
+import { hasFlash, withFlash } from '../session/flash.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import type { TenantGate } from '../tenancy/gate.ts';
 import { refusalOf } from '../tenancy/watch.ts';
@@ -30,12 +33,14 @@ import type { TenantQuotas } from '../admission/index.ts';
 import type { PubSub } from '../pubsub/index.ts';
 import type { Presence } from '../presence/index.ts';
 import type { JoinClaims, TokenSigner } from '../token/index.ts';
-import { DATA, type LiveView, type Params, type TerminateReason, type ViewClass } from '../view/live-view.ts';
+import { DATA, PAGE, type LiveView, type Params, type TerminateReason, type ViewClass } from '../view/live-view.ts';
+import type { NavigationIntent } from '../view/page.ts';
 import { findNonPlainValue, serializeState, trackState } from '../view/tracked-state.ts';
 import type { Connection } from './connection.ts';
 import { MountedView } from './mounted-view.ts';
 import { InstanceLocks, TakeoverNotices } from './ownership.ts';
 import { initialUploadsState, UPLOADS_STATE_KEY, type Uploads } from '../uploads/index.ts';
+import { followIntent, MAX_PATCHES, pathOf, type RouteMatch, type RouteMatcher } from './navigation.ts';
 
 export type { RegisteredView } from '../view/routes.ts';
 import type { RegisteredView } from '../view/routes.ts';
@@ -52,6 +57,8 @@ export interface RuntimeInit {
   readonly presence: Presence;
   /** Per-tenant quotas (D41). */
   readonly quotas: TenantQuotas;
+  /** Browser sessions: flash messages wait there across a redirect. */
+  readonly sessions?: SessionStore;
   /** Dev loop only: describes an error for the overlay (error frames then carry it). */
   readonly describe?: (error: unknown) => DevErrorReport;
   /** Bytes of stored view state a tenant may hold (D36); default: `state.tenantMaxBytes` for every tenant. */
@@ -66,10 +73,23 @@ interface Live {
   readonly conn: Connection;
 }
 
+export interface PageOptions {
+  /** The path and query the page is rendered at (`handleParams` gets it; relative URLs resolve against it). */
+  readonly url?: string;
+  /** Flash messages that arrive with the page (kept in the session by a redirect, or carried by a navigate). */
+  readonly flash?: Flash;
+}
+
 export interface RenderedPage {
   readonly html: string;
   readonly token: string;
   readonly instance: string;
+  /** What the view set as `pageTitle`, if anything. */
+  readonly title: string | undefined;
+  /** The flash messages the page shows. */
+  readonly flash: Flash;
+  /** The view asked to be elsewhere while it rendered (pushPatch, pushNavigate, redirect): nothing was rendered or saved. */
+  readonly redirect?: NavigationIntent;
 }
 
 export class Runtime {
@@ -86,6 +106,9 @@ export class Runtime {
   /** The tenant's budget for stored view state, passed with every save (D36). */
   readonly stateBudget: (tenant: TenantInfo) => number;
   readonly uploads: Uploads | undefined;
+  readonly sessions: SessionStore | undefined;
+  /** The HTTP layer's live routes (set once it has registered them). */
+  #router: RouteMatcher | undefined;
   readonly scheduler = new TickScheduler();
   readonly connections = new Set<Connection>();
   readonly #views: ReadonlyMap<string, RegisteredView>;
@@ -111,11 +134,17 @@ export class Runtime {
     this.describe = init.describe;
     this.stateBudget = init.stateBudget ?? (() => this.config.state.tenantMaxBytes);
     this.uploads = init.uploads;
+    this.sessions = init.sessions;
     this.#views = init.views;
     this.#notices = new TakeoverNotices(init.pubsub, init.log, (tenant, instance) => void this.#noticed(tenant, instance));
     if (init.backend.writeThrough) {
       this.#keeper = setInterval(() => this.#keepAlive(), Math.max(1000, (this.config.state.ttlSeconds * 1000) / 3)).unref();
     }
+  }
+
+  /** The HTTP layer hands over how it matches URLs to live routes, so a URL means the same on both. */
+  useRouter(router: RouteMatcher): void {
+    this.#router = router;
   }
 
   /** A tenant's data context (one EntityManager fork with the tenant set), if there is a database. */
@@ -132,12 +161,23 @@ export class Runtime {
     return this.#live.get(stateKey(tenant, instance))?.view;
   }
 
-  /** First paint: mount, render to HTML, save the state for the socket to adopt, sign a token. */
-  async renderPage(viewId: string, params: Params, session: Session, tenant: TenantInfo): Promise<RenderedPage> {
+  /**
+   * First paint: mount, `handleParams`, render to HTML, save the state for the socket to adopt,
+   * sign a token. A view that asks to be elsewhere meanwhile (pushPatch, pushNavigate, redirect)
+   * renders nothing: the caller redirects (a 302 over HTTP).
+   */
+  async renderPage(viewId: string, params: Params, session: Session, tenant: TenantInfo, options: PageOptions = {}): Promise<RenderedPage> {
     const entry = this.#entry(viewId);
     const view = this.#instantiate(entry.viewClass, tenant, this.dataFor(tenant));
+    const page = view[PAGE];
+    page.url = options.url ?? '';
+    // Messages set while the page opens belong to it: shown here, gone at the next navigation.
+    page.opening = true;
+    page.arrive(options.flash ?? {});
     const state = await this.#mount(view, params, session);
     view.state = state;
+    await view.handleParams?.(params, page.url);
+    if (page.intent !== undefined) return { html: '', token: '', instance: '', title: page.title, flash: page.flash, redirect: page.intent };
     const html = renderToString(entry.template, this.#scope(state, tenant));
     const instance = randomBytes(12).toString('base64url');
     // Until its socket joins, the state lives only the short pre-join TTL: page loads that never
@@ -145,12 +185,16 @@ export class Runtime {
     const serialized = serializeState(entry.viewClass.name, state, this.config.state.maxBytes);
     this.quotas.note(tenant); // the backend asks for this tenant's state quota by id
     await this.backend.set(stateKey(tenant.id, instance), serialized, { ttlSeconds: this.config.state.preJoinTtlSeconds, budget: this.stateBudget(tenant) });
-    const token = this.signer.sign({ view: viewId, instance, params, session: session.id, tenant: tenant.id });
-    return { html, token, instance };
+    const token = this.signer.sign({ view: viewId, instance, params, session: session.id, tenant: tenant.id, url: options.url });
+    return { html, token, instance, title: page.title, flash: page.flash };
   }
 
-  /** Binds a view to a socket from its token; returns the join reply's diff (full root + token). */
-  async join(conn: Connection, vid: number, viewName: unknown, token: unknown): Promise<WireNode> {
+  /**
+   * Binds a view to a socket from its token; returns the join reply's diff (full root + token).
+   * `url` is the page's path and query as the browser shows it (checked by the connection); the
+   * view's `handleParams` runs with it, unless the state was just rendered at that very URL.
+   */
+  async join(conn: Connection, vid: number, viewName: unknown, token: unknown, url?: string): Promise<WireNode> {
     const claims = this.signer.verify(token);
     if (claims.view !== viewName) throw new LiveryError('LV_TOKEN_VIEW_MISMATCH');
     if (claims.session !== conn.sessionId) throw new LiveryError('LV_TOKEN_INVALID', 'issued to another session');
@@ -158,13 +202,18 @@ export class Runtime {
     const entry = this.#entry(claims.view);
     const key = stateKey(tenant.id, claims.instance);
     const view = this.#instantiate(entry.viewClass, tenant, conn.data);
+    // The refreshed token names no URL: only a render's token vouches that its state shows one.
+    const { url: renderedAt, ...rest } = claims;
+    const at = await this.#joinUrl(conn, entry.viewClass, claims.params, renderedAt, url);
     // Joins of one instance take turns: each adopts what the one before it left, so two racing
     // joins never both go live (the later one takes over from the earlier, D35).
     const release = await this.#locks.acquire(key);
     let mounted: MountedView;
+    let mountedAfresh: boolean;
     let watching: Promise<unknown>;
     try {
-      const { state, owner } = await this.#adopt(key, view, claims, conn);
+      const { state, owner, mounted: afresh } = await this.#adopt(key, view, claims, conn);
+      mountedAfresh = afresh;
       if (conn.closed) {
         // The socket went away while the state was being adopted: put the state back where the
         // next join will look for it (adopting took it from the backend or from another socket).
@@ -184,21 +233,112 @@ export class Runtime {
           stateBudget: this.stateBudget, counters: this.counters, describe: this.describe, lost: (stale) => this.#evict(stale), uploads: this.uploads,
         },
       );
+      view[PAGE].url = at.url;
       conn.views.set(vid, mounted);
       this.#live.set(key, { view: mounted, conn });
       watching = this.#notices.watch(tenant.id);
     } finally {
       release();
     }
-    const fresh = this.signer.sign(claims);
+    const fresh = this.signer.sign(rest);
     await watching;
     await mounted.listen();
     await view.onJoin?.();
     // Taken over (or left) while it joined: it must not start ticking on a closed view.
     if (mounted.closedBy !== undefined) throw new LiveryError(mounted.closedBy === 'replaced' ? 'LV_VIEW_TAKEN_OVER' : 'LV_VIEW_NOT_JOINED');
+    // The first join of a page adopts a state its render made at this very URL: handleParams ran there.
+    const current = renderedAt !== undefined && at.url === renderedAt && !mountedAfresh;
+    if (view.handleParams !== undefined && !current) await view.handleParams(at.params, at.url);
+    // Where mount (run afresh) or handleParams asked to go. A URL corrected on join replaces the
+    // browser's entry: the user made no new one.
+    const location = view[PAGE].intent === undefined ? undefined : await followIntent(view, mounted, true);
     const root = mounted.start();
     root[K_TOKEN] = fresh;
-    return conn.statics.attachTo(root)!;
+    const page = mounted.takePageEffects(location);
+    return conn.statics.attachTo(page === undefined ? root : attachPage(root, page))!;
+  }
+
+  /**
+   * The URL a joining view shows, and its params: the browser's, when it is a URL this very view
+   * serves on this socket's tenant (after patches it differs from the token's), else the one the
+   * token was issued at, with the token's params.
+   */
+  async #joinUrl(conn: Connection, viewClass: ViewClass, params: Params, renderedAt: string | undefined, url: string | undefined): Promise<{ url: string; params: Params }> {
+    const fallback = { url: renderedAt ?? '', params };
+    if (url === undefined || url === renderedAt || viewClass.prototype.handleParams === undefined) return { ...fallback, url: url ?? fallback.url };
+    const match = await this.resolveTarget(conn, url);
+    return match !== undefined && match.route.view === viewClass ? { url, params: match.params } : fallback;
+  }
+
+  /**
+   * The live route serving `url` (path and query) on this socket, or undefined — no live route
+   * (another route, or none: 404), or a route another tenant serves. The tenant is resolved as a
+   * page load of that URL on this socket's host would resolve it (same resolvers, headers,
+   * cookies and session), and must be the socket's own: a URL's host is never consulted.
+   */
+  async resolveTarget(conn: Connection, url: string): Promise<RouteMatch | undefined> {
+    const match = this.#router?.(url);
+    if (match === undefined) return undefined;
+    if (!this.gate.enabled) return match;
+    const request = conn.request;
+    if (request === undefined || conn.tenant === undefined) return undefined;
+    try {
+      const { tenant } = await this.gate.forPage({ ...request, path: pathOf(url).split('?', 1)[0], session: undefined }, conn.sessionId, conn.sessionData, match.routeTenant);
+      return tenant.id === conn.tenant.id ? match : undefined;
+    } catch {
+      return undefined; // refused here (unknown, suspended, forbidden): the page load will say why
+    }
+  }
+
+  /**
+   * Replaces view `vid` on a socket with the live view at `url`, over that socket: the new view
+   * is rendered (mount, handleParams) as a page load would render it, the old one leaves
+   * (its state discarded), and the new one joins in its place. Returns the join reply with the
+   * page keys (`u`, `v`, `h`, `f`), or — when no live view of this tenant serves the URL, or
+   * the new view redirects — a reply that sends the browser to load the page.
+   */
+  async navigate(conn: Connection, old: MountedView, url: string): Promise<WireNode> {
+    const tenant = conn.tenant!;
+    let flash = old.carriedFlash;
+    let to = url;
+    for (let hops = 0; ; hops++) {
+      if (hops > MAX_PATCHES) throw new LiveryError('LV_NAV_LOOP', `navigating from ${url.slice(0, 200)}`);
+      const at = pathOf(to);
+      const match = await this.resolveTarget(conn, at);
+      if (match === undefined) return this.#loadPage(conn, to, flash);
+      const session = sessionUnder(conn.sessionId, conn.sessionData, tenant.id);
+      const view = match.route.view.name;
+      const page = await this.renderPage(view, match.params, session, tenant, { url: at, flash });
+      if (page.redirect !== undefined) {
+        // Asked to be elsewhere while opening: follow it here, as a browser follows a 302.
+        flash = page.flash;
+        to = page.redirect.to;
+        if (page.redirect.kind === 'redirect' || !to.startsWith('/')) return this.#loadPage(conn, to, flash);
+        continue;
+      }
+      await this.detach(old, 'navigate', conn);
+      const root = await this.join(conn, old.vid, view, page.token, at);
+      const shown = Object.fromEntries(FLASH_KINDS.map((kind) => [kind, page.flash[kind] ?? null]));
+      return attachPage(root, {
+        location: { to, kind: 'navigate' },
+        view: { view, id: `lv-${page.instance}` },
+        title: page.title ?? match.route.title ?? view,
+        flash: shown,
+      });
+    }
+  }
+
+  /** A reply sending the browser to load `to` as a new page, its flash messages kept for it. */
+  async #loadPage(conn: Connection, to: string, flash: Flash): Promise<WireNode> {
+    await this.keepFlash(conn, flash);
+    return attachPage({}, { location: { to, kind: 'redirect' } });
+  }
+
+  /** Keeps flash messages in the socket's browser session for its next page load, under its tenant. */
+  async keepFlash(conn: Connection, flash: Flash): Promise<void> {
+    if (!hasFlash(flash) || this.sessions === undefined || conn.sessionId === '' || conn.tenant === undefined) return;
+    const data = await this.sessions.get(conn.sessionId);
+    if (data !== undefined) await this.sessions.set(conn.sessionId, withFlash(data, conn.tenant.id, flash));
   }
 
   /**
@@ -232,16 +372,16 @@ export class Runtime {
    * join claimed it; otherwise — a copy that another process had already taken over — what the
    * backend stored is. A copy on another process is told to close (D35).
    */
-  async #adopt(key: string, view: InstanceType<ViewClass>, claims: JoinClaims, conn: Connection): Promise<{ state: object; owner: string }> {
+  async #adopt(key: string, view: InstanceType<ViewClass>, claims: JoinClaims, conn: Connection): Promise<{ state: object; owner: string; mounted: boolean }> {
     const live = this.#live.get(key);
     if (live !== undefined) await this.#takeOver(live, true);
     const claim = await this.backend.claim(key);
     if (claim.previous !== null && claim.previous !== live?.view.owner) this.#notices.announce(view.tenant.id, claims.instance);
     if (live !== undefined && (claim.previous === null || claim.previous === live.view.owner || claim.value === null)) {
-      return { state: live.view.raw, owner: claim.owner };
+      return { state: live.view.raw, owner: claim.owner, mounted: false };
     }
-    if (claim.value !== null) return { state: JSON.parse(claim.value) as object, owner: claim.owner };
-    return { state: await this.#mount(view, claims.params, sessionUnder(conn.sessionId, conn.sessionData, view.tenant.id)), owner: claim.owner };
+    if (claim.value !== null) return { state: JSON.parse(claim.value) as object, owner: claim.owner, mounted: false };
+    return { state: await this.#mount(view, claims.params, sessionUnder(conn.sessionId, conn.sessionData, view.tenant.id)), owner: claim.owner, mounted: true };
   }
 
   async #mount(view: InstanceType<ViewClass>, params: Params, session: Session): Promise<object> {

@@ -21,7 +21,7 @@ export interface LiveryOptions {
   routes?: Route[];
   /** Directory of `*.html` templates. */
   templatesDir?: string;
-  /** Layout template wrapping every page (context: title, content, head, tenant); default: built in. */
+  /** Layout template wrapping every page (context: title, content, head, flash, tenant); default: built in. */
   layout?: string;
   port?: number;
   host?: string;

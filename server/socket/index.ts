@@ -251,18 +251,16 @@ async function identify(runtime: Runtime, sessions: SessionStore, headers: Map<s
   const sessionId = readSessionId(cookieHeader) ?? '';
   const sessionData = sessionId === '' ? undefined : await sessions.get(sessionId);
   if (presented !== undefined && sessionData === undefined) throw new LiveryError('LV_SESSION_UNKNOWN');
-  const tenant: TenantInfo | undefined = await runtime.gate.forSocket(
-    {
-      host: headers.get('host') ?? '',
-      path: LIVE_PATH,
-      header: (name) => headers.get(name),
-      cookie: (name) => readCookie(cookieHeader, name),
-      client,
-      session: undefined,
-    },
-    sessionData,
-  );
-  return { sessionId, sessionData: sessionData ?? {}, tenant };
+  const request = {
+    host: headers.get('host') ?? '',
+    header: (name: string) => headers.get(name),
+    cookie: (name: string) => readCookie(cookieHeader, name),
+    client,
+  };
+  const tenant: TenantInfo | undefined = await runtime.gate.forSocket({ ...request, path: LIVE_PATH, session: undefined }, sessionData);
+  // With tenancy the socket keeps its request: a navigation target's tenant is resolved from it,
+  // as a page load on this host would resolve it — never from a host the client names.
+  return { sessionId, sessionData: sessionData ?? {}, tenant, request: runtime.gate.enabled ? request : undefined };
 }
 
 function refuse(res: HttpResponse, code: ErrorCode, status?: number): void {

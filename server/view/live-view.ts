@@ -28,6 +28,9 @@ import type { SaveEvent } from '../data/index.ts';
 import type { Session } from '../session/index.ts';
 import { SINGLE_TENANT, type TenantInfo } from '../tenancy/directory.ts';
 import type { UploadedFile, UploadFields } from '../uploads/index.ts';
+import { PageRecord, resolveAppUrl, type FlashKind, type NavigateOptions } from './page.ts';
+
+export type { FlashKind, NavigateOptions };
 
 export type Params = Readonly<Record<string, string>>;
 export type { Session };
@@ -39,7 +42,7 @@ export interface WatchedEntity {
   readonly name: string;
 }
 
-export type TerminateReason = 'leave' | 'disconnect' | 'shutdown' | 'replaced';
+export type TerminateReason = 'leave' | 'disconnect' | 'shutdown' | 'replaced' | 'navigate';
 
 /** What the runtime gives a view once it is live on a socket. Topics are always within the view's tenant. */
 export interface ViewRuntime {
@@ -60,6 +63,7 @@ export interface ViewData {
 export const RUNTIME: unique symbol = Symbol('livery.runtime');
 export const DATA: unique symbol = Symbol('livery.data');
 export const EVENT_EM: unique symbol = Symbol('livery.eventEm');
+export const PAGE: unique symbol = Symbol('livery.page');
 
 export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** The template file, relative to the templates directory. */
@@ -91,9 +95,21 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   [RUNTIME]: ViewRuntime | undefined = undefined;
   [DATA]: ViewData | undefined = undefined;
   [EVENT_EM]: LiveryEntityManager | undefined = undefined;
+  /** The page this view shows: URL, title, flash, where to go next (server/view/page.ts). */
+  [PAGE] = new PageRecord();
 
-  /** Builds the initial state. Runs once per page view, on the HTTP request (or after the state expired). */
+  /**
+   * Builds the initial state. Runs once per page view, on the HTTP request (or after the state
+   * expired). `params` holds the route's path params and the query string's (a path param wins).
+   */
   abstract mount(params: Params, session: Session): S | Promise<S>;
+
+  /**
+   * The URL's params, after `mount` and whenever the URL changes without leaving the view (an
+   * `lv-patch` link, `pushPatch`, the browser's back and forward buttons). `url` is the path and
+   * query the browser shows. Derive URL-driven state here (page, sort, filter).
+   */
+  handleParams?(params: Params, url: string): void | Promise<void>;
 
   /** Called on each socket join, including rejoins after a reconnect (subscribe, start work). */
   onJoin?(): void | Promise<void>;
@@ -112,6 +128,54 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
    * an event handler; copy or move what you keep: Livery removes the upload once this returns.
    */
   handleUpload?(field: string, file: UploadedFile): void | Promise<void>;
+
+  /** The path and query the page shows now (`/projects?page=2`); relative URLs resolve against it. */
+  get url(): string {
+    return this[PAGE].url;
+  }
+
+  /** The page's title (`document.title`, the layout's `{{ title }}`); default: the route's title. */
+  get pageTitle(): string | undefined {
+    return this[PAGE].title;
+  }
+
+  set pageTitle(title: string) {
+    this[PAGE].setTitle(title);
+  }
+
+  /**
+   * Shows `message` in the layout's flash region (`#lv-flash`): at once, and on the next page the
+   * user navigates to, after which it is gone; the user can dismiss it. One message per kind.
+   */
+  flash(kind: FlashKind, message: string): void {
+    this[PAGE].setFlash(kind, message);
+  }
+
+  /**
+   * Changes the URL without leaving the view: `handleParams` runs with the new URL's params
+   * after the handler returns, and the browser gets a history entry (`replace`: no new entry).
+   * `url` is a path on this site, resolved against the current one (`'?page=2'` works).
+   */
+  pushPatch(url: string, options: NavigateOptions = {}): void {
+    const resolved = resolveAppUrl(url, this.url);
+    if (!resolved.local) throw new LiveryError('LV_NAV_URL_INVALID', 'pushPatch stays on this page: give a path, or use redirect for another site');
+    this[PAGE].intent = { kind: 'patch', to: resolved.to, replace: options.replace === true };
+  }
+
+  /**
+   * Opens the live view at `url` in this view's place, over the same socket (the layout stays).
+   * A URL another tenant, another site or a page that is not live serves becomes a full page
+   * load. During the HTTP render, a redirect (302).
+   */
+  pushNavigate(url: string, options: NavigateOptions = {}): void {
+    const resolved = resolveAppUrl(url, this.url);
+    this[PAGE].intent = { kind: resolved.local ? 'navigate' : 'redirect', to: resolved.to, replace: options.replace === true };
+  }
+
+  /** Loads `url` as a new page (any http(s) URL); during the HTTP render, a real 302. Flash messages go with it. */
+  redirect(url: string, options: NavigateOptions = {}): void {
+    this[PAGE].intent = { kind: 'redirect', to: resolveAppUrl(url, this.url).to, replace: options.replace === true };
+  }
 
   /** True while the view is live on a socket (false during the HTTP render). */
   get connected(): boolean {
@@ -215,4 +279,5 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'constructor', 'mount', 'onJoin', 'tick', 'handleInfo', 'terminate', 'assign', 'sendSelf', 'state', 'connected',
   'tenant', 'db', 'scoped', 'onSave', 'onPresence', 'subscribe', 'broadcast', 'pushToView', 'track', 'presence',
   'handleUpload', 'uploads',
+  'handleParams', 'url', 'pageTitle', 'flash', 'pushPatch', 'pushNavigate', 'redirect',
 ]);

@@ -441,3 +441,26 @@ test('nested views: the parent patch skips the child; a removed child container 
   const leave = await live.frame('l');
   t.same([leave[1], leave[3]], ['l', 2], 'leave for the child');
 });
+
+test('navigation: the join names the page URL; page keys alone set the title and flash; a hostile redirect is refused', async (t) => {
+  live.joins.set('tok-n', joinReply('ctr', COUNTER, { 0: '1' }, 'tok-n2'));
+  const page = await open('/nav', `<div id="lv-flash"></div>${counterPage('n', 'tok-n', '1')}`);
+  const join = await live.frame('j');
+  t.equal(join[6], '/nav', 'the join carries the path and query the browser shows');
+  await waitClass(page, '#n', 'lv-connected');
+  live.conns[0].send([1, 'd', 1, { h: 'New title', f: { error: '<b>bold</b>' } }]);
+  await page.waitForFunction(() => document.title === 'New title', undefined, { timeout: 5000 });
+  t.equal(await page.textContent('#lv-flash [data-lv-flash=error] p'), '<b>bold</b>', 'the message is text, not markup');
+  t.equal(await page.textContent('#count'), '1', 'the view is untouched');
+  for (const to of ['javascript:window.__pwned=1', 'data:text/html,<script>parent.__pwned=1</script>']) {
+    live.conns[0].send([1, 'd', 1, { u: { to, kind: 'redirect' } }]);
+  }
+  live.conns[0].send([1, 'd', 1, { 0: '2' }]);
+  await page.waitForFunction(() => document.querySelector('#count').textContent === '2', undefined, { timeout: 5000 });
+  t.equal(await page.evaluate(() => window.__pwned), undefined, 'no script ran');
+  t.equal(await page.evaluate(() => window.__marker), 1, 'and the page was not left');
+  t.equal(loads.get('/nav'), 1);
+  await page.click('#lv-flash button');
+  const clear = await live.frame('e', '_flash_clear');
+  t.same(clear[5], { kind: 'error' }, 'dismissing a message tells the view');
+});
