@@ -4,6 +4,7 @@
  * take effect at once and nothing needs re-binding after a patch.
  */
 import {
+  B_AUTO_RECOVER,
   B_BLUR,
   B_CHANGE,
   B_CLICK,
@@ -16,7 +17,11 @@ import {
   B_THROTTLE,
   B_VALUE_PREFIX,
   B_WINDOW_KEY_PREFIX,
+  A_TOKEN,
+  P_TARGET,
+  P_UNUSED,
 } from '../server/protocol/index.ts';
+import { canSubmit, edited, formsToRecover, unusedNames } from './forms.ts';
 import { limit, flushDebounced } from './limit.ts';
 import type { View } from './view.ts';
 
@@ -42,7 +47,7 @@ export function bindEvents(host: BindingHost): void {
     if (!event || !host.viewOf(el)) return;
     Object.assign(payload, values(el));
     // The view is looked up again at send time: a debounced element may have left the page.
-    limit(limitEl, kind, () => host.viewOf(el)?.push(el, event, payload));
+    limit(limitEl, kind, () => host.viewOf(el)?.push(el, event, payload, attr === B_SUBMIT));
   };
 
   on('click', (_e, target) => {
@@ -54,18 +59,17 @@ export function bindEvents(host: BindingHost): void {
     const form = target.closest(`[${B_SUBMIT}]`);
     if (!(form instanceof HTMLFormElement) || !host.viewOf(form)) return;
     e.preventDefault();
-    trigger(form, B_SUBMIT, serialize(form, (e as SubmitEvent).submitter));
+    // One submit at a time: a double click or a second Enter while the first is in flight sends nothing.
+    if (canSubmit(form)) trigger(form, B_SUBMIT, serialize(form, (e as SubmitEvent).submitter));
   });
 
   for (const [type, attr] of [['change', B_CHANGE], ['input', B_INPUT]] as const) {
     on(type, (_e, target) => {
+      edited(target);
       const el = target.closest(`[${attr}]`);
       if (!el) return;
       const field = target as Field;
-      const payload =
-        el instanceof HTMLFormElement
-          ? { ...serialize(el), _target: field.name }
-          : { [field.name || 'value']: fieldValue(field) };
+      const payload = el instanceof HTMLFormElement ? formPayload(el, field.name) : { [field.name || 'value']: fieldValue(field) };
       // A field's own lv-debounce/lv-throttle wins over the form's.
       const limited = target.hasAttribute(B_DEBOUNCE) || target.hasAttribute(B_THROTTLE);
       trigger(el, attr, payload, limited ? target : el, attr);
@@ -92,6 +96,27 @@ export function bindEvents(host: BindingHost): void {
     if (form) flushDebounced(form);
     trigger(target, B_BLUR, focusPayload(target));
   });
+}
+
+/**
+ * After a join: each form of the view the user used is sent again with its recovery event
+ * (`lv-auto-recover`, else its `lv-change`), so nothing typed while the socket was down, or before
+ * a server restart lost it, is lost (docs/forms.md). The fields kept their values through the
+ * join's patch (`keepUsed`).
+ */
+export function recoverForms(view: View, container: Element): void {
+  const owns = (form: Element) => form.closest(`[${A_TOKEN}]`) === container;
+  const eventOf = (form: HTMLFormElement) => form.getAttribute(B_AUTO_RECOVER) ?? form.getAttribute(B_CHANGE);
+  for (const [form, event] of formsToRecover(container, owns, eventOf)) view.push(form, event, { ...formPayload(form), ...values(form) });
+}
+
+/** A form's fields for its `lv-change` / `lv-input` (and recovery): `_target` names the field that changed, `_unused` lists those not used yet. */
+function formPayload(form: HTMLFormElement, target?: string): Payload {
+  const payload = serialize(form);
+  if (target !== undefined) payload[P_TARGET] = target;
+  const unused = unusedNames(form);
+  if (unused.length > 0) payload[P_UNUSED] = unused;
+  return payload;
 }
 
 /** `lv-value-NAME="v"` → `{NAME: "v"}`. */

@@ -12,12 +12,15 @@ import {
   C_DISCONNECTED,
   C_ERROR,
   C_LOADING,
+  E_PAYLOAD_INVALID,
   E_TOKEN_EXPIRED,
   E_TOKEN_INVALID,
   K_TOKEN,
   A_VIEW,
 } from '../server/protocol/index.ts';
 import { encodeEvent, encodeJoin, encodeLeave } from '../server/protocol/codec.ts';
+import { recoverForms } from './bindings.ts';
+import { answered, resetForm, sent } from './forms.ts';
 import { patch } from './patch.ts';
 import { Rendered, type WireNode } from './rendered.ts';
 import { reloadPage, type LiveSocket } from './socket.ts';
@@ -49,21 +52,32 @@ export class View {
     this.socket.push((ref) => encodeLeave(ref, this.vid));
   }
 
-  /** Sends an event from `el`; both carry `lv-loading` until the reply with this ref. */
-  push(el: Element, event: string, payload: Record<string, unknown>): void {
+  /**
+   * Sends an event from `el`; both carry `lv-loading` until the reply with this ref. The fields it
+   * carries keep the user's values until then; a `submit` locks its form (forms.ts).
+   */
+  push(el: Element, event: string, payload: Record<string, unknown>, submit = false): void {
     const ref = this.socket.push((ref) => encodeEvent(ref, this.vid, event, payload));
     if (!ref) return;
+    sent(ref, el, submit);
     this.inflight.set(ref, el);
     el.classList.add(C_LOADING);
     this.el.classList.add(C_LOADING);
   }
 
-  /** `[1,"r",ref,vid,diff?]` */
+  /**
+   * `[1,"r",ref,vid,diff?]`. The reply to a submit resets its form to what the server rendered;
+   * the join reply keeps what the user typed and sends it again (form recovery).
+   */
   reply(ref: number, diff: WireNode | undefined): void {
-    if (diff) this.apply(diff);
-    if (ref === this.joinRef) this.socket.resetBackoff();
+    const submitted = answered(ref);
+    const join = ref === this.joinRef;
+    if (diff) this.apply(diff, join);
+    if (submitted) resetForm(submitted);
+    if (join) this.socket.resetBackoff();
     this.setState(C_CONNECTED);
     this.settle(ref);
+    if (join) recoverForms(this, this.el);
   }
 
   /** `[1,"d",vid,diff]` */
@@ -77,7 +91,10 @@ export class View {
    * `dev` (dev loop only) is the error described for the overlay, passed on in `lv:error`.
    */
   error(ref: number, code: string, message: string, dev?: unknown): void {
+    answered(ref);
     this.settle(ref);
+    // A refused payload is the user's to fix: the template shows the view's errors beside the fields.
+    if (code === E_PAYLOAD_INVALID) return;
     if (ref && ref === this.joinRef && (code === E_TOKEN_EXPIRED || code === E_TOKEN_INVALID) && reloadPage()) return;
     this.setState(C_ERROR);
     console.warn(`[livery] view ${this.vid}: ${code}: ${message}`);
@@ -87,7 +104,10 @@ export class View {
 
   /** The socket went down: nothing in flight will be answered. */
   dropped(): void {
-    for (const ref of this.inflight.keys()) this.settle(ref);
+    for (const ref of this.inflight.keys()) {
+      answered(ref);
+      this.settle(ref);
+    }
     this.setState(C_DISCONNECTED);
   }
 
@@ -95,10 +115,10 @@ export class View {
     for (const c of STATES) this.el.classList.toggle(c, c === cls);
   }
 
-  private apply(diff: WireNode): void {
+  private apply(diff: WireNode, join = false): void {
     this.rendered.merge(diff, this.socket.statics);
     if (typeof diff[K_TOKEN] === 'string') this.token = diff[K_TOKEN];
-    patch(this.el, this.rendered.toHTML());
+    patch(this.el, this.rendered.toHTML(), { keepUsed: join });
   }
 
   private settle(ref: number): void {

@@ -22,9 +22,15 @@ import type { TenantInfo } from '../tenancy/directory.ts';
 import { ViewSubscriptions, type SubscriptionSink } from './view-subscriptions.ts';
 import type { SaveEvent } from '../data/index.ts';
 import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/index.ts';
-import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
+import { EVENT_EM, FIELD_ERRORS, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
+import { ASYNC_WORK, type AsyncOutcome } from '../view/async-result.ts';
+import { splitPayload, updateFieldErrors } from '../view/field-errors.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
+import { AsyncWork } from './async-work.ts';
 import { Mailbox } from './mailbox.ts';
+
+/** The template name of the view's field errors (a global, like `tenant`): marked changed when they change. */
+const ERRORS_NAME = 'errors';
 
 /** What a mounted view needs from its socket. */
 export interface ViewHost {
@@ -81,6 +87,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   readonly #subscriptions: ViewSubscriptions;
   readonly #params: Params;
   readonly #session: Session;
+  #async: AsyncWork | undefined;
   #closed = false;
 
   constructor(init: MountedViewInit, host: ViewHost, services: ViewServices) {
@@ -122,6 +129,36 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   presence(topic: string): Promise<PresenceEntry[]> {
     return this.#subscriptions.presence(topic);
   }
+  startAsync(
+    name: string,
+    work: (signal: AbortSignal) => unknown,
+    apply: (outcome: AsyncOutcome) => void | Promise<void>,
+    recover?: (error: unknown) => void,
+  ): void {
+    if (this.#closed) return;
+    const hook = name.startsWith('assign:') ? `assignAsync(${name.slice(7)})` : `handleAsync(${name.slice(6)})`;
+    // The work gets its own EntityManager (`this.db` inside it): events go on meanwhile.
+    const run = (signal: AbortSignal) => ASYNC_WORK.run({ view: this.view }, work, signal);
+    (this.#async ??= new AsyncWork()).start(name, run, (outcome) => this.#asyncDone(hook, outcome, apply, recover));
+  }
+
+  /**
+   * Async work settled: its outcome is applied in the mailbox, in order with events. Failed work
+   * is reported like a failed handler (logged with its stack, an error frame with ref 0) before
+   * `apply` shows it. If applying a success fails (the result would make the state too large),
+   * that is reported and `recover` applies the failure instead, so nothing stays loading forever.
+   */
+  #asyncDone(hook: string, outcome: AsyncOutcome, apply: (outcome: AsyncOutcome) => void | Promise<void>, recover?: (error: unknown) => void): void {
+    this.#run(hook, () => {
+      if (!outcome.ok) this.#report(0, registryCode(outcome.error) ?? 'LV_ASYNC_FAILED', outcome.error, hook);
+      return apply(outcome);
+    }, outcome.ok && recover !== undefined ? (error) => this.#run(hook, () => recover(error)) : undefined);
+  }
+
+  /** Resolves once no async work of this view is running (the test client's `awaitAsync`). */
+  asyncIdle(): Promise<void> {
+    return this.#async?.idle() ?? Promise.resolve();
+  }
 
   // SubscriptionSink: messages, presence diffs and saves, each run in the mailbox.
   deliverMessage(message: unknown): void {
@@ -143,7 +180,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
    * Runs `work` (a tick, an info, saves, presence) in the mailbox with a fresh EntityManager, then
    * pushes what it changed. Work that throws changes nothing: its state writes are rolled back.
    */
-  #run(hook: string, work: () => void | Promise<void>): void {
+  #run(hook: string, work: () => void | Promise<void>, onFailed?: (error: unknown) => void): void {
     if (this.#closed) return;
     this.#mailbox.run(() => {
       this.view[EVENT_EM] = undefined;
@@ -152,10 +189,10 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       try {
         result = work();
       } catch (error) {
-        return this.#workFailed(0, hook, error);
+        return this.#workFailed(0, hook, error, onFailed);
       }
-      if (result instanceof Promise) return result.then(() => this.#succeeded(undefined, hook), (error: unknown) => this.#workFailed(0, hook, error));
-      return this.#succeeded(undefined, hook);
+      if (result instanceof Promise) return result.then(() => this.#succeeded(undefined, hook, onFailed), (error: unknown) => this.#workFailed(0, hook, error, onFailed));
+      return this.#succeeded(undefined, hook, onFailed);
     });
   }
 
@@ -165,11 +202,11 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
    * reconnect would lose it), so the change that grew it fails like a throwing handler: rolled
    * back, answered LV_STATE_OVER_LIMIT, and the last good state stays saved.
    */
-  #succeeded(ref: number | undefined, hook: string): void | Promise<void> {
+  #succeeded(ref: number | undefined, hook: string, onFailed?: (error: unknown) => void): void | Promise<void> {
     try {
       this.#tracked.commit(this.#services.maxStateBytes);
     } catch (error) {
-      return this.#workFailed(ref ?? 0, hook, error);
+      return this.#workFailed(ref ?? 0, hook, error, onFailed);
     }
     return this.#sendChanges(ref);
   }
@@ -180,9 +217,10 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
    * own errors (LV_TENANT_MISMATCH from a scoped create, say) is reported as itself; anything else
    * as LV_HANDLER_FAILED. Changes held back earlier (backpressure) still go out.
    */
-  #workFailed(ref: number, hook: string, error: unknown): void | Promise<void> {
+  #workFailed(ref: number, hook: string, error: unknown, onFailed?: (error: unknown) => void): void | Promise<void> {
     this.#tracked.rollback();
     this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error, hook);
+    onFailed?.(error); // queued behind this job: it runs once this one has sent its changes
     return this.#sendChanges();
   }
 
@@ -215,16 +253,27 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       }
       return this.#mailbox.run(() => this.#handle(ref, name, {}));
     }
+    // `_unused` (the fields the user has not used yet) is Livery's, not the app's: never validated.
+    const split = splitPayload(payload);
     // Validation is pure, so it runs on arrival; its outcome is acted on in the mailbox, in order.
-    const result = schema['~standard'].validate(payload);
-    this.#mailbox.run(() => (result instanceof Promise ? result.then((r) => this.#validated(ref, name, r)) : this.#validated(ref, name, result)));
+    const result = schema['~standard'].validate(split.payload);
+    this.#mailbox.run(() => (result instanceof Promise ? result.then((r) => this.#validated(ref, name, r, split.payload, split.unused)) : this.#validated(ref, name, result, split.payload, split.unused)));
   }
 
-  #validated(ref: number, name: string, result: StandardSchemaV1.Result<unknown>): void | Promise<void> {
+  /**
+   * The payload was validated: the fields it carries get the schema's messages (or lose their old
+   * ones) in `errors`, which the template shows (D52). A refused payload fails the event with
+   * LV_EVENT_PAYLOAD_INVALID; the changed messages go out first, as a push.
+   */
+  #validated(ref: number, name: string, result: StandardSchemaV1.Result<unknown>, payload: unknown, unused: ReadonlySet<string> | undefined): void | Promise<void> {
+    if (this.#closed) return;
+    if (updateFieldErrors(this.view[FIELD_ERRORS], payload, result.issues, unused)) this.#tracked.changed.add(ERRORS_NAME);
     if (result.issues) {
       const issue = result.issues[0];
       const where = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.');
-      return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', `${where ? where + ': ' : ''}${issue?.message ?? 'invalid'}`);
+      const fail = () => this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', `${where ? where + ': ' : ''}${issue?.message ?? 'invalid'}`);
+      const pushed = this.#sendChanges();
+      return pushed instanceof Promise ? pushed.then(fail) : fail();
     }
     return this.#handle(ref, name, result.value);
   }
@@ -266,9 +315,11 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
         return;
       }
     }
+    // Field errors are not state: a change to them alone has nothing to store.
+    const stateTouched = this.#tracked.changed.size > (this.#tracked.changed.has(ERRORS_NAME) ? 1 : 0);
     const diff = this.#diff();
     const frame = ref !== undefined ? encodeReply(ref, this.vid, diff) : diff !== undefined ? encodeDiff(this.vid, diff) : undefined;
-    if (!touched || !this.#services.backend.writeThrough) {
+    if (!stateTouched || !this.#services.backend.writeThrough) {
       if (frame !== undefined) this.#host.send(frame);
       return;
     }
@@ -362,6 +413,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     this.#closed = true;
     this.#tickHandle?.cancel();
     for (const timer of this.#timers ?? []) clearTimeout(timer);
+    this.#async?.cancel();
     await this.#subscriptions.close((error) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'unsubscribing failed'));
     this.view[RUNTIME] = undefined;
     if (reason !== 'replaced') await this.save();

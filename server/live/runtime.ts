@@ -24,7 +24,7 @@ import type { TenantGate } from '../tenancy/gate.ts';
 import type { PubSub } from '../pubsub/index.ts';
 import type { Presence } from '../presence/index.ts';
 import type { JoinClaims, TokenSigner } from '../token/index.ts';
-import { DATA, type LiveView, type Params, type TerminateReason, type ViewClass } from '../view/live-view.ts';
+import { DATA, FIELD_ERRORS, type LiveView, type Params, type TerminateReason, type ViewClass } from '../view/live-view.ts';
 import { findNonPlainValue, serializeState, trackState } from '../view/tracked-state.ts';
 import type { Connection } from './connection.ts';
 import { MountedView } from './mounted-view.ts';
@@ -104,7 +104,7 @@ export class Runtime {
     const view = this.#instantiate(entry.viewClass, tenant, this.dataFor(tenant));
     const state = await this.#mount(view, params, session);
     view.state = state;
-    const html = renderToString(entry.template, this.#scope(state, tenant));
+    const html = renderToString(entry.template, this.#scope(state, view));
     const instance = randomBytes(12).toString('base64url');
     // Until its socket joins, the state lives only the short pre-join TTL: page loads that never
     // join (crawlers, floods, closed tabs) cannot hold state for the full TTL (D31).
@@ -136,7 +136,7 @@ export class Runtime {
     const mounted = new MountedView(
       {
         tenant, params: claims.params, session, vid, viewClass: entry.viewClass, view, tracked,
-        scope: this.#scope(state, tenant), template: entry.template, instance: claims.instance, stateKey: key,
+        scope: this.#scope(state, view), template: entry.template, instance: claims.instance, stateKey: key,
       },
       conn,
       { backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, maxStateBytes: this.config.state.maxBytes, counters: this.counters, describe: this.describe },
@@ -213,8 +213,9 @@ export class Runtime {
     return entry;
   }
 
-  #scope(state: object, tenant: TenantInfo): Scope {
-    return createScope(state as Record<string, unknown>, { tenant });
+  /** Templates see the state, and `tenant` and `errors` (the view's field errors) that no state key can shadow. */
+  #scope(state: object, view: LiveView<object>): Scope {
+    return createScope(state as Record<string, unknown>, { tenant: view.tenant, errors: view[FIELD_ERRORS] });
   }
 
   /** Graceful shutdown: every socket's views saved, then the sockets closed with 1001. */

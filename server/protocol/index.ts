@@ -85,6 +85,8 @@ export const CLOSE_SESSION_UNKNOWN = 4401;
 export const E_TOKEN_INVALID = 'LV_TOKEN_INVALID';
 export const E_TOKEN_EXPIRED = 'LV_TOKEN_EXPIRED';
 export const E_PROTOCOL_VERSION = 'LV_PROTOCOL_VERSION';
+/** A payload its schema refused: shown by the template beside the fields, not as a page error. */
+export const E_PAYLOAD_INVALID = 'LV_EVENT_PAYLOAD_INVALID';
 
 /** Attribute names the server writes into pages and the client reads. */
 export const A_VIEW = 'data-lv-view';
@@ -107,6 +109,16 @@ export const B_DEBOUNCE = 'lv-debounce';
 export const B_THROTTLE = 'lv-throttle';
 /** `lv-value-NAME="v"` adds `NAME: "v"` to the event's payload. */
 export const B_VALUE_PREFIX = 'lv-value-';
+/** On an element in an `lv-submit` form: disabled, with this text, while the submit is in flight. */
+export const B_DISABLE_WITH = 'lv-disable-with';
+/** On a form: the event that recovers it after a (re)join (default: its `lv-change`); `ignore` for none. */
+export const B_AUTO_RECOVER = 'lv-auto-recover';
+
+// Payload keys the client adds to a form's events (docs/forms.md).
+/** The name of the field whose change fired a form's `lv-change` / `lv-input`. */
+export const P_TARGET = '_target';
+/** The named fields of the form the user has not used yet (typed in, changed or submitted). */
+export const P_UNUSED = '_unused';
 
 /** Classes the client sets. */
 export const C_CONNECTING = 'lv-connecting';

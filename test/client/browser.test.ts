@@ -319,8 +319,8 @@ test('lv-debounce, lv-debounce="blur" and lv-throttle', async (t) => {
   await burst('#th', 'change');
   const first = await live.frame('e', 'validate', 1);
   const trailing = await live.frame('e', 'validate', 2);
-  t.same(first[5], { th: 'a', other: 'o', _target: 'th' }, 'throttle sends the first at once (form payload with _target)');
-  t.same(trailing[5], { th: 'abcd', other: 'o', _target: 'th' }, 'and keeps the trailing one');
+  t.same(first[5], { th: 'a', other: 'o', _target: 'th', _unused: ['other'] }, 'throttle sends the first at once (form payload with _target, and _unused: the fields not used yet)');
+  t.same(trailing[5], { th: 'abcd', other: 'o', _target: 'th', _unused: ['other'] }, 'and keeps the trailing one');
   await barrier(page, 4);
   t.equal(live.of('e', 'validate').length, 2, 'nothing in between');
 });
