@@ -42,6 +42,10 @@ export class AsyncWork {
     this.#tasks.clear();
   }
 
+  get running(): boolean {
+    return this.#tasks.size > 0;
+  }
+
   /** Resolves once no work is running (work started meanwhile is waited for too). */
   async idle(): Promise<void> {
     while (this.#tasks.size > 0) await Promise.all([...this.#tasks.values()].map((task) => task.done));

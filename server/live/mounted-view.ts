@@ -160,6 +160,10 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     return this.#async?.idle() ?? Promise.resolve();
   }
 
+  get asyncRunning(): boolean {
+    return this.#async?.running === true;
+  }
+
   // SubscriptionSink: messages, presence diffs and saves, each run in the mailbox.
   deliverMessage(message: unknown): void {
     this.#run('handleInfo', () => this.#info(message));
