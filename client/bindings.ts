@@ -34,6 +34,8 @@ type Payload = Record<string, unknown>;
 type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
 const FIELD_TAGS = /^(INPUT|SELECT|TEXTAREA)$/;
+/** A field's value as its form's lv-change last sent it on an input event (a change event with it adds nothing). */
+const announced = new WeakMap<Element, string>();
 
 export function bindEvents(host: BindingHost): void {
   const on = (type: string, listener: (e: Event, target: Element) => void) =>
@@ -63,18 +65,34 @@ export function bindEvents(host: BindingHost): void {
     if (canSubmit(form)) trigger(form, B_SUBMIT, serialize(form, (e as SubmitEvent).submitter));
   });
 
-  for (const [type, attr] of [['change', B_CHANGE], ['input', B_INPUT]] as const) {
-    on(type, (_e, target) => {
-      edited(target);
-      const el = target.closest(`[${attr}]`);
-      if (!el) return;
-      const field = target as Field;
-      const payload = el instanceof HTMLFormElement ? formPayload(el, field.name) : { [field.name || 'value']: fieldValue(field) };
-      // A field's own lv-debounce/lv-throttle wins over the form's.
-      const limited = target.hasAttribute(B_DEBOUNCE) || target.hasAttribute(B_THROTTLE);
-      trigger(el, attr, payload, limited ? target : el, attr);
-    });
-  }
+  /** `attr` (lv-change / lv-input) of the field `target` or of its form. */
+  const changed = (target: Element, el: Element, attr: string): void => {
+    const field = target as Field;
+    const payload = el instanceof HTMLFormElement ? formPayload(el, field.name) : { [field.name || 'value']: fieldValue(field) };
+    // A field's own lv-debounce/lv-throttle wins over the form's.
+    const limited = target.hasAttribute(B_DEBOUNCE) || target.hasAttribute(B_THROTTLE);
+    trigger(el, attr, payload, limited ? target : el, attr);
+  };
+
+  // A form's lv-change fires as the user types (each input event), and on a change event that no
+  // input event announced (browsers fire both for selects and checkboxes: one is sent).
+  on('input', (_e, target) => {
+    edited(target);
+    const el = target.closest(`[${B_INPUT}]`);
+    if (el) changed(target, el, B_INPUT);
+    const form = target.closest(`[${B_CHANGE}]`);
+    if (form instanceof HTMLFormElement) {
+      announced.set(target, JSON.stringify(fieldValue(target as Field)));
+      changed(target, form, B_CHANGE);
+    }
+  });
+  on('change', (_e, target) => {
+    edited(target);
+    const el = target.closest(`[${B_CHANGE}]`);
+    if (!el) return;
+    if (el instanceof HTMLFormElement && announced.get(target) === JSON.stringify(fieldValue(target as Field))) return;
+    changed(target, el, B_CHANGE);
+  });
 
   for (const type of ['keydown', 'keyup']) {
     on(type, (e, target) => {
