@@ -21,7 +21,7 @@ import {
   P_TARGET,
   P_UNUSED,
 } from '../server/protocol/index.ts';
-import { canSubmit, edited, formsToRecover, unusedNames } from './forms.ts';
+import { canSubmit, edited, forgetUsed, formsToRecover, unusedNames } from './forms.ts';
 import { limit, flushDebounced } from './limit.ts';
 import type { View } from './view.ts';
 
@@ -85,6 +85,9 @@ export function bindEvents(host: BindingHost): void {
       announced.set(target, JSON.stringify(fieldValue(target as Field)));
       changed(target, form, B_CHANGE);
     }
+  });
+  on('reset', (_e, target) => {
+    if (target instanceof HTMLFormElement) forgetUsed(target);
   });
   on('change', (_e, target) => {
     edited(target);

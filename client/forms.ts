@@ -58,6 +58,11 @@ export function unusedNames(form: HTMLFormElement): string[] {
   return [...names].filter((name) => !usedNames.has(name));
 }
 
+/** The form was reset (after a submit's reply, or by a reset button): it starts over, unused. */
+export function forgetUsed(form: HTMLFormElement): void {
+  for (const field of dataFields(form)) used.delete(field);
+}
+
 /** False while a submit of `form` is in flight: a double click or a second Enter sends nothing. */
 export function canSubmit(form: HTMLFormElement): boolean {
   return !locked.has(form);
@@ -114,8 +119,7 @@ export function answered(ref: number): HTMLFormElement | undefined {
  */
 export function resetForm(form: HTMLFormElement): void {
   if (!form.isConnected) return;
-  form.reset();
-  for (const field of dataFields(form)) used.delete(field);
+  form.reset(); // its reset event makes the fields unused (`forgetUsed`)
   const active = document.activeElement;
   if (active && form.contains(active) && isTypingField(active)) {
     const end = active.value.length;

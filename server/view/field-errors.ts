@@ -56,6 +56,8 @@ export function updateFieldErrors(
   issues: readonly StandardSchemaV1.Issue[] | undefined,
   unused: ReadonlySet<string> | undefined,
 ): boolean {
+  // The hot path: a valid payload while no message shows allocates nothing.
+  if (issues === undefined && !hasKeys(errors)) return false;
   const next: FieldErrors = Object.create(null);
   for (const issue of issues ?? []) {
     const key = issueKey(issue);
@@ -73,4 +75,9 @@ export function updateFieldErrors(
     else errors[key] = next[key];
   }
   return changed;
+}
+
+function hasKeys(errors: FieldErrors): boolean {
+  for (const _ in errors) return true;
+  return false;
 }
