@@ -125,7 +125,8 @@ export function bindEvents(host: BindingHost): void {
  * a server restart lost it, is lost (docs/forms.md). The fields kept their values through the
  * join's patch (`keepUsed`).
  */
-export function recoverForms(view: View, container: Element): void {
+export function recoverForms(view: View): void {
+  const container = view.el;
   const owns = (form: Element) => form.closest(`[${A_TOKEN}]`) === container;
   const eventOf = (form: HTMLFormElement) => form.getAttribute(B_AUTO_RECOVER) ?? form.getAttribute(B_CHANGE);
   for (const [form, event] of formsToRecover(container, owns, eventOf)) view.push(form, event, { ...formPayload(form), ...values(form) });

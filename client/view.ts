@@ -77,7 +77,7 @@ export class View {
     if (join) this.socket.resetBackoff();
     this.setState(C_CONNECTED);
     this.settle(ref);
-    if (join) recoverForms(this, this.el);
+    if (join) recoverForms(this);
   }
 
   /** `[1,"d",vid,diff]` */

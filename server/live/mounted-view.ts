@@ -320,7 +320,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       }
     }
     // Field errors are not state: a change to them alone has nothing to store.
-    const stateTouched = this.#tracked.changed.size > (this.#tracked.changed.has(ERRORS_NAME) ? 1 : 0);
+    const changed = this.#tracked.changed;
+    const stateTouched = changed.size > (changed.has(ERRORS_NAME) && !Object.hasOwn(this.#tracked.raw, ERRORS_NAME) ? 1 : 0);
     const diff = this.#diff();
     const frame = ref !== undefined ? encodeReply(ref, this.vid, diff) : diff !== undefined ? encodeDiff(this.vid, diff) : undefined;
     if (!stateTouched || !this.#services.backend.writeThrough) {
