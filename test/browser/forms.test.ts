@@ -170,6 +170,21 @@ t.test('a field the user typed in but never sent keeps it through diffs that do 
   await page.close();
 });
 
+t.test('a field typed in but never sent reaches the view when the server drops the socket and the client reconnects', async (t) => {
+  const { page, errors } = await open(tasks());
+  const runtime = fixtures.server.app.livery.runtime;
+  await page.fill('#keep-note', 'never sent');
+  await page.locator('#kept').click();
+  t.equal(await page.textContent('#kept'), '', 'the form sends nothing as the user types');
+  const conn = [...runtime.connections].at(-1)!;
+  conn.close(1012, 'test drop');
+  await page.waitForFunction(() => document.querySelector('#kept')?.textContent === 'never sent', undefined, { timeout: 10000 });
+  t.pass('after the reconnect, lv-auto-recover sent the form and the view has the typed value');
+  t.equal(await page.inputValue('#keep-note'), 'never sent');
+  t.same(errors, []);
+  await page.close();
+});
+
 t.test('lv-disable-with: the button is disabled with its text while the submit is in flight; no double submit', async (t) => {
   const { page, errors } = await open(tasks());
   slow.calls.length = 0;
