@@ -79,6 +79,7 @@ function sweep(): void {
   for (const view of views.values()) {
     if (view.el.isConnected) continue;
     view.leave();
+    view.dropped(); // its answers will not be routed to it: release what waits for them
     views.delete(view.vid);
     byContainer.delete(view.el);
   }

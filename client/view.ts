@@ -12,6 +12,7 @@ import {
   C_DISCONNECTED,
   C_ERROR,
   C_LOADING,
+  E_PAYLOAD_INVALID,
   E_TOKEN_EXPIRED,
   E_TOKEN_INVALID,
   E_VIEW_TAKEN_OVER,
@@ -22,6 +23,8 @@ import {
 } from '../server/protocol/index.ts';
 import { encodeEvent, encodeJoin, encodeLeave, encodeNavigate, encodePatch, readPage } from '../server/protocol/codec.ts';
 import { applyPage, loadPage, type Navigation } from './navigation.ts';
+import { recoverForms } from './bindings.ts';
+import { answered, resetForm, sent } from './forms.ts';
 import { patch } from './patch.ts';
 import { Rendered, type WireNode } from './rendered.ts';
 import { reloadPage, type LiveSocket } from './socket.ts';
@@ -99,28 +102,38 @@ export class View {
     this.socket.push((ref) => encodeLeave(ref, this.vid));
   }
 
-  /** Sends an event from `el`; both carry `lv-loading` until the reply with this ref (returned; 0 while offline or while the view is being replaced). */
-  push(el: Element, event: string, payload: Record<string, unknown>): number {
+  /**
+   * Sends an event from `el`; both carry `lv-loading` until the reply with this ref (returned; 0
+   * while offline or while the view is being replaced). The fields it carries keep the user's
+   * values until then; a `submit` locks its form (forms.ts).
+   */
+  push(el: Element, event: string, payload: Record<string, unknown>, submit = false): number {
     if (this.nav?.nav.kind === 'navigate') return 0;
     const ref = this.socket.push((ref) => encodeEvent(ref, this.vid, event, payload));
     if (!ref) return 0;
+    sent(ref, el, submit);
     this.inflight.set(ref, el);
     el.classList.add(C_LOADING);
     this.el.classList.add(C_LOADING);
     return ref;
   }
 
-  /** `[1,"r",ref,vid,diff?]` */
+  /**
+   * `[1,"r",ref,vid,diff?]`. The reply to a submit resets its form to what the server rendered;
+   * the join reply keeps what the user typed and sends it again (form recovery).
+   */
   reply(ref: number, diff: WireNode | undefined): void {
     const nav = this.settleNav(ref);
-    if (ref === this.joinRef) {
-      this.socket.resetBackoff();
-      this.joined = true;
-    }
+    const submitted = answered(ref);
+    const join = ref === this.joinRef;
+    if (join) this.joined = true;
+    if (diff) this.apply(diff, nav, join);
+    if (diff?.[K_UPLOADS]) granted(this, ref, diff[K_UPLOADS] as never);
+    if (submitted) resetForm(submitted);
+    if (join) this.socket.resetBackoff();
     this.setState(C_CONNECTED);
     this.settle(ref);
-    if (diff) this.apply(diff, nav);
-    if (diff?.[K_UPLOADS]) granted(this, ref, diff[K_UPLOADS] as never);
+    if (join) recoverForms(this);
   }
 
   /** `[1,"d",vid,diff]` */
@@ -134,11 +147,14 @@ export class View {
    * `dev` (dev loop only) is the error described for the overlay, passed on in `lv:error`.
    */
   error(ref: number, code: string, message: string, dev?: unknown): void {
+    answered(ref);
     this.settle(ref);
     // A navigation the server could not do: the browser loads the page, which shows why.
     const nav = this.settleNav(ref);
     if (nav?.pop) return location.reload();
     if (nav?.kind === 'navigate') return loadPage(nav.url + (nav.hash ?? ''), nav.replace);
+    // A refused payload is the user's to fix: the template shows the view's errors beside the fields.
+    if (code === E_PAYLOAD_INVALID) return;
     if (ref && ref === this.joinRef && (code === E_TOKEN_EXPIRED || code === E_TOKEN_INVALID) && reloadPage()) return;
     this.takenOver ||= code === E_VIEW_TAKEN_OVER;
     this.setState(C_ERROR);
@@ -151,7 +167,10 @@ export class View {
   dropped(): void {
     this.joined = false;
     if (this.nav !== undefined) this.settleNav(this.nav.ref);
-    for (const ref of this.inflight.keys()) this.settle(ref);
+    for (const ref of this.inflight.keys()) {
+      answered(ref);
+      this.settle(ref);
+    }
     this.setState(C_DISCONNECTED);
   }
 
@@ -160,7 +179,7 @@ export class View {
     for (const c of STATES) this.el.classList.toggle(c, c === cls);
   }
 
-  private apply(diff: WireNode, nav?: Navigation): void {
+  private apply(diff: WireNode, nav?: Navigation, join = false): void {
     const page = readPage(diff);
     if (page?.view !== undefined) {
       // A navigate: another view now lives in this container (its tree arrives whole, with `s`).
@@ -169,7 +188,7 @@ export class View {
     }
     if (hasTree(diff)) {
       this.rendered.merge(diff, this.socket.statics);
-      patch(this.el, this.rendered.toHTML());
+      patch(this.el, this.rendered.toHTML(), { keepUsed: join });
       showPreviews(this.el);
     }
     if (typeof diff[K_TOKEN] === 'string') this.token = diff[K_TOKEN];

@@ -66,7 +66,7 @@ export const errors = {
     message: 'A view with this id is already joined on this socket; pick another id or leave first.',
   },
   LV_VIEW_NOT_LIVE: {
-    message: 'Topics, broadcasts and presence need the view to be live on a socket; call them from onJoin or a handler, not mount.',
+    message: 'Topics, broadcasts, presence and async work need the view to be live on a socket; call them from onJoin or a handler, not mount.',
   },
   LV_TOPIC_INVALID: {
     message: 'Topic names are 1–128 letters, digits, dots, colons, dashes or underscores (and may not start with ~, which Livery reserves).',
@@ -75,10 +75,16 @@ export const errors = {
     message: 'The view declares no event with this name; only names listed in the view\'s static `events` are callable.',
   },
   LV_EVENT_PAYLOAD_INVALID: {
-    message: 'The event payload does not match the schema the view declares for this event.',
+    message: 'The event payload does not match the schema the view declares for this event; the view\'s errors (`{{ errors.field }}` in the template) say which fields.',
   },
   LV_HANDLER_FAILED: {
     message: 'The view\'s handler threw an error; the server logged it. Its changes were undone: the view is as it was before and stays live.',
+  },
+  LV_ASYNC_FAILED: {
+    message: 'Async work the view started (assignAsync or startAsync) failed; the server logged the error. The view shows it as failed and stays live.',
+  },
+  LV_ASYNC_UNHANDLED: {
+    message: 'startAsync needs a handleAsync(name, outcome) method on the view to receive the outcome; add it, or use assignAsync.',
   },
   LV_MOUNT_FAILED: {
     message: 'The view failed to mount; the server logged the error.',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ProjectSchema } from '../data/index.ts';
-import { LiveView, type Params } from '../server/index.ts';
+import { AsyncResult, LiveView, type Params } from '../server/index.ts';
 
 /** Projects per page of the board. */
 const PER_PAGE = 20;
@@ -19,16 +19,29 @@ interface ProjectRow {
   name: string;
 }
 
+interface Summary {
+  total: number;
+  newest: string | null;
+}
+
 interface BoardState {
   projects: ProjectRow[];
-  error: string;
+  /** What the user typed into the new project's name, as last validated (the form renders it). */
+  draft: string;
   present: number;
   waves: number;
   /** From the URL: `/projects?sort=name&page=2` (links with lv-patch change them). */
   sort: Sort;
   page: number;
   pages: number;
+  /** The board summary, counted in the background (`assignAsync`). */
+  summary: AsyncResult<Summary>;
 }
+
+/** A new project: validated as the user types (`validate`) and when they add it (`add`). */
+const NewProject = z.object({
+  name: z.string().trim().min(1, 'Give the project a name.').max(200, 'Keep the name under 200 characters.'),
+});
 
 /**
  * `/projects`: the tenant's projects board. Every read and write goes through `this.scoped`, so
@@ -39,11 +52,11 @@ interface BoardState {
  */
 export class ProjectsView extends LiveView<BoardState> {
   static template = 'projects.html';
-  static events = { add: z.object({ name: z.string().max(200) }), wave: null };
+  static events = { validate: NewProject, add: NewProject, wave: null };
   static watch = [ProjectSchema];
 
   mount() {
-    return { projects: [], error: '', present: 1, waves: 0, sort: 'oldest' as Sort, page: 1, pages: 1 };
+    return { projects: [], draft: '', present: 1, waves: 0, sort: 'oldest' as Sort, page: 1, pages: 1, summary: AsyncResult.loading<Summary>() };
   }
 
   /** The URL's order and page: on the first render, and on every lv-patch link or back button. */
@@ -56,9 +69,15 @@ export class ProjectsView extends LiveView<BoardState> {
   async onJoin() {
     // Saves announced while this tab was disconnected were missed: read the list afresh.
     await this.#load();
+    this.#summarize();
     await this.subscribe('board');
     await this.track('board');
     await this.#countPresent();
+  }
+
+  /** The form changed: its schema already ran (a refused name is shown beside the field); keep the draft. */
+  validate({ name }: { name: string }) {
+    this.state.draft = name;
   }
 
   /** A broadcast: every tab on this tenant's board, in every process, counts the wave. */
@@ -76,18 +95,24 @@ export class ProjectsView extends LiveView<BoardState> {
 
   async onSave() {
     await this.#load();
+    this.#summarize();
   }
 
+  /** The schema refused an empty name already; after the reply the form shows the empty draft. */
   async add({ name }: { name: string }) {
-    const trimmed = name.trim();
-    if (trimmed === '') {
-      this.state.error = 'Give the project a name.';
-      return;
-    }
-    await this.scoped(ProjectSchema).create({ id: randomUUID(), name: trimmed });
-    this.state.error = '';
-    this.flash('info', `Added “${trimmed}”.`);
+    await this.scoped(ProjectSchema).create({ id: randomUUID(), name });
+    this.state.draft = '';
+    this.flash('info', `Added “${name}”.`);
     await this.#load();
+  }
+
+  /** Counts the tenant's projects in the background: the board does not wait for it. */
+  #summarize() {
+    this.assignAsync('summary', async () => {
+      const projects = this.scoped(ProjectSchema);
+      const [total, [newest]] = await Promise.all([projects.count(), projects.find({}, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 1 })]);
+      return { total, newest: newest?.name ?? null };
+    });
   }
 
   async #countPresent() {

@@ -23,13 +23,19 @@ import type { TenantInfo } from '../tenancy/directory.ts';
 import { ViewSubscriptions, type SubscriptionSink } from './view-subscriptions.ts';
 import type { SaveEvent } from '../data/index.ts';
 import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/index.ts';
-import { EVENT_EM, PAGE, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
+import { EVENT_EM, FIELD_ERRORS, PAGE, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
+import { ASYNC_WORK, type AsyncOutcome } from '../view/async-result.ts';
+import { splitPayload, updateFieldErrors } from '../view/field-errors.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
+import { AsyncWork } from './async-work.ts';
 import { Mailbox } from './mailbox.ts';
 import type { Uploads } from '../uploads/index.ts';
 import { K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
 import { followIntent, type IntentContext, type RouteMatch } from './navigation.ts';
+
+/** The template name of the view's field errors (a global, like `tenant`): marked changed when they change. */
+const ERRORS_NAME = 'errors';
 
 /** What a mounted view needs from its socket. */
 export interface ViewHost {
@@ -107,6 +113,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   #grants: Grant[] | undefined;
   /** Where the browser goes after the frame the current handler's changes travel in. */
   #location: PageLocation | undefined;
+  #async: AsyncWork | undefined;
   #closed = false;
   #closedBy: TerminateReason | undefined;
 
@@ -151,6 +158,40 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   presence(topic: string): Promise<PresenceEntry[]> {
     return this.#subscriptions.presence(topic);
   }
+  startAsync(
+    name: string,
+    work: (signal: AbortSignal) => unknown,
+    apply: (outcome: AsyncOutcome) => void | Promise<void>,
+    recover?: (error: unknown) => void,
+  ): void {
+    if (this.#closed) return;
+    const hook = name.startsWith('assign:') ? `assignAsync(${name.slice(7)})` : `handleAsync(${name.slice(6)})`;
+    // The work gets its own EntityManager (`this.db` inside it): events go on meanwhile.
+    const run = (signal: AbortSignal) => ASYNC_WORK.run({ view: this.view }, work, signal);
+    (this.#async ??= new AsyncWork()).start(name, run, (outcome) => this.#asyncDone(hook, outcome, apply, recover));
+  }
+
+  /**
+   * Async work settled: its outcome is applied in the mailbox, in order with events. Failed work
+   * is reported like a failed handler (logged with its stack, an error frame with ref 0) before
+   * `apply` shows it. If applying a success fails (the result would make the state too large),
+   * that is reported and `recover` applies the failure instead, so nothing stays loading forever.
+   */
+  #asyncDone(hook: string, outcome: AsyncOutcome, apply: (outcome: AsyncOutcome) => void | Promise<void>, recover?: (error: unknown) => void): void {
+    this.#run(hook, () => {
+      if (!outcome.ok) this.#report(0, registryCode(outcome.error) ?? 'LV_ASYNC_FAILED', outcome.error, hook);
+      return apply(outcome);
+    }, outcome.ok && recover !== undefined ? (error) => this.#run(hook, () => recover(error)) : undefined);
+  }
+
+  /** Resolves once no async work of this view is running (the test client's `awaitAsync`). */
+  asyncIdle(): Promise<void> {
+    return this.#async?.idle() ?? Promise.resolve();
+  }
+
+  get asyncRunning(): boolean {
+    return this.#async?.running === true;
+  }
 
   // IntentContext: what following a pushPatch / pushNavigate / redirect needs of the socket.
   resolve(url: string): Promise<RouteMatch | undefined> {
@@ -180,7 +221,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
    * Runs `work` (a tick, an info, saves, presence) in the mailbox with a fresh EntityManager, then
    * pushes what it changed. Work that throws changes nothing: its state writes are rolled back.
    */
-  #run(hook: string, work: () => void | Promise<void>): void {
+  #run(hook: string, work: () => void | Promise<void>, onFailed?: (error: unknown) => void): void {
     if (this.#closed) return;
     this.#mailbox.run(() => {
       if (this.#closed) return;
@@ -189,10 +230,10 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       try {
         result = work();
       } catch (error) {
-        return this.#workFailed(0, hook, error);
+        return this.#workFailed(0, hook, error, onFailed);
       }
-      if (result instanceof Promise) return result.then(() => this.#after(undefined, hook), (error: unknown) => this.#workFailed(0, hook, error));
-      return this.#after(undefined, hook);
+      if (result instanceof Promise) return result.then(() => this.#after(undefined, hook, onFailed), (error: unknown) => this.#workFailed(0, hook, error, onFailed));
+      return this.#after(undefined, hook, onFailed);
     });
   }
 
@@ -208,16 +249,17 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
    * that first — a patch runs `handleParams`, inside the same undoable step — then commit. A
    * handler that asked nothing takes the synchronous path, as before.
    */
-  #after(ref: number | undefined, hook: string): void | Promise<void> {
-    if (this.view[PAGE].intent === undefined) return this.#succeeded(ref, hook);
+  #after(ref: number | undefined, hook: string, onFailed?: (error: unknown) => void): void | Promise<void> {
+    if (this.view[PAGE].intent === undefined) return this.#succeeded(ref, hook, onFailed);
     return followIntent(this.view, this).then(
       (location) => {
         this.#location = location;
-        return this.#succeeded(ref, hook);
+        return this.#succeeded(ref, hook, onFailed);
       },
-      (error: unknown) => this.#workFailed(ref ?? 0, hook, error),
+      (error: unknown) => this.#workFailed(ref ?? 0, hook, error, onFailed),
     );
   }
+
 
   /**
    * The handler returned: keep its changes and send them — unless they made the state larger
@@ -231,22 +273,28 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
    * closes this copy (LV_VIEW_TAKEN_OVER, D34); a store that did not answer in time keeps the
    * change (see `#sendChanges`).
    */
-  #succeeded(ref: number | undefined, hook: string): void | Promise<void> {
+  #succeeded(ref: number | undefined, hook: string, onFailed?: (error: unknown) => void): void | Promise<void> {
     try {
       this.#tracked.check(this.#services.maxStateBytes);
     } catch (error) {
-      return this.#workFailed(ref ?? 0, hook, error);
+      return this.#workFailed(ref ?? 0, hook, error, onFailed);
     }
-    if (this.#tracked.changed.size === 0 || !this.#services.backend.writeThrough) {
+    if (!this.#stateTouched() || !this.#services.backend.writeThrough) {
       this.#tracked.commit();
       return this.#sendChanges(ref);
     }
     return this.save().then((outcome) => {
-      if (outcome instanceof Error && registryCode(outcome) === 'LV_STATE_QUOTA_EXCEEDED') return this.#workFailed(ref ?? 0, hook, outcome);
+      if (outcome instanceof Error && registryCode(outcome) === 'LV_STATE_QUOTA_EXCEEDED') return this.#workFailed(ref ?? 0, hook, outcome, onFailed);
       this.#tracked.commit();
       if (outcome === 'taken') return this.#lost(ref);
       return this.#sendChanges(ref, outcome === 'saved');
     });
+  }
+
+  /** Field errors are not state: a change to them alone has nothing to store. */
+  #stateTouched(): boolean {
+    const changed = this.#tracked.changed;
+    return changed.size > (changed.has(ERRORS_NAME) && !Object.hasOwn(this.#tracked.raw, ERRORS_NAME) ? 1 : 0);
   }
 
   /** The backend refused this copy's save: a join elsewhere owns the instance. Answer, and go. */
@@ -261,12 +309,13 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
    * own errors (LV_TENANT_MISMATCH from a scoped create, say) is reported as itself; anything else
    * as LV_HANDLER_FAILED. Changes held back earlier (backpressure) still go out.
    */
-  #workFailed(ref: number, hook: string, error: unknown): void | Promise<void> {
+  #workFailed(ref: number, hook: string, error: unknown, onFailed?: (error: unknown) => void): void | Promise<void> {
     this.#grants = undefined;
     this.#tracked.rollback();
     this.view[PAGE].rollback();
     this.#location = undefined;
     this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error, hook);
+    onFailed?.(error); // queued behind this job: it runs once this one has sent its changes
     return this.#sendChanges();
   }
 
@@ -319,15 +368,25 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       }
       return this.#mailbox.run(() => this.#handle(ref, name, {}));
     }
+    // `_unused` (the fields the user has not used yet) is Livery's, not the app's: never validated.
+    const split = splitPayload(payload);
     // Validation is pure, so it runs on arrival; its outcome is acted on in the mailbox, in order.
-    const result = schema['~standard'].validate(payload);
-    this.#mailbox.run(() => (result instanceof Promise ? result.then((r) => this.#validated(ref, name, r)) : this.#validated(ref, name, result)));
+    const result = schema['~standard'].validate(split.payload);
+    this.#mailbox.run(() => (result instanceof Promise ? result.then((r) => this.#validated(ref, name, r, split.payload, split.unused)) : this.#validated(ref, name, result, split.payload, split.unused)));
   }
 
-  #validated(ref: number, name: string, result: StandardSchemaV1.Result<unknown>): void | Promise<void> {
+  /**
+   * The payload was validated: the fields it carries get the schema's messages (or lose their old
+   * ones) in `errors`, which the template shows (D52). A refused payload fails the event with
+   * LV_EVENT_PAYLOAD_INVALID; the changed messages go out first, as a push.
+   */
+  #validated(ref: number, name: string, result: StandardSchemaV1.Result<unknown>, payload: unknown, unused: ReadonlySet<string> | undefined): void | Promise<void> {
+    if (this.#closed) return;
+    if (updateFieldErrors(this.view[FIELD_ERRORS], payload, result.issues, unused)) this.#tracked.changed.add(ERRORS_NAME);
     if (result.issues) {
       const issue = result.issues[0];
       const where = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.');
+      this.#sendChanges();
       return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', `${where ? where + ': ' : ''}${issue?.message ?? 'invalid'}`);
     }
     return this.#handle(ref, name, result.value);
@@ -519,6 +578,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.#closedBy = reason;
     this.#tickHandle?.cancel();
     for (const timer of this.#timers ?? []) clearTimeout(timer);
+    this.#async?.cancel();
     await this.#subscriptions.close((error) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'unsubscribing failed'));
     this.view[RUNTIME] = undefined;
     // Navigated away: nothing will rejoin this instance (the page now shows another view), so

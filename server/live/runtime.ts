@@ -33,7 +33,7 @@ import type { TenantQuotas } from '../admission/index.ts';
 import type { PubSub } from '../pubsub/index.ts';
 import type { Presence } from '../presence/index.ts';
 import type { JoinClaims, TokenSigner } from '../token/index.ts';
-import { DATA, PAGE, type LiveView, type Params, type TerminateReason, type ViewClass } from '../view/live-view.ts';
+import { DATA, FIELD_ERRORS, PAGE, type LiveView, type Params, type TerminateReason, type ViewClass } from '../view/live-view.ts';
 import type { NavigationIntent } from '../view/page.ts';
 import { findNonPlainValue, serializeState, trackState } from '../view/tracked-state.ts';
 import type { Connection } from './connection.ts';
@@ -178,7 +178,7 @@ export class Runtime {
     view.state = state;
     await view.handleParams?.(params, page.url);
     if (page.intent !== undefined) return { html: '', token: '', instance: '', title: page.title, flash: page.flash, redirect: page.intent };
-    const html = renderToString(entry.template, this.#scope(state, tenant));
+    const html = renderToString(entry.template, this.#scope(state, view));
     const instance = randomBytes(12).toString('base64url');
     // Until its socket joins, the state lives only the short pre-join TTL: page loads that never
     // join (crawlers, floods, closed tabs) cannot hold state for the full TTL (D31).
@@ -225,7 +225,7 @@ export class Runtime {
       mounted = new MountedView(
         {
           tenant, params: claims.params, session, vid, viewClass: entry.viewClass, view, tracked,
-          scope: this.#scope(state, tenant), template: entry.template, instance: claims.instance, stateKey: key, owner,
+          scope: this.#scope(state, view), template: entry.template, instance: claims.instance, stateKey: key, owner,
         },
         conn,
         {
@@ -478,8 +478,9 @@ export class Runtime {
     return entry;
   }
 
-  #scope(state: object, tenant: TenantInfo): Scope {
-    return createScope(state as Record<string, unknown>, { tenant });
+  /** Templates see the state, and `tenant` and `errors` (the view's field errors) that no state key can shadow. */
+  #scope(state: object, view: LiveView<object>): Scope {
+    return createScope(state as Record<string, unknown>, { tenant: view.tenant, errors: view[FIELD_ERRORS] });
   }
 
   /** The tenants with live sockets on this process (the tenant watch rechecks them). */

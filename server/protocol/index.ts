@@ -111,6 +111,8 @@ export const E_TOKEN_EXPIRED = 'LV_TOKEN_EXPIRED';
 export const E_PROTOCOL_VERSION = 'LV_PROTOCOL_VERSION';
 /** Another tab took the view over (D35): the client stops re-joining it, so the two never take turns. */
 export const E_VIEW_TAKEN_OVER = 'LV_VIEW_TAKEN_OVER';
+/** A payload its schema refused: shown by the template beside the fields, not as a page error. */
+export const E_PAYLOAD_INVALID = 'LV_EVENT_PAYLOAD_INVALID';
 
 /** Attribute names the server writes into pages and the client reads. */
 export const A_VIEW = 'data-lv-view';
@@ -156,6 +158,17 @@ export const E_UPLOAD_DONE = 'lv:upload-done';
 export const E_UPLOAD_CANCEL = 'lv:upload-cancel';
 /** The class on a drop zone while files are dragged over it. */
 export const C_DRAG_OVER = 'lv-drag-over';
+
+/** On an element in an `lv-submit` form: disabled, with this text, while the submit is in flight. */
+export const B_DISABLE_WITH = 'lv-disable-with';
+/** On a form: the event that recovers it after a (re)join (default: its `lv-change`); `ignore` for none. */
+export const B_AUTO_RECOVER = 'lv-auto-recover';
+
+// Payload keys the client adds to a form's events (docs/forms.md).
+/** The name of the field whose change fired a form's `lv-change` / `lv-input`. */
+export const P_TARGET = '_target';
+/** The named fields of the form the user has not used yet (typed in, changed or submitted). */
+export const P_UNUSED = '_unused';
 
 /** Classes the client sets. */
 export const C_CONNECTING = 'lv-connecting';

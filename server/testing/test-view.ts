@@ -101,6 +101,10 @@ export class TestView {
   #token: string;
   #ref = 0;
   #parsed: HTMLElement | undefined;
+  /** Field names the "user" has typed into (what the browser tracks to send `_unused`). */
+  readonly #used = new Set<string>();
+  /** What was typed into form fields, kept as the browser keeps it until the server renders anew. */
+  readonly #typed = new Map<string, { value: string | string[]; rendered: string | string[] | undefined }>();
   #closed: Promise<void>;
 
   private constructor(init: TestViewInit, ws: WebSocket) {
@@ -342,14 +346,59 @@ export class TestView {
     return this.#act(clickAction(this.#element(selector), selector));
   }
 
-  /** Submits the `lv-submit` form at or around `selector` with `fields` typed into it. */
-  submit(selector: string, fields: FieldValues = {}): Promise<void> {
-    return this.#act(submitAction(this.#element(selector), selector, fields));
+  /**
+   * Submits the `lv-submit` form at or around `selector` with `fields` typed into it. Every field
+   * counts as used from then on — unless the submit succeeds: the form starts over, as in the
+   * browser. A payload its schema refuses records LV_EVENT_PAYLOAD_INVALID in `errors` and the
+   * messages in `fieldErrors()`.
+   */
+  async submit(selector: string, fields: FieldValues = {}): Promise<void> {
+    const action = submitAction(this.#element(selector), selector, fields, this.#typed);
+    const answer = await this.#send(action);
+    for (const name of action.fields ?? []) {
+      if (answer.type === 'reply') {
+        // The browser resets the form to what the server rendered: nothing typed is kept.
+        this.#used.delete(name);
+        this.#typed.delete(name);
+      } else {
+        this.#used.add(name);
+      }
+    }
+    if (answer.type !== 'reply') for (const [name, typed] of action.typed ?? []) this.#typed.set(name, typed);
   }
 
-  /** Changes a field (its `lv-change`/`lv-input`, or its form's) to the values in `fields`. */
-  change(selector: string, fields: FieldValues): Promise<void> {
-    return this.#act(changeAction(this.#element(selector), selector, fields));
+  /**
+   * Changes a field (its `lv-change`/`lv-input`, or its form's) to the values in `fields`. As in
+   * the browser, what was typed stays in a form field for later changes and submits until the
+   * server renders a different value for it, and a form's event lists the fields not changed so
+   * far in `_unused`, so the view's `errors` show messages only for the fields the test changed.
+   */
+  async change(selector: string, fields: FieldValues): Promise<void> {
+    const action = changeAction(this.#element(selector), selector, fields, this.#used, this.#typed);
+    for (const name of action.uses ?? []) this.#used.add(name);
+    for (const [name, typed] of action.typed ?? []) this.#typed.set(name, typed);
+    await this.#send(action);
+  }
+
+  /**
+   * The view's field errors, as its template sees them (`{{ errors.title }}`): field name → the
+   * first message its event schema gave, for the fields used so far.
+   */
+  fieldErrors(): Record<string, string> {
+    return { ...this.#mounted().view.errors };
+  }
+
+  /**
+   * Waits until the async work the view started (`assignAsync`, `startAsync`) has finished and
+   * its outcome is applied and merged here — including work started by that work's outcome.
+   */
+  async awaitAsync(): Promise<void> {
+    const mounted = this.#mounted();
+    do {
+      await mounted.asyncIdle();
+      await mounted.settled(); // outcomes are applied in the mailbox, and may start more work
+    } while (mounted.asyncRunning);
+    await this.#settle(mounted);
   }
 
   /** Sends the event `name` with `payload`, as a binding would; resolves once it is answered. */
@@ -484,6 +533,10 @@ export class TestView {
 
   #act(action: Action): Promise<void> {
     return this.event(action.event, action.payload);
+  }
+
+  #send(action: Action): Promise<Frame> {
+    return this.#request((ref) => encodeEvent(ref, 1, action.event, action.payload), `the reply to "${action.event}"`);
   }
 
   #element(selector: string): HTMLElement {

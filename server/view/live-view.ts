@@ -22,7 +22,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { EntityName } from '@mikro-orm/core';
 import { scoped, type LiveryEntityManager, type Scoped } from '../data/index.ts';
-import { LiveryError } from '../errors.ts';
+import { LiveryError, registryCode } from '../errors.ts';
 import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/index.ts';
 import type { SaveEvent } from '../data/index.ts';
 import type { Session } from '../session/index.ts';
@@ -31,6 +31,8 @@ import type { UploadedFile, UploadFields } from '../uploads/index.ts';
 import { PageRecord, resolveAppUrl, type FlashKind, type NavigateOptions } from './page.ts';
 
 export type { FlashKind, NavigateOptions };
+import { ASYNC_WORK, failed, reloading, succeeded, type AsyncKeys, type AsyncOutcome, type AsyncValue } from './async-result.ts';
+import { emptyFieldErrors, type FieldErrors } from './field-errors.ts';
 
 export type Params = Readonly<Record<string, string>>;
 export type { Session };
@@ -52,6 +54,17 @@ export interface ViewRuntime {
   pushToView(viewName: string, message: unknown): Promise<void>;
   track(topic: string, meta: PresenceMeta): Promise<void>;
   presence(topic: string): Promise<PresenceEntry[]>;
+  /**
+   * Runs `work` outside the mailbox (aborting the previous work of the same name), then `apply`s
+   * its outcome inside it. Failed work is reported (logged, LV_ASYNC_FAILED) before `apply`;
+   * `recover` is applied instead when applying a success fails (the state grew too large).
+   */
+  startAsync(
+    name: string,
+    work: (signal: AbortSignal) => unknown,
+    apply: (outcome: AsyncOutcome) => void | Promise<void>,
+    recover?: (error: unknown) => void,
+  ): void;
 }
 
 /** Where a view's data comes from: the socket's (or page's) tenant context. */
@@ -64,6 +77,7 @@ export const RUNTIME: unique symbol = Symbol('livery.runtime');
 export const DATA: unique symbol = Symbol('livery.data');
 export const EVENT_EM: unique symbol = Symbol('livery.eventEm');
 export const PAGE: unique symbol = Symbol('livery.page');
+export const FIELD_ERRORS: unique symbol = Symbol('livery.fieldErrors');
 
 export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** The template file, relative to the templates directory. */
@@ -97,6 +111,8 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   [EVENT_EM]: LiveryEntityManager | undefined = undefined;
   /** The page this view shows: URL, title, flash, where to go next (server/view/page.ts). */
   [PAGE] = new PageRecord();
+  /** What `errors` returns; the runtime updates it in place as payloads are validated. */
+  [FIELD_ERRORS]: FieldErrors = emptyFieldErrors();
 
   /**
    * Builds the initial state. Runs once per page view, on the HTTP request (or after the state
@@ -121,6 +137,8 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   onSave?(events: SaveEvent[]): void | Promise<void>;
   /** Joins and leaves on a topic this view tracks or subscribed to with `track`. */
   onPresence?(topic: string, diff: PresenceDiff): void | Promise<void>;
+  /** The outcome of work started with `startAsync(name, fn)`, in the view's mailbox like an event. */
+  handleAsync?(name: string, outcome: AsyncOutcome): void | Promise<void>;
   /** Called when the view leaves the socket; its state has been saved. */
   terminate?(reason: TerminateReason): void;
   /**
@@ -177,6 +195,15 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
     this[PAGE].intent = { kind: 'redirect', to: resolveAppUrl(url, this.url).to, replace: options.replace === true };
   }
 
+  /**
+   * What the event schemas refused, by field name — also `{{ errors.title }}` in the template.
+   * Only fields the user has used (typed in, or submitted) have a message; each validated event
+   * replaces the messages of the fields it carries. See docs/forms.md.
+   */
+  get errors(): Readonly<FieldErrors> {
+    return this[FIELD_ERRORS];
+  }
+
   /** True while the view is live on a socket (false during the HTTP render). */
   get connected(): boolean {
     return this[RUNTIME] !== undefined;
@@ -190,6 +217,8 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   get db(): LiveryEntityManager {
     const data = this[DATA];
     if (data === undefined) throw new LiveryError('LV_DATA_UNAVAILABLE', this.constructor.name);
+    const work = ASYNC_WORK.getStore();
+    if (work !== undefined && work.view === this) return (work.em ??= data.forEvent()) as LiveryEntityManager;
     return (this[EVENT_EM] ??= data.forEvent());
   }
 
@@ -243,11 +272,67 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
     return this.#live().presence(topic);
   }
 
+  /**
+   * Loads `key` (or several keys) of the state in the background: the key becomes an
+   * `AsyncResult` that is loading now, and ok (`result` = what `fn` returned) or failed when `fn`
+   * settles. Meanwhile the view handles events as usual; the result is applied in its mailbox.
+   * `fn` gets an AbortSignal, aborted when the view leaves or the same key is loaded again (the
+   * older result is then dropped). For several keys, `fn` returns an object with each of them.
+   * Needs the view to be live: call it from `onJoin` (which runs again after a reconnect) or a handler.
+   *
+   * @example
+   * ```ts
+   * async onJoin() {
+   *   this.assignAsync('stats', async (signal) => ({ projects: await this.scoped(ProjectSchema).count() }));
+   * }
+   * ```
+   */
+  assignAsync<K extends AsyncKeys<S>>(key: K, fn: (signal: AbortSignal) => Promise<AsyncValue<S[K]>> | AsyncValue<S[K]>): void;
+  assignAsync<K extends AsyncKeys<S>>(keys: readonly K[], fn: (signal: AbortSignal) => Promise<{ [P in K]: AsyncValue<S[P]> }> | { [P in K]: AsyncValue<S[P]> }): void;
+  assignAsync(keys: string | readonly string[], fn: (signal: AbortSignal) => unknown): void {
+    const runtime = this.#live();
+    const list = typeof keys === 'string' ? [keys] : [...keys];
+    const state = this.state as Record<string, unknown>;
+    for (const key of list) state[key] = reloading(state[key]);
+    const name = `assign:${list.join(',')}`;
+    const fail = (error: unknown) => {
+      for (const key of list) state[key] = failed(state[key], registryCode(error) ?? 'LV_ASYNC_FAILED');
+    };
+    runtime.startAsync(name, fn, (outcome) => {
+      if (!outcome.ok) return fail(outcome.error);
+      for (const key of list) {
+        const value = typeof keys === 'string' ? outcome.result : pick(outcome.result, key, name);
+        state[key] = succeeded(value);
+      }
+    }, fail);
+  }
+
+  /**
+   * Runs `fn` in the background and hands its outcome to `handleAsync(name, outcome)`, in the
+   * view's mailbox like an event: `{ ok: true, result }` or `{ ok: false, error }` (the failure is
+   * also logged and reported as LV_ASYNC_FAILED). Starting `name` again aborts the running one
+   * and drops its outcome; leaving aborts everything. Needs the view to be live.
+   */
+  startAsync(name: string, fn: (signal: AbortSignal) => unknown): void {
+    const runtime = this.#live();
+    const handle = this.handleAsync;
+    if (typeof handle !== 'function') throw new LiveryError('LV_ASYNC_UNHANDLED', `${this.constructor.name}.startAsync("${name}")`);
+    runtime.startAsync(`start:${name}`, fn, (outcome) => handle.call(this, name, outcome));
+  }
+
   #live(): ViewRuntime {
     const runtime = this[RUNTIME];
     if (runtime === undefined) throw new LiveryError('LV_VIEW_NOT_LIVE', this.constructor.name);
     return runtime;
   }
+}
+
+/** `assignAsync([...keys], fn)`: the key's value in what `fn` returned; a missing key fails the work. */
+function pick(result: unknown, key: string, name: string): unknown {
+  if (result === null || typeof result !== 'object' || !Object.hasOwn(result, key)) {
+    throw new LiveryError('LV_ASYNC_FAILED', `${name}: the work returned no "${key}"`);
+  }
+  return (result as Record<string, unknown>)[key];
 }
 
 /** A concrete view class as routes and the runtime see it. */
@@ -280,4 +365,5 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'tenant', 'db', 'scoped', 'onSave', 'onPresence', 'subscribe', 'broadcast', 'pushToView', 'track', 'presence',
   'handleUpload', 'uploads',
   'handleParams', 'url', 'pageTitle', 'flash', 'pushPatch', 'pushNavigate', 'redirect',
+  'errors', 'assignAsync', 'startAsync', 'handleAsync',
 ]);

@@ -112,3 +112,32 @@ t.test('another tenant\'s project id is "not found": back to the board, with a m
   t.same(globex.flash, { error: 'That project does not exist (or belongs to another team).' });
   await globex.close();
 });
+
+t.test('the name is validated as it is typed, and the message shows only once the field was used', async (t) => {
+  const view = await app.mount('/projects', { tenant: 'initech' });
+  t.equal(view.find('#name-error'), null, 'no message before typing');
+  await view.change('input[name=name]', { name: 'R' });
+  t.same(view.fieldErrors(), {});
+  t.equal(view.find('input[name=name]')?.getAttribute('value'), 'R', 'the draft is kept and rendered');
+  await view.change('input[name=name]', { name: '  ' });
+  t.equal(view.find('#name-error')?.text, 'Give the project a name.');
+  await view.change('input[name=name]', { name: 'x'.repeat(201) });
+  t.equal(view.find('#name-error')?.text, 'Keep the name under 200 characters.');
+  await view.submit('form', { name: 'Road Runner Trap' });
+  t.same(projects(view), ['Road Runner Trap']);
+  t.equal(view.find('#name-error'), null);
+  t.equal(view.find('input[name=name]')?.getAttribute('value'), '', 'the form renders an empty draft after the add');
+  await view.close();
+});
+
+t.test('the board summary loads in the background and follows saves', async (t) => {
+  const view = await app.mount('/projects', { tenant: 'umbrella' });
+  await view.awaitAsync();
+  t.equal(view.find('#project-total')?.text, '0');
+  t.equal(view.find('.loading'), null);
+  await view.submit('form', { name: 'T-Virus' });
+  await view.waitFor(() => view.find('#project-total')?.text === '1');
+  t.equal(view.find('#newest')?.text, 'T-Virus');
+  t.same(view.errors, []);
+  await view.close();
+});
