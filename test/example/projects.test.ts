@@ -114,7 +114,7 @@ t.test('another tenant\'s project id is "not found": back to the board, with a m
 });
 
 t.test('the name is validated as it is typed, and the message shows only once the field was used', async (t) => {
-  const view = await app.mount('/projects', { tenant: 'initech' });
+  const view = await app.mount('/projects', { tenant: 'stark' });
   t.equal(view.find('#name-error'), null, 'no message before typing');
   await view.change('input[name=name]', { name: 'R' });
   t.same(view.fieldErrors(), {});
@@ -131,7 +131,7 @@ t.test('the name is validated as it is typed, and the message shows only once th
 });
 
 t.test('the board summary loads in the background and follows saves', async (t) => {
-  const view = await app.mount('/projects', { tenant: 'umbrella' });
+  const view = await app.mount('/projects', { tenant: 'wayne' });
   await view.awaitAsync();
   t.equal(view.find('#project-total')?.text, '0');
   t.equal(view.find('.loading'), null);
