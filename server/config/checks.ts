@@ -40,6 +40,9 @@ export const checks = {
   'livery.C040': 'The memory state backend\'s bound (LIVERY_STATE_MAX_MEMORY) cannot hold even one state of the largest size (LIVERY_STATE_MAX_BYTES): raise the first or lower the second; the bound should hold many views (each counted at two bytes per character of its JSON).',
   'livery.C041': 'The pre-join TTL (LIVERY_STATE_PREJOIN_TTL) is longer than the state TTL (LIVERY_STATE_TTL): it is meant to be short (seconds to minutes), so a page that never joins does not hold state for long.',
   'livery.C035': 'The metrics token (LIVERY_METRICS_TOKEN) is too short to be a credential: use at least 32 random characters, e.g. `openssl rand -base64 48`, or unset it to turn the endpoint off.',
+  'livery.C055': 'The metrics port (metrics.port, LIVERY_METRICS_PORT) must be a free port other than the app\'s (0–65535; 0 picks one): it is a listener of its own, so the metrics stay off the tenant hosts.',
+  'livery.C056': 'The metrics port listens beyond loopback with no token: set LIVERY_METRICS_TOKEN (at least 32 random characters) so scrapers must present it, or keep metrics.host on 127.0.0.1.',
+  'livery.C057': 'metrics.tenantLabels (LIVERY_METRICS_TENANT_LABELS) is how many of the busiest tenants get a series of their own: a whole number from 0 (off) to 1000.',
   'livery.C043': 'trustProxy (LIVERY_TRUST_PROXY) is a number of proxy hops in front of Livery (e.g. 1) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1, or loopback/linklocal/uniquelocal); leave it unset when clients connect directly.',
   'livery.C044': 'A socket admission cap (socket.maxViews, socket.maxPerSession, socket.maxPerIp) must be a whole number ≥ 1.',
 } as const;

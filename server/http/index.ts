@@ -13,6 +13,7 @@ import { BUNDLE_PREFIX, type ClientBundle } from './client-bundle.ts';
 import { registerHealth } from './health.ts';
 import { errorPage, scriptTag, viewContainer, type Layout } from './page.ts';
 import type { DevErrorReport } from '../protocol/index.ts';
+import type { LiveryMetrics } from '../metrics/index.ts';
 
 export interface HttpOptions {
   readonly runtime: Runtime;
@@ -25,6 +26,8 @@ export interface HttpOptions {
   /** The route param that carries the tenant in prefixed patterns. */
   readonly tenantParam: string;
   readonly redisHealth?: () => { status: string; since: number };
+  /** The metrics, when they are served on the app's port (behind the token); undefined otherwise. */
+  readonly metrics: LiveryMetrics | undefined;
   /** Dev loop only: pages load the error overlay, and a failed page shows its error in it. */
   readonly dev?: { readonly describe: (error: unknown) => DevErrorReport; readonly scriptPath: string };
 }
@@ -41,7 +44,7 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
       .send(bundle.source);
   });
 
-  registerHealth(fastify, { runtime, redisHealth: options.redisHealth, metricsToken: runtime.config.metricsToken });
+  registerHealth(fastify, { redisHealth: options.redisHealth, metrics: options.metrics, metricsToken: runtime.config.metricsToken });
 
   for (const route of routes) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -51,6 +54,8 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
         const { id: sessionId, data: sessionData } = await sessionFor(request, reply, options.sessions, runtime.config.production);
         const { tenant, session } = await runtime.gate.forPage(requestInfo(request), sessionId, sessionData, routeTenant);
         resolvedTenant = tenant;
+        // From here on every line about this request (its completion included) names tenant and view.
+        request.log = reply.log = request.log.child({ tenant: tenant.id, view: route.view.name });
         const page = await runtime.renderPage(route.view.name, params, session, tenant);
         const content = viewContainer(route.view.name, page.instance, page.token, page.html);
         return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store')
@@ -58,7 +63,7 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
       } catch (error) {
         const code = registryCode(error) ?? 'LV_MOUNT_FAILED';
         const status = statusOf(code);
-        if (status >= 500) request.log.error({ err: error, view: route.view.name, tenant: resolvedTenant?.id, routeTenant }, 'page render failed');
+        if (status >= 500) request.log.error({ err: error, ...(resolvedTenant === undefined ? { view: route.view.name, routeTenant } : {}) }, 'page render failed');
         const message = status >= 500 ? 'This page failed to load; the error was logged.' : (error as Error).message;
         const devHead = options.dev === undefined || status < 500 ? '' : showOnLoad(options.dev, error, code);
         return reply.code(status).type('text/html; charset=utf-8').send(errorPage(layout, status, code, message, devHead));

@@ -25,6 +25,7 @@ import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/inde
 import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { Mailbox } from './mailbox.ts';
+import type { LiveStats, TenantCounts } from '../metrics/index.ts';
 
 /** What a mounted view needs from its socket. */
 export interface ViewHost {
@@ -43,7 +44,8 @@ export interface ViewServices {
   readonly pubsub: PubSub;
   readonly presence: Presence;
   readonly maxStateBytes: number;
-  readonly counters: { events: number; renders: number };
+  /** The live counters (metrics): plain increments only, on this path. */
+  readonly counters: LiveStats;
   /** Dev loop only: error frames carry this description of the error for the overlay. */
   readonly describe?: (error: unknown) => DevErrorReport;
 }
@@ -81,6 +83,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   readonly #subscriptions: ViewSubscriptions;
   readonly #params: Params;
   readonly #session: Session;
+  /** This view's tenant's counters, looked up once (per-tenant metrics, when on). */
+  readonly #tenantCounts: TenantCounts;
   #closed = false;
 
   constructor(init: MountedViewInit, host: ViewHost, services: ViewServices) {
@@ -96,6 +100,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     this.#services = services;
     this.#params = init.params;
     this.#session = init.session;
+    this.#tenantCounts = services.counters.forTenant(init.tenant.id);
     this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error, 'mailbox'));
     this.#subscriptions = new ViewSubscriptions(init.tenant, init.session, services, this);
     this.view.state = init.tracked.proxy;
@@ -205,7 +210,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     return encodeRoot(this.#tree, this.#host.statics);
   }
 
-  event(ref: number, name: string, payload: unknown): void {
+  /** An event frame for this view; `receivedAt` (performance.now()) starts its latency. */
+  event(ref: number, name: string, payload: unknown, receivedAt = performance.now()): void {
     const events = this.viewClass.events;
     if (!Object.hasOwn(events, name)) return this.#fail(ref, 'LV_EVENT_UNKNOWN', `"${name.slice(0, 64)}"`);
     const schema = events[name];
@@ -213,11 +219,18 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
         return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', 'expected an object');
       }
-      return this.#mailbox.run(() => this.#handle(ref, name, {}));
+      return this.#mailbox.run(() => this.#answered(receivedAt, this.#handle(ref, name, {})));
     }
     // Validation is pure, so it runs on arrival; its outcome is acted on in the mailbox, in order.
     const result = schema['~standard'].validate(payload);
-    this.#mailbox.run(() => (result instanceof Promise ? result.then((r) => this.#validated(ref, name, r)) : this.#validated(ref, name, result)));
+    this.#mailbox.run(() => this.#answered(receivedAt, result instanceof Promise ? result.then((r) => this.#validated(ref, name, r)) : this.#validated(ref, name, result)));
+  }
+
+  /** The event's reply has gone out (or will when `work` settles): its latency is recorded then. */
+  #answered(receivedAt: number, work: void | Promise<void>): void | Promise<void> {
+    const latency = this.#services.counters.eventLatency;
+    if (!(work instanceof Promise)) return latency.observe(performance.now() - receivedAt);
+    return work.finally(() => latency.observe(performance.now() - receivedAt));
   }
 
   #validated(ref: number, name: string, result: StandardSchemaV1.Result<unknown>): void | Promise<void> {
@@ -232,6 +245,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   #handle(ref: number, name: string, payload: unknown): void | Promise<void> {
     let result: unknown;
     this.#services.counters.events++;
+    this.#tenantCounts.events++;
     this.view[EVENT_EM] = undefined; // a fresh EntityManager per event: no identity map outlives it
     this.#tracked.begin();
     try {
@@ -300,6 +314,11 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   /** Delivers a message to `handleInfo` (run by `#run`, inside the mailbox). */
   #info(message: unknown): void | Promise<void> {
     return this.view.handleInfo?.(message);
+  }
+
+  /** Pending `sendSelf` timers (runtime.counts()). */
+  get timers(): number {
+    return this.#timers?.size ?? 0;
   }
 
   /** True while a handler, tick or info is running (a tick falling due now is skipped). */

@@ -63,6 +63,11 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
     logFormat: options.logFormat ?? logFormatFrom(logFormatFromEnv(env), production),
     dev: production ? undefined : devSupervision(env),
     metricsToken: options.metricsToken ?? (env.LIVERY_METRICS_TOKEN || undefined),
+    metrics: {
+      port: options.metrics?.port ?? portFromEnv(envValue('LIVERY_METRICS_PORT', env), problems),
+      host: pick(options.metrics?.host, 'metrics.host'),
+      tenantLabels: pick(options.metrics?.tenantLabels, 'metrics.tenantLabels'),
+    },
     trustProxy: trustProxyFrom(options.trustProxy ?? (envValue('LIVERY_TRUST_PROXY', env) || undefined), problems),
   };
   checkConfig(config, problems);
@@ -78,6 +83,7 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   if (config.metricsToken !== undefined && config.metricsToken.length < MIN_SECRET_LENGTH) {
     problems.push({ id: 'livery.C035', detail: `the metrics token has ${config.metricsToken.length} characters` });
   }
+  checkMetrics(config, problems);
   if (!KNOWN_BACKENDS.has(config.state.backend)) {
     problems.push({ id: 'livery.C004', detail: `state backend "${config.state.backend}"` });
   }
@@ -114,6 +120,39 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     problems.push({ id: 'livery.C009', detail: `port = ${config.port}` });
   }
+}
+
+/** LIVERY_METRICS_PORT, or undefined when unset or empty. */
+function portFromEnv(raw: string | undefined, problems: Problem[]): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (!/^\s*\d+\s*$/.test(raw)) {
+    problems.push({ id: 'livery.C003', detail: `LIVERY_METRICS_PORT=${JSON.stringify(raw)} is not a whole number` });
+    return undefined;
+  }
+  return Number(raw);
+}
+
+/** Tenant hosts must never serve metrics unguarded (D46); tenant labels are bounded (D48). */
+function checkMetrics(config: LiveryConfig, problems: Problem[]): void {
+  const { port, host, tenantLabels } = config.metrics;
+  if (port !== undefined) {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push({ id: 'livery.C055', detail: `metrics.port = ${port}` });
+    else if (port !== 0 && port === config.port) problems.push({ id: 'livery.C055', detail: `metrics.port = ${port} is the app's port` });
+    if (config.metricsToken === undefined && !isLoopback(host)) {
+      problems.push({ id: 'livery.C056', detail: `metrics.host = ${JSON.stringify(host)} with no metrics token` });
+    }
+  }
+  if (!Number.isSafeInteger(tenantLabels) || tenantLabels < 0 || tenantLabels > MAX_TENANT_LABELS) {
+    problems.push({ id: 'livery.C057', detail: `metrics.tenantLabels = ${tenantLabels}` });
+  }
+}
+
+/** Tenant series per tenant metric, at most (each is one Prometheus series per labelled tenant). */
+export const MAX_TENANT_LABELS = 1000;
+
+/** Loopback addresses: the only ones a metrics port may listen on without a token. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /**
