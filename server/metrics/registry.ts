@@ -65,11 +65,13 @@ export function createMetrics(sources: MetricSources): LiveryMetrics {
   const registry = new Registry();
   const { stats } = sources;
   const refreshers: Array<() => void> = [];
+  /** A gauge; one whose source cannot tell (`undefined`: e.g. states held in Redis) has no sample. */
   const gauge = (name: string, help: string, read: () => number | undefined) => {
     const metric = new Gauge({ name, help, registers: [registry] });
     refreshers.push(() => {
       const value = read();
-      if (value === undefined) metric.reset();
+      metric.reset();
+      if (value === undefined) metric.remove({});
       else metric.set(value);
     });
   };

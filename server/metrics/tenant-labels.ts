@@ -7,9 +7,11 @@
  * The N are re-chosen at every scrape: the tenants with the most events, joins and errors since
  * the previous scrape plus live sockets, incumbents winning ties. Counters stay monotonic through
  * that: a tenant's series counts from the moment it got its label, `other` is the process total
- * minus what the labelled tenants counted while labelled (including tenants that lost their label
- * since, `#retired`). A tenant that loses its label just ends its series; gaining it again starts
- * a new one from zero, which Prometheus reads as a counter reset.
+ * minus what the labelled series show (and showed last, for tenants that lost their label since:
+ * `#retired`). A tenant that loses its label just ends its series — what it did after its last
+ * scrape goes to `other` — and gaining it again starts a new series from zero, which Prometheus
+ * reads as a counter reset. So at any scrape the series shown, plus the last values of those that
+ * ended, add up to the process totals exactly.
  *
  * The hot path pays one plain increment on a {@link TenantCounts} its socket looked up once.
  */
@@ -34,15 +36,20 @@ export class TenantLabels {
   readonly #counts = new Map<string, TenantCounts>();
   /** Where increments go when labels are off or a socket has no tenant yet. */
   readonly #unlabelled = new TenantCounts();
-  /** Labelled tenants → their totals when they got the label. */
-  readonly #labelled = new Map<string, Totals>();
-  /** What tenants that lost their label counted while they had it: stays out of `other`. */
+  /** Labelled tenants → their totals when they got the label, and what their series showed last. */
+  readonly #labelled = new Map<string, { readonly base: Totals; shown: Totals }>();
+  /** The last values of series that ended (their tenants lost the label): kept out of `other`. */
   readonly #retired = new TenantCounts();
   /** Each tenant's activity at the previous selection. */
   readonly #previous = new Map<string, number>();
 
   constructor(limit: number) {
     this.limit = limit;
+  }
+
+  /** Tenants whose counts are held: the labelled ones and those active since the last scrape. */
+  get tracked(): number {
+    return this.#counts.size;
   }
 
   /** The counts a socket of this tenant increments (look it up once per socket or view). */
@@ -78,21 +85,25 @@ export class TenantLabels {
       .sort((a, b) => weights.get(b)! - weights.get(a)! || Number(this.#labelled.has(b)) - Number(this.#labelled.has(a)) || (a < b ? -1 : 1))
       .slice(0, this.limit);
     const keep = new Set(chosen);
-    for (const [tenant, base] of this.#labelled) {
+    for (const [tenant, { shown }] of this.#labelled) {
       if (keep.has(tenant)) continue;
-      const counts = this.#counts.get(tenant)!;
-      this.#retired.events += counts.events - base.events;
-      this.#retired.joins += counts.joins - base.joins;
-      this.#retired.errors += counts.errors - base.errors;
+      this.#retired.events += shown.events;
+      this.#retired.joins += shown.joins;
+      this.#retired.errors += shown.errors;
       this.#labelled.delete(tenant);
     }
     const series: TenantSeries[] = [];
     const other = { events: totals.events - this.#retired.events, joins: totals.joins - this.#retired.joins, errors: totals.errors - this.#retired.errors, sockets: totalSockets };
     for (const tenant of chosen) {
       const counts = this.#counts.get(tenant)!;
-      let base = this.#labelled.get(tenant);
-      if (base === undefined) this.#labelled.set(tenant, (base = { events: counts.events, joins: counts.joins, errors: counts.errors }));
+      let labelled = this.#labelled.get(tenant);
+      if (labelled === undefined) {
+        const base = { events: counts.events, joins: counts.joins, errors: counts.errors };
+        this.#labelled.set(tenant, (labelled = { base, shown: base }));
+      }
+      const { base } = labelled;
       const own = { tenant, events: counts.events - base.events, joins: counts.joins - base.joins, errors: counts.errors - base.errors, sockets: sockets.get(tenant) ?? 0 };
+      labelled.shown = own;
       series.push(own);
       other.events -= own.events;
       other.joins -= own.joins;
