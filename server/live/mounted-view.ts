@@ -25,7 +25,7 @@ import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/inde
 import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { Mailbox } from './mailbox.ts';
-import type { LiveStats, TenantCounts } from '../metrics/index.ts';
+import { LATENCY_SAMPLE, type LiveStats, type TenantCounts } from '../metrics/index.ts';
 
 /** What a mounted view needs from its socket. */
 export interface ViewHost {
@@ -212,6 +212,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
 
   /** An event frame for this view; `receivedAt` (performance.now()) starts its latency. */
   event(ref: number, name: string, payload: unknown, receivedAt = performance.now()): void {
+    const queued = this.#mailbox.busy;
     const events = this.viewClass.events;
     if (!Object.hasOwn(events, name)) return this.#fail(ref, 'LV_EVENT_UNKNOWN', `"${name.slice(0, 64)}"`);
     const schema = events[name];
@@ -219,18 +220,22 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
         return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', 'expected an object');
       }
-      return this.#mailbox.run(() => this.#answered(receivedAt, this.#handle(ref, name, {})));
+      return this.#mailbox.run(() => this.#answered(receivedAt, queued, this.#handle(ref, name, {})));
     }
     // Validation is pure, so it runs on arrival; its outcome is acted on in the mailbox, in order.
     const result = schema['~standard'].validate(payload);
-    this.#mailbox.run(() => this.#answered(receivedAt, result instanceof Promise ? result.then((r) => this.#validated(ref, name, r)) : this.#validated(ref, name, result)));
+    this.#mailbox.run(() => this.#answered(receivedAt, queued, result instanceof Promise ? result.then((r) => this.#validated(ref, name, r)) : this.#validated(ref, name, result)));
   }
 
-  /** The event's reply has gone out (or will when `work` settles): its latency is recorded then. */
-  #answered(receivedAt: number, work: void | Promise<void>): void | Promise<void> {
-    const latency = this.#services.counters.eventLatency;
-    if (!(work instanceof Promise)) return latency.observe(performance.now() - receivedAt);
-    return work.finally(() => latency.observe(performance.now() - receivedAt));
+  /**
+   * The event's reply has gone out (or will when `work` settles): its latency is recorded — every
+   * one that waited or awaited, one in LATENCY_SAMPLE of those that ran at once (live-stats.ts).
+   */
+  #answered(receivedAt: number, queued: boolean, work: void | Promise<void>): void | Promise<void> {
+    const stats = this.#services.counters;
+    if (work instanceof Promise) return work.finally(() => stats.eventLatency.observe(performance.now() - receivedAt));
+    if (queued) return stats.eventLatency.observe(performance.now() - receivedAt);
+    if (++stats.immediateEvents % LATENCY_SAMPLE === 0) stats.eventLatency.observe(performance.now() - receivedAt, LATENCY_SAMPLE);
   }
 
   #validated(ref: number, name: string, result: StandardSchemaV1.Result<unknown>): void | Promise<void> {

@@ -18,13 +18,14 @@ export class Buckets {
     this.counts = new Float64Array(boundsMs.length + 1);
   }
 
-  observe(ms: number): void {
+  /** Records `ms`; a sampled observation standing for `weight` of its kind counts that many times. */
+  observe(ms: number, weight = 1): void {
     const bounds = this.bounds;
     let i = 0;
     while (i < bounds.length && ms > bounds[i]!) i++;
-    this.counts[i]!++;
-    this.sum += ms;
-    this.count++;
+    this.counts[i]! += weight;
+    this.sum += ms * weight;
+    this.count += weight;
   }
 }
 

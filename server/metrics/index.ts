@@ -3,7 +3,7 @@
  * their Prometheus exposition (prom-client), served by server/http. docs/operations.md lists them.
  */
 export { Buckets } from './buckets.ts';
-export { LiveStats } from './live-stats.ts';
+export { LATENCY_SAMPLE, LiveStats } from './live-stats.ts';
 export { TenantCounts } from './tenant-counts.ts';
 export { OTHER, TenantLabels, type TenantSeries } from './tenant-labels.ts';
 export { timeCalls } from './timed.ts';

@@ -25,6 +25,14 @@ const KNOWN_CLOSE_CODES = new Set<number>([
 /** State backend methods as operators call them: `get` loads a view's state, `set` saves it. */
 const BACKEND_OPS: Readonly<Record<string, string>> = { get: 'load', set: 'save' };
 
+/**
+ * One in this many events that ran at once (nothing queued before them on the view) and
+ * synchronously is timed, and counted this many times: their latency is the handler's and the
+ * render's CPU time, alike from one to the next, and the clock read costs as much as the rest of
+ * the counting together (D47). Every event that waited in the mailbox or awaited anything is timed.
+ */
+export const LATENCY_SAMPLE = 16;
+
 export class LiveStats {
   /** Events handled (their handler ran). */
   events = 0;
@@ -41,8 +49,10 @@ export class LiveStats {
   errorCount = 0;
   /** Socket closes by close code. */
   readonly closes = new Map<string, number>();
-  /** Event received → its reply handed to the socket. */
+  /** Event received → its reply handed to the socket (see {@link LATENCY_SAMPLE}). */
   readonly eventLatency = new Buckets(EVENT_LATENCY_MS);
+  /** Events that ran at once and synchronously, for sampling their latency. */
+  immediateEvents = 0;
   /** State backend calls: backend name → operation → durations. */
   readonly backendLatency = new Map<string, Map<string, Buckets>>();
   readonly tenants: TenantLabels;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import proxyaddr from '@fastify/proxy-addr';
-import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv, secretFromEnv, type Env } from '../config/env.ts';
+import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv, secretFromEnv, workerNumber, type Env } from '../config/env.ts';
 import { resolveTenancy } from '../tenancy/resolve.ts';
 import { viewStateKey } from '../keys.ts';
 import { memoryStateSize } from '../state/memory-state-backend.ts';
@@ -64,7 +64,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
     dev: production ? undefined : devSupervision(env),
     metricsToken: options.metricsToken ?? (env.LIVERY_METRICS_TOKEN || undefined),
     metrics: {
-      port: options.metrics?.port ?? portFromEnv(envValue('LIVERY_METRICS_PORT', env), problems),
+      port: workerPort(options.metrics?.port ?? portFromEnv(envValue('LIVERY_METRICS_PORT', env), problems), env),
       host: pick(options.metrics?.host, 'metrics.host'),
       tenantLabels: pick(options.metrics?.tenantLabels, 'metrics.tenantLabels'),
     },
@@ -120,6 +120,15 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     problems.push({ id: 'livery.C009', detail: `port = ${config.port}` });
   }
+}
+
+/**
+ * Worker k of `--workers N` serves its metrics on `metrics.port` + k − 1: the app's port is shared
+ * (SO_REUSEPORT, any worker may answer), but each process's counters are its own, so a scraper
+ * must reach each one at an address of its own.
+ */
+function workerPort(port: number | undefined, env: Env): number | undefined {
+  return port === undefined || port === 0 ? port : port + workerNumber(env) - 1;
 }
 
 /** LIVERY_METRICS_PORT, or undefined when unset or empty. */

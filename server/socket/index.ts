@@ -16,7 +16,7 @@ import { clientAddress, SocketCounts, trustFunction } from '../admission/index.t
 import { errors, LiveryError, type ErrorCode } from '../errors.ts';
 import { Connection, newSocketId, type SocketIdentity, type Transport } from '../live/connection.ts';
 import type { Runtime } from '../live/runtime.ts';
-import type { LiveStats, TenantCounts } from '../metrics/index.ts';
+import type { LiveStats } from '../metrics/index.ts';
 import { LIVE_PATH } from '../protocol/index.ts';
 import { encodeDevOverlay, encodeError, errorFrameCode } from '../protocol/codec.ts';
 import { readCookie, readSessionId, SESSION_COOKIE, type SessionStore } from '../session/index.ts';
@@ -205,7 +205,7 @@ export function refusalCloseCode(code: ErrorCode): number {
 
 /** An error frame not tied to a join or an event (ref 0, vid 0), straight on the socket. */
 function sendError(runtime: Runtime, ws: WebSocket<SocketData>, code: ErrorCode, detail?: string): void {
-  ws.send(counted(runtime.counters, encodeError(0, 0, code, new LiveryError(code, detail).message), ws.getUserData().conn?.tenantCounts), false, false);
+  ws.send(counted(runtime.counters, encodeError(0, 0, code, new LiveryError(code, detail).message), ws.getUserData()), false, false);
 }
 
 /**
@@ -214,11 +214,11 @@ function sendError(runtime: Runtime, ws: WebSocket<SocketData>, code: ErrorCode,
  * whatever code path, present or future, built the frame. A plain increment per frame; only an
  * error frame is looked into.
  */
-function counted(stats: LiveStats, text: string, tenant: TenantCounts | undefined): string {
+function counted(stats: LiveStats, text: string, data: SocketData): string {
   stats.framesSent++;
   stats.bytesSent += text.length;
   const code = errorFrameCode(text);
-  if (code !== undefined) stats.error(code, tenant);
+  if (code !== undefined) stats.error(code, data.conn?.tenantCounts);
   return text;
 }
 
@@ -239,7 +239,7 @@ class UwsTransport implements Transport {
   // uWS throws on a closed socket; `open` flips in the close handler, before anything else runs.
   // `compress` only takes effect where the client negotiated permessage-deflate.
   send(text: string): void {
-    if (this.#data.open) this.#ws.cork(() => this.#ws.send(counted(this.#stats, text, this.#data.conn?.tenantCounts), false, this.#compress));
+    if (this.#data.open) this.#ws.cork(() => this.#ws.send(counted(this.#stats, text, this.#data), false, this.#compress));
   }
 
   bufferedAmount(): number {

@@ -123,6 +123,7 @@ t.test('livery.C055: a metrics port that is the app\'s, out of range, or taken',
   t.same(problems({}, { LIVERY_METRICS_PORT: '9464' }), []);
   t.equal(resolveConfig({}, { LIVERY_METRICS_PORT: '9464' }).metrics.port, 9464, 'read from the environment');
   t.equal(resolveConfig({}, {}).metrics.port, undefined, 'unset by default');
+  t.equal(resolveConfig({}, { LIVERY_METRICS_PORT: '9464', LIVERY_WORKER: '3', LIVERY_STATE_BACKEND: 'redis', LIVERY_PUBSUB: 'redis' }).metrics.port, 9466, 'worker 3 of --workers: its own port, 9464 + 2');
   const first = await startServer({ routes, metrics: { port: 0 } });
   t.teardown(() => first.close());
   const taken = first.server.app.livery.metricsListener!.port;

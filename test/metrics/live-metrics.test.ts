@@ -8,6 +8,7 @@ import t from 'tap';
 import { LiveView, route } from '../../server/index.ts';
 import { routes as fixtureRoutes } from '../live/fixtures/views.ts';
 import { getPage, httpGet, LiveClient, startServer, trySocket, type Frame, type TestServer } from '../live/harness.ts';
+import { LATENCY_SAMPLE } from '../../server/metrics/index.ts';
 import { scrape, type Scrape } from './prom.ts';
 
 /** A view that holds one of everything runtime.counts() counts: a subscription, a presence entry, a timer. */
@@ -86,11 +87,12 @@ t.test('joins, events, renders, frames, bytes and latency follow real traffic', 
   t.equal(joined.value('livery_state_backend_seconds_count', { backend: 'memory', op: 'load' }), 1, 'the join loaded the state (timed)');
 
   client.texts.length = 0;
-  for (let i = 0; i < 5; i++) t.equal((await client.event(1, 'inc'))[1], 'r');
+  // Events that run at once and synchronously are timed one in LATENCY_SAMPLE, counted that often.
+  for (let i = 0; i < LATENCY_SAMPLE; i++) t.equal((await client.event(1, 'inc'))[1], 'r');
   const after = await scrape(url);
-  t.equal(after.value('livery_events_total') - joined.value('livery_events_total'), 5, 'five events');
-  t.equal(after.value('livery_renders_total') - joined.value('livery_renders_total'), 5, 'five renders');
-  t.equal(after.value('livery_event_latency_seconds_count') - joined.value('livery_event_latency_seconds_count'), 5, 'five latencies observed');
+  t.equal(after.value('livery_events_total') - joined.value('livery_events_total'), LATENCY_SAMPLE, 'every event counted');
+  t.equal(after.value('livery_renders_total') - joined.value('livery_renders_total'), LATENCY_SAMPLE, 'every render');
+  t.equal(after.value('livery_event_latency_seconds_count') - joined.value('livery_event_latency_seconds_count'), LATENCY_SAMPLE, 'their latency sampled, standing for all of them');
   t.ok(after.value('livery_event_latency_seconds_sum') > joined.value('livery_event_latency_seconds_sum'), 'taking time');
   t.equal(after.value('livery_event_latency_seconds_bucket', { le: '+Inf' }), after.value('livery_event_latency_seconds_count'), 'the +Inf bucket holds them all');
   t.equal(after.value('livery_frames_sent_total') - joined.value('livery_frames_sent_total'), client.texts.length, 'frames sent = frames the client got');
@@ -102,6 +104,30 @@ t.test('joins, events, renders, frames, bytes and latency follow real traffic', 
   t.equal(closedScrape.value('livery_sockets'), 0, 'the socket is gone');
   t.equal(closedScrape.value('livery_state_backend_seconds_count', { backend: 'memory', op: 'save' }), 2, 'and saved its state on close');
   t.equal(closedScrape.value('livery_socket_closes_total', { code: '1005' }), 1, 'a close without a status, counted by its code');
+});
+
+t.test('events that wait or await are each timed', async (t) => {
+  const s = await startServer({ routes, metrics: { port: 0 } });
+  t.teardown(() => s.close());
+  const url = metricsUrl(s);
+  const page = await getPage(s.url, '/slow');
+  const client = await open(s, page.cookie);
+  t.teardown(() => client.close());
+  await client.join(1, page.view, page.token);
+  const before = await scrape(url);
+  // An async handler (60 ms), then one queued behind it: both timed exactly, not sampled.
+  client.send([1, 'e', client.nextRef(), 1, 'slow', {}]);
+  client.send([1, 'e', client.nextRef(), 1, 'fast', {}]);
+  const replies: unknown[] = [];
+  while (replies.length < 2) {
+    const frame = await client.next();
+    if (frame[1] === 'r') replies.push(frame);
+  }
+  const after = await scrape(url);
+  const count = (s: Scrape, le?: string) => (le === undefined ? s.value('livery_event_latency_seconds_count') : s.value('livery_event_latency_seconds_bucket', { le }));
+  t.equal(count(after) - count(before), 2, 'both timed, one observation each');
+  // A lower bound by construction (the handler sleeps 60 ms; the bound leaves room for a stale loop clock).
+  t.equal(count(after, '0.025') - count(before, '0.025'), 0, 'neither within 25 ms: the queued one waited for the slow one');
 });
 
 t.test('every error frame is counted by its code, every close by its code', async (t) => {
