@@ -4,7 +4,7 @@
  * Redis round trips — scraped over HTTP from a real server after real traffic. Where the client
  * can see what was sent (frames, bytes, error codes), the counts must equal what it received.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { LiveView, route } from '../../server/index.ts';
 import { routes as fixtureRoutes } from '../live/fixtures/views.ts';
 import { getPage, httpGet, LiveClient, startServer, trySocket, type Frame, type TestServer } from '../live/harness.ts';
@@ -37,6 +37,15 @@ async function open(s: TestServer, cookie?: string): Promise<LiveClient & { text
     if (frame[1] === 'x') recorded.codes.push(String(frame[4]));
   });
   return recorded;
+}
+
+/** A page of `path` and a socket that joined its view (closed in teardown). */
+async function joined(t: Test, s: TestServer, path: string) {
+  const page = await getPage(s.url, path);
+  const client = await open(s, page.cookie);
+  t.teardown(() => client.close());
+  await client.join(1, page.view, page.token);
+  return { page, client };
 }
 
 function metricsUrl(s: TestServer): string {
@@ -110,10 +119,7 @@ t.test('events that wait or await are each timed', async (t) => {
   const s = await startServer({ routes, metrics: { port: 0 } });
   t.teardown(() => s.close());
   const url = metricsUrl(s);
-  const page = await getPage(s.url, '/slow');
-  const client = await open(s, page.cookie);
-  t.teardown(() => client.close());
-  await client.join(1, page.view, page.token);
+  const { client } = await joined(t, s, '/slow');
   const before = await scrape(url);
   // An async handler (60 ms), then one queued behind it: both timed exactly, not sampled.
   client.send([1, 'e', client.nextRef(), 1, 'slow', {}]);
@@ -135,16 +141,8 @@ t.test('every error frame is counted by its code, every close by its code', asyn
   t.teardown(() => s.close());
   const url = metricsUrl(s);
   const before = await scrape(url);
-  const page = await getPage(s.url, '/counter');
-  const client = await open(s, page.cookie);
-  t.teardown(() => client.close());
-  await client.join(1, page.view, page.token);
-  const nextError = async (): Promise<string> => {
-    for (;;) {
-      const frame = await client.next();
-      if (frame[1] === 'x') return String(frame[4]);
-    }
-  };
+  const { page, client } = await joined(t, s, '/counter');
+  const nextError = () => client.nextErrorCode();
 
   client.send([1, 'e', client.nextRef(), 1, 'boom', {}]);
   t.equal(await nextError(), 'LV_HANDLER_FAILED');
@@ -189,19 +187,13 @@ t.test('tick lag, live counts and their release when sockets leave', async (t) =
   const url = metricsUrl(s);
   const runtime = s.server.app.livery.runtime;
 
-  const ticker = await getPage(s.url, '/ticker');
-  const tickClient = await open(s, ticker.cookie);
-  t.teardown(() => tickClient.close());
-  await tickClient.join(1, ticker.view, ticker.token);
+  const { client: tickClient } = await joined(t, s, '/ticker');
   for (let i = 0; i < 3; i++) t.equal((await tickClient.next())[1], 'd', 'a tick pushed a diff');
   const ticking = await scrape(url);
   t.ok(ticking.value('livery_tick_lag_seconds_count') >= 3, 'each tick\'s lag observed');
   t.equal(ticking.value('livery_scheduled_ticks'), 1, 'one ticking view');
 
-  const holding = await getPage(s.url, '/holding');
-  const holder = await open(s, holding.cookie);
-  t.teardown(() => holder.close());
-  await holder.join(1, holding.view, holding.token);
+  const { client: holder } = await joined(t, s, '/holding');
   t.equal((await holder.event(1, 'wait'))[1], 'r');
   const counts = runtime.counts();
   t.match(counts, { connections: 2, views: 2, timers: 1, presence: 1 }, 'runtime.counts(): both sockets, their views, the timer and the presence entry');
@@ -223,10 +215,7 @@ t.test('Redis commands and round trips, and the Redis backend timed', async (t) 
   const s = await startServer({ routes, metrics: { port: 0 }, state: { backend: 'redis' } });
   t.teardown(() => s.close());
   const url = metricsUrl(s);
-  const page = await getPage(s.url, '/counter');
-  const client = await open(s, page.cookie);
-  t.teardown(() => client.close());
-  await client.join(1, page.view, page.token);
+  const { client } = await joined(t, s, '/counter');
   const before = await scrape(url);
   for (let i = 0; i < 4; i++) await client.event(1, 'inc');
   const after = await scrape(url);
