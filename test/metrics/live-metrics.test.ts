@@ -39,6 +39,17 @@ async function open(s: TestServer, cookie?: string): Promise<LiveClient & { text
   return recorded;
 }
 
+/** `read()` once `done` holds of it, polled; after 15 s (only a hang takes that long) whatever it is then. */
+async function settled<T>(read: () => T, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  let value = read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    value = read();
+  }
+  return value;
+}
+
 /** A page of `path` and a socket that joined its view (closed in teardown). */
 async function joined(t: Test, s: TestServer, path: string) {
   const page = await getPage(s.url, path);
@@ -156,10 +167,11 @@ t.test('every error frame is counted by its code, every close by its code', asyn
   t.equal(await nextError(), 'LV_BINARY_FRAME');
   client.send([1, 'j', client.nextRef(), 2, page.view, page.token.slice(0, -4) + 'AAAA']);
   t.equal(await nextError(), 'LV_TOKEN_INVALID');
-  // Past the burst: frames to a view that is not joined, answered first LV_VIEW_NOT_JOINED, then LV_RATE_LIMITED.
-  for (let i = 0; i < 40; i++) client.send([1, 'e', client.nextRef(), 9, 'inc', {}]);
+  // Past the burst (40, refilled at 1/s): frames to a view that is not joined, answered first
+  // LV_VIEW_NOT_JOINED, then LV_RATE_LIMITED.
+  for (let i = 0; i < 100; i++) client.send([1, 'e', client.nextRef(), 9, 'inc', {}]);
   const flood: string[] = [];
-  for (let i = 0; i < 40; i++) flood.push(await nextError());
+  for (let i = 0; i < 100; i++) flood.push(await nextError());
   t.ok(flood.includes('LV_RATE_LIMITED'), 'the flood hit the rate limit');
 
   // A refused upgrade (HTTP) and a socket refused after it (error frame, close 4401).
@@ -206,7 +218,8 @@ t.test('tick lag, live counts and their release when sockets leave', async (t) =
 
   await holder.close();
   await tickClient.close();
-  const released = runtime.counts();
+  // Leaving is asynchronous (unsubscribe, untrack, then save): wait for it, bounded.
+  const released = await settled(() => runtime.counts(), (c) => c.connections === 0 && c.states === 2);
   t.match(released, { connections: 0, views: 0, timers: 0, subscriptions: 0, presence: 0 }, 'everything released when the sockets left');
   t.equal(released.states, 2, 'each view\'s state saved for a rejoin');
 });
