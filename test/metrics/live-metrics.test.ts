@@ -182,6 +182,10 @@ t.test('every error frame is counted by its code, every close by its code', asyn
   const big = await LiveClient.open(s.url);
   big.sendRaw(JSON.stringify([1, 'h', 1, 'x'.repeat(2000)]));
   t.equal(await closed(big), 1009);
+  // A client may close with any code from 3000 to 4999: one Livery does not use counts as `other`.
+  const odd = await LiveClient.open(s.url);
+  odd.ws.close(4123, 'made up');
+  await closed(odd);
 
   const after = await scrape(url);
   const expected = tally([...client.codes, ...queuedCodes(stranger), ...queuedCodes(big)]);
@@ -190,6 +194,8 @@ t.test('every error frame is counted by its code, every close by its code', asyn
   t.match(expected, { LV_HANDLER_FAILED: 1, LV_EVENT_UNKNOWN: 1, LV_TOKEN_INVALID: 1, LV_SESSION_UNKNOWN: 1, LV_FRAME_TOO_LARGE: 1 });
   t.equal(after.value('livery_socket_closes_total', { code: '4401' }), 1, 'the refused socket\'s close');
   t.equal(after.value('livery_socket_closes_total', { code: '1009' }), 1, 'the oversized frame\'s close');
+  t.equal(after.value('livery_socket_closes_total', { code: 'other' }), 1, 'a made-up close code is `other`');
+  t.notOk(after.all('livery_socket_closes_total').some((s) => s.labels.code === '4123'), 'never a label of its own');
   t.notOk(after.all('livery_errors_total').some((s) => !/^LV_[A-Z_]+$|^other$/.test(s.labels.code!)), 'labels are registry codes only');
 });
 
