@@ -26,6 +26,8 @@ export interface Backends {
   readonly redis: (() => RedisHealth) | undefined;
   /** Redis commands sent so far by this process (accounting). */
   readonly redisCommands: () => number;
+  /** Per Redis connection: commands sent and round trips (metrics). */
+  readonly redisCounts: () => Array<{ connection: string; commands: number; roundTrips: number }>;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function createBackends(config: LiveryConfig, options: LiveryOption
     uploads,
     redis: commands === undefined ? undefined : () => commands.health(),
     redisCommands: () => connections.reduce((sum, c) => sum + c.commandsSent, 0),
+    redisCounts: () => connections.map((c) => ({ connection: c.livery.name, commands: c.commandsSent, roundTrips: c.roundTrips })),
     async close() {
       await presence.close();
       await pubsub.close();

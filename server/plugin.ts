@@ -16,6 +16,9 @@ import { resolveConfig, type LiveryConfig, type LiveryOptions } from './options/
 import { errors } from './errors.ts';
 import { loadClientBundle } from './http/client-bundle.ts';
 import { notFoundHandler, registerHttp } from './http/index.ts';
+import { listenMetrics, type MetricsListener } from './http/metrics-listener.ts';
+import { createMetrics, type LiveryMetrics, type MetricSources } from './metrics/index.ts';
+import type { Database } from './data/index.ts';
 import { createLayout } from './http/page.ts';
 import { Runtime } from './live/runtime.ts';
 import { attachLiveSocket } from './socket/index.ts';
@@ -55,6 +58,10 @@ export interface LiveryHandle {
    * not-found handler; on your own Fastify: `fastify.setNotFoundHandler(fastify.livery.notFound)`.
    */
   notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply;
+  /** The Prometheus metrics, when an endpoint is configured (metricsToken or metrics.port). */
+  readonly metrics: LiveryMetrics | undefined;
+  /** Where the metrics listener listens, with `metrics.port` (its port when 0 was asked for). */
+  readonly metricsListener: { readonly host: string; readonly port: number } | undefined;
 }
 
 declare module 'fastify' {
@@ -107,9 +114,14 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   });
   if (options.database !== undefined) notifySaves(options.database, backends!.pubsub, fastify.log);
   const pageLayout = createLayout(layout);
+  const ownPort = config.metrics.port !== undefined;
+  const metrics = ownPort || config.metricsToken !== undefined ? createMetrics(metricSources(runtime, backends!, options.database)) : undefined;
+  const metricsListener = metrics !== undefined && ownPort ? await startMetricsListener(metrics, config, fastify, problems) : undefined;
+  failOn(problems);
   registerHttp(fastify, {
     runtime, routes: config.routes, bundle: bundle!, layout: pageLayout, sessions,
     patternsFor: tenancy.patternsFor, tenantParam: tenancy.tenantParam, redisHealth: backends!.redis,
+    metrics: ownPort ? undefined : metrics,
     dev: describe === undefined ? undefined : { describe, scriptPath: OVERLAY_SCRIPT_PATH },
   });
   if (uploads !== undefined) {
@@ -120,7 +132,8 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   }
   const socket = attachLiveSocket(uwsApp!, runtime, sessions);
   fastify.decorate('livery', {
-    config, runtime, sessions, backends: backends!, directory: tenancy.directory, tenantWatch,
+    config, runtime, sessions, backends: backends!, directory: tenancy.directory, tenantWatch, metrics,
+    metricsListener: metricsListener === undefined ? undefined : { host: metricsListener.host, port: metricsListener.port },
     rotateSession: (request: FastifyRequest, reply: FastifyReply, data: SessionData = {}) => rotateSession(sessions, request, reply, data, config.production),
     notFound: notFoundHandler(pageLayout),
   });
@@ -135,6 +148,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
       fastify.log.info(written, 'dev: saved views and sessions for the next process');
     }
     await uploads?.close();
+    await metricsListener?.close();
     await backends!.close();
     // Fastify's uWS adapter leaves keep-alive HTTP connections open for seconds; closing the
     // uWS app ends them now, so shutdown is prompt.
@@ -179,6 +193,42 @@ async function createUploads(
   });
   uploads.startSweeping();
   return uploads;
+}
+
+/** What the metrics read, from the runtime and the backends (nothing is copied on the hot path). */
+function metricSources(runtime: Runtime, backends: Backends, database: Database | undefined): MetricSources {
+  return {
+    stats: runtime.counters,
+    counts: () => runtime.counts(),
+    socketsByTenant: () => {
+      const sockets = new Map<string, number>();
+      for (const conn of runtime.connections) {
+        const tenant = conn.tenant?.id;
+        if (tenant !== undefined) sockets.set(tenant, (sockets.get(tenant) ?? 0) + 1);
+      }
+      return sockets;
+    },
+    tickLag: runtime.scheduler.lag,
+    mounts: () => runtime.mounts,
+    redis: () => backends.redisCounts(),
+    sqlQueries: () => database?.queryCount(),
+  };
+}
+
+/** The metrics' own listener (metrics.port); a port that cannot be listened on is livery.C055. */
+async function startMetricsListener(metrics: LiveryMetrics, config: LiveryConfig, fastify: FastifyInstance, problems: Problem[]): Promise<MetricsListener | undefined> {
+  const { host, port } = config.metrics;
+  try {
+    const listener = await listenMetrics({
+      metrics, token: config.metricsToken, host, port: port!,
+      onError: (error) => fastify.log.error({ err: error }, 'metrics listener failed'),
+    });
+    fastify.log.info(`metrics at http://${listener.host.includes(':') ? `[${listener.host}]` : listener.host}:${listener.port}/_livery/metrics`);
+    return listener;
+  } catch (error) {
+    problems.push({ id: 'livery.C055', detail: `metrics.port = ${port} on ${host}: ${(error as Error).message}`, error });
+    return undefined;
+  }
 }
 
 function findUws(fastify: FastifyInstance, problems: Problem[]): TemplatedApp | undefined {

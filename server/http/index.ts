@@ -19,6 +19,7 @@ import { flashRegionHtml } from '../protocol/flash.ts';
 import { hasFlash, takeFlash, withFlash } from '../session/flash.ts';
 import { paramsOf } from '../view/page.ts';
 import { liveRouter } from './router.ts';
+import type { LiveryMetrics } from '../metrics/index.ts';
 
 export interface HttpOptions {
   readonly runtime: Runtime;
@@ -31,6 +32,8 @@ export interface HttpOptions {
   /** The route param that carries the tenant in prefixed patterns. */
   readonly tenantParam: string;
   readonly redisHealth?: () => { status: string; since: number };
+  /** The metrics, when they are served on the app's port (behind the token); undefined otherwise. */
+  readonly metrics: LiveryMetrics | undefined;
   /** Dev loop only: pages load the error overlay, and a failed page shows its error in it. */
   readonly dev?: { readonly describe: (error: unknown) => DevErrorReport; readonly scriptPath: string };
 }
@@ -47,7 +50,7 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
       .send(bundle.source);
   });
 
-  registerHealth(fastify, { runtime, redisHealth: options.redisHealth, metricsToken: runtime.config.metricsToken });
+  registerHealth(fastify, { redisHealth: options.redisHealth, metrics: options.metrics, metricsToken: runtime.config.metricsToken });
 
   const budget = new PageBudget(runtime.config.pages);
 
@@ -67,6 +70,8 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
         const { id: sessionId, data: sessionData } = await sessionFor(request, reply, options.sessions, runtime.config.production);
         const { tenant, session } = await runtime.gate.forPage(requestInfo(request), sessionId, sessionData, routeTenant);
         resolvedTenant = tenant;
+        // From here on every line about this request (its completion included) names tenant and view.
+        request.log = reply.log = request.log.child({ tenant: tenant.id, view: route.view.name });
         // Flash messages a redirect kept for this page: shown here, once (taken out of the session).
         const { flash: arrived, rest } = takeFlash(sessionData, tenant.id);
         if (rest !== undefined) await options.sessions.set(sessionId, rest);
@@ -82,7 +87,7 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
       } catch (error) {
         const code = registryCode(error) ?? 'LV_MOUNT_FAILED';
         const status = statusOf(code);
-        if (status >= 500) request.log.error({ err: error, view: route.view.name, tenant: resolvedTenant?.id, routeTenant }, 'page render failed');
+        if (status >= 500) request.log.error({ err: error, ...(resolvedTenant === undefined ? { view: route.view.name, routeTenant } : {}) }, 'page render failed');
         const message = status >= 500 ? 'This page failed to load; the error was logged.' : (error as Error).message;
         const devHead = options.dev === undefined || status < 500 ? '' : showOnLoad(options.dev, error, code);
         return reply.code(status).type('text/html; charset=utf-8').send(errorPage(layout, status, code, message, devHead));

@@ -17,6 +17,7 @@ import type { TenantInfo } from '../tenancy/directory.ts';
 import type { TenantData } from '../data/index.ts';
 import type { Flash } from '../protocol/flash.ts';
 import { checkFrameUrl } from '../view/page.ts';
+import type { TenantCounts } from '../metrics/index.ts';
 import type { MountedView, ViewHost } from './mounted-view.ts';
 import type { RouteMatch, SocketRequest } from './navigation.ts';
 import type { Runtime } from './runtime.ts';
@@ -51,7 +52,19 @@ export interface SocketIdentity {
   readonly request?: SocketRequest;
 }
 
+let socketsOpened = 0;
+
+/**
+ * A new socket's id for log lines (`socketId`): unique in the process, and log lines carry the
+ * process (pid, hostname). Not derived from anything the client sent, and not a credential.
+ */
+export function newSocketId(): string {
+  return `ws-${(++socketsOpened).toString(36)}`;
+}
+
 export class Connection implements ViewHost {
+  /** Names the socket in log lines (see {@link newSocketId}). */
+  readonly id: string;
   readonly sessionId: string;
   readonly sessionData: Session['data'];
   readonly request: SocketRequest | undefined;
@@ -59,6 +72,8 @@ export class Connection implements ViewHost {
   #tenant: TenantInfo | undefined;
   #data: TenantData | undefined;
   #log: FastifyBaseLogger | undefined;
+  /** The tenant's counters (per-tenant metrics), once the tenant is known. */
+  #tenantCounts: TenantCounts;
   readonly statics = new StaticsCollector(new Set());
   readonly views = new Map<number, MountedView>();
   /** View ids with a join in flight; allocated only while one is (most sockets join once). */
@@ -72,9 +87,11 @@ export class Connection implements ViewHost {
   #violations = 0;
   #closed = false;
 
-  constructor(transport: Transport, runtime: Runtime, identity: SocketIdentity) {
+  constructor(transport: Transport, runtime: Runtime, identity: SocketIdentity, id = newSocketId()) {
+    this.id = id;
     this.#transport = transport;
     this.#runtime = runtime;
+    this.#tenantCounts = runtime.counters.forTenant(undefined);
     this.sessionId = identity.sessionId;
     this.sessionData = identity.sessionData;
     this.request = identity.request;
@@ -96,15 +113,21 @@ export class Connection implements ViewHost {
     if (!this.#runtime.quotas.tryAddSocket(tenant)) throw new LiveryError('LV_TENANT_QUOTA_EXCEEDED', QUOTA_LABELS.sockets);
     this.#tenant = tenant;
     this.#log = undefined;
+    this.#tenantCounts = this.#runtime.counters.forTenant(tenant.id);
+  }
+
+  /** The counters of the socket's tenant (per-tenant metrics), or the unlabelled ones before it is known. */
+  get tenantCounts(): TenantCounts {
+    return this.#tenantCounts;
   }
 
   /**
-   * The socket's logger: every line carries its tenant and session (hashed: the id is the
-   * visitor's cookie, which a log must never hold). Made on first use — most
+   * The socket's logger: every line carries its tenant, its socket id and its session (hashed:
+   * the id is the visitor's cookie, which a log must never hold). Made on first use — most
    * sockets never log, and a child logger per idle socket is memory spent on nothing.
    */
   get log(): FastifyBaseLogger {
-    return (this.#log ??= this.#runtime.log.child({ tenant: this.#tenant?.id, session: sessionTag(this.sessionId) }));
+    return (this.#log ??= this.#runtime.log.child({ tenant: this.#tenant?.id, socketId: this.id, session: sessionTag(this.sessionId) }));
   }
 
   /** The socket's tenant data context: one fork with the tenant parameter set, made on first use. */
@@ -157,7 +180,7 @@ export class Connection implements ViewHost {
     if (typeof event !== 'string') return this.error(ref, view.vid, 'LV_FRAME_MALFORMED', 'event name must be a string');
     // A joined view's socket has its tenant; the tenant's event quota is shared by all its sockets here.
     if (!this.#runtime.quotas.allowEvent(this.#tenant!)) return this.error(ref, view.vid, 'LV_TENANT_QUOTA_EXCEEDED', QUOTA_LABELS.eventsPerSecond);
-    view.event(ref, event, payload);
+    view.event(ref, event, payload, this.#refilledAt); // #allow stamped the frame's arrival there
   }
 
   /**
@@ -250,16 +273,19 @@ export class Connection implements ViewHost {
         if (late) return this.#undoJoin(id);
         // Taken over between the join's end and this reply: the view is gone, so no reply.
         if (!this.views.has(id)) return this.error(ref, id, this.#takenOver?.has(id) ? 'LV_VIEW_TAKEN_OVER' : 'LV_VIEW_NOT_JOINED');
-        if (!this.#closed) this.send(encodeReply(ref, id, reply));
+        if (this.#closed) return;
+        this.#runtime.counters.joins++;
+        this.#tenantCounts.joins++;
+        this.send(encodeReply(ref, id, reply));
       })
       .catch((error: unknown) => {
         if (late) return;
         if (error instanceof LiveryError) {
           // A client's mistake (a bad token) is only told; the server's fault (Redis down) is logged too.
-          if (error.serverFault) this.log.error({ err: error }, 'join failed');
+          if (error.serverFault) this.log.error({ err: error, vid: id, view: what }, 'join failed');
           return this.error(ref, id, error.code, error.detail);
         }
-        this.log.error({ err: error }, 'join failed');
+        this.log.error({ err: error, vid: id, view: what }, 'join failed');
         this.error(ref, id, 'LV_MOUNT_FAILED', undefined, this.#runtime.describe?.(error));
       })
       .finally(() => {

@@ -36,6 +36,7 @@ import { followIntent, type IntentContext, type RouteMatch } from './navigation.
 
 /** The template name of the view's field errors (a global, like `tenant`): marked changed when they change. */
 const ERRORS_NAME = 'errors';
+import { LATENCY_SAMPLE, type LiveStats, type TenantCounts } from '../metrics/index.ts';
 
 /** What a mounted view needs from its socket. */
 export interface ViewHost {
@@ -62,7 +63,8 @@ export interface ViewServices {
   readonly stateBudget: (tenant: TenantInfo) => number;
   /** The backend refused a save: another join owns the instance now; the runtime closes this copy (D34). */
   readonly lost: (view: MountedView) => void;
-  readonly counters: { events: number; renders: number };
+  /** The live counters (metrics): plain increments only, on this path. */
+  readonly counters: LiveStats;
   /** Dev loop only: error frames carry this description of the error for the overlay. */
   readonly describe?: (error: unknown) => DevErrorReport;
   /** Resumable uploads, for views that declare upload fields. */
@@ -114,6 +116,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   /** Where the browser goes after the frame the current handler's changes travel in. */
   #location: PageLocation | undefined;
   #async: AsyncWork | undefined;
+  /** This view's tenant's counters, looked up once (per-tenant metrics, when on). */
+  readonly #tenantCounts: TenantCounts;
   #closed = false;
   #closedBy: TerminateReason | undefined;
 
@@ -132,6 +136,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.#services = services;
     this.#params = init.params;
     this.#session = init.session;
+    this.#tenantCounts = services.counters.forTenant(init.tenant.id);
     this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error, 'mailbox'));
     this.#subscriptions = new ViewSubscriptions(init.tenant, init.session, services, this);
     this.view.state = init.tracked.proxy;
@@ -351,7 +356,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     });
   }
 
-  event(ref: number, name: string, payload: unknown): void {
+  /** An event frame for this view; `receivedAt` (performance.now()) starts its latency. */
+  event(ref: number, name: string, payload: unknown, receivedAt = performance.now()): void {
+    const queued = this.#mailbox.busy;
     if (name === FLASH_CLEAR_EVENT) return this.#clearFlash(ref, payload);
     if (isUploadEvent(name)) {
       const context = { tenant: this.tenant, sessionId: this.#host.sessionId, view: this.viewClass.name };
@@ -366,13 +373,24 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
         return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', 'expected an object');
       }
-      return this.#mailbox.run(() => this.#handle(ref, name, {}));
+      return this.#mailbox.run(() => this.#answered(receivedAt, queued, this.#handle(ref, name, {})));
     }
     // `_unused` (the fields the user has not used yet) is Livery's, not the app's: never validated.
     const split = splitPayload(payload);
     // Validation is pure, so it runs on arrival; its outcome is acted on in the mailbox, in order.
     const result = schema['~standard'].validate(split.payload);
-    this.#mailbox.run(() => (result instanceof Promise ? result.then((r) => this.#validated(ref, name, r, split.payload, split.unused)) : this.#validated(ref, name, result, split.payload, split.unused)));
+    this.#mailbox.run(() => this.#answered(receivedAt, queued, result instanceof Promise ? result.then((r) => this.#validated(ref, name, r, split.payload, split.unused)) : this.#validated(ref, name, result, split.payload, split.unused)));
+  }
+
+  /**
+   * The event's reply has gone out (or will when `work` settles): its latency is recorded — every
+   * one that waited or awaited, one in LATENCY_SAMPLE of those that ran at once (live-stats.ts).
+   */
+  #answered(receivedAt: number, queued: boolean, work: void | Promise<void>): void | Promise<void> {
+    const stats = this.#services.counters;
+    if (work instanceof Promise) return work.finally(() => stats.eventLatency.observe(performance.now() - receivedAt));
+    if (queued) return stats.eventLatency.observe(performance.now() - receivedAt);
+    if (++stats.immediateEvents % LATENCY_SAMPLE === 0) stats.eventLatency.observe(performance.now() - receivedAt, LATENCY_SAMPLE);
   }
 
   /**
@@ -399,6 +417,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     if (this.#closed) return;
     let result: unknown;
     this.#services.counters.events++;
+    this.#tenantCounts.events++;
     this.#begin();
     try {
       result = run !== undefined ? run() : (this.view as unknown as Record<string, (p: unknown) => unknown>)[name](payload);
@@ -498,6 +517,11 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   /** Delivers a message to `handleInfo` (run by `#run`, inside the mailbox). */
   #info(message: unknown): void | Promise<void> {
     return this.view.handleInfo?.(message);
+  }
+
+  /** Pending `sendSelf` timers (runtime.counts()). */
+  get timers(): number {
+    return this.#timers?.size ?? 0;
   }
 
   /** True while a handler, tick or info is running (a tick falling due now is skipped). */

@@ -21,6 +21,7 @@ import { K_TOKEN, type DevErrorReport } from '../protocol/index.ts';
 import { attachPage } from '../protocol/codec.ts';
 import { FLASH_KINDS, type Flash } from '../protocol/flash.ts';
 import { TickScheduler } from '../scheduler/index.ts';
+import { LiveStats, timeCalls, type LiveCounts } from '../metrics/index.ts';
 import { stateKey, type StateBackend } from '../state/index.ts';
 import { createScope, renderToString, type Scope, type Template } from '../template/index.ts';
 import { tenantData, type Database, type TenantData } from '../data/index.ts';
@@ -118,13 +119,14 @@ export class Runtime {
   #keeper: NodeJS.Timeout | undefined;
   /** Mount calls, for tests and health output ("mount runs once per page view"). */
   mounts = 0;
-  /** Work counters for the bench and health output: events handled and renders diffed. */
-  readonly counters = { events: 0, renders: 0 };
+  /** The live counters behind the metrics (and the bench): events, renders, joins, errors, latencies. */
+  readonly counters: LiveStats;
 
   constructor(init: RuntimeInit) {
     this.config = init.config;
     this.log = init.log;
-    this.backend = init.backend;
+    this.counters = new LiveStats(init.config.metrics);
+    this.backend = timeCalls(init.backend, (method) => this.counters.backendOp(init.backend.name, method));
     this.signer = init.signer;
     this.gate = init.gate;
     this.database = init.database;
@@ -501,6 +503,25 @@ export class Runtime {
     const refused = refusalOf(tenant);
     if (refused === null) return;
     for (const conn of this.connections) if (conn.tenant?.id === id) conn.refuse(refused);
+  }
+
+  /**
+   * What is live in this process now — sockets, views, ticks, timers, subscriptions, presence
+   * entries, states held — for the metrics and for soak tests that look for leaks.
+   */
+  counts(): LiveCounts {
+    let timers = 0;
+    for (const { view } of this.#live.values()) timers += view.timers;
+    const states = (this.backend as { size?: unknown }).size;
+    return {
+      connections: this.connections.size,
+      views: this.#live.size,
+      ticks: this.scheduler.size,
+      timers,
+      subscriptions: this.pubsub.listenerCount?.(),
+      presence: this.presence.entryCount?.(),
+      states: typeof states === 'number' ? states : undefined,
+    };
   }
 
   /** Graceful shutdown: every socket's views saved, then the sockets closed with 1001. */

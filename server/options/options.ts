@@ -55,8 +55,10 @@ export interface LiveryOptions {
   /** Milliseconds graceful shutdown may take before the process exits anyway. */
   shutdownTimeoutMs?: number;
   logLevel?: LogLevel;
-  /** Bearer token for `GET /_livery/metrics` (live counts); the endpoint does not exist without one. */
+  /** Bearer token for `GET /_livery/metrics` (Prometheus); without it or `metrics.port`, there is no endpoint. */
   metricsToken?: string;
+  /** Where the metrics are served and how they are labelled (docs/operations.md, "Metrics"). */
+  metrics?: Partial<MetricsOptions>;
   /** `pretty` (readable lines for a terminal) or `json` (one object per line, for log shippers). */
   logFormat?: LogFormat;
   /**
@@ -115,6 +117,18 @@ export interface StateOptions {
   tenantMaxBytes: number;
 }
 
+export interface MetricsOptions {
+  /**
+   * Serve `/_livery/metrics` on this port only, on its own listener (bound to `host`), and not on
+   * the app's port at all. Unset: on the app's port, behind `metricsToken`.
+   */
+  port: number | undefined;
+  /** The interface the metrics listener binds to (with `port`). */
+  host: string;
+  /** Per-tenant series for the N busiest tenants (the rest summed as `_other`); 0: no tenant label. */
+  tenantLabels: number;
+}
+
 export interface SocketOptions {
   maxFrameBytes: number;
   /** Sustained frames per second per socket (a join costs 2, a heartbeat 0.25, any other frame 1). */
@@ -171,8 +185,9 @@ export interface LiveryConfig {
   logFormat: LogFormat;
   /** undefined unless supervised by the dev loop (and never in production). */
   dev: DevConfig | undefined;
-  /** undefined: no metrics endpoint. */
+  /** undefined: the metrics endpoint needs no token (own port) or does not exist (app port). */
   metricsToken: string | undefined;
+  metrics: MetricsOptions;
   /** undefined: no proxy trusted, the client address is the peer's. */
   trustProxy: TrustProxy | undefined;
   uploads: UploadOptions;
@@ -219,5 +234,8 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_UPLOADS_EXPIRE', option: 'uploads.expireSeconds', kind: 'int', default: '86400', doc: 'seconds a partial or unhandled upload may sit unwritten before it is removed' },
   { env: 'LIVERY_UPLOADS_CHUNK_BYTES', option: 'uploads.chunkBytes', kind: 'int', default: '8388608', doc: 'bytes per upload request the browser client sends (a dropped connection resends at most the unacknowledged part of one)' },
   { env: 'LIVERY_UPLOADS_TENANT_QUOTA', option: 'uploads.tenantQuotaBytes', kind: 'int', default: '1073741824', doc: 'bytes of uploads in progress (or not yet handled) one tenant may hold; more are refused LV_UPLOAD_QUOTA_EXCEEDED' },
-  { env: 'LIVERY_METRICS_TOKEN', option: 'metricsToken', kind: 'string', default: '(none: no metrics endpoint)', doc: 'bearer token (≥ 32 characters) for `GET /_livery/metrics`, the live counts; unset, the endpoint does not exist' },
+  { env: 'LIVERY_METRICS_TOKEN', option: 'metricsToken', kind: 'string', default: '(none: no metrics endpoint)', doc: 'bearer token (≥ 32 characters) for `GET /_livery/metrics` (Prometheus); unset and no `LIVERY_METRICS_PORT`, the endpoint does not exist' },
+  { env: 'LIVERY_METRICS_PORT', option: 'metrics.port', kind: 'string', default: '(none: on the app\'s port, behind the token)', doc: 'serve `/_livery/metrics` on this port only (its own listener), never on the app\'s port and tenant hosts' },
+  { env: 'LIVERY_METRICS_HOST', option: 'metrics.host', kind: 'string', default: '127.0.0.1', doc: 'interface the metrics port binds to; any other than loopback needs `LIVERY_METRICS_TOKEN`' },
+  { env: 'LIVERY_METRICS_TENANT_LABELS', option: 'metrics.tenantLabels', kind: 'int', default: '0', doc: 'per-tenant metrics for the N busiest tenants, the rest summed as `_other`; 0: no tenant label' },
 ];

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import proxyaddr from '@fastify/proxy-addr';
-import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv, secretFromEnv, type Env } from '../config/env.ts';
+import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv, secretFromEnv, workerNumber, type Env } from '../config/env.ts';
 import { resolveTenancy } from '../tenancy/resolve.ts';
 import { viewStateKey } from '../keys.ts';
 import { memoryStateSize } from '../state/memory-state-backend.ts';
@@ -69,6 +69,11 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
     logFormat: options.logFormat ?? logFormatFrom(logFormatFromEnv(env), production),
     dev: production ? undefined : devSupervision(env),
     metricsToken: options.metricsToken ?? (env.LIVERY_METRICS_TOKEN || undefined),
+    metrics: {
+      port: workerPort(options.metrics?.port ?? portFromEnv(envValue('LIVERY_METRICS_PORT', env), problems), env),
+      host: pick(options.metrics?.host, 'metrics.host'),
+      tenantLabels: pick(options.metrics?.tenantLabels, 'metrics.tenantLabels'),
+    },
     trustProxy: trustProxyFrom(options.trustProxy ?? (envValue('LIVERY_TRUST_PROXY', env) || undefined), problems),
     uploads: {
       dir: resolve(pick(options.uploads?.dir, 'uploads.dir')),
@@ -91,6 +96,7 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   if (config.metricsToken !== undefined && config.metricsToken.length < MIN_SECRET_LENGTH) {
     problems.push({ id: 'livery.C035', detail: `the metrics token has ${config.metricsToken.length} characters` });
   }
+  checkMetrics(config, problems);
   if (!KNOWN_BACKENDS.has(config.state.backend)) {
     problems.push({ id: 'livery.C004', detail: `state backend "${config.state.backend}"` });
   }
@@ -131,6 +137,48 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     problems.push({ id: 'livery.C009', detail: `port = ${config.port}` });
   }
+}
+
+/**
+ * Worker k of `--workers N` serves its metrics on `metrics.port` + k − 1: the app's port is shared
+ * (SO_REUSEPORT, any worker may answer), but each process's counters are its own, so a scraper
+ * must reach each one at an address of its own.
+ */
+function workerPort(port: number | undefined, env: Env): number | undefined {
+  return port === undefined || port === 0 ? port : port + workerNumber(env) - 1;
+}
+
+/** LIVERY_METRICS_PORT, or undefined when unset or empty. */
+function portFromEnv(raw: string | undefined, problems: Problem[]): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (!/^\s*\d+\s*$/.test(raw)) {
+    problems.push({ id: 'livery.C003', detail: `LIVERY_METRICS_PORT=${JSON.stringify(raw)} is not a whole number` });
+    return undefined;
+  }
+  return Number(raw);
+}
+
+/** Tenant hosts must never serve metrics unguarded (D46); tenant labels are bounded (D48). */
+function checkMetrics(config: LiveryConfig, problems: Problem[]): void {
+  const { port, host, tenantLabels } = config.metrics;
+  if (port !== undefined) {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push({ id: 'livery.C055', detail: `metrics.port = ${port}` });
+    else if (port !== 0 && port === config.port) problems.push({ id: 'livery.C055', detail: `metrics.port = ${port} is the app's port` });
+    if (config.metricsToken === undefined && !isLoopback(host)) {
+      problems.push({ id: 'livery.C056', detail: `metrics.host = ${JSON.stringify(host)} with no metrics token` });
+    }
+  }
+  if (!Number.isSafeInteger(tenantLabels) || tenantLabels < 0 || tenantLabels > MAX_TENANT_LABELS) {
+    problems.push({ id: 'livery.C057', detail: `metrics.tenantLabels = ${tenantLabels}` });
+  }
+}
+
+/** Tenant series per tenant metric, at most (each is one Prometheus series per labelled tenant). */
+export const MAX_TENANT_LABELS = 1000;
+
+/** Loopback addresses: the only ones a metrics port may listen on without a token. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /**

@@ -95,6 +95,22 @@ export function encodeError(ref: number, vid: number, code: string, message: str
   return JSON.stringify(frame);
 }
 
+/** How {@link encodeError}'s frames start; set on first use, so the client bundle (which never asks) drops it. */
+let errorPrefix: string | undefined;
+const ERROR_CODE = /^[^,]*,[^,]*,"([A-Z0-9_]{1,64})"/;
+
+/**
+ * The code of a frame {@link encodeError} wrote; undefined for any other frame. Cheap enough to
+ * ask of every frame sent (one character compared for non-error frames): the socket counts error
+ * frames by code where frames leave, whoever built them.
+ */
+export function errorFrameCode(text: string): string | undefined {
+  const prefix = (errorPrefix ??= `[${PROTOCOL_VERSION},"${F_ERROR}",`);
+  const typeAt = prefix.length - 3; // the type letter: one comparison rules out every other frame
+  if (text.charCodeAt(typeAt) !== prefix.charCodeAt(typeAt) || !text.startsWith(prefix)) return undefined;
+  return ERROR_CODE.exec(text.slice(prefix.length, prefix.length + 128))?.[1];
+}
+
 /** `[1,"o",report]`: dev loop only; show `report` in the overlay, or hide it (null). */
 export function encodeDevOverlay(report: DevErrorReport | null): string {
   return JSON.stringify([PROTOCOL_VERSION, F_DEV, report]);
