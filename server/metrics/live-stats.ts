@@ -22,8 +22,12 @@ const KNOWN_CLOSE_CODES = new Set<number>([
   4500,
 ]);
 
-/** State backend methods as operators call them: `get` loads a view's state, `set` saves it. */
-const BACKEND_OPS: Readonly<Record<string, string>> = { get: 'load', set: 'save' };
+/**
+ * State backend methods as operators call them: `get` and a join's `claim` load a view's state,
+ * `set` (a first render's) and `save` (an owner's) store it; `keep` (a live view's refresh) and
+ * `delete` keep their names.
+ */
+const BACKEND_OPS: Readonly<Record<string, string>> = { get: 'load', claim: 'load', set: 'save', save: 'save' };
 
 /**
  * One in this many events that ran at once (nothing queued before them on the view) and
@@ -80,7 +84,7 @@ export class LiveStats {
     this.closes.set(label, (this.closes.get(label) ?? 0) + 1);
   }
 
-  /** The durations of one backend operation (`get` is `load`, `set` is `save`); none for `close`. */
+  /** The durations of one backend operation (named as in {@link BACKEND_OPS}); none for `close`. */
   backendOp(backend: string, method: string): Buckets | undefined {
     if (method === 'close') return undefined;
     const op = BACKEND_OPS[method] ?? method;
