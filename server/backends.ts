@@ -13,20 +13,32 @@ import { MemoryPubSub, RedisPubSub, topicChannel, type PubSub } from './pubsub/i
 import { checkRedis, createRedis, type LiveryRedis, type RedisHealth } from './redis/index.ts';
 import { MemorySessionStore, RedisSessionStore, type SessionStore } from './session/index.ts';
 import { MemoryStateBackend, RedisStateBackend, type StateBackend } from './state/index.ts';
+import { MemoryUploadMeta, RedisUploadMeta, type UploadMeta } from './uploads/index.ts';
 
 export interface Backends {
   readonly state: StateBackend;
   readonly sessions: SessionStore;
   readonly pubsub: PubSub;
   readonly presence: Presence;
+  /** Upload records: shared through Redis with the Redis state backend, so any process resumes an upload. */
+  readonly uploads: UploadMeta;
   /** Redis connection health, when Redis is used (for /healthz). */
   readonly redis: (() => RedisHealth) | undefined;
   /** Redis commands sent so far by this process (accounting). */
   readonly redisCommands: () => number;
+  /** Per Redis connection: commands sent and round trips (metrics). */
+  readonly redisCounts: () => Array<{ connection: string; commands: number; roundTrips: number }>;
   close(): Promise<void>;
 }
 
-export async function createBackends(config: LiveryConfig, options: LiveryOptions, log: FastifyBaseLogger, problems: Problem[]): Promise<Backends | undefined> {
+/** What the backends ask of the per-tenant quotas (D41): a tenant's state budget, and to log one spent. */
+export interface StateQuota {
+  /** Bytes of state the tenant may hold (0: no quota of its own). */
+  stateBytes(tenant: string): number;
+  stateRefused(tenant: string): void;
+}
+
+export async function createBackends(config: LiveryConfig, options: LiveryOptions, log: FastifyBaseLogger, problems: Problem[], quota?: StateQuota): Promise<Backends | undefined> {
   const usesRedis = (options.stateBackend === undefined && config.state.backend === 'redis') || config.pubsub === 'redis';
   if (usesRedis) {
     const unreachable = await checkRedis(config.redisUrl, 2000);
@@ -43,7 +55,7 @@ export async function createBackends(config: LiveryConfig, options: LiveryOption
   };
   const commands = usesRedis ? connect('commands') : undefined;
   const state = options.stateBackend
-    ?? (config.state.backend === 'redis' ? new RedisStateBackend({ redis: commands!, ttlSeconds: config.state.ttlSeconds }) : new MemoryStateBackend(config.state));
+    ?? (config.state.backend === 'redis' ? new RedisStateBackend({ redis: commands!, ttlSeconds: config.state.ttlSeconds }) : new MemoryStateBackend({ ...config.state, tenantMaxBytes: quota?.stateBytes, onTenantOverBudget: quota === undefined ? undefined : (tenant) => quota.stateRefused(tenant) }));
   const sessions = options.sessionStore
     ?? (config.state.backend === 'redis'
       ? new RedisSessionStore({ redis: commands!, ttlSeconds: config.sessionTtlSeconds })
@@ -55,13 +67,16 @@ export async function createBackends(config: LiveryConfig, options: LiveryOption
   const presence = config.pubsub === 'redis'
     ? new RedisPresence({ redis: commands!, pubsub, heartbeatMs: config.presenceHeartbeatMs, onError: (error) => log.error({ err: error }, 'presence failed') })
     : new MemoryPresence();
+  const uploads = config.state.backend === 'redis' ? new RedisUploadMeta(commands!) : new MemoryUploadMeta();
   return {
     state,
     sessions,
     pubsub,
     presence,
+    uploads,
     redis: commands === undefined ? undefined : () => commands.health(),
     redisCommands: () => connections.reduce((sum, c) => sum + c.commandsSent, 0),
+    redisCounts: () => connections.map((c) => ({ connection: c.livery.name, commands: c.commandsSent, roundTrips: c.roundTrips })),
     async close() {
       await presence.close();
       await pubsub.close();

@@ -66,7 +66,7 @@ export const errors = {
     message: 'A view with this id is already joined on this socket; pick another id or leave first.',
   },
   LV_VIEW_NOT_LIVE: {
-    message: 'Topics, broadcasts and presence need the view to be live on a socket; call them from onJoin or a handler, not mount.',
+    message: 'Topics, broadcasts, presence and async work need the view to be live on a socket; call them from onJoin or a handler, not mount.',
   },
   LV_TOPIC_INVALID: {
     message: 'Topic names are 1–128 letters, digits, dots, colons, dashes or underscores (and may not start with ~, which Livery reserves).',
@@ -75,10 +75,16 @@ export const errors = {
     message: 'The view declares no event with this name; only names listed in the view\'s static `events` are callable.',
   },
   LV_EVENT_PAYLOAD_INVALID: {
-    message: 'The event payload does not match the schema the view declares for this event.',
+    message: 'The event payload does not match the schema the view declares for this event; the view\'s errors (`{{ errors.field }}` in the template) say which fields.',
   },
   LV_HANDLER_FAILED: {
     message: 'The view\'s handler threw an error; the server logged it. Its changes were undone: the view is as it was before and stays live.',
+  },
+  LV_ASYNC_FAILED: {
+    message: 'Async work the view started (assignAsync or startAsync) failed; the server logged the error. The view shows it as failed and stays live.',
+  },
+  LV_ASYNC_UNHANDLED: {
+    message: 'startAsync needs a handleAsync(name, outcome) method on the view to receive the outcome; add it, or use assignAsync.',
   },
   LV_MOUNT_FAILED: {
     message: 'The view failed to mount; the server logged the error.',
@@ -114,6 +120,13 @@ export const errors = {
   LV_STATE_OVER_LIMIT: {
     message: 'This change would make the view\'s state larger than state.maxBytes, so it could not be saved; the change was undone: the view is as it was before and stays live. Keep lists in view state bounded.',
   },
+  LV_STATE_QUOTA_EXCEEDED: {
+    message: 'This site is storing as much live page state as it may (state.tenantMaxBytes); the change was undone and the last saved state kept. Try again in a few minutes, when idle pages have expired.',
+    status: 429,
+  },
+  LV_VIEW_TAKEN_OVER: {
+    message: 'This page was opened again in another tab or window, which took it over with its latest state; this copy was closed and keeps nothing it did not save. Reload the page to continue here.',
+  },
   LV_ORIGIN_FORBIDDEN: {
     message: 'The socket\'s Origin is not allowed for this host; connect from the page\'s own origin or add it to allowedOrigins.',
     status: 403,
@@ -121,6 +134,24 @@ export const errors = {
   LV_ROUTE_NOT_FOUND: {
     message: 'No live view is routed at this path.',
     status: 404,
+  },
+  LV_NAV_URL_INVALID: {
+    message: 'A navigation URL must be a path on this site (a frame: "/path?query", nothing else; pushPatch: a path; redirect: a path or an http(s) URL). Other hosts, other schemes (javascript:, data:), "//host", backslashes and control characters are refused.',
+  },
+  LV_NAV_URL_TOO_LONG: {
+    message: 'The navigation URL is longer than 2048 characters; shorten the query string (the browser client loads such links as a new page).',
+  },
+  LV_NAV_LOOP: {
+    message: 'handleParams kept patching the URL (more than 5 times in a row); make it settle on a URL it does not patch again.',
+  },
+  LV_NAV_BUSY: {
+    message: 'A navigation of this view is already in flight; wait for its reply before the next one.',
+  },
+  LV_NAV_TITLE_INVALID: {
+    message: 'pageTitle must be a string.',
+  },
+  LV_FLASH_INVALID: {
+    message: 'flash(kind, message) takes kind \'info\' or \'error\' and a message of at most 1000 characters.',
   },
   LV_JOIN_TIMEOUT: {
     message: 'The view did not join in time (a backend is slow or unreachable); the socket is closed so the client reconnects and joins again.',
@@ -156,6 +187,14 @@ export const errors = {
   },
   LV_TENANT_LOOKUPS_LIMITED: {
     message: 'Too many requests from this address named tenants that do not exist; wait a moment and check the address.',
+    status: 429,
+  },
+  LV_TENANT_QUOTA_EXCEEDED: {
+    message: 'This tenant is over one of its quotas (the detail names which: live sockets, events per second, state bytes); try again shortly, or ask its administrator to raise the quota (settings.quotas).',
+    status: 429,
+  },
+  LV_PAGE_RATE_LIMITED: {
+    message: 'Too many page loads from this address; wait the seconds Retry-After names, then reload.',
     status: 429,
   },
   LV_TENANT_REQUIRED: {
@@ -226,6 +265,68 @@ export const errors = {
     message: 'One or more templates failed to compile at startup; each is listed with its file, line and column.',
     startup: true,
   },
+  LV_UPLOAD_FIELD_UNKNOWN: {
+    message: 'The view declares no upload field with this name: list it in the view\'s static `uploads` and give the file input lv-upload="<field>".',
+    status: 400,
+  },
+  LV_UPLOAD_TOO_LARGE: {
+    message: 'The file is larger than the upload field allows (its maxSize); choose a smaller file.',
+    status: 413,
+  },
+  LV_UPLOAD_TOO_MANY_FILES: {
+    message: 'The upload field already has as many files uploading as it allows (its maxFiles); wait for one to finish or cancel one.',
+  },
+  LV_UPLOAD_TYPE_REFUSED: {
+    message: 'The field does not accept this kind of file: its name or its content (magic bytes) is not of a type the field\'s accept list allows.',
+    status: 415,
+  },
+  LV_UPLOAD_NAME_INVALID: {
+    message: 'The file name is not acceptable: it must be 1–255 bytes with no path separators (/ or \\), control characters or leading/trailing spaces, and not "." or "..".',
+    status: 400,
+  },
+  LV_UPLOAD_QUOTA_EXCEEDED: {
+    message: 'The tenant\'s storage quota for uploads is used up; wait for uploads in progress to finish or be handled, or raise the quota (uploads.tenantQuotaBytes or uploads.quota).',
+    status: 413,
+  },
+  LV_UPLOAD_NOT_FOUND: {
+    message: 'No such upload for this tenant: it never existed, expired (uploads.expireSeconds), was cancelled, or belongs to another tenant. Start the upload again.',
+    status: 404,
+  },
+  LV_UPLOAD_FORBIDDEN: {
+    message: 'The upload belongs to another session or view, or the upload token was issued to another tenant, session or upload; start the upload again from this page.',
+    status: 403,
+  },
+  LV_UPLOAD_TOKEN_INVALID: {
+    message: 'The upload token is missing, malformed, forged or expired: send `Authorization: Bearer <token>` with the token the view granted, or ask the view again.',
+    status: 401,
+  },
+  LV_UPLOAD_OFFSET_MISMATCH: {
+    message: 'Upload-Offset is not where the upload stands: ask with HEAD for the current offset and continue from there (nothing was written).',
+    status: 409,
+  },
+  LV_UPLOAD_PAST_LENGTH: {
+    message: 'The chunk would go past the upload\'s declared length (Upload-Length); nothing was written. Send only the remaining bytes.',
+    status: 413,
+  },
+  LV_UPLOAD_LOCKED: {
+    message: 'Another request is writing this upload right now; retry after it ends (a dropped connection releases it within seconds).',
+    status: 423,
+  },
+  LV_UPLOAD_BAD_REQUEST: {
+    message: 'The upload request is not valid tus 1.0.0: check the method, Upload-Length, Upload-Offset, Content-Length and Content-Type (application/offset+octet-stream) headers.',
+    status: 400,
+  },
+  LV_UPLOAD_VERSION: {
+    message: 'The upload endpoint speaks tus 1.0.0: send `Tus-Resumable: 1.0.0`.',
+    status: 412,
+  },
+  LV_UPLOAD_INCOMPLETE: {
+    message: 'The upload has not received all its bytes yet; finish sending them before reporting it done.',
+  },
+  LV_UPLOAD_STORE_FAILED: {
+    message: 'The upload could not be stored (the upload store failed); the server logged it. Retry later.',
+    status: 500,
+  },
   LV_STARTUP_CHECK_FAILED: {
     message: 'The app cannot start: each problem is listed with its check ID (docs/checks.md) and a hint; fix them and start again.',
     startup: true,
@@ -250,6 +351,15 @@ export function registryCode(error: unknown): ErrorCode | undefined {
 /** The HTTP status for a code (500 for codes that travel on the socket only). */
 export function statusOf(code: ErrorCode): number {
   return (errors[code] as ErrorSpec).status ?? 500;
+}
+
+/**
+ * The close code of a socket refused or ended for `code`: its own close code, else 4000 + the
+ * HTTP status its page would have had (4403 suspended, 4404 unknown tenant, 4429 over a quota…).
+ */
+export function refusalCloseCode(code: ErrorCode): number {
+  const spec = errors[code] as ErrorSpec;
+  return spec.close ?? 4000 + (spec.status ?? 500);
 }
 
 /**

@@ -24,6 +24,8 @@ export { serverFactory, livery };
 export { createServer, type CreateServerOptions, type LiveryServer } from './server.ts';
 export { LiveView, type Params, type Session, type EventSchemas, type TerminateReason } from './view/live-view.ts';
 export { route, type Route } from './view/routes.ts';
+export { AsyncResult, type AsyncOutcome } from './view/async-result.ts';
+export type { FieldErrors } from './view/field-errors.ts';
 export { StartupError, checks } from './config/index.ts';
 export { ENVIRONMENT, type LiveryOptions, type LiveryConfig } from './options/index.ts';
 export { errors, LiveryError, type ErrorCode } from './errors.ts';
@@ -33,3 +35,4 @@ export type { PresenceDiff, PresenceEntry, PresenceMeta } from './presence/index
 export { loggerOptions } from './log/index.ts';
 export { sessionTag } from './session/index.ts';
 export { fastifyTrustProxy } from './admission/index.ts';
+export { LocalUploadStore, type UploadedFile, type UploadEntry, type UploadFieldOptions, type UploadFields, type UploadStore } from './uploads/index.ts';

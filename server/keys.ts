@@ -19,6 +19,20 @@ export function viewStateKey(tenant: string, instance: string): string {
   return `${tenantPrefix(tenant)}view:${instance}`;
 }
 
+/**
+ * A tenant's accounting of the view state it stores: a hash of state key → bytes counted (plus the
+ * running total) and a sorted set of state key → when it expires (ms). Same hash tag as the
+ * states, so the save scripts touch all three keys on one Redis Cluster slot.
+ */
+export function stateUsageKeys(tenant: string): [bytes: string, expiries: string] {
+  return [`${tenantPrefix(tenant)}state:bytes`, `${tenantPrefix(tenant)}state:expiries`];
+}
+
+/** Where a process announces that it took a tenant's view instance over (D35): the old owner closes its copy. */
+export function takeoverChannel(tenant: string): string {
+  return `${tenantPrefix(tenant)}takeover`;
+}
+
 /** The pub/sub channel of a topic inside a tenant. */
 export function topicChannel(tenant: string, topic: string): string {
   return `${tenantPrefix(tenant)}topic:${topic}`;
@@ -32,6 +46,21 @@ export function presenceTopic(tenant: string, topic: string): string {
 /** The two keys of a presence topic (built by {@link presenceTopic}): last-seen times and metas. */
 export function presenceKeys(presenceTopic: string): [seen: string, metas: string] {
   return [`${presenceTopic}:seen`, `${presenceTopic}:metas`];
+}
+
+/** An upload's record (a hash: offset, size, owner, …), shared by every process. */
+export function uploadKey(tenant: string, id: string): string {
+  return `${tenantPrefix(tenant)}upload:${id}`;
+}
+
+/** Held while one request writes an upload, so two processes never write it at once. */
+export function uploadLockKey(tenant: string, id: string): string {
+  return `${tenantPrefix(tenant)}upload:${id}:lock`;
+}
+
+/** A tenant's uploads and their sizes (id → bytes), for the storage quota. */
+export function uploadUsageKey(tenant: string): string {
+  return `${tenantPrefix(tenant)}uploads`;
 }
 
 /** A browser session. Sessions span tenants (one cookie, several tenants), so no hash tag. */

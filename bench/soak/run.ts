@@ -16,7 +16,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { LiveCounts } from '../../server/live/counts.ts';
+import type { LiveCounts } from '../../server/metrics/index.ts';
 import { describeMachine } from '../runner/machine.ts';
 import type { LoadArgs, LoadStats } from './load.ts';
 
@@ -220,7 +220,7 @@ while (performance.now() < loadEnds && failure === undefined) {
   if (now - lastPrint >= 30_000) {
     lastPrint = now;
     const load = total(loads);
-    process.stdout.write(`  ${((now - started) / 60_000).toFixed(1)} min: RSS ${mib(s.rss)} MiB (anonymous ${mib(s.rssAnon)}), loop delay ${s.eventLoop.samples === 0 ? 'not sampled' : `p99 ${s.eventLoop.p99} ms (max ${s.eventLoop.max})`}, tick lag ${s.tickLagMs} ms; ${fmt(s.counts.connections)} sockets, ${fmt(s.counts.views)} views, ${fmt(s.counts.ticks)} ticks, ${fmt(s.counts.subscriptions)} subscriptions, ${fmt(s.counts.presenceEntries)} presence; load: ${fmt(load.live)} joined, ${fmt(load.joins)} joins, ${fmt(load.reconnects)} reconnects, ${fmt(load.events)} events, ${fmt(load.pushes)} pushes\n`);
+    process.stdout.write(`  ${((now - started) / 60_000).toFixed(1)} min: RSS ${mib(s.rss)} MiB (anonymous ${mib(s.rssAnon)}), loop delay ${s.eventLoop.samples === 0 ? 'not sampled' : `p99 ${s.eventLoop.p99} ms (max ${s.eventLoop.max})`}, tick lag ${s.tickLagMs} ms; ${fmt(s.counts.connections)} sockets, ${fmt(s.counts.views)} views, ${fmt(s.counts.ticks)} ticks, ${fmt(s.counts.subscriptions ?? 0)} subscriptions, ${fmt(s.counts.presence ?? 0)} presence; load: ${fmt(load.live)} joined, ${fmt(load.joins)} joins, ${fmt(load.reconnects)} reconnects, ${fmt(load.events)} events, ${fmt(load.pushes)} pushes\n`);
   }
 }
 // Read before the full GC, which would count as a loop delay of its own.
@@ -234,7 +234,8 @@ const finalLoad = total(loads);
 let drained: Sample | undefined;
 const back = (s: Sample) => s.counts.connections === baseline.counts.connections && s.counts.views === baseline.counts.views
   && s.counts.ticks === baseline.counts.ticks && s.counts.subscriptions === baseline.counts.subscriptions
-  && s.counts.presenceEntries === baseline.counts.presenceEntries && s.counts.presenceListeners === baseline.counts.presenceListeners;
+  && s.counts.presence === baseline.counts.presence && s.counts.presenceListeners === baseline.counts.presenceListeners
+  && s.counts.timers === baseline.counts.timers;
 if (failure === undefined) {
   for (let i = 0; i < 60; i++) {
     drained = await sample(server, { gc: true });
@@ -270,9 +271,10 @@ const leakRows: Array<[string, number | undefined, number | undefined]> = [
   ['views', baseline.counts.views, drained?.counts.views],
   ['ticks', baseline.counts.ticks, drained?.counts.ticks],
   ['pub/sub subscriptions', baseline.counts.subscriptions, drained?.counts.subscriptions],
-  ['presence entries', baseline.counts.presenceEntries, drained?.counts.presenceEntries],
+  ['presence entries', baseline.counts.presence, drained?.counts.presence],
   ['presence listeners', baseline.counts.presenceListeners, drained?.counts.presenceListeners],
   ['states', baseline.counts.states, drained?.counts.states],
+  ['sendSelf timers', baseline.counts.timers, drained?.counts.timers],
   ['Node timers', baseline.resources.Timeout ?? 0, drained?.resources.Timeout ?? 0],
   ['send buffers (bytes)', baseline.counts.bufferedBytes, drained?.counts.bufferedBytes],
 ];

@@ -14,7 +14,6 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createServer, route } from '../../server/index.ts';
-import { liveCounts } from '../../server/live/counts.ts';
 import { MemoryStateBackend } from '../../server/state/index.ts';
 import { RoomView, SoakView } from './views.ts';
 
@@ -33,8 +32,9 @@ const server = await createServer({
   logLevel: 'warn',
   logStream: { write: (line) => void process.stderr.write(line) },
   state: { ttlSeconds: stateTtl, preJoinTtlSeconds: Math.min(30, stateTtl) },
-  // One client address holds every socket, and the load sends what it likes.
+  // One client address holds every socket and loads every page, and the load sends what it likes.
   socket: { maxPerIp: 1_000_000, maxPerSession: 1_000_000, ratePerSecond: 1_000, rateBurst: 1_000 },
+  pages: { ratePerSecond: 1_000_000, burst: 1_000_000 },
 });
 const url = await server.listen();
 const runtime = server.app.livery.runtime;
@@ -92,7 +92,7 @@ process.on('message', (message: { type: string; id: number; gc?: boolean; reset?
         external: memory.external,
         eventLoop: summary(delay),
         eventLoopOverall: summary(overall),
-        counts: liveCounts(runtime),
+        counts: runtime.counts(),
         resources: resources(),
         tickLagMs: Math.round(runtime.scheduler.lastLagMs),
       },

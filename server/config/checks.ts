@@ -40,8 +40,20 @@ export const checks = {
   'livery.C040': 'The memory state backend\'s bound (LIVERY_STATE_MAX_MEMORY) cannot hold even one state of the largest size (LIVERY_STATE_MAX_BYTES): raise the first or lower the second; the bound should hold many views (each counted at two bytes per character of its JSON).',
   'livery.C041': 'The pre-join TTL (LIVERY_STATE_PREJOIN_TTL) is longer than the state TTL (LIVERY_STATE_TTL): it is meant to be short (seconds to minutes), so a page that never joins does not hold state for long.',
   'livery.C035': 'The metrics token (LIVERY_METRICS_TOKEN) is too short to be a credential: use at least 32 random characters, e.g. `openssl rand -base64 48`, or unset it to turn the endpoint off.',
+  'livery.C055': 'The metrics port (metrics.port, LIVERY_METRICS_PORT) must be a free port other than the app\'s (0–65535; 0 picks one): it is a listener of its own, so the metrics stay off the tenant hosts.',
+  'livery.C056': 'The metrics port listens beyond loopback with no token: set LIVERY_METRICS_TOKEN (at least 32 random characters) so scrapers must present it, or keep metrics.host on 127.0.0.1.',
+  'livery.C057': 'metrics.tenantLabels (LIVERY_METRICS_TENANT_LABELS) is how many of the busiest tenants get a series of their own: a whole number from 0 (off) to 1000.',
   'livery.C043': 'trustProxy (LIVERY_TRUST_PROXY) is a number of proxy hops in front of Livery (e.g. 1) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1, or loopback/linklocal/uniquelocal); leave it unset when clients connect directly.',
   'livery.C044': 'A socket admission cap (socket.maxViews, socket.maxPerSession, socket.maxPerIp) must be a whole number ≥ 1.',
+  'livery.C045': 'A tenant\'s state budget (LIVERY_STATE_TENANT_MAX_BYTES) cannot hold even one state of the largest size (LIVERY_STATE_MAX_BYTES, plus 512 bytes of Redis bookkeeping): raise the budget (it should hold all of a busy tenant\'s open pages) or lower the largest state.',
+  'livery.C050': 'A default tenant quota is out of range: tenancy.quotas.sockets (LIVERY_TENANT_MAX_SOCKETS) and tenancy.quotas.eventsPerSecond (LIVERY_TENANT_EVENTS_PER_SECOND) are whole numbers ≥ 1, tenancy.quotas.stateBytes (LIVERY_TENANT_STATE_BYTES) a whole number ≥ 0 (0: no quota of its own).',
+  'livery.C051': 'The page-render budget per client address is out of range: pages.ratePerSecond (LIVERY_PAGE_RATE_PER_SECOND) and pages.burst (LIVERY_PAGE_RATE_BURST) are whole numbers ≥ 1.',
+  'livery.C052': 'tenancy.recheckSeconds (LIVERY_TENANT_RECHECK) must be a positive number of seconds: how late a tenant change may take effect when the database\'s notifications are not heard.',
+  'livery.C058': 'Two routes serve the same path (the names of :params do not make paths differ): a URL must name exactly one view, over HTTP and in live navigation alike; remove one or give it another path.',
+  'livery.C059': 'A route path must be a path: start with a single /, hold no query (?), fragment (#), spaces or backslashes, and stay out of Livery\'s own paths (/live, /healthz, /_livery/…).',
+  'livery.C061': 'The upload directory (LIVERY_UPLOADS_DIR, uploads.dir) cannot be created or written: fix its permissions or point it at a writable directory (shared by the processes of one machine). Only checked when a view declares uploads.',
+  'livery.C062': 'An upload setting is out of range: uploads.expireSeconds ≥ 60, uploads.chunkBytes between 64 KiB and 1 GiB, uploads.tenantQuotaBytes ≥ 1, and uploads.quota a function (tenant) => bytes.',
+  'livery.C063': 'A view\'s upload declaration is invalid: `static uploads = { field: { maxSize, maxFiles, accept: [...] } }` with identifier field names, positive sizes and counts, accept entries that are MIME types, type/*, */* or known extensions, and a handleUpload(field, file) method.',
 } as const;
 
 export type CheckId = keyof typeof checks;

@@ -37,9 +37,10 @@ export interface Presence {
   subscribe(topic: string, listener: (diff: PresenceDiff) => void): Promise<() => void>;
   /** Untracks this instance's entries (their leaves are announced) and stops listening. */
   close(): Promise<void>;
-  /** Entries this process tracks, and its diff listeners (live counts: a leak shows here). */
-  readonly tracked: number;
-  readonly listeners: number;
+  /** Entries this process tracks now (runtime.counts(): a leak shows as growth). */
+  entryCount?(): number;
+  /** Diff listeners subscribed in this process (runtime.counts()). */
+  listenerCount?(): number;
 }
 
 /** The presence topic inside a tenant (built in `server/keys.ts`). */

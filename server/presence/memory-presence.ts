@@ -23,16 +23,6 @@ export class MemoryPresence implements Presence {
     this.#diffs = new MemoryPubSub({ onListenerError: options.onListenerError });
   }
 
-  get tracked(): number {
-    let entries = 0;
-    for (const topic of this.#topics.values()) entries += topic.size;
-    return entries;
-  }
-
-  get listeners(): number {
-    return this.#diffs.subscriptions;
-  }
-
   async track(topic: string, key: string, meta: PresenceMeta): Promise<() => Promise<void>> {
     const entry = { key, meta: copyMeta(meta) };
     let entries = this.#topics.get(topic);
@@ -48,6 +38,16 @@ export class MemoryPresence implements Presence {
     };
     this.#untracks.add(untrack);
     return untrack;
+  }
+
+  entryCount(): number {
+    let n = 0;
+    for (const entries of this.#topics.values()) n += entries.size;
+    return n;
+  }
+
+  listenerCount(): number {
+    return this.#diffs.listenerCount();
   }
 
   async list(topic: string): Promise<PresenceEntry[]> {

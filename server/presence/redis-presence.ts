@@ -56,16 +56,16 @@ export class RedisPresence implements Presence {
     this.#onError = options.onError ?? ((error) => console.error('livery: presence heartbeat failed', error));
   }
 
-  get tracked(): number {
-    let entries = 0;
-    for (const topic of this.#own.values()) entries += topic.size;
-    return entries;
+  entryCount(): number {
+    let n = 0;
+    for (const entries of this.#own.values()) n += entries.size;
+    return n;
   }
 
-  get listeners(): number {
-    let listeners = 0;
-    for (const count of this.#watched.values()) listeners += count;
-    return listeners;
+  listenerCount(): number {
+    let n = 0;
+    for (const count of this.#watched.values()) n += count;
+    return n;
   }
 
   async track(topic: string, key: string, meta: PresenceMeta): Promise<() => Promise<void>> {

@@ -13,7 +13,6 @@ export const reportToConsole: ListenerErrorHandler = (error, channel) => {
 export class LocalListeners {
   readonly #channels = new Map<string, Set<{ listener: Listener }>>();
   readonly #onError: ListenerErrorHandler;
-  #size = 0;
 
   constructor(onError: ListenerErrorHandler = reportToConsole) {
     this.#onError = onError;
@@ -26,12 +25,11 @@ export class LocalListeners {
     if (set === undefined) this.#channels.set(channel, (set = new Set()));
     const entry = { listener };
     set.add(entry);
-    this.#size++;
     let removed = false;
     const remove = (): boolean => {
       if (removed) return false;
       removed = true;
-      if (set.delete(entry)) this.#size--;
+      set.delete(entry);
       if (set.size > 0 || this.#channels.get(channel) !== set) return false;
       this.#channels.delete(channel);
       return true; // the channel's last listener left
@@ -39,13 +37,15 @@ export class LocalListeners {
     return { first, remove };
   }
 
-  /** Subscriptions held, across channels (live counts: a leak shows here). */
-  get size(): number {
-    return this.#size;
-  }
-
   has(channel: string): boolean {
     return this.#channels.has(channel);
+  }
+
+  /** Listeners across all channels. */
+  count(): number {
+    let n = 0;
+    for (const set of this.#channels.values()) n += set.size;
+    return n;
   }
 
   channels(): string[] {
@@ -67,7 +67,6 @@ export class LocalListeners {
 
   clear(): void {
     this.#channels.clear();
-    this.#size = 0;
   }
 }
 

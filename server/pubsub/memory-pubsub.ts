@@ -14,10 +14,6 @@ export class MemoryPubSub implements PubSub {
     this.#listeners = new LocalListeners(options.onListenerError);
   }
 
-  get subscriptions(): number {
-    return this.#listeners.size;
-  }
-
   async subscribe(channel: string, listener: (message: unknown) => void): Promise<() => void> {
     const { remove } = this.#listeners.add(channel, listener);
     return () => void remove();
@@ -26,6 +22,10 @@ export class MemoryPubSub implements PubSub {
   async publish(channel: string, message: unknown): Promise<void> {
     const json = serialize(message); // even with no listener: a bad message fails the same everywhere
     if (this.#listeners.has(channel)) this.#listeners.deliver(channel, JSON.parse(json));
+  }
+
+  listenerCount(): number {
+    return this.#listeners.count();
   }
 
   async close(): Promise<void> {

@@ -50,8 +50,8 @@ export class RedisPubSub implements PubSub {
     this.#subscriber.on('message', this.#receive);
   }
 
-  get subscriptions(): number {
-    return this.#listeners.size;
+  listenerCount(): number {
+    return this.#listeners.count();
   }
 
   async subscribe(channel: string, listener: (message: unknown) => void): Promise<() => void> {

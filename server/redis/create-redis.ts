@@ -59,6 +59,8 @@ export class LiveryRedis extends Redis {
   #lastError = '';
   #closing = false;
   #sent = 0;
+  #trips = 0;
+  #batch: unknown;
 
   constructor(url: string, options: CreateRedisOptions) {
     const invalid = invalidRedisUrl(url);
@@ -88,8 +90,17 @@ export class LiveryRedis extends Redis {
     return this.#sent;
   }
 
+  /** Round trips so far: a command sent alone is one, a pipelined batch (auto-pipelining: one tick's commands) is one. */
+  get roundTrips(): number {
+    return this.#trips;
+  }
+
   override sendCommand(...args: Parameters<Redis['sendCommand']>): unknown {
     this.#sent++;
+    // A pipeline hands each of its commands over with the same stream object, and writes once.
+    const batch = args[1];
+    if (batch === undefined || batch !== this.#batch) this.#trips++;
+    this.#batch = batch;
     return super.sendCommand(...args);
   }
 

@@ -14,5 +14,6 @@
 
 export { createRedis, LiveryRedis, type Logger, type RedisHealth, type CreateRedisOptions } from './create-redis.ts';
 export { checkRedis } from './check-redis.ts';
+export { LuaScript } from './lua-script.ts';
 export { RedisUnavailableError, redisCall } from './redis-errors.ts';
 export { DEFAULT_REDIS_URL, invalidRedisUrl, redactUrl, redisUrl } from './redis-url.ts';

@@ -55,6 +55,7 @@ export type Body =
   | { readonly type: 'event'; readonly ref: RefSpec; readonly vid: VidSpec; readonly event: EventSpec; readonly payload: PayloadSpec }
   | { readonly type: 'leave'; readonly ref: RefSpec; readonly vid: VidSpec }
   | { readonly type: 'heartbeat'; readonly ref: RefSpec }
+  | { readonly type: 'patch' | 'navigate'; readonly ref: RefSpec; readonly vid: VidSpec; readonly url: UrlSpec }
   | { readonly type: 'other'; readonly frameType: unknown; readonly ref: RefSpec; readonly rest: readonly unknown[] }
   | { readonly type: 'json'; readonly value: unknown }
   | { readonly type: 'text'; readonly text: string }
@@ -62,6 +63,9 @@ export type Body =
   | { readonly type: 'sized'; readonly bytes: number }
   | { readonly type: 'binary'; readonly bytes: readonly number[] }
   | { readonly type: 'badUtf8'; readonly at: number; readonly sequence: readonly number[] };
+
+/** A URL for patch and navigate: the example's own paths, or what a hostile client writes instead. */
+export type UrlSpec = { readonly url: string } | Raw;
 
 export type WireMutation =
   | { readonly op: 'cut'; readonly at: number }
@@ -176,11 +180,22 @@ function depth(max: number): fc.Arbitrary<number> {
 
 // Weights: mostly the real shapes; frames that end the socket (too large, wrong version,
 // invalid UTF-8) are a few percent, or the run would be reconnecting more than fuzzing.
+const URLS = ['/counter', '/search?q=amber', '/search?q=', '/projects', '/projects/rocket-skates', '/clock', '/', '/files',
+  '/nope', '//evil.example/x', 'http://evil.example/', 'javascript:alert(1)', '\\\\evil', '/a\u0000b', '/a#frag', '/t/globex/projects',
+  '/../etc/passwd', '/search?q=%00', '/%2e%2e/', ' /counter', '/counter\n'];
+const urlSpec: fc.Arbitrary<UrlSpec> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...URLS).map((url) => ({ url })) },
+  { weight: 1, arbitrary: fc.integer({ min: 2_000, max: 5_000 }).map((n) => ({ url: `/search?q=${'a'.repeat(n)}` })) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 30 }).map((s) => ({ url: `/${s}` })) },
+  { weight: 1, arbitrary: raw(hostileValue) },
+);
+
 const frameBody: fc.Arbitrary<Body> = fc.oneof(
   { weight: 20, arbitrary: fc.record({ type: fc.constant('join' as const), ref: refSpec, vid: vidSpec, view: viewNameSpec, token: tokenSpec }) },
   { weight: 32, arbitrary: fc.record({ type: fc.constant('event' as const), ref: refSpec, vid: vidSpec, event: eventSpec, payload: payloadSpec }) },
   { weight: 8, arbitrary: fc.record({ type: fc.constant('leave' as const), ref: refSpec, vid: vidSpec }) },
   { weight: 8, arbitrary: fc.record({ type: fc.constant('heartbeat' as const), ref: refSpec }) },
+  { weight: 6, arbitrary: fc.record({ type: fc.constantFrom('patch' as const, 'navigate' as const), ref: refSpec, vid: vidSpec, url: urlSpec }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('other' as const), frameType: fc.oneof(fc.constantFrom('r', 'd', 'x', 'o', 'J', 'jj', 'h ', ''), hostileValue), ref: refSpec, rest: fc.array(hostileValue, { maxLength: 4 }) }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('json' as const), value: fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.array(hostileValue, { maxLength: 3 })) }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('text' as const), text: fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 })) }) },
@@ -286,6 +301,10 @@ export function render(spec: FrameSpec, ctx: RenderContext): Rendered {
       break;
     case 'heartbeat':
       elements = ['h', ref];
+      break;
+    case 'patch':
+    case 'navigate':
+      elements = [body.type === 'patch' ? 'p' : 'n', ref, vid(body.vid), 'url' in body.url ? body.url.url : value(body.url)];
       break;
     case 'other':
       elements = [body.frameType, ref, ...body.rest];

@@ -27,7 +27,7 @@ export interface Limits {
   readonly maxFrameBytes: number;
 }
 
-const TYPES = new Set(['j', 'e', 'l', 'h']);
+const TYPES = new Set(['j', 'e', 'p', 'n', 'l', 'h']);
 
 export function byteLength(frame: Outgoing): number {
   return 'text' in frame ? Buffer.byteLength(frame.text) : frame.bytes.length;
@@ -79,10 +79,20 @@ export const CLIENT_FAULTS: ReadonlySet<string> = new Set([
   'LV_FRAME_MALFORMED', 'LV_FRAME_UNKNOWN_TYPE', 'LV_BINARY_FRAME', 'LV_FRAME_TOO_LARGE', 'LV_PROTOCOL_VERSION',
   'LV_RATE_LIMITED', 'LV_TOKEN_INVALID', 'LV_TOKEN_EXPIRED', 'LV_TOKEN_VIEW_MISMATCH', 'LV_VIEW_UNKNOWN',
   'LV_VIEW_NOT_JOINED', 'LV_VIEW_ALREADY_JOINED', 'LV_EVENT_UNKNOWN', 'LV_EVENT_PAYLOAD_INVALID', 'LV_TOO_MANY_VIEWS',
-  'LV_STATE_OVER_LIMIT', 'LV_TENANT_FORBIDDEN', 'LV_TENANT_UNKNOWN',
+  'LV_STATE_OVER_LIMIT', 'LV_TENANT_FORBIDDEN', 'LV_TENANT_UNKNOWN', 'LV_TENANT_QUOTA_EXCEEDED', 'LV_VIEW_TAKEN_OVER',
+  'LV_NAV_URL_INVALID', 'LV_NAV_URL_TOO_LONG', 'LV_NAV_BUSY',
+  'LV_UPLOAD_FIELD_UNKNOWN', 'LV_UPLOAD_TOO_LARGE', 'LV_UPLOAD_TOO_MANY_FILES', 'LV_UPLOAD_TYPE_REFUSED', 'LV_UPLOAD_NAME_INVALID',
+  'LV_UPLOAD_QUOTA_EXCEEDED', 'LV_UPLOAD_NOT_FOUND', 'LV_UPLOAD_FORBIDDEN',
 ]);
 
 for (const code of CLIENT_FAULTS) if (!(code in errors)) throw new Error(`${code} is not in the registry`);
+
+/**
+ * Error frames the server pushes with ref 0, answering no frame: a view taken over by a join on
+ * another socket (the runs share tokens, so they take views from each other), a push whose change
+ * was refused. Any other unsolicited error frame is a finding.
+ */
+export const PUSHED_ERRORS: ReadonlySet<string> = new Set(['LV_VIEW_TAKEN_OVER', 'LV_STATE_OVER_LIMIT']);
 
 /** Is `frame` a well-formed server frame? Returns what is wrong, or undefined. */
 export function checkServerFrame(frame: unknown): string | undefined {

@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 import { getPage } from '../live/harness.ts';
 import { TENANTS, VIEWS, render, runSpec, type Rendered, type RunSpec } from './frames.ts';
-import { checkServerFrame, CLIENT_FAULTS, expect, type Expectation } from './oracle.ts';
+import { checkServerFrame, CLIENT_FAULTS, expect, PUSHED_ERRORS, type Expectation } from './oracle.ts';
 import { TargetProcess, type LogLine, type TargetStats } from './target-process.ts';
 
 /** How long one frame may wait for its answer: the join deadline (10 s) plus a margin. */
@@ -87,6 +87,7 @@ class FuzzSocket {
     if (frame[1] === 'd') return;
     const [, type, ref, , code] = frame as [number, string, number, number, string?];
     const i = this.#pending.findIndex((p) => p.ref === ref && (p.code === undefined || p.code === code));
+    if (i < 0 && type === 'x' && ref === 0 && PUSHED_ERRORS.has(code!)) return;
     if (i < 0) {
       this.problems.push(`an answer no frame was waiting for: ${text.slice(0, 200)} (waiting: ${this.#pending.map((p) => p.ref).join(',') || 'none'})`);
     } else {

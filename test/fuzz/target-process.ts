@@ -3,7 +3,7 @@
  * lines, asks it for memory and live counts, and notices if it dies.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import type { LiveCounts } from '../../server/live/counts.ts';
+import type { LiveCounts } from '../../server/metrics/index.ts';
 
 export interface TargetStats {
   readonly rss: number;

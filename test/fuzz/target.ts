@@ -7,14 +7,14 @@
  *   → { type: 'log', line }                         every log line at warn or above (JSON text)
  *   ← { type: 'stats', id } → { type: 'stats', id, stats }   memory after a full GC, live counts
  *
- * Rate and socket caps are lifted: the fuzzer's frames should reach the code behind them (the
- * limits have their own tests, and every frame the limiter drops would be a frame not fuzzed).
+ * Rate limits, socket caps and tenant quotas are lifted: the fuzzer's frames should reach the code
+ * behind them (the limits have their own tests, and every frame a limiter drops would be a frame
+ * not fuzzed).
  */
 import { fileURLToPath } from 'node:url';
 import { exampleDatabase } from '../../data/index.ts';
 import { createDatabase } from '../../server/data/index.ts';
 import { createServer } from '../../server/index.ts';
-import { liveCounts } from '../../server/live/counts.ts';
 import { EXAMPLE_TENANCY_ENV, routes } from '../../views/index.ts';
 
 if (process.send === undefined) {
@@ -41,7 +41,9 @@ const server = await createServer({
     mainDomain: EXAMPLE_TENANCY_ENV.LIVERY_TENANT_MAIN_DOMAIN,
     pathPrefix: EXAMPLE_TENANCY_ENV.LIVERY_TENANT_PATH_PREFIX,
     default: EXAMPLE_TENANCY_ENV.LIVERY_TENANT_DEFAULT,
+    quotas: { sockets: 1_000_000, eventsPerSecond: 1_000_000 },
   },
+  pages: { ratePerSecond: 1_000_000, burst: 1_000_000 },
   socket: { ratePerSecond: 1_000_000, rateBurst: 1_000_000, maxPerIp: 1_000_000, maxPerSession: 1_000_000 },
 });
 const url = await server.listen();
@@ -53,7 +55,7 @@ process.on('message', (message: { type: string; id?: number }) => {
     gc?.();
     gc?.();
     const memory = process.memoryUsage();
-    send({ type: 'stats', id: message.id, stats: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, counts: liveCounts(runtime) } });
+    send({ type: 'stats', id: message.id, stats: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, counts: runtime.counts() } });
   }
 });
 // Never outlive the fuzzer.

@@ -57,3 +57,16 @@ t.test('a NUL in an event payload is refused as bad input, before the handler', 
   const ok = await client.event(1, 'add', { name: 'a literal \\u0000 is fine' });
   t.same([ok[1], ok[4]], ['r', { 0: 'a literal \\u0000 is fine' }], 'a backslash-u text (no NUL) goes through as usual');
 });
+
+t.test('the same for patch and navigate frames', async (t) => {
+  const page = await getPage(s.url, '/counter');
+  const client = await LiveClient.open(s.url, { cookie: page.cookie });
+  t.teardown(() => client.close());
+  for (const type of ['p', 'n']) {
+    for (const vid of ['-1', '1e400', '1.5']) {
+      const ref = client.nextRef();
+      client.sendRaw(`[1,"${type}",${ref},${vid},"/counter"]`);
+      t.same((await client.next()).slice(0, 5), [1, 'x', ref, 0, 'LV_VIEW_NOT_JOINED'], `${type} with vid ${vid}`);
+    }
+  }
+});

@@ -4,7 +4,7 @@
  *
  * The slow client is a real socket whose TCP reads are paused while the server pushes to it. The
  * server's memory for it is judged by the server's own accounting — uWS's send buffer, summed
- * over sockets by `liveCounts`, and the peak the socket's send budget recorded — never by a
+ * over sockets by `runtime.counts()`, and the peak the socket's send budget recorded — never by a
  * clock. Once the kernel's buffers are full, the backlog grows in uWS; Livery holds pushes back
  * over `socket.backpressureBytes` and closes the socket (LV_SOCKET_STALLED, 4408) when it stays
  * over the budget or would pass twice it.
@@ -12,7 +12,6 @@
 import t, { type Test } from 'tap';
 import type { Socket } from 'node:net';
 import { LiveView, route } from '../../server/index.ts';
-import { liveCounts } from '../../server/live/counts.ts';
 import { CounterView } from '../live/fixtures/views.ts';
 import { getPage, LiveClient, startServer, type Frame } from '../live/harness.ts';
 
@@ -75,8 +74,8 @@ async function serveBystanderUntilClosed(t: Test, before: number, drive?: () => 
       t.same(reply, expected, `the bystander's reply in round ${round}`);
       break;
     }
-    maxBuffered = Math.max(maxBuffered, liveCounts(runtime).bufferedBytes);
-    if (stalledLines().length > before && liveCounts(runtime).connections === 1) {
+    maxBuffered = Math.max(maxBuffered, runtime.counts().bufferedBytes);
+    if (stalledLines().length > before && runtime.counts().connections === 1) {
       t.pass(`the bystander got each of its ${round} replies, in order, while the slow client stalled`);
       return maxBuffered;
     }
@@ -102,7 +101,7 @@ t.test('a client that stops reading while ticks push: held back, then closed 440
   t.ok(line.peakBytes! <= 2 * BUDGET, `its send buffer peaked at ${line.peakBytes} bytes, within twice the budget (${2 * BUDGET})`);
   t.ok(line.peakBytes! > BUDGET, 'and it did go over the budget (the kernel buffers were full)');
   t.ok(maxBuffered <= 2 * BUDGET + 1024, `the server's buffered bytes stayed bounded (max sampled ${maxBuffered})`);
-  t.same(liveCounts(runtime).views, 1, 'the slow socket\'s view is gone from the process; only the bystander\'s is live');
+  t.same(runtime.counts().views, 1, 'the slow socket\'s view is gone from the process; only the bystander\'s is live');
 
   tcp(slow).resume();
   t.equal(await slow.closed, 4408, 'reading again, the client finds the close code behind its backlog');
@@ -138,7 +137,7 @@ t.test('a client that keeps sending but never reads its replies: closed at twice
 });
 
 t.test('afterwards the process holds only the bystander', async (t) => {
-  const counts = liveCounts(runtime);
+  const counts = runtime.counts();
   t.same({ connections: counts.connections, views: counts.views }, { connections: 1, views: 1 });
   const reply = await bystander.event(1, 'inc');
   t.same([reply[1], reply[4]], ['r', { 0: String(++count) }], 'and it is still served');
