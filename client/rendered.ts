@@ -51,14 +51,18 @@ export class RenderedError extends Error {
 const bad = (message: string) => new RenderedError(E_BAD_DIFF, message);
 const isObject = (x: unknown): x is WireNode => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isList = (n: Block | List): n is List => 'keys' in n;
+const isKeys = (x: unknown): x is string[] => Array.isArray(x) && x.every((k) => typeof k === 'string');
+/** `[index, key]`: where a moved or inserted key lands. */
+const isMove = (x: unknown): x is [number, string] => Array.isArray(x) && Number.isInteger(x[0]) && x[0] >= 0 && typeof x[1] === 'string';
 
 /** Adds the root-level `p` statics of a frame's diff to the socket's cache. */
 export function mergeStatics(statics: StaticsCache, diff: WireNode): void {
   const p = diff[K_TEMPLATES];
   if (!isObject(p)) return;
   for (const fp in p) {
-    if (!Array.isArray(p[fp])) throw bad(`statics for "${fp}" are not an array`);
-    statics.set(fp, p[fp] as string[]);
+    const st = p[fp];
+    if (!Array.isArray(st) || st.length === 0 || !st.every((x) => typeof x === 'string')) throw bad(`statics for "${fp}" are not strings`);
+    statics.set(fp, st);
   }
 }
 
@@ -134,7 +138,7 @@ function full(diff: WireNode, statics: StaticsCache): Block | List {
   if (!st) throw new RenderedError(E_UNKNOWN_FINGERPRINT, `no statics for fingerprint "${fp}"`);
   const keys = diff[K_KEYS];
   if (keys === undefined) return { st, v: fullSlots(st, diff, statics) };
-  if (!Array.isArray(keys)) throw bad(`list "${fp}" has no key array`);
+  if (!isKeys(keys)) throw bad(`list "${fp}" has no key array`);
   const entries = isObject(diff[K_ENTRIES]) ? (diff[K_ENTRIES] as WireNode) : {};
   const items = new Map<string, Item>();
   for (const key of keys) {
@@ -161,9 +165,11 @@ function fullSlots(st: readonly string[], diff: WireNode, statics: StaticsCache)
  */
 function mergeList(list: List, diff: WireNode, statics: StaticsCache): void {
   list.h = undefined;
-  const removed = (diff[K_REMOVED] ?? []) as string[];
-  const moved = (diff[K_MOVED] ?? []) as [number, string][];
-  const entries = (diff[K_ENTRIES] ?? {}) as WireNode;
+  const removed = diff[K_REMOVED] ?? [];
+  const moved = diff[K_MOVED] ?? [];
+  const entries = diff[K_ENTRIES] ?? {};
+  // Checked before anything changes: a diff of the wrong shape fails the merge (the client rejoins).
+  if (!isKeys(removed) || !Array.isArray(moved) || !moved.every(isMove) || !isObject(entries)) throw bad('list diff of the wrong shape');
   for (const key of removed) list.items.delete(key);
   if (removed.length || moved.length) {
     const out = new Set(removed);

@@ -7,7 +7,7 @@
  * every code; `test/errors.test.ts` keeps the two in step.
  */
 
-import { CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_PROTOCOL_MISMATCH, CLOSE_TOO_BIG, CLOSE_TRY_AGAIN } from './protocol/index.ts';
+import { CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_PROTOCOL_MISMATCH, CLOSE_STALLED, CLOSE_TOO_BIG, CLOSE_TRY_AGAIN } from './protocol/index.ts';
 
 export interface ErrorSpec {
   /** What happened and what to do about it; shown to clients and logged. */
@@ -156,6 +156,10 @@ export const errors = {
   LV_JOIN_TIMEOUT: {
     message: 'The view did not join in time (a backend is slow or unreachable); the socket is closed so the client reconnects and joins again.',
     close: CLOSE_TRY_AGAIN,
+  },
+  LV_SOCKET_STALLED: {
+    message: 'The client stopped reading: its send buffer stayed over socket.backpressureBytes, so the socket was closed. Reconnect; the view\'s state is saved.',
+    close: CLOSE_STALLED,
   },
   LV_SERVER_SHUTDOWN: {
     message: 'The server is shutting down; reconnect in a moment, your state is saved.',

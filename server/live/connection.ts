@@ -24,7 +24,10 @@ import type { Runtime } from './runtime.ts';
 
 export interface Transport {
   send(text: string): void;
+  /** Bytes sent but not yet taken by the network (for counts; `canPush` decides on them). */
   bufferedAmount(): number;
+  /** False while the socket is over its backpressure budget: pushes wait for `drain`. */
+  canPush(): boolean;
   close(code: number, reason: string): void;
 }
 
@@ -39,6 +42,31 @@ const ABUSE_LIMIT = 1000;
 const COST = { event: 1, patch: 1, join: 2, navigate: 2, leave: 1, heartbeat: 0.25 } as const;
 
 /** Who the socket belongs to, settled at upgrade. */
+/**
+ * The vid an answer names: the client's own when it is one (a positive integer), else 0. A
+ * hostile vid (-1, 1.5, 1e400) is never echoed: it would make the answer itself malformed.
+ */
+function wireVid(vid: unknown): number {
+  return Number.isSafeInteger(vid) && (vid as number) > 0 ? (vid as number) : 0;
+}
+
+/** Whether any string in a parsed JSON value (keys included) contains U+0000. Iterative: payloads may nest deeply. */
+function holdsNul(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) return true;
+    } else if (typeof item === 'object' && item !== null) {
+      for (const key in item) {
+        if (key.includes('\u0000')) return true;
+        stack.push((item as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
+}
+
 export interface SocketIdentity {
   readonly sessionId: string;
   /** The raw session data (the user's identity); views see it only under their tenant. */
@@ -145,22 +173,27 @@ export class Connection implements ViewHost {
   }
 
   canPush(): boolean {
-    return this.#transport.bufferedAmount() < this.#runtime.config.socket.backpressureBytes;
+    return this.#transport.canPush();
+  }
+
+  bufferedAmount(): number {
+    return this.#transport.bufferedAmount();
   }
 
   receive(data: ArrayBuffer, isBinary: boolean): void {
     if (isBinary) return this.error(0, 0, 'LV_BINARY_FRAME');
-    const frame = decodeClientFrame(decoder.decode(data));
+    const text = decoder.decode(data);
+    const frame = decodeClientFrame(text);
     if (frame.type === 'invalid') {
       this.error(frame.ref, 0, frame.code, frame.detail);
       if (frame.code === 'LV_PROTOCOL_VERSION') this.#transport.close(errors.LV_PROTOCOL_VERSION.close, 'protocol version');
       return;
     }
-    const vid = frame.type === 'heartbeat' || !Number.isSafeInteger(frame.vid) ? 0 : (frame.vid as number);
-    if (!this.#allow(COST[frame.type], frame.ref, vid)) return;
+    if (!this.#allow(COST[frame.type], frame.ref, frame.type === 'heartbeat' ? 0 : wireVid(frame.vid))) return;
     switch (frame.type) {
       case 'event':
-        return this.#event(frame);
+        // JSON carries NUL only escaped: most frames skip the walk.
+        return this.#event(frame, text.includes('\\u0000'));
       case 'join':
         return this.#join(frame);
       case 'patch':
@@ -174,10 +207,13 @@ export class Connection implements ViewHost {
     }
   }
 
-  #event({ ref, vid, event, payload }: ClientFrame & { type: 'event' }): void {
+  #event({ ref, vid, event, payload }: ClientFrame & { type: 'event' }, mayHoldNul: boolean): void {
     const view = typeof vid === 'number' ? this.views.get(vid) : undefined;
-    if (view === undefined) return this.error(ref, typeof vid === 'number' ? vid : 0, this.#takenOver?.has(vid as number) ? 'LV_VIEW_TAKEN_OVER' : 'LV_VIEW_NOT_JOINED');
+    if (view === undefined) return this.error(ref, wireVid(vid), this.#takenOver?.has(vid as number) ? 'LV_VIEW_TAKEN_OVER' : 'LV_VIEW_NOT_JOINED');
     if (typeof event !== 'string') return this.error(ref, view.vid, 'LV_FRAME_MALFORMED', 'event name must be a string');
+    // PostgreSQL cannot store U+0000 in text or jsonb: such input would fail in the handler, as a
+    // server error logged with its stack, once per hostile frame. Refused here as what it is.
+    if (mayHoldNul && holdsNul(payload)) return this.error(ref, view.vid, 'LV_EVENT_PAYLOAD_INVALID', 'strings may not contain U+0000 (NUL)');
     // A joined view's socket has its tenant; the tenant's event quota is shared by all its sockets here.
     if (!this.#runtime.quotas.allowEvent(this.#tenant!)) return this.error(ref, view.vid, 'LV_TENANT_QUOTA_EXCEEDED', QUOTA_LABELS.eventsPerSecond);
     view.event(ref, event, payload, this.#refilledAt); // #allow stamped the frame's arrival there
@@ -208,7 +244,7 @@ export class Connection implements ViewHost {
   /** The joined view a frame names, or an error answered for its ref. */
   #viewFor(ref: number, vid: unknown): MountedView | undefined {
     const view = typeof vid === 'number' ? this.views.get(vid) : undefined;
-    if (view === undefined) this.error(ref, typeof vid === 'number' ? vid : 0, 'LV_VIEW_NOT_JOINED');
+    if (view === undefined) this.error(ref, wireVid(vid), 'LV_VIEW_NOT_JOINED');
     return view;
   }
 

@@ -513,14 +513,18 @@ export class Runtime {
     let timers = 0;
     for (const { view } of this.#live.values()) timers += view.timers;
     const states = (this.backend as { size?: unknown }).size;
+    let bufferedBytes = 0;
+    for (const conn of this.connections) bufferedBytes += conn.bufferedAmount();
     return {
       connections: this.connections.size,
       views: this.#live.size,
-      ticks: this.scheduler.size,
+      ticks: this.scheduler.live,
       timers,
       subscriptions: this.pubsub.listenerCount?.(),
       presence: this.presence.entryCount?.(),
+      presenceListeners: this.presence.listenerCount?.(),
       states: typeof states === 'number' ? states : undefined,
+      bufferedBytes,
     };
   }
 

@@ -16,7 +16,7 @@ import type { LiveStats } from './live-stats.ts';
 export interface LiveCounts {
   readonly connections: number;
   readonly views: number;
-  /** Tick entries in the scheduler (a cancelled one leaves at its next due time). */
+  /** Views registered with the tick scheduler (cancelled ones not counted). */
   readonly ticks: number;
   /** Pending `sendSelf` timers of live views. */
   readonly timers: number;
@@ -24,6 +24,10 @@ export interface LiveCounts {
   readonly subscriptions: number | undefined;
   /** Presence entries this process tracks. */
   readonly presence: number | undefined;
+  /** Presence diff listeners in this process. */
+  readonly presenceListeners: number | undefined;
+  /** Bytes waiting in the live sockets' send buffers (server/socket/backpressure.ts). */
+  readonly bufferedBytes: number;
   /** View states the state backend holds in this process (the memory backend). */
   readonly states: number | undefined;
 }

@@ -141,6 +141,8 @@ export interface SocketOptions {
   joinTimeoutMs: number;
   /** Buffered bytes above which ticks and infos for a socket are coalesced until it drains. */
   backpressureBytes: number;
+  /** Milliseconds a socket may stay over `backpressureBytes` with pushes held back before it is closed LV_SOCKET_STALLED. */
+  stallTimeoutMs: number;
   /** Origins allowed besides the page's own host (e.g. https://app.example.com). */
   allowedOrigins: string[];
   /** Live views (joined or joining) one socket may hold; another join is answered LV_TOO_MANY_VIEWS. */
@@ -218,6 +220,7 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_IDLE_TIMEOUT', option: 'socket.idleTimeoutSeconds', kind: 'int', default: '60', doc: 'seconds of silence before a socket is dropped (pings keep live ones open)' },
   { env: 'LIVERY_JOIN_TIMEOUT', option: 'socket.joinTimeoutMs', kind: 'int', default: '10000', doc: 'milliseconds a join may take before it is answered LV_JOIN_TIMEOUT and the socket closed for a fresh retry' },
   { env: 'LIVERY_BACKPRESSURE_BYTES', option: 'socket.backpressureBytes', kind: 'int', default: '262144', doc: 'buffered bytes above which pushes are coalesced' },
+  { env: 'LIVERY_STALL_TIMEOUT', option: 'socket.stallTimeoutMs', kind: 'int', default: '30000', doc: 'milliseconds a socket may stay over the backpressure budget with pushes held back (or reach twice it) before it is closed LV_SOCKET_STALLED (4408)' },
   { env: 'LIVERY_ALLOWED_ORIGINS', option: 'socket.allowedOrigins', kind: 'list', default: '(none)', doc: 'comma-separated extra origins allowed to open the socket' },
   { env: 'LIVERY_MAX_VIEWS', option: 'socket.maxViews', kind: 'int', default: '32', doc: 'live views one socket may hold; another join is answered LV_TOO_MANY_VIEWS' },
   { env: 'LIVERY_MAX_SOCKETS_PER_SESSION', option: 'socket.maxPerSession', kind: 'int', default: '32', doc: 'live sockets one browser session may have open per process; more are refused LV_TOO_MANY_SOCKETS (close 4429)' },

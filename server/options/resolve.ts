@@ -53,6 +53,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
       idleTimeoutSeconds: pick(options.socket?.idleTimeoutSeconds, 'socket.idleTimeoutSeconds'),
       joinTimeoutMs: pick(options.socket?.joinTimeoutMs, 'socket.joinTimeoutMs'),
       backpressureBytes: pick(options.socket?.backpressureBytes, 'socket.backpressureBytes'),
+      stallTimeoutMs: pick(options.socket?.stallTimeoutMs, 'socket.stallTimeoutMs'),
       allowedOrigins: pick(options.socket?.allowedOrigins, 'socket.allowedOrigins'),
       maxViews: pick(options.socket?.maxViews, 'socket.maxViews'),
       maxPerSession: pick(options.socket?.maxPerSession, 'socket.maxPerSession'),
@@ -111,7 +112,7 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
     ['state.maxBytes', config.state.maxBytes], ['state.maxMemoryBytes', config.state.maxMemoryBytes],
     ['state.preJoinTtlSeconds', config.state.preJoinTtlSeconds], ['state.tenantMaxBytes', config.state.tenantMaxBytes], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
     ['socket.ratePerSecond', config.socket.ratePerSecond], ['socket.rateBurst', config.socket.rateBurst],
-    ['socket.idleTimeoutSeconds', config.socket.idleTimeoutSeconds], ['socket.joinTimeoutMs', config.socket.joinTimeoutMs], ['socket.backpressureBytes', config.socket.backpressureBytes],
+    ['socket.idleTimeoutSeconds', config.socket.idleTimeoutSeconds], ['socket.joinTimeoutMs', config.socket.joinTimeoutMs], ['socket.backpressureBytes', config.socket.backpressureBytes], ['socket.stallTimeoutMs', config.socket.stallTimeoutMs],
     ['presenceHeartbeatMs', config.presenceHeartbeatMs], ['tokenTtlSeconds', config.tokenTtlSeconds], ['sessionTtlSeconds', config.sessionTtlSeconds], ['shutdownTimeoutMs', config.shutdownTimeoutMs],
   ];
   for (const [name, value] of positive) {

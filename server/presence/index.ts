@@ -39,6 +39,8 @@ export interface Presence {
   close(): Promise<void>;
   /** Entries this process tracks now (runtime.counts(): a leak shows as growth). */
   entryCount?(): number;
+  /** Diff listeners subscribed in this process (runtime.counts()). */
+  listenerCount?(): number;
 }
 
 /** The presence topic inside a tenant (built in `server/keys.ts`). */

@@ -46,6 +46,10 @@ export class MemoryPresence implements Presence {
     return n;
   }
 
+  listenerCount(): number {
+    return this.#diffs.listenerCount();
+  }
+
   async list(topic: string): Promise<PresenceEntry[]> {
     const entries = this.#topics.get(topic);
     return entries === undefined ? [] : groupByKey(entries.values());

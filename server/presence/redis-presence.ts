@@ -62,6 +62,12 @@ export class RedisPresence implements Presence {
     return n;
   }
 
+  listenerCount(): number {
+    let n = 0;
+    for (const count of this.#watched.values()) n += count;
+    return n;
+  }
+
   async track(topic: string, key: string, meta: PresenceMeta): Promise<() => Promise<void>> {
     if (this.#closed) throw new Error('RedisPresence is closed.');
     const copy = copyMeta(meta);

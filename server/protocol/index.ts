@@ -99,6 +99,8 @@ export const CLOSE_TRY_AGAIN = 1013;
 export const CLOSE_PROTOCOL_MISMATCH = 4000;
 /** The session cookie is unknown (never issued, ended, rotated): reloading gets a fresh session. */
 export const CLOSE_SESSION_UNKNOWN = 4401;
+/** The client stopped reading (its send buffer stayed over budget): reconnect, the state is saved. */
+export const CLOSE_STALLED = 4408;
 /**
  * The socket's tenant may not be served — unpaid (4402), suspended or forbidden (4403), unknown or
  * deleted (4404), also when that happens while the socket is open: the reloaded page says why.

@@ -43,6 +43,8 @@ export class TickScheduler {
   lastLagMs = 0;
   /** Every tick's lateness, for the metrics (livery_tick_lag_seconds). */
   readonly lag = new Buckets(TICK_LAG_MS);
+  /** Entries not cancelled (the heap also holds cancelled ones until they fall due). */
+  #live = 0;
 
   constructor(now: () => number = () => performance.now()) {
     this.#now = now;
@@ -52,20 +54,34 @@ export class TickScheduler {
     return this.#heap.length;
   }
 
+  /** Ticking views: registered and not cancelled (live counts: a leak shows here). */
+  get live(): number {
+    return this.#live;
+  }
+
   every(intervalMs: number, target: Tickable): TickHandle {
     const n = this.#registered.get(intervalMs) ?? 0;
     this.#registered.set(intervalMs, n + 1);
     const phase = phaseFor(n, intervalMs);
     const entry: Entry = { due: this.#now() + phase + (phase === 0 ? intervalMs : 0), interval: intervalMs, target, cancelled: false };
     this.#push(entry);
+    this.#live++;
     this.#arm();
-    return { cancel: () => { entry.cancelled = true; } };
+    return {
+      cancel: () => {
+        if (entry.cancelled) return;
+        entry.cancelled = true;
+        this.#live--;
+      },
+    };
   }
 
   stop(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    for (const entry of this.#heap) entry.cancelled = true; // a later cancel() must not count them again
     this.#heap.length = 0;
+    this.#live = 0;
   }
 
   #run = (): void => {

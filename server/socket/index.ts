@@ -21,6 +21,7 @@ import { LIVE_PATH } from '../protocol/index.ts';
 import { encodeDevOverlay, encodeError, errorFrameCode } from '../protocol/codec.ts';
 import { readCookie, readSessionId, SESSION_COOKIE, type SessionStore } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
+import { SendBudget, type StallReason } from './backpressure.ts';
 
 interface SocketData {
   /** Names the socket in log lines (`socketId`), from the upgrade on. */
@@ -66,7 +67,8 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
     maxPayloadLength: options.maxFrameBytes * 4,
     idleTimeout: options.idleTimeoutSeconds,
     sendPingsAutomatically: true,
-    // Beyond 4× the coalescing threshold a client is not reading at all: drop it rather than buffer.
+    // Livery closes a client that stops reading at 2× the budget, with a code (./backpressure.ts);
+    // uWS's cap at 4× is the last guard, dropping the connection rather than buffering on.
     maxBackpressure: options.backpressureBytes * 4,
     closeOnBackpressureLimit: true,
 
@@ -145,13 +147,14 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
         data.early = undefined;
         perIp.remove(data.client);
         if (data.session !== undefined) perSession.remove(data.session);
-        if (data.conn === undefined) return;
         if (code === 1006 && Buffer.from(message).toString() === UWS_INVALID_UTF8) {
           // uWS fails the connection on a text frame that is not UTF-8 before `message` could
           // answer it (RFC 6455 §8.1 requires failing it; there is no option to pass the frame).
-          // The client cannot be told, so the operator is, with the code an answer would carry.
-          data.conn.log.warn({ code: 'LV_FRAME_MALFORMED' }, 'text frame was not valid UTF-8; the WebSocket layer dropped the connection');
+          // The client cannot be told, so the operator is, with the code an answer would carry —
+          // also when the frame came before the socket's identity settled. Never the bytes.
+          (data.conn?.log ?? runtime.log).warn({ code: 'LV_FRAME_MALFORMED' }, 'text frame was not valid UTF-8; the WebSocket layer dropped the connection');
         }
+        if (data.conn === undefined) return;
         runtime.connections.delete(data.conn);
         const conn = data.conn;
         conn.end('disconnect').catch((error) => conn.log.error({ err: error }, 'saving state on close failed'));
@@ -169,7 +172,7 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
     }
     let conn: Connection;
     try {
-      conn = new Connection(new UwsTransport(ws, options.compression, runtime.counters), runtime, identity, data.id);
+      conn = new Connection(new UwsTransport(ws, runtime), runtime, identity, data.id);
     } catch (error) {
       return refuseSocket(ws, data, error); // over its tenant's socket quota (close 4429)
     }
@@ -225,24 +228,40 @@ function counted(stats: LiveStats, text: string, data: SocketData): string {
   return text;
 }
 
-/** The uWS socket as a Transport (a class: no per-socket closures). */
+/** The uWS socket as a Transport (a class: no per-socket closures), within its send budget. */
 class UwsTransport implements Transport {
   readonly #ws: WebSocket<SocketData>;
   readonly #data: SocketData;
+  readonly #runtime: Runtime;
+  readonly #budget: SendBudget;
   readonly #compress: boolean;
   readonly #stats: LiveStats;
 
-  constructor(ws: WebSocket<SocketData>, compress: boolean, stats: LiveStats) {
+  constructor(ws: WebSocket<SocketData>, runtime: Runtime) {
     this.#ws = ws;
     this.#data = ws.getUserData();
-    this.#compress = compress;
-    this.#stats = stats;
+    this.#runtime = runtime;
+    this.#budget = new SendBudget(runtime.config.socket);
+    this.#compress = runtime.config.socket.compression;
+    this.#stats = runtime.counters;
   }
 
   // uWS throws on a closed socket; `open` flips in the close handler, before anything else runs.
   // `compress` only takes effect where the client negotiated permessage-deflate.
   send(text: string): void {
-    if (this.#data.open) this.#ws.cork(() => this.#ws.send(counted(this.#stats, text, this.#data), false, this.#compress));
+    if (!this.#data.open) return;
+    const verdict = this.#budget.beforeSend(this.#ws.getBufferedAmount(), text);
+    if (verdict !== 'send') return this.#stalled(verdict);
+    this.#ws.cork(() => this.#ws.send(counted(this.#stats, text, this.#data), false, this.#compress));
+    this.#budget.afterSend(this.#ws.getBufferedAmount());
+  }
+
+  canPush(): boolean {
+    if (!this.#data.open) return false;
+    const verdict = this.#budget.beforePush(this.#ws.getBufferedAmount(), performance.now());
+    if (verdict === 'push') return true;
+    if (verdict !== 'hold') this.#stalled(verdict);
+    return false;
   }
 
   bufferedAmount(): number {
@@ -251,6 +270,20 @@ class UwsTransport implements Transport {
 
   close(code: number, reason: string): void {
     if (this.#data.open) this.#ws.cork(() => this.#ws.end(code, reason));
+  }
+
+  /**
+   * The client stopped reading: say so (the frame waits behind the backlog, read if the client
+   * ever reads again) and close 4408. The close handler saves the views' state as on any drop.
+   */
+  #stalled(reason: StallReason): void {
+    const bufferedBytes = this.#ws.getBufferedAmount();
+    const log = this.#data.conn?.log ?? this.#runtime.log;
+    log.warn({ code: 'LV_SOCKET_STALLED', reason, bufferedBytes, peakBytes: this.#budget.peak }, 'client stopped reading; socket closed');
+    this.#ws.cork(() => {
+      sendError(this.#runtime, this.#ws, 'LV_SOCKET_STALLED');
+      this.#ws.end(errors.LV_SOCKET_STALLED.close, 'client stopped reading');
+    });
   }
 }
 

@@ -24,6 +24,13 @@ export interface ParserEnv {
 
 const TEXT_CONTEXT = { kind: 'text' } as const;
 
+/**
+ * Block tags open at once, at most. Parsing, rendering and diffing recurse per level: about 1,500
+ * nested tags overflow the stack, which would surface as a RangeError instead of an error with
+ * a place. Real templates stay far below; deeper structure belongs in data or includes.
+ */
+export const MAX_NESTING = 100;
+
 function textList(items: readonly string[]): string {
   const quoted = items.map((i) => `'${i}'`);
   return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
@@ -101,6 +108,9 @@ export class Parser {
       if (reason !== undefined) throw this.error(token, `Unsupported tag on line ${line}: '${command}'. ${reason}`);
       const expected = until.length > 0 ? `, expected ${textList(until)}` : '';
       throw this.error(token, `Invalid block tag on line ${line}: '${command}'${expected}. Did you forget to register or load this tag?`);
+    }
+    if (this.open.length >= MAX_NESTING) {
+      throw this.error(token, `Block tags nested more than ${MAX_NESTING} deep on line ${token.loc.line}: flatten the template, or move part of it into an {% include %}.`);
     }
     this.open.push(token);
     handler(this, token, out);

@@ -9,6 +9,7 @@
  * and Livery's own client never sends such a frame (JSON.stringify escapes lone surrogates).
  */
 import t from 'tap';
+import { MemorySessionStore, type SessionData } from '../../server/session/index.ts';
 import { routes } from './fixtures/views.ts';
 import { getPage, LiveClient, startServer } from './harness.ts';
 
@@ -57,6 +58,7 @@ t.test('invalid UTF-8 in a text frame: logged with LV_FRAME_MALFORMED, state kep
     const line = await warned;
     t.equal(line.code, 'LV_FRAME_MALFORMED', 'the operator sees the registry code');
     t.equal(line.level, 40, 'at warn: a client\'s fault, not the server\'s');
+    t.notOk('payload' in line || 'frame' in line || JSON.stringify(line).includes('\ufffd'), 'without the frame\'s bytes');
     t.match(line.session, /^[\w-]{16}$/, 'naming the session by its tag');
     t.notOk(JSON.stringify(line).includes(page.cookie.split('=')[1]!), 'not by its id');
   });
@@ -84,4 +86,35 @@ t.test('invalid UTF-8 in a text frame: logged with LV_FRAME_MALFORMED, state kep
   t.test('the bystander never noticed', async (t) => {
     t.same(await bystander.event(1, 'inc'), [1, 'r', 2, 1, { 0: '1' }]);
   });
+});
+
+t.test('invalid UTF-8 before the socket\'s identity settled: logged all the same', async (t) => {
+  // A session store whose lookups can be held: the socket's identity then stays unsettled.
+  let hold: Promise<void> | undefined;
+  let release = () => {};
+  class HeldSessions extends MemorySessionStore {
+    override async get(id: string): Promise<SessionData | undefined> {
+      await hold;
+      return super.get(id);
+    }
+  }
+  const lines: LogLine[] = [];
+  const s = await startServer({
+    routes,
+    sessionStore: new HeldSessions({ ttlSeconds: 60, maxEntries: 100 }),
+    logLevel: 'warn',
+    logStream: { write: (text) => void lines.push(JSON.parse(text) as LogLine) },
+  });
+  t.teardown(() => s.close());
+  const page = await getPage(s.url, '/counter');
+  hold = new Promise((resolve) => { release = resolve; });
+  const client = await LiveClient.open(s.url, { cookie: page.cookie });
+  client.ws.send(Buffer.from([0x5b, 0xff, 0x5d]), { binary: false });
+  t.equal(await client.closed, 1006);
+  release();
+  t.same(lines.filter((line) => line.code === 'LV_FRAME_MALFORMED').map((line) => line.level), [40], 'one warning with the code');
+
+  const again = await LiveClient.open(s.url, { cookie: page.cookie });
+  t.teardown(() => again.close());
+  t.equal((await again.join(1, page.view, page.token))[1], 'r', 'and the next socket of that session is served');
 });

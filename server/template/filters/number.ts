@@ -61,6 +61,15 @@ function group(intPart: string): string {
   return intPart.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/**
+ * Bounds on what floatformat writes out. Both the value (`"1e400000000"` from user input) and the
+ * places (`floatformat:precision` from data) may come from a visitor, and each would otherwise be
+ * written digit by digit — half a gigabyte of zeros, then a RangeError. Past either bound the
+ * value renders as it is, like a value floatformat cannot read.
+ */
+const MAX_PLACES = 100;
+const MAX_DIGITS = 1000;
+
 function floatformat(value: unknown, arg: unknown): unknown {
   let grouping = false;
   let places: unknown = arg ?? -1;
@@ -75,6 +84,7 @@ function floatformat(value: unknown, arg: unknown): unknown {
   if (d === undefined) return '';
   const p = intArg(places);
   if (p === undefined) return toText(value);
+  if (Math.abs(p) > MAX_PLACES || d.digits.length + Math.abs(d.exponent) > MAX_DIGITS) return toText(value);
   if (p <= 0 && isIntegral(d)) {
     const intDigits = d.exponent >= 0 ? d.digits + '0'.repeat(d.exponent) : d.digits.slice(0, d.exponent) || '0';
     const int = intDigits.replace(/^0+(?=\d)/, '');
