@@ -9,6 +9,11 @@ import { E_UPLOAD, E_UPLOAD_DONE, E_UPLOAD_PROGRESS, K_UPLOADS } from '../protoc
 import type { UploadGrant } from '../uploads/index.ts';
 import { TUS_CONTENT_TYPE, TUS_VERSION } from '../uploads/index.ts';
 
+/** A PATCH answered 409 or 423 is retried (after a HEAD) this many times in a row, backing off from 50 ms. */
+const CONFLICT_TRIES = 5;
+const CONFLICT_BACKOFF_MS = 50;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export interface TestFile {
   readonly name: string;
   readonly bytes: Uint8Array;
@@ -75,6 +80,7 @@ export async function runUpload(driver: UploadDriver, field: string, file: TestF
     url = String(created.headers.location);
   }
   const chunk = options.chunkBytes ?? grant.chunk;
+  let conflicts = 0;
   while (offset < file.bytes.byteLength || file.bytes.byteLength === 0) {
     const body = file.bytes.subarray(offset, Math.min(offset + chunk, file.bytes.byteLength));
     const headers = { ...auth, 'upload-offset': String(offset), 'content-type': TUS_CONTENT_TYPE };
@@ -83,7 +89,17 @@ export async function runUpload(driver: UploadDriver, field: string, file: TestF
       return { ref: grant.ref, interrupted: true, url, token: grant.token };
     }
     const answer = await tusRequest(driver.port, 'PATCH', url, headers, body);
+    if ((answer.status === 409 || answer.status === 423) && conflicts < CONFLICT_TRIES) {
+      // As tus clients do: another request held the upload (423) or stored more than we knew
+      // (409); wait a moment, ask where the upload stands and go on from there.
+      await sleep(CONFLICT_BACKOFF_MS * 2 ** conflicts++);
+      const head = await tusRequest(driver.port, 'HEAD', url, auth);
+      if (head.status !== 200) return refuse(head);
+      offset = Number(head.headers['upload-offset']);
+      continue;
+    }
     if (answer.status !== 204) return refuse(answer);
+    conflicts = 0;
     offset = Number(answer.headers['upload-offset']);
     await driver.event(E_UPLOAD_PROGRESS, { ref: grant.ref });
     if (file.bytes.byteLength === 0) break;
