@@ -24,7 +24,10 @@ export interface TestFile {
 export interface TestUploadOptions {
   /** The `ref` of an earlier, interrupted upload of the same file: continue it. */
   readonly resume?: string;
-  /** Cut the connection once this many bytes of the file are stored on the server; no `done`. */
+  /**
+   * Cut the connection once this many bytes of the file are stored on the server; no `done`.
+   * With 0 the upload is created and no PATCH is sent.
+   */
   readonly dropAfter?: number;
   /** Bytes per PATCH (default: the grant's). */
   readonly chunkBytes?: number;
@@ -127,6 +130,7 @@ export function tusRequest(port: number, method: string, path: string, headers: 
  * the server reports them stored (HEAD, on another connection), then destroys the connection.
  */
 async function patchThenDrop(port: number, url: string, headers: Record<string, string>, body: Uint8Array, keep: number, auth: Record<string, string>): Promise<void> {
+  if (keep === 0) return;
   const start = Number(headers['upload-offset']);
   const request = http.request({ host: '127.0.0.1', port, method: 'PATCH', path: url, headers: { ...headers, 'content-length': String(body.byteLength) } });
   request.on('error', () => {}); // destroyed on purpose
