@@ -4,8 +4,9 @@
  * (`u`) start one tus upload per accepted file — a minimal tus 1.0.0 client (creation, HEAD,
  * PATCH in chunks, termination by the server on cancel) rather than tus-js-client, whose ~20 KB
  * gzipped would triple the bundle (D56). A dropped connection retries from the offset the
- * server reports; a reload resumes when the same file is picked again (its upload id is kept in
- * localStorage). Progress the template shows is what the server stored (`lv:upload-progress`).
+ * server reports (a request the server still thinks is writing is taken over, D58); a reload
+ * resumes when the same file is picked again (its upload id is kept in localStorage). Progress
+ * the template shows is what the server stored (`lv:upload-progress`).
  */
 import {
   B_DROP_TARGET, B_UPLOAD, B_UPLOAD_CANCEL, B_UPLOAD_PREVIEW, C_DRAG_OVER,
@@ -113,6 +114,7 @@ async function upload(view: View, field: string, file: File, grant: Grant): Prom
   let created = !!grant.exists;
   let offset = -1; // unknown: ask (HEAD)
   let tries = 0;
+  let conflicts = 0;
   let reported = 0;
   while (!job.cancelled && offset < file.size) {
     let r: XMLHttpRequest | undefined;
@@ -137,17 +139,25 @@ async function upload(view: View, field: string, file: File, grant: Grant): Prom
         });
         if (r.status === 204) {
           offset = Number(r.getResponseHeader('Upload-Offset'));
-          tries = 0;
+          tries = conflicts = 0;
           report(view, E_UPLOAD_PROGRESS, { ref: grant.ref }, false);
         }
       }
-      if (r.status >= 400 && r.status !== 409 && r.status !== 423 && r.status < 500) {
+      // 423: another request still held the upload (the server asked it to let go); 409: it had
+      // stored more than we knew. Either way ask where the upload stands, soon, a few times.
+      const conflict = r.status === 409 || r.status === 423;
+      if ((r.status >= 400 && r.status < 500 && !conflict) || (conflict && ++conflicts > 5)) {
         // A refusal (type by content, quota, gone…): tell the view, which shows the entry's error.
         store()?.removeItem(job.key);
         jobs.delete(grant.ref);
         return report(view, E_UPLOAD_PROGRESS, { ref: grant.ref, error: r.getResponseHeader('Livery-Error') ?? 'LV_UPLOAD_STORE_FAILED' }, true);
       }
       if (r.status < 300) continue;
+      if (conflict) {
+        offset = -1;
+        await sleep((1 + Math.random()) * 50 * 2 ** conflicts);
+        continue;
+      }
     } catch {
       // network: retry below
     }

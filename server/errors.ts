@@ -309,7 +309,7 @@ export const errors = {
     status: 413,
   },
   LV_UPLOAD_LOCKED: {
-    message: 'Another request is writing this upload right now; retry after it ends (a dropped connection releases it within seconds).',
+    message: 'Another request for this upload is writing it and did not let go in time, or a newer request took this one over: ask with HEAD where the upload stands and continue from there (tus clients retry this).',
     status: 423,
   },
   LV_UPLOAD_BAD_REQUEST: {

@@ -58,6 +58,14 @@ export function uploadLockKey(tenant: string, id: string): string {
   return `${tenantPrefix(tenant)}upload:${id}:lock`;
 }
 
+/**
+ * Set (briefly) by a request that wants an upload's lock while another request holds it: the
+ * holder, which checks it a few times a second, stops writing, records its offset and lets go.
+ */
+export function uploadReleaseKey(tenant: string, id: string): string {
+  return `${tenantPrefix(tenant)}upload:${id}:release`;
+}
+
 /** A tenant's uploads and their sizes (id → bytes), for the storage quota. */
 export function uploadUsageKey(tenant: string): string {
   return `${tenantPrefix(tenant)}uploads`;

@@ -9,6 +9,11 @@ import { E_UPLOAD, E_UPLOAD_DONE, E_UPLOAD_PROGRESS, K_UPLOADS } from '../protoc
 import type { UploadGrant } from '../uploads/index.ts';
 import { TUS_CONTENT_TYPE, TUS_VERSION } from '../uploads/index.ts';
 
+/** A PATCH answered 409 or 423 is retried (after a HEAD) this many times in a row, backing off from 50 ms. */
+const CONFLICT_TRIES = 5;
+const CONFLICT_BACKOFF_MS = 50;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export interface TestFile {
   readonly name: string;
   readonly bytes: Uint8Array;
@@ -19,7 +24,10 @@ export interface TestFile {
 export interface TestUploadOptions {
   /** The `ref` of an earlier, interrupted upload of the same file: continue it. */
   readonly resume?: string;
-  /** Cut the connection once this many bytes of the file are stored on the server; no `done`. */
+  /**
+   * Cut the connection once this many bytes of the file are stored on the server; no `done`.
+   * With 0 the upload is created and no PATCH is sent.
+   */
   readonly dropAfter?: number;
   /** Bytes per PATCH (default: the grant's). */
   readonly chunkBytes?: number;
@@ -75,6 +83,7 @@ export async function runUpload(driver: UploadDriver, field: string, file: TestF
     url = String(created.headers.location);
   }
   const chunk = options.chunkBytes ?? grant.chunk;
+  let conflicts = 0;
   while (offset < file.bytes.byteLength || file.bytes.byteLength === 0) {
     const body = file.bytes.subarray(offset, Math.min(offset + chunk, file.bytes.byteLength));
     const headers = { ...auth, 'upload-offset': String(offset), 'content-type': TUS_CONTENT_TYPE };
@@ -83,7 +92,17 @@ export async function runUpload(driver: UploadDriver, field: string, file: TestF
       return { ref: grant.ref, interrupted: true, url, token: grant.token };
     }
     const answer = await tusRequest(driver.port, 'PATCH', url, headers, body);
+    if ((answer.status === 409 || answer.status === 423) && conflicts < CONFLICT_TRIES) {
+      // As tus clients do: another request held the upload (423) or stored more than we knew
+      // (409); wait a moment, ask where the upload stands and go on from there.
+      await sleep(CONFLICT_BACKOFF_MS * 2 ** conflicts++);
+      const head = await tusRequest(driver.port, 'HEAD', url, auth);
+      if (head.status !== 200) return refuse(head);
+      offset = Number(head.headers['upload-offset']);
+      continue;
+    }
     if (answer.status !== 204) return refuse(answer);
+    conflicts = 0;
     offset = Number(answer.headers['upload-offset']);
     await driver.event(E_UPLOAD_PROGRESS, { ref: grant.ref });
     if (file.bytes.byteLength === 0) break;
@@ -111,6 +130,7 @@ export function tusRequest(port: number, method: string, path: string, headers: 
  * the server reports them stored (HEAD, on another connection), then destroys the connection.
  */
 async function patchThenDrop(port: number, url: string, headers: Record<string, string>, body: Uint8Array, keep: number, auth: Record<string, string>): Promise<void> {
+  if (keep === 0) return;
   const start = Number(headers['upload-offset']);
   const request = http.request({ host: '127.0.0.1', port, method: 'PATCH', path: url, headers: { ...headers, 'content-length': String(body.byteLength) } });
   request.on('error', () => {}); // destroyed on purpose

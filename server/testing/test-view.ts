@@ -165,7 +165,8 @@ export class TestView {
    * (`lv:upload`), sends it over tus (POST, then PATCH in chunks; HEAD first when resuming) and
    * reports it done, so the view's `handleUpload` runs. `resume` continues an earlier upload of
    * the same file; `dropAfter` cuts the connection once that many bytes are stored (an
-   * interrupted upload, for resume tests). Refusals come back as `error` codes, not throws.
+   * interrupted upload, for resume tests; 0 creates the upload and sends no PATCH). Refusals
+   * come back as `error` codes, not throws.
    */
   upload(field: string, file: TestFile, options: TestUploadOptions = {}): Promise<TestUploadResult> {
     return runUpload({

@@ -2,17 +2,25 @@
  * Upload records (UploadMeta): in this process's memory, or in Redis so that any process can
  * continue an upload another one started. Keys come from `server/keys.ts`, each inside the
  * tenant's `{tenant}` hash tag: a record is found only under the tenant that created it.
+ *
+ * Write locks are taken over, not waited out (D58): a request that finds an upload locked asks
+ * the holder to let go — in memory by aborting its signal, in Redis through a release-request
+ * key the holder's heartbeat reads — and waits a bounded time for the holder to stop writing,
+ * record its offset and release. A dropped connection the server has not noticed yet therefore
+ * never keeps its user from resuming.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { uploadKey, uploadLockKey, uploadUsageKey } from '../keys.ts';
+import { uploadKey, uploadLockKey, uploadReleaseKey, uploadUsageKey } from '../keys.ts';
 import { redisCall } from '../redis/index.ts';
 import type { UploadLock, UploadMeta, UploadRecord } from './types.ts';
 
 export class MemoryUploadMeta implements UploadMeta {
   readonly #records = new Map<string, { record: UploadRecord; expires: number }>();
   readonly #usage = new Map<string, Map<string, number>>();
-  readonly #locks = new Set<string>();
+  /** Held locks: how to ask the holder to let go, and when it did. */
+  readonly #locks = new Map<string, { asked: AbortController; released: Promise<void> }>();
 
   async create(record: UploadRecord, ttlSeconds: number): Promise<boolean> {
     const key = uploadKey(record.tenant, record.id);
@@ -55,11 +63,24 @@ export class MemoryUploadMeta implements UploadMeta {
     return used;
   }
 
-  async lock(tenant: string, id: string): Promise<UploadLock | undefined> {
+  async lock(tenant: string, id: string, _ms: number, waitMs: number): Promise<UploadLock | undefined> {
     const key = uploadLockKey(tenant, id);
-    if (this.#locks.has(key)) return undefined;
-    this.#locks.add(key);
-    return { renew: async () => {}, release: async () => void this.#locks.delete(key) };
+    const deadline = Date.now() + waitMs;
+    // Ask whoever holds it; when it lets go the first to see the lock free takes it.
+    for (let held = this.#locks.get(key); held !== undefined; held = this.#locks.get(key)) {
+      held.asked.abort();
+      if (!(await settles(held.released, deadline - Date.now()))) return undefined;
+    }
+    let released!: () => void;
+    const entry = { asked: new AbortController(), released: new Promise<void>((resolve) => (released = resolve)) };
+    this.#locks.set(key, entry);
+    return {
+      signal: entry.asked.signal,
+      release: async () => {
+        if (this.#locks.get(key) === entry) this.#locks.delete(key);
+        released();
+      },
+    };
   }
 
   async close(): Promise<void> {}
@@ -97,9 +118,35 @@ redis.call('HSET', usage, ARGV[1], ARGV[2])
 return 1
 `;
 
-/** Release or renew a lock only if it is still ours (it may have expired and been taken). */
+/**
+ * Take a lock (and clear any request to release it), or else ask its holder to let go.
+ * KEYS: lock, release request. ARGV: holder, lock ms, how long the request stands (ms).
+ */
+const ACQUIRE = `
+if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+  redis.call('DEL', KEYS[2])
+  return 1
+end
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+return 0
+`;
+/**
+ * The holder's heartbeat: 1 renewed, 2 another request asked for the lock, 0 it is no longer
+ * ours (it expired and may have been taken). KEYS: lock, release request. ARGV: holder, lock ms.
+ */
+const HEARTBEAT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+/** Release a lock only if it is still ours. */
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+/** How often a holder checks for release requests (and renews), and a waiter tries again. */
+const HEARTBEAT_MS = 200;
+const RETRY_MS = 50;
+/** A release request stands this long unless its waiter repeats it (it does, every RETRY_MS). */
+const ASK_MS = 1000;
 
 export class RedisUploadMeta implements UploadMeta {
   readonly #redis: Redis;
@@ -159,17 +206,46 @@ export class RedisUploadMeta implements UploadMeta {
     return held.reduce((sum, bytes) => sum + Number(bytes), 0);
   }
 
-  async lock(tenant: string, id: string, ms: number): Promise<UploadLock | undefined> {
+  async lock(tenant: string, id: string, ms: number, waitMs: number): Promise<UploadLock | undefined> {
     const key = uploadLockKey(tenant, id);
+    const request = uploadReleaseKey(tenant, id);
     const holder = randomBytes(9).toString('base64url');
-    const ok = await redisCall(this.#redis.set(key, holder, 'PX', ms, 'NX'), `SET ${key} NX`);
-    if (ok !== 'OK') return undefined;
+    const deadline = Date.now() + waitMs;
+    while ((await redisCall(this.#redis.eval(ACQUIRE, 2, key, request, holder, String(ms), String(ASK_MS)), `EVAL lock ${key}`)) !== 1) {
+      if (Date.now() >= deadline) return undefined;
+      await sleep(RETRY_MS);
+    }
+    const asked = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    // The heartbeat renews the lock while this process lives (a crashed one's expires after
+    // `ms`) and stops the write when asked, or when it cannot be sure the lock is still ours.
+    const beat = async () => {
+      const state = await redisCall(this.#redis.eval(HEARTBEAT, 2, key, request, holder, String(ms)), `EVAL heartbeat ${key}`).catch(() => 0);
+      if (state !== 1) asked.abort();
+      else if (timer !== undefined) timer = setTimeout(beat, HEARTBEAT_MS).unref();
+    };
+    timer = setTimeout(beat, HEARTBEAT_MS).unref();
     return {
-      renew: async () => void (await redisCall(this.#redis.eval(RENEW, 1, key, holder, String(ms)), `EVAL renew ${key}`)),
-      release: async () => void (await redisCall(this.#redis.eval(UNLOCK, 1, key, holder), `EVAL unlock ${key}`)),
+      signal: asked.signal,
+      release: async () => {
+        clearTimeout(timer);
+        timer = undefined;
+        await redisCall(this.#redis.eval(UNLOCK, 1, key, holder), `EVAL unlock ${key}`);
+      },
     };
   }
 
   /** The connection belongs to whoever created it. */
   async close(): Promise<void> {}
+}
+
+/** True if `promise` settles within `ms`. */
+async function settles(promise: Promise<void>, ms: number): Promise<boolean> {
+  if (ms <= 0) return false;
+  const timeout = new AbortController();
+  try {
+    return await Promise.race([promise.then(() => true), sleep(ms, false, { signal: timeout.signal })]);
+  } finally {
+    timeout.abort();
+  }
 }

@@ -23,9 +23,14 @@ import type { UploadRecord } from './types.ts';
 export const TUS_VERSION = '1.0.0';
 const EXTENSIONS = 'creation,termination,expiration';
 export const TUS_CONTENT_TYPE = 'application/offset+octet-stream';
-/** Progress is recorded (and the write lock renewed) at least every this many bytes. */
+/** Progress is recorded at least every this many bytes. */
 const COMMIT_EVERY = 1024 * 1024;
 const LOCK_MS = 30_000;
+/**
+ * How long a PATCH waits for the request holding its upload to let go (D58): that one is asked
+ * to stop, records what it stored and releases — within a heartbeat (200 ms) across processes.
+ */
+const LOCK_WAIT_MS = 3_000;
 
 export interface TusRequest {
   readonly method: string;
@@ -127,37 +132,43 @@ function head(uploads: Uploads, record: UploadRecord): TusResponse {
   return respond(200, { 'Upload-Offset': String(record.offset), 'Upload-Length': String(record.size), ...expires(uploads, record) });
 }
 
-async function patch(uploads: Uploads, request: TusRequest, record: UploadRecord): Promise<TusResponse> {
+async function patch(uploads: Uploads, request: TusRequest, owned: UploadRecord): Promise<TusResponse> {
   if ((request.header('content-type') ?? '').split(';')[0].trim().toLowerCase() !== TUS_CONTENT_TYPE) {
     return failure('LV_UPLOAD_BAD_REQUEST', `Content-Type must be ${TUS_CONTENT_TYPE}`, 415);
   }
   const offset = integerHeader(request, 'upload-offset');
-  if (offset !== record.offset) throw new LiveryError('LV_UPLOAD_OFFSET_MISMATCH', `the upload is at ${record.offset}`);
   const length = integerHeader(request, 'content-length');
-  if (offset + length > record.size) throw new LiveryError('LV_UPLOAD_PAST_LENGTH', `${offset} + ${length} > ${record.size}`);
-  const lock = await uploads.meta.lock(record.tenant, record.id, LOCK_MS);
+  // Offsets only grow: a PATCH behind the record is refused without disturbing a running write.
+  if (offset < owned.offset) throw new LiveryError('LV_UPLOAD_OFFSET_MISMATCH', `the upload is at ${owned.offset}`);
+  if (offset + length > owned.size) throw new LiveryError('LV_UPLOAD_PAST_LENGTH', `${offset} + ${length} > ${owned.size}`);
+  // A request still writing this upload (typically one whose connection dropped unnoticed) is
+  // asked to stop; it records what it stored, so the record is read again once the lock is ours.
+  const lock = await uploads.meta.lock(owned.tenant, owned.id, LOCK_MS, LOCK_WAIT_MS);
   if (lock === undefined) throw new LiveryError('LV_UPLOAD_LOCKED');
-  const { tenant, id } = record;
-  let detected = record.detected;
+  const { tenant, id } = owned;
   let stored = offset;
   let committed = offset;
+  let detected = '';
   const commit = async () => {
     committed = stored;
     await uploads.meta.update(tenant, id, { offset: stored, detected }, uploads.options.expireSeconds);
   };
   try {
+    const record = await uploads.meta.get(tenant, id);
+    if (record === undefined) throw new LiveryError('LV_UPLOAD_NOT_FOUND');
+    if (offset !== record.offset) throw new LiveryError('LV_UPLOAD_OFFSET_MISMATCH', `the upload is at ${record.offset}`);
+    detected = record.detected;
+    // Taken over (lock.signal): stop at the last whole chunk stored, which `stored` then says.
+    const incoming = until(request.body, lock.signal);
     // Until the content's type is known and accepted, nothing is stored.
-    const body = detected === '' ? sniffed(request.body, Math.min(record.size, SNIFF_BYTES), (head) => {
+    const body = detected === '' ? sniffed(incoming, Math.min(record.size, SNIFF_BYTES), (head) => {
       detected = detectType(head);
       if (!contentMatches(typeOfName(record.name), detected) || !accepts(record.accept, detected)) throw new LiveryError('LV_UPLOAD_TYPE_REFUSED', `the content is ${detected}`);
-    }) : request.body;
+    }) : incoming;
     try {
       await uploads.store.write(tenant, id, offset, body, Math.min(length, record.size - offset), async (now) => {
         stored = now;
-        if (stored - committed >= COMMIT_EVERY) {
-          await commit();
-          await lock.renew();
-        }
+        if (stored - committed >= COMMIT_EVERY) await commit();
       });
     } catch (error) {
       if (error instanceof LiveryError) throw error;
@@ -170,7 +181,25 @@ async function patch(uploads: Uploads, request: TusRequest, record: UploadRecord
   } finally {
     await lock.release();
   }
-  return respond(204, { 'Upload-Offset': String(stored), ...expires(uploads, { ...record, updated: Date.now() }) });
+  if (lock.signal.aborted && stored < offset + length) return failure('LV_UPLOAD_LOCKED', `a newer request for this upload took it over at ${stored}`);
+  return respond(204, { 'Upload-Offset': String(stored), ...expires(uploads, { ...owned, updated: Date.now() }) });
+}
+
+/**
+ * The body until `signal` aborts. A stalled connection sends nothing, so waiting for its next
+ * chunk is raced against the signal; a chunk that arrives after the signal is not passed on.
+ */
+async function* until(body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array> {
+  const iterator = body[Symbol.asyncIterator]();
+  const stopped = new Promise<IteratorResult<Uint8Array>>((resolve) => {
+    if (signal.aborted) resolve({ done: true, value: undefined });
+    signal.addEventListener('abort', () => resolve({ done: true, value: undefined }), { once: true });
+  });
+  for (;;) {
+    const next = await Promise.race([iterator.next(), stopped]);
+    if (next.done || signal.aborted) return;
+    yield next.value;
+  }
 }
 
 /**

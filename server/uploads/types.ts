@@ -96,13 +96,21 @@ export interface UploadMeta {
   reserve(tenant: string, id: string, size: number, quota: number): Promise<boolean>;
   /** Bytes the tenant's uploads hold (reserved sizes). */
   usage(tenant: string): Promise<number>;
-  /** Exclusive right to write an upload for `ms` (renewable), or undefined while another request holds it. */
-  lock(tenant: string, id: string, ms: number): Promise<UploadLock | undefined>;
+  /**
+   * Exclusive right to write an upload (held for `ms` past the last sign of life of its holder's
+   * process). While another request holds it, asks that one to let go — its lock's `signal`
+   * aborts — and waits up to `waitMs` for it; undefined if it still holds it then.
+   */
+  lock(tenant: string, id: string, ms: number, waitMs: number): Promise<UploadLock | undefined>;
   close(): Promise<void>;
 }
 
-/** A held upload lock: renew it while writing, release it when done. */
+/** A held upload lock: stop writing when its signal aborts, release it when done. */
 export interface UploadLock {
-  renew(): Promise<void>;
+  /**
+   * Aborts when a newer request for the upload asks for the lock, or when the lock was lost (it
+   * expired, or its store cannot be reached): stop writing, record what is stored, release.
+   */
+  readonly signal: AbortSignal;
   release(): Promise<void>;
 }

@@ -81,3 +81,29 @@ t.test('a file refused by content shows its error in the entry', async (t) => {
   t.equal(await page.textContent('#uploads .error'), 'LV_UPLOAD_TYPE_REFUSED');
   await page.close();
 });
+
+t.test('a PATCH answered 423 is retried after a HEAD; an upload that stays locked shows LV_UPLOAD_LOCKED', async (t) => {
+  const page = await browser.newPage();
+  const methods: string[] = [];
+  let locked = 2;
+  // As the server answers while another request still holds the upload and does not let go in time.
+  await page.route('**/_livery/uploads/**', async (route) => {
+    const method = route.request().method();
+    methods.push(method);
+    if (method === 'PATCH' && locked-- > 0) return route.fulfill({ status: 423, headers: { 'Tus-Resumable': '1.0.0', 'Livery-Error': 'LV_UPLOAD_LOCKED' }, body: '' });
+    return route.continue();
+  });
+  await page.goto(`http://localhost:${s.port}/files`);
+  await page.waitForSelector('[data-lv-view].lv-connected');
+  const small = png.subarray(0, MB / 2);
+  await page.setInputFiles('#attachment-input', { name: 'locked.png', mimeType: 'image/png', buffer: small });
+  await page.waitForSelector('#files .sha', { timeout: 15000 });
+  t.equal(await page.textContent('#files .sha'), createHash('sha256').update(small).digest('hex'), 'uploaded, byte-identical');
+  t.same(methods, ['PATCH', 'HEAD', 'PATCH', 'HEAD', 'PATCH'], 'each 423 was followed by a HEAD and the PATCH again');
+
+  locked = Infinity;
+  await page.setInputFiles('#attachment-input', { name: 'stuck.png', mimeType: 'image/png', buffer: small });
+  await page.waitForSelector('#uploads .error', { timeout: 15000 });
+  t.equal(await page.textContent('#uploads .error'), 'LV_UPLOAD_LOCKED', 'a bounded number of retries, then the entry shows why');
+  await page.close();
+});

@@ -2,7 +2,9 @@
  * An upload started on one server resumes on another: two servers sharing Redis (state,
  * sessions, pub/sub, upload records) and the upload directory, as two processes of one machine.
  * The first server's connection and socket drop mid-upload; the tab reconnects to the second,
- * which continues from the last stored byte and hands the view a byte-identical file.
+ * which continues from the last stored byte and hands the view a byte-identical file. And a
+ * resume on the second while the first still holds the upload for a stalled request (its
+ * connection open): the first is asked through Redis to let go, and the file ends byte-identical.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { createTestApp, tusRequest } from '../../server/testing/index.ts';
+import { stalledPatch } from './fixtures/stalled.ts';
 import { uploadsApp } from './fixtures/views.ts';
+
+const MB = 1024 * 1024;
+const pdf = (size: number) => {
+  const bytes = randomBytes(size);
+  Buffer.from('%PDF-1.7\n').copy(bytes);
+  return bytes;
+};
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 const dir = mkdtempSync(join(tmpdir(), 'lv-uploads-2p-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,8 +37,7 @@ t.teardown(() => second.close());
 t.test('a 20 MB upload dropped on one process resumes on the other, byte-identical', async (t) => {
   const view = await first.mount('/files');
   t.teardown(() => view.close());
-  const bytes = randomBytes(20 * 1024 * 1024);
-  Buffer.from('%PDF-1.7\n').copy(bytes);
+  const bytes = pdf(20 * MB);
   const interrupted = await view.upload('attachment', { name: 'report.pdf', bytes, type: 'application/pdf' }, { dropAfter: 12 * 1024 * 1024 });
   t.ok(interrupted.interrupted);
   const auth = { ...view.requestHeaders, 'tus-resumable': '1.0.0', authorization: `Bearer ${interrupted.token}` };
@@ -39,8 +49,26 @@ t.test('a 20 MB upload dropped on one process resumes on the other, byte-identic
   const resumed = await view.upload('attachment', { name: 'report.pdf', bytes, type: 'application/pdf' }, { resume: interrupted.ref });
   t.equal(resumed.ref, interrupted.ref);
   t.equal(resumed.error, undefined);
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  t.match(view.find('#files')?.text, `report.pdf application/pdf ${sha}`, 'handled on the second process, byte-identical');
+  t.match(view.find('#files')?.text, `report.pdf application/pdf ${sha(bytes)}`, 'handled on the second process, byte-identical');
   const gone = await tusRequest(first.port, 'HEAD', interrupted.url!, auth);
   t.equal(gone.headers['livery-error'], 'LV_UPLOAD_NOT_FOUND', 'handled uploads are gone for every process');
+});
+
+t.test('a resume on the other process while the first still holds the upload for a stalled request takes over', async (t) => {
+  const view = await first.mount('/files');
+  t.teardown(() => view.close());
+  const bytes = pdf(6 * MB);
+  const created = await view.upload('attachment', { name: 'stall.pdf', bytes, type: 'application/pdf' }, { dropAfter: 0 });
+  const auth = { ...view.requestHeaders, 'tus-resumable': '1.0.0', authorization: `Bearer ${created.token}` };
+  // On the first process: 2.5 MiB sent, at least 2 MiB recorded, then nothing, the connection open.
+  const stalled = await stalledPatch(first.port, created.url!, auth, bytes, 2.5 * MB, 2 * MB);
+  t.teardown(() => stalled.close());
+  await view.reconnect({ port: second.port });
+  const resumed = await view.upload('attachment', { name: 'stall.pdf', bytes, type: 'application/pdf' }, { resume: created.ref });
+  t.equal(resumed.ref, created.ref, 'the same upload continued');
+  t.equal(resumed.error, undefined, 'the resume on the second process was not refused');
+  t.match(view.find('#files')?.text, `stall.pdf application/pdf ${sha(bytes)}`, 'the handled file is byte-identical');
+  if (resumed.error !== undefined) stalled.close(); // else its answer would never come
+  const old = await stalled.answer;
+  t.equal(old?.headers['livery-error'], 'LV_UPLOAD_LOCKED', 'the stalled request on the first process is told a newer one took over');
 });
