@@ -63,7 +63,8 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   checkWatchedEntities(config.routes, options.database, problems);
   failOn(problems);
 
-  const backends = await createBackends(config, options, fastify.log, problems);
+  const secret = loadSecret({ secret: config.secret, file: config.secretFile });
+  const backends = await createBackends(config, options, fastify.log, problems, secret);
   failOn(problems);
   const backend: StateBackend = backends!.state;
   const sessions = backends!.sessions;
@@ -73,7 +74,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
     if (restored !== undefined) fastify.log.info(restored, 'dev: restored the previous process\'s views and sessions');
   }
   const describe = config.dev === undefined ? undefined : (error: unknown) => describeError(error, { baseDir: config.templatesDir });
-  const signer = new TokenSigner(loadSecret({ secret: config.secret, file: config.secretFile }), config.tokenTtlSeconds);
+  const signer = new TokenSigner(secret, config.tokenTtlSeconds);
   const tenancy = await createTenancy(config, options.database, problems);
   failOn(problems);
   const runtime = new Runtime({

@@ -6,10 +6,7 @@
  * Each script is atomic, which is what makes every leave announced exactly once: an entry is
  * removed by exactly one ZREM, and only the caller whose script removed it announces it.
  */
-import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
-
-const NOW = `local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)`;
+import { LUA_NOW as NOW, LuaScript } from '../redis/index.ts';
 
 /** KEYS seen, metas. ARGV ttlMs, then id, json pairs. Adds entries as seen now. */
 const TRACK = `${NOW}
@@ -63,26 +60,6 @@ for _, id in ipairs(ids) do
   if meta then metas[#metas + 1] = meta end
 end
 return metas`;
-
-/** A script sent by hash, and in full once when Redis does not know it (e.g. after a restart). */
-class LuaScript {
-  readonly #source: string;
-  readonly #sha: string;
-
-  constructor(source: string) {
-    this.#source = source;
-    this.#sha = createHash('sha1').update(source).digest('hex');
-  }
-
-  async run(redis: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.#sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return redis.eval(this.#source, keys.length, ...keys, ...args);
-    }
-  }
-}
 
 export const scripts = {
   track: new LuaScript(TRACK),

@@ -1,13 +1,16 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { LiveryError } from '../errors.ts';
+import { DEFAULT_REDIS_PREFIX, inNamespace } from '../keys.ts';
 import { redisCall } from '../redis/index.ts';
 import type { StateBackend } from './index.ts';
 
 export interface RedisStateOptions {
-  /** The command connection (see `createRedis`); the backend never closes it. */
-  redis: Redis;
+  /** The command connection (see `createRedis`), a server or a cluster; the backend never closes it. */
+  redis: Redis | Cluster;
   /** Seconds an entry lives after its last read or write. */
   ttlSeconds: number;
+  /** The deployment's namespace (`redisPrefix`); default `lv`. */
+  prefix?: string;
 }
 
 /** Far above any sane `state.maxBytes`: this guards Redis, the runtime enforces the real limit. */
@@ -38,16 +41,18 @@ export class StateTooLargeError extends LiveryError {
 export class RedisStateBackend implements StateBackend {
   readonly name = 'redis';
   readonly writeThrough = true;
-  readonly #redis: Redis;
+  readonly #redis: Redis | Cluster;
   readonly #ttl: number;
+  readonly #prefix: string;
 
   constructor(options: RedisStateOptions) {
     this.#redis = options.redis;
     this.#ttl = options.ttlSeconds;
+    this.#prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
   }
 
   get(key: string): Promise<string | null> {
-    return redisCall(this.#redis.getex(key, 'EX', this.#ttl), `GETEX ${key}`);
+    return redisCall(this.#redis.getex(inNamespace(this.#prefix, key), 'EX', this.#ttl), `GETEX ${key}`);
   }
 
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
@@ -56,11 +61,11 @@ export class RedisStateBackend implements StateBackend {
       const bytes = Buffer.byteLength(value);
       if (bytes > REDIS_STATE_HARD_LIMIT) throw new StateTooLargeError(key, bytes);
     }
-    await redisCall(this.#redis.set(key, value, 'EX', ttlSeconds ?? this.#ttl), `SET ${key}`);
+    await redisCall(this.#redis.set(inNamespace(this.#prefix, key), value, 'EX', ttlSeconds ?? this.#ttl), `SET ${key}`);
   }
 
   async delete(key: string): Promise<void> {
-    await redisCall(this.#redis.del(key), `DEL ${key}`);
+    await redisCall(this.#redis.del(inNamespace(this.#prefix, key)), `DEL ${key}`);
   }
 
   /** The connection belongs to whoever created it; nothing to release here. */

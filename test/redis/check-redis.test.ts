@@ -24,6 +24,6 @@ t.test('a malformed URL is a problem too, and never echoed with its password', a
   t.match(await checkRedis('redis://:pw@host:notaport', 500), /^Invalid Redis URL: the value does not parse as a URL/);
   t.notMatch(await checkRedis('redis://:pw@host:notaport', 500), /pw/);
   t.match(await checkRedis('', 500), /^Invalid Redis URL/, 'empty is not "localhost"');
-  t.match(await checkRedis('http://127.0.0.1:6379', 500), /is not a redis:\/\/ or rediss:\/\/ URL/);
+  t.match(await checkRedis('http://127.0.0.1:6379', 500), /is not a redis:\/\/, rediss:\/\/ or redis\+cluster:\/\/ URL/);
   t.throws(() => createRedis('127.0.0.1:6379', { name: 'x' }), TypeError, 'createRedis refuses it too');
 });
