@@ -76,6 +76,11 @@ export function inNamespace(prefix: string, name: string): string {
   return prefix === PREFIX ? name : `${prefix}${name.slice(PREFIX.length)}`;
 }
 
+/** The inverse of {@link inNamespace}: the name as built above, or undefined outside `prefix`. */
+export function fromNamespace(prefix: string, redisName: string): string | undefined {
+  return redisName.startsWith(`${prefix}:`) ? `${PREFIX}${redisName.slice(prefix.length)}` : undefined;
+}
+
 /**
  * The deployment registry of a namespace (a hash: deployment → last heartbeat), kept in db 0
  * because pub/sub crosses db numbers while keys do not (see server/redis/namespace-registry.ts).

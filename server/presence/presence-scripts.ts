@@ -6,7 +6,9 @@
  * Each script is atomic, which is what makes every leave announced exactly once: an entry is
  * removed by exactly one ZREM, and only the caller whose script removed it announces it.
  */
-import { LUA_NOW as NOW, LuaScript } from '../redis/index.ts';
+import { LuaScript } from '../redis/index.ts';
+
+const NOW = `local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)`;
 
 /** KEYS seen, metas. ARGV ttlMs, then id, json pairs. Adds entries as seen now. */
 const TRACK = `${NOW}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import { DEFAULT_REDIS_PREFIX, inNamespace } from '../keys.ts';
+import { DEFAULT_REDIS_PREFIX, fromNamespace, inNamespace } from '../keys.ts';
 import { redisCall } from '../redis/index.ts';
 import type { ListenerErrorHandler, PubSub } from './index.ts';
 import { LocalListeners, reportToConsole, serialize } from './local-listeners.ts';
@@ -19,7 +19,7 @@ export interface RedisPubSubOptions {
   prefix?: string;
 }
 
-/** The commands and event of classic or sharded pub/sub. */
+/** The commands and event of classic or sharded pub/sub, on Redis names. */
 interface Mode {
   subscribe(channel: string): Promise<unknown>;
   unsubscribe(channel: string): Promise<unknown>;
@@ -51,8 +51,8 @@ const ORIGIN_LENGTH = 16;
  * only within the shard that owns its channel's slot, and the tenant hash tag puts all of a
  * tenant's channels on one shard. ioredis subscribes again on the new master after a failover.
  *
- * Channel names go to Redis in the deployment's namespace ({@link inNamespace}); everything here
- * is keyed by those Redis names.
+ * Channel names go to Redis in the deployment's namespace ({@link inNamespace}) and come back
+ * out of it; everything else here uses the names callers gave.
  */
 export class RedisPubSub implements PubSub {
   readonly name = 'redis';
@@ -96,13 +96,12 @@ export class RedisPubSub implements PubSub {
     this.#subscriber.on(this.#mode.event, this.#receive);
   }
 
-  async subscribe(topicChannel: string, listener: (message: unknown) => void): Promise<() => void> {
+  async subscribe(channel: string, listener: (message: unknown) => void): Promise<() => void> {
     if (this.#closed) throw new Error('RedisPubSub is closed.');
-    const channel = inNamespace(this.#prefix, topicChannel);
     const { remove } = this.#listeners.add(channel, listener);
     let live = this.#live.get(channel);
     if (live === undefined) {
-      live = redisCall(this.#mode.subscribe(channel), `SUBSCRIBE ${channel}`);
+      live = redisCall(this.#mode.subscribe(this.#redisName(channel)), `SUBSCRIBE ${channel}`);
       this.#live.set(channel, live);
     }
     try {
@@ -116,11 +115,10 @@ export class RedisPubSub implements PubSub {
     };
   }
 
-  async publish(topicChannel: string, message: unknown): Promise<void> {
+  async publish(channel: string, message: unknown): Promise<void> {
     if (this.#closed) throw new Error('RedisPubSub is closed.');
-    const channel = inNamespace(this.#prefix, topicChannel);
     const json = serialize(message);
-    const sent = redisCall(this.#mode.publish(channel, this.#origin + json), `PUBLISH ${channel}`);
+    const sent = redisCall(this.#mode.publish(this.#redisName(channel), this.#origin + json), `PUBLISH ${channel}`);
     if (this.#listeners.has(channel)) this.#listeners.deliver(channel, JSON.parse(json));
     await sent;
   }
@@ -134,14 +132,15 @@ export class RedisPubSub implements PubSub {
     this.#listeners.clear();
     if (this.#subscriber.status === 'ready') {
       // One channel per command: sharded channels of different slots cannot share one.
-      await Promise.all(channels.map((channel) => this.#mode.unsubscribe(channel).catch(() => {})));
+      await Promise.all(channels.map((channel) => this.#mode.unsubscribe(this.#redisName(channel)).catch(() => {})));
     }
   }
 
-  readonly #receive = (channel: string, payload: string): void => {
+  readonly #receive = (redisName: string, payload: string): void => {
     if (payload.startsWith(this.#origin)) return; // delivered locally when published
-    if (!this.#listeners.has(channel)) {
-      if (!this.#live.has(channel)) this.#mode.unsubscribe(channel).catch(() => {});
+    const channel = fromNamespace(this.#prefix, redisName);
+    if (channel === undefined || !this.#listeners.has(channel)) {
+      if (channel === undefined || !this.#live.has(channel)) this.#mode.unsubscribe(redisName).catch(() => {});
       return;
     }
     let message: unknown;
@@ -156,6 +155,10 @@ export class RedisPubSub implements PubSub {
 
   #drop(channel: string): void {
     this.#live.delete(channel);
-    this.#mode.unsubscribe(channel).catch(() => {});
+    this.#mode.unsubscribe(this.#redisName(channel)).catch(() => {});
+  }
+
+  #redisName(channel: string): string {
+    return inNamespace(this.#prefix, channel);
   }
 }

@@ -16,7 +16,7 @@
 
 export { createRedis, LiveryCluster, LiveryRedis, type Logger, type RedisClient, type RedisHealth, type CreateRedisOptions } from './create-redis.ts';
 export { checkRedis } from './check-redis.ts';
-export { LUA_NOW, LuaScript } from './lua-script.ts';
+export { LuaScript } from './lua-script.ts';
 export { deploymentIdentity, NamespaceRegistry, type NamespaceRegistryOptions } from './namespace-registry.ts';
 export { RedisUnavailableError, redisCall } from './redis-errors.ts';
 export { clusterTarget, DEFAULT_REDIS_URL, invalidRedisUrl, isClusterUrl, redactUrl, redisUrl, withDb, type ClusterTarget } from './redis-url.ts';

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 
 /**
- * A Lua script sent by hash, and in full once when Redis does not know it (after a restart, or
- * on a cluster node that never ran it: each node has its own script cache). On a cluster the
- * first key routes it, so all its keys must share a slot (a hash tag).
+ * A Lua script sent by hash, and in full once when Redis does not know it (e.g. after a restart).
+ * Every key a script touches must be among `keys` and share one hash tag (Redis Cluster runs a
+ * script on one slot); ioredis applies a connection's `keyPrefix` to them. On a cluster each node
+ * has its own script cache, so a script meets NOSCRIPT once per node.
  */
 export class LuaScript {
   readonly #source: string;
@@ -24,6 +25,3 @@ export class LuaScript {
     }
   }
 }
-
-/** `local now`: the Redis server's time in milliseconds, so process clocks never matter. */
-export const LUA_NOW = `local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)`;

@@ -16,11 +16,11 @@
 import { createHmac } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { deploymentsKey, inNamespace } from '../keys.ts';
-import { LUA_NOW, LuaScript } from './lua-script.ts';
+import { LuaScript } from './lua-script.ts';
 import { redisCall } from './redis-errors.ts';
 
 /** KEYS registry. ARGV field, staleMs. Stamps the field, drops stale ones, returns the others. */
-const BEAT = new LuaScript(`${LUA_NOW}
+const BEAT = new LuaScript(`local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)
 redis.call('HSET', KEYS[1], ARGV[1], now)
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 local all = redis.call('HGETALL', KEYS[1])
