@@ -45,6 +45,7 @@ export const checks = {
   // A warning: the process starts, logging it (server/redis/namespace-registry.ts).
   'livery.C047': 'Another deployment uses this Redis namespace (LIVERY_REDIS_PREFIX), on this or another db number: pub/sub ignores db numbers, so its broadcasts and yours cross, and on one db its keys and yours mix. Give each deployment its own LIVERY_REDIS_PREFIX.',
   'livery.C048': 'LIVERY_REDIS_PREFIX (redisPrefix) must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. myapp-prod): it starts every Redis key and channel, where ":" and braces have a meaning.',
+  'livery.C049': 'The database is reached through a proxy pooling by statement (e.g. pgbouncer pool_mode = statement), which refuses transactions; Livery stages each request\'s tenant inside a transaction. Pool by transaction (pool_mode = transaction) or connect directly.',
 } as const;
 
 export type CheckId = keyof typeof checks;

@@ -18,6 +18,7 @@ export const DATABASE_PROBLEM_IDS = [
   'LV_DB_TENANT_POLICY_MISSING',
   'LV_DB_SCHEMA_MISSING',
   'LV_DB_UNREACHABLE',
+  'LV_DB_STATEMENT_POOLING',
 ] as const;
 
 export type DatabaseProblemId = (typeof DATABASE_PROBLEM_IDS)[number];
@@ -64,7 +65,38 @@ export async function checkDatabase(db: Database): Promise<DatabaseProblem[]> {
   const missing = tenantTables(db)
     .filter(table => !found.has(table))
     .map(table => problem('LV_DB_SCHEMA_MISSING', `table ${table} does not exist`, 'run `npm run migrate`', table));
-  return [...roleProblems(role, db.kind), ...missing, ...tables.flatMap(row => tableProblems(row, role.role))];
+  return [...roleProblems(role, db.kind), ...missing, ...tables.flatMap(row => tableProblems(row, role.role)), ...(await poolingProblems(db))];
+}
+
+/**
+ * Every tenant-scoped query runs in a transaction that stages the tenant (set_config(…, true)).
+ * A proxy pooling by transaction (pgbouncer's `pool_mode = transaction`) keeps that intact; one
+ * pooling by statement refuses transactions altogether, so it is reported rather than met at the
+ * first query (D39).
+ */
+async function poolingProblems(db: Database): Promise<DatabaseProblem[]> {
+  if (db.kind !== 'postgresql') return [];
+  // On a client of its own, released as broken if the proxy drops it: a transaction of the ORM's
+  // whose connection died would never hand it back to the pool.
+  const connection = db.orm.em.getConnection() as unknown as { getNativeClient(): Promise<NativePool> };
+  const client = await (await connection.getNativeClient()).connect();
+  try {
+    await client.query('begin');
+    await client.query('commit');
+    client.release();
+    return [];
+  } catch (error) {
+    client.release(error as Error);
+    const message = (error as Error).message;
+    if (!/statement pooling/i.test(message)) return [problem('LV_DB_UNREACHABLE', `cannot run a transaction as the app role: ${message}`, 'check DATABASE_URL / DATABASE_APP_URL')];
+    return [problem('LV_DB_STATEMENT_POOLING', `the connection goes through a proxy pooling by statement, which refuses transactions (${message})`,
+      'pool by transaction (pgbouncer pool_mode = transaction) or connect to PostgreSQL directly')];
+  }
+}
+
+/** The part of node-postgres's pool the pooling check uses. */
+interface NativePool {
+  connect(): Promise<{ query(sql: string): Promise<unknown>; release(error?: Error): void }>;
 }
 
 function roleProblems(role: RoleRow, kind: Database['kind']): DatabaseProblem[] {
