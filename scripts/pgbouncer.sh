@@ -33,10 +33,15 @@ while [ $# -gt 0 ]; do
 done
 dir=${dir:-${TMPDIR:-/tmp}/livery-pgbouncer-$port}
 
-answers() { pg_isready -q -h 127.0.0.1 -p "$port" -d pgbouncer 2>/dev/null || pg_isready -q -h 127.0.0.1 -p "$port" 2>/dev/null; }
+answers() { pg_isready -q -h 127.0.0.1 -p "$port" 2>/dev/null; }
+ours() { [ -f "$dir/pgbouncer.pid" ] && kill -0 "$(cat "$dir/pgbouncer.pid")" 2>/dev/null; }
 
 start() {
-  if answers; then echo "pgbouncer answers on 127.0.0.1:$port"; return 0; fi
+  if ours && answers; then echo "pgbouncer answers on 127.0.0.1:$port"; return 0; fi
+  if answers; then
+    echo "pgbouncer.sh: something else answers on 127.0.0.1:$port (the system's pgbouncer service? \`service pgbouncer stop\`), or pass --port" >&2
+    exit 1
+  fi
   command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || { echo 'pgbouncer.sh: pgbouncer is not installed (apt-get install pgbouncer)' >&2; exit 1; }
   local bin
   bin=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
@@ -80,6 +85,6 @@ stop() {
 case "$command" in
   start) start ;;
   stop) stop ;;
-  status) answers && echo "pgbouncer answers on 127.0.0.1:$port" || { echo "pgbouncer is not running on 127.0.0.1:$port; run scripts/pgbouncer.sh start" >&2; exit 1; } ;;
+  status) ours && answers && echo "pgbouncer answers on 127.0.0.1:$port" || { echo "pgbouncer is not running on 127.0.0.1:$port; run scripts/pgbouncer.sh start" >&2; exit 1; } ;;
   *) echo "usage: scripts/pgbouncer.sh start|stop|status [--port PORT] [--pg-port PORT] [--pool-size N] [--pool-mode MODE] [--dir DIR]" >&2; exit 2 ;;
 esac

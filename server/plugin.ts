@@ -76,7 +76,11 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   const describe = config.dev === undefined ? undefined : (error: unknown) => describeError(error, { baseDir: config.templatesDir });
   const signer = new TokenSigner(secret, config.tokenTtlSeconds);
   const tenancy = await createTenancy(config, options.database, problems);
-  failOn(problems);
+  if (problems.length > 0) {
+    // The Redis connections are open by now: left open, they would keep the failed process alive.
+    await backends!.close();
+    failOn(problems);
+  }
   const runtime = new Runtime({
     config, log: fastify.log, views, backend, signer, gate: tenancy.gate, database: options.database,
     pubsub: backends!.pubsub, presence: backends!.presence, describe,
