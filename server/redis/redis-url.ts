@@ -100,7 +100,7 @@ export function redactUrl(url: string): string {
     const start = url.indexOf('://') + 3;
     const at = url.lastIndexOf('@');
     const colon = url.indexOf(':', start);
-    return at > start && colon > start && colon < at ? `${url.slice(0, colon + 1)}***${url.slice(at)}` : url;
+    return at > start && colon >= start && colon < at ? `${url.slice(0, colon + 1)}***${url.slice(at)}` : url;
   }
   try {
     const parsed = new URL(url);

@@ -60,7 +60,7 @@ async function underLoad(t: Test, handover: () => Promise<void>): Promise<void> 
       if (reply[1] === 'r' && count(reply) === expected) acknowledged++;
       else t.match(reply, [1, 'x', Number, 1, 'LV_STATE_UNAVAILABLE'], `event ${expected}: acknowledged with the next count, or not acknowledged with its code`);
     }
-    t.ok(replies[i]!.length > 0, `${replies[i]!.length} events during the handover, ${acknowledged} acknowledged`);
+    t.ok(replies[i]!.length > 0, `events sent during the handover: ${replies[i]!.length}, acknowledged: ${acknowledged}`);
     t.equal(count(await client.event(1, 'inc')), expected + 1, 'the view went on from its state');
     await client.close();
     const other = p === ps.B ? ps.C : ps.B;
