@@ -8,6 +8,7 @@
  */
 import { A_TOKEN, C_CONNECTING } from '../server/protocol/index.ts';
 import { bindEvents } from './bindings.ts';
+import { bindUploads } from './uploads.ts';
 import { RenderedError } from './rendered.ts';
 import { LiveSocket, type ServerFrame, type SocketState } from './socket.ts';
 import { View } from './view.ts';
@@ -86,7 +87,9 @@ function sweep(): void {
 function boot(): void {
   scan();
   if (!views.size) return;
-  bindEvents({ viewOf: (el) => byContainer.get(el.closest(`[${A_TOKEN}]`) as Element) });
+  const host = { viewOf: (el: Element) => byContainer.get(el.closest(`[${A_TOKEN}]`) as Element) };
+  bindEvents(host);
+  bindUploads(host);
   new MutationObserver(sweep).observe(document.body, { childList: true, subtree: true });
   socket.connect();
 }

@@ -15,12 +15,14 @@ import {
   E_TOKEN_EXPIRED,
   E_TOKEN_INVALID,
   K_TOKEN,
+  K_UPLOADS,
   A_VIEW,
 } from '../server/protocol/index.ts';
 import { encodeEvent, encodeJoin, encodeLeave } from '../server/protocol/codec.ts';
 import { patch } from './patch.ts';
 import { Rendered, type WireNode } from './rendered.ts';
 import { reloadPage, type LiveSocket } from './socket.ts';
+import { granted, showPreviews } from './uploads.ts';
 
 const STATES = [C_CONNECTING, C_CONNECTED, C_DISCONNECTED, C_ERROR];
 
@@ -49,18 +51,20 @@ export class View {
     this.socket.push((ref) => encodeLeave(ref, this.vid));
   }
 
-  /** Sends an event from `el`; both carry `lv-loading` until the reply with this ref. */
-  push(el: Element, event: string, payload: Record<string, unknown>): void {
+  /** Sends an event from `el`; both carry `lv-loading` until the reply with this ref (returned; 0 while offline). */
+  push(el: Element, event: string, payload: Record<string, unknown>): number {
     const ref = this.socket.push((ref) => encodeEvent(ref, this.vid, event, payload));
-    if (!ref) return;
+    if (!ref) return 0;
     this.inflight.set(ref, el);
     el.classList.add(C_LOADING);
     this.el.classList.add(C_LOADING);
+    return ref;
   }
 
   /** `[1,"r",ref,vid,diff?]` */
   reply(ref: number, diff: WireNode | undefined): void {
     if (diff) this.apply(diff);
+    if (diff?.[K_UPLOADS]) granted(this, ref, diff[K_UPLOADS] as never);
     if (ref === this.joinRef) this.socket.resetBackoff();
     this.setState(C_CONNECTED);
     this.settle(ref);
@@ -99,6 +103,7 @@ export class View {
     this.rendered.merge(diff, this.socket.statics);
     if (typeof diff[K_TOKEN] === 'string') this.token = diff[K_TOKEN];
     patch(this.el, this.rendered.toHTML());
+    showPreviews(this.el);
   }
 
   private settle(ref: number): void {

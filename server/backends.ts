@@ -13,12 +13,15 @@ import { MemoryPubSub, RedisPubSub, topicChannel, type PubSub } from './pubsub/i
 import { checkRedis, createRedis, deploymentIdentity, NamespaceRegistry, withDb, type RedisClient, type RedisHealth } from './redis/index.ts';
 import { MemorySessionStore, RedisSessionStore, type SessionStore } from './session/index.ts';
 import { MemoryStateBackend, RedisStateBackend, type StateBackend } from './state/index.ts';
+import { MemoryUploadMeta, RedisUploadMeta, type UploadMeta } from './uploads/index.ts';
 
 export interface Backends {
   readonly state: StateBackend;
   readonly sessions: SessionStore;
   readonly pubsub: PubSub;
   readonly presence: Presence;
+  /** Upload records: shared through Redis with the Redis state backend, so any process resumes an upload. */
+  readonly uploads: UploadMeta;
   /** Redis connection health, when Redis is used (for /healthz). */
   readonly redis: (() => RedisHealth) | undefined;
   /** Redis commands sent so far by this process (accounting). */
@@ -60,11 +63,13 @@ export async function createBackends(config: LiveryConfig, options: LiveryOption
   const presence = config.pubsub === 'redis'
     ? new RedisPresence({ redis: commands!, pubsub, heartbeatMs: config.presenceHeartbeatMs, onError: (error) => log.error({ err: error }, 'presence failed'), prefix })
     : new MemoryPresence();
+  const uploads = config.state.backend === 'redis' ? new RedisUploadMeta(commands!, prefix) : new MemoryUploadMeta();
   return {
     state,
     sessions,
     pubsub,
     presence,
+    uploads,
     redis: commands === undefined ? undefined : () => commands.health(),
     redisCommands: () => connections.reduce((sum, c) => sum + c.commandsSent, 0),
     async close() {

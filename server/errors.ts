@@ -222,6 +222,68 @@ export const errors = {
     message: 'One or more templates failed to compile at startup; each is listed with its file, line and column.',
     startup: true,
   },
+  LV_UPLOAD_FIELD_UNKNOWN: {
+    message: 'The view declares no upload field with this name: list it in the view\'s static `uploads` and give the file input lv-upload="<field>".',
+    status: 400,
+  },
+  LV_UPLOAD_TOO_LARGE: {
+    message: 'The file is larger than the upload field allows (its maxSize); choose a smaller file.',
+    status: 413,
+  },
+  LV_UPLOAD_TOO_MANY_FILES: {
+    message: 'The upload field already has as many files uploading as it allows (its maxFiles); wait for one to finish or cancel one.',
+  },
+  LV_UPLOAD_TYPE_REFUSED: {
+    message: 'The field does not accept this kind of file: its name or its content (magic bytes) is not of a type the field\'s accept list allows.',
+    status: 415,
+  },
+  LV_UPLOAD_NAME_INVALID: {
+    message: 'The file name is not acceptable: it must be 1–255 bytes with no path separators (/ or \\), control characters or leading/trailing spaces, and not "." or "..".',
+    status: 400,
+  },
+  LV_UPLOAD_QUOTA_EXCEEDED: {
+    message: 'The tenant\'s storage quota for uploads is used up; wait for uploads in progress to finish or be handled, or raise the quota (uploads.tenantQuotaBytes or uploads.quota).',
+    status: 413,
+  },
+  LV_UPLOAD_NOT_FOUND: {
+    message: 'No such upload for this tenant: it never existed, expired (uploads.expireSeconds), was cancelled, or belongs to another tenant. Start the upload again.',
+    status: 404,
+  },
+  LV_UPLOAD_FORBIDDEN: {
+    message: 'The upload belongs to another session or view, or the upload token was issued to another tenant, session or upload; start the upload again from this page.',
+    status: 403,
+  },
+  LV_UPLOAD_TOKEN_INVALID: {
+    message: 'The upload token is missing, malformed, forged or expired: send `Authorization: Bearer <token>` with the token the view granted, or ask the view again.',
+    status: 401,
+  },
+  LV_UPLOAD_OFFSET_MISMATCH: {
+    message: 'Upload-Offset is not where the upload stands: ask with HEAD for the current offset and continue from there (nothing was written).',
+    status: 409,
+  },
+  LV_UPLOAD_PAST_LENGTH: {
+    message: 'The chunk would go past the upload\'s declared length (Upload-Length); nothing was written. Send only the remaining bytes.',
+    status: 413,
+  },
+  LV_UPLOAD_LOCKED: {
+    message: 'Another request is writing this upload right now; retry after it ends (a dropped connection releases it within seconds).',
+    status: 423,
+  },
+  LV_UPLOAD_BAD_REQUEST: {
+    message: 'The upload request is not valid tus 1.0.0: check the method, Upload-Length, Upload-Offset, Content-Length and Content-Type (application/offset+octet-stream) headers.',
+    status: 400,
+  },
+  LV_UPLOAD_VERSION: {
+    message: 'The upload endpoint speaks tus 1.0.0: send `Tus-Resumable: 1.0.0`.',
+    status: 412,
+  },
+  LV_UPLOAD_INCOMPLETE: {
+    message: 'The upload has not received all its bytes yet; finish sending them before reporting it done.',
+  },
+  LV_UPLOAD_STORE_FAILED: {
+    message: 'The upload could not be stored (the upload store failed); the server logged it. Retry later.',
+    status: 500,
+  },
   LV_STARTUP_CHECK_FAILED: {
     message: 'The app cannot start: each problem is listed with its check ID (docs/checks.md) and a hint; fix them and start again.',
     startup: true,

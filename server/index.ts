@@ -33,3 +33,4 @@ export type { PresenceDiff, PresenceEntry, PresenceMeta } from './presence/index
 export { loggerOptions } from './log/index.ts';
 export { sessionTag } from './session/index.ts';
 export { fastifyTrustProxy } from './admission/index.ts';
+export { LocalUploadStore, type UploadedFile, type UploadEntry, type UploadFieldOptions, type UploadFields, type UploadStore } from './uploads/index.ts';

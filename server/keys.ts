@@ -41,6 +41,21 @@ export function presenceKeys(presenceTopic: string): [seen: string, metas: strin
   return [`${presenceTopic}:seen`, `${presenceTopic}:metas`];
 }
 
+/** An upload's record (a hash: offset, size, owner, …), shared by every process. */
+export function uploadKey(tenant: string, id: string): string {
+  return `${tenantPrefix(tenant)}upload:${id}`;
+}
+
+/** Held while one request writes an upload, so two processes never write it at once. */
+export function uploadLockKey(tenant: string, id: string): string {
+  return `${tenantPrefix(tenant)}upload:${id}:lock`;
+}
+
+/** A tenant's uploads and their sizes (id → bytes), for the storage quota. */
+export function uploadUsageKey(tenant: string): string {
+  return `${tenantPrefix(tenant)}uploads`;
+}
+
 /** A browser session. Sessions span tenants (one cookie, several tenants), so no hash tag. */
 export function sessionKey(id: string): string {
   return `${PREFIX}:session:${id}`;

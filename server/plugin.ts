@@ -30,6 +30,8 @@ import { checkWatchedEntities, registerViews } from './view/routes.ts';
 import { describeError } from './log/error-report.ts';
 import { OVERLAY_SCRIPT, OVERLAY_SCRIPT_PATH } from './dev/overlay.ts';
 import { readSnapshot, writeSnapshot } from './dev/snapshot.ts';
+import { registerUploadRoutes, UPLOADS_PATH } from './http/uploads.ts';
+import { LocalUploadStore, Uploads, type UploadFieldOptions } from './uploads/index.ts';
 
 export interface LiveryHandle {
   readonly config: LiveryConfig;
@@ -76,6 +78,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   const describe = config.dev === undefined ? undefined : (error: unknown) => describeError(error, { baseDir: config.templatesDir });
   const signer = new TokenSigner(secret, config.tokenTtlSeconds);
   const tenancy = await createTenancy(config, options.database, problems);
+  const uploads = problems.length > 0 ? undefined : await createUploads(config, options, views, tenancy, backends!, secret, fastify, problems);
   if (problems.length > 0) {
     // The Redis connections are open by now: left open, they would keep the failed process alive.
     await backends!.close();
@@ -83,7 +86,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   }
   const runtime = new Runtime({
     config, log: fastify.log, views, backend, signer, gate: tenancy.gate, database: options.database,
-    pubsub: backends!.pubsub, presence: backends!.presence, describe,
+    pubsub: backends!.pubsub, presence: backends!.presence, describe, uploads,
   });
   if (options.database !== undefined) notifySaves(options.database, backends!.pubsub, fastify.log);
   registerHttp(fastify, {
@@ -91,6 +94,9 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
     patternsFor: tenancy.patternsFor, tenantParam: tenancy.tenantParam, redisHealth: backends!.redis,
     dev: describe === undefined ? undefined : { describe, scriptPath: OVERLAY_SCRIPT_PATH },
   });
+  if (uploads !== undefined) {
+    registerUploadRoutes(fastify, { uploads, sessions, gate: tenancy.gate, patternsFor: tenancy.patternsFor, tenantParam: tenancy.tenantParam });
+  }
   if (config.dev !== undefined) {
     fastify.get(OVERLAY_SCRIPT_PATH, (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store').send(OVERLAY_SCRIPT));
   }
@@ -108,6 +114,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
       const written = writeSnapshot(config.dev.snapshotFile, backends!);
       fastify.log.info(written, 'dev: saved views and sessions for the next process');
     }
+    await uploads?.close();
     await backends!.close();
     // Fastify's uWS adapter leaves keep-alive HTTP connections open for seconds; closing the
     // uWS app ends them now, so shutdown is prompt.
@@ -118,6 +125,41 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
 // Like fastify-plugin: no encapsulation, so `fastify.livery` is visible to the app.
 (plugin as unknown as Record<symbol, unknown>)[Symbol.for('skip-override')] = true;
 export const livery = plugin;
+
+/**
+ * The upload service, when a routed view declares upload fields: the store (the local directory
+ * unless the app passes `uploadStore`, checked writable: livery.C061), the records from the
+ * backends, and the tus endpoint's URL per tenant (tenant-prefixed under path tenancy).
+ */
+async function createUploads(
+  config: LiveryConfig, options: LiveryOptions, views: Map<string, { viewClass: { uploads?: Record<string, unknown> } }>,
+  tenancy: { patternsFor: (path: string) => string[]; tenantParam: string }, backends: Backends, secret: Uint8Array,
+  fastify: FastifyInstance, problems: Problem[],
+): Promise<Uploads | undefined> {
+  const declaring = [...views.values()].filter((entry) => Object.keys(entry.viewClass.uploads ?? {}).length > 0);
+  if (declaring.length === 0) return undefined;
+  const store = options.uploadStore ?? new LocalUploadStore(config.uploads.dir);
+  try {
+    await store.check();
+  } catch (error) {
+    problems.push({ id: 'livery.C061', detail: `${config.uploads.dir}: ${(error as Error).message}`, error });
+    return undefined;
+  }
+  const prefixed = tenancy.patternsFor(UPLOADS_PATH).at(-1)!;
+  const { tenantQuotaBytes } = config.uploads;
+  const uploads = new Uploads({
+    store, meta: backends.uploads, secret, expireSeconds: config.uploads.expireSeconds, chunkBytes: config.uploads.chunkBytes,
+    quota: config.uploads.quota ?? (() => tenantQuotaBytes),
+    field: (view, field) => {
+      const fields = views.get(view)?.viewClass.uploads as Record<string, UploadFieldOptions> | undefined;
+      return fields !== undefined && Object.hasOwn(fields, field) ? fields[field] : undefined;
+    },
+    endpoint: (tenant) => prefixed.replace(`:${tenancy.tenantParam}`, tenant),
+    log: fastify.log,
+  });
+  uploads.startSweeping();
+  return uploads;
+}
 
 function findUws(fastify: FastifyInstance, problems: Problem[]): TemplatedApp | undefined {
   try {

@@ -1,4 +1,5 @@
 import { route } from '../server/index.ts';
+import { AttachmentsView } from './attachments.ts';
 import { ClockView } from './clock.ts';
 import { CounterView } from './counter.ts';
 import { HomeView } from './home.ts';
@@ -12,6 +13,8 @@ export const routes = [
   route('/clock', ClockView, { title: 'Clock · Livery' }),
   route('/search', SearchView, { title: 'Search · Livery' }),
   route('/projects', ProjectsView, { title: 'Projects · Livery' }),
+  route('/files', AttachmentsView, { title: 'Files · Livery' }),
+  route('/projects/:id/files', AttachmentsView, { title: 'Project files · Livery' }),
 ];
 
 /**

@@ -79,6 +79,7 @@ function joinable(port: number, path: string): Promise<boolean> {
 const { create, routes, pending } = await load();
 const templatesDir = mergedTemplates();
 const secretDir = mkdtempSync(join(tmpdir(), 'livery-bench-secret-'));
+const uploadsDir = mkdtempSync(join(tmpdir(), 'livery-bench-uploads-'));
 let server: LiveryServerLike;
 let port: number;
 try {
@@ -91,6 +92,7 @@ try {
     handleSignals: false,
     logLevel: 'warn',
     secretFile: join(secretDir, 'secret'),
+    uploads: { dir: uploadsDir },
     // The bench is the only client: a per-socket rate limit would cap the very thing measured, and
     // all its thousands of sockets come from one address.
     // Deflate is only used when a client offers it (the bytes scenario's second column).
@@ -101,7 +103,7 @@ try {
   announceUnavailable(`Livery does not start: ${(err as Error).message}`);
 }
 
-const paths = ['counter', 'clock', 'search', 'tick-noop', 'table', 'list', 'idle', 'broadcast'];
+const paths = ['counter', 'clock', 'search', 'tick-noop', 'table', 'list', 'idle', 'broadcast', 'files'];
 const features = (await Promise.all(paths.map(async (p) => ((await joinable(port, `/${p}`)) ? p : null)))).filter((p) => p !== null);
 announceReady(port, { features, pending });
 
@@ -127,5 +129,6 @@ installControl({
     await server.close();
     rmSync(templatesDir, { recursive: true, force: true });
     rmSync(secretDir, { recursive: true, force: true });
+    rmSync(uploadsDir, { recursive: true, force: true });
   },
 });

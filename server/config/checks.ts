@@ -46,6 +46,9 @@ export const checks = {
   'livery.C047': 'Another deployment uses this Redis namespace (LIVERY_REDIS_PREFIX), on this or another db number: pub/sub ignores db numbers, so its broadcasts and yours cross, and on one db its keys and yours mix. Give each deployment its own LIVERY_REDIS_PREFIX.',
   'livery.C048': 'LIVERY_REDIS_PREFIX (redisPrefix) must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. myapp-prod): it starts every Redis key and channel, where ":" and braces have a meaning.',
   'livery.C049': 'The database is reached through a proxy pooling by statement (e.g. pgbouncer pool_mode = statement), which refuses transactions; Livery stages each request\'s tenant inside a transaction. Pool by transaction (pool_mode = transaction) or connect directly.',
+  'livery.C061': 'The upload directory (LIVERY_UPLOADS_DIR, uploads.dir) cannot be created or written: fix its permissions or point it at a writable directory (shared by the processes of one machine). Only checked when a view declares uploads.',
+  'livery.C062': 'An upload setting is out of range: uploads.expireSeconds ≥ 60, uploads.chunkBytes between 64 KiB and 1 GiB, uploads.tenantQuotaBytes ≥ 1, and uploads.quota a function (tenant) => bytes.',
+  'livery.C063': 'A view\'s upload declaration is invalid: `static uploads = { field: { maxSize, maxFiles, accept: [...] } }` with identifier field names, positive sizes and counts, accept entries that are MIME types, type/*, */* or known extensions, and a handleUpload(field, file) method.',
 } as const;
 
 export type CheckId = keyof typeof checks;

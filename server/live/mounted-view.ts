@@ -25,6 +25,9 @@ import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/inde
 import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { Mailbox } from './mailbox.ts';
+import type { Uploads } from '../uploads/index.ts';
+import { K_UPLOADS } from '../protocol/index.ts';
+import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
 
 /** What a mounted view needs from its socket. */
 export interface ViewHost {
@@ -46,6 +49,8 @@ export interface ViewServices {
   readonly counters: { events: number; renders: number };
   /** Dev loop only: error frames carry this description of the error for the overlay. */
   readonly describe?: (error: unknown) => DevErrorReport;
+  /** Resumable uploads, for views that declare upload fields. */
+  readonly uploads?: Uploads;
 }
 
 export interface MountedViewInit {
@@ -81,6 +86,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   readonly #subscriptions: ViewSubscriptions;
   readonly #params: Params;
   readonly #session: Session;
+  readonly #tenant: TenantInfo;
+  /** Upload grants for the reply to the event being handled (an `lv:upload` offer). */
+  #grants: Grant[] | undefined;
   #closed = false;
 
   constructor(init: MountedViewInit, host: ViewHost, services: ViewServices) {
@@ -96,6 +104,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     this.#services = services;
     this.#params = init.params;
     this.#session = init.session;
+    this.#tenant = init.tenant;
     this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error, 'mailbox'));
     this.#subscriptions = new ViewSubscriptions(init.tenant, init.session, services, this);
     this.view.state = init.tracked.proxy;
@@ -181,6 +190,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
    * as LV_HANDLER_FAILED. Changes held back earlier (backpressure) still go out.
    */
   #workFailed(ref: number, hook: string, error: unknown): void | Promise<void> {
+    this.#grants = undefined;
     this.#tracked.rollback();
     this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error, hook);
     return this.#sendChanges();
@@ -206,6 +216,12 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   }
 
   event(ref: number, name: string, payload: unknown): void {
+    if (isUploadEvent(name)) {
+      const context = { tenant: this.#tenant, sessionId: this.#host.sessionId, view: this.viewClass.name };
+      return this.#mailbox.run(() => this.#handle(ref, name, payload, async () => {
+        this.#grants = await uploadEvent(this.view, this.viewClass, this.#services.uploads, context, name, payload);
+      }));
+    }
     const events = this.viewClass.events;
     if (!Object.hasOwn(events, name)) return this.#fail(ref, 'LV_EVENT_UNKNOWN', `"${name.slice(0, 64)}"`);
     const schema = events[name];
@@ -229,13 +245,13 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     return this.#handle(ref, name, result.value);
   }
 
-  #handle(ref: number, name: string, payload: unknown): void | Promise<void> {
+  #handle(ref: number, name: string, payload: unknown, run?: () => unknown): void | Promise<void> {
     let result: unknown;
     this.#services.counters.events++;
     this.view[EVENT_EM] = undefined; // a fresh EntityManager per event: no identity map outlives it
     this.#tracked.begin();
     try {
-      result = (this.view as unknown as Record<string, (p: unknown) => unknown>)[name](payload);
+      result = run !== undefined ? run() : (this.view as unknown as Record<string, (p: unknown) => unknown>)[name](payload);
     } catch (error) {
       return this.#workFailed(ref, name, error);
     }
@@ -266,7 +282,12 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
         return;
       }
     }
-    const diff = this.#diff();
+    let diff = this.#diff();
+    if (ref !== undefined && this.#grants !== undefined) {
+      // An upload offer's reply carries the grants the page needs to start uploading.
+      diff = { ...diff, [K_UPLOADS]: this.#grants } as WireNode;
+      this.#grants = undefined;
+    }
     const frame = ref !== undefined ? encodeReply(ref, this.vid, diff) : diff !== undefined ? encodeDiff(this.vid, diff) : undefined;
     if (!touched || !this.#services.backend.writeThrough) {
       if (frame !== undefined) this.#host.send(frame);

@@ -28,6 +28,7 @@ import { DATA, type LiveView, type Params, type TerminateReason, type ViewClass 
 import { findNonPlainValue, serializeState, trackState } from '../view/tracked-state.ts';
 import type { Connection } from './connection.ts';
 import { MountedView } from './mounted-view.ts';
+import { initialUploadsState, UPLOADS_STATE_KEY, type Uploads } from '../uploads/index.ts';
 
 export type { RegisteredView } from '../view/routes.ts';
 import type { RegisteredView } from '../view/routes.ts';
@@ -44,6 +45,8 @@ export interface RuntimeInit {
   readonly presence: Presence;
   /** Dev loop only: describes an error for the overlay (error frames then carry it). */
   readonly describe?: (error: unknown) => DevErrorReport;
+  /** Resumable uploads (views that declare `static uploads`). */
+  readonly uploads?: Uploads;
 }
 
 export interface RenderedPage {
@@ -62,6 +65,7 @@ export class Runtime {
   readonly pubsub: PubSub;
   readonly presence: Presence;
   readonly describe: ((error: unknown) => DevErrorReport) | undefined;
+  readonly uploads: Uploads | undefined;
   readonly scheduler = new TickScheduler();
   readonly connections = new Set<Connection>();
   readonly #views: ReadonlyMap<string, RegisteredView>;
@@ -81,6 +85,7 @@ export class Runtime {
     this.pubsub = init.pubsub;
     this.presence = init.presence;
     this.describe = init.describe;
+    this.uploads = init.uploads;
     this.#views = init.views;
   }
 
@@ -139,7 +144,7 @@ export class Runtime {
         scope: this.#scope(state, tenant), template: entry.template, instance: claims.instance, stateKey: key,
       },
       conn,
-      { backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, maxStateBytes: this.config.state.maxBytes, counters: this.counters, describe: this.describe },
+      { backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, maxStateBytes: this.config.state.maxBytes, counters: this.counters, describe: this.describe, uploads: this.uploads },
     );
     conn.views.set(vid, mounted);
     this.#live.set(key, { view: mounted, conn });
@@ -196,6 +201,9 @@ export class Runtime {
     const state = await view.mount(params, session);
     const bad = findNonPlainValue(state);
     if (bad !== null) throw new LiveryError('LV_STATE_INVALID', `${view.constructor.name}.mount() returned non-plain data at ${bad}`);
+    // A view with upload fields gets `uploads.<field>` for its template (docs/uploads.md).
+    const fields = (view.constructor as ViewClass).uploads;
+    if (fields !== undefined && Object.keys(fields).length > 0) (state as Record<string, unknown>)[UPLOADS_STATE_KEY] = initialUploadsState(fields);
     return state;
   }
 

@@ -8,6 +8,8 @@ import type { Database } from '../data/index.ts';
 import type { SessionStore } from '../session/index.ts';
 import type { StateBackend } from '../state/index.ts';
 import type { TenancyConfig, TenancyOptions } from '../tenancy/options.ts';
+import type { TenantInfo } from '../tenancy/directory.ts';
+import type { UploadStore } from '../uploads/index.ts';
 import type { Route } from '../view/routes.ts';
 
 /** pino levels. */
@@ -65,6 +67,23 @@ export interface LiveryOptions {
    * a number of hops, or proxy addresses/CIDRs. Unset: the peer address, X-Forwarded-For ignored.
    */
   trustProxy?: number | string | readonly string[];
+  /** Resumable uploads (docs/uploads.md): where bytes go, how long partial uploads live, quotas. */
+  uploads?: Partial<UploadOptions>;
+  /** An upload store instance to use instead of the local directory `uploads.dir` (e.g. S3-compatible). */
+  uploadStore?: UploadStore;
+}
+
+export interface UploadOptions {
+  /** Directory for upload bytes (`<dir>/<tenant>/<id>`), shared by the processes of one machine. */
+  dir: string;
+  /** Seconds a partial (or unhandled) upload may sit unwritten before it is removed. */
+  expireSeconds: number;
+  /** Bytes per PATCH request the browser client sends. */
+  chunkBytes: number;
+  /** Each tenant's storage quota for uploads in progress or not yet handled, in bytes. */
+  tenantQuotaBytes: number;
+  /** A tenant's quota in bytes, when it depends on the tenant (default: `tenantQuotaBytes` for all). */
+  quota?: (tenant: TenantInfo) => number | Promise<number>;
 }
 
 /** The resolved trusted-proxy setting: hops, or addresses/CIDRs (proxy-addr syntax). */
@@ -146,6 +165,7 @@ export interface LiveryConfig {
   metricsToken: string | undefined;
   /** undefined: no proxy trusted, the client address is the peer's. */
   trustProxy: TrustProxy | undefined;
+  uploads: UploadOptions;
 }
 
 /** Every option with an environment variable, for the README table and the env reader. */
@@ -183,5 +203,9 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_SHUTDOWN_TIMEOUT', option: 'shutdownTimeoutMs', kind: 'int', default: '5000', doc: 'milliseconds graceful shutdown may take' },
   { env: 'LIVERY_LOG_LEVEL', option: 'logLevel', kind: 'string', default: 'info', doc: 'pino log level' },
   { env: 'LIVERY_LOG_FORMAT', option: 'logFormat', kind: 'string', default: 'pretty in development, json in production', doc: '`pretty` (readable terminal lines) or `json` (one object per line)' },
+  { env: 'LIVERY_UPLOADS_DIR', option: 'uploads.dir', kind: 'string', default: '.livery/uploads', doc: 'directory for upload bytes (`<dir>/<tenant>/<id>`), shared by the processes of one machine' },
+  { env: 'LIVERY_UPLOADS_EXPIRE', option: 'uploads.expireSeconds', kind: 'int', default: '86400', doc: 'seconds a partial or unhandled upload may sit unwritten before it is removed' },
+  { env: 'LIVERY_UPLOADS_CHUNK_BYTES', option: 'uploads.chunkBytes', kind: 'int', default: '8388608', doc: 'bytes per upload request the browser client sends (a dropped connection resends at most the unacknowledged part of one)' },
+  { env: 'LIVERY_UPLOADS_TENANT_QUOTA', option: 'uploads.tenantQuotaBytes', kind: 'int', default: '1073741824', doc: 'bytes of uploads in progress (or not yet handled) one tenant may hold; more are refused LV_UPLOAD_QUOTA_EXCEEDED' },
   { env: 'LIVERY_METRICS_TOKEN', option: 'metricsToken', kind: 'string', default: '(none: no metrics endpoint)', doc: 'bearer token (≥ 32 characters) for `GET /_livery/metrics`, the live counts; unset, the endpoint does not exist' },
 ];

@@ -65,6 +65,13 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
     dev: production ? undefined : devSupervision(env),
     metricsToken: options.metricsToken ?? (env.LIVERY_METRICS_TOKEN || undefined),
     trustProxy: trustProxyFrom(options.trustProxy ?? (envValue('LIVERY_TRUST_PROXY', env) || undefined), problems),
+    uploads: {
+      dir: resolve(pick(options.uploads?.dir, 'uploads.dir')),
+      expireSeconds: pick(options.uploads?.expireSeconds, 'uploads.expireSeconds'),
+      chunkBytes: pick(options.uploads?.chunkBytes, 'uploads.chunkBytes'),
+      tenantQuotaBytes: pick(options.uploads?.tenantQuotaBytes, 'uploads.tenantQuotaBytes'),
+      quota: options.uploads?.quota,
+    },
   };
   checkConfig(config, problems);
   failOn(problems);
@@ -108,6 +115,7 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
     if (!Number.isSafeInteger(value) || value < 1) problems.push({ id: 'livery.C044', detail: `${name} = ${value}` });
   }
   checkStateBounds(config, problems);
+  checkUploads(config, problems);
   if (config.logFormat !== 'pretty' && config.logFormat !== 'json') {
     problems.push({ id: 'livery.C003', detail: `LIVERY_LOG_FORMAT=${JSON.stringify(config.logFormat)} is not pretty or json` });
   }
@@ -161,6 +169,15 @@ function checkStateBounds(config: LiveryConfig, problems: Problem[]): void {
   if (ttlSeconds > 0 && preJoinTtlSeconds > ttlSeconds) {
     problems.push({ id: 'livery.C041', detail: `state.preJoinTtlSeconds = ${preJoinTtlSeconds} is longer than state.ttlSeconds = ${ttlSeconds}` });
   }
+}
+
+/** livery.C062: upload settings out of range. */
+function checkUploads(config: LiveryConfig, problems: Problem[]): void {
+  const { expireSeconds, chunkBytes, tenantQuotaBytes, quota } = config.uploads;
+  if (!Number.isSafeInteger(expireSeconds) || expireSeconds < 60) problems.push({ id: 'livery.C062', detail: `uploads.expireSeconds = ${expireSeconds}` });
+  if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 64 * 1024 || chunkBytes > 1024 * 1024 * 1024) problems.push({ id: 'livery.C062', detail: `uploads.chunkBytes = ${chunkBytes}` });
+  if (!Number.isSafeInteger(tenantQuotaBytes) || tenantQuotaBytes < 1) problems.push({ id: 'livery.C062', detail: `uploads.tenantQuotaBytes = ${tenantQuotaBytes}` });
+  if (quota !== undefined && typeof quota !== 'function') problems.push({ id: 'livery.C062', detail: 'uploads.quota is not a function (tenant) => bytes' });
 }
 
 function logFormatFrom(raw: string | undefined, production: boolean): LogFormat {

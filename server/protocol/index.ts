@@ -66,6 +66,8 @@ export const K_KEYS = 'k';
 export const K_ENTRIES = 'e';
 export const K_REMOVED = 'd';
 export const K_MOVED = 'm';
+/** At the root of an event's reply: the upload grants for the files an `lv:upload` event offered. */
+export const K_UPLOADS = 'u';
 
 /** WebSocket close codes (declared here only; `server/errors.ts` names the one each error closes with). */
 export const CLOSE_NORMAL = 1000;
@@ -107,6 +109,23 @@ export const B_DEBOUNCE = 'lv-debounce';
 export const B_THROTTLE = 'lv-throttle';
 /** `lv-value-NAME="v"` adds `NAME: "v"` to the event's payload. */
 export const B_VALUE_PREFIX = 'lv-value-';
+
+/** Uploads (docs/uploads.md): the file input of a field, a drop zone for it, cancel, preview. */
+export const B_UPLOAD = 'lv-upload';
+export const B_DROP_TARGET = 'lv-drop-target';
+export const B_UPLOAD_CANCEL = 'lv-upload-cancel';
+export const B_UPLOAD_PREVIEW = 'lv-upload-preview';
+/**
+ * Events the client sends for uploads (`e` frames; no view can declare a name with a colon):
+ * offer files (`{field, files: [{name, size, type, resume?}]}`), report progress or a refusal
+ * (`{ref, error?}`), report a file complete (`{ref}`), cancel (`{ref}`).
+ */
+export const E_UPLOAD = 'lv:upload';
+export const E_UPLOAD_PROGRESS = 'lv:upload-progress';
+export const E_UPLOAD_DONE = 'lv:upload-done';
+export const E_UPLOAD_CANCEL = 'lv:upload-cancel';
+/** The class on a drop zone while files are dragged over it. */
+export const C_DRAG_OVER = 'lv-drag-over';
 
 /** Classes the client sets. */
 export const C_CONNECTING = 'lv-connecting';

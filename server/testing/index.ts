@@ -24,3 +24,4 @@
 export { createTestApp, mountView, type MountOptions, type TestableApp, type TestApp, type TestAppOptions } from './test-app.ts';
 export { TestView, type ViewError } from './test-view.ts';
 export type { FieldValues } from './browser-actions.ts';
+export { tusRequest, type TestFile, type TestUploadOptions, type TestUploadResult, type TusAnswer } from './test-upload.ts';

@@ -81,7 +81,8 @@ export async function createTestApp(app: TestableApp, options: TestAppOptions = 
     ...(app.templatesDir !== undefined ? { templatesDir: pathOf(app.templatesDir) } : {}),
     ...options.options,
     production: false,
-    secret: randomBytes(32).toString('base64url'),
+    // Servers of one test that share backends share a secret (one token verifies on each).
+    secret: options.options?.secret ?? randomBytes(32).toString('base64url'),
   };
   const config = resolveConfig(liveryOptions);
   const needsDatabase = app.database !== undefined || config.tenancy !== undefined || options.database !== undefined;

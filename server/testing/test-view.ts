@@ -18,6 +18,7 @@ import type { LiveryHandle } from '../plugin.ts';
 import { K_TOKEN, LIVE_PATH } from '../protocol/index.ts';
 import { decodeServerFrame, encodeEvent, encodeHeartbeat, encodeJoin, type ServerFrame } from '../protocol/codec.ts';
 import { changeAction, clickAction, submitAction, type Action, type FieldValues } from './browser-actions.ts';
+import { runUpload, type TestFile, type TestUploadOptions, type TestUploadResult } from './test-upload.ts';
 
 /** An error frame the view received. */
 export interface ViewError {
@@ -48,7 +49,8 @@ export class TestView {
   /** Error frames received, in order. */
   readonly errors: ViewError[] = [];
   readonly #init: TestViewInit;
-  readonly #ws: WebSocket;
+  #ws: WebSocket;
+  #port: number;
   readonly #statics: StaticsCache = new Map();
   readonly #rendered = new Rendered();
   readonly #replies = new Map<number, Waiter>();
@@ -57,36 +59,78 @@ export class TestView {
   #token: string;
   #ref = 0;
   #parsed: HTMLElement | undefined;
-  readonly #closed: Promise<void>;
+  #closed: Promise<void>;
 
   private constructor(init: TestViewInit, ws: WebSocket) {
     this.#init = init;
     this.name = init.view;
     this.#token = init.token;
+    this.#port = init.port;
     this.#ws = ws;
+    this.#closed = this.#listen(ws);
+  }
+
+  #listen(ws: WebSocket): Promise<void> {
     ws.on('message', (data) => {
       const frame = decodeServerFrame(String(data));
       if (frame !== undefined) this.#receive(frame);
     });
-    this.#closed = new Promise((resolve) => ws.on('close', () => resolve()));
+    return new Promise((resolve) => ws.on('close', () => resolve()));
   }
 
   /** Opens the socket and joins with the page's token; rejects if the join is refused. */
   static async join(init: TestViewInit): Promise<TestView> {
-    const ws = new WebSocket(`ws://127.0.0.1:${init.port}${LIVE_PATH}`, { headers: { ...init.headers, cookie: init.cookie } });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('unexpected-response', (_request, response) => reject(new LiveryError('LV_TEST_MOUNT_FAILED', `socket upgrade refused with HTTP ${response.statusCode}`)));
-      ws.once('error', reject);
-    });
-    ws.on('error', () => {}); // a close follows; the test sees it as a timeout or in `errors`
-    const view = new TestView(init, ws);
-    const reply = await view.#request((ref) => encodeJoin(ref, 1, init.view, init.token), 'the join reply');
+    const view = new TestView(init, await openSocket(init.port, init));
+    await view.#join();
+    return view;
+  }
+
+  async #join(): Promise<void> {
+    const token = this.#token;
+    const reply = await this.#request((ref) => encodeJoin(ref, 1, this.#init.view, token), 'the join reply');
     if (reply.type === 'error') {
-      view.#ws.close();
+      this.#ws.close();
       throw new LiveryError('LV_TEST_MOUNT_FAILED', `the join was refused: ${reply.code}`);
     }
-    return view;
+  }
+
+  /**
+   * Drops the socket and joins again with the latest token, as the browser client does after a
+   * network drop — to the same server, or to another one sharing its backends (`port`).
+   */
+  async reconnect(options: { port?: number } = {}): Promise<void> {
+    this.#ws.terminate();
+    await this.#closed;
+    for (const waiter of this.#replies.values()) waiter.resolve({ type: 'error', ref: 0, vid: 1, code: 'LV_TEST_TIMEOUT', message: 'socket dropped' });
+    this.#replies.clear();
+    this.#port = options.port ?? this.#port;
+    this.#statics.clear();
+    this.#ws = await openSocket(this.#port, this.#init);
+    this.#closed = this.#listen(this.#ws);
+    await this.#join();
+  }
+
+  /**
+   * Uploads `file` to the upload field `field` as the browser client does: offers it to the view
+   * (`lv:upload`), sends it over tus (POST, then PATCH in chunks; HEAD first when resuming) and
+   * reports it done, so the view's `handleUpload` runs. `resume` continues an earlier upload of
+   * the same file; `dropAfter` cuts the connection once that many bytes are stored (an
+   * interrupted upload, for resume tests). Refusals come back as `error` codes, not throws.
+   */
+  upload(field: string, file: TestFile, options: TestUploadOptions = {}): Promise<TestUploadResult> {
+    return runUpload({
+      port: this.#port,
+      headers: { ...this.#init.headers, cookie: this.#init.cookie },
+      event: async (name, payload) => {
+        const frame = await this.#request((ref) => encodeEvent(ref, 1, name, payload), `the reply to "${name}"`);
+        return frame.type === 'error' ? { error: frame.code } : { diff: frame.diff };
+      },
+    }, field, file, options);
+  }
+
+  /** The headers this tab's requests carry (its session cookie; Host or tenant headers): for tests that speak HTTP themselves. */
+  get requestHeaders(): Record<string, string> {
+    return { ...this.#init.headers, cookie: this.#init.cookie };
   }
 
   /** The view's current HTML, as its container holds it in the browser. */
@@ -262,4 +306,15 @@ export class TestView {
     if (mounted === undefined) throw new LiveryError('LV_TEST_ACTION_INVALID', `${this.name} is not live (closed?)`);
     return mounted;
   }
+}
+
+async function openSocket(port: number, init: TestViewInit): Promise<WebSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${LIVE_PATH}`, { headers: { ...init.headers, cookie: init.cookie } });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_request, response) => reject(new LiveryError('LV_TEST_MOUNT_FAILED', `socket upgrade refused with HTTP ${response.statusCode}`)));
+    ws.once('error', reject);
+  });
+  ws.on('error', () => {}); // a close follows; the test sees it as a timeout or in `errors`
+  return ws;
 }

@@ -27,6 +27,7 @@ import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/inde
 import type { SaveEvent } from '../data/index.ts';
 import type { Session } from '../session/index.ts';
 import { SINGLE_TENANT, type TenantInfo } from '../tenancy/directory.ts';
+import type { UploadedFile, UploadFields } from '../uploads/index.ts';
 
 export type Params = Readonly<Record<string, string>>;
 export type { Session };
@@ -72,6 +73,12 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
    * coalesced into one `onSave(events)` call (default: `mount` again and take its state).
    */
   static watch: readonly WatchedEntity[] = [];
+  /**
+   * Upload fields the page may upload files to (`<input type="file" lv-upload="field">`), each
+   * with its limits: `{ avatar: { maxSize: 5_000_000, maxFiles: 1, accept: ['image/*'] } }`.
+   * The template sees `uploads.<field>.entries`; complete files arrive in `handleUpload`.
+   */
+  static uploads: UploadFields = {};
 
   /** The view's tracked state (set by the runtime from `mount()` or the saved state). */
   declare state: S;
@@ -100,6 +107,11 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   onPresence?(topic: string, diff: PresenceDiff): void | Promise<void>;
   /** Called when the view leaves the socket; its state has been saved. */
   terminate?(reason: TerminateReason): void;
+  /**
+   * A file of an upload field is complete (all bytes stored, type checked by content). Runs like
+   * an event handler; copy or move what you keep: Livery removes the upload once this returns.
+   */
+  handleUpload?(field: string, file: UploadedFile): void | Promise<void>;
 
   /** True while the view is live on a socket (false during the HTTP render). */
   get connected(): boolean {
@@ -182,6 +194,7 @@ export interface ViewClass {
   events: EventSchemas;
   tickInterval: number | undefined;
   watch: readonly WatchedEntity[];
+  uploads: UploadFields;
 }
 
 type PayloadOf<E> = E extends StandardSchemaV1<unknown, infer Out> ? Out : Record<string, never>;
@@ -201,4 +214,5 @@ export type CheckedView<C extends ViewClass> = string extends keyof C['events'] 
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'constructor', 'mount', 'onJoin', 'tick', 'handleInfo', 'terminate', 'assign', 'sendSelf', 'state', 'connected',
   'tenant', 'db', 'scoped', 'onSave', 'onPresence', 'subscribe', 'broadcast', 'pushToView', 'track', 'presence',
+  'handleUpload', 'uploads',
 ]);

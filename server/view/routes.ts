@@ -6,6 +6,7 @@
 import type { Problem } from '../config/checks.ts';
 import type { Database } from '../data/index.ts';
 import type { Template, TemplateLoader } from '../template/index.ts';
+import { uploadFieldProblems } from '../uploads/index.ts';
 import { RESERVED_NAMES, type CheckedView, type ViewClass } from './live-view.ts';
 
 /** A view class with its compiled template, as the runtime serves it. */
@@ -87,6 +88,9 @@ function checkDeclaration(view: ViewClass, where: string, problems: Problem[]): 
     if (schema !== null && typeof schema?.['~standard']?.validate !== 'function') {
       problems.push({ id: 'livery.C006', detail: `${where}: event "${name}" needs a Standard Schema (zod, valibot…) or null` });
     }
+  }
+  for (const problem of uploadFieldProblems(view.uploads, typeof view.prototype.handleUpload === 'function')) {
+    problems.push({ id: 'livery.C063', detail: `${where}: ${problem}` });
   }
   return problems.length === before;
 }

@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { exampleDatabase } from '../../data/index.ts';
 import { createDatabase } from '../../server/data/index.ts';
 import { EXAMPLE_TENANCY_ENV, routes } from '../../views/index.ts';
+import type { CreateServerOptions } from '../../server/index.ts';
 import { startServer, type TestServer } from '../live/harness.ts';
 
-export async function startExampleApp(): Promise<TestServer & { closeAll(): Promise<void> }> {
+export async function startExampleApp(options: CreateServerOptions = {}): Promise<TestServer & { closeAll(): Promise<void> }> {
   const database = await createDatabase({ pglite: 'memory://', ...exampleDatabase, migrate: true });
   await exampleDatabase.seed(database);
   const server = await startServer({
@@ -21,6 +22,7 @@ export async function startExampleApp(): Promise<TestServer & { closeAll(): Prom
       pathPrefix: EXAMPLE_TENANCY_ENV.LIVERY_TENANT_PATH_PREFIX,
       default: EXAMPLE_TENANCY_ENV.LIVERY_TENANT_DEFAULT,
     },
+    ...options,
   });
   return { ...server, closeAll: async () => { await server.close(); await database.close(); } };
 }

@@ -20,6 +20,7 @@ class Radio extends LiveView<{ heard: string[] }> {
   }
   async onJoin() {
     await this.subscribe('news');
+    await this.track('listeners'); // presence keys and channel too
   }
   async shout({ text }: { text: string }) {
     await this.broadcast('news', text);
@@ -106,6 +107,7 @@ t.test('own namespaces on db 7 and db 8: no broadcast, key or channel crosses, a
   };
   const db7 = await keysOf(7);
   const db8 = await keysOf(8);
+  t.ok(db7.some((key) => key.includes(':presence:')), 'presence keys among them');
   t.ok(db7.length > 0 && db7.every((key) => key.startsWith('app-one:')), `db 7 holds only app-one's keys: ${db7.join(' ')}`);
   t.ok(db8.length > 0 && db8.every((key) => key.startsWith('app-two:')), `db 8 holds only app-two's keys: ${db8.join(' ')}`);
   const db0 = await keysOf(0);

@@ -18,7 +18,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   // Building blocks with no notion of a live view. The browser client sees only the protocol.
   ['server/template', 'server/diff', 'server/redis', 'server/log', 'server/scheduler', 'server/workers', 'client'],
   // Beside live: the services a live view uses.
-  ['server/data', 'server/session', 'server/state', 'server/pubsub', 'server/presence', 'server/tenancy'],
+  ['server/data', 'server/session', 'server/state', 'server/pubsub', 'server/presence', 'server/tenancy', 'server/uploads'],
   // What an app writes: LiveView and routes.
   ['server/view'],
   // Join tokens (they carry a view's params) and the resolved options (they hold the routes).

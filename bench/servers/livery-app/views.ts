@@ -93,3 +93,15 @@ export class BroadcastView extends LiveView<{ last: number }> {
     if (typeof message === 'number') this.state.last = message;
   }
 }
+
+/** The upload scenario's view: takes any file and notes its size (the bytes are what is measured). */
+export class FilesView extends LiveView<{ received: number }> {
+  static template = 'bench-files.html';
+  static uploads = { file: { maxSize: 1024 * 1024 * 1024, maxFiles: 4, accept: ['*/*'] } };
+  mount() {
+    return { received: 0 };
+  }
+  handleUpload(_field: string, file: { size: number }) {
+    this.state.received += file.size;
+  }
+}

@@ -40,6 +40,8 @@ const toHex = (buf, start, end) => buf.slice(start, end).toString('hex')
 
 const noop = () => {}
 
+const kPaused = Symbol('uws.paused')
+
 /**
  * @this {HTTPSocket}
  */
@@ -266,6 +268,20 @@ export class HTTPSocket extends EventEmitter {
     }
   }
 
+  /** Livery change: stop reading the request body until resumeBody (backpressure, see request.js). */
+  pauseBody() {
+    if (this.aborted || this.writableEnded || this[kPaused]) return
+    this[kPaused] = true
+    this[kRes].pause()
+  }
+
+  resumeBody() {
+    if (!this[kPaused]) return
+    this[kPaused] = false
+    if (this.aborted || this.writableEnded) return
+    this[kRes].resume()
+  }
+
   end(data, _, cb = noop) {
     if (this.aborted) throw new ERR_STREAM_DESTROYED()
 
@@ -276,6 +292,11 @@ export class HTTPSocket extends EventEmitter {
     this._clearTimeout()
 
     const res = this[kRes]
+    // Livery change: a body left unread (an early error answer) must not keep the socket paused.
+    if (this[kPaused]) {
+      this[kPaused] = false
+      res.resume()
+    }
 
     res.cork(() => {
       if (this[kHead]) {

@@ -2,6 +2,8 @@ import { Readable } from 'streamx'
 
 import { kHeaders, kReq, kUrl } from './symbols.js'
 
+const kReading = Symbol('uws.reading')
+
 const noop = () => {}
 
 function onAbort() {
@@ -25,6 +27,7 @@ export class Request extends Readable {
     socket.once('error', destroy)
     socket.once('close', destroy)
     socket.once('aborted', onAbort.bind(this))
+    if (method !== 'GET' && method !== 'HEAD') this.startBody()
   }
 
   get aborted() {
@@ -67,20 +70,39 @@ export class Request extends Readable {
     this.socket.destroy(err)
   }
 
-  _read(cb) {
-    if (this.destroyed || this.destroying || this.socket.destroyed) return cb()
-
+  /**
+   * Livery change: the body streams with backpressure. uWS delivers body chunks only to a data
+   * handler attached while the request is being handled — chunks that arrive before one is
+   * attached are dropped — so it is attached at once (`startBody`, from the constructor for
+   * requests that may have a body), not when a consumer first reads: a route that awaits
+   * something (a session lookup) before reading the body still gets all of it. Chunks go into
+   * the stream's buffer; when it is full (push returns false) the socket is paused, and the next
+   * `_read` (the consumer drained the buffer) resumes it. So a 100 MB upload holds one uWS chunk
+   * plus the high-water mark in memory, not whatever the network delivers faster than the disk.
+   */
+  startBody() {
+    if (this[kReading]) return
+    this[kReading] = true
     this.socket.onRead((err, data) => {
-      if (err) return cb(err)
+      if (err) return this.destroy(err)
 
-      if (this.destroyed || this.destroying) return cb()
+      if (this.destroyed || this.destroying) return
 
-      this.push(data)
+      const more = this.push(data)
 
       if (!data) {
         this.readableEnded = true
-        cb()
+      } else if (!more) {
+        this.socket.pauseBody()
       }
     })
+  }
+
+  _read(cb) {
+    if (this.destroyed || this.destroying || this.socket.destroyed) return cb()
+
+    if (this[kReading]) this.socket.resumeBody()
+    else this.startBody()
+    cb()
   }
 }
