@@ -6,7 +6,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,16 +33,12 @@ export interface OwnCluster {
   command(port: number, ...args: string[]): Promise<unknown>;
 }
 
-async function portFree(port: number): Promise<boolean> {
-  const server = createServer();
-  server.on('error', () => {});
-  server.listen(port, '127.0.0.1');
-  const result = await Promise.race([once(server, 'listening').then(() => true), once(server, 'error').then(() => false)]);
-  if (result) {
-    server.close();
-    await once(server, 'close');
-  }
-  return result;
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false)); // in use (events.once would reject instead)
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /** Six consecutive free ports whose cluster bus ports (+10000) are free too. */

@@ -97,6 +97,7 @@ async function waveCrosses(t: Test, board: Awaited<ReturnType<typeof boardTabs>>
 const promotion = (replica: number) => waitFor(`the replica on ${replica} to take over acme's slot`, async () => (await cluster.shardOf(ACME)).master === replica, 30_000);
 
 t.test('a coordinated failover (CLUSTER FAILOVER on the replica) under load', async (t) => {
+  await cluster.start(); // healthy, with every replica in sync (a no-op when it already is)
   const board = await boardTabs();
   const { master, replicas } = await cluster.shardOf(ACME);
   await underLoad(t, async () => {
@@ -108,6 +109,7 @@ t.test('a coordinated failover (CLUSTER FAILOVER on the replica) under load', as
 });
 
 t.test('a master killed under load: its replica takes over, nothing acknowledged is lost, the node rejoins as a replica', async (t) => {
+  await cluster.start(); // the master demoted by the failover above has resynced as a replica
   const board = await boardTabs();
   const { master, replicas } = await cluster.shardOf(ACME);
   await underLoad(t, async () => {
@@ -116,7 +118,9 @@ t.test('a master killed under load: its replica takes over, nothing acknowledged
   });
   await waveCrosses(t, board);
   await cluster.start(); // the script restarts the missing node and waits for three synced replicas
-  t.ok((await cluster.shardOf(ACME)).replicas.includes(master), 'the crashed node rejoined as acme\'s replica');
+  // Every node learns the new roles by gossip: wait (bounded) until the one asked has.
+  await waitFor('the crashed node to show as acme\'s replica', async () => (await cluster.shardOf(ACME)).replicas.includes(master), 30_000);
+  t.pass('the crashed node rejoined as acme\'s replica');
   const after = await ps.openView(ps.C, 'acme', '/counter');
   t.same((await after.client.event(1, 'inc')).slice(0, 2), [1, 'r'], 'the processes serve on');
 });
