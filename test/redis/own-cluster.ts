@@ -101,7 +101,21 @@ export async function startOwnCluster(t: Test, nodeTimeoutMs = 2000): Promise<Ow
     ask,
     command,
   };
+  // The nodes are daemons: should this process die before its teardown (an uncaught error in a
+  // top-level await), kill them on the way out rather than leave six orphans behind.
+  const killNodes = () => {
+    for (const port of ports) {
+      try {
+        process.kill(Number(readFileSync(join(dir, `${port}.pid`), 'utf8').trim()), 'SIGKILL');
+      } catch {
+        // not running
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', killNodes);
   t.teardown(async () => {
+    process.off('exit', killNodes);
     await run(SCRIPT, ['stop', ...args]).catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   });
