@@ -4,6 +4,7 @@
  * take effect at once and nothing needs re-binding after a patch.
  */
 import {
+  B_AUTO_RECOVER,
   B_BLUR,
   B_CHANGE,
   B_CLICK,
@@ -16,7 +17,11 @@ import {
   B_THROTTLE,
   B_VALUE_PREFIX,
   B_WINDOW_KEY_PREFIX,
+  A_TOKEN,
+  P_TARGET,
+  P_UNUSED,
 } from '../server/protocol/index.ts';
+import { canSubmit, edited, forgetUsed, formsToRecover, unusedNames } from './forms.ts';
 import { limit, flushDebounced } from './limit.ts';
 import type { View } from './view.ts';
 
@@ -29,6 +34,8 @@ type Payload = Record<string, unknown>;
 type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
 const FIELD_TAGS = /^(INPUT|SELECT|TEXTAREA)$/;
+/** A field's value as its form's lv-change last sent it on an input event (a change event with it adds nothing). */
+const announced = new WeakMap<Element, string>();
 
 export function bindEvents(host: BindingHost): void {
   const on = (type: string, listener: (e: Event, target: Element) => void) =>
@@ -42,7 +49,7 @@ export function bindEvents(host: BindingHost): void {
     if (!event || !host.viewOf(el)) return;
     Object.assign(payload, values(el));
     // The view is looked up again at send time: a debounced element may have left the page.
-    limit(limitEl, kind, () => host.viewOf(el)?.push(el, event, payload));
+    limit(limitEl, kind, () => host.viewOf(el)?.push(el, event, payload, attr === B_SUBMIT));
   };
 
   on('click', (_e, target) => {
@@ -54,23 +61,41 @@ export function bindEvents(host: BindingHost): void {
     const form = target.closest(`[${B_SUBMIT}]`);
     if (!(form instanceof HTMLFormElement) || !host.viewOf(form)) return;
     e.preventDefault();
-    trigger(form, B_SUBMIT, serialize(form, (e as SubmitEvent).submitter));
+    // One submit at a time: a double click or a second Enter while the first is in flight sends nothing.
+    if (canSubmit(form)) trigger(form, B_SUBMIT, serialize(form, (e as SubmitEvent).submitter));
   });
 
-  for (const [type, attr] of [['change', B_CHANGE], ['input', B_INPUT]] as const) {
-    on(type, (_e, target) => {
-      const el = target.closest(`[${attr}]`);
-      if (!el) return;
-      const field = target as Field;
-      const payload =
-        el instanceof HTMLFormElement
-          ? { ...serialize(el), _target: field.name }
-          : { [field.name || 'value']: fieldValue(field) };
-      // A field's own lv-debounce/lv-throttle wins over the form's.
-      const limited = target.hasAttribute(B_DEBOUNCE) || target.hasAttribute(B_THROTTLE);
-      trigger(el, attr, payload, limited ? target : el, attr);
-    });
-  }
+  /** `attr` (lv-change / lv-input) of the field `target` or of its form. */
+  const changed = (target: Element, el: Element, attr: string): void => {
+    const field = target as Field;
+    const payload = el instanceof HTMLFormElement ? formPayload(el, field.name) : { [field.name || 'value']: fieldValue(field) };
+    // A field's own lv-debounce/lv-throttle wins over the form's.
+    const limited = target.hasAttribute(B_DEBOUNCE) || target.hasAttribute(B_THROTTLE);
+    trigger(el, attr, payload, limited ? target : el, attr);
+  };
+
+  // A form's lv-change fires as the user types (each input event), and on a change event that no
+  // input event announced (browsers fire both for selects and checkboxes: one is sent).
+  on('input', (_e, target) => {
+    edited(target);
+    const el = target.closest(`[${B_INPUT}]`);
+    if (el) changed(target, el, B_INPUT);
+    const form = target.closest(`[${B_CHANGE}]`);
+    if (form instanceof HTMLFormElement) {
+      announced.set(target, JSON.stringify(fieldValue(target as Field)));
+      changed(target, form, B_CHANGE);
+    }
+  });
+  on('reset', (_e, target) => {
+    if (target instanceof HTMLFormElement) forgetUsed(target);
+  });
+  on('change', (_e, target) => {
+    edited(target);
+    const el = target.closest(`[${B_CHANGE}]`);
+    if (!el) return;
+    if (el instanceof HTMLFormElement && announced.get(target) === JSON.stringify(fieldValue(target as Field))) return;
+    changed(target, el, B_CHANGE);
+  });
 
   for (const type of ['keydown', 'keyup']) {
     on(type, (e, target) => {
@@ -92,6 +117,28 @@ export function bindEvents(host: BindingHost): void {
     if (form) flushDebounced(form);
     trigger(target, B_BLUR, focusPayload(target));
   });
+}
+
+/**
+ * After a join: each form of the view the user used is sent again with its recovery event
+ * (`lv-auto-recover`, else its `lv-change`), so nothing typed while the socket was down, or before
+ * a server restart lost it, is lost (docs/forms.md). The fields kept their values through the
+ * join's patch (`keepUsed`).
+ */
+export function recoverForms(view: View): void {
+  const container = view.el;
+  const owns = (form: Element) => form.closest(`[${A_TOKEN}]`) === container;
+  const eventOf = (form: HTMLFormElement) => form.getAttribute(B_AUTO_RECOVER) ?? form.getAttribute(B_CHANGE);
+  for (const [form, event] of formsToRecover(container, owns, eventOf)) view.push(form, event, { ...formPayload(form), ...values(form) });
+}
+
+/** A form's fields for its `lv-change` / `lv-input` (and recovery): `_target` names the field that changed, `_unused` lists those not used yet. */
+function formPayload(form: HTMLFormElement, target?: string): Payload {
+  const payload = serialize(form);
+  if (target !== undefined) payload[P_TARGET] = target;
+  const unused = unusedNames(form);
+  if (unused.length > 0) payload[P_UNUSED] = unused;
+  return payload;
 }
 
 /** `lv-value-NAME="v"` → `{NAME: "v"}`. */

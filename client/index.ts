@@ -8,6 +8,7 @@
  */
 import { A_TOKEN, C_CONNECTING } from '../server/protocol/index.ts';
 import { bindEvents } from './bindings.ts';
+import { bindNavigation } from './navigation.ts';
 import { bindUploads } from './uploads.ts';
 import { RenderedError } from './rendered.ts';
 import { LiveSocket, type ServerFrame, type SocketState } from './socket.ts';
@@ -78,10 +79,19 @@ function sweep(): void {
   for (const view of views.values()) {
     if (view.el.isConnected) continue;
     view.leave();
+    view.dropped(); // its answers will not be routed to it: release what waits for them
     views.delete(view.vid);
     byContainer.delete(view.el);
   }
   scan();
+}
+
+/** The view an element belongs to; for an element outside every view (the layout), the page's first top-level view. */
+function viewOf(el: Element | null): View | undefined {
+  const own = el?.closest(`[${A_TOKEN}]`);
+  if (own) return byContainer.get(own);
+  for (const view of views.values()) if (!view.el.parentElement?.closest(`[${A_TOKEN}]`)) return view;
+  return undefined;
 }
 
 function boot(): void {
@@ -90,6 +100,7 @@ function boot(): void {
   const host = { viewOf: (el: Element) => byContainer.get(el.closest(`[${A_TOKEN}]`) as Element) };
   bindEvents(host);
   bindUploads(host);
+  bindNavigation({ viewOf });
   new MutationObserver(sweep).observe(document.body, { childList: true, subtree: true });
   socket.connect();
 }

@@ -7,7 +7,7 @@
  * a new connection starts with an empty cache) and the protocol-version check. Everything per
  * view is routed to the handlers.
  */
-import { CLOSE_NORMAL, CLOSE_PROTOCOL_MISMATCH, CLOSE_SESSION_UNKNOWN, LIVE_PATH } from '../server/protocol/index.ts';
+import { CLOSE_NORMAL, CLOSE_PROTOCOL_MISMATCH, CLOSE_SESSION_UNKNOWN, CLOSES_TENANT_REFUSED, LIVE_PATH } from '../server/protocol/index.ts';
 import { decodeServerFrame, encodeHeartbeat, type ServerFrame } from '../server/protocol/codec.ts';
 import { mergeStatics, type StaticsCache } from './rendered.ts';
 
@@ -129,7 +129,7 @@ export class LiveSocket {
     this.beatRef = 0;
     clearInterval(this.beat);
     this.setState('closed');
-    if (code === CLOSE_PROTOCOL_MISMATCH || code === CLOSE_SESSION_UNKNOWN) reloadPage();
+    if (code === CLOSE_PROTOCOL_MISMATCH || code === CLOSE_SESSION_UNKNOWN || CLOSES_TENANT_REFUSED.includes(code)) reloadPage();
     if (!this.wanted) return;
     // Exponential backoff with full jitter: spreads a server restart's reconnect storm.
     const delay = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempt++);

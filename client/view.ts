@@ -12,19 +12,34 @@ import {
   C_DISCONNECTED,
   C_ERROR,
   C_LOADING,
+  E_PAYLOAD_INVALID,
   E_TOKEN_EXPIRED,
   E_TOKEN_INVALID,
+  E_VIEW_TAKEN_OVER,
+  K_STATICS,
   K_TOKEN,
   K_UPLOADS,
   A_VIEW,
 } from '../server/protocol/index.ts';
-import { encodeEvent, encodeJoin, encodeLeave } from '../server/protocol/codec.ts';
+import { encodeEvent, encodeJoin, encodeLeave, encodeNavigate, encodePatch, readPage } from '../server/protocol/codec.ts';
+import { applyPage, loadPage, type Navigation } from './navigation.ts';
+import { recoverForms } from './bindings.ts';
+import { answered, resetForm, sent } from './forms.ts';
 import { patch } from './patch.ts';
 import { Rendered, type WireNode } from './rendered.ts';
 import { reloadPage, type LiveSocket } from './socket.ts';
 import { granted, showPreviews } from './uploads.ts';
 
 const STATES = [C_CONNECTING, C_CONNECTED, C_DISCONNECTED, C_ERROR];
+
+/** Whether a diff touches the view's tree (slots or a whole node), not only the page. */
+function hasTree(diff: WireNode): boolean {
+  for (const key in diff) {
+    const c = key.charCodeAt(0);
+    if (key === K_STATICS || (c >= 48 && c <= 57)) return true;
+  }
+  return false;
+}
 
 export class View {
   readonly vid: number;
@@ -34,6 +49,13 @@ export class View {
   private readonly socket: LiveSocket;
   private joinRef = 0;
   private readonly inflight = new Map<number, Element>();
+  /** Another tab took this view over: it is not joined again (the newest tab keeps it). */
+  private takenOver = false;
+  /** The navigation in flight (one at a time, by ref), and the one asked for meanwhile (the latest wins). */
+  private nav: { ref: number; nav: Navigation } | undefined;
+  private queued: Navigation | undefined;
+  /** True once a join reply arrived, until the socket drops. */
+  joined = false;
 
   constructor(vid: number, el: HTMLElement, token: string, socket: LiveSocket) {
     this.vid = vid;
@@ -43,31 +65,75 @@ export class View {
   }
 
   join(): void {
+    if (this.takenOver) return;
     this.setState(C_CONNECTING);
-    this.joinRef = this.socket.push((ref) => encodeJoin(ref, this.vid, this.el.getAttribute(A_VIEW) ?? '', this.token));
+    this.joinRef = this.socket.push((ref) => encodeJoin(ref, this.vid, this.el.getAttribute(A_VIEW) ?? '', this.token, location.pathname + location.search));
+  }
+
+  /**
+   * Asks the server to patch this view to a URL or navigate it to another view (`lv-patch`,
+   * `lv-navigate`, the back button, a `pushNavigate`). One at a time: a request made meanwhile
+   * waits, and only the latest one is sent. Without a socket, the browser loads the URL.
+   */
+  go(nav: Navigation): void {
+    if (this.nav !== undefined) return void (this.queued = nav);
+    const ref = this.socket.push((ref) => (nav.kind === 'patch' ? encodePatch : encodeNavigate)(ref, this.vid, nav.url));
+    if (!ref) return nav.pop ? location.reload() : loadPage(nav.url + (nav.hash ?? ''), nav.replace);
+    nav.at = scrollY;
+    this.nav = { ref, nav };
+    const el = nav.el ?? this.el;
+    this.inflight.set(ref, el);
+    el.classList.add(C_LOADING);
+    this.el.classList.add(C_LOADING);
+  }
+
+  /** The navigation a reply or error answers, if it answers one; the queued one goes next. */
+  private settleNav(ref: number): Navigation | undefined {
+    if (this.nav?.ref !== ref) return undefined;
+    const { nav } = this.nav;
+    this.nav = undefined;
+    const next = this.queued;
+    this.queued = undefined;
+    if (next !== undefined) queueMicrotask(() => this.go(next));
+    return nav;
   }
 
   leave(): void {
     this.socket.push((ref) => encodeLeave(ref, this.vid));
   }
 
-  /** Sends an event from `el`; both carry `lv-loading` until the reply with this ref (returned; 0 while offline). */
-  push(el: Element, event: string, payload: Record<string, unknown>): number {
+  /**
+   * Sends an event from `el`; both carry `lv-loading` until the reply with this ref (returned; 0
+   * while offline or while the view is being replaced). The fields it carries keep the user's
+   * values until then; a `submit` locks its form (forms.ts).
+   */
+  push(el: Element, event: string, payload: Record<string, unknown>, submit = false): number {
+    if (this.nav?.nav.kind === 'navigate') return 0;
     const ref = this.socket.push((ref) => encodeEvent(ref, this.vid, event, payload));
     if (!ref) return 0;
+    sent(ref, el, submit);
     this.inflight.set(ref, el);
     el.classList.add(C_LOADING);
     this.el.classList.add(C_LOADING);
     return ref;
   }
 
-  /** `[1,"r",ref,vid,diff?]` */
+  /**
+   * `[1,"r",ref,vid,diff?]`. The reply to a submit resets its form to what the server rendered;
+   * the join reply keeps what the user typed and sends it again (form recovery).
+   */
   reply(ref: number, diff: WireNode | undefined): void {
-    if (diff) this.apply(diff);
+    const nav = this.settleNav(ref);
+    const submitted = answered(ref);
+    const join = ref === this.joinRef;
+    if (join) this.joined = true;
+    if (diff) this.apply(diff, nav, join);
     if (diff?.[K_UPLOADS]) granted(this, ref, diff[K_UPLOADS] as never);
-    if (ref === this.joinRef) this.socket.resetBackoff();
+    if (submitted) resetForm(submitted);
+    if (join) this.socket.resetBackoff();
     this.setState(C_CONNECTED);
     this.settle(ref);
+    if (join) recoverForms(this);
   }
 
   /** `[1,"d",vid,diff]` */
@@ -81,8 +147,16 @@ export class View {
    * `dev` (dev loop only) is the error described for the overlay, passed on in `lv:error`.
    */
   error(ref: number, code: string, message: string, dev?: unknown): void {
+    answered(ref);
     this.settle(ref);
+    // A navigation the server could not do: the browser loads the page, which shows why.
+    const nav = this.settleNav(ref);
+    if (nav?.pop) return location.reload();
+    if (nav?.kind === 'navigate') return loadPage(nav.url + (nav.hash ?? ''), nav.replace);
+    // A refused payload is the user's to fix: the template shows the view's errors beside the fields.
+    if (code === E_PAYLOAD_INVALID) return;
     if (ref && ref === this.joinRef && (code === E_TOKEN_EXPIRED || code === E_TOKEN_INVALID) && reloadPage()) return;
+    this.takenOver ||= code === E_VIEW_TAKEN_OVER;
     this.setState(C_ERROR);
     console.warn(`[livery] view ${this.vid}: ${code}: ${message}`);
     // It bubbles, so a layout can show every view's errors with one listener on the document.
@@ -91,19 +165,34 @@ export class View {
 
   /** The socket went down: nothing in flight will be answered. */
   dropped(): void {
-    for (const ref of this.inflight.keys()) this.settle(ref);
+    this.joined = false;
+    if (this.nav !== undefined) this.settleNav(this.nav.ref);
+    for (const ref of this.inflight.keys()) {
+      answered(ref);
+      this.settle(ref);
+    }
     this.setState(C_DISCONNECTED);
   }
 
   setState(cls: string): void {
+    if (this.takenOver) cls = C_ERROR; // until the page is reloaded
     for (const c of STATES) this.el.classList.toggle(c, c === cls);
   }
 
-  private apply(diff: WireNode): void {
-    this.rendered.merge(diff, this.socket.statics);
+  private apply(diff: WireNode, nav?: Navigation, join = false): void {
+    const page = readPage(diff);
+    if (page?.view !== undefined) {
+      // A navigate: another view now lives in this container (its tree arrives whole, with `s`).
+      this.el.setAttribute(A_VIEW, page.view.view);
+      this.el.id = page.view.id;
+    }
+    if (hasTree(diff)) {
+      this.rendered.merge(diff, this.socket.statics);
+      patch(this.el, this.rendered.toHTML(), { keepUsed: join });
+      showPreviews(this.el);
+    }
     if (typeof diff[K_TOKEN] === 'string') this.token = diff[K_TOKEN];
-    patch(this.el, this.rendered.toHTML());
-    showPreviews(this.el);
+    if (page !== undefined) applyPage(this, page, nav);
   }
 
   private settle(ref: number): void {

@@ -26,11 +26,20 @@ export interface Backends {
   readonly redis: (() => RedisHealth) | undefined;
   /** Redis commands sent so far by this process (accounting). */
   readonly redisCommands: () => number;
+  /** Per Redis connection: commands sent and round trips (metrics). */
+  readonly redisCounts: () => Array<{ connection: string; commands: number; roundTrips: number }>;
   close(): Promise<void>;
 }
 
+/** What the backends ask of the per-tenant quotas (D41): a tenant's state budget, and to log one spent. */
+export interface StateQuota {
+  /** Bytes of state the tenant may hold (0: no quota of its own). */
+  stateBytes(tenant: string): number;
+  stateRefused(tenant: string): void;
+}
+
 /** `secret`: the app secret, which names this deployment in the Redis namespace registry. */
-export async function createBackends(config: LiveryConfig, options: LiveryOptions, log: FastifyBaseLogger, problems: Problem[], secret: Uint8Array): Promise<Backends | undefined> {
+export async function createBackends(config: LiveryConfig, options: LiveryOptions, log: FastifyBaseLogger, problems: Problem[], secret: Uint8Array, quota?: StateQuota): Promise<Backends | undefined> {
   const usesRedis = (options.stateBackend === undefined && config.state.backend === 'redis') || config.pubsub === 'redis';
   if (usesRedis) {
     const unreachable = await checkRedis(config.redisUrl, 2000);
@@ -49,7 +58,7 @@ export async function createBackends(config: LiveryConfig, options: LiveryOption
   const prefix = config.redisPrefix;
   const registry = commands === undefined ? undefined : await registerNamespace(commands, commands.db === 0 ? commands : connect('registry', 0), prefix, secret, log);
   const state = options.stateBackend
-    ?? (config.state.backend === 'redis' ? new RedisStateBackend({ redis: commands!, ttlSeconds: config.state.ttlSeconds, prefix }) : new MemoryStateBackend(config.state));
+    ?? (config.state.backend === 'redis' ? new RedisStateBackend({ redis: commands!, ttlSeconds: config.state.ttlSeconds, prefix }) : new MemoryStateBackend({ ...config.state, tenantMaxBytes: quota?.stateBytes, onTenantOverBudget: quota === undefined ? undefined : (tenant) => quota.stateRefused(tenant) }));
   const sessions = options.sessionStore
     ?? (config.state.backend === 'redis'
       ? new RedisSessionStore({ redis: commands!, ttlSeconds: config.sessionTtlSeconds, prefix })
@@ -72,6 +81,7 @@ export async function createBackends(config: LiveryConfig, options: LiveryOption
     uploads,
     redis: commands === undefined ? undefined : () => commands.health(),
     redisCommands: () => connections.reduce((sum, c) => sum + c.commandsSent, 0),
+    redisCounts: () => connections.map((c) => ({ connection: c.livery.name, commands: c.commandsSent, roundTrips: c.roundTrips })),
     async close() {
       registry?.close();
       await presence.close();

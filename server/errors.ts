@@ -66,7 +66,7 @@ export const errors = {
     message: 'A view with this id is already joined on this socket; pick another id or leave first.',
   },
   LV_VIEW_NOT_LIVE: {
-    message: 'Topics, broadcasts and presence need the view to be live on a socket; call them from onJoin or a handler, not mount.',
+    message: 'Topics, broadcasts, presence and async work need the view to be live on a socket; call them from onJoin or a handler, not mount.',
   },
   LV_TOPIC_INVALID: {
     message: 'Topic names are 1–128 letters, digits, dots, colons, dashes or underscores (and may not start with ~, which Livery reserves).',
@@ -75,10 +75,16 @@ export const errors = {
     message: 'The view declares no event with this name; only names listed in the view\'s static `events` are callable.',
   },
   LV_EVENT_PAYLOAD_INVALID: {
-    message: 'The event payload does not match the schema the view declares for this event.',
+    message: 'The event payload does not match the schema the view declares for this event; the view\'s errors (`{{ errors.field }}` in the template) say which fields.',
   },
   LV_HANDLER_FAILED: {
     message: 'The view\'s handler threw an error; the server logged it. Its changes were undone: the view is as it was before and stays live.',
+  },
+  LV_ASYNC_FAILED: {
+    message: 'Async work the view started (assignAsync or startAsync) failed; the server logged the error. The view shows it as failed and stays live.',
+  },
+  LV_ASYNC_UNHANDLED: {
+    message: 'startAsync needs a handleAsync(name, outcome) method on the view to receive the outcome; add it, or use assignAsync.',
   },
   LV_MOUNT_FAILED: {
     message: 'The view failed to mount; the server logged the error.',
@@ -114,6 +120,13 @@ export const errors = {
   LV_STATE_OVER_LIMIT: {
     message: 'This change would make the view\'s state larger than state.maxBytes, so it could not be saved; the change was undone: the view is as it was before and stays live. Keep lists in view state bounded.',
   },
+  LV_STATE_QUOTA_EXCEEDED: {
+    message: 'This site is storing as much live page state as it may (state.tenantMaxBytes); the change was undone and the last saved state kept. Try again in a few minutes, when idle pages have expired.',
+    status: 429,
+  },
+  LV_VIEW_TAKEN_OVER: {
+    message: 'This page was opened again in another tab or window, which took it over with its latest state; this copy was closed and keeps nothing it did not save. Reload the page to continue here.',
+  },
   LV_ORIGIN_FORBIDDEN: {
     message: 'The socket\'s Origin is not allowed for this host; connect from the page\'s own origin or add it to allowedOrigins.',
     status: 403,
@@ -121,6 +134,24 @@ export const errors = {
   LV_ROUTE_NOT_FOUND: {
     message: 'No live view is routed at this path.',
     status: 404,
+  },
+  LV_NAV_URL_INVALID: {
+    message: 'A navigation URL must be a path on this site (a frame: "/path?query", nothing else; pushPatch: a path; redirect: a path or an http(s) URL). Other hosts, other schemes (javascript:, data:), "//host", backslashes and control characters are refused.',
+  },
+  LV_NAV_URL_TOO_LONG: {
+    message: 'The navigation URL is longer than 2048 characters; shorten the query string (the browser client loads such links as a new page).',
+  },
+  LV_NAV_LOOP: {
+    message: 'handleParams kept patching the URL (more than 5 times in a row); make it settle on a URL it does not patch again.',
+  },
+  LV_NAV_BUSY: {
+    message: 'A navigation of this view is already in flight; wait for its reply before the next one.',
+  },
+  LV_NAV_TITLE_INVALID: {
+    message: 'pageTitle must be a string.',
+  },
+  LV_FLASH_INVALID: {
+    message: 'flash(kind, message) takes kind \'info\' or \'error\' and a message of at most 1000 characters.',
   },
   LV_JOIN_TIMEOUT: {
     message: 'The view did not join in time (a backend is slow or unreachable); the socket is closed so the client reconnects and joins again.',
@@ -152,6 +183,14 @@ export const errors = {
   },
   LV_TENANT_LOOKUPS_LIMITED: {
     message: 'Too many requests from this address named tenants that do not exist; wait a moment and check the address.',
+    status: 429,
+  },
+  LV_TENANT_QUOTA_EXCEEDED: {
+    message: 'This tenant is over one of its quotas (the detail names which: live sockets, events per second, state bytes); try again shortly, or ask its administrator to raise the quota (settings.quotas).',
+    status: 429,
+  },
+  LV_PAGE_RATE_LIMITED: {
+    message: 'Too many page loads from this address; wait the seconds Retry-After names, then reload.',
     status: 429,
   },
   LV_TENANT_REQUIRED: {
@@ -308,6 +347,15 @@ export function registryCode(error: unknown): ErrorCode | undefined {
 /** The HTTP status for a code (500 for codes that travel on the socket only). */
 export function statusOf(code: ErrorCode): number {
   return (errors[code] as ErrorSpec).status ?? 500;
+}
+
+/**
+ * The close code of a socket refused or ended for `code`: its own close code, else 4000 + the
+ * HTTP status its page would have had (4403 suspended, 4404 unknown tenant, 4429 over a quota…).
+ */
+export function refusalCloseCode(code: ErrorCode): number {
+  const spec = errors[code] as ErrorSpec;
+  return spec.close ?? 4000 + (spec.status ?? 500);
 }
 
 /**

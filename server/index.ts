@@ -24,6 +24,8 @@ export { serverFactory, livery };
 export { createServer, type CreateServerOptions, type LiveryServer } from './server.ts';
 export { LiveView, type Params, type Session, type EventSchemas, type TerminateReason } from './view/live-view.ts';
 export { route, type Route } from './view/routes.ts';
+export { AsyncResult, type AsyncOutcome } from './view/async-result.ts';
+export type { FieldErrors } from './view/field-errors.ts';
 export { StartupError, checks } from './config/index.ts';
 export { ENVIRONMENT, type LiveryOptions, type LiveryConfig } from './options/index.ts';
 export { errors, LiveryError, type ErrorCode } from './errors.ts';

@@ -26,6 +26,20 @@ export function viewStateKey(tenant: string, instance: string): string {
   return `${tenantPrefix(tenant)}view:${instance}`;
 }
 
+/**
+ * A tenant's accounting of the view state it stores: a hash of state key → bytes counted (plus the
+ * running total) and a sorted set of state key → when it expires (ms). Same hash tag as the
+ * states, so the save scripts touch all three keys on one Redis Cluster slot.
+ */
+export function stateUsageKeys(tenant: string): [bytes: string, expiries: string] {
+  return [`${tenantPrefix(tenant)}state:bytes`, `${tenantPrefix(tenant)}state:expiries`];
+}
+
+/** Where a process announces that it took a tenant's view instance over (D35): the old owner closes its copy. */
+export function takeoverChannel(tenant: string): string {
+  return `${tenantPrefix(tenant)}takeover`;
+}
+
 /** The pub/sub channel of a topic inside a tenant. */
 export function topicChannel(tenant: string, topic: string): string {
   return `${tenantPrefix(tenant)}topic:${topic}`;

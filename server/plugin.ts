@@ -15,7 +15,10 @@ import { failOn, type Problem } from './config/checks.ts';
 import { resolveConfig, type LiveryConfig, type LiveryOptions } from './options/index.ts';
 import { errors } from './errors.ts';
 import { loadClientBundle } from './http/client-bundle.ts';
-import { registerHttp } from './http/index.ts';
+import { notFoundHandler, registerHttp } from './http/index.ts';
+import { listenMetrics, type MetricsListener } from './http/metrics-listener.ts';
+import { createMetrics, type LiveryMetrics, type MetricSources } from './metrics/index.ts';
+import type { Database } from './data/index.ts';
 import { createLayout } from './http/page.ts';
 import { Runtime } from './live/runtime.ts';
 import { attachLiveSocket } from './socket/index.ts';
@@ -24,6 +27,8 @@ import type { StateBackend } from './state/index.ts';
 import { createBackends, notifySaves, type Backends } from './backends.ts';
 import type { TenantDirectory } from './tenancy/directory.ts';
 import { createTenancy } from './tenancy/setup.ts';
+import { watchTenants, type TenantWatcher } from './tenancy/watch.ts';
+import { TenantQuotas } from './admission/index.ts';
 import { createTemplateLoader, TemplateCompileErrors, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
 import { checkWatchedEntities, registerViews } from './view/routes.ts';
@@ -41,11 +46,22 @@ export interface LiveryHandle {
   readonly backends: Backends;
   /** The tenant directory (cached lookups), when tenancy is on. */
   readonly directory: TenantDirectory | undefined;
+  /** The tenant watch (changes heard from the database, rechecks), when tenancy is on. */
+  readonly tenantWatch: TenantWatcher | undefined;
   /**
    * Gives the request's browser session a fresh id (Set-Cookie on `reply`), with `data` merged
    * over what it held, and ends the old id. Call it at sign-in and sign-out (docs/sessions.md).
    */
   rotateSession(request: FastifyRequest, reply: FastifyReply, data?: SessionData): Promise<string>;
+  /**
+   * A 404 page in the app's layout (`LV_ROUTE_NOT_FOUND`). `createServer` installs it as Fastify's
+   * not-found handler; on your own Fastify: `fastify.setNotFoundHandler(fastify.livery.notFound)`.
+   */
+  notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply;
+  /** The Prometheus metrics, when an endpoint is configured (metricsToken or metrics.port). */
+  readonly metrics: LiveryMetrics | undefined;
+  /** Where the metrics listener listens, with `metrics.port` (its port when 0 was asked for). */
+  readonly metricsListener: { readonly host: string; readonly port: number } | undefined;
 }
 
 declare module 'fastify' {
@@ -66,7 +82,9 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   failOn(problems);
 
   const secret = loadSecret({ secret: config.secret, file: config.secretFile });
-  const backends = await createBackends(config, options, fastify.log, problems, secret);
+  // Per-tenant quotas (D41) exist before the backends: the state backend asks them for budgets.
+  const quotas = new TenantQuotas(config.tenancy?.quotas, fastify.log);
+  const backends = await createBackends(config, options, fastify.log, problems, secret, quotas);
   failOn(problems);
   const backend: StateBackend = backends!.state;
   const sessions = backends!.sessions;
@@ -86,12 +104,27 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   }
   const runtime = new Runtime({
     config, log: fastify.log, views, backend, signer, gate: tenancy.gate, database: options.database,
-    pubsub: backends!.pubsub, presence: backends!.presence, describe, uploads,
+    pubsub: backends!.pubsub, presence: backends!.presence, quotas, sessions, describe, uploads,
+    // A tenant's own state quota (its settings.quotas.stateBytes) where set, else the deployment's budget.
+    stateBudget: (tenant) => quotas.stateBytes(tenant.id) || config.state.tenantMaxBytes,
+  });
+  // Suspensions, deletions and settings changes take effect on live sockets at once (D40).
+  const tenantWatch = options.database === undefined || tenancy.directory === undefined ? undefined : await watchTenants(options.database, tenancy.directory, {
+    recheckSeconds: config.tenancy!.recheckSeconds,
+    live: () => runtime.liveTenants(),
+    changed: (id, tenant) => runtime.tenantChanged(id, tenant),
+    log: fastify.log,
   });
   if (options.database !== undefined) notifySaves(options.database, backends!.pubsub, fastify.log);
+  const pageLayout = createLayout(layout);
+  const ownPort = config.metrics.port !== undefined;
+  const metrics = ownPort || config.metricsToken !== undefined ? createMetrics(metricSources(runtime, backends!, options.database)) : undefined;
+  const metricsListener = metrics !== undefined && ownPort ? await startMetricsListener(metrics, config, fastify, problems) : undefined;
+  failOn(problems);
   registerHttp(fastify, {
-    runtime, routes: config.routes, bundle: bundle!, layout: createLayout(layout), sessions,
+    runtime, routes: config.routes, bundle: bundle!, layout: pageLayout, sessions,
     patternsFor: tenancy.patternsFor, tenantParam: tenancy.tenantParam, redisHealth: backends!.redis,
+    metrics: ownPort ? undefined : metrics,
     dev: describe === undefined ? undefined : { describe, scriptPath: OVERLAY_SCRIPT_PATH },
   });
   if (uploads !== undefined) {
@@ -102,12 +135,15 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   }
   const socket = attachLiveSocket(uwsApp!, runtime, sessions);
   fastify.decorate('livery', {
-    config, runtime, sessions, backends: backends!, directory: tenancy.directory,
+    config, runtime, sessions, backends: backends!, directory: tenancy.directory, tenantWatch, metrics,
+    metricsListener: metricsListener === undefined ? undefined : { host: metricsListener.host, port: metricsListener.port },
     rotateSession: (request: FastifyRequest, reply: FastifyReply, data: SessionData = {}) => rotateSession(sessions, request, reply, data, config.production),
+    notFound: notFoundHandler(pageLayout),
   });
 
   fastify.addHook('onClose', async () => {
     socket.stopAccepting();
+    await tenantWatch?.close();
     await runtime.shutdown((conn) => conn.close(errors.LV_SERVER_SHUTDOWN.close, 'server shutting down'));
     // Every view was just saved: hand state and sessions to the next dev process.
     if (config.dev !== undefined) {
@@ -115,6 +151,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
       fastify.log.info(written, 'dev: saved views and sessions for the next process');
     }
     await uploads?.close();
+    await metricsListener?.close();
     await backends!.close();
     // Fastify's uWS adapter leaves keep-alive HTTP connections open for seconds; closing the
     // uWS app ends them now, so shutdown is prompt.
@@ -159,6 +196,42 @@ async function createUploads(
   });
   uploads.startSweeping();
   return uploads;
+}
+
+/** What the metrics read, from the runtime and the backends (nothing is copied on the hot path). */
+function metricSources(runtime: Runtime, backends: Backends, database: Database | undefined): MetricSources {
+  return {
+    stats: runtime.counters,
+    counts: () => runtime.counts(),
+    socketsByTenant: () => {
+      const sockets = new Map<string, number>();
+      for (const conn of runtime.connections) {
+        const tenant = conn.tenant?.id;
+        if (tenant !== undefined) sockets.set(tenant, (sockets.get(tenant) ?? 0) + 1);
+      }
+      return sockets;
+    },
+    tickLag: runtime.scheduler.lag,
+    mounts: () => runtime.mounts,
+    redis: () => backends.redisCounts(),
+    sqlQueries: () => database?.queryCount(),
+  };
+}
+
+/** The metrics' own listener (metrics.port); a port that cannot be listened on is livery.C055. */
+async function startMetricsListener(metrics: LiveryMetrics, config: LiveryConfig, fastify: FastifyInstance, problems: Problem[]): Promise<MetricsListener | undefined> {
+  const { host, port } = config.metrics;
+  try {
+    const listener = await listenMetrics({
+      metrics, token: config.metricsToken, host, port: port!,
+      onError: (error) => fastify.log.error({ err: error }, 'metrics listener failed'),
+    });
+    fastify.log.info(`metrics at http://${listener.host.includes(':') ? `[${listener.host}]` : listener.host}:${listener.port}/_livery/metrics`);
+    return listener;
+  } catch (error) {
+    problems.push({ id: 'livery.C055', detail: `metrics.port = ${port} on ${host}: ${(error as Error).message}`, error });
+    return undefined;
+  }
 }
 
 function findUws(fastify: FastifyInstance, problems: Problem[]): TemplatedApp | undefined {

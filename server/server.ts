@@ -44,6 +44,8 @@ export async function createServer(options: CreateServerOptions = {}): Promise<L
   });
   try {
     await app.register(livery, liveryOptions);
+    // A path no route serves gets a 404 page in the app's layout (also where a navigation to one lands).
+    app.setNotFoundHandler(app.livery.notFound);
     await app.ready();
   } catch (error) {
     // Under the dev loop the supervisor shows this in the browser while the app is down.

@@ -35,7 +35,7 @@ t.test('LiveryError carries code, detail and status', async (t) => {
 
 t.test('every error class Livery raises is a LiveryError with a registry code', async (t) => {
   const { RedisUnavailableError } = await import('../server/redis/redis-errors.ts');
-  const { StateTooLargeError } = await import('../server/state/redis-state-backend.ts');
+  const { StateQuotaError, StateTooLargeError } = await import('../server/state/redis-state-backend.ts');
   const { DataError } = await import('../server/data/errors.ts');
   const { TemplateSyntaxError, TemplateDoesNotExist, TemplateValueError, TemplateCompileErrors } = await import('../server/template/errors.ts');
   const { StartupError } = await import('../server/config/checks.ts');
@@ -43,6 +43,7 @@ t.test('every error class Livery raises is a LiveryError with a registry code', 
   const raised = [
     new RedisUnavailableError('GET', { cause: new Error('Command timed out') }),
     new StateTooLargeError('lv:{t}:state:1', 1),
+    new StateQuotaError('t', 1, 1),
     new DataError('LV_TENANT_REQUIRED'),
     new TemplateSyntaxError(loc, 'bad'),
     new TemplateDoesNotExist('y.html', 'templates/'),

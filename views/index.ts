@@ -3,6 +3,7 @@ import { AttachmentsView } from './attachments.ts';
 import { ClockView } from './clock.ts';
 import { CounterView } from './counter.ts';
 import { HomeView } from './home.ts';
+import { ProjectView } from './project.ts';
 import { ProjectsView } from './projects.ts';
 import { SearchView } from './search.ts';
 
@@ -13,6 +14,7 @@ export const routes = [
   route('/clock', ClockView, { title: 'Clock · Livery' }),
   route('/search', SearchView, { title: 'Search · Livery' }),
   route('/projects', ProjectsView, { title: 'Projects · Livery' }),
+  route('/projects/:id', ProjectView, { title: 'Project · Livery' }),
   route('/files', AttachmentsView, { title: 'Files · Livery' }),
   route('/projects/:id/files', AttachmentsView, { title: 'Project files · Livery' }),
 ];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LiveView } from '../server/index.ts';
+import { LiveView, type Params } from '../server/index.ts';
 
 interface Item {
   id: number;
@@ -21,17 +21,26 @@ function matching(q: string): Item[] {
   return needle === '' ? ITEMS.slice() : ITEMS.filter((item) => item.name.includes(needle));
 }
 
-/** `/search`: filters the list as the user types; the keyed loop sends only rows that changed. */
+/**
+ * `/search`: filters the list as the user types; the keyed loop sends only rows that changed. The
+ * query lives in the URL (`/search?q=rav`), so a search can be bookmarked, shared and reloaded:
+ * typing patches the URL (replacing the history entry, not adding one per keystroke), and
+ * `handleParams` filters.
+ */
 export class SearchView extends LiveView<{ q: string; results: Item[]; total: number }> {
   static template = 'search.html';
   static events = { search: z.object({ q: z.string().max(200) }) };
 
   mount() {
-    return { q: '', results: matching(''), total: ITEMS.length };
+    return { q: '', results: [], total: ITEMS.length };
+  }
+
+  handleParams(params: Params) {
+    this.state.q = (params.q ?? '').slice(0, 200);
+    this.state.results = matching(this.state.q);
   }
 
   search({ q }: { q: string }) {
-    this.state.q = q;
-    this.state.results = matching(q);
+    this.pushPatch(q === '' ? '?' : `?q=${encodeURIComponent(q)}`, { replace: true });
   }
 }

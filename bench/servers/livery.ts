@@ -97,6 +97,8 @@ try {
     // all its thousands of sockets come from one address.
     // Deflate is only used when a client offers it (the bytes scenario's second column).
     socket: { ratePerSecond: 1_000_000_000, rateBurst: 1_000_000_000, compression: true, maxPerIp: 1_000_000 },
+    // Every page load of the bench comes from one address too.
+    pages: { ratePerSecond: 1_000_000_000, burst: 1_000_000_000 },
   });
   await server.listen();
 } catch (err) {

@@ -1,4 +1,4 @@
-/** Live sockets per key (a client address, a session), for the per-key caps. Process-local. */
+/** Live sockets per key (a client address, a session, a tenant), for the per-key caps. Process-local. */
 export class SocketCounts {
   readonly #counts = new Map<string, number>();
 
@@ -15,6 +15,11 @@ export class SocketCounts {
     const count = this.#counts.get(key) ?? 0;
     if (count <= 1) this.#counts.delete(key);
     else this.#counts.set(key, count - 1);
+  }
+
+  /** Sockets counted for `key` now. */
+  count(key: string): number {
+    return this.#counts.get(key) ?? 0;
   }
 
   get size(): number {

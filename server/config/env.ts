@@ -74,6 +74,12 @@ export function isWorkerProcess(env: Env = processEnv()): boolean {
   return env[WORKER_ENV] !== undefined;
 }
 
+/** Which worker of `--workers N` this process is (1…N); 1 outside workers. */
+export function workerNumber(env: Env = processEnv()): number {
+  const n = Number(env[WORKER_ENV]);
+  return Number.isSafeInteger(n) && n >= 1 ? n : 1;
+}
+
 /** PORT and HOST as the app will read them (the dev supervisor's guess before the app reports). */
 export function listenAddressFromEnv(env: Env = processEnv()): { port: number; host: string } {
   return { port: Number(env.PORT) || 3000, host: env.HOST || '0.0.0.0' };

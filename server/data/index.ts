@@ -26,3 +26,5 @@ export { TENANT_FILTER, TENANT_SETTING, tenantOwned, tenantFieldOf, requireTenan
 export { DataError, DATA_ERRORS, isDataError, type DataErrorCode } from './errors.ts';
 export * from './entities/index.ts';
 export { SaveNotifier, type SaveEvent, type SaveKind, type SavePublisher } from './notify-on-save.ts';
+export { TENANT_CHANGES_CHANNEL, type TenantRecord, type TenantWatch, type TenantWatchHandlers } from './tenant-watch.ts';
+export { suspendTenant, reactivateTenant, updateTenantSettings } from './tenant-lifecycle.ts';

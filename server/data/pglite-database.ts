@@ -17,6 +17,7 @@ import type { DatabaseTarget } from './config.ts';
 import { entityTables, sharedOrmOptions, type OrmConfigInput } from './orm-config.ts';
 import type { QueryCounter } from './query-counter.ts';
 import type { Database, LiveryOrm } from './types.ts';
+import { watchPglite, type PgliteLike, type TenantWatch, type TenantWatchHandlers } from './tenant-watch.ts';
 
 type PgliteTarget = Extract<DatabaseTarget, { kind: 'pglite' }>;
 
@@ -86,6 +87,10 @@ export class PgliteDatabase implements Database {
       this.#state.asOwner = false;
       await (await this.#session()).exec(`set role ${quoteIdent(this.appRole)}`);
     }
+  }
+
+  async watchTenants(handlers: TenantWatchHandlers): Promise<TenantWatch> {
+    return watchPglite((await this.#session()) as unknown as PgliteLike, handlers);
   }
 
   queryCount(): number {

@@ -10,6 +10,7 @@ import type { DatabaseTarget } from './config.ts';
 import { entityTables, sharedOrmOptions, type OrmConfigInput } from './orm-config.ts';
 import type { QueryCounter } from './query-counter.ts';
 import type { Database, LiveryOrm } from './types.ts';
+import { watchPostgres, type PgClientLike, type TenantWatch, type TenantWatchHandlers } from './tenant-watch.ts';
 
 type PostgresTarget = Extract<DatabaseTarget, { kind: 'postgresql' }>;
 
@@ -49,6 +50,12 @@ export class PostgresDatabase implements Database {
     }
   }
 
+  async watchTenants(handlers: TenantWatchHandlers): Promise<TenantWatch> {
+    // A client of the pool's own kind and settings (the app role's URL), outside the pool.
+    const pool = (await this.orm.em.getDriver().getConnection().getNativeClient()) as unknown as PgPool;
+    return watchPostgres(() => new pool.Client(pool.options), handlers);
+  }
+
   queryCount(): number {
     return this.counter.total();
   }
@@ -56,6 +63,12 @@ export class PostgresDatabase implements Database {
   async close(): Promise<void> {
     await this.orm.close(true);
   }
+}
+
+/** The two things of `pg`'s Pool the tenant watch uses. */
+interface PgPool {
+  readonly Client: new (options: unknown) => PgClientLike;
+  readonly options: unknown;
 }
 
 /** An ORM connected as the owner; creates the database when it does not exist yet. */

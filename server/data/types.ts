@@ -2,6 +2,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import type { QueryCounter } from './query-counter.ts';
+import type { TenantWatch, TenantWatchHandlers } from './tenant-watch.ts';
 
 export type LiveryEntityManager = SqlEntityManager;
 export type LiveryOrm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
@@ -15,6 +16,11 @@ export interface Database {
   readonly counter: QueryCounter;
   /** Runs pending migrations as the owner, then (re)grants the app role. Returns the applied names. */
   migrate(): Promise<string[]>;
+  /**
+   * Listens for changes to tenant rows (the `tenants_changed` trigger) on a connection of its
+   * own, which also serves the recheck's reads (see tenant-watch.ts).
+   */
+  watchTenants(handlers: TenantWatchHandlers): Promise<TenantWatch>;
   /** SQL statements sent through the application ORM so far (BEGIN/COMMIT included). */
   queryCount(): number;
   close(): Promise<void>;

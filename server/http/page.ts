@@ -1,16 +1,20 @@
 /**
  * The HTML page around a view: the container the client joins (`data-lv-view`, `data-lv-token`)
  * inside a layout. The built-in layout is minimal; an app's own layout template receives
- * `title`, `head` (the client script tag), `content` (the view container) and `tenant` —
- * render the last two with `|safe`.
+ * `title`, `head` (the client script tag), `content` (the view container), `flash` (the flash
+ * region, `#lv-flash`, which the client keeps live) and `tenant` — render `head`, `content` and
+ * `flash` with `|safe`.
  */
 import { A_TOKEN, A_VIEW } from '../protocol/index.ts';
+import { flashRegionHtml } from '../protocol/flash.ts';
 import { createScope, escapeHtml, renderToString, type Template } from '../template/index.ts';
 
 export interface PageParts {
   readonly title: string;
   readonly head: string;
   readonly content: string;
+  /** The flash region (`<div id="lv-flash">` and its messages). */
+  readonly flash: string;
 }
 
 export type Layout = (parts: PageParts, extra?: Record<string, unknown>) => string;
@@ -28,11 +32,11 @@ export function createLayout(template: Template | undefined): Layout {
   return (parts, extra = {}) => renderToString(template, createScope({ ...extra, ...parts }));
 }
 
-const builtInLayout: Layout = ({ title, head, content }) =>
+const builtInLayout: Layout = ({ title, head, content, flash }) =>
   `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
-  `<title>${escapeHtml(title)}</title>\n${head}\n</head>\n<body>\n${content}\n</body>\n</html>\n`;
+  `<title>${escapeHtml(title)}</title>\n${head}\n</head>\n<body>\n${flash}\n${content}\n</body>\n</html>\n`;
 
 export function errorPage(layout: Layout, status: number, code: string, message: string, head = ''): string {
   const content = `<main class="lv-error-page"><h1>${status}</h1><p>${escapeHtml(message)}</p><p><code>${code}</code></p></main>`;
-  return layout({ title: `${status} ${code}`, head, content });
+  return layout({ title: `${status} ${code}`, head, content, flash: flashRegionHtml({}) });
 }

@@ -11,7 +11,8 @@ import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireN
 import { renderBlock } from '../diff/rendered.ts';
 import { LiveryError, registryCode, type ErrorCode } from '../errors.ts';
 import type { DevErrorReport } from '../protocol/index.ts';
-import { encodeDiff, encodeError, encodeReply } from '../protocol/codec.ts';
+import { attachPage, encodeDiff, encodeError, encodeReply, type PageEffects, type PageLocation } from '../protocol/codec.ts';
+import { FLASH_CLEAR_EVENT, isFlashKind, type Flash } from '../protocol/flash.ts';
 import type { TickHandle, TickScheduler } from '../scheduler/index.ts';
 import type { StateBackend } from '../state/index.ts';
 import type { Scope, Template } from '../template/types.ts';
@@ -22,12 +23,20 @@ import type { TenantInfo } from '../tenancy/directory.ts';
 import { ViewSubscriptions, type SubscriptionSink } from './view-subscriptions.ts';
 import type { SaveEvent } from '../data/index.ts';
 import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/index.ts';
-import { EVENT_EM, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
+import { EVENT_EM, FIELD_ERRORS, PAGE, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
+import { ASYNC_WORK, type AsyncOutcome } from '../view/async-result.ts';
+import { splitPayload, updateFieldErrors } from '../view/field-errors.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
+import { AsyncWork } from './async-work.ts';
 import { Mailbox } from './mailbox.ts';
 import type { Uploads } from '../uploads/index.ts';
 import { K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
+import { followIntent, type IntentContext, type RouteMatch } from './navigation.ts';
+
+/** The template name of the view's field errors (a global, like `tenant`): marked changed when they change. */
+const ERRORS_NAME = 'errors';
+import { LATENCY_SAMPLE, type LiveStats, type TenantCounts } from '../metrics/index.ts';
 
 /** What a mounted view needs from its socket. */
 export interface ViewHost {
@@ -38,6 +47,10 @@ export interface ViewHost {
   send(frame: string): void;
   /** False while the socket is backpressured: pushes wait for `drain`. */
   canPush(): boolean;
+  /** The live route serving `url` on this socket's tenant, if any (else the browser loads it). */
+  resolve(url: string): Promise<RouteMatch | undefined>;
+  /** Keeps flash messages in the browser session for the next page load (a redirect). */
+  keepFlash(flash: Flash): Promise<void>;
 }
 
 export interface ViewServices {
@@ -46,7 +59,12 @@ export interface ViewServices {
   readonly pubsub: PubSub;
   readonly presence: Presence;
   readonly maxStateBytes: number;
-  readonly counters: { events: number; renders: number };
+  /** The tenant's budget for stored view state, passed with every save (D36). */
+  readonly stateBudget: (tenant: TenantInfo) => number;
+  /** The backend refused a save: another join owns the instance now; the runtime closes this copy (D34). */
+  readonly lost: (view: MountedView) => void;
+  /** The live counters (metrics): plain increments only, on this path. */
+  readonly counters: LiveStats;
   /** Dev loop only: error frames carry this description of the error for the overlay. */
   readonly describe?: (error: unknown) => DevErrorReport;
   /** Resumable uploads, for views that declare upload fields. */
@@ -65,14 +83,21 @@ export interface MountedViewInit {
   readonly template: Template;
   readonly instance: string;
   readonly stateKey: string;
+  /** The token of the join's claim on the instance: every save carries it (D34). */
+  readonly owner: string;
 }
 
-export class MountedView implements ViewRuntime, SubscriptionSink {
+/** How a save went: stored, refused because another join owns the instance, or failed (the error). */
+type SaveOutcome = 'saved' | 'taken' | Error;
+
+export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext {
   readonly vid: number;
   readonly viewClass: ViewClass;
   readonly view: LiveView<object>;
   readonly instance: string;
   readonly stateKey: string;
+  readonly owner: string;
+  readonly tenant: TenantInfo;
   readonly #tracked: TrackedState<object>;
   readonly #scope: Scope;
   readonly #template: Template;
@@ -86,10 +111,15 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   readonly #subscriptions: ViewSubscriptions;
   readonly #params: Params;
   readonly #session: Session;
-  readonly #tenant: TenantInfo;
   /** Upload grants for the reply to the event being handled (an `lv:upload` offer). */
   #grants: Grant[] | undefined;
+  /** Where the browser goes after the frame the current handler's changes travel in. */
+  #location: PageLocation | undefined;
+  #async: AsyncWork | undefined;
+  /** This view's tenant's counters, looked up once (per-tenant metrics, when on). */
+  readonly #tenantCounts: TenantCounts;
   #closed = false;
+  #closedBy: TerminateReason | undefined;
 
   constructor(init: MountedViewInit, host: ViewHost, services: ViewServices) {
     this.vid = init.vid;
@@ -97,6 +127,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     this.view = init.view;
     this.instance = init.instance;
     this.stateKey = init.stateKey;
+    this.owner = init.owner;
+    this.tenant = init.tenant;
     this.#tracked = init.tracked;
     this.#scope = init.scope;
     this.#template = init.template;
@@ -104,7 +136,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     this.#services = services;
     this.#params = init.params;
     this.#session = init.session;
-    this.#tenant = init.tenant;
+    this.#tenantCounts = services.counters.forTenant(init.tenant.id);
     this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error, 'mailbox'));
     this.#subscriptions = new ViewSubscriptions(init.tenant, init.session, services, this);
     this.view.state = init.tracked.proxy;
@@ -131,6 +163,48 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   presence(topic: string): Promise<PresenceEntry[]> {
     return this.#subscriptions.presence(topic);
   }
+  startAsync(
+    name: string,
+    work: (signal: AbortSignal) => unknown,
+    apply: (outcome: AsyncOutcome) => void | Promise<void>,
+    recover?: (error: unknown) => void,
+  ): void {
+    if (this.#closed) return;
+    const hook = name.startsWith('assign:') ? `assignAsync(${name.slice(7)})` : `handleAsync(${name.slice(6)})`;
+    // The work gets its own EntityManager (`this.db` inside it): events go on meanwhile.
+    const run = (signal: AbortSignal) => ASYNC_WORK.run({ view: this.view }, work, signal);
+    (this.#async ??= new AsyncWork()).start(name, run, (outcome) => this.#asyncDone(hook, outcome, apply, recover));
+  }
+
+  /**
+   * Async work settled: its outcome is applied in the mailbox, in order with events. Failed work
+   * is reported like a failed handler (logged with its stack, an error frame with ref 0) before
+   * `apply` shows it. If applying a success fails (the result would make the state too large),
+   * that is reported and `recover` applies the failure instead, so nothing stays loading forever.
+   */
+  #asyncDone(hook: string, outcome: AsyncOutcome, apply: (outcome: AsyncOutcome) => void | Promise<void>, recover?: (error: unknown) => void): void {
+    this.#run(hook, () => {
+      if (!outcome.ok) this.#report(0, registryCode(outcome.error) ?? 'LV_ASYNC_FAILED', outcome.error, hook);
+      return apply(outcome);
+    }, outcome.ok && recover !== undefined ? (error) => this.#run(hook, () => recover(error)) : undefined);
+  }
+
+  /** Resolves once no async work of this view is running (the test client's `awaitAsync`). */
+  asyncIdle(): Promise<void> {
+    return this.#async?.idle() ?? Promise.resolve();
+  }
+
+  get asyncRunning(): boolean {
+    return this.#async?.running === true;
+  }
+
+  // IntentContext: what following a pushPatch / pushNavigate / redirect needs of the socket.
+  resolve(url: string): Promise<RouteMatch | undefined> {
+    return this.#host.resolve(url);
+  }
+  keepFlash(flash: Flash): Promise<void> {
+    return this.#host.keepFlash(flash);
+  }
 
   // SubscriptionSink: messages, presence diffs and saves, each run in the mailbox.
   deliverMessage(message: unknown): void {
@@ -152,35 +226,86 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
    * Runs `work` (a tick, an info, saves, presence) in the mailbox with a fresh EntityManager, then
    * pushes what it changed. Work that throws changes nothing: its state writes are rolled back.
    */
-  #run(hook: string, work: () => void | Promise<void>): void {
+  #run(hook: string, work: () => void | Promise<void>, onFailed?: (error: unknown) => void): void {
     if (this.#closed) return;
     this.#mailbox.run(() => {
-      this.view[EVENT_EM] = undefined;
-      this.#tracked.begin();
+      if (this.#closed) return;
+      this.#begin();
       let result: void | Promise<void>;
       try {
         result = work();
       } catch (error) {
-        return this.#workFailed(0, hook, error);
+        return this.#workFailed(0, hook, error, onFailed);
       }
-      if (result instanceof Promise) return result.then(() => this.#succeeded(undefined, hook), (error: unknown) => this.#workFailed(0, hook, error));
-      return this.#succeeded(undefined, hook);
+      if (result instanceof Promise) return result.then(() => this.#after(undefined, hook, onFailed), (error: unknown) => this.#workFailed(0, hook, error, onFailed));
+      return this.#after(undefined, hook, onFailed);
     });
   }
+
+  /** Before a handler: a fresh EntityManager, and a journal of what it changes (state and page) to undo on failure. */
+  #begin(): void {
+    this.view[EVENT_EM] = undefined; // a fresh EntityManager per handler: no identity map outlives it
+    this.#tracked.begin();
+    this.view[PAGE].begin();
+  }
+
+  /**
+   * The handler returned. If it asked to go somewhere (pushPatch, pushNavigate, redirect), follow
+   * that first — a patch runs `handleParams`, inside the same undoable step — then commit. A
+   * handler that asked nothing takes the synchronous path, as before.
+   */
+  #after(ref: number | undefined, hook: string, onFailed?: (error: unknown) => void): void | Promise<void> {
+    if (this.view[PAGE].intent === undefined) return this.#succeeded(ref, hook, onFailed);
+    return followIntent(this.view, this).then(
+      (location) => {
+        this.#location = location;
+        return this.#succeeded(ref, hook, onFailed);
+      },
+      (error: unknown) => this.#workFailed(ref ?? 0, hook, error, onFailed),
+    );
+  }
+
 
   /**
    * The handler returned: keep its changes and send them — unless they made the state larger
    * than `state.maxBytes`. Such a state could never be saved (every later save would fail and a
    * reconnect would lose it), so the change that grew it fails like a throwing handler: rolled
    * back, answered LV_STATE_OVER_LIMIT, and the last good state stays saved.
+   *
+   * With a write-through backend the state is stored here, before anything is sent and while the
+   * change can still be undone: a store over the tenant's budget fails the change the same way
+   * (LV_STATE_QUOTA_EXCEEDED, D36); a store refused because another join owns the instance now
+   * closes this copy (LV_VIEW_TAKEN_OVER, D34); a store that did not answer in time keeps the
+   * change (see `#sendChanges`).
    */
-  #succeeded(ref: number | undefined, hook: string): void | Promise<void> {
+  #succeeded(ref: number | undefined, hook: string, onFailed?: (error: unknown) => void): void | Promise<void> {
     try {
-      this.#tracked.commit(this.#services.maxStateBytes);
+      this.#tracked.check(this.#services.maxStateBytes);
     } catch (error) {
-      return this.#workFailed(ref ?? 0, hook, error);
+      return this.#workFailed(ref ?? 0, hook, error, onFailed);
     }
-    return this.#sendChanges(ref);
+    if (!this.#stateTouched() || !this.#services.backend.writeThrough) {
+      this.#tracked.commit();
+      return this.#sendChanges(ref);
+    }
+    return this.save().then((outcome) => {
+      if (outcome instanceof Error && registryCode(outcome) === 'LV_STATE_QUOTA_EXCEEDED') return this.#workFailed(ref ?? 0, hook, outcome, onFailed);
+      this.#tracked.commit();
+      if (outcome === 'taken') return this.#lost(ref);
+      return this.#sendChanges(ref, outcome === 'saved');
+    });
+  }
+
+  /** Field errors are not state: a change to them alone has nothing to store. */
+  #stateTouched(): boolean {
+    const changed = this.#tracked.changed;
+    return changed.size > (changed.has(ERRORS_NAME) && !Object.hasOwn(this.#tracked.raw, ERRORS_NAME) ? 1 : 0);
+  }
+
+  /** The backend refused this copy's save: a join elsewhere owns the instance. Answer, and go. */
+  #lost(ref: number | undefined): void {
+    if (ref !== undefined) this.#fail(ref, 'LV_VIEW_TAKEN_OVER');
+    this.#services.lost(this);
   }
 
   /**
@@ -189,10 +314,13 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
    * own errors (LV_TENANT_MISMATCH from a scoped create, say) is reported as itself; anything else
    * as LV_HANDLER_FAILED. Changes held back earlier (backpressure) still go out.
    */
-  #workFailed(ref: number, hook: string, error: unknown): void | Promise<void> {
+  #workFailed(ref: number, hook: string, error: unknown, onFailed?: (error: unknown) => void): void | Promise<void> {
     this.#grants = undefined;
     this.#tracked.rollback();
+    this.view[PAGE].rollback();
+    this.#location = undefined;
     this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error, hook);
+    onFailed?.(error); // queued behind this job: it runs once this one has sent its changes
     return this.#sendChanges();
   }
 
@@ -215,9 +343,25 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     return encodeRoot(this.#tree, this.#host.statics);
   }
 
-  event(ref: number, name: string, payload: unknown): void {
+  /**
+   * A patch frame: the page's URL becomes `url` (a path and query the connection checked) and
+   * `handleParams` runs with its params — or, when another view or no live view serves it, the
+   * reply says where the browser must go instead.
+   */
+  patch(ref: number, url: string): void {
+    this.#mailbox.run(() => {
+      this.#begin();
+      this.view[PAGE].intent = { kind: 'patch', to: url, replace: false };
+      return this.#after(ref, 'handleParams');
+    });
+  }
+
+  /** An event frame for this view; `receivedAt` (performance.now()) starts its latency. */
+  event(ref: number, name: string, payload: unknown, receivedAt = performance.now()): void {
+    const queued = this.#mailbox.busy;
+    if (name === FLASH_CLEAR_EVENT) return this.#clearFlash(ref, payload);
     if (isUploadEvent(name)) {
-      const context = { tenant: this.#tenant, sessionId: this.#host.sessionId, view: this.viewClass.name };
+      const context = { tenant: this.tenant, sessionId: this.#host.sessionId, view: this.viewClass.name };
       return this.#mailbox.run(() => this.#handle(ref, name, payload, async () => {
         this.#grants = await uploadEvent(this.view, this.viewClass, this.#services.uploads, context, name, payload);
       }));
@@ -229,78 +373,130 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
       if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
         return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', 'expected an object');
       }
-      return this.#mailbox.run(() => this.#handle(ref, name, {}));
+      return this.#mailbox.run(() => this.#answered(receivedAt, queued, this.#handle(ref, name, {})));
     }
+    // `_unused` (the fields the user has not used yet) is Livery's, not the app's: never validated.
+    const split = splitPayload(payload);
     // Validation is pure, so it runs on arrival; its outcome is acted on in the mailbox, in order.
-    const result = schema['~standard'].validate(payload);
-    this.#mailbox.run(() => (result instanceof Promise ? result.then((r) => this.#validated(ref, name, r)) : this.#validated(ref, name, result)));
+    const result = schema['~standard'].validate(split.payload);
+    this.#mailbox.run(() => this.#answered(receivedAt, queued, result instanceof Promise ? result.then((r) => this.#validated(ref, name, r, split.payload, split.unused)) : this.#validated(ref, name, result, split.payload, split.unused)));
   }
 
-  #validated(ref: number, name: string, result: StandardSchemaV1.Result<unknown>): void | Promise<void> {
+  /**
+   * The event's reply has gone out (or will when `work` settles): its latency is recorded — every
+   * one that waited or awaited, one in LATENCY_SAMPLE of those that ran at once (live-stats.ts).
+   */
+  #answered(receivedAt: number, queued: boolean, work: void | Promise<void>): void | Promise<void> {
+    const stats = this.#services.counters;
+    if (work instanceof Promise) return work.finally(() => stats.eventLatency.observe(performance.now() - receivedAt));
+    if (queued) return stats.eventLatency.observe(performance.now() - receivedAt);
+    if (++stats.immediateEvents % LATENCY_SAMPLE === 0) stats.eventLatency.observe(performance.now() - receivedAt, LATENCY_SAMPLE);
+  }
+
+  /**
+   * The payload was validated: the fields it carries get the schema's messages (or lose their old
+   * ones) in `errors`, which the template shows (D52). A refused payload fails the event with
+   * LV_EVENT_PAYLOAD_INVALID; the changed messages go out first, as a push.
+   */
+  #validated(ref: number, name: string, result: StandardSchemaV1.Result<unknown>, payload: unknown, unused: ReadonlySet<string> | undefined): void | Promise<void> {
+    if (this.#closed) return;
+    if (updateFieldErrors(this.view[FIELD_ERRORS], payload, result.issues, unused)) this.#tracked.changed.add(ERRORS_NAME);
     if (result.issues) {
       const issue = result.issues[0];
       const where = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.');
+      this.#sendChanges();
       return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', `${where ? where + ': ' : ''}${issue?.message ?? 'invalid'}`);
     }
     return this.#handle(ref, name, result.value);
   }
 
   #handle(ref: number, name: string, payload: unknown, run?: () => unknown): void | Promise<void> {
+    // Queued before a join elsewhere took the view over: never run on a stale copy.
+    if (this.#closedBy === 'replaced') return this.#fail(ref, 'LV_VIEW_TAKEN_OVER');
+    // Queued before the view ended (its socket closed, its tenant suspended): never run it now.
+    if (this.#closed) return;
     let result: unknown;
     this.#services.counters.events++;
-    this.view[EVENT_EM] = undefined; // a fresh EntityManager per event: no identity map outlives it
-    this.#tracked.begin();
+    this.#tenantCounts.events++;
+    this.#begin();
     try {
       result = run !== undefined ? run() : (this.view as unknown as Record<string, (p: unknown) => unknown>)[name](payload);
     } catch (error) {
       return this.#workFailed(ref, name, error);
     }
-    if (result instanceof Promise) return result.then(() => this.#succeeded(ref, name), (error: unknown) => this.#workFailed(ref, name, error));
-    return this.#succeeded(ref, name);
+    if (result instanceof Promise) return result.then(() => this.#after(ref, name), (error: unknown) => this.#workFailed(ref, name, error));
+    return this.#after(ref, name);
+  }
+
+  /** The user dismissed a flash message (`{kind}`): it is not carried to the next page. Always answered. */
+  #clearFlash(ref: number, payload: unknown): void {
+    const kind = (payload as { kind?: unknown } | null)?.kind;
+    if (!isFlashKind(kind)) return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', 'kind: expected "info" or "error"');
+    this.#mailbox.run(() => {
+      this.view[PAGE].clearFlash(kind);
+      this.#host.send(encodeReply(ref, this.vid));
+    });
   }
 
   /**
    * The commit pipeline every change goes through — an event's reply (`ref`) or a push (a tick,
-   * an info, saves, presence; no ref): diff the changed slots → store the state (write-through
-   * backends only, and only when something changed) → one frame.
+   * an info, saves, presence; no ref): store the state (write-through backends only, done by
+   * `#succeeded`) → diff the changed slots → one frame.
    *
    * A reply always goes out (it acknowledges the event), with or without a diff. With a
-   * write-through backend it goes out only once the new state is stored; if storing fails within
-   * the backend's bounded wait, the client gets LV_STATE_UNAVAILABLE for the ref instead, and the
-   * diff as a push: the view stays consistent, the state stays in memory and is written again with
-   * the next change or at close. A push is skipped when nothing changed, and held back while the
-   * socket is backpressured (`flush` sends the coalesced diff); a failed store is logged and the
-   * push still shows what changed.
+   * write-through backend it goes out only once the new state is stored; if storing failed
+   * (`stored` false: not within the backend's bounded wait), the client gets LV_STATE_UNAVAILABLE
+   * for the ref instead, and the diff as a push: the view stays consistent, the state stays in
+   * memory and is written again with the next change or at close. A push is skipped when nothing
+   * changed, and held back while the socket is backpressured (`flush` sends the coalesced diff);
+   * a failed store is logged and the push still shows what changed.
    */
-  #sendChanges(ref?: number): void | Promise<void> {
-    if (this.#closed) return;
-    const touched = this.#tracked.changed.size > 0;
-    if (ref === undefined) {
-      if (!touched) return;
+  #sendChanges(ref?: number, stored = true): void {
+    if (this.#closed) {
+      // Taken over while this event was being stored: its socket is still open and waits for an answer.
+      if (ref !== undefined && this.#closedBy === 'replaced') this.#fail(ref, 'LV_VIEW_TAKEN_OVER');
+      return;
+    }
+    const page = this.takePageEffects(this.#location);
+    if (ref === undefined && page === undefined) {
+      if (this.#tracked.changed.size === 0) return;
       if (!this.#host.canPush()) {
         this.#pushPending = true;
         return;
       }
     }
-    let diff = this.#diff();
+    let diff = page === undefined ? this.#diff() : attachPage(this.#diff() ?? {}, page);
     if (ref !== undefined && this.#grants !== undefined) {
       // An upload offer's reply carries the grants the page needs to start uploading.
       diff = { ...diff, [K_UPLOADS]: this.#grants } as WireNode;
       this.#grants = undefined;
     }
-    const frame = ref !== undefined ? encodeReply(ref, this.vid, diff) : diff !== undefined ? encodeDiff(this.vid, diff) : undefined;
-    if (!touched || !this.#services.backend.writeThrough) {
-      if (frame !== undefined) this.#host.send(frame);
-      return;
-    }
-    return this.save().then((saved) => {
-      if (saved || ref === undefined) {
-        if (frame !== undefined) this.#host.send(frame);
-        return;
-      }
+    if (ref !== undefined && !stored) {
       this.#fail(ref, 'LV_STATE_UNAVAILABLE');
       if (diff !== undefined) this.#host.send(encodeDiff(this.vid, diff));
-    });
+      return;
+    }
+    const frame = ref !== undefined ? encodeReply(ref, this.vid, diff) : diff !== undefined ? encodeDiff(this.vid, diff) : undefined;
+    if (frame !== undefined) this.#host.send(frame);
+  }
+
+  /**
+   * What the page shows beyond the container, if the handler changed it: where the browser goes,
+   * the title, flash messages. Travels at the root of the same frame as the diff.
+   */
+  takePageEffects(location: PageLocation | undefined): PageEffects | undefined {
+    const page = this.view[PAGE];
+    const flash = page.takeFlashChanges();
+    if (location === undefined && !page.titleChanged && flash === undefined) return undefined;
+    this.#location = undefined;
+    const title = page.titleChanged ? page.title : undefined;
+    page.titleChanged = false;
+    return { location, title, flash };
+  }
+
+  /** The flash messages this page carries to the next one it navigates to. */
+  get carriedFlash(): Flash {
+    return this.view[PAGE].carried;
   }
 
   /** Scheduler callback: skipped (not queued) while the view is busy, so ticks never delay events. */
@@ -321,6 +517,11 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
   /** Delivers a message to `handleInfo` (run by `#run`, inside the mailbox). */
   #info(message: unknown): void | Promise<void> {
     return this.view.handleInfo?.(message);
+  }
+
+  /** Pending `sendSelf` timers (runtime.counts()). */
+  get timers(): number {
+    return this.#timers?.size ?? 0;
   }
 
   /** True while a handler, tick or info is running (a tick falling due now is skipped). */
@@ -366,26 +567,52 @@ export class MountedView implements ViewRuntime, SubscriptionSink {
     return serializeState(this.viewClass.name, this.#tracked.raw, this.#services.maxStateBytes);
   }
 
-  /** Stores the state; false (logged) when the backend could not take it. */
-  async save(): Promise<boolean> {
+  /**
+   * Stores the state as this copy's owner, within the tenant's budget. 'taken' when another join
+   * owns the instance now (nothing stored, and this copy must never store again); an error
+   * (logged, except the tenant's budget, which the caller reports) when the backend did not take it.
+   */
+  async save(): Promise<SaveOutcome> {
     try {
-      await this.#services.backend.set(this.stateKey, this.serialize());
-      return true;
+      const stored = await this.#services.backend.save(this.stateKey, this.serialize(), this.owner, this.#services.stateBudget(this.tenant));
+      return stored ? 'saved' : 'taken';
     } catch (error) {
-      this.#host.log.error({ err: error, view: this.viewClass.name }, 'saving view state failed');
-      return false;
+      if (registryCode(error) !== 'LV_STATE_QUOTA_EXCEEDED') this.#host.log.error({ err: error, view: this.viewClass.name }, 'saving view state failed');
+      return error instanceof Error ? error : new Error(String(error));
     }
   }
 
-  /** Stops ticks and timers, saves the state, then lets the view clean up. */
+  /** The backend lost the state (a Redis restart): store it again, in turn with the view's other work. */
+  resave(): void {
+    if (this.#closed) return;
+    this.#mailbox.run(() => this.save().then((outcome) => {
+      if (outcome === 'taken') this.#lost(undefined);
+    }));
+  }
+
+  /** Why the view closed (undefined while it is live); 'replaced': a join took it over. */
+  get closedBy(): TerminateReason | undefined {
+    return this.#closedBy;
+  }
+
+  /** Stops ticks and timers, saves the state (unless a join took it over), then lets the view clean up. */
   async terminate(reason: TerminateReason): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closedBy = reason;
     this.#tickHandle?.cancel();
     for (const timer of this.#timers ?? []) clearTimeout(timer);
+    this.#async?.cancel();
     await this.#subscriptions.close((error) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'unsubscribing failed'));
     this.view[RUNTIME] = undefined;
-    if (reason !== 'replaced') await this.save();
+    // Navigated away: nothing will rejoin this instance (the page now shows another view), so
+    // its state is discarded rather than kept for the state TTL.
+    if (reason === 'navigate') await this.#services.backend.delete(this.stateKey).catch((error: unknown) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'discarding state failed'));
+    else if (reason !== 'replaced') {
+      const outcome = await this.save();
+      if (outcome === 'taken') this.#host.log.info({ view: this.viewClass.name }, 'view closed after a join elsewhere took it over; its copy was not saved');
+      else if (outcome instanceof Error && registryCode(outcome) === 'LV_STATE_QUOTA_EXCEEDED') this.#host.log.warn({ err: outcome, view: this.viewClass.name }, 'state not saved at close: over the tenant\'s budget; the last saved state stays');
+    }
     try {
       this.view.terminate?.(reason);
     } catch (error) {

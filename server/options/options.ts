@@ -21,7 +21,7 @@ export interface LiveryOptions {
   routes?: Route[];
   /** Directory of `*.html` templates. */
   templatesDir?: string;
-  /** Layout template wrapping every page (context: title, content, head, tenant); default: built in. */
+  /** Layout template wrapping every page (context: title, content, head, flash, tenant); default: built in. */
   layout?: string;
   port?: number;
   host?: string;
@@ -42,6 +42,8 @@ export interface LiveryOptions {
   /** Multi-tenancy: how a request's tenant is resolved (off when no resolver is named). */
   tenancy?: TenancyOptions;
   socket?: Partial<SocketOptions>;
+  /** What one client address may cost in page renders (each mounts a view and stores its state). */
+  pages?: Partial<PageOptions>;
   /** Pub/sub (topics, pushToView, presence, notify-on-save): `memory` (one process) or `redis`. */
   pubsub?: string;
   /** Redis for the `redis` state and pub/sub backends: `redis://…`, or `redis+cluster://host:port,…` for a Redis Cluster. */
@@ -58,8 +60,10 @@ export interface LiveryOptions {
   /** Milliseconds graceful shutdown may take before the process exits anyway. */
   shutdownTimeoutMs?: number;
   logLevel?: LogLevel;
-  /** Bearer token for `GET /_livery/metrics` (live counts); the endpoint does not exist without one. */
+  /** Bearer token for `GET /_livery/metrics` (Prometheus); without it or `metrics.port`, there is no endpoint. */
   metricsToken?: string;
+  /** Where the metrics are served and how they are labelled (docs/operations.md, "Metrics"). */
+  metrics?: Partial<MetricsOptions>;
   /** `pretty` (readable lines for a terminal) or `json` (one object per line, for log shippers). */
   logFormat?: LogFormat;
   /**
@@ -111,6 +115,23 @@ export interface StateOptions {
   maxMemoryBytes: number;
   /** Seconds a first paint's state waits for its join; the join gives it the full TTL (D31). */
   preJoinTtlSeconds: number;
+  /**
+   * Redis backend: bytes one tenant's stored states may take together (D36); a change that would
+   * grow them past it fails with LV_STATE_QUOTA_EXCEEDED. The runtime's `stateBudget` may set it per tenant.
+   */
+  tenantMaxBytes: number;
+}
+
+export interface MetricsOptions {
+  /**
+   * Serve `/_livery/metrics` on this port only, on its own listener (bound to `host`), and not on
+   * the app's port at all. Unset: on the app's port, behind `metricsToken`.
+   */
+  port: number | undefined;
+  /** The interface the metrics listener binds to (with `port`). */
+  host: string;
+  /** Per-tenant series for the N busiest tenants (the rest summed as `_other`); 0: no tenant label. */
+  tenantLabels: number;
 }
 
 export interface SocketOptions {
@@ -135,6 +156,14 @@ export interface SocketOptions {
   maxPerIp: number;
 }
 
+/** The page-render budget of one client address: a token bucket, per process (D42). */
+export interface PageOptions {
+  /** Live-page renders per second one client address may cause, sustained. */
+  ratePerSecond: number;
+  /** Renders it may cause at once above that. */
+  burst: number;
+}
+
 export interface LiveryConfig {
   routes: Route[];
   /** undefined: tenancy off, one implicit tenant. */
@@ -148,6 +177,7 @@ export interface LiveryConfig {
   secretFile: string;
   state: StateOptions;
   socket: SocketOptions;
+  pages: PageOptions;
   pubsub: string;
   redisUrl: string;
   redisPrefix: string;
@@ -161,8 +191,9 @@ export interface LiveryConfig {
   logFormat: LogFormat;
   /** undefined unless supervised by the dev loop (and never in production). */
   dev: DevConfig | undefined;
-  /** undefined: no metrics endpoint. */
+  /** undefined: the metrics endpoint needs no token (own port) or does not exist (app port). */
   metricsToken: string | undefined;
+  metrics: MetricsOptions;
   /** undefined: no proxy trusted, the client address is the peer's. */
   trustProxy: TrustProxy | undefined;
   uploads: UploadOptions;
@@ -186,6 +217,7 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_STATE_MAX_BYTES', option: 'state.maxBytes', kind: 'int', default: '262144', doc: 'largest serialized state of one view; a change that would grow it past this fails with LV_STATE_OVER_LIMIT and is undone' },
   { env: 'LIVERY_STATE_MAX_MEMORY', option: 'state.maxMemoryBytes', kind: 'int', default: '268435456', doc: 'memory backend: bytes all views\' states may take (256 MiB); when full, the tenant holding the most loses its least recently used state first' },
   { env: 'LIVERY_STATE_PREJOIN_TTL', option: 'state.preJoinTtlSeconds', kind: 'int', default: '120', doc: 'seconds a page\'s state waits for its socket to join (a later join mounts afresh); joined, it lives `LIVERY_STATE_TTL`' },
+  { env: 'LIVERY_STATE_TENANT_MAX_BYTES', option: 'state.tenantMaxBytes', kind: 'int', default: '268435456', doc: 'Redis backend: bytes one tenant\'s stored view states may take together (256 MiB, each counted as its JSON plus 512); a change that would grow them past it fails with LV_STATE_QUOTA_EXCEEDED, a first paint gets HTTP 429' },
   { env: 'LIVERY_MAX_FRAME_BYTES', option: 'socket.maxFrameBytes', kind: 'int', default: '65536', doc: 'largest client frame; a larger one is answered LV_FRAME_TOO_LARGE and the socket closed with 1009' },
   { env: 'LIVERY_RATE_PER_SECOND', option: 'socket.ratePerSecond', kind: 'int', default: '50', doc: 'sustained frames per second per socket (a join costs 2, a heartbeat 0.25, any other frame 1)' },
   { env: 'LIVERY_RATE_BURST', option: 'socket.rateBurst', kind: 'int', default: '100', doc: 'burst allowed above the rate, in the same units' },
@@ -197,6 +229,8 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_MAX_VIEWS', option: 'socket.maxViews', kind: 'int', default: '32', doc: 'live views one socket may hold; another join is answered LV_TOO_MANY_VIEWS' },
   { env: 'LIVERY_MAX_SOCKETS_PER_SESSION', option: 'socket.maxPerSession', kind: 'int', default: '32', doc: 'live sockets one browser session may have open per process; more are refused LV_TOO_MANY_SOCKETS (close 4429)' },
   { env: 'LIVERY_MAX_SOCKETS_PER_IP', option: 'socket.maxPerIp', kind: 'int', default: '256', doc: 'live sockets one client address may have open per process; more are refused at the upgrade, HTTP 429 LV_TOO_MANY_SOCKETS' },
+  { env: 'LIVERY_PAGE_RATE_PER_SECOND', option: 'pages.ratePerSecond', kind: 'int', default: '10', doc: 'live-page renders per second one client address may cause per process (each mounts a view and stores its state); more are answered HTTP 429 LV_PAGE_RATE_LIMITED with Retry-After' },
+  { env: 'LIVERY_PAGE_RATE_BURST', option: 'pages.burst', kind: 'int', default: '100', doc: 'live-page renders one client address may cause at once above that rate' },
   { env: 'LIVERY_TRUST_PROXY', option: 'trustProxy', kind: 'string', default: '(none: X-Forwarded-For ignored)', doc: 'proxies whose X-Forwarded-For names the client address (HTTP and socket): a hop count (`1`) or comma-separated addresses/CIDRs' },
   { env: 'LIVERY_SESSION_TTL', option: 'sessionTtlSeconds', kind: 'int', default: '604800', doc: 'seconds a browser session lives after its last use' },
   { env: 'LIVERY_TOKEN_TTL', option: 'tokenTtlSeconds', kind: 'int', default: '7200', doc: 'seconds a join token is valid' },
@@ -207,5 +241,8 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_UPLOADS_EXPIRE', option: 'uploads.expireSeconds', kind: 'int', default: '86400', doc: 'seconds a partial or unhandled upload may sit unwritten before it is removed' },
   { env: 'LIVERY_UPLOADS_CHUNK_BYTES', option: 'uploads.chunkBytes', kind: 'int', default: '8388608', doc: 'bytes per upload request the browser client sends (a dropped connection resends at most the unacknowledged part of one)' },
   { env: 'LIVERY_UPLOADS_TENANT_QUOTA', option: 'uploads.tenantQuotaBytes', kind: 'int', default: '1073741824', doc: 'bytes of uploads in progress (or not yet handled) one tenant may hold; more are refused LV_UPLOAD_QUOTA_EXCEEDED' },
-  { env: 'LIVERY_METRICS_TOKEN', option: 'metricsToken', kind: 'string', default: '(none: no metrics endpoint)', doc: 'bearer token (≥ 32 characters) for `GET /_livery/metrics`, the live counts; unset, the endpoint does not exist' },
+  { env: 'LIVERY_METRICS_TOKEN', option: 'metricsToken', kind: 'string', default: '(none: no metrics endpoint)', doc: 'bearer token (≥ 32 characters) for `GET /_livery/metrics` (Prometheus); unset and no `LIVERY_METRICS_PORT`, the endpoint does not exist' },
+  { env: 'LIVERY_METRICS_PORT', option: 'metrics.port', kind: 'string', default: '(none: on the app\'s port, behind the token)', doc: 'serve `/_livery/metrics` on this port only (its own listener), never on the app\'s port and tenant hosts' },
+  { env: 'LIVERY_METRICS_HOST', option: 'metrics.host', kind: 'string', default: '127.0.0.1', doc: 'interface the metrics port binds to; any other than loopback needs `LIVERY_METRICS_TOKEN`' },
+  { env: 'LIVERY_METRICS_TENANT_LABELS', option: 'metrics.tenantLabels', kind: 'int', default: '0', doc: 'per-tenant metrics for the N busiest tenants, the rest summed as `_other`; 0: no tenant label' },
 ];

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import proxyaddr from '@fastify/proxy-addr';
-import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv, secretFromEnv, type Env } from '../config/env.ts';
+import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv, secretFromEnv, workerNumber, type Env } from '../config/env.ts';
 import { resolveTenancy } from '../tenancy/resolve.ts';
 import { invalidRedisPrefix, viewStateKey } from '../keys.ts';
 import { memoryStateSize } from '../state/memory-state-backend.ts';
+import { REDIS_ENTRY_OVERHEAD } from '../state/redis-state-scripts.ts';
 import { MIN_SECRET_LENGTH } from '../token/secret.ts';
 import { failOn, type Problem } from '../config/checks.ts';
 import { ENVIRONMENT, LOG_LEVELS, type DevConfig, type LiveryConfig, type LiveryOptions, type LogFormat, type TrustProxy } from './options.ts';
@@ -38,6 +39,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
       maxBytes: pick(options.state?.maxBytes, 'state.maxBytes'),
       maxMemoryBytes: pick(options.state?.maxMemoryBytes, 'state.maxMemoryBytes'),
       preJoinTtlSeconds: preJoinTtl(options.state?.preJoinTtlSeconds, env, fromEnv, pick(options.state?.ttlSeconds, 'state.ttlSeconds')),
+      tenantMaxBytes: pick(options.state?.tenantMaxBytes, 'state.tenantMaxBytes'),
     },
     pubsub: pick(options.pubsub, 'pubsub'),
     redisUrl: pick(options.redisUrl, 'redisUrl'),
@@ -57,6 +59,10 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
       maxPerSession: pick(options.socket?.maxPerSession, 'socket.maxPerSession'),
       maxPerIp: pick(options.socket?.maxPerIp, 'socket.maxPerIp'),
     },
+    pages: {
+      ratePerSecond: pick(options.pages?.ratePerSecond, 'pages.ratePerSecond'),
+      burst: pick(options.pages?.burst, 'pages.burst'),
+    },
     tokenTtlSeconds: pick(options.tokenTtlSeconds, 'tokenTtlSeconds'),
     sessionTtlSeconds: pick(options.sessionTtlSeconds, 'sessionTtlSeconds'),
     shutdownTimeoutMs: pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs'),
@@ -64,6 +70,11 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
     logFormat: options.logFormat ?? logFormatFrom(logFormatFromEnv(env), production),
     dev: production ? undefined : devSupervision(env),
     metricsToken: options.metricsToken ?? (env.LIVERY_METRICS_TOKEN || undefined),
+    metrics: {
+      port: workerPort(options.metrics?.port ?? portFromEnv(envValue('LIVERY_METRICS_PORT', env), problems), env),
+      host: pick(options.metrics?.host, 'metrics.host'),
+      tenantLabels: pick(options.metrics?.tenantLabels, 'metrics.tenantLabels'),
+    },
     trustProxy: trustProxyFrom(options.trustProxy ?? (envValue('LIVERY_TRUST_PROXY', env) || undefined), problems),
     uploads: {
       dir: resolve(pick(options.uploads?.dir, 'uploads.dir')),
@@ -86,6 +97,7 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   if (config.metricsToken !== undefined && config.metricsToken.length < MIN_SECRET_LENGTH) {
     problems.push({ id: 'livery.C035', detail: `the metrics token has ${config.metricsToken.length} characters` });
   }
+  checkMetrics(config, problems);
   if (!KNOWN_BACKENDS.has(config.state.backend)) {
     problems.push({ id: 'livery.C004', detail: `state backend "${config.state.backend}"` });
   }
@@ -100,7 +112,7 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   const positive: Array<[string, number]> = [
     ['state.ttlSeconds', config.state.ttlSeconds], ['state.maxEntries', config.state.maxEntries],
     ['state.maxBytes', config.state.maxBytes], ['state.maxMemoryBytes', config.state.maxMemoryBytes],
-    ['state.preJoinTtlSeconds', config.state.preJoinTtlSeconds], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
+    ['state.preJoinTtlSeconds', config.state.preJoinTtlSeconds], ['state.tenantMaxBytes', config.state.tenantMaxBytes], ['socket.maxFrameBytes', config.socket.maxFrameBytes],
     ['socket.ratePerSecond', config.socket.ratePerSecond], ['socket.rateBurst', config.socket.rateBurst],
     ['socket.idleTimeoutSeconds', config.socket.idleTimeoutSeconds], ['socket.joinTimeoutMs', config.socket.joinTimeoutMs], ['socket.backpressureBytes', config.socket.backpressureBytes],
     ['presenceHeartbeatMs', config.presenceHeartbeatMs], ['tokenTtlSeconds', config.tokenTtlSeconds], ['sessionTtlSeconds', config.sessionTtlSeconds], ['shutdownTimeoutMs', config.shutdownTimeoutMs],
@@ -114,6 +126,9 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   for (const [name, value] of caps) {
     if (!Number.isSafeInteger(value) || value < 1) problems.push({ id: 'livery.C044', detail: `${name} = ${value}` });
   }
+  for (const [name, value] of [['pages.ratePerSecond', config.pages.ratePerSecond], ['pages.burst', config.pages.burst]] as const) {
+    if (!Number.isSafeInteger(value) || value < 1) problems.push({ id: 'livery.C051', detail: `${name} = ${value}` });
+  }
   checkStateBounds(config, problems);
   checkUploads(config, problems);
   if (config.logFormat !== 'pretty' && config.logFormat !== 'json') {
@@ -125,6 +140,48 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     problems.push({ id: 'livery.C009', detail: `port = ${config.port}` });
   }
+}
+
+/**
+ * Worker k of `--workers N` serves its metrics on `metrics.port` + k − 1: the app's port is shared
+ * (SO_REUSEPORT, any worker may answer), but each process's counters are its own, so a scraper
+ * must reach each one at an address of its own.
+ */
+function workerPort(port: number | undefined, env: Env): number | undefined {
+  return port === undefined || port === 0 ? port : port + workerNumber(env) - 1;
+}
+
+/** LIVERY_METRICS_PORT, or undefined when unset or empty. */
+function portFromEnv(raw: string | undefined, problems: Problem[]): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (!/^\s*\d+\s*$/.test(raw)) {
+    problems.push({ id: 'livery.C003', detail: `LIVERY_METRICS_PORT=${JSON.stringify(raw)} is not a whole number` });
+    return undefined;
+  }
+  return Number(raw);
+}
+
+/** Tenant hosts must never serve metrics unguarded (D46); tenant labels are bounded (D48). */
+function checkMetrics(config: LiveryConfig, problems: Problem[]): void {
+  const { port, host, tenantLabels } = config.metrics;
+  if (port !== undefined) {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push({ id: 'livery.C055', detail: `metrics.port = ${port}` });
+    else if (port !== 0 && port === config.port) problems.push({ id: 'livery.C055', detail: `metrics.port = ${port} is the app's port` });
+    if (config.metricsToken === undefined && !isLoopback(host)) {
+      problems.push({ id: 'livery.C056', detail: `metrics.host = ${JSON.stringify(host)} with no metrics token` });
+    }
+  }
+  if (!Number.isSafeInteger(tenantLabels) || tenantLabels < 0 || tenantLabels > MAX_TENANT_LABELS) {
+    problems.push({ id: 'livery.C057', detail: `metrics.tenantLabels = ${tenantLabels}` });
+  }
+}
+
+/** Tenant series per tenant metric, at most (each is one Prometheus series per labelled tenant). */
+export const MAX_TENANT_LABELS = 1000;
+
+/** Loopback addresses: the only ones a metrics port may listen on without a token. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /**
@@ -165,6 +222,11 @@ function checkStateBounds(config: LiveryConfig, problems: Problem[]): void {
   const largest = memoryStateSize(viewStateKey('t', 'x'.repeat(16)), 'x'.repeat(maxBytes));
   if (maxBytes > 0 && maxMemoryBytes > 0 && maxMemoryBytes < largest) {
     problems.push({ id: 'livery.C040', detail: `state.maxMemoryBytes = ${maxMemoryBytes} cannot hold one state of state.maxBytes = ${maxBytes} (counted as ${largest} bytes)` });
+  }
+  // A budget that cannot hold one largest state would refuse a single tab of a new tenant.
+  const tenantMaxBytes = config.state.tenantMaxBytes;
+  if (maxBytes > 0 && tenantMaxBytes > 0 && tenantMaxBytes < maxBytes + REDIS_ENTRY_OVERHEAD) {
+    problems.push({ id: 'livery.C045', detail: `state.tenantMaxBytes = ${tenantMaxBytes} cannot hold one state of state.maxBytes = ${maxBytes} (counted as ${maxBytes + REDIS_ENTRY_OVERHEAD} bytes)` });
   }
   if (ttlSeconds > 0 && preJoinTtlSeconds > ttlSeconds) {
     problems.push({ id: 'livery.C041', detail: `state.preJoinTtlSeconds = ${preJoinTtlSeconds} is longer than state.ttlSeconds = ${ttlSeconds}` });

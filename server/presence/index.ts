@@ -37,6 +37,8 @@ export interface Presence {
   subscribe(topic: string, listener: (diff: PresenceDiff) => void): Promise<() => void>;
   /** Untracks this instance's entries (their leaves are announced) and stops listening. */
   close(): Promise<void>;
+  /** Entries this process tracks now (runtime.counts(): a leak shows as growth). */
+  entryCount?(): number;
 }
 
 /** The presence topic inside a tenant (built in `server/keys.ts`). */

@@ -40,6 +40,12 @@ export class MemoryPresence implements Presence {
     return untrack;
   }
 
+  entryCount(): number {
+    let n = 0;
+    for (const entries of this.#topics.values()) n += entries.size;
+    return n;
+  }
+
   async list(topic: string): Promise<PresenceEntry[]> {
     const entries = this.#topics.get(topic);
     return entries === undefined ? [] : groupByKey(entries.values());

@@ -61,6 +61,12 @@ export class RedisPresence implements Presence {
     this.#onError = options.onError ?? ((error) => console.error('livery: presence heartbeat failed', error));
   }
 
+  entryCount(): number {
+    let n = 0;
+    for (const entries of this.#own.values()) n += entries.size;
+    return n;
+  }
+
   async track(topic: string, key: string, meta: PresenceMeta): Promise<() => Promise<void>> {
     if (this.#closed) throw new Error('RedisPresence is closed.');
     const copy = copyMeta(meta);

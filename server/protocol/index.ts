@@ -5,10 +5,12 @@
  * Every frame is a JSON array whose first element is the protocol version. Text frames only.
  *
  *   client → server
- *     [1, "j", ref, vid, view, token]      join view `vid` (a small integer the client picks per socket)
+ *     [1, "j", ref, vid, view, token, url] join view `vid` (a small integer the client picks per socket) at the page's `url`
  *     [1, "e", ref, vid, event, payload]   run the view's declared event handler `event`
  *     [1, "l", ref, vid]                   leave: the view was removed from the page
  *     [1, "h", ref]                        heartbeat
+ *     [1, "p", ref, vid, url]              patch: the view stays, its URL becomes `url` (handleParams runs)
+ *     [1, "n", ref, vid, url]              navigate: view `vid` is replaced by the live view at `url`
  *
  *   (`codec.ts` encodes and decodes every one of them; nothing else builds or reads a frame.)
  *
@@ -23,7 +25,9 @@
  * A diff is a rendered node (see `docs/protocol.md`): numeric keys are slot indexes, `s` marks a
  * full node (a fingerprint whose statics the client has or receives in `p`), `k`/`e` describe a
  * keyed list, `d`/`m` edit one. At the root only: `p` maps fingerprints to statics the client
- * has not seen on this socket, `t` is a fresh join token for the next reconnect.
+ * has not seen on this socket, `t` is a fresh join token for the next reconnect, and the page-level
+ * keys `u` (where the browser goes: a patch, a navigate or a full load), `v` (the view a navigate
+ * put in the container), `h` (the page title) and `f` (flash messages) — see docs/protocol.md.
  */
 
 export const PROTOCOL_VERSION = 1;
@@ -33,6 +37,8 @@ export const F_JOIN = 'j';
 export const F_EVENT = 'e';
 export const F_LEAVE = 'l';
 export const F_HEARTBEAT = 'h';
+export const F_PATCH = 'p';
+export const F_NAVIGATE = 'n';
 export const F_REPLY = 'r';
 export const F_DIFF = 'd';
 export const F_ERROR = 'x';
@@ -67,7 +73,18 @@ export const K_ENTRIES = 'e';
 export const K_REMOVED = 'd';
 export const K_MOVED = 'm';
 /** At the root of an event's reply: the upload grants for the files an `lv:upload` event offered. */
-export const K_UPLOADS = 'u';
+export const K_UPLOADS = 'g';
+/** Root only, page level: `{to, kind, replace?}` — where the browser goes after this frame. */
+export const K_LOCATION = 'u';
+/** Root only, navigate replies: `{view, id}` — the view now in the container. */
+export const K_VIEW = 'v';
+/** Root only: the page title (`document.title`). */
+export const K_TITLE = 'h';
+/** Root only: flash messages, `{info?, error?}` (a string shows one, null removes it). */
+export const K_FLASH = 'f';
+
+/** The longest URL a patch or navigate frame may carry (characters); a longer link loads the page. */
+export const MAX_URL_LENGTH = 2048;
 
 /** WebSocket close codes (declared here only; `server/errors.ts` names the one each error closes with). */
 export const CLOSE_NORMAL = 1000;
@@ -82,11 +99,20 @@ export const CLOSE_TRY_AGAIN = 1013;
 export const CLOSE_PROTOCOL_MISMATCH = 4000;
 /** The session cookie is unknown (never issued, ended, rotated): reloading gets a fresh session. */
 export const CLOSE_SESSION_UNKNOWN = 4401;
+/**
+ * The socket's tenant may not be served — unpaid (4402), suspended or forbidden (4403), unknown or
+ * deleted (4404), also when that happens while the socket is open: the reloaded page says why.
+ */
+export const CLOSES_TENANT_REFUSED: readonly number[] = [4402, 4403, 4404];
 
 /** Error codes the client treats specially (all codes live in `server/errors.ts`). */
 export const E_TOKEN_INVALID = 'LV_TOKEN_INVALID';
 export const E_TOKEN_EXPIRED = 'LV_TOKEN_EXPIRED';
 export const E_PROTOCOL_VERSION = 'LV_PROTOCOL_VERSION';
+/** Another tab took the view over (D35): the client stops re-joining it, so the two never take turns. */
+export const E_VIEW_TAKEN_OVER = 'LV_VIEW_TAKEN_OVER';
+/** A payload its schema refused: shown by the template beside the fields, not as a page error. */
+export const E_PAYLOAD_INVALID = 'LV_EVENT_PAYLOAD_INVALID';
 
 /** Attribute names the server writes into pages and the client reads. */
 export const A_VIEW = 'data-lv-view';
@@ -109,6 +135,12 @@ export const B_DEBOUNCE = 'lv-debounce';
 export const B_THROTTLE = 'lv-throttle';
 /** `lv-value-NAME="v"` adds `NAME: "v"` to the event's payload. */
 export const B_VALUE_PREFIX = 'lv-value-';
+/** On `<a href>`: change the URL without leaving the view (`handleParams` runs). */
+export const B_PATCH = 'lv-patch';
+/** On `<a href>`: open another live view of the app in the same container, over the same socket. */
+export const B_NAVIGATE = 'lv-navigate';
+/** With `lv-patch` / `lv-navigate`: replace the current history entry instead of adding one. */
+export const B_REPLACE = 'lv-replace';
 
 /** Uploads (docs/uploads.md): the file input of a field, a drop zone for it, cancel, preview. */
 export const B_UPLOAD = 'lv-upload';
@@ -126,6 +158,17 @@ export const E_UPLOAD_DONE = 'lv:upload-done';
 export const E_UPLOAD_CANCEL = 'lv:upload-cancel';
 /** The class on a drop zone while files are dragged over it. */
 export const C_DRAG_OVER = 'lv-drag-over';
+
+/** On an element in an `lv-submit` form: disabled, with this text, while the submit is in flight. */
+export const B_DISABLE_WITH = 'lv-disable-with';
+/** On a form: the event that recovers it after a (re)join (default: its `lv-change`); `ignore` for none. */
+export const B_AUTO_RECOVER = 'lv-auto-recover';
+
+// Payload keys the client adds to a form's events (docs/forms.md).
+/** The name of the field whose change fired a form's `lv-change` / `lv-input`. */
+export const P_TARGET = '_target';
+/** The named fields of the form the user has not used yet (typed in, changed or submitted). */
+export const P_UNUSED = '_unused';
 
 /** Classes the client sets. */
 export const C_CONNECTING = 'lv-connecting';

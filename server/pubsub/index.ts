@@ -23,6 +23,8 @@ export interface PubSub {
   /** Delivers `message` (JSON-serializable) to every subscriber of `channel` in every process — exactly once each. One PUBLISH per call, whatever the number of subscribers. */
   publish(channel: string, message: unknown): Promise<void>;
   close(): Promise<void>;
+  /** Listeners subscribed in this process (runtime.counts(): a leak shows as growth). */
+  listenerCount?(): number;
 }
 
 /** Called when a listener throws; delivery to the other listeners goes on. */

@@ -41,6 +41,13 @@ export class LocalListeners {
     return this.#channels.has(channel);
   }
 
+  /** Listeners across all channels. */
+  count(): number {
+    let n = 0;
+    for (const set of this.#channels.values()) n += set.size;
+    return n;
+  }
+
   channels(): string[] {
     return [...this.#channels.keys()];
   }

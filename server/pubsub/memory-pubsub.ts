@@ -24,6 +24,10 @@ export class MemoryPubSub implements PubSub {
     if (this.#listeners.has(channel)) this.#listeners.deliver(channel, JSON.parse(json));
   }
 
+  listenerCount(): number {
+    return this.#listeners.count();
+  }
+
   async close(): Promise<void> {
     this.#listeners.clear();
   }

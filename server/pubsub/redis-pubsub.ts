@@ -96,6 +96,10 @@ export class RedisPubSub implements PubSub {
     this.#subscriber.on(this.#mode.event, this.#receive);
   }
 
+  listenerCount(): number {
+    return this.#listeners.count();
+  }
+
   async subscribe(channel: string, listener: (message: unknown) => void): Promise<() => void> {
     if (this.#closed) throw new Error('RedisPubSub is closed.');
     const { remove } = this.#listeners.add(channel, listener);

@@ -84,11 +84,26 @@ class HealthWatch {
   }
 }
 
+/** Commands handed to a connection and the round trips they took (for accounting). */
+class Tally {
+  sent = 0;
+  /** A command sent alone is one round trip, a pipelined batch (auto-pipelining: one tick's commands) is one. */
+  trips = 0;
+  #batch: unknown;
+
+  /** `batch`: the stream a pipeline hands each of its commands over with (it writes once). */
+  count(batch: unknown): void {
+    this.sent++;
+    if (batch === undefined || batch !== this.#batch) this.trips++;
+    this.#batch = batch;
+  }
+}
+
 /** An ioredis client that also reports its health and counts the commands it sent. */
 export class LiveryRedis extends Redis {
   readonly livery: { readonly name: string; readonly url: string };
   readonly #watch: HealthWatch;
-  #sent = 0;
+  readonly #tally = new Tally();
 
   constructor(url: string, options: CreateRedisOptions) {
     const invalid = invalidRedisUrl(url);
@@ -121,11 +136,16 @@ export class LiveryRedis extends Redis {
 
   /** Commands handed to the connection so far (for accounting, e.g. Redis commands per event). */
   get commandsSent(): number {
-    return this.#sent;
+    return this.#tally.sent;
+  }
+
+  /** Round trips so far: a command sent alone is one, a pipelined batch (auto-pipelining: one tick's commands) is one. */
+  get roundTrips(): number {
+    return this.#tally.trips;
   }
 
   override sendCommand(...args: Parameters<Redis['sendCommand']>): unknown {
-    this.#sent++;
+    this.#tally.count(args[1]);
     return super.sendCommand(...args);
   }
 
@@ -165,7 +185,7 @@ export class LiveryRedis extends Redis {
 export class LiveryCluster extends Cluster {
   readonly livery: { readonly name: string; readonly url: string };
   readonly #watch: HealthWatch;
-  #sent = 0;
+  readonly #tally = new Tally();
 
   constructor(url: string, options: CreateRedisOptions) {
     const invalid = invalidRedisUrl(url);
@@ -207,11 +227,16 @@ export class LiveryCluster extends Cluster {
   }
 
   get commandsSent(): number {
-    return this.#sent;
+    return this.#tally.sent;
+  }
+
+  /** As counted by the cluster client (a command retried on another node after MOVED is one). */
+  get roundTrips(): number {
+    return this.#tally.trips;
   }
 
   override sendCommand(...args: Parameters<Cluster['sendCommand']>): unknown {
-    this.#sent++;
+    this.#tally.count(args[1]);
     return super.sendCommand(...args);
   }
 

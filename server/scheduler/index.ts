@@ -7,6 +7,7 @@
  * sequence), so 10,000 views on a 1 s interval fire evenly, not in one burst. A tick that falls
  * due while its view is busy is skipped by the view, never queued (see MountedView.tick).
  */
+import { Buckets, TICK_LAG_MS } from '../metrics/buckets.ts';
 
 export interface Tickable {
   tick(): void;
@@ -40,6 +41,8 @@ export class TickScheduler {
   #armedFor = Infinity;
   /** Observed lateness of the last ticks, for the bench and health output. */
   lastLagMs = 0;
+  /** Every tick's lateness, for the metrics (livery_tick_lag_seconds). */
+  readonly lag = new Buckets(TICK_LAG_MS);
 
   constructor(now: () => number = () => performance.now()) {
     this.#now = now;
@@ -73,6 +76,7 @@ export class TickScheduler {
       const entry = this.#pop();
       if (entry.cancelled) continue;
       this.lastLagMs = now - entry.due;
+      this.lag.observe(this.lastLagMs);
       try {
         entry.target.tick();
       } catch {

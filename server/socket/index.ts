@@ -13,15 +13,18 @@
 import * as uws from 'uws-pack';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebSocket } from 'uws-pack';
 import { clientAddress, SocketCounts, trustFunction } from '../admission/index.ts';
-import { errors, LiveryError, type ErrorCode } from '../errors.ts';
-import { Connection, type SocketIdentity, type Transport } from '../live/connection.ts';
+import { errors, LiveryError, refusalCloseCode, type ErrorCode } from '../errors.ts';
+import { Connection, newSocketId, type SocketIdentity, type Transport } from '../live/connection.ts';
 import type { Runtime } from '../live/runtime.ts';
+import type { LiveStats } from '../metrics/index.ts';
 import { LIVE_PATH } from '../protocol/index.ts';
-import { encodeDevOverlay, encodeError } from '../protocol/codec.ts';
+import { encodeDevOverlay, encodeError, errorFrameCode } from '../protocol/codec.ts';
 import { readCookie, readSessionId, SESSION_COOKIE, type SessionStore } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 
 interface SocketData {
+  /** Names the socket in log lines (`socketId`), from the upgrade on. */
+  readonly id: string;
   /** The socket's session and tenant, settling after the upgrade. */
   readonly identity: Promise<SocketIdentity>;
   /** Set once the identity settled and was admitted. */
@@ -74,6 +77,7 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
     // `open` — a join never answered (uNetworking/uWebSockets#1929, fixed upstream later); and
     // upgraded while another request is being parsed, it can even abort the process.
     upgrade: (res: HttpResponse, req: HttpRequest, context: us_socket_context_t) => {
+      const id = newSocketId();
       try {
         const headers = new Map<string, string>();
         req.forEach((name, value) => { headers.set(name, value); });
@@ -81,13 +85,13 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
         const protocol = headers.get('sec-websocket-protocol') ?? '';
         const extensions = headers.get('sec-websocket-extensions') ?? '';
         const client = clientAddress(Buffer.from(res.getRemoteAddressAsText()).toString(), headers.get('x-forwarded-for'), trust);
-        if (!accepting) return refuse(res, 'LV_SERVER_SHUTDOWN', 503);
-        if (!originAllowed(headers.get('origin') ?? '', headers.get('host') ?? '', options.allowedOrigins)) return refuse(res, 'LV_ORIGIN_FORBIDDEN');
+        if (!accepting) return refuse(runtime, res, 'LV_SERVER_SHUTDOWN', 503);
+        if (!originAllowed(headers.get('origin') ?? '', headers.get('host') ?? '', options.allowedOrigins)) return refuse(runtime, res, 'LV_ORIGIN_FORBIDDEN');
         // Counted here, synchronously, before any lookup: past the cap an upgrade costs a map lookup.
-        if (!perIp.tryAdd(client, options.maxPerIp)) return refuse(res, 'LV_TOO_MANY_SOCKETS');
+        if (!perIp.tryAdd(client, options.maxPerIp)) return refuse(runtime, res, 'LV_TOO_MANY_SOCKETS');
         const identity = identify(runtime, sessions, headers, client);
         identity.catch(() => {}); // handled in `open`; this only keeps an early close from leaving it unhandled
-        const data: SocketData = { identity, earlyBytes: 0, open: true, client };
+        const data: SocketData = { id, identity, earlyBytes: 0, open: true, client };
         try {
           res.upgrade(data, key, protocol, extensions, context);
         } catch (error) {
@@ -95,7 +99,7 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
           throw error;
         }
       } catch (error) {
-        runtime.log.error({ err: error }, 'live socket upgrade failed');
+        runtime.log.error({ err: error, socketId: id }, 'live socket upgrade failed');
         try { res.writeStatus('500 Internal Server Error').end(); } catch { /* already answered or aborted */ }
       }
     },
@@ -104,37 +108,38 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
       guard(runtime, () => {
         const data = ws.getUserData();
         data.identity.then(
-          (identity) => guard(runtime, () => admit(ws, data, identity)),
-          (error: unknown) => guard(runtime, () => refuseSocket(ws, data, error)),
+          (identity) => guard(runtime, () => admit(ws, data, identity), ws),
+          (error: unknown) => guard(runtime, () => refuseSocket(ws, data, error), ws),
         );
-      });
+      }, ws);
     },
 
     message: (ws, message, isBinary) => {
       guard(runtime, () => {
         const data = ws.getUserData();
         if (message.byteLength > options.maxFrameBytes) {
-          sendError(ws, 'LV_FRAME_TOO_LARGE', `${message.byteLength} > ${options.maxFrameBytes} bytes`);
+          sendError(runtime, ws, 'LV_FRAME_TOO_LARGE', `${message.byteLength} > ${options.maxFrameBytes} bytes`);
           return ws.end(errors.LV_FRAME_TOO_LARGE.close, 'frame too large');
         }
         if (data.conn !== undefined) return data.conn.receive(message, isBinary);
         // Before the identity settled: keep the frame (bounded), to be handled in order after.
-        if (isBinary) return sendError(ws, 'LV_BINARY_FRAME');
+        if (isBinary) return sendError(runtime, ws, 'LV_BINARY_FRAME');
         data.earlyBytes += message.byteLength;
         if ((data.early?.length ?? 0) >= EARLY_FRAMES_MAX || data.earlyBytes > options.maxFrameBytes) {
-          sendError(ws, 'LV_RATE_LIMIT_ABUSE');
+          sendError(runtime, ws, 'LV_RATE_LIMIT_ABUSE');
           return ws.end(errors.LV_RATE_LIMIT_ABUSE.close, 'too many frames before the socket was identified');
         }
         (data.early ??= []).push(message.slice(0));
-      });
+      }, ws);
     },
 
     drain: (ws) => {
-      guard(runtime, () => ws.getUserData().conn?.drain());
+      guard(runtime, () => ws.getUserData().conn?.drain(), ws);
     },
 
     close: (ws, code, message) => {
       guard(runtime, () => {
+        runtime.counters.closed(code); // every close passes here, whichever side closed
         const data = ws.getUserData();
         data.open = false;
         data.early = undefined;
@@ -148,8 +153,9 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
           data.conn.log.warn({ code: 'LV_FRAME_MALFORMED' }, 'text frame was not valid UTF-8; the WebSocket layer dropped the connection');
         }
         runtime.connections.delete(data.conn);
-        data.conn.end('disconnect').catch((error) => runtime.log.error({ err: error }, 'saving state on close failed'));
-      });
+        const conn = data.conn;
+        conn.end('disconnect').catch((error) => conn.log.error({ err: error }, 'saving state on close failed'));
+      }, ws);
     },
   });
 
@@ -161,7 +167,12 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
       if (!perSession.tryAdd(identity.sessionId, options.maxPerSession)) return refuseSocket(ws, data, new LiveryError('LV_TOO_MANY_SOCKETS', 'per session'));
       data.session = identity.sessionId;
     }
-    const conn = new Connection(new UwsTransport(ws, options.compression), runtime, identity);
+    let conn: Connection;
+    try {
+      conn = new Connection(new UwsTransport(ws, options.compression, runtime.counters), runtime, identity, data.id);
+    } catch (error) {
+      return refuseSocket(ws, data, error); // over its tenant's socket quota (close 4429)
+    }
     data.conn = conn;
     runtime.connections.add(conn);
     // Dev loop only: the app is up again, so whatever the overlay showed is over.
@@ -174,10 +185,10 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
   /** The identity was refused (unknown or suspended tenant, not a member, …): say why, then close. */
   function refuseSocket(ws: WebSocket<SocketData>, data: SocketData, error: unknown): void {
     if (!data.open) return;
-    if (!(error instanceof LiveryError) || error.serverFault) runtime.log.error({ err: error }, 'live socket identity failed');
+    if (!(error instanceof LiveryError) || error.serverFault) runtime.log.error({ err: error, socketId: data.id }, 'live socket identity failed');
     const code: ErrorCode = error instanceof LiveryError ? error.code : 'LV_INTERNAL';
     ws.cork(() => {
-      sendError(ws, code);
+      sendError(runtime, ws, code, error instanceof LiveryError ? error.detail : undefined);
       ws.end(refusalCloseCode(code), code);
     });
   }
@@ -189,17 +200,29 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
 
 /**
  * A socket refused after its upgrade closes with 4000 + the HTTP status its page would have had
- * (4403 forbidden, 4404 unknown tenant, 4402 suspended, 4429 rate limited or too many sockets for
- * the session, 4401 unknown session, 4500 internal), after an error frame naming the code.
+ * (4403 forbidden or suspended, 4404 unknown tenant, 4402 payment required, 4429 rate limited,
+ * too many sockets for the session or over a tenant quota, 4401 unknown session, 4500 internal),
+ * after an error frame naming the code (`refusalCloseCode`, errors.ts).
  */
-export function refusalCloseCode(code: ErrorCode): number {
-  const spec = errors[code] as { status?: number; close?: number };
-  return spec.close ?? 4000 + (spec.status ?? 500);
-}
+export { refusalCloseCode };
 
 /** An error frame not tied to a join or an event (ref 0, vid 0), straight on the socket. */
-function sendError(ws: WebSocket<SocketData>, code: ErrorCode, detail?: string): void {
-  ws.send(encodeError(0, 0, code, new LiveryError(code, detail).message), false, false);
+function sendError(runtime: Runtime, ws: WebSocket<SocketData>, code: ErrorCode, detail?: string): void {
+  ws.send(counted(runtime.counters, encodeError(0, 0, code, new LiveryError(code, detail).message), ws.getUserData()), false, false);
+}
+
+/**
+ * Counts a frame on its way out. Every frame to a client passes here (UwsTransport.send and
+ * sendError), so this is where the metrics count frames, bytes and error frames by code —
+ * whatever code path, present or future, built the frame. A plain increment per frame; only an
+ * error frame is looked into.
+ */
+function counted(stats: LiveStats, text: string, data: SocketData): string {
+  stats.framesSent++;
+  stats.bytesSent += text.length;
+  const code = errorFrameCode(text);
+  if (code !== undefined) stats.error(code, data.conn?.tenantCounts);
+  return text;
 }
 
 /** The uWS socket as a Transport (a class: no per-socket closures). */
@@ -207,17 +230,19 @@ class UwsTransport implements Transport {
   readonly #ws: WebSocket<SocketData>;
   readonly #data: SocketData;
   readonly #compress: boolean;
+  readonly #stats: LiveStats;
 
-  constructor(ws: WebSocket<SocketData>, compress: boolean) {
+  constructor(ws: WebSocket<SocketData>, compress: boolean, stats: LiveStats) {
     this.#ws = ws;
     this.#data = ws.getUserData();
     this.#compress = compress;
+    this.#stats = stats;
   }
 
   // uWS throws on a closed socket; `open` flips in the close handler, before anything else runs.
   // `compress` only takes effect where the client negotiated permessage-deflate.
   send(text: string): void {
-    if (this.#data.open) this.#ws.cork(() => this.#ws.send(text, false, this.#compress));
+    if (this.#data.open) this.#ws.cork(() => this.#ws.send(counted(this.#stats, text, this.#data), false, this.#compress));
   }
 
   bufferedAmount(): number {
@@ -229,12 +254,23 @@ class UwsTransport implements Transport {
   }
 }
 
-function guard(runtime: Runtime, fn: () => void): void {
+function guard(runtime: Runtime, fn: () => void, ws?: WebSocket<SocketData>): void {
   try {
     fn();
   } catch (error) {
-    runtime.log.error({ err: error }, 'live socket handler failed');
+    socketLog(runtime, ws).error({ err: error }, 'live socket handler failed');
   }
+}
+
+/** The socket's logger (tenant, socket id, session tag), or one naming the socket id before it has a Connection. */
+function socketLog(runtime: Runtime, ws: WebSocket<SocketData> | undefined): Runtime['log'] {
+  try {
+    const data = ws?.getUserData();
+    if (data !== undefined) return data.conn?.log ?? runtime.log.child({ socketId: data.id });
+  } catch {
+    // uWS throws on a closed socket's user data: log without it
+  }
+  return runtime.log;
 }
 
 /** Session and tenant for a new socket — the only tenant resolution a socket ever pays for. */
@@ -248,21 +284,20 @@ async function identify(runtime: Runtime, sessions: SessionStore, headers: Map<s
   const sessionId = readSessionId(cookieHeader) ?? '';
   const sessionData = sessionId === '' ? undefined : await sessions.get(sessionId);
   if (presented !== undefined && sessionData === undefined) throw new LiveryError('LV_SESSION_UNKNOWN');
-  const tenant: TenantInfo | undefined = await runtime.gate.forSocket(
-    {
-      host: headers.get('host') ?? '',
-      path: LIVE_PATH,
-      header: (name) => headers.get(name),
-      cookie: (name) => readCookie(cookieHeader, name),
-      client,
-      session: undefined,
-    },
-    sessionData,
-  );
-  return { sessionId, sessionData: sessionData ?? {}, tenant };
+  const request = {
+    host: headers.get('host') ?? '',
+    header: (name: string) => headers.get(name),
+    cookie: (name: string) => readCookie(cookieHeader, name),
+    client,
+  };
+  const tenant: TenantInfo | undefined = await runtime.gate.forSocket({ ...request, path: LIVE_PATH, session: undefined }, sessionData);
+  // With tenancy the socket keeps its request: a navigation target's tenant is resolved from it,
+  // as a page load on this host would resolve it — never from a host the client names.
+  return { sessionId, sessionData: sessionData ?? {}, tenant, request: runtime.gate.enabled ? request : undefined };
 }
 
-function refuse(res: HttpResponse, code: ErrorCode, status?: number): void {
+function refuse(runtime: Runtime, res: HttpResponse, code: ErrorCode, status?: number): void {
+  runtime.counters.error(code);
   const spec = errors[code] as { message: string; status?: number };
   const http = status ?? spec.status ?? 500;
   res.cork(() => {

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import type { StateBackend } from './index.ts';
+import type { StateBackend, StateClaim } from './index.ts';
 import { stateKeyTenant } from '../keys.ts';
+import { LiveryError } from '../errors.ts';
 
 export interface MemoryStateOptions {
   /** Seconds an entry lives after its last read or write (unless its `set` names a shorter TTL). */
@@ -9,6 +10,14 @@ export interface MemoryStateOptions {
   maxEntries: number;
   /** Upper bound on the memory the entries take, across all tenants (counted by {@link memoryStateSize}). */
   maxMemoryBytes?: number;
+  /**
+   * A tenant's own byte budget (its `stateBytes` quota, D41); 0 or absent: none, only the shared
+   * bound. Over it the tenant's own least recently used states are evicted; a single state larger
+   * than the whole budget is refused with LV_TENANT_QUOTA_EXCEEDED.
+   */
+  tenantMaxBytes?: (tenant: string) => number;
+  /** Told when a tenant's budget evicted or refused a state (for the log). */
+  onTenantOverBudget?: (tenant: string) => void;
 }
 
 /** What the entries may take when no bound is given (the `state.maxMemoryBytes` default). */
@@ -48,8 +57,12 @@ export class MemoryStateBackend implements StateBackend {
   #bytes = 0;
   #entries = 0;
   readonly #purge: NodeJS.Timeout;
+  readonly #tenantMaxBytes: ((tenant: string) => number) | undefined;
+  readonly #onTenantOverBudget: ((tenant: string) => void) | undefined;
 
   constructor(options: MemoryStateOptions) {
+    this.#tenantMaxBytes = options.tenantMaxBytes;
+    this.#onTenantOverBudget = options.onTenantOverBudget;
     this.#ttlMs = options.ttlSeconds * 1000;
     this.#maxEntries = options.maxEntries;
     this.#maxBytes = options.maxMemoryBytes ?? DEFAULT_STATE_MAX_MEMORY;
@@ -64,11 +77,50 @@ export class MemoryStateBackend implements StateBackend {
     return this.#within(tenant, cache, () => cache.get(key)) ?? null;
   }
 
-  /** Stores a value; `ttlSeconds` shortens its life (a first paint's state until its join). */
-  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+  /**
+   * Stores a value; `ttlSeconds` shortens its life (a first paint's state until its join). A
+   * tenant's `budget` is not enforced here: this backend is bounded by `state.maxMemoryBytes`,
+   * shared fairly between tenants (D30).
+   */
+  async set(key: string, value: string, options?: { ttlSeconds?: number }): Promise<void> {
+    this.#store(key, value, options?.ttlSeconds);
+  }
+
+  /**
+   * A join takes the state: the copy here is dropped while the view is live (it is written back
+   * when the socket closes), so an idle session holds its state once, not twice. One process,
+   * and its runtime keeps one live copy per instance: no owner token to check (D35).
+   */
+  async claim(key: string): Promise<StateClaim> {
+    const value = await this.get(key);
+    if (value !== null) await this.delete(key);
+    return { value, owner: '', previous: null };
+  }
+
+  async save(key: string, value: string): Promise<boolean> {
+    this.#store(key, value, undefined);
+    return true;
+  }
+
+  /** Live states are not held here (see `claim`), and one process owns them all. */
+  async keep(): Promise<'kept'> {
+    return 'kept';
+  }
+
+  #store(key: string, value: string, ttlSeconds: number | undefined): void {
     const tenant = stateKeyTenant(key);
+    const budget = this.#tenantMaxBytes?.(tenant) ?? 0;
+    if (budget > 0 && memoryStateSize(key, value) > budget) {
+      this.#onTenantOverBudget?.(tenant);
+      throw new LiveryError('LV_TENANT_QUOTA_EXCEEDED', 'state bytes');
+    }
     const cache = this.#cacheOf(tenant);
     this.#within(tenant, cache, () => cache.set(key, value, ttlSeconds === undefined ? undefined : { ttl: ttlSeconds * 1000 }));
+    if (budget > 0 && cache.calculatedSize > budget) {
+      // Over its own budget, a tenant loses its own least recently used states — nobody else's.
+      this.#onTenantOverBudget?.(tenant);
+      while (cache.calculatedSize > budget) this.#within(tenant, cache, () => cache.pop());
+    }
     this.#evict();
   }
 

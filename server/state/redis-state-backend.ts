@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { LiveryError } from '../errors.ts';
-import { DEFAULT_REDIS_PREFIX, inNamespace } from '../keys.ts';
+import { DEFAULT_REDIS_PREFIX, inNamespace, stateKeyTenant, stateUsageKeys } from '../keys.ts';
 import { redisCall } from '../redis/index.ts';
-import type { StateBackend } from './index.ts';
+import type { StateBackend, StateClaim } from './index.ts';
+import { REDIS_ENTRY_OVERHEAD, stateScripts, USAGE_TOTAL } from './redis-state-scripts.ts';
+
+export { REDIS_ENTRY_OVERHEAD };
 
 export interface RedisStateOptions {
   /** The command connection (see `createRedis`), a server or a cluster; the backend never closes it. */
@@ -27,47 +31,105 @@ export class StateTooLargeError extends LiveryError {
   }
 }
 
+/** A save or first paint that would grow its tenant's stored state past the tenant's budget (D36). */
+export class StateQuotaError extends LiveryError {
+  declare readonly code: 'LV_STATE_QUOTA_EXCEEDED';
+
+  constructor(tenant: string, stored: number, budget: number) {
+    super('LV_STATE_QUOTA_EXCEEDED', `tenant ${tenant} stores ${stored} bytes of view state; its budget is ${budget}`);
+    this.name = 'StateQuotaError';
+  }
+}
+
 /**
  * State shared by every process through Redis, hence write-through: the runtime stores each
  * change before the event's reply, so a client reconnecting to any process resumes its view.
  *
- * Each call is one command (`GETEX … EX`, `SET … EX`, `DEL`) that refreshes the TTL, so entries
- * of abandoned views expire by themselves. A first paint's state is set with the short pre-join
- * TTL; the join's `GETEX` gives it the full one. With auto-pipelining, writes issued in the same tick
- * (a broadcast re-rendering many views) share one round trip. During a Redis outage calls wait
- * up to the connection's command timeout, then reject with `RedisUnavailableError`; values are
- * JSON strings (docs/state-codec.md has the measurements behind that choice).
+ * Each call is one Lua script (see redis-state-scripts.ts) that refreshes the TTL, so entries of
+ * abandoned views expire by themselves. A join `claim`s the instance — a fresh random owner
+ * token replaces the stored one — and a `save` is a compare-and-set on that token, so a copy of
+ * the view left live on another process can never overwrite what the new owner stored (D34).
+ * The same scripts count each tenant's stored bytes and refuse growth past its budget (D36). A
+ * first paint's state is stored with the short pre-join TTL; the join's claim gives it the full
+ * one. With auto-pipelining, scripts issued in the same tick share one round trip. During a
+ * Redis outage calls wait up to the connection's command timeout, then reject with
+ * `RedisUnavailableError`; values are JSON strings (docs/state-codec.md).
  */
 export class RedisStateBackend implements StateBackend {
   readonly name = 'redis';
   readonly writeThrough = true;
   readonly #redis: Redis | Cluster;
-  readonly #ttl: number;
+  readonly #ttlMs: number;
   readonly #prefix: string;
 
   constructor(options: RedisStateOptions) {
     this.#redis = options.redis;
-    this.#ttl = options.ttlSeconds;
+    this.#ttlMs = options.ttlSeconds * 1000;
     this.#prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
   }
 
-  get(key: string): Promise<string | null> {
-    return redisCall(this.#redis.getex(inNamespace(this.#prefix, key), 'EX', this.#ttl), `GETEX ${key}`);
+  async get(key: string): Promise<string | null> {
+    return (await this.#run('get', key, [this.#ttlMs, this.#ttlMs])) as string | null;
   }
 
-  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
-    // UTF-8 needs at most 3 bytes per UTF-16 unit: count exactly only when it could matter.
-    if (value.length * 3 > REDIS_STATE_HARD_LIMIT) {
-      const bytes = Buffer.byteLength(value);
-      if (bytes > REDIS_STATE_HARD_LIMIT) throw new StateTooLargeError(key, bytes);
-    }
-    await redisCall(this.#redis.set(inNamespace(this.#prefix, key), value, 'EX', ttlSeconds ?? this.#ttl), `SET ${key}`);
+  async set(key: string, value: string, options?: { ttlSeconds?: number; budget?: number }): Promise<void> {
+    guardSize(key, value);
+    const ttlMs = options?.ttlSeconds === undefined ? this.#ttlMs : options.ttlSeconds * 1000;
+    const result = (await this.#run('put', key, [value, ttlMs, this.#ttlMs, budgetArg(options?.budget)])) as number[];
+    if (result[0] === -1) throw new StateQuotaError(stateKeyTenant(key), result[1], options!.budget!);
+  }
+
+  async claim(key: string): Promise<StateClaim> {
+    // 128 random bits: owners never repeat, so a refused owner knows it is stale for good.
+    const owner = randomBytes(16).toString('base64url');
+    const [value, previous] = (await this.#run('claim', key, [owner, this.#ttlMs, this.#ttlMs])) as [string | null, string | null];
+    return { value, owner, previous };
+  }
+
+  async save(key: string, value: string, owner: string, budget?: number): Promise<boolean> {
+    guardSize(key, value);
+    const result = (await this.#run('save', key, [value, owner, this.#ttlMs, this.#ttlMs, budgetArg(budget)])) as number[];
+    if (result[0] === -1) throw new StateQuotaError(stateKeyTenant(key), result[1], budget!);
+    return result[0] === 1;
+  }
+
+  async keep(key: string, owner: string): Promise<'kept' | 'taken' | 'absent'> {
+    const result = (await this.#run('keep', key, [owner, this.#ttlMs, this.#ttlMs])) as number;
+    return result === 1 ? 'kept' : result === 0 ? 'absent' : 'taken';
   }
 
   async delete(key: string): Promise<void> {
-    await redisCall(this.#redis.del(inNamespace(this.#prefix, key)), `DEL ${key}`);
+    await this.#run('delete', key, []);
+  }
+
+  /** The bytes counted for a tenant's stored states (see redis-state-scripts.ts). */
+  async usage(tenant: string): Promise<number> {
+    const bytes = inNamespace(this.#prefix, stateUsageKeys(tenant)[0]);
+    return Number(await redisCall(this.#redis.hget(bytes, USAGE_TOTAL), `HGET ${bytes}`) ?? 0);
+  }
+
+  /**
+   * Runs a state script on the state key and its tenant's accounting keys (one hash tag), in the
+   * deployment's namespace; the state key is passed as it was built too, naming it in the accounting.
+   */
+  #run(script: keyof typeof stateScripts, key: string, args: Array<string | number>): Promise<unknown> {
+    const keys = [key, ...stateUsageKeys(stateKeyTenant(key))].map((name) => inNamespace(this.#prefix, name));
+    return redisCall(stateScripts[script].run(this.#redis, keys, [key, ...args]), `state ${script} ${key}`);
   }
 
   /** The connection belongs to whoever created it; nothing to release here. */
   async close(): Promise<void> {}
+}
+
+/** No budget: a number Lua compares like any other. */
+function budgetArg(budget: number | undefined): number {
+  return budget === undefined || !Number.isFinite(budget) ? Number.MAX_SAFE_INTEGER : Math.max(0, Math.floor(budget));
+}
+
+/** UTF-8 needs at most 3 bytes per UTF-16 unit: count exactly only when it could matter. */
+function guardSize(key: string, value: string): void {
+  if (value.length * 3 > REDIS_STATE_HARD_LIMIT) {
+    const bytes = Buffer.byteLength(value);
+    if (bytes > REDIS_STATE_HARD_LIMIT) throw new StateTooLargeError(key, bytes);
+  }
 }

@@ -13,6 +13,8 @@ export const TENANCY_CHECKS = {
   'livery.C013': checks['livery.C013'],
   'livery.C014': checks['livery.C014'],
   'livery.C016': checks['livery.C016'],
+  'livery.C050': checks['livery.C050'],
+  'livery.C052': checks['livery.C052'],
 } as const;
 
 export type TenancyCheckId = keyof typeof TENANCY_CHECKS;

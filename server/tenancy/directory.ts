@@ -97,16 +97,20 @@ export class TenantDirectory {
     let pending = this.#pending.get(id);
     if (pending === undefined) {
       this.lookups++;
-      pending = this.#source.tenant(id).then((row) => {
+      const query: Promise<TenantInfo | null> = this.#source.tenant(id).then((row) => {
+        // A change heard while this query ran (invalidate/store) supersedes what it read.
+        const current = this.#pending.get(id) === query;
         if (row === null) {
-          this.#unknown.set(id, true);
+          if (current) this.#unknown.set(id, true);
           return null;
         }
         const info = toInfo(row);
-        this.#tenants.set(id, info);
+        if (current) this.#tenants.set(id, info);
         return info;
-      }).finally(() => this.#pending.delete(id));
-      this.#pending.set(id, pending);
+      }).finally(() => {
+        if (this.#pending.get(id) === query) this.#pending.delete(id);
+      });
+      this.#pending.set(id, (pending = query));
     }
     return pending;
   }
@@ -137,6 +141,33 @@ export class TenantDirectory {
   invalidate(id: string): void {
     this.#tenants.delete(id);
     this.#unknown.delete(id);
+    this.#pending.delete(id);
+  }
+
+  /**
+   * A row just read by the tenant watch (tenancy/watch.ts): cached as the tenant's current
+   * info (null: the tenant is gone), so the next page or socket is admitted by it at once.
+   * Returns the info.
+   */
+  store(id: string, row: TenantRow | null): TenantInfo | null {
+    this.#pending.delete(id);
+    if (row === null) {
+      this.#tenants.delete(id);
+      this.#unknown.set(id, true);
+      return null;
+    }
+    const info = toInfo(row);
+    // Unchanged: keep the entry as it is, so a recheck does not keep it cached forever.
+    const cached = this.#tenants.peek(id);
+    if (cached !== undefined && sameInfo(cached, info)) return cached;
+    this.#tenants.set(id, info);
+    this.#unknown.delete(id);
+    return info;
+  }
+
+  /** The ids of the tenants cached now (what the recheck re-reads). */
+  cachedIds(): string[] {
+    return [...this.#tenants.keys()];
   }
 }
 
@@ -145,6 +176,11 @@ export function admission(tenant: TenantInfo, today = new Date().toISOString().s
   if (tenant.status !== 'active') return 'LV_TENANT_SUSPENDED';
   if (tenant.paidUntil !== null && tenant.paidUntil < today) return 'LV_TENANT_PAYMENT_REQUIRED';
   return null;
+}
+
+function sameInfo(a: TenantInfo, b: TenantInfo): boolean {
+  return a.name === b.name && a.status === b.status && a.onTrial === b.onTrial && a.paidUntil === b.paidUntil
+    && JSON.stringify(a.settings) === JSON.stringify(b.settings);
 }
 
 function toInfo(row: TenantRow): TenantInfo {

@@ -42,6 +42,20 @@ export interface TenancyOptions {
   checkMembership?: boolean;
   /** header: the header is set by a proxy you control, so its claim needs no membership check. */
   trustedHeader?: boolean;
+  /** Seconds between rechecks of the tenants cached or live on a process (D40). */
+  recheckSeconds?: number;
+  /** Default per-tenant quotas, per process; a tenant's `settings.quotas` overrides each (D41). */
+  quotas?: Partial<TenantQuotaOptions>;
+}
+
+/** Per-tenant quotas, each counted per process. */
+export interface TenantQuotaOptions {
+  /** Live sockets one tenant may have open. */
+  sockets: number;
+  /** Events per second one tenant's sockets may send together (a burst of one second's worth). */
+  eventsPerSecond: number;
+  /** Bytes of view state one tenant may hold in the state backend; 0: no quota of its own (the backend's bound applies). */
+  stateBytes: number;
 }
 
 export interface TenancyConfig {
@@ -64,9 +78,11 @@ export interface TenancyConfig {
   readonly customModule: string | undefined;
   readonly checkMembership: boolean;
   readonly trustedHeader: boolean;
+  readonly recheckSeconds: number;
+  readonly quotas: Readonly<TenantQuotaOptions>;
 }
 
-type Kind = 'bool' | 'string' | 'list';
+type Kind = 'bool' | 'string' | 'list' | 'int';
 
 /** Every tenancy option with its environment variable, for the README table and the env reader. */
 export const TENANCY_ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: Kind; default: string; doc: string }> = [
@@ -86,5 +102,9 @@ export const TENANCY_ENVIRONMENT: ReadonlyArray<{ env: string; option: string; k
   { env: 'LIVERY_TENANT_JWT_AUDIENCE', option: 'tenancy.jwtAudience', kind: 'string', default: '(not checked)', doc: 'jwt: required `aud` claim' },
   { env: 'LIVERY_TENANT_CUSTOM_RESOLVER', option: 'tenancy.customModule', kind: 'string', default: '(none)', doc: 'custom: module (path from the working directory) whose default export is the resolver function' },
   { env: 'LIVERY_TENANT_CHECK_MEMBERSHIP', option: 'tenancy.checkMembership', kind: 'bool', default: 'true', doc: 'an authenticated user must be a member of a tenant named by a URL, header, JWT or custom function' },
+  { env: 'LIVERY_TENANT_RECHECK', option: 'tenancy.recheckSeconds', kind: 'int', default: '10', doc: 'seconds between rechecks of every tenant cached or live on a process; changes take effect at once through the database\'s notifications, this bounds how late they can be without them' },
+  { env: 'LIVERY_TENANT_MAX_SOCKETS', option: 'tenancy.quotas.sockets', kind: 'int', default: '10000', doc: 'live sockets one tenant may have open per process (a tenant\'s `settings.quotas.sockets` overrides it); more are refused LV_TENANT_QUOTA_EXCEEDED (close 4429)' },
+  { env: 'LIVERY_TENANT_EVENTS_PER_SECOND', option: 'tenancy.quotas.eventsPerSecond', kind: 'int', default: '1000', doc: 'events per second one tenant\'s sockets may send together per process (`settings.quotas.eventsPerSecond` overrides it); more are answered LV_TENANT_QUOTA_EXCEEDED' },
+  { env: 'LIVERY_TENANT_STATE_BYTES', option: 'tenancy.quotas.stateBytes', kind: 'int', default: '0', doc: 'bytes of view state one tenant may hold in the state backend (`settings.quotas.stateBytes` overrides it); 0: no quota of its own' },
   { env: 'LIVERY_TENANT_TRUSTED_HEADER', option: 'tenancy.trustedHeader', kind: 'bool', default: 'false', doc: 'header: set only when a proxy you control sets the header (its claim then skips the membership check)' },
 ];

@@ -4,7 +4,7 @@ import { loadCustomResolver } from './custom-resolver.ts';
 import { DEFAULT_TENANT_HEADER } from './header-resolver.ts';
 import { DEFAULT_JWT_CLAIM, DEFAULT_JWT_COOKIE } from './jwt-resolver.ts';
 import { jwtKeyOf } from './jwt-key.ts';
-import { TENANCY_ENVIRONMENT, type TenancyConfig, type TenancyOptions } from './options.ts';
+import { TENANCY_ENVIRONMENT, type TenancyConfig, type TenancyOptions, type TenantQuotaOptions } from './options.ts';
 import { DEFAULT_SESSION_KEY } from './session-resolver.ts';
 import { isTenantSlug } from './slug.ts';
 import { DEFAULT_SUBDOMAIN_EXCLUDE, normalizeDomain } from './subdomain-resolver.ts';
@@ -15,6 +15,10 @@ export interface TenancyResolution {
   readonly config: TenancyConfig | undefined;
   readonly problems: TenancyProblem[];
 }
+
+/** Defaults of the per-tenant quotas (D41) and of the recheck interval (D40). */
+export const DEFAULT_TENANT_QUOTAS: Readonly<TenantQuotaOptions> = { sockets: 10_000, eventsPerSecond: 1000, stateBytes: 0 };
+const DEFAULT_RECHECK_SECONDS = 10;
 
 const HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 const PATH_PREFIX = /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$/;
@@ -60,6 +64,12 @@ export function resolveTenancy(options: TenancyOptions | undefined, env: Env): T
     customModule: pick('customModule'),
     checkMembership: pick('checkMembership') ?? true,
     trustedHeader: pick('trustedHeader') ?? false,
+    recheckSeconds: pick('recheckSeconds') ?? DEFAULT_RECHECK_SECONDS,
+    quotas: {
+      sockets: options?.quotas?.sockets ?? (fromEnv.get('quotas.sockets') as number | undefined) ?? DEFAULT_TENANT_QUOTAS.sockets,
+      eventsPerSecond: options?.quotas?.eventsPerSecond ?? (fromEnv.get('quotas.eventsPerSecond') as number | undefined) ?? DEFAULT_TENANT_QUOTAS.eventsPerSecond,
+      stateBytes: options?.quotas?.stateBytes ?? (fromEnv.get('quotas.stateBytes') as number | undefined) ?? DEFAULT_TENANT_QUOTAS.stateBytes,
+    },
   };
   checkTenancy(config, problems);
   return { config, problems };
@@ -103,6 +113,13 @@ function checkTenancy(config: TenancyConfig, problems: TenancyProblem[]): void {
   if (!PATH_PREFIX.test(config.pathPrefix)) {
     problems.push({ id: 'livery.C016', detail: `path prefix ${JSON.stringify(config.pathPrefix)} is not empty or like /t` });
   }
+  const { sockets, eventsPerSecond, stateBytes } = config.quotas;
+  for (const [name, value, least] of [['sockets', sockets, 1], ['eventsPerSecond', eventsPerSecond, 1], ['stateBytes', stateBytes, 0]] as const) {
+    if (!Number.isSafeInteger(value) || value < least) problems.push({ id: 'livery.C050', detail: `tenancy.quotas.${name} = ${value}` });
+  }
+  if (!Number.isFinite(config.recheckSeconds) || config.recheckSeconds <= 0) {
+    problems.push({ id: 'livery.C052', detail: `tenancy.recheckSeconds = ${config.recheckSeconds}` });
+  }
 }
 
 function resolverNames(value: string | readonly string[] | undefined, problems: TenancyProblem[]): ResolverName[] {
@@ -123,6 +140,10 @@ function readEnvironment(env: Env, problems: TenancyProblem[]): Map<string, unkn
     const key = spec.option.slice('tenancy.'.length);
     if (spec.kind === 'list') values.set(key, raw.split(',').map((s) => s.trim()).filter(Boolean));
     else if (spec.kind === 'string') values.set(key, raw);
+    else if (spec.kind === 'int') {
+      if (/^\d+$/.test(raw.trim())) values.set(key, Number(raw));
+      else problems.push({ id: 'livery.C003', detail: `${spec.env}=${JSON.stringify(raw)} is not a whole number` });
+    }
     else if (/^(true|false|1|0)$/.test(raw)) values.set(key, raw === 'true' || raw === '1');
     else problems.push({ id: 'livery.C003', detail: `${spec.env}=${JSON.stringify(raw)} is not true/false` });
   }

@@ -7,14 +7,27 @@
  */
 import type { HTMLElement } from 'node-html-parser';
 import { LiveryError } from '../errors.ts';
-import { B_CHANGE, B_CLICK, B_INPUT, B_SUBMIT, B_VALUE_PREFIX } from '../protocol/index.ts';
+import { B_CHANGE, B_CLICK, B_INPUT, B_SUBMIT, B_VALUE_PREFIX, P_TARGET, P_UNUSED } from '../protocol/index.ts';
 
 export type Payload = Record<string, unknown>;
 export type FieldValues = Record<string, string | string[]>;
 
+/**
+ * What the "user" typed into fields earlier, by field name, with the value the server had
+ * rendered for the field then. Like the browser, a field keeps what was typed into it until the
+ * server renders a different value for it (or the form is reset after a successful submit).
+ */
+export type Typed = ReadonlyMap<string, { readonly value: string | string[]; readonly rendered: string | string[] | undefined }>;
+
 export interface Action {
   readonly event: string;
   readonly payload: Payload;
+  /** For a form's events: the names of its fields that hold the user's data (what `_unused` lists from). */
+  readonly fields?: readonly string[];
+  /** The field names this action uses (typed into, changed). */
+  readonly uses?: readonly string[];
+  /** The values typed into the form by this action, with what the server rendered for each then. */
+  readonly typed?: Typed;
 }
 
 const NOT_SUBMITTED = new Set(['submit', 'button', 'image', 'reset', 'file']);
@@ -27,24 +40,35 @@ export function clickAction(el: HTMLElement, selector: string): Action {
 }
 
 /** `lv-submit`: the form's fields (with `fields` typed in), plus its `lv-value-*`. */
-export function submitAction(el: HTMLElement, selector: string, fields: FieldValues): Action {
+export function submitAction(el: HTMLElement, selector: string, fields: FieldValues, typed: Typed = new Map()): Action {
   const form = el.closest(`form[${B_SUBMIT}]`);
   if (form === null) throw misuse(`"${selector}" is not inside a form with lv-submit`);
-  return { event: form.getAttribute(B_SUBMIT)!, payload: { ...serialize(form, fields), ...values(form) } };
+  return {
+    event: form.getAttribute(B_SUBMIT)!,
+    payload: { ...serialize(form, fields, typed), ...values(form) },
+    fields: dataFields(form),
+    uses: Object.keys(fields),
+    typed: typedNow(form, fields),
+  };
 }
 
 /**
- * `lv-change` (else `lv-input`) on the field or its form: a form sends all its fields and
- * `_target` (the field's name); a bound field alone sends `{name: value}`.
+ * `lv-change` (else `lv-input`) on the field or its form: a form sends all its fields, `_target`
+ * (the field's name) and `_unused` (its fields not in `used` nor changed now, as the browser
+ * lists the fields the user has not typed in yet); a bound field alone sends `{name: value}`.
  */
-export function changeAction(el: HTMLElement, selector: string, fields: FieldValues): Action {
+export function changeAction(el: HTMLElement, selector: string, fields: FieldValues, used: ReadonlySet<string> = new Set(), typed: Typed = new Map()): Action {
   for (const attr of [B_CHANGE, B_INPUT]) {
     const bound = el.closest(`[${attr}]`);
     if (bound === null) continue;
     const event = bound.getAttribute(attr)!;
     if (bound.tagName === 'FORM') {
       const target = el.tagName === 'FORM' ? undefined : el.getAttribute('name');
-      return { event, payload: { ...serialize(bound, fields), ...(target ? { _target: target } : {}), ...values(bound) } };
+      const uses = [...Object.keys(fields), ...(target ? [target] : [])];
+      const names = dataFields(bound);
+      const unused = names.filter((name) => !used.has(name) && !uses.includes(name));
+      const meta = { ...(target ? { [P_TARGET]: target } : {}), ...(unused.length > 0 ? { [P_UNUSED]: unused } : {}) };
+      return { event, payload: { ...serialize(bound, fields, typed), ...meta, ...values(bound) }, fields: names, uses, typed: typedNow(bound, fields) };
     }
     const name = el.getAttribute('name') || 'value';
     const value = name in fields ? fields[name] : (fieldValue(el) ?? '');
@@ -53,6 +77,17 @@ export function changeAction(el: HTMLElement, selector: string, fields: FieldVal
     return { event, payload: { [name]: value, ...values(bound) } };
   }
   throw misuse(`nothing happens on a change of "${selector}": neither it nor an ancestor has lv-change or lv-input`);
+}
+
+/** The names of a form's controls that hold the user's data (not buttons, hidden or file inputs), once each. */
+function dataFields(form: HTMLElement): string[] {
+  const names = new Set<string>();
+  for (const field of form.querySelectorAll('input, select, textarea')) {
+    const name = field.getAttribute('name');
+    const type = (field.getAttribute('type') ?? '').toLowerCase();
+    if (name && !field.hasAttribute('disabled') && !(field.tagName === 'INPUT' && (NOT_SUBMITTED.has(type) || type === 'hidden'))) names.add(name);
+  }
+  return [...names];
 }
 
 /** `lv-value-NAME="v"` → `{NAME: "v"}`. */
@@ -69,12 +104,19 @@ function values(el: HTMLElement): Payload {
  * values in `fields` in place of what the HTML holds — as if the user had typed them. Naming a
  * field the form does not have is an error: the user could not have typed into it.
  */
-function serialize(form: HTMLElement, fields: FieldValues): Payload {
+function serialize(form: HTMLElement, fields: FieldValues, earlier: Typed): Payload {
   const out: Payload = {};
-  const typed = new Set<string>();
+  const replaced = new Set<string>();
   const add = (name: string, value: string) => {
     const prev = out[name];
     out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  };
+  // A typed value replaces every control of that name, once: now's first, else an earlier one
+  // the server has not rendered a new value over since.
+  const replace = (name: string, value: string | string[]) => {
+    if (replaced.has(name)) return;
+    replaced.add(name);
+    for (const v of Array.isArray(value) ? value : [value]) add(name, v);
   };
   for (const field of form.querySelectorAll('input, select, textarea')) {
     const name = field.getAttribute('name');
@@ -82,19 +124,36 @@ function serialize(form: HTMLElement, fields: FieldValues): Payload {
     const type = (field.getAttribute('type') ?? '').toLowerCase();
     if (field.tagName === 'INPUT' && NOT_SUBMITTED.has(type)) continue;
     if (name in fields) {
-      if (typed.has(name)) continue; // a typed value replaces every control of that name once
-      typed.add(name);
-      const value = fields[name];
-      for (const v of Array.isArray(value) ? value : [value]) add(name, v);
+      replace(name, fields[name]);
+      continue;
+    }
+    const before = earlier.get(name);
+    if (before !== undefined && JSON.stringify(renderedValue(form, name)) === JSON.stringify(before.rendered)) {
+      replace(name, before.value);
       continue;
     }
     const value = fieldValue(field);
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) add(name, v);
   }
-  const unknown = Object.keys(fields).filter((name) => !typed.has(name));
+  const unknown = Object.keys(fields).filter((name) => !replaced.has(name));
   if (unknown.length > 0) throw misuse(`the form has no field named ${unknown.map((n) => `"${n}"`).join(', ')}`);
   return out;
+}
+
+function typedNow(form: HTMLElement, fields: FieldValues): Typed {
+  return new Map(Object.entries(fields).map(([name, value]) => [name, { value, rendered: renderedValue(form, name) }]));
+}
+
+/** What the server renders for the field `name` of `form` now (every control of that name). */
+export function renderedValue(form: HTMLElement, name: string): string | string[] | undefined {
+  const found: string[] = [];
+  for (const field of form.querySelectorAll('input, select, textarea')) {
+    if (field.getAttribute('name') !== name) continue;
+    const value = fieldValue(field);
+    if (value !== undefined) found.push(...(Array.isArray(value) ? value : [value]));
+  }
+  return found.length === 0 ? undefined : found.length === 1 ? found[0] : found;
 }
 
 /** A control's current value as the HTML states it; undefined when it would not be submitted. */

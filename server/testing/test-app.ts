@@ -17,10 +17,11 @@ import { LiveryError } from '../errors.ts';
 import { serverFactory } from '../index.ts';
 import { livery } from '../plugin.ts';
 import { A_TOKEN, A_VIEW } from '../protocol/index.ts';
+import { A_FLASH, FLASH_ID, isFlashKind, type FlashKind } from '../protocol/flash.ts';
 import { newSessionId, SESSION_COOKIE } from '../session/index.ts';
 import type { Route } from '../view/routes.ts';
 import { routeToTenant } from './tenant-route.ts';
-import { TestView } from './test-view.ts';
+import { TestView, type LoadedPage } from './test-view.ts';
 
 /** What the test client needs of an app: the shape `defineApp(...)` returns. */
 export interface TestableApp {
@@ -101,6 +102,7 @@ export async function createTestApp(app: TestableApp, options: TestAppOptions = 
       logController: new LogController({ disableRequestLogging: true }),
     });
     await server.register(livery, { ...liveryOptions, database });
+    server.setNotFoundHandler(server.livery.notFound);
     await server.listen({ port: 0, host: '127.0.0.1' });
   } catch (error) {
     await server?.close();
@@ -114,6 +116,18 @@ export async function createTestApp(app: TestableApp, options: TestAppOptions = 
   const handle = server.livery;
   const fastify = server;
   let closing: Promise<void> | undefined;
+
+  /** Loads a page as the browser would (following redirects) and joins its view over a new socket. */
+  async function load(path: string, cookie: string, headers: Record<string, string>): Promise<TestView> {
+    const page = await getPage(port, path, { ...headers, cookie });
+    const view: TestView = await TestView.join({
+      port, livery: handle, ...page, cookie, headers, timeoutMs,
+      load: (next) => load(next, cookie, headers),
+      onClose: async () => void views.delete(view),
+    });
+    views.add(view);
+    return view;
+  }
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -130,13 +144,7 @@ export async function createTestApp(app: TestableApp, options: TestAppOptions = 
       await handle.sessions.set(sessionId, { ...session?.data, ...route.session, ...(session?.userId !== undefined ? { userId: session.userId } : {}) });
       const cookie = `${SESSION_COOKIE}=${sessionId}`;
       const headers = { ...mountOptions.headers, ...route.headers };
-      const page = await getPage(port, route.path, { ...headers, cookie });
-      const view: TestView = await TestView.join({
-        port, livery: handle, view: page.view, token: page.token, cookie, headers, timeoutMs,
-        onClose: async () => void views.delete(view),
-      });
-      views.add(view);
-      return view;
+      return load(route.path, cookie, headers);
     },
     close() {
       return (closing ??= (async () => {
@@ -203,24 +211,45 @@ function fillParams(path: string, params: Record<string, string> = {}): string {
   return filled;
 }
 
-/** GETs the page as a browser would (node:http: fetch cannot set Host) and finds the view container. */
-async function getPage(port: number, path: string, headers: Record<string, string>): Promise<{ view: string; token: string }> {
-  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path, headers }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => { body += chunk; });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-  const root = parse(body);
-  if (status !== 200) {
-    const code = root.querySelector('code')?.text ?? 'no error code';
-    throw new LiveryError('LV_TEST_MOUNT_FAILED', `GET ${path}: HTTP ${status}, ${code}`);
+/**
+ * GETs the page as a browser would (node:http: fetch cannot set Host), following redirects on the
+ * app (at most 10), and finds the view container, the title and the flash region.
+ */
+async function getPage(port: number, path: string, headers: Record<string, string>): Promise<LoadedPage> {
+  let url = path;
+  for (let hops = 0; ; hops++) {
+    const { status, location, body } = await new Promise<{ status: number; location: string | undefined; body: string }>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: url, headers }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => { body += chunk; });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, location: response.headers.location, body }));
+      }).on('error', reject);
+    });
+    if (status >= 300 && status < 400 && location !== undefined) {
+      const next = new URL(location, `http://app${url}`);
+      if (next.origin !== 'http://app') throw new LiveryError('LV_TEST_MOUNT_FAILED', `GET ${url}: redirected off the app, to ${location}`);
+      if (hops >= 10) throw new LiveryError('LV_TEST_MOUNT_FAILED', `GET ${path}: more than 10 redirects`);
+      url = next.pathname + next.search;
+      continue;
+    }
+    const root = parse(body);
+    if (status !== 200) {
+      const code = root.querySelector('code')?.text ?? 'no error code';
+      throw new LiveryError('LV_TEST_MOUNT_FAILED', `GET ${url}: HTTP ${status}, ${code}`);
+    }
+    const container = root.querySelector(`[${A_TOKEN}]`);
+    if (container === null) throw new LiveryError('LV_TEST_MOUNT_FAILED', `GET ${url}: the page has no live view`);
+    const flash: { [K in FlashKind]?: string } = {};
+    for (const message of root.querySelectorAll(`#${FLASH_ID} [${A_FLASH}]`)) {
+      const kind = message.getAttribute(A_FLASH);
+      if (isFlashKind(kind)) flash[kind] = message.querySelector('p')?.text ?? '';
+    }
+    return {
+      view: container.getAttribute(A_VIEW) ?? '', token: container.getAttribute(A_TOKEN) ?? '', id: container.getAttribute('id') ?? '',
+      url, title: root.querySelector('title')?.text ?? '', flash,
+    };
   }
-  const container = root.querySelector(`[${A_TOKEN}]`);
-  if (container === null) throw new LiveryError('LV_TEST_MOUNT_FAILED', `GET ${path}: the page has no live view`);
-  return { view: container.getAttribute(A_VIEW) ?? '', token: container.getAttribute(A_TOKEN) ?? '' };
 }
 
 function pathOf(dir: string | URL): string {

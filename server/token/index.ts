@@ -25,6 +25,11 @@ export interface JoinClaims {
   /** Session id the token was issued to; the socket's session must match. */
   readonly session: string;
   readonly tenant: string;
+  /**
+   * The URL the page (or navigate) rendered the view at, path and query. Only tokens a render
+   * issues carry it: a first join at that same URL adopts a state that already reflects it.
+   */
+  readonly url?: string;
 }
 
 interface Payload {
@@ -33,6 +38,7 @@ interface Payload {
   p: Params;
   s: string;
   t: string;
+  u?: string;
 }
 
 /** The one header Livery issues and accepts: pinning it pins the algorithm (no `none`, no RS/HS confusion). */
@@ -53,6 +59,7 @@ export class TokenSigner {
     const payload: Payload & { iat: number; exp: number } = {
       v: claims.view, i: claims.instance, p: claims.params, s: claims.session, t: claims.tenant, iat: now, exp: now + this.#ttlSeconds,
     };
+    if (claims.url !== undefined) payload.u = claims.url;
     const input = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
     return `${input}.${this.#mac(input).toString('base64url')}`;
   }
@@ -75,11 +82,11 @@ export class TokenSigner {
     }
     if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw new LiveryError('LV_TOKEN_INVALID', 'no expiry');
     if (payload.exp <= Date.now() / 1000) throw new LiveryError('LV_TOKEN_EXPIRED');
-    const { v, i, p, s, t } = payload;
-    if (typeof v !== 'string' || typeof i !== 'string' || typeof s !== 'string' || typeof t !== 'string' || !isParams(p)) {
+    const { v, i, p, s, t, u } = payload;
+    if (typeof v !== 'string' || typeof i !== 'string' || typeof s !== 'string' || typeof t !== 'string' || !isParams(p) || (u !== undefined && typeof u !== 'string')) {
       throw new LiveryError('LV_TOKEN_INVALID', 'claims');
     }
-    return { view: v, instance: i, params: p, session: s, tenant: t };
+    return u === undefined ? { view: v, instance: i, params: p, session: s, tenant: t } : { view: v, instance: i, params: p, session: s, tenant: t, url: u };
   }
 
   #mac(input: string): Buffer {

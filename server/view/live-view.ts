@@ -22,12 +22,17 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { EntityName } from '@mikro-orm/core';
 import { scoped, type LiveryEntityManager, type Scoped } from '../data/index.ts';
-import { LiveryError } from '../errors.ts';
+import { LiveryError, registryCode } from '../errors.ts';
 import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/index.ts';
 import type { SaveEvent } from '../data/index.ts';
 import type { Session } from '../session/index.ts';
 import { SINGLE_TENANT, type TenantInfo } from '../tenancy/directory.ts';
 import type { UploadedFile, UploadFields } from '../uploads/index.ts';
+import { PageRecord, resolveAppUrl, type FlashKind, type NavigateOptions } from './page.ts';
+
+export type { FlashKind, NavigateOptions };
+import { ASYNC_WORK, failed, reloading, succeeded, type AsyncKeys, type AsyncOutcome, type AsyncValue } from './async-result.ts';
+import { emptyFieldErrors, type FieldErrors } from './field-errors.ts';
 
 export type Params = Readonly<Record<string, string>>;
 export type { Session };
@@ -39,7 +44,7 @@ export interface WatchedEntity {
   readonly name: string;
 }
 
-export type TerminateReason = 'leave' | 'disconnect' | 'shutdown' | 'replaced';
+export type TerminateReason = 'leave' | 'disconnect' | 'shutdown' | 'replaced' | 'navigate';
 
 /** What the runtime gives a view once it is live on a socket. Topics are always within the view's tenant. */
 export interface ViewRuntime {
@@ -49,6 +54,17 @@ export interface ViewRuntime {
   pushToView(viewName: string, message: unknown): Promise<void>;
   track(topic: string, meta: PresenceMeta): Promise<void>;
   presence(topic: string): Promise<PresenceEntry[]>;
+  /**
+   * Runs `work` outside the mailbox (aborting the previous work of the same name), then `apply`s
+   * its outcome inside it. Failed work is reported (logged, LV_ASYNC_FAILED) before `apply`;
+   * `recover` is applied instead when applying a success fails (the state grew too large).
+   */
+  startAsync(
+    name: string,
+    work: (signal: AbortSignal) => unknown,
+    apply: (outcome: AsyncOutcome) => void | Promise<void>,
+    recover?: (error: unknown) => void,
+  ): void;
 }
 
 /** Where a view's data comes from: the socket's (or page's) tenant context. */
@@ -60,6 +76,8 @@ export interface ViewData {
 export const RUNTIME: unique symbol = Symbol('livery.runtime');
 export const DATA: unique symbol = Symbol('livery.data');
 export const EVENT_EM: unique symbol = Symbol('livery.eventEm');
+export const PAGE: unique symbol = Symbol('livery.page');
+export const FIELD_ERRORS: unique symbol = Symbol('livery.fieldErrors');
 
 export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** The template file, relative to the templates directory. */
@@ -91,9 +109,23 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   [RUNTIME]: ViewRuntime | undefined = undefined;
   [DATA]: ViewData | undefined = undefined;
   [EVENT_EM]: LiveryEntityManager | undefined = undefined;
+  /** The page this view shows: URL, title, flash, where to go next (server/view/page.ts). */
+  [PAGE] = new PageRecord();
+  /** What `errors` returns; the runtime updates it in place as payloads are validated. */
+  [FIELD_ERRORS]: FieldErrors = emptyFieldErrors();
 
-  /** Builds the initial state. Runs once per page view, on the HTTP request (or after the state expired). */
+  /**
+   * Builds the initial state. Runs once per page view, on the HTTP request (or after the state
+   * expired). `params` holds the route's path params and the query string's (a path param wins).
+   */
   abstract mount(params: Params, session: Session): S | Promise<S>;
+
+  /**
+   * The URL's params, after `mount` and whenever the URL changes without leaving the view (an
+   * `lv-patch` link, `pushPatch`, the browser's back and forward buttons). `url` is the path and
+   * query the browser shows. Derive URL-driven state here (page, sort, filter).
+   */
+  handleParams?(params: Params, url: string): void | Promise<void>;
 
   /** Called on each socket join, including rejoins after a reconnect (subscribe, start work). */
   onJoin?(): void | Promise<void>;
@@ -105,6 +137,8 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   onSave?(events: SaveEvent[]): void | Promise<void>;
   /** Joins and leaves on a topic this view tracks or subscribed to with `track`. */
   onPresence?(topic: string, diff: PresenceDiff): void | Promise<void>;
+  /** The outcome of work started with `startAsync(name, fn)`, in the view's mailbox like an event. */
+  handleAsync?(name: string, outcome: AsyncOutcome): void | Promise<void>;
   /** Called when the view leaves the socket; its state has been saved. */
   terminate?(reason: TerminateReason): void;
   /**
@@ -112,6 +146,63 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
    * an event handler; copy or move what you keep: Livery removes the upload once this returns.
    */
   handleUpload?(field: string, file: UploadedFile): void | Promise<void>;
+
+  /** The path and query the page shows now (`/projects?page=2`); relative URLs resolve against it. */
+  get url(): string {
+    return this[PAGE].url;
+  }
+
+  /** The page's title (`document.title`, the layout's `{{ title }}`); default: the route's title. */
+  get pageTitle(): string | undefined {
+    return this[PAGE].title;
+  }
+
+  set pageTitle(title: string) {
+    this[PAGE].setTitle(title);
+  }
+
+  /**
+   * Shows `message` in the layout's flash region (`#lv-flash`): at once, and on the next page the
+   * user navigates to, after which it is gone; the user can dismiss it. One message per kind.
+   */
+  flash(kind: FlashKind, message: string): void {
+    this[PAGE].setFlash(kind, message);
+  }
+
+  /**
+   * Changes the URL without leaving the view: `handleParams` runs with the new URL's params
+   * after the handler returns, and the browser gets a history entry (`replace`: no new entry).
+   * `url` is a path on this site, resolved against the current one (`'?page=2'` works).
+   */
+  pushPatch(url: string, options: NavigateOptions = {}): void {
+    const resolved = resolveAppUrl(url, this.url);
+    if (!resolved.local) throw new LiveryError('LV_NAV_URL_INVALID', 'pushPatch stays on this page: give a path, or use redirect for another site');
+    this[PAGE].intent = { kind: 'patch', to: resolved.to, replace: options.replace === true };
+  }
+
+  /**
+   * Opens the live view at `url` in this view's place, over the same socket (the layout stays).
+   * A URL another tenant, another site or a page that is not live serves becomes a full page
+   * load. During the HTTP render, a redirect (302).
+   */
+  pushNavigate(url: string, options: NavigateOptions = {}): void {
+    const resolved = resolveAppUrl(url, this.url);
+    this[PAGE].intent = { kind: resolved.local ? 'navigate' : 'redirect', to: resolved.to, replace: options.replace === true };
+  }
+
+  /** Loads `url` as a new page (any http(s) URL); during the HTTP render, a real 302. Flash messages go with it. */
+  redirect(url: string, options: NavigateOptions = {}): void {
+    this[PAGE].intent = { kind: 'redirect', to: resolveAppUrl(url, this.url).to, replace: options.replace === true };
+  }
+
+  /**
+   * What the event schemas refused, by field name — also `{{ errors.title }}` in the template.
+   * Only fields the user has used (typed in, or submitted) have a message; each validated event
+   * replaces the messages of the fields it carries. See docs/forms.md.
+   */
+  get errors(): Readonly<FieldErrors> {
+    return this[FIELD_ERRORS];
+  }
 
   /** True while the view is live on a socket (false during the HTTP render). */
   get connected(): boolean {
@@ -126,6 +217,8 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   get db(): LiveryEntityManager {
     const data = this[DATA];
     if (data === undefined) throw new LiveryError('LV_DATA_UNAVAILABLE', this.constructor.name);
+    const work = ASYNC_WORK.getStore();
+    if (work !== undefined && work.view === this) return (work.em ??= data.forEvent()) as LiveryEntityManager;
     return (this[EVENT_EM] ??= data.forEvent());
   }
 
@@ -179,11 +272,67 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
     return this.#live().presence(topic);
   }
 
+  /**
+   * Loads `key` (or several keys) of the state in the background: the key becomes an
+   * `AsyncResult` that is loading now, and ok (`result` = what `fn` returned) or failed when `fn`
+   * settles. Meanwhile the view handles events as usual; the result is applied in its mailbox.
+   * `fn` gets an AbortSignal, aborted when the view leaves or the same key is loaded again (the
+   * older result is then dropped). For several keys, `fn` returns an object with each of them.
+   * Needs the view to be live: call it from `onJoin` (which runs again after a reconnect) or a handler.
+   *
+   * @example
+   * ```ts
+   * async onJoin() {
+   *   this.assignAsync('stats', async (signal) => ({ projects: await this.scoped(ProjectSchema).count() }));
+   * }
+   * ```
+   */
+  assignAsync<K extends AsyncKeys<S>>(key: K, fn: (signal: AbortSignal) => Promise<AsyncValue<S[K]>> | AsyncValue<S[K]>): void;
+  assignAsync<K extends AsyncKeys<S>>(keys: readonly K[], fn: (signal: AbortSignal) => Promise<{ [P in K]: AsyncValue<S[P]> }> | { [P in K]: AsyncValue<S[P]> }): void;
+  assignAsync(keys: string | readonly string[], fn: (signal: AbortSignal) => unknown): void {
+    const runtime = this.#live();
+    const list = typeof keys === 'string' ? [keys] : [...keys];
+    const state = this.state as Record<string, unknown>;
+    for (const key of list) state[key] = reloading(state[key]);
+    const name = `assign:${list.join(',')}`;
+    const fail = (error: unknown) => {
+      for (const key of list) state[key] = failed(state[key], registryCode(error) ?? 'LV_ASYNC_FAILED');
+    };
+    runtime.startAsync(name, fn, (outcome) => {
+      if (!outcome.ok) return fail(outcome.error);
+      for (const key of list) {
+        const value = typeof keys === 'string' ? outcome.result : pick(outcome.result, key, name);
+        state[key] = succeeded(value);
+      }
+    }, fail);
+  }
+
+  /**
+   * Runs `fn` in the background and hands its outcome to `handleAsync(name, outcome)`, in the
+   * view's mailbox like an event: `{ ok: true, result }` or `{ ok: false, error }` (the failure is
+   * also logged and reported as LV_ASYNC_FAILED). Starting `name` again aborts the running one
+   * and drops its outcome; leaving aborts everything. Needs the view to be live.
+   */
+  startAsync(name: string, fn: (signal: AbortSignal) => unknown): void {
+    const runtime = this.#live();
+    const handle = this.handleAsync;
+    if (typeof handle !== 'function') throw new LiveryError('LV_ASYNC_UNHANDLED', `${this.constructor.name}.startAsync("${name}")`);
+    runtime.startAsync(`start:${name}`, fn, (outcome) => handle.call(this, name, outcome));
+  }
+
   #live(): ViewRuntime {
     const runtime = this[RUNTIME];
     if (runtime === undefined) throw new LiveryError('LV_VIEW_NOT_LIVE', this.constructor.name);
     return runtime;
   }
+}
+
+/** `assignAsync([...keys], fn)`: the key's value in what `fn` returned; a missing key fails the work. */
+function pick(result: unknown, key: string, name: string): unknown {
+  if (result === null || typeof result !== 'object' || !Object.hasOwn(result, key)) {
+    throw new LiveryError('LV_ASYNC_FAILED', `${name}: the work returned no "${key}"`);
+  }
+  return (result as Record<string, unknown>)[key];
 }
 
 /** A concrete view class as routes and the runtime see it. */
@@ -215,4 +364,6 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'constructor', 'mount', 'onJoin', 'tick', 'handleInfo', 'terminate', 'assign', 'sendSelf', 'state', 'connected',
   'tenant', 'db', 'scoped', 'onSave', 'onPresence', 'subscribe', 'broadcast', 'pushToView', 'track', 'presence',
   'handleUpload', 'uploads',
+  'handleParams', 'url', 'pageTitle', 'flash', 'pushPatch', 'pushNavigate', 'redirect',
+  'errors', 'assignAsync', 'startAsync', 'handleAsync',
 ]);

@@ -43,6 +43,7 @@ export function registerViews(
   problems: Problem[],
 ): Map<string, RegisteredView> {
   const views = new Map<string, RegisteredView>();
+  checkPaths(routes, problems);
   for (const { path, view } of routes) {
     const where = `route ${path} → ${view?.name ?? String(view)}`;
     if (typeof view !== 'function') {
@@ -63,6 +64,37 @@ export function registerViews(
     }
   }
   return views;
+}
+
+/** Livery's own top-level paths: the socket, health and metrics. */
+const RESERVED_PATHS = ['/live', '/healthz', '/_livery'];
+/** A route path Fastify reads as one path: no query, fragment, whitespace or backslash (an optional last `:param?` is fine). */
+const ROUTE_PATH = /^\/(?!\/)[^?#\s\\]*(:[A-Za-z_$][\w$]*\?)?$/;
+
+/**
+ * livery.C059 (not a path, or one of Livery's own) and C058 (two routes, one path). A URL names
+ * exactly one view — over HTTP, where Fastify would refuse the duplicate with a bare error, and in
+ * live navigation, which matches URLs the same way.
+ */
+function checkPaths(routes: readonly Route[], problems: Problem[]): void {
+  const seen = new Map<string, string>();
+  for (const { path, view } of routes) {
+    const where = `route ${String(path)} → ${view?.name ?? String(view)}`;
+    if (typeof path !== 'string' || !ROUTE_PATH.test(path)) {
+      problems.push({ id: 'livery.C059', detail: `${where}: not a path like /items/:id` });
+      continue;
+    }
+    const reserved = RESERVED_PATHS.find((own) => path === own || path.startsWith(own + '/'));
+    if (reserved !== undefined) {
+      problems.push({ id: 'livery.C059', detail: `${where}: ${reserved} is Livery's own` });
+      continue;
+    }
+    // `/items/:id` and `/items/:slug` are one path to a router.
+    const shape = path.replace(/:[A-Za-z_$][\w$]*(\?$)?/g, ':');
+    const other = seen.get(shape);
+    if (other !== undefined) problems.push({ id: 'livery.C058', detail: `${where}: ${other} is already routed at this path` });
+    else seen.set(shape, `${path} → ${view?.name ?? String(view)}`);
+  }
 }
 
 function checkDeclaration(view: ViewClass, where: string, problems: Problem[]): boolean {

@@ -25,6 +25,11 @@ export interface TrackedState<S extends object> {
    */
   commit(maxBytes?: number): void;
   /**
+   * Throws LV_STATE_OVER_LIMIT like `commit` would, but leaves the record open: the caller may
+   * still `rollback` (a write-through store refused the change) or `commit()` it afterwards.
+   */
+  check(maxBytes: number): void;
+  /**
    * The handler threw: put every touched key back as it was before `begin`, and unmark the keys
    * that were not already waiting to be diffed, so the rolled-back changes send nothing.
    */
@@ -161,16 +166,23 @@ class Tracker<S extends object> implements TrackedState<S> {
     this.#handler.journal = undefined;
   }
 
+  /** The length `check` measured, kept by the `commit` that follows it. */
+  #checked: number | undefined = undefined;
+
   commit(maxBytes?: number): void {
-    if (maxBytes !== undefined) {
-      const length = this.#measure();
-      if (length > maxBytes) {
-        throw new LiveryError('LV_STATE_OVER_LIMIT', `the change would make the state ${length} bytes > state.maxBytes (${maxBytes})`);
-      }
-      this.#length = length;
-    }
+    if (maxBytes !== undefined) this.check(maxBytes);
+    if (this.#checked !== undefined) this.#length = this.#checked;
+    this.#checked = undefined;
     this.#handler.journaling = false;
     this.#handler.journal = undefined;
+  }
+
+  check(maxBytes: number): void {
+    const length = this.#measure();
+    if (length > maxBytes) {
+      throw new LiveryError('LV_STATE_OVER_LIMIT', `the change would make the state ${length} bytes > state.maxBytes (${maxBytes})`);
+    }
+    this.#checked = length;
   }
 
   /** The serialized length of the state as the running handler left it. */
@@ -192,6 +204,7 @@ class Tracker<S extends object> implements TrackedState<S> {
   }
 
   rollback(): void {
+    this.#checked = undefined;
     const handler = this.#handler;
     handler.journaling = false;
     const raw = this.raw as Record<string, unknown>;

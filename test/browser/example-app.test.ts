@@ -179,3 +179,62 @@ t.test('two acme tabs see each other\'s additions and the presence count; a glob
     await p.page.close();
   }
 });
+
+t.test('projects: a project\'s page by lv-navigate, the back button returns, the title and a flash follow', async (t) => {
+  const { page, errors, requests } = await open('/projects', 'acme.localhost');
+  const loaded = requests.filter((url) => !url.includes('/_livery/')).length;
+  await page.fill('input[name=name]', 'Portable Hole');
+  await page.getByRole('button', { name: 'Add project' }).click();
+  await page.waitForSelector('#lv-flash [data-lv-flash=info]', { timeout: 5000 });
+  t.equal(await page.textContent('#lv-flash [data-lv-flash=info] p'), 'Added “Portable Hole”.');
+  await page.getByRole('link', { name: 'Portable Hole' }).click();
+  await page.waitForSelector('#project-name', { timeout: 5000 });
+  t.equal(await page.textContent('#project-name'), 'Portable Hole');
+  t.match(await page.evaluate(() => location.pathname), /^\/projects\/[\w-]+$/);
+  t.equal(await page.title(), 'Portable Hole · Livery', 'the title follows');
+  t.equal(await page.textContent('#lv-flash [data-lv-flash=info] p'), 'Added “Portable Hole”.', 'the flash survives one navigation');
+  await page.goBack();
+  await page.waitForSelector('#projects', { timeout: 5000 });
+  t.equal(await page.evaluate(() => location.pathname), '/projects');
+  t.equal(await page.title(), 'Projects · Livery');
+  t.equal(await page.$('#lv-flash [data-lv-flash]'), null, 'and is gone after the second');
+  t.ok((await projectNames(page)).includes('Portable Hole'));
+  await page.click('#sort-name');
+  await page.waitForFunction(() => location.search === '?sort=name', undefined, { timeout: 5000 });
+  t.same(await projectNames(page), [...(await projectNames(page))].sort((a, b) => a.localeCompare(b)), 'sorted by name, in place');
+  t.equal(requests.filter((url) => !url.includes('/_livery/')).length, loaded, 'no page load for any of it');
+  t.same(errors, []);
+  await page.close();
+});
+
+t.test('a navigate to another tenant becomes a full page load, which resolves the tenant afresh', async (t) => {
+  const { page, errors } = await open('/t/acme/projects');
+  await page.evaluate(() => {
+    const link = Object.assign(document.createElement('a'), { id: 'to-globex', href: '/t/globex/projects', textContent: 'Globex' });
+    link.setAttribute('lv-navigate', '');
+    document.body.prepend(link);
+  });
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  await Promise.all([page.waitForEvent('load', { timeout: 5000 }), page.click('#to-globex')]);
+  await page.waitForSelector('[data-lv-view].lv-connected', { timeout: 5000 });
+  t.equal(await page.textContent('#tenant-name'), 'Globex', 'globex\'s board, from a fresh page load');
+  t.same(await projectNames(page), ['Doomsday Device', 'Hammock District']);
+  t.equal(sockets.length, 1, 'on a new socket');
+  t.same(errors, []);
+  await page.close();
+});
+
+t.test('/search?q= is a page of its own, and typing keeps the URL in step without new history entries', async (t) => {
+  const { page, errors } = await open('/search?q=rav');
+  t.equal(await page.locator('#results li').count(), 25);
+  const entries = await page.evaluate(() => history.length);
+  const input = page.locator('input[name=q]');
+  await input.click();
+  await input.press('End');
+  await input.pressSequentially('en', { delay: 40 });
+  await page.waitForFunction(() => location.search === '?q=raven', undefined, { timeout: 5000 });
+  t.equal(await page.evaluate(() => history.length), entries, 'replaced, not pushed');
+  t.same(errors, []);
+  await page.close();
+});

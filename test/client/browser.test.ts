@@ -319,8 +319,8 @@ test('lv-debounce, lv-debounce="blur" and lv-throttle', async (t) => {
   await burst('#th', 'change');
   const first = await live.frame('e', 'validate', 1);
   const trailing = await live.frame('e', 'validate', 2);
-  t.same(first[5], { th: 'a', other: 'o', _target: 'th' }, 'throttle sends the first at once (form payload with _target)');
-  t.same(trailing[5], { th: 'abcd', other: 'o', _target: 'th' }, 'and keeps the trailing one');
+  t.same(first[5], { th: 'a', other: 'o', _target: 'th', _unused: ['other'] }, 'throttle sends the first at once (form payload with _target, and _unused: the fields not used yet)');
+  t.same(trailing[5], { th: 'abcd', other: 'o', _target: 'th', _unused: ['other'] }, 'and keeps the trailing one');
   await barrier(page, 4);
   t.equal(live.of('e', 'validate').length, 2, 'nothing in between');
 });
@@ -440,4 +440,140 @@ test('nested views: the parent patch skips the child; a removed child container 
   live.conns[0].send([1, 'd', 1, { 1: '' }]);
   const leave = await live.frame('l');
   t.same([leave[1], leave[3]], ['l', 2], 'leave for the child');
+});
+
+test('navigation: the join names the page URL; page keys alone set the title and flash; a hostile redirect is refused', async (t) => {
+  live.joins.set('tok-n', joinReply('ctr', COUNTER, { 0: '1' }, 'tok-n2'));
+  const page = await open('/nav', `<div id="lv-flash"></div>${counterPage('n', 'tok-n', '1')}`);
+  const join = await live.frame('j');
+  t.equal(join[6], '/nav', 'the join carries the path and query the browser shows');
+  await waitClass(page, '#n', 'lv-connected');
+  live.conns[0].send([1, 'd', 1, { h: 'New title', f: { error: '<b>bold</b>' } }]);
+  await page.waitForFunction(() => document.title === 'New title', undefined, { timeout: 5000 });
+  t.equal(await page.textContent('#lv-flash [data-lv-flash=error] p'), '<b>bold</b>', 'the message is text, not markup');
+  t.equal(await page.textContent('#count'), '1', 'the view is untouched');
+  for (const to of ['javascript:window.__pwned=1', 'data:text/html,<script>parent.__pwned=1</script>']) {
+    live.conns[0].send([1, 'd', 1, { u: { to, kind: 'redirect' } }]);
+  }
+  live.conns[0].send([1, 'd', 1, { 0: '2' }]);
+  await page.waitForFunction(() => document.querySelector('#count').textContent === '2', undefined, { timeout: 5000 });
+  t.equal(await page.evaluate(() => window.__pwned), undefined, 'no script ran');
+  t.equal(await page.evaluate(() => window.__marker), 1, 'and the page was not left');
+  t.equal(loads.get('/nav'), 1);
+  await page.click('#lv-flash button');
+  const clear = await live.frame('e', '_flash_clear');
+  t.same(clear[5], { kind: 'error' }, 'dismissing a message tells the view');
+});
+
+/** The statics of a form with one field of each kind, whose server values are slots 0–3. */
+const FIELDS = ['<form id="f"><input id="a" name="a" value="', '"><textarea id="ta" name="ta">', '</textarea><select id="s" name="s">',
+  '</select><input type="checkbox" id="c" name="c" value="1"', '></form><p id="lbl">', '</p><button id="away">away</button>'];
+const OPTIONS = '<option value="x">x</option><option value="y">y</option>';
+const fieldValues = (page: Page) => page.evaluate(() => {
+  const f = (id: string) => document.querySelector(id);
+  return { a: f('#a').value, ta: f('#ta').value, s: f('#s').value, c: f('#c').checked };
+});
+
+test('form fields keep what the user typed through diffs that do not change them; a new server value wins', async (t) => {
+  live.joins.set('tok-f', joinReply('fields', FIELDS, { 0: 'A0', 1: 'T0', 2: OPTIONS, 3: '', 4: 'L0' }, 'tok-f2'));
+  const page = await open('/fields', '<div id="v" data-lv-token="tok-f"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  await page.fill('#a', 'typed a');
+  await page.fill('#ta', 'typed t');
+  await page.selectOption('#s', 'y');
+  await page.check('#c');
+  await page.click('#away');
+  live.conns[0].send([1, 'd', 1, { 4: 'L1', 2: OPTIONS + '<option value="z">z</option>' }]);
+  await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L1', undefined, { timeout: 5000 });
+  t.same(await fieldValues(page), { a: 'typed a', ta: 'typed t', s: 'y', c: true }, 'an unrelated diff (and a new option) overwrote nothing');
+
+  live.conns[0].send([1, 'd', 1, { 0: 'A1', 1: 'T1', 2: OPTIONS + '<option value="z" selected>z</option>', 3: ' checked', 4: 'L2' }]);
+  await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L2', undefined, { timeout: 5000 });
+  t.same(await fieldValues(page), { a: 'A1', ta: 'T1', s: 'z', c: true }, 'values the server changed are applied');
+  live.conns[0].send([1, 'd', 1, { 3: '', 4: 'L3' }]);
+  await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L3', undefined, { timeout: 5000 });
+  t.equal((await fieldValues(page)).c, false, 'the server unchecks it');
+  t.equal(await page.evaluate(() => document.querySelector('#ta').defaultValue), 'T1', 'a textarea\'s default text follows the server');
+});
+
+test('a field whose value is on its way keeps it until the answer; a focused one keeps it always', async (t) => {
+  const statics = ['<form id="f" lv-change="validate"><input id="q" name="q" value="', '"></form><p id="lbl">', '</p><button id="away">away</button>'];
+  live.joins.set('tok-w', joinReply('wait', statics, { 0: '', 1: 'L0' }, 'tok-w2'));
+  const page = await open('/in-flight', '<div id="v" data-lv-token="tok-w"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  await page.click('#q');
+  await page.keyboard.type('abc');
+  const last = await live.frame('e', 'validate', 3);
+  t.same(last[5], { q: 'abc', _target: 'q' }, 'a form\'s lv-change fires as the user types');
+  live.conns[0].send([1, 'd', 1, { 0: 'ab', 1: 'L1' }]); // rendered before the server saw "abc"
+  await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L1', undefined, { timeout: 5000 });
+  t.equal(await page.inputValue('#q'), 'abc', 'focused: kept');
+  await page.click('#away');
+  live.conns[0].send([1, 'd', 1, { 0: 'a', 1: 'L2' }]);
+  await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L2', undefined, { timeout: 5000 });
+  t.equal(await page.inputValue('#q'), 'abc', 'unfocused but awaiting the answer to the event that carried it: kept');
+  for (const [, , ref, vid] of live.of('e', 'validate')) live.conns[0].send([1, 'r', ref, vid]);
+  await waitClass(page, '#v', 'lv-loading', false);
+  live.conns[0].send([1, 'd', 1, { 0: 'from server', 1: 'L3' }]);
+  await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L3', undefined, { timeout: 5000 });
+  t.equal(await page.inputValue('#q'), 'from server', 'answered and unfocused: the server\'s new value wins');
+});
+
+test('a submit: lv-disable-with while in flight, a refused payload keeps the values, the reply resets the form', async (t) => {
+  const statics = ['<form id="f" lv-submit="save"><input id="t" name="t" value="', '"><button id="go" lv-disable-with="Saving…">', '</button></form><p id="lbl">', '</p>'];
+  live.joins.set('tok-s3', joinReply('sub', statics, { 0: '', 1: 'Save <i>it</i>', 2: 'L0' }, 'tok-s4'));
+  const page = await open('/submit-reset', '<div id="v" data-lv-token="tok-s3"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  const warnings: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  await page.click('#t');
+  await page.keyboard.type('hello');
+  await page.keyboard.press('Enter');
+  const first = await live.frame('e', 'save', 1);
+  t.same(first[5], { t: 'hello' });
+  t.same(await page.evaluate(() => [document.querySelector('#go').disabled, document.querySelector('#go').innerHTML]), [true, 'Saving…'], 'disabled with its text');
+  live.conns[0].send([1, 'd', 1, { 1: 'Save <i>again</i>', 2: 'L1' }]);
+  await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L1', undefined, { timeout: 5000 });
+  t.same(await page.evaluate(() => [document.querySelector('#go').disabled, document.querySelector('#go').innerHTML]), [true, 'Saving…'], 'a diff meanwhile does not release it');
+  await page.keyboard.press('Enter');
+  live.conns[0].send([1, 'x', first[2], 1, 'LV_EVENT_PAYLOAD_INVALID', 'Event payload invalid']);
+  await page.waitForFunction(() => !document.querySelector('#go').disabled, undefined, { timeout: 5000 });
+  t.equal(live.of('e', 'save').length, 1, 'Enter while in flight sent nothing');
+  t.equal(await page.innerHTML('#go'), 'Save <i>again</i>', 'released with the server\'s latest content');
+  t.equal(await page.inputValue('#t'), 'hello', 'a refused payload keeps what the user typed');
+  t.notOk((await classOf(page, '#v')).includes('lv-error'), 'and is not an error of the page');
+  t.same(warnings, [], 'nor a console warning');
+
+  await page.keyboard.press('Enter');
+  const second = await live.frame('e', 'save', 2);
+  live.conns[0].send([1, 'r', second[2], 1, { 0: 'next' }]);
+  await page.waitForFunction(() => document.querySelector('#t').value === 'next', undefined, { timeout: 5000 });
+  t.same(await page.evaluate(() => {
+    const el = document.activeElement;
+    return [el.id, el.value, el.selectionStart, el.selectionEnd];
+  }), ['t', 'next', 4, 4], 'the reply set the focused field to the server\'s value, caret at the end');
+});
+
+test('a join keeps what the user typed meanwhile and sends each used form to its recovery event', async (t) => {
+  const forms = ['<form id="f1" lv-change="validate"><input id="a" name="a" value="', '"><input name="b"></form>' +
+    '<form id="f2" lv-change="v2" lv-auto-recover="recover2"><input id="c" name="c"></form>' +
+    '<form id="f3" lv-change="v3" lv-auto-recover="ignore"><input id="d" name="d"></form>' +
+    '<form id="f4" lv-change="v4"><input id="e" name="e"></form><button id="away">away</button>' + PING];
+  live.joins.set('tok-r', joinReply('rec', forms, { 0: '' }, 'tok-r2'));
+  live.joins.set('tok-r2', joinReply('rec', forms, { 0: 'mounted afresh' }, 'tok-r3'));
+  const page = await open('/recover', '<div id="v" data-lv-token="tok-r"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  await page.evaluate(() => window.Livery.disconnect());
+  await waitClass(page, '#v', 'lv-disconnected');
+  await page.fill('#a', 'typed offline');
+  await page.fill('#c', 'also');
+  await page.fill('#d', 'ignored');
+  await page.click('#away');
+  await page.evaluate(() => window.Livery.connect());
+  const validate = await live.frame('e', 'validate');
+  t.same(validate[5], { a: 'typed offline', b: '', _unused: ['b'] }, 'the used form, with its unused fields');
+  t.same((await live.frame('e', 'recover2'))[5], { c: 'also' }, 'lv-auto-recover names another event');
+  await barrier(page, 1);
+  t.same(live.of('e').map((f) => f[4]), ['validate', 'recover2', 'ping'], 'nothing for an "ignore" form or an untouched one');
+  t.equal(await page.inputValue('#a'), 'typed offline', 'the join\'s new server value did not overwrite it');
 });

@@ -148,6 +148,17 @@ t.test('close code 4401 (the session is unknown: ended or rotated) reloads the p
   other.socket.disconnect();
 });
 
+t.test('close codes 4402, 4403, 4404 (the tenant was suspended, unpaid or deleted while the page was open) reload the page, which says why', async (t) => {
+  for (const code of [4402, 4403, 4404]) {
+    storage.clear();
+    const before = reloads;
+    const { socket, ws } = open();
+    capture(() => ws.onclose?.({ code }));
+    t.equal(reloads, before + 1, `${code} reloads`);
+    socket.disconnect();
+  }
+});
+
 t.test('reconnect: exponential backoff with full jitter, capped, reset by a successful join', async (t) => {
   const { socket, ws } = open();
   const delays = (n: number, random: number, first: FakeWebSocket): number[] => {

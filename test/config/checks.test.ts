@@ -76,11 +76,27 @@ t.test('livery.C044: socket admission caps are whole numbers ≥ 1', async (t) =
   t.same([config.socket.maxViews, config.socket.maxPerSession, config.socket.maxPerIp], [8, 32, 256], 'read from the environment, else the defaults');
 });
 
+t.test('livery.C051: the page-render budget is whole numbers ≥ 1', async (t) => {
+  t.same(problemsOf({}, { pages: { ratePerSecond: 0 } }), ['livery.C051']);
+  t.same(problemsOf({}, { pages: { burst: 0.5 } }), ['livery.C051']);
+  t.same(problemsOf({ LIVERY_PAGE_RATE_BURST: 'lots' }), ['livery.C003', 'livery.C051']);
+  const config = resolveConfig({}, { LIVERY_PAGE_RATE_PER_SECOND: '4' });
+  t.same(config.pages, { ratePerSecond: 4, burst: 100 }, 'read from the environment, else the defaults');
+});
+
 t.test('livery.C040: a memory bound that cannot hold one state of the largest size', async (t) => {
   t.same(problemsOf({ LIVERY_STATE_MAX_MEMORY: '1000', LIVERY_STATE_MAX_BYTES: '4096' }), ['livery.C040']);
   t.same(problemsOf({}, { state: { maxMemoryBytes: 0 } }), ['livery.C009'], 'zero is out of range, not C040');
   t.same(problemsOf({ LIVERY_STATE_MAX_MEMORY: '1048576', LIVERY_STATE_MAX_BYTES: '4096' }), [], 'a bound holding many states is fine');
   t.equal(resolveConfig({}, { LIVERY_STATE_MAX_MEMORY: '1048576' }).state.maxMemoryBytes, 1048576, 'read from the environment');
+});
+
+t.test('livery.C045: a tenant state budget that cannot hold one state of the largest size', async (t) => {
+  t.same(problemsOf({ LIVERY_STATE_TENANT_MAX_BYTES: '4000', LIVERY_STATE_MAX_BYTES: '4096' }), ['livery.C045']);
+  t.same(problemsOf({}, { state: { maxBytes: 1000, tenantMaxBytes: 1000 + 511 } }), ['livery.C045'], 'Redis\'s bookkeeping counts too');
+  t.same(problemsOf({}, { state: { maxBytes: 1000, tenantMaxBytes: 1000 + 512 } }), []);
+  t.same(problemsOf({}, { state: { tenantMaxBytes: 0 } }), ['livery.C009'], 'zero is out of range, not C045');
+  t.equal(resolveConfig({}, {}).state.tenantMaxBytes, 256 * 1024 * 1024, 'default: 256 MiB');
 });
 
 t.test('livery.C041: a pre-join TTL longer than the state TTL', async (t) => {

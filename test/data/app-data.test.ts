@@ -61,7 +61,7 @@ t.test('livery.C024: a Migration file that is not a migration', async t => {
 
 t.test('app migrations run after Livery\'s, named apart', async t => {
   const registry = await loadRegistry(NOTE_DATA);
-  t.same(registry.migrations.map(m => m.name), ['Livery0001_initial', 'Migration20261124000001_notes']);
+  t.same(registry.migrations.map(m => m.name), ['Livery0001_initial', 'Livery0002_tenant_changes', 'Migration20261124000001_notes']);
   t.same(registry.entities.map(e => e.meta.className), ['Tenant', 'User', 'Membership', 'Note']);
 });
 

@@ -34,7 +34,7 @@ t.test('a new app entity: its generated migration creates the table and its RLS 
 
   const db = await createDatabase({ pglite: 'memory://', ...data });
   t.teardown(() => db.close());
-  t.same(await db.migrate(), ['Livery0001_initial', 'Migration20261124000001_notes', file.replace(/\.ts$/, '')]);
+  t.same(await db.migrate(), ['Livery0001_initial', 'Livery0002_tenant_changes', 'Migration20261124000001_notes', file.replace(/\.ts$/, '')]);
   const global = db.orm.em.fork();
   global.create(TenantSchema, { id: 'acme', name: 'Acme' });
   global.create(TenantSchema, { id: 'globex', name: 'Globex' });

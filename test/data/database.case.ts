@@ -11,7 +11,7 @@ import { TEST_TENANTS, TEST_USERS, seedTestData } from './fixtures/seed.ts';
 import type { DatabaseFactory } from './fixtures.ts';
 
 /** Livery's own migrations run first, then the app's (here the tests' Note). */
-const MIGRATIONS = ['Livery0001_initial', 'Migration20261124000001_notes'];
+const MIGRATIONS = ['Livery0001_initial', 'Livery0002_tenant_changes', 'Migration20261124000001_notes'];
 const EXAMPLE_ROWS =
   TEST_TENANTS.length +
   TEST_USERS.length +

@@ -1,9 +1,10 @@
 /**
- * The docs' code stays true: every ```ts block in docs/guide.md, docs/views.md and README.md
+ * The docs' code stays true: every ```ts block in docs/guide.md, docs/views.md, docs/navigation.md and README.md
  * type-checks with the project's TypeScript (fragments aside), and the view reference quotes
  * LiveView's signatures and names all its hooks and helpers. The guide's files are laid over the
  * app `livery new` writes, so the guide is checked as the app a reader ends up with.
- * guide-migration.test.ts runs the guide's migration step, guide-app.test.ts the guide's tests.
+ * guide-migration.test.ts runs the guide's migration step, guide-app.test.ts the guide's tests,
+ * navigation-app.test.ts the navigation page's.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,6 +15,7 @@ const CHECK = join(WORK, 'check');
 const guide = assemble('docs/guide.md', join(CHECK, 'guide'), scaffold);
 const views = assemble('docs/views.md', join(CHECK, 'views'));
 const readme = assemble('README.md', join(CHECK, 'readme'));
+const navigation = assemble('docs/navigation.md', join(CHECK, 'navigation'), scaffold);
 
 t.test('the docs have their code blocks', async (t) => {
   t.ok(guide.checked >= 5, `guide: ${guide.checked} TypeScript files checked, ${guide.fragments} fragments`);
@@ -22,6 +24,7 @@ t.test('the docs have their code blocks', async (t) => {
   }
   t.ok(views.checked >= 3, `views.md: ${views.checked} blocks checked, ${views.fragments} fragments`);
   t.ok(readme.checked >= 2, `README: ${readme.checked} blocks checked, ${readme.fragments} fragments`);
+  t.ok(navigation.checked >= 4, `navigation.md: ${navigation.checked} TypeScript files checked`);
 });
 
 t.test('every checked block type-checks', async (t) => {
@@ -56,7 +59,7 @@ t.test('the view reference names every hook and helper of LiveView', async (t) =
 });
 
 t.test('the docs link only to docs that exist', async (t) => {
-  for (const doc of ['docs/guide.md', 'docs/views.md', 'README.md']) {
+  for (const doc of ['docs/guide.md', 'docs/views.md', 'docs/navigation.md', 'README.md']) {
     const text = readFileSync(join(ROOT, doc), 'utf8');
     for (const [, target] of text.matchAll(/\]\(([\w./-]+\.md)(?:#[\w-]*)?\)/g)) {
       t.ok(existsSync(join(ROOT, dirname(doc), target)), `${doc} → ${target}`);

@@ -30,3 +30,16 @@ t.test('a query over the schema\'s limit is refused and changes nothing', async 
   t.equal(names(view).length, 600);
   await view.close();
 });
+
+t.test('the query lives in the URL: /search?q= renders filtered, and typing patches the URL in place', async (t) => {
+  const view = await app.mount('/search?q=rav');
+  t.equal(names(view).length, 25, 'the first paint is already filtered');
+  t.equal(view.find('input[name=q]')?.getAttribute('value'), 'rav');
+  await view.change('input[name=q]', { q: 'rave' });
+  t.equal(view.url, '/search?q=rave');
+  t.same(view.history, ['/search?q=rave'], 'typing replaces the entry: no entry per keystroke');
+  await view.change('input[name=q]', { q: '' });
+  t.equal(view.url, '/search');
+  t.equal(names(view).length, 600);
+  await view.close();
+});

@@ -162,6 +162,14 @@ export class LiveClient {
     return this.next();
   }
 
+  /** The code of the next error frame, skipping other frames (a failing handler may push a diff first). */
+  async nextErrorCode(): Promise<string> {
+    for (;;) {
+      const frame = await this.next();
+      if (frame[1] === 'x') return String(frame[4]);
+    }
+  }
+
   close(): Promise<number> {
     this.ws.close();
     return this.closed;

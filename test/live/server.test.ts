@@ -63,6 +63,28 @@ t.test('livery.C006: invalid view declarations are all reported', async (t) => {
   t.match(text, /livery\.C006 .*NoTick.*no tick\(\) method/);
 });
 
+t.test('livery.C058 and C059: every route path names one view, and is a path of the app\'s own', async (t) => {
+  class Other extends LiveView<{ a: number }> {
+    static template = 'counter.html';
+    mount() { return { a: 1 }; }
+  }
+  const problems = await startupProblems({
+    routes: [
+      route('/items/:id', CounterView), route('/items/:slug', Other), route('/a', Other), route('/a', CounterView),
+      route('items', Other), route('/q?x=1', Other), route('//evil', Other), route('/live', Other), route('/_livery/metrics', Other),
+      route('/ok/:id?', Other),
+    ],
+  });
+  const text = problems.join('\n');
+  t.match(text, /livery\.C058 route \/items\/:slug → Other: \/items\/:id → CounterView is already routed at this path/);
+  t.match(text, /livery\.C058 route \/a → CounterView: \/a → Other is already routed/);
+  for (const path of ['items', '/q?x=1', '//evil']) t.match(text, `livery.C059 route ${path} → Other: not a path`);
+  t.match(text, /livery\.C059 route \/live → Other: \/live is Livery's own/);
+  t.match(text, /livery\.C059 route \/_livery\/metrics → Other: \/_livery is Livery's own/);
+  t.notMatch(text, '/ok/:id?', 'an optional last param is a path');
+  t.equal(problems.length, 7);
+});
+
 t.test('livery.C008: registering in a Fastify app that is not on uWebSockets.js', async (t) => {
   const app = Fastify();
   t.teardown(() => app.close());
@@ -113,7 +135,7 @@ t.test('graceful shutdown: sockets closed with 1001 after their state is saved',
   await s.close();
   t.equal(await client.closed, 1001, 'going away');
   t.equal(backend.size, 1);
-  const instance = /id="lv-([^"]+)"/.exec(page.html)![1];
+  const instance = /id="lv-([^"]+)" data-lv-view/.exec(page.html)![1];
   t.equal(await backend.get(`lv:{public}:view:${instance}`), '{"count":2}', 'the latest state was saved');
 });
 

@@ -11,7 +11,10 @@ import {
   encodeHeartbeat,
   encodeJoin,
   encodeLeave,
+  encodeNavigate,
+  encodePatch,
   encodeReply,
+  readPage,
 } from '../../server/protocol/codec.ts';
 
 t.test('server frames: exact text, and decoded back', async (t) => {
@@ -46,6 +49,23 @@ t.test('client frames: exact text, and decoded back', async (t) => {
   t.same(decodeClientFrame(encodeLeave(3, 2)), { type: 'leave', ref: 3, vid: 2 });
   t.equal(encodeHeartbeat(4), '[1,"h",4]');
   t.same(decodeClientFrame(encodeHeartbeat(4)), { type: 'heartbeat', ref: 4 });
+  t.equal(encodeJoin(5, 1, 'ItemsView', 'tok', '/items?page=2'), '[1,"j",5,1,"ItemsView","tok","/items?page=2"]');
+  t.same(decodeClientFrame(encodeJoin(5, 1, 'ItemsView', 'tok', '/items?page=2')), { type: 'join', ref: 5, vid: 1, view: 'ItemsView', token: 'tok', url: '/items?page=2' });
+  t.equal(encodePatch(6, 1, '/items?page=3'), '[1,"p",6,1,"/items?page=3"]');
+  t.same(decodeClientFrame(encodePatch(6, 1, '/items?page=3')), { type: 'patch', ref: 6, vid: 1, url: '/items?page=3' });
+  t.equal(encodeNavigate(7, 1, '/items/3'), '[1,"n",7,1,"/items/3"]');
+  t.same(decodeClientFrame(encodeNavigate(7, 1, '/items/3')), { type: 'navigate', ref: 7, vid: 1, url: '/items/3' });
+});
+
+t.test('page keys at a diff\'s root: read, and only well-formed ones', async (t) => {
+  t.equal(readPage({ 0: '1' }), undefined, 'a plain diff has none');
+  t.same(readPage({ u: { to: '/a?b', kind: 'patch' }, h: 'Title', f: { info: 'Saved', error: null } }), {
+    location: { to: '/a?b', kind: 'patch', replace: false }, title: 'Title', flash: { info: 'Saved', error: null },
+  });
+  t.same(readPage({ u: { to: '/a', kind: 'navigate', replace: true }, v: { view: 'A', id: 'lv-x' } }), {
+    location: { to: '/a', kind: 'navigate', replace: true }, view: { view: 'A', id: 'lv-x' },
+  });
+  t.same(readPage({ u: { to: '/a', kind: 'teleport' }, v: 'A', h: 5 }), {}, 'malformed keys are dropped');
 });
 
 t.test('client frames the server refuses, with the code it answers', async (t) => {

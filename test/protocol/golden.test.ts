@@ -1,7 +1,8 @@
 /**
  * Golden wire frames: a scripted session whose every server frame is pinned byte for byte in
  * `golden/session.json` — join replies with statics and fingerprints, counter increments, a
- * no-op, keyed insert/remove/move/change. Tokens are random and are replaced by "<token>".
+ * no-op, keyed insert/remove/move/change, a patch and a navigate. Tokens and instance ids are
+ * random and are replaced by "<token>" and "lv-<instance>".
  * A protocol change must change this file (regenerate with UPDATE_GOLDEN=1) together with
  * docs/protocol.md.
  */
@@ -33,6 +34,8 @@ const script: Array<{ send: unknown[] }> = [
   { send: [1, 'e', 10, 2, 'rename', { id: 4, name: 'Delta <2>' }] },
   { send: [1, 'h', 11] },
   { send: [1, 'l', 12, 2] },
+  { send: [1, 'p', 13, 1, '/counter?from=golden'] },
+  { send: [1, 'n', 14, 1, '/list'] },
 ];
 
 const session: Array<{ sent: string; received: string }> = [];
@@ -40,7 +43,7 @@ for (const step of script) {
   const sent = JSON.stringify(step.send);
   client.sendRaw(sent);
   const frame = await client.next();
-  const received = JSON.stringify(frame).replace(/"t":"[^"]+"/g, '"t":"<token>"');
+  const received = JSON.stringify(frame).replace(/"t":"[^"]+"/g, '"t":"<token>"').replace(/"id":"lv-[\w-]+"/g, '"id":"lv-<instance>"');
   session.push({ sent: sent.replace(/"[\w-]+\.[\w-]+\.[\w-]+"/g, '"<token>"'), received });
 }
 

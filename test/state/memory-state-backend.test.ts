@@ -69,8 +69,8 @@ t.test('memory: a set may name a shorter TTL (the pre-join TTL); a later set wit
   t.teardown(() => backend.close());
   const page = stateKey('acme', 'never-joined');
   const joined = stateKey('acme', 'joined');
-  await backend.set(page, '1', 1);
-  await backend.set(joined, '2', 1);
+  await backend.set(page, '1', { ttlSeconds: 1 });
+  await backend.set(joined, '2', { ttlSeconds: 1 });
   await backend.set(joined, '2'); // saved by the live view: full TTL
   await sleep(1200);
   backend.purgeStale();
@@ -84,7 +84,7 @@ t.test('memory: dump and load keep tenants, values and bounds', async (t) => {
   const backend = new MemoryStateBackend({ ttlSeconds: 3600, maxEntries: 100 });
   t.teardown(() => backend.close());
   await backend.set(stateKey('acme', 'a'), '1');
-  await backend.set(stateKey('globex', 'b'), '2', 60);
+  await backend.set(stateKey('globex', 'b'), '2', { ttlSeconds: 60 });
   const next = new MemoryStateBackend({ ttlSeconds: 3600, maxEntries: 100 });
   t.teardown(() => next.close());
   next.load(backend.dump());

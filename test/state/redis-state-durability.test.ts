@@ -56,10 +56,22 @@ t.test('an absurd state is refused before it reaches Redis', async (t) => {
   t.equal(await backend.get(key), 'é'.repeat(1000), 'a normal multibyte value round-trips');
 });
 
-t.test('keys are the stateKey strings, readable by any client', async (t) => {
+t.test('keys are the stateKey strings, the JSON readable by any client (field s; o is the owner)', async (t) => {
   const key = stateKey(tenant, 'raw');
   await backend.set(key, '{"a":1}');
-  t.equal(await redis.get(`lv:{${tenant}}:view:raw`), '{"a":1}');
+  t.equal(await redis.hget(`lv:{${tenant}}:view:raw`, 's'), '{"a":1}');
+  t.equal(await redis.hget(key, 'o'), null, 'a first paint has no owner yet');
+  const { owner } = await backend.claim(key);
+  t.equal(await redis.hget(key, 'o'), owner, 'the join owns it');
   await backend.delete(key);
   t.equal(await redis.exists(key), 0);
+});
+
+t.test('a state written before owners existed (a plain string) is adopted by the next join', async (t) => {
+  const key = stateKey(tenant, 'legacy');
+  await redis.set(key, '{"count":3}', 'EX', 100);
+  const claim = await backend.claim(key);
+  t.same([claim.value, claim.previous], ['{"count":3}', null]);
+  t.ok(await backend.save(key, '{"count":4}', claim.owner));
+  t.equal(await backend.get(key), '{"count":4}');
 });

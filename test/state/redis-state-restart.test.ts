@@ -35,6 +35,6 @@ t.test('when Redis stays down, a write fails with LV_REDIS_UNAVAILABLE after the
   const error = await backend.set(stateKey('acme', 'x'), '2').catch((e: unknown) => e);
   t.type(error, RedisUnavailableError);
   t.equal((error as RedisUnavailableError).code, 'LV_REDIS_UNAVAILABLE');
-  t.match((error as Error).message, /SET lv:\{acme\}:view:x: Command timed out/);
+  t.match((error as Error).message, /state put lv:\{acme\}:view:x: Command timed out/);
   await t.rejects(backend.get(stateKey('acme', 'x')), RedisUnavailableError, 'reads fail the same way');
 });

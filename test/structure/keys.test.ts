@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { deploymentsKey, inNamespace, invalidRedisPrefix, presenceKeys, presenceTopic, sessionKey, stateKeyTenant, topicChannel, viewStateKey } from '../../server/keys.ts';
+import { deploymentsKey, inNamespace, invalidRedisPrefix, presenceKeys, presenceTopic, sessionKey, stateKeyTenant, stateUsageKeys, takeoverChannel, topicChannel, viewStateKey } from '../../server/keys.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -12,9 +12,12 @@ t.test('each kind of key, with the tenant as hash tag', async (t) => {
   t.equal(topicChannel('acme', 'room:1'), 'lv:{acme}:topic:room:1');
   t.equal(presenceTopic('acme', 'room'), 'lv:{acme}:presence:room');
   t.same(presenceKeys(presenceTopic('acme', 'room')), ['lv:{acme}:presence:room:seen', 'lv:{acme}:presence:room:metas']);
+  t.same(stateUsageKeys('acme'), ['lv:{acme}:state:bytes', 'lv:{acme}:state:expiries']);
+  t.equal(takeoverChannel('acme'), 'lv:{acme}:takeover');
   t.equal(sessionKey('s1'), 'lv:session:s1', 'sessions span tenants');
   const hashTag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1];
-  for (const key of [viewStateKey('acme', 'x'), topicChannel('acme', 'x'), ...presenceKeys(presenceTopic('acme', 'x'))]) {
+  // The state scripts touch a state key and its tenant's usage keys: one slot on a Redis Cluster.
+  for (const key of [viewStateKey('acme', 'x'), ...stateUsageKeys('acme'), takeoverChannel('acme'), topicChannel('acme', 'x'), ...presenceKeys(presenceTopic('acme', 'x'))]) {
     t.equal(hashTag(key), 'acme', `${key} hashes by tenant`);
   }
 });

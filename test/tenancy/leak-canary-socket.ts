@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { LiveClient } from '../live/harness.ts';
 import { until } from './fixtures/canary/client.ts';
 import { GLOBEX_IDS, openView, refused, replied, textOf, type Attack } from './leak-canary-context.ts';
+import { WRITES } from './fixtures/canary/recording-state-backend.ts';
 
 /** A join token with its payload edited (the signature left as it was). */
 function retarget(token: string, tenant: string): string {
@@ -127,7 +128,7 @@ export const SOCKET_ATTACKS: Attack[] = [
       replied(t, await acme.client.event(1, 'open', { id: 'rocket-skates' }), 'acme reads');
       const closing = ctx.state.ops.length;
       await acme.client.close();
-      await until(() => ctx.state.ops.slice(closing).some((op) => op.op === 'set' && op.key === key), 'the state saved on close');
+      await until(() => ctx.state.ops.slice(closing).some((op) => WRITES.has(op.op) && op.key === key), 'the state saved on close');
       t.match(ctx.state.written.get(key), /Rocket Skates/, 'what was saved is acme state');
 
       const mark = ctx.state.ops.length;
@@ -136,7 +137,7 @@ export const SOCKET_ATTACKS: Attack[] = [
       refused(t, await globex.client.join(2, acme.page), 'LV_TOKEN_INVALID', "globex presents acme's token");
       await globex.client.close();
       const globexKey = `lv:{globex}:view:${globex.page.instance}`;
-      await until(() => ctx.state.ops.slice(mark).filter((op) => op.op === 'set' && op.key === globexKey).length >= 2, 'globex saved on close');
+      await until(() => ctx.state.ops.slice(mark).filter((op) => WRITES.has(op.op) && op.key === globexKey).length >= 2, 'globex saved on close');
       const touched = [...new Set(ctx.state.ops.slice(mark).map((op) => op.key))];
       t.same(touched.filter((k) => !k.startsWith('lv:{globex}:')), [], `globex touched only its own keys (${touched.length})`);
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import t from 'tap';
 import { resolveTenancy, TENANCY_CHECKS, TENANCY_ENVIRONMENT, type TenancyOptions } from '../../server/tenancy/index.ts';
+import type { TenantQuotaOptions } from '../../server/tenancy/options.ts';
 
 const SECRET = 'x'.repeat(32);
 const idsOf = (options: TenancyOptions | undefined, env: NodeJS.ProcessEnv = {}) => resolveTenancy(options, env).problems.map((p) => p.id);
@@ -45,6 +46,10 @@ t.test('environment variables are read and typed', async (t) => {
     LIVERY_TENANT_CUSTOM_RESOLVER: './resolver.ts',
     LIVERY_TENANT_CHECK_MEMBERSHIP: '1',
     LIVERY_TENANT_TRUSTED_HEADER: 'true',
+    LIVERY_TENANT_RECHECK: '5',
+    LIVERY_TENANT_MAX_SOCKETS: '200',
+    LIVERY_TENANT_EVENTS_PER_SECOND: '50',
+    LIVERY_TENANT_STATE_BYTES: '1048576',
   };
   const { config, problems } = resolveTenancy(undefined, env);
   t.same(problems, []);
@@ -67,6 +72,8 @@ t.test('environment variables are read and typed', async (t) => {
     customModule: './resolver.ts',
     checkMembership: true,
     trustedHeader: true,
+    recheckSeconds: 5,
+    quotas: { sockets: 200, eventsPerSecond: 50, stateBytes: 1048576 },
   });
   t.equal(resolveTenancy(undefined, { LIVERY_TENANT_RESOLVER: 'header', LIVERY_TENANT_TRUSTED_HEADER: '0' }).config?.trustedHeader, false);
   t.equal(resolveTenancy(undefined, { LIVERY_TENANT_RESOLVER: 'path', LIVERY_TENANT_DEFAULT: '' }).config?.default, undefined, 'empty = unset');
@@ -138,6 +145,17 @@ t.test('livery.C016: a malformed default tenant or path prefix', async (t) => {
   t.same(idsOf({ resolver: 'path', default: 'public', pathPrefix: '/org/t' }), []);
 });
 
+t.test('livery.C050 and C052: default quotas and the recheck interval in range', async (t) => {
+  t.same(idsOf({ resolver: 'path', quotas: { sockets: 0 } }), ['livery.C050']);
+  t.same(idsOf({ resolver: 'path', quotas: { eventsPerSecond: 2.5 } }), ['livery.C050']);
+  t.same(idsOf({ resolver: 'path', quotas: { stateBytes: -1 } }), ['livery.C050']);
+  t.same(idsOf({ resolver: 'path', quotas: { stateBytes: 0 } }), [], 'stateBytes 0: no quota of its own');
+  t.same(idsOf({ resolver: 'path', recheckSeconds: 0 }), ['livery.C052']);
+  const { config } = resolveTenancy(undefined, { LIVERY_TENANT_RESOLVER: 'path', LIVERY_TENANT_MAX_SOCKETS: '50', LIVERY_TENANT_RECHECK: '3' });
+  t.same([config?.quotas, config?.recheckSeconds], [{ sockets: 50, eventsPerSecond: 1000, stateBytes: 0 }, 3], 'read from the environment, else the defaults');
+  t.same(resolveTenancy(undefined, { LIVERY_TENANT_RESOLVER: 'path', LIVERY_TENANT_EVENTS_PER_SECOND: 'lots' }).problems.map((p) => p.id), ['livery.C003']);
+});
+
 t.test('every problem is reported at once', async (t) => {
   t.same(idsOf({ resolver: ['subdomain', 'jwt', 'custom', 'header'], checkMembership: false, default: 'X' }), [
     'livery.C010', 'livery.C011', 'livery.C013', 'livery.C014', 'livery.C016',
@@ -145,11 +163,12 @@ t.test('every problem is reported at once', async (t) => {
 });
 
 t.test('checks and environment tables are complete', async (t) => {
-  t.same(Object.keys(TENANCY_CHECKS), ['livery.C010', 'livery.C011', 'livery.C012', 'livery.C013', 'livery.C014', 'livery.C016']);
+  t.same(Object.keys(TENANCY_CHECKS), ['livery.C010', 'livery.C011', 'livery.C012', 'livery.C013', 'livery.C014', 'livery.C016', 'livery.C050', 'livery.C052']);
   const options = TENANCY_ENVIRONMENT.map((spec) => spec.option.replace('tenancy.', ''));
-  const settable: Array<keyof TenancyOptions> = [
+  const settable: Array<Exclude<keyof TenancyOptions, 'quotas'> | `quotas.${keyof TenantQuotaOptions}`> = [
     'resolver', 'mainDomain', 'subdomainExclude', 'default', 'pathPrefix', 'pathExclude', 'header', 'sessionKey', 'jwtClaim',
     'jwtSecret', 'jwtPublicKey', 'jwtCookie', 'jwtIssuer', 'jwtAudience', 'customModule', 'checkMembership', 'trustedHeader',
+    'recheckSeconds', 'quotas.sockets', 'quotas.eventsPerSecond', 'quotas.stateBytes',
   ];
   t.same(options.sort(), [...settable].sort(), 'every option but the `custom` function has an environment variable');
 });

@@ -89,3 +89,24 @@ t.test('commit(maxBytes) measures the state exactly from the touched keys, and r
     t.equal(JSON.stringify(raw).length, exact, `step ${i}: committed at exactly ${exact} bytes`);
   }
 });
+
+t.test('check(maxBytes) leaves the record open: a refused store still rolls back, an accepted one commits', async (t) => {
+  const raw = { items: ['a'] as string[], n: 1 };
+  const tracked = trackState(raw);
+  tracked.begin();
+  tracked.proxy.items.push('b');
+  tracked.proxy.n = 2;
+  tracked.check(1000);
+  tracked.rollback(); // e.g. the tenant's budget refused the save (D36)
+  t.same(raw, { items: ['a'], n: 1 }, 'checked, then undone exactly');
+  tracked.begin();
+  tracked.proxy.items.push('c');
+  tracked.check(1000);
+  tracked.commit();
+  t.same(raw, { items: ['a', 'c'], n: 1 });
+  tracked.begin();
+  tracked.proxy.items.push('x'.repeat(100));
+  t.throws(() => tracked.check(JSON.stringify(raw).length - 1), { code: 'LV_STATE_OVER_LIMIT' }, 'the length check counted the committed change');
+  tracked.rollback();
+  t.same(raw, { items: ['a', 'c'], n: 1 });
+});

@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { MembershipSchema } from './membership.ts';
+import { TENANT_CHANGES_DDL, TENANT_CHANGES_TRIGGER } from '../tenant-watch.ts';
 
 /** Per-tenant settings, free-form beyond the keys the UI knows about. */
 export interface TenantSettings {
@@ -31,6 +32,8 @@ export const TenantSchema = defineEntity({
     memberships: () => p.oneToMany(MembershipSchema).mappedBy('tenant'),
   },
   indexes: [{ properties: ['domains'], type: 'gin' }],
+  // Every change is announced to the server processes (migration Livery0002, docs/design.md D40).
+  triggers: [{ name: TENANT_CHANGES_TRIGGER, timing: 'after', events: ['insert', 'update', 'delete'], forEach: 'row', expression: TENANT_CHANGES_DDL.join(';\n') }],
   // A slug, never empty: the RLS policies compare tenant_id with a setting
   // that reads as '' outside a scoped transaction, and '' must match no row.
   checks: [{ name: 'tenants_id_slug', expression: "id ~ '^[a-z0-9][a-z0-9-]{0,62}$'" }],

@@ -7,7 +7,9 @@
  */
 import type { MigrationObject } from '@mikro-orm/core';
 import { Livery0001_initial } from './Livery0001_initial.ts';
+import { Livery0002_tenant_changes } from './Livery0002_tenant_changes.ts';
 
 export const LIVERY_MIGRATIONS: MigrationObject[] = [
   { name: 'Livery0001_initial', class: Livery0001_initial },
+  { name: 'Livery0002_tenant_changes', class: Livery0002_tenant_changes },
 ];
