@@ -19,6 +19,7 @@ export const DATABASE_PROBLEM_IDS = [
   'LV_DB_SCHEMA_MISSING',
   'LV_DB_UNREACHABLE',
   'LV_DB_STATEMENT_POOLING',
+  'LV_DB_LISTEN_POOLED',
 ] as const;
 
 export type DatabaseProblemId = (typeof DATABASE_PROBLEM_IDS)[number];
@@ -43,8 +44,11 @@ interface TableRow {
   policy: boolean;
 }
 
-/** The problems found with how the application connects; `[]` when RLS protects every tenant-owned table. */
-export async function checkDatabase(db: Database): Promise<DatabaseProblem[]> {
+/**
+ * The problems found with how the application connects; `[]` when RLS protects every tenant-owned
+ * table. `listen`: the server will LISTEN for tenant changes, so check that its connection can.
+ */
+export async function checkDatabase(db: Database, options: { listen?: boolean } = {}): Promise<DatabaseProblem[]> {
   const em = db.orm.em.fork({ clear: true });
   let role: RoleRow;
   let tables: TableRow[];
@@ -65,8 +69,16 @@ export async function checkDatabase(db: Database): Promise<DatabaseProblem[]> {
   const missing = tenantTables(db)
     .filter(table => !found.has(table))
     .map(table => problem('LV_DB_SCHEMA_MISSING', `table ${table} does not exist`, 'run `npm run migrate`', table));
-  return [...roleProblems(role, db.kind), ...missing, ...tables.flatMap(row => tableProblems(row, role.role)), ...(await poolingProblems(db))];
+  const pooling = await poolingProblems(db);
+  if (options.listen && pooling.length === 0 && !(await db.listenHolds(LISTEN_PROBE_MS))) {
+    pooling.push(problem('LV_DB_LISTEN_POOLED', 'a notification sent to the connection that LISTENs for tenant changes never arrived: it goes through a transaction-pooling proxy, which hands its session to other clients',
+      'set DATABASE_LISTEN_URL (database.listenUrl) to a direct connection to PostgreSQL, past the pooler'));
+  }
+  return [...roleProblems(role, db.kind), ...missing, ...tables.flatMap(row => tableProblems(row, role.role)), ...pooling];
 }
+
+/** How long the LISTEN probe waits for its own notification (delivered in milliseconds when it works). */
+const LISTEN_PROBE_MS = 5000;
 
 /**
  * Every tenant-scoped query runs in a transaction that stages the tenant (set_config(…, true)).

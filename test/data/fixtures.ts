@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
 import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
-import { createDatabase, type AppDataOptions, type Database, type DatabaseOptions } from '../../server/data/index.ts';
+import { createDatabase, DEFAULT_APP_ROLE, type AppDataOptions, type Database, type DatabaseOptions } from '../../server/data/index.ts';
 import { NOTE_DATA } from './fixtures/note.ts';
 
 export const ADMIN_URL = process.env.LIVERY_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -37,16 +37,20 @@ export const pgliteFactory: DatabaseFactory = async ({ migrate = true, data = NO
   return { db, cleanup: () => db.close() };
 };
 
-/** A fresh database per fixture, the app (and its migrations) connecting through `server`'s URL. */
-function serverFactory(server: string, ready: () => Promise<void> = async () => {}): DatabaseFactory {
+/**
+ * A fresh database per fixture, the app (and its migrations) connecting through `server`'s URL;
+ * `listen`: the direct URL the tenant watch LISTENs on, when `server` is a pooler.
+ */
+function serverFactory(server: string, options: { ready?: () => Promise<void>; listen?: (name: string) => string } = {}): DatabaseFactory {
   return async ({ migrate = true, data = NOTE_DATA } = {}) => {
-    await ready();
+    await options.ready?.();
     const name = testDatabaseName();
-    return openFixture(name, urlFor(name, undefined, server), migrate, data);
+    return openFixture(name, { url: urlFor(name, undefined, server), listenUrl: options.listen?.(name) }, migrate, data);
   };
 }
 
-async function openFixture(name: string, ownerUrl: string, migrate: boolean, data: AppDataOptions): Promise<DatabaseFixture> {
+async function openFixture(name: string, urls: { url: string; listenUrl?: string }, migrate: boolean, data: AppDataOptions): Promise<DatabaseFixture> {
+  const ownerUrl = urls.url;
   let db: Database | undefined;
   const cleanup = async () => {
     await db?.close();
@@ -54,7 +58,7 @@ async function openFixture(name: string, ownerUrl: string, migrate: boolean, dat
   };
   try {
     await adminExecute(`create database "${name}"`);
-    db = await createDatabase({ url: ownerUrl, ...data, migrate });
+    db = await createDatabase({ ...urls, ...data, migrate });
   } catch (error) {
     await cleanup();
     throw error;
@@ -67,10 +71,11 @@ export const postgresFactory: DatabaseFactory = serverFactory(ADMIN_URL);
 /**
  * The same, with every connection of the app (owner and app role) through pgbouncer in
  * transaction mode: consecutive transactions of one client may run on different server
- * connections, and one server connection serves many clients. Databases are still created and
- * dropped directly (ADMIN_URL).
+ * connections, and one server connection serves many clients. The tenant watch LISTENs on a
+ * direct connection (`listenUrl`, as a deployment behind pgbouncer sets DATABASE_LISTEN_URL);
+ * databases are created and dropped directly too (ADMIN_URL).
  */
-export const pgbouncerFactory: DatabaseFactory = serverFactory(PGBOUNCER_URL, requirePgbouncer);
+export const pgbouncerFactory: DatabaseFactory = serverFactory(PGBOUNCER_URL, { ready: requirePgbouncer, listen: (name) => urlFor(name, DEFAULT_APP_ROLE) });
 
 /** Throws, naming the script that starts it, unless pgbouncer answers at PGBOUNCER_URL as a proxy. */
 export async function requirePgbouncer(): Promise<void> {
