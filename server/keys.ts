@@ -5,9 +5,16 @@
  * one tenant's keys live on one shard (multi-key scripts such as presence's work) and a key can
  * never be built for one tenant from another's parts. The tenant must come from the socket's or
  * request's context, never from a client. Imports nothing, so every folder may use it.
+ *
+ * Names are built in the default namespace, `lv:`. The Redis backends move each one into the
+ * deployment's namespace (`LIVERY_REDIS_PREFIX`) with {@link inNamespace} as they send it, so two
+ * deployments sharing a Redis — even on different db numbers, which pub/sub ignores — never see
+ * each other's keys or messages (D37). In-process backends never leave the default.
  */
 
-const PREFIX = 'lv';
+/** The default namespace (`redisPrefix`): Livery's names start `lv:`. */
+export const DEFAULT_REDIS_PREFIX = 'lv';
+const PREFIX = DEFAULT_REDIS_PREFIX;
 
 /** `lv:{tenant}:` — the start of every key that belongs to a tenant. */
 function tenantPrefix(tenant: string): string {
@@ -76,8 +83,45 @@ export function sessionKey(id: string): string {
   return `${PREFIX}:session:${id}`;
 }
 
-/** The tenant a key built here belongs to ('' for a key of another shape). */
+/**
+ * The tenant a key built here belongs to, in any namespace ('' for a key of another shape).
+ * Namespaces hold no `:` or braces, so the first `:{` ends the namespace.
+ */
 export function stateKeyTenant(key: string): string {
-  const close = key.startsWith('lv:{') ? key.indexOf('}:', 4) : -1;
-  return close === -1 ? '' : key.slice(4, close);
+  const open = key.indexOf(':{');
+  if (open < 1 || invalidRedisPrefix(key.slice(0, open)) !== null) return '';
+  const close = key.indexOf('}:', open + 2);
+  return close === -1 ? '' : key.slice(open + 2, close);
+}
+
+const PREFIX_SHAPE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * What is wrong with `prefix` as a deployment namespace, or null. Letters, digits, `.`, `_` and
+ * `-`, at most 64: no `:` (it ends the namespace) and no braces (they would move the hash tag).
+ */
+export function invalidRedisPrefix(prefix: string): string | null {
+  return PREFIX_SHAPE.test(prefix) ? null : `${JSON.stringify(prefix)} is not 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`;
+}
+
+/**
+ * A key or channel built above, in the deployment namespace `prefix`: `lv:{acme}:view:1` becomes
+ * `prefix:{acme}:view:1`. Every name a Redis backend sends goes through here.
+ */
+export function inNamespace(prefix: string, name: string): string {
+  if (!name.startsWith(`${PREFIX}:`)) throw new TypeError(`${name} was not built by server/keys.ts`);
+  return prefix === PREFIX ? name : `${prefix}${name.slice(PREFIX.length)}`;
+}
+
+/** The inverse of {@link inNamespace}: the name as built above, or undefined outside `prefix`. */
+export function fromNamespace(prefix: string, redisName: string): string | undefined {
+  return redisName.startsWith(`${prefix}:`) ? `${PREFIX}${redisName.slice(prefix.length)}` : undefined;
+}
+
+/**
+ * The deployment registry of a namespace (a hash: deployment → last heartbeat), kept in db 0
+ * because pub/sub crosses db numbers while keys do not (see server/redis/namespace-registry.ts).
+ */
+export function deploymentsKey(): string {
+  return `${PREFIX}:deployments`;
 }

@@ -81,9 +81,10 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   checkWatchedEntities(config.routes, options.database, problems);
   failOn(problems);
 
+  const secret = loadSecret({ secret: config.secret, file: config.secretFile });
   // Per-tenant quotas (D41) exist before the backends: the state backend asks them for budgets.
   const quotas = new TenantQuotas(config.tenancy?.quotas, fastify.log);
-  const backends = await createBackends(config, options, fastify.log, problems, quotas);
+  const backends = await createBackends(config, options, fastify.log, problems, secret, quotas);
   failOn(problems);
   const backend: StateBackend = backends!.state;
   const sessions = backends!.sessions;
@@ -93,12 +94,14 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
     if (restored !== undefined) fastify.log.info(restored, 'dev: restored the previous process\'s views and sessions');
   }
   const describe = config.dev === undefined ? undefined : (error: unknown) => describeError(error, { baseDir: config.templatesDir });
-  const secret = loadSecret({ secret: config.secret, file: config.secretFile });
   const signer = new TokenSigner(secret, config.tokenTtlSeconds);
   const tenancy = await createTenancy(config, options.database, problems);
-  failOn(problems);
-  const uploads = await createUploads(config, options, views, tenancy, backends!, secret, fastify, problems);
-  failOn(problems);
+  const uploads = problems.length > 0 ? undefined : await createUploads(config, options, views, tenancy, backends!, secret, fastify, problems);
+  if (problems.length > 0) {
+    // The Redis connections are open by now: left open, they would keep the failed process alive.
+    await backends!.close();
+    failOn(problems);
+  }
   const runtime = new Runtime({
     config, log: fastify.log, views, backend, signer, gate: tenancy.gate, database: options.database,
     pubsub: backends!.pubsub, presence: backends!.presence, quotas, sessions, describe, uploads,

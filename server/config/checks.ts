@@ -25,7 +25,7 @@ export const checks = {
   'livery.C016': 'A tenant setting is malformed: the default tenant must be a slug (lower-case letters, digits and dashes, at most 63), and the path prefix empty or like /t (no trailing slash).',
   'livery.C015': 'Tenancy needs a database to look tenants up: pass `database: await createDatabase()` (PGlite by default, PostgreSQL with DATABASE_URL).',
   'livery.C017': 'The default tenant (LIVERY_TENANT_DEFAULT) does not exist in the database: create it (e.g. `npm run migrate -- --seed` for the example) or change the setting.',
-  'livery.C019': 'Redis is named but unreachable: start it or fix REDIS_URL. Livery does not fall back to process-local state, which would lose sessions across processes.',
+  'livery.C019': 'Redis is named but unreachable, or is not what REDIS_URL says (a cluster node named by redis://, a single server by redis+cluster://, a cluster not serving every slot): start it or fix REDIS_URL. Livery does not fall back to process-local state, which would lose sessions across processes.',
   'livery.C020': 'Several worker processes need shared backends: set LIVERY_STATE_BACKEND=redis and LIVERY_PUBSUB=redis, and DATABASE_URL (PGlite is one process\'s embedded database).',
   'livery.C018': 'The database is not safe to serve from: fix it as the detail says (the application role must not own the tables or bypass row-level security).',
   'livery.C021': 'A view uses an entity the database does not know: add it to `database.entities` (createDatabase({ entities: [...] })) and give it a migration (`npm run migrate -- --create <name>`).',
@@ -45,6 +45,10 @@ export const checks = {
   'livery.C057': 'metrics.tenantLabels (LIVERY_METRICS_TENANT_LABELS) is how many of the busiest tenants get a series of their own: a whole number from 0 (off) to 1000.',
   'livery.C043': 'trustProxy (LIVERY_TRUST_PROXY) is a number of proxy hops in front of Livery (e.g. 1) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1, or loopback/linklocal/uniquelocal); leave it unset when clients connect directly.',
   'livery.C044': 'A socket admission cap (socket.maxViews, socket.maxPerSession, socket.maxPerIp) must be a whole number ≥ 1.',
+  // A warning: the process starts, logging it (server/redis/namespace-registry.ts).
+  'livery.C047': 'Another deployment uses this Redis namespace (LIVERY_REDIS_PREFIX), on this or another db number: pub/sub ignores db numbers, so its broadcasts and yours cross, and on one db its keys and yours mix. Give each deployment its own LIVERY_REDIS_PREFIX.',
+  'livery.C048': 'LIVERY_REDIS_PREFIX (redisPrefix) must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. myapp-prod): it starts every Redis key and channel, where ":" and braces have a meaning.',
+  'livery.C049': 'The database is reached through a pooling proxy Livery cannot use as configured: one pooling by statement refuses the transactions each request\'s tenant is staged in (pool by transaction, or connect directly); one pooling by transaction cannot hold the LISTEN that hears tenant changes (set DATABASE_LISTEN_URL to a direct connection).',
   'livery.C045': 'A tenant\'s state budget (LIVERY_STATE_TENANT_MAX_BYTES) cannot hold even one state of the largest size (LIVERY_STATE_MAX_BYTES, plus 512 bytes of Redis bookkeeping): raise the budget (it should hold all of a busy tenant\'s open pages) or lower the largest state.',
   'livery.C050': 'A default tenant quota is out of range: tenancy.quotas.sockets (LIVERY_TENANT_MAX_SOCKETS) and tenancy.quotas.eventsPerSecond (LIVERY_TENANT_EVENTS_PER_SECOND) are whole numbers ≥ 1, tenancy.quotas.stateBytes (LIVERY_TENANT_STATE_BYTES) a whole number ≥ 0 (0: no quota of its own).',
   'livery.C051': 'The page-render budget per client address is out of range: pages.ratePerSecond (LIVERY_PAGE_RATE_PER_SECOND) and pages.burst (LIVERY_PAGE_RATE_BURST) are whole numbers ≥ 1.',
@@ -71,11 +75,16 @@ export class StartupError extends LiveryError {
 
   constructor(problems: readonly Problem[]) {
     super('LV_STARTUP_CHECK_FAILED', undefined, {
-      message: 'Livery cannot start:\n' + problems.map((p) => `  ${p.id}: ${p.detail}\n    hint: ${checks[p.id]}`).join('\n'),
+      message: 'Livery cannot start:\n' + problems.map((p) => `  ${formatProblem(p).replace('\n', '\n  ')}`).join('\n'),
     });
     this.name = 'StartupError';
     this.problems = problems;
   }
+}
+
+/** `livery.C0NN: detail` and, on the next line, the hint. */
+export function formatProblem(problem: Problem): string {
+  return `${problem.id}: ${problem.detail}\n  hint: ${checks[problem.id]}`;
 }
 
 /** Throws one StartupError listing every problem, if there are any. */

@@ -57,11 +57,15 @@ export function redisUrlFromEnv(env: Env = processEnv()): string {
   return url ? url : DEFAULT_REDIS_URL;
 }
 
-/** DATABASE_URL (owner), DATABASE_APP_URL (app role) and LIVERY_PGLITE_DIR; unset or empty → absent. */
-export function databaseEnv(env: Env = processEnv()): { url?: string; appUrl?: string; pglite?: string } {
+/**
+ * DATABASE_URL (owner), DATABASE_APP_URL (app role), DATABASE_LISTEN_URL (a direct connection for
+ * LISTEN, past a transaction-pooling proxy) and LIVERY_PGLITE_DIR; unset or empty → absent.
+ */
+export function databaseEnv(env: Env = processEnv()): { url?: string; appUrl?: string; listenUrl?: string; pglite?: string } {
   return {
     url: env.DATABASE_URL || undefined,
     appUrl: env.DATABASE_APP_URL || undefined,
+    listenUrl: env.DATABASE_LISTEN_URL || undefined,
     pglite: env.LIVERY_PGLITE_DIR || undefined,
   };
 }

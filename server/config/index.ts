@@ -3,5 +3,5 @@
  * environment (`env.ts`) and the startup-check registry (`checks.ts`). The server's options and
  * their resolution live in `server/options/`.
  */
-export { checks, failOn, StartupError, type CheckId, type Problem } from './checks.ts';
+export { checks, failOn, formatProblem, StartupError, type CheckId, type Problem } from './checks.ts';
 export * from './env.ts';

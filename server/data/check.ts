@@ -18,6 +18,8 @@ export const DATABASE_PROBLEM_IDS = [
   'LV_DB_TENANT_POLICY_MISSING',
   'LV_DB_SCHEMA_MISSING',
   'LV_DB_UNREACHABLE',
+  'LV_DB_STATEMENT_POOLING',
+  'LV_DB_LISTEN_POOLED',
 ] as const;
 
 export type DatabaseProblemId = (typeof DATABASE_PROBLEM_IDS)[number];
@@ -42,8 +44,11 @@ interface TableRow {
   policy: boolean;
 }
 
-/** The problems found with how the application connects; `[]` when RLS protects every tenant-owned table. */
-export async function checkDatabase(db: Database): Promise<DatabaseProblem[]> {
+/**
+ * The problems found with how the application connects; `[]` when RLS protects every tenant-owned
+ * table. `listen`: the server will LISTEN for tenant changes, so check that its connection can.
+ */
+export async function checkDatabase(db: Database, options: { listen?: boolean } = {}): Promise<DatabaseProblem[]> {
   const em = db.orm.em.fork({ clear: true });
   let role: RoleRow;
   let tables: TableRow[];
@@ -64,7 +69,46 @@ export async function checkDatabase(db: Database): Promise<DatabaseProblem[]> {
   const missing = tenantTables(db)
     .filter(table => !found.has(table))
     .map(table => problem('LV_DB_SCHEMA_MISSING', `table ${table} does not exist`, 'run `npm run migrate`', table));
-  return [...roleProblems(role, db.kind), ...missing, ...tables.flatMap(row => tableProblems(row, role.role))];
+  const pooling = await poolingProblems(db);
+  if (options.listen && pooling.length === 0 && !(await db.listenHolds(LISTEN_PROBE_MS))) {
+    pooling.push(problem('LV_DB_LISTEN_POOLED', 'a notification sent to the connection that LISTENs for tenant changes never arrived: it goes through a transaction-pooling proxy, which hands its session to other clients',
+      'set DATABASE_LISTEN_URL (database.listenUrl) to a direct connection to PostgreSQL, past the pooler'));
+  }
+  return [...roleProblems(role, db.kind), ...missing, ...tables.flatMap(row => tableProblems(row, role.role)), ...pooling];
+}
+
+/** How long the LISTEN probe waits for its own notification (delivered in milliseconds when it works). */
+const LISTEN_PROBE_MS = 5000;
+
+/**
+ * Every tenant-scoped query runs in a transaction that stages the tenant (set_config(…, true)).
+ * A proxy pooling by transaction (pgbouncer's `pool_mode = transaction`) keeps that intact; one
+ * pooling by statement refuses transactions altogether, so it is reported rather than met at the
+ * first query (D39).
+ */
+async function poolingProblems(db: Database): Promise<DatabaseProblem[]> {
+  if (db.kind !== 'postgresql') return [];
+  // On a client of its own, released as broken if the proxy drops it: a transaction of the ORM's
+  // whose connection died would never hand it back to the pool.
+  const connection = db.orm.em.getConnection() as unknown as { getNativeClient(): Promise<NativePool> };
+  const client = await (await connection.getNativeClient()).connect();
+  try {
+    await client.query('begin');
+    await client.query('commit');
+    client.release();
+    return [];
+  } catch (error) {
+    client.release(error as Error);
+    const message = (error as Error).message;
+    if (!/statement pooling/i.test(message)) return [problem('LV_DB_UNREACHABLE', `cannot run a transaction as the app role: ${message}`, 'check DATABASE_URL / DATABASE_APP_URL')];
+    return [problem('LV_DB_STATEMENT_POOLING', `the connection goes through a proxy pooling by statement, which refuses transactions (${message})`,
+      'pool by transaction (pgbouncer pool_mode = transaction) or connect to PostgreSQL directly')];
+  }
+}
+
+/** The part of node-postgres's pool the pooling check uses. */
+interface NativePool {
+  connect(): Promise<{ query(sql: string): Promise<unknown>; release(error?: Error): void }>;
 }
 
 function roleProblems(role: RoleRow, kind: Database['kind']): DatabaseProblem[] {

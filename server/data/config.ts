@@ -26,6 +26,12 @@ export interface DatabaseOptions extends AppDataOptions {
   appUrl?: string;
   /** App role used when `appUrl` is absent; default `livery_app`. */
   appRole?: string;
+  /**
+   * A direct connection (DATABASE_LISTEN_URL) for the one connection that LISTENs (tenant changes,
+   * D40), when `appUrl` goes through a transaction-pooling proxy, which cannot hold a LISTEN.
+   * Any role that may read `tenants`, usually the app role's. Absent → the app connection's URL.
+   */
+  listenUrl?: string;
   /** PGlite data directory, or `memory://`; default `.livery/pglite`. */
   pglite?: string;
   /** Run pending migrations before `createDatabase` resolves. */
@@ -36,7 +42,7 @@ export interface DatabaseOptions extends AppDataOptions {
 
 export type DatabaseTarget =
   | { kind: 'pglite'; dataDir: string; appRole: string }
-  | { kind: 'postgresql'; ownerUrl: string; appUrl: string; appRole: string; appUrlDerived: boolean };
+  | { kind: 'postgresql'; ownerUrl: string; appUrl: string; appRole: string; appUrlDerived: boolean; listenUrl: string | undefined };
 
 /** Reads DATABASE_URL, DATABASE_APP_URL and LIVERY_PGLITE_DIR. */
 export function databaseOptionsFromEnv(env?: Env): DatabaseOptions {
@@ -48,12 +54,13 @@ export function resolveTarget(options: DatabaseOptions): DatabaseTarget {
     return { kind: 'pglite', dataDir: options.pglite ?? DEFAULT_PGLITE_DIR, appRole: checkRoleName(options.appRole ?? DEFAULT_APP_ROLE) };
   }
   const ownerUrl = parseUrl(options.url).toString();
+  const listenUrl = options.listenUrl ? parseUrl(options.listenUrl).toString() : undefined;
   if (options.appUrl) {
     const appUrl = parseUrl(options.appUrl);
-    return { kind: 'postgresql', ownerUrl, appUrl: appUrl.toString(), appRole: checkRoleName(decodeURIComponent(appUrl.username)), appUrlDerived: false };
+    return { kind: 'postgresql', ownerUrl, appUrl: appUrl.toString(), appRole: checkRoleName(decodeURIComponent(appUrl.username)), appUrlDerived: false, listenUrl };
   }
   const appRole = checkRoleName(options.appRole ?? DEFAULT_APP_ROLE);
-  return { kind: 'postgresql', ownerUrl, appUrl: deriveAppUrl(options.url, appRole), appRole, appUrlDerived: true };
+  return { kind: 'postgresql', ownerUrl, appUrl: deriveAppUrl(options.url, appRole), appRole, appUrlDerived: true, listenUrl };
 }
 
 /** DATABASE_URL with the user replaced by `role` and no password. */

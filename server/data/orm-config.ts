@@ -25,6 +25,11 @@ export function sharedOrmOptions(input: OrmConfigInput): Partial<Options> {
     loggerFactory: countingLoggerFactory(input.counter),
     // the app never relies on the global EntityManager: every access is a fork
     allowGlobalContext: false,
+    // The tenant (RLS's setting) is staged with set_config(…, true) inside each transaction, never
+    // for the session: behind a transaction-pooling proxy a server connection moves between
+    // clients after every transaction, and a session-level tenant would move with it (D39,
+    // test/data/pooler.pgbouncer.test.ts). MikroORM's default, pinned.
+    sessionContext: 'transaction',
     // the app role may not create databases; the owner does that in `migrate`
     ensureDatabase: false,
     // the system-path functions are hand-written in migrations; without this the

@@ -93,6 +93,11 @@ export class PgliteDatabase implements Database {
     return watchPglite((await this.#session()) as unknown as PgliteLike, handlers);
   }
 
+  /** PGlite's one in-process session always hears its own notifications. */
+  async listenHolds(): Promise<boolean> {
+    return true;
+  }
+
   queryCount(): number {
     return this.counter.total();
   }

@@ -4,6 +4,7 @@
  * DATABASE_URL, creates the database when missing, runs the migrations,
  * grants the app role, and closes.
  */
+import { randomBytes } from 'node:crypto';
 import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
 import { provisionAppRole } from './app-role.ts';
 import type { DatabaseTarget } from './config.ts';
@@ -51,9 +52,39 @@ export class PostgresDatabase implements Database {
   }
 
   async watchTenants(handlers: TenantWatchHandlers): Promise<TenantWatch> {
-    // A client of the pool's own kind and settings (the app role's URL), outside the pool.
+    const newClient = await this.#listenClients();
+    return watchPostgres(newClient, handlers);
+  }
+
+  /** LISTENs on a fresh channel with the watch's kind of connection and NOTIFYs it through the pool. */
+  async listenHolds(timeoutMs: number): Promise<boolean> {
+    const client = (await this.#listenClients())();
+    const channel = `livery_probe_${randomBytes(8).toString('hex')}`;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const heard = new Promise<boolean>((resolve) => {
+        client.on('notification', (message) => message.channel === channel && resolve(true));
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      await client.connect();
+      await client.query(`listen ${channel}`);
+      await this.orm.em.fork().execute('select pg_notify(?, ?)', [channel, 'probe']);
+      return await heard;
+    } finally {
+      clearTimeout(timer);
+      await client.end().catch(() => {});
+    }
+  }
+
+  /**
+   * Clients for LISTEN: of the pool's own kind and settings (the app role), outside the pool, on
+   * `listenUrl` when one is given (a direct connection past a transaction-pooling proxy).
+   */
+  async #listenClients(): Promise<() => PgClientLike> {
     const pool = (await this.orm.em.getDriver().getConnection().getNativeClient()) as unknown as PgPool;
-    return watchPostgres(() => new pool.Client(pool.options), handlers);
+    const url = this.#target.listenUrl;
+    const options = url === undefined ? pool.options : { ...(pool.options as object), connectionString: url };
+    return () => new pool.Client(options);
   }
 
   queryCount(): number {

@@ -4,10 +4,11 @@
  * the bounded recheck. It is not the application's pool — a LISTEN needs a session that stays
  * open — and its statements are not in the app's query accounting (they are not the app's work).
  *
- * On PostgreSQL it is a `pg` client made from the pool's own settings (same role, same URL);
- * when the connection drops it reconnects with backoff and says so (`reconnected`), since
- * notifications sent meanwhile are lost. Behind a transaction-pooling proxy a LISTEN hears
- * nothing; the recheck still bounds how late a change takes effect (docs/design.md, D40).
+ * On PostgreSQL it is a `pg` client made from the pool's own settings (same role, same URL, or
+ * `listenUrl` when given: a direct connection past a transaction-pooling proxy, through which a
+ * LISTEN hears nothing — the startup check refuses that, D39); when the connection drops it
+ * reconnects with backoff and says so (`reconnected`), since notifications sent meanwhile are
+ * lost, and the recheck bounds how late a change takes effect (docs/design.md, D40).
  * On PGlite it is PGlite's own `listen` on the one in-process session.
  */
 

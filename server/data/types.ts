@@ -21,6 +21,11 @@ export interface Database {
    * own, which also serves the recheck's reads (see tenant-watch.ts).
    */
   watchTenants(handlers: TenantWatchHandlers): Promise<TenantWatch>;
+  /**
+   * Whether the watch's connection hears a notification: false when it goes through a
+   * transaction-pooling proxy, whose server connections move between clients (D39).
+   */
+  listenHolds(timeoutMs: number): Promise<boolean>;
   /** SQL statements sent through the application ORM so far (BEGIN/COMMIT included). */
   queryCount(): number;
   close(): Promise<void>;

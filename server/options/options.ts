@@ -46,8 +46,13 @@ export interface LiveryOptions {
   pages?: Partial<PageOptions>;
   /** Pub/sub (topics, pushToView, presence, notify-on-save): `memory` (one process) or `redis`. */
   pubsub?: string;
-  /** Redis for the `redis` state and pub/sub backends. */
+  /** Redis for the `redis` state and pub/sub backends: `redis://…`, or `redis+cluster://host:port,…` for a Redis Cluster. */
   redisUrl?: string;
+  /**
+   * The deployment's namespace in Redis: every key and channel starts `<prefix>:` (default `lv`).
+   * Give each deployment sharing a Redis its own — db numbers do not separate pub/sub (D37).
+   */
+  redisPrefix?: string;
   /** Milliseconds between presence heartbeats; a dead process's entries vanish after 3×. */
   presenceHeartbeatMs?: number;
   /** Seconds a join token stays valid (each join hands out a fresh one). */
@@ -177,6 +182,7 @@ export interface LiveryConfig {
   pages: PageOptions;
   pubsub: string;
   redisUrl: string;
+  redisPrefix: string;
   presenceHeartbeatMs: number;
   /** Set in each process started by `--workers N`: process-local backends are refused. */
   worker: boolean;
@@ -206,7 +212,8 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_STATE_BACKEND', option: 'state.backend', kind: 'string', default: 'memory', doc: 'state backend: `memory` (one process) or `redis` (shared, write-through)' },
   { env: 'LIVERY_PUBSUB', option: 'pubsub', kind: 'string', default: 'memory', doc: 'pub/sub and presence: `memory` (one process) or `redis` (across processes)' },
   { env: 'LIVERY_PRESENCE_HEARTBEAT', option: 'presenceHeartbeatMs', kind: 'int', default: '5000', doc: 'milliseconds between presence heartbeats; a crashed process\'s entries vanish within 3×' },
-  { env: 'REDIS_URL', option: 'redisUrl', kind: 'string', default: 'redis://127.0.0.1:6379', doc: 'Redis for the `redis` backends; unreachable at startup is an error, never a fallback' },
+  { env: 'REDIS_URL', option: 'redisUrl', kind: 'string', default: 'redis://127.0.0.1:6379', doc: 'Redis for the `redis` backends (`redis+cluster://host:port,host:port` for a Redis Cluster); unreachable at startup is an error, never a fallback' },
+  { env: 'LIVERY_REDIS_PREFIX', option: 'redisPrefix', kind: 'string', default: 'lv', doc: 'the deployment\'s namespace in Redis (every key and channel starts `<prefix>:`); give each deployment sharing a Redis its own, whatever their db numbers' },
   { env: 'LIVERY_STATE_TTL', option: 'state.ttlSeconds', kind: 'int', default: '3600', doc: 'seconds a view\'s state outlives its socket' },
   { env: 'LIVERY_STATE_MAX_ENTRIES', option: 'state.maxEntries', kind: 'int', default: '100000', doc: 'memory backend: most states kept, across tenants (the tenant holding the most loses its least recently used first)' },
   { env: 'LIVERY_STATE_MAX_BYTES', option: 'state.maxBytes', kind: 'int', default: '262144', doc: 'largest serialized state of one view; a change that would grow it past this fails with LV_STATE_OVER_LIMIT and is undone' },

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import proxyaddr from '@fastify/proxy-addr';
 import { devSupervision, envValue, isWorkerProcess, logFormatFromEnv, processEnv, secretFromEnv, workerNumber, type Env } from '../config/env.ts';
 import { resolveTenancy } from '../tenancy/resolve.ts';
-import { viewStateKey } from '../keys.ts';
+import { invalidRedisPrefix, viewStateKey } from '../keys.ts';
 import { memoryStateSize } from '../state/memory-state-backend.ts';
 import { REDIS_ENTRY_OVERHEAD } from '../state/redis-state-scripts.ts';
 import { MIN_SECRET_LENGTH } from '../token/secret.ts';
@@ -43,6 +43,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
     },
     pubsub: pick(options.pubsub, 'pubsub'),
     redisUrl: pick(options.redisUrl, 'redisUrl'),
+    redisPrefix: pick(options.redisPrefix, 'redisPrefix'),
     presenceHeartbeatMs: pick(options.presenceHeartbeatMs, 'presenceHeartbeatMs'),
     worker: isWorkerProcess(env),
     socket: {
@@ -102,6 +103,8 @@ function checkConfig(config: LiveryConfig, problems: Problem[]): void {
     problems.push({ id: 'livery.C004', detail: `state backend "${config.state.backend}"` });
   }
   if (!KNOWN_BACKENDS.has(config.pubsub)) problems.push({ id: 'livery.C004', detail: `pub/sub backend "${config.pubsub}"` });
+  const badPrefix = invalidRedisPrefix(config.redisPrefix);
+  if (badPrefix !== null) problems.push({ id: 'livery.C048', detail: `redisPrefix (LIVERY_REDIS_PREFIX) ${badPrefix}` });
   if (config.worker) {
     for (const [what, backend] of [['state', config.state.backend], ['pub/sub', config.pubsub]] as const) {
       if (backend === 'memory') problems.push({ id: 'livery.C020', detail: `a worker of --workers with the process-local ${what} backend` });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { DEFAULT_REDIS_PREFIX, inNamespace } from '../keys.ts';
 import type { PubSub } from '../pubsub/index.ts';
 import { redisCall, RedisUnavailableError } from '../redis/index.ts';
 import { copyMeta, groupByKey } from './group.ts';
@@ -7,14 +8,16 @@ import type { Presence, PresenceDiff, PresenceEntry, PresenceMeta } from './inde
 import { presenceKeys, scripts } from './presence-scripts.ts';
 
 export interface RedisPresenceOptions {
-  /** The command connection; never closed here. */
-  redis: Redis;
+  /** The command connection (a server or a cluster); never closed here. */
+  redis: Redis | Cluster;
   /** Carries joins and leaves on the topic's own channel (a RedisPubSub across processes). */
   pubsub: PubSub;
   /** How often this process refreshes its entries and sweeps dead ones. Default 5000. */
   heartbeatMs?: number;
   /** Heartbeat or announcement failures other than Redis outages (which the connection logs). */
   onError?: (error: unknown) => void;
+  /** The deployment's namespace (`redisPrefix`) for the presence keys; default `lv`. */
+  prefix?: string;
 }
 
 interface OwnEntry {
@@ -37,7 +40,8 @@ const SWEEP_LIMIT = 1000;
  */
 export class RedisPresence implements Presence {
   readonly #id = randomBytes(6).toString('hex');
-  readonly #redis: Redis;
+  readonly #redis: Redis | Cluster;
+  readonly #prefix: string;
   readonly #pubsub: PubSub;
   readonly #heartbeatMs: number;
   readonly #onError: (error: unknown) => void;
@@ -51,6 +55,7 @@ export class RedisPresence implements Presence {
 
   constructor(options: RedisPresenceOptions) {
     this.#redis = options.redis;
+    this.#prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
     this.#pubsub = options.pubsub;
     this.#heartbeatMs = options.heartbeatMs ?? 5000;
     this.#onError = options.onError ?? ((error) => console.error('livery: presence heartbeat failed', error));
@@ -78,11 +83,11 @@ export class RedisPresence implements Presence {
     entries.set(id, entry);
     this.#startBeating();
     try {
-      await redisCall(scripts.track.run(this.#redis, presenceKeys(topic), [this.#ttlMs, id, entry.json]), `track on ${topic}`);
+      await redisCall(scripts.track.run(this.#redis, this.#keys(topic), [this.#ttlMs, id, entry.json]), `track on ${topic}`);
     } catch (error) {
       // A timed-out TRACK may still land when Redis returns; the UNTRACK queued behind it undoes it.
       this.#forget(topic, id);
-      scripts.untrack.run(this.#redis, presenceKeys(topic), [id]).catch(() => {});
+      scripts.untrack.run(this.#redis, this.#keys(topic), [id]).catch(() => {});
       throw error;
     }
     entry.stored = true;
@@ -90,7 +95,7 @@ export class RedisPresence implements Presence {
     const untrack = async (): Promise<void> => {
       this.#cleanups.delete(untrack);
       if (!this.#forget(topic, id)) return;
-      const removed = await redisCall(scripts.untrack.run(this.#redis, presenceKeys(topic), [id]), `untrack on ${topic}`);
+      const removed = await redisCall(scripts.untrack.run(this.#redis, this.#keys(topic), [id]), `untrack on ${topic}`);
       if (removed === 1) await this.#announce(topic, { joins: [], leaves: [{ key, metas: [copy] }] });
     };
     this.#cleanups.add(untrack);
@@ -98,7 +103,7 @@ export class RedisPresence implements Presence {
   }
 
   async list(topic: string): Promise<PresenceEntry[]> {
-    const metas = (await redisCall(scripts.list.run(this.#redis, presenceKeys(topic), [this.#staleMs]), `list ${topic}`)) as string[];
+    const metas = (await redisCall(scripts.list.run(this.#redis, this.#keys(topic), [this.#staleMs]), `list ${topic}`)) as string[];
     return groupByKey(parseEntries(metas).sort((a, b) => a.t - b.t));
   }
 
@@ -155,7 +160,7 @@ export class RedisPresence implements Presence {
   async #beatTopic(topic: string): Promise<void> {
     const own = [...(this.#own.get(topic) ?? [])].filter(([, entry]) => entry.stored).map(([id]) => id);
     const args = [this.#ttlMs, this.#staleMs, SWEEP_LIMIT, ...own];
-    const [missing, swept] = (await redisCall(scripts.beat.run(this.#redis, presenceKeys(topic), args), `heartbeat ${topic}`)) as [string[], string[]];
+    const [missing, swept] = (await redisCall(scripts.beat.run(this.#redis, this.#keys(topic), args), `heartbeat ${topic}`)) as [string[], string[]];
     if (swept.length > 0) await this.#announce(topic, { joins: [], leaves: groupByKey(parseEntries(swept)) });
     const entries = this.#own.get(topic);
     const lost = missing.flatMap((id) => {
@@ -164,8 +169,13 @@ export class RedisPresence implements Presence {
     });
     if (lost.length === 0) return;
     const pairs = lost.flatMap(([id, entry]) => [id, entry.json]);
-    await redisCall(scripts.track.run(this.#redis, presenceKeys(topic), [this.#ttlMs, ...pairs]), `re-track on ${topic}`);
+    await redisCall(scripts.track.run(this.#redis, this.#keys(topic), [this.#ttlMs, ...pairs]), `re-track on ${topic}`);
     await this.#announce(topic, { joins: groupByKey(lost.map(([, entry]) => entry)), leaves: [] });
+  }
+
+  /** The topic's two keys, in the deployment's namespace. */
+  #keys(topic: string): string[] {
+    return presenceKeys(topic).map((key) => inNamespace(this.#prefix, key));
   }
 
   /** Removes an own entry; false if it was already gone. */

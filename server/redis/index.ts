@@ -2,8 +2,10 @@
  * Redis connections for the shared backends (state, pub/sub, presence) and the startup check.
  *
  * A process opens two connections: one for commands (state reads and writes, PUBLISH, presence
- * scripts), shared by every backend, and one dedicated to SUBSCRIBE. Backends never close a
- * connection they were given; whoever called {@link createRedis} closes it.
+ * scripts), shared by every backend, and one dedicated to SUBSCRIBE. On a Redis Cluster
+ * (`redis+cluster://`) it opens one cluster client for both: ioredis keeps a subscriber
+ * connection per master for sharded pub/sub. Backends never close a connection they were given;
+ * whoever called {@link createRedis} closes it.
  *
  * Outage guarantee (see create-redis.ts): while Redis is unreachable, commands wait in order for
  * it to come back, each for at most `commandTimeoutMs` (5 s by default); then they fail with
@@ -12,8 +14,9 @@
  * outcome is unknown, never reordered.
  */
 
-export { createRedis, LiveryRedis, type Logger, type RedisHealth, type CreateRedisOptions } from './create-redis.ts';
+export { createRedis, LiveryCluster, LiveryRedis, type Logger, type RedisClient, type RedisHealth, type CreateRedisOptions } from './create-redis.ts';
 export { checkRedis } from './check-redis.ts';
 export { LuaScript } from './lua-script.ts';
+export { deploymentIdentity, NamespaceRegistry, type NamespaceRegistryOptions } from './namespace-registry.ts';
 export { RedisUnavailableError, redisCall } from './redis-errors.ts';
-export { DEFAULT_REDIS_URL, invalidRedisUrl, redactUrl, redisUrl } from './redis-url.ts';
+export { clusterTarget, DEFAULT_REDIS_URL, invalidRedisUrl, isClusterUrl, redactUrl, redisUrl, withDb, type ClusterTarget } from './redis-url.ts';

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /**
  * A Lua script sent by hash, and in full once when Redis does not know it (e.g. after a restart).
  * Every key a script touches must be among `keys` and share one hash tag (Redis Cluster runs a
- * script on one slot); ioredis applies a connection's `keyPrefix` to them.
+ * script on one slot); ioredis applies a connection's `keyPrefix` to them. On a cluster each node
+ * has its own script cache, so a script meets NOSCRIPT once per node.
  */
 export class LuaScript {
   readonly #source: string;
@@ -15,7 +16,7 @@ export class LuaScript {
     this.#sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(redis: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+  async run(redis: Redis | Cluster, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
     try {
       return await redis.evalsha(this.#sha, keys.length, ...keys, ...args);
     } catch (error) {

@@ -26,7 +26,13 @@ function isOutage(error: unknown): boolean {
     error.name === 'MaxRetriesPerRequestError' ||
     error.message === 'Command timed out' ||
     error.message === 'Connection is closed.' ||
-    error.message.startsWith("Stream isn't writeable")
+    error.message.startsWith("Stream isn't writeable") ||
+    // A Redis Cluster failing over or unreachable (retried by ioredis until these).
+    error.message.startsWith('Too many Cluster redirections') ||
+    error.message.startsWith('CLUSTERDOWN') ||
+    error.message === 'Cluster is ended.' ||
+    error.message.startsWith('None of startup nodes is available') ||
+    error.message.startsWith('Failed to refresh slots cache')
   );
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { LiveryError } from '../errors.ts';
-import { stateKeyTenant, stateUsageKeys } from '../keys.ts';
+import { DEFAULT_REDIS_PREFIX, inNamespace, stateKeyTenant, stateUsageKeys } from '../keys.ts';
 import { redisCall } from '../redis/index.ts';
 import type { StateBackend, StateClaim } from './index.ts';
 import { REDIS_ENTRY_OVERHEAD, stateScripts, USAGE_TOTAL } from './redis-state-scripts.ts';
@@ -9,10 +9,12 @@ import { REDIS_ENTRY_OVERHEAD, stateScripts, USAGE_TOTAL } from './redis-state-s
 export { REDIS_ENTRY_OVERHEAD };
 
 export interface RedisStateOptions {
-  /** The command connection (see `createRedis`); the backend never closes it. */
-  redis: Redis;
+  /** The command connection (see `createRedis`), a server or a cluster; the backend never closes it. */
+  redis: Redis | Cluster;
   /** Seconds an entry lives after its last read or write. */
   ttlSeconds: number;
+  /** The deployment's namespace (`redisPrefix`); default `lv`. */
+  prefix?: string;
 }
 
 /** Far above any sane `state.maxBytes`: this guards Redis, the runtime enforces the real limit. */
@@ -56,12 +58,14 @@ export class StateQuotaError extends LiveryError {
 export class RedisStateBackend implements StateBackend {
   readonly name = 'redis';
   readonly writeThrough = true;
-  readonly #redis: Redis;
+  readonly #redis: Redis | Cluster;
   readonly #ttlMs: number;
+  readonly #prefix: string;
 
   constructor(options: RedisStateOptions) {
     this.#redis = options.redis;
     this.#ttlMs = options.ttlSeconds * 1000;
+    this.#prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
   }
 
   async get(key: string): Promise<string | null> {
@@ -100,13 +104,16 @@ export class RedisStateBackend implements StateBackend {
 
   /** The bytes counted for a tenant's stored states (see redis-state-scripts.ts). */
   async usage(tenant: string): Promise<number> {
-    const [bytes] = stateUsageKeys(tenant);
+    const bytes = inNamespace(this.#prefix, stateUsageKeys(tenant)[0]);
     return Number(await redisCall(this.#redis.hget(bytes, USAGE_TOTAL), `HGET ${bytes}`) ?? 0);
   }
 
-  /** Runs a state script on the state key and its tenant's accounting keys (one hash tag). */
+  /**
+   * Runs a state script on the state key and its tenant's accounting keys (one hash tag), in the
+   * deployment's namespace; the state key is passed as it was built too, naming it in the accounting.
+   */
   #run(script: keyof typeof stateScripts, key: string, args: Array<string | number>): Promise<unknown> {
-    const keys = [key, ...stateUsageKeys(stateKeyTenant(key))];
+    const keys = [key, ...stateUsageKeys(stateKeyTenant(key))].map((name) => inNamespace(this.#prefix, name));
     return redisCall(stateScripts[script].run(this.#redis, keys, [key, ...args]), `state ${script} ${key}`);
   }
 

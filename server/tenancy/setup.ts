@@ -27,7 +27,11 @@ export async function createTenancy(config: { readonly tenancy: TenancyConfig | 
   const plain = { gate: singleTenantGate(), directory: undefined, patternsFor: (path: string) => [path], tenantParam: TENANT_ROUTE_PARAM };
   // Whoever serves from a database gets it checked: row-level security must really be in force.
   if (database !== undefined) {
-    for (const problem of await checkDatabase(database)) problems.push({ id: 'livery.C018', detail: `${problem.id}: ${problem.message} (${problem.hint})` });
+    // With tenancy on, the server LISTENs for tenant changes (D40): that connection must hold its session.
+    for (const problem of await checkDatabase(database, { listen: tenancy !== undefined })) {
+      const pooler = problem.id === 'LV_DB_STATEMENT_POOLING' || problem.id === 'LV_DB_LISTEN_POOLED';
+      problems.push({ id: pooler ? 'livery.C049' : 'livery.C018', detail: `${problem.id}: ${problem.message} (${problem.hint})` });
+    }
   }
   if (tenancy === undefined) return plain;
   if (database === undefined) {

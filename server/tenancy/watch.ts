@@ -6,9 +6,10 @@
  * - at once: the `tenants_changed` trigger NOTIFYs on commit, and each process LISTENs on a
  *   connection of its own (`Database.watchTenants`); the changed row is read, the directory's
  *   entry replaced, and `changed(id, info)` lets the runtime close that tenant's live sockets;
- * - within `tenancy.recheckSeconds` whatever happens to notifications (a dropped connection, a
- *   transaction-pooling proxy that cannot LISTEN): every tenant cached or live on the process is
- *   re-read on the same connection, and each is reported again.
+ * - within `tenancy.recheckSeconds` whatever happens to notifications (a dropped connection):
+ *   every tenant cached or live on the process is re-read on the same connection, and each is
+ *   reported again. (A transaction-pooling proxy, which cannot hold a LISTEN, is refused at
+ *   startup unless the watch has a direct `listenUrl`: D39.)
  *
  * Reads are serialized, so a quick suspend-then-reactivate cannot leave the older row cached.
  */

@@ -11,8 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
-import { uploadKey, uploadLockKey, uploadReleaseKey, uploadUsageKey } from '../keys.ts';
+import type { Cluster, Redis } from 'ioredis';
+import { DEFAULT_REDIS_PREFIX, inNamespace, uploadKey, uploadLockKey, uploadReleaseKey, uploadUsageKey } from '../keys.ts';
 import { redisCall } from '../redis/index.ts';
 import type { UploadLock, UploadMeta, UploadRecord } from './types.ts';
 
@@ -149,14 +149,26 @@ const RETRY_MS = 50;
 const ASK_MS = 1000;
 
 export class RedisUploadMeta implements UploadMeta {
-  readonly #redis: Redis;
+  readonly #redis: Redis | Cluster;
+  readonly #prefix: string;
 
-  constructor(redis: Redis) {
+  /** `prefix`: the deployment's namespace (`redisPrefix`), default `lv`. */
+  constructor(redis: Redis | Cluster, prefix = DEFAULT_REDIS_PREFIX) {
     this.#redis = redis;
+    this.#prefix = prefix;
+  }
+
+  /** The keys of server/keys.ts, in the deployment's namespace. */
+  #key(tenant: string, id: string): string {
+    return inNamespace(this.#prefix, uploadKey(tenant, id));
+  }
+
+  #usageKey(tenant: string): string {
+    return inNamespace(this.#prefix, uploadUsageKey(tenant));
   }
 
   async create(record: UploadRecord, ttlSeconds: number): Promise<boolean> {
-    const key = uploadKey(record.tenant, record.id);
+    const key = this.#key(record.tenant, record.id);
     const fields = {
       id: record.id, tenant: record.tenant, session: record.session, view: record.view, field: record.field, name: record.name,
       type: record.type, size: String(record.size), accept: JSON.stringify(record.accept), offset: String(record.offset),
@@ -170,7 +182,7 @@ export class RedisUploadMeta implements UploadMeta {
   }
 
   async get(tenant: string, id: string): Promise<UploadRecord | undefined> {
-    const key = uploadKey(tenant, id);
+    const key = this.#key(tenant, id);
     const h = await redisCall(this.#redis.hgetall(key), `HGETALL ${key}`);
     // A record is whole once `size` is there (create writes it right after claiming the id).
     if (h.size === undefined || h.tenant !== tenant) return undefined;
@@ -182,7 +194,7 @@ export class RedisUploadMeta implements UploadMeta {
   }
 
   async update(tenant: string, id: string, change: { offset: number; detected?: string }, ttlSeconds: number): Promise<void> {
-    const key = uploadKey(tenant, id);
+    const key = this.#key(tenant, id);
     const fields: Record<string, string> = { offset: String(change.offset), updated: String(Date.now()) };
     if (change.detected !== undefined) fields.detected = change.detected;
     // Only an existing record is updated: a deleted (cancelled) upload must not come back.
@@ -192,23 +204,23 @@ export class RedisUploadMeta implements UploadMeta {
   }
 
   async delete(tenant: string, id: string): Promise<void> {
-    await redisCall(this.#redis.multi().del(uploadKey(tenant, id)).hdel(uploadUsageKey(tenant), id).exec(), `DEL upload ${id}`);
+    await redisCall(this.#redis.multi().del(this.#key(tenant, id)).hdel(this.#usageKey(tenant), id).exec(), `DEL upload ${id}`);
   }
 
   async reserve(tenant: string, id: string, size: number, quota: number): Promise<boolean> {
-    const recordPrefix = uploadKey(tenant, '');
-    const ok = await redisCall(this.#redis.eval(RESERVE, 2, uploadUsageKey(tenant), uploadKey(tenant, id), id, String(size), String(quota), recordPrefix), `EVAL reserve ${tenant}`);
+    const recordPrefix = this.#key(tenant, '');
+    const ok = await redisCall(this.#redis.eval(RESERVE, 2, this.#usageKey(tenant), this.#key(tenant, id), id, String(size), String(quota), recordPrefix), `EVAL reserve ${tenant}`);
     return ok === 1;
   }
 
   async usage(tenant: string): Promise<number> {
-    const held = await redisCall(this.#redis.hvals(uploadUsageKey(tenant)), `HVALS ${tenant}`);
+    const held = await redisCall(this.#redis.hvals(this.#usageKey(tenant)), `HVALS ${tenant}`);
     return held.reduce((sum, bytes) => sum + Number(bytes), 0);
   }
 
   async lock(tenant: string, id: string, ms: number, waitMs: number): Promise<UploadLock | undefined> {
-    const key = uploadLockKey(tenant, id);
-    const request = uploadReleaseKey(tenant, id);
+    const key = inNamespace(this.#prefix, uploadLockKey(tenant, id));
+    const request = inNamespace(this.#prefix, uploadReleaseKey(tenant, id));
     const holder = randomBytes(9).toString('base64url');
     const deadline = Date.now() + waitMs;
     while ((await redisCall(this.#redis.eval(ACQUIRE, 2, key, request, holder, String(ms), String(ASK_MS)), `EVAL lock ${key}`)) !== 1) {

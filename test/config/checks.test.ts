@@ -52,6 +52,13 @@ t.test('livery.C009: out-of-range options', async (t) => {
   t.same(problemsOf({}, { socket: { maxFrameBytes: -1 } }), ['livery.C009']);
 });
 
+t.test('livery.C048: the Redis namespace is a plain name', async (t) => {
+  t.equal(resolveConfig({}, {}).redisPrefix, 'lv', 'default lv');
+  t.equal(resolveConfig({}, { LIVERY_REDIS_PREFIX: 'shop-prod' }).redisPrefix, 'shop-prod');
+  t.same(problemsOf({ LIVERY_REDIS_PREFIX: 'shop:prod' }), ['livery.C048']);
+  t.same(problemsOf({}, { redisPrefix: '{shop}' }), ['livery.C048']);
+});
+
 t.test('livery.C043: trustProxy is a hop count or proxy addresses', async (t) => {
   t.equal(resolveConfig({}, {}).trustProxy, undefined, 'unset: no proxy trusted');
   t.equal(resolveConfig({}, { LIVERY_TRUST_PROXY: '2' }).trustProxy, 2);

@@ -11,10 +11,16 @@
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
 import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
-import { createDatabase, type AppDataOptions, type Database, type DatabaseOptions } from '../../server/data/index.ts';
+import { createDatabase, DEFAULT_APP_ROLE, type AppDataOptions, type Database, type DatabaseOptions } from '../../server/data/index.ts';
 import { NOTE_DATA } from './fixtures/note.ts';
 
 export const ADMIN_URL = process.env.LIVERY_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * pgbouncer in transaction-pooling mode in front of ADMIN_URL's server, as `scripts/pgbouncer.sh
+ * start` runs it (and .ci/run does). LIVERY_TEST_PGBOUNCER points at another.
+ */
+export const PGBOUNCER_URL = process.env.LIVERY_TEST_PGBOUNCER ?? 'postgres://postgres@127.0.0.1:6432/postgres';
 
 export interface DatabaseFixture {
   db: Database;
@@ -31,9 +37,20 @@ export const pgliteFactory: DatabaseFactory = async ({ migrate = true, data = NO
   return { db, cleanup: () => db.close() };
 };
 
-export const postgresFactory: DatabaseFactory = async ({ migrate = true, data = NOTE_DATA } = {}) => {
-  const name = testDatabaseName();
-  const ownerUrl = urlFor(name);
+/**
+ * A fresh database per fixture, the app (and its migrations) connecting through `server`'s URL;
+ * `listen`: the direct URL the tenant watch LISTENs on, when `server` is a pooler.
+ */
+function serverFactory(server: string, options: { ready?: () => Promise<void>; listen?: (name: string) => string } = {}): DatabaseFactory {
+  return async ({ migrate = true, data = NOTE_DATA } = {}) => {
+    await options.ready?.();
+    const name = testDatabaseName();
+    return openFixture(name, { url: urlFor(name, undefined, server), listenUrl: options.listen?.(name) }, migrate, data);
+  };
+}
+
+async function openFixture(name: string, urls: { url: string; listenUrl?: string }, migrate: boolean, data: AppDataOptions): Promise<DatabaseFixture> {
+  const ownerUrl = urls.url;
   let db: Database | undefined;
   const cleanup = async () => {
     await db?.close();
@@ -41,13 +58,35 @@ export const postgresFactory: DatabaseFactory = async ({ migrate = true, data = 
   };
   try {
     await adminExecute(`create database "${name}"`);
-    db = await createDatabase({ url: ownerUrl, ...data, migrate });
+    db = await createDatabase({ ...urls, ...data, migrate });
   } catch (error) {
     await cleanup();
     throw error;
   }
   return { db, ownerUrl, cleanup };
-};
+}
+
+export const postgresFactory: DatabaseFactory = serverFactory(ADMIN_URL);
+
+/**
+ * The same, with every connection of the app (owner and app role) through pgbouncer in
+ * transaction mode: consecutive transactions of one client may run on different server
+ * connections, and one server connection serves many clients. The tenant watch LISTENs on a
+ * direct connection (`listenUrl`, as a deployment behind pgbouncer sets DATABASE_LISTEN_URL);
+ * databases are created and dropped directly too (ADMIN_URL).
+ */
+export const pgbouncerFactory: DatabaseFactory = serverFactory(PGBOUNCER_URL, { ready: requirePgbouncer, listen: (name) => urlFor(name, DEFAULT_APP_ROLE) });
+
+/** Throws, naming the script that starts it, unless pgbouncer answers at PGBOUNCER_URL as a proxy. */
+export async function requirePgbouncer(): Promise<void> {
+  let port: number | undefined;
+  try {
+    port = (await adminQuery<{ port: number }>('select inet_server_port() as port', PGBOUNCER_URL))[0]?.port;
+  } catch (error) {
+    throw new Error(`This test needs pgbouncer at ${PGBOUNCER_URL}: run \`scripts/pgbouncer.sh start\` (CI's .ci/run does). ${(error as Error).message}`);
+  }
+  if (port === Number(new URL(PGBOUNCER_URL).port)) throw new Error(`${PGBOUNCER_URL} is PostgreSQL itself, not a pooler in front of it`);
+}
 
 /** Opens another app connection to an existing fixture database with different options. */
 export async function openAgain(ownerUrl: string, options: Omit<DatabaseOptions, 'url'>): Promise<Database> {
@@ -58,8 +97,9 @@ export function testDatabaseName(): string {
   return `livery_t_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
-export function urlFor(database: string, user?: string): string {
-  const url = new URL(ADMIN_URL);
+/** A database's URL on the server of `server` (default ADMIN_URL), optionally as another user. */
+export function urlFor(database: string, user?: string, server = ADMIN_URL): string {
+  const url = new URL(server);
   url.pathname = `/${database}`;
   if (user) {
     url.username = user;
@@ -70,8 +110,13 @@ export function urlFor(database: string, user?: string): string {
 
 /** Runs statements on the maintenance database as the superuser (CREATE/DROP DATABASE, roles). */
 export async function adminExecute(...statements: string[]): Promise<void> {
+  for (const sql of statements) await adminQuery(sql);
+}
+
+/** One statement's rows, as the superuser on `url` (default the maintenance database). */
+export async function adminQuery<T extends object>(sql: string, url = ADMIN_URL): Promise<T[]> {
   const orm = await PostgresMikroORM.init({
-    clientUrl: ADMIN_URL,
+    clientUrl: url,
     entities: [],
     discovery: { warnWhenNoEntities: false },
     ensureDatabase: false,
@@ -79,7 +124,7 @@ export async function adminExecute(...statements: string[]): Promise<void> {
     pool: { min: 0, max: 1 },
   });
   try {
-    for (const sql of statements) await orm.em.execute(sql);
+    return await orm.em.execute<T[]>(sql);
   } finally {
     await orm.close(true);
   }

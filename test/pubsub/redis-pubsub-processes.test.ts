@@ -2,7 +2,7 @@
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import { topicChannel } from '../../server/pubsub/index.ts';
-import { createRedis } from '../../server/redis/index.ts';
+import { createRedis, LiveryRedis } from '../../server/redis/index.ts';
 import { startOwnRedis, waitFor } from '../redis/own-redis.ts';
 import { redisProcess } from './redis-harness.ts';
 
@@ -29,7 +29,7 @@ t.test("two processes get each other's messages, each exactly once per listener"
 
 t.test('one PUBLISH per broadcast and one SUBSCRIBE per channel per process, whatever the listeners', async (t) => {
   const server = await startOwnRedis(t);
-  const monitorConnection = createRedis(server.url, { name: 'monitor' });
+  const monitorConnection = new LiveryRedis(server.url, { name: 'monitor' });
   t.teardown(() => monitorConnection.close());
   const monitor = await monitorConnection.monitor();
   t.teardown(() => monitor.disconnect());

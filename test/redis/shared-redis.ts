@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Test } from 'tap';
-import { createRedis, redisUrl, type LiveryRedis } from '../../server/redis/index.ts';
+import { LiveryRedis, redisUrl } from '../../server/redis/index.ts';
 
 export const SHARED_REDIS_URL = redisUrl();
 
@@ -14,8 +14,8 @@ export function uniqueTenant(name: string): string {
 }
 
 /** A connection to the shared Redis, closed in teardown. */
-export function sharedConnection(t: Test, name: string, extra: Parameters<typeof createRedis>[1]['redis'] = {}): LiveryRedis {
-  const redis = createRedis(SHARED_REDIS_URL, { name: `test-${name}`, redis: extra });
+export function sharedConnection(t: Test, name: string, extra: ConstructorParameters<typeof LiveryRedis>[1]['redis'] = {}): LiveryRedis {
+  const redis = new LiveryRedis(SHARED_REDIS_URL, { name: `test-${name}`, redis: extra });
   t.teardown(() => redis.close());
   return redis;
 }

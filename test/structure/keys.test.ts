@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { presenceKeys, presenceTopic, sessionKey, stateUsageKeys, takeoverChannel, topicChannel, viewStateKey } from '../../server/keys.ts';
+import { deploymentsKey, inNamespace, invalidRedisPrefix, presenceKeys, presenceTopic, sessionKey, stateKeyTenant, stateUsageKeys, takeoverChannel, topicChannel, viewStateKey } from '../../server/keys.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -20,6 +20,19 @@ t.test('each kind of key, with the tenant as hash tag', async (t) => {
   for (const key of [viewStateKey('acme', 'x'), ...stateUsageKeys('acme'), takeoverChannel('acme'), topicChannel('acme', 'x'), ...presenceKeys(presenceTopic('acme', 'x'))]) {
     t.equal(hashTag(key), 'acme', `${key} hashes by tenant`);
   }
+});
+
+t.test('a deployment namespace replaces lv and keeps the hash tag; the tenant parser reads any namespace', async (t) => {
+  t.equal(inNamespace('lv', viewStateKey('acme', 'i1')), 'lv:{acme}:view:i1', 'the default changes nothing');
+  t.equal(inNamespace('shop-prod', viewStateKey('acme', 'i1')), 'shop-prod:{acme}:view:i1');
+  t.equal(inNamespace('shop-prod', topicChannel('acme', 'room:1')), 'shop-prod:{acme}:topic:room:1');
+  t.equal(inNamespace('shop-prod', sessionKey('s1')), 'shop-prod:session:s1');
+  t.equal(inNamespace('shop-prod', deploymentsKey()), 'shop-prod:deployments');
+  t.throws(() => inNamespace('shop-prod', '{acme}:view:i1'), TypeError, 'only names built here');
+  for (const key of [viewStateKey('acme', 'i1'), inNamespace('shop.prod_2', viewStateKey('acme', 'i1'))]) t.equal(stateKeyTenant(key), 'acme', key);
+  for (const key of ['lv:session:s1', 'a:b{acme}:view:x', ':{acme}:view:x', 'lv:{acme}', 'x']) t.equal(stateKeyTenant(key), '', `${key} has no tenant`);
+  for (const good of ['lv', 'shop-prod', 'a.b_c', '9']) t.equal(invalidRedisPrefix(good), null, good);
+  for (const bad of ['', 'a:b', '{a}', '-a', 'a b', 'x'.repeat(65)]) t.not(invalidRedisPrefix(bad), null, JSON.stringify(bad));
 });
 
 t.test('no other file under server/ builds an lv: key', async (t) => {
