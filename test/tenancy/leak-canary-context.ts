@@ -100,6 +100,9 @@ export async function startCanary(db: Database): Promise<CanaryContext> {
     stateBackend: state,
     secret: SECRET,
     tenancy: { resolver: ['subdomain', 'path', 'header', 'jwt'], mainDomain: 'localhost', pathPrefix: '/t', default: 'public', jwtSecret: JWT_SECRET },
+    // Every attack loads pages from 127.0.0.1, hundreds in seconds: the per-address page budget
+    // (D42, tested in test/live/page-budget.test.ts) would answer 429 to the canary, not to an attacker.
+    pages: { ratePerSecond: 100_000, burst: 100_000 },
   };
   await app.register(livery, options);
   await app.listen({ port: 0, host: '127.0.0.1' });
