@@ -46,6 +46,14 @@ const COST = { event: 1, patch: 1, join: 2, navigate: 2, leave: 1, heartbeat: 0.
  * The vid an answer names: the client's own when it is one (a positive integer), else 0. A
  * hostile vid (-1, 1.5, 1e400) is never echoed: it would make the answer itself malformed.
  */
+/**
+ * A client's value as a log label. Never `String(value)`: an object whose `toString` is not a
+ * function (`{"toString": false}`, all JSON can say) makes that throw.
+ */
+function label(value: unknown): string {
+  return typeof value === 'string' ? value.slice(0, 64) : `(${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`;
+}
+
 function wireVid(vid: unknown): number {
   return Number.isSafeInteger(vid) && (vid as number) > 0 ? (vid as number) : 0;
 }
@@ -285,7 +293,7 @@ export class Connection implements ViewHost {
     // The page's URL as the browser shows it; one the socket would refuse in a navigation frame is
     // not an error here (a legitimately long URL must still join): the token's URL stands in.
     const at = checkFrameUrl(url, MAX_URL_LENGTH);
-    this.#answer(ref, id, String(viewName).slice(0, 64), () => this.#runtime.join(this, id, viewName, token, 'path' in at ? at.path : undefined));
+    this.#answer(ref, id, label(viewName), () => this.#runtime.join(this, id, viewName, token, 'path' in at ? at.path : undefined));
   }
 
   /**

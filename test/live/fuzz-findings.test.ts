@@ -70,3 +70,18 @@ t.test('the same for patch and navigate frames', async (t) => {
     }
   }
 });
+
+t.test('a join naming its view with an object whose toString is not a function is answered', async (t) => {
+  const page = await getPage(s.url, '/counter');
+  const client = await LiveClient.open(s.url, { cookie: page.cookie });
+  t.teardown(() => client.close());
+  // Before: String(view) threw inside the frame handler; the join was never answered.
+  for (const view of ['{"toString":false}', '[{"toString":true}]', '{"valueOf":1,"toString":null}']) {
+    const ref = client.nextRef();
+    client.sendRaw(`[1,"j",${ref},1,${view},${JSON.stringify(page.token)}]`);
+    const answer = await client.next();
+    t.same(answer.slice(0, 3), [1, 'x', ref], `view ${view}: answered`);
+    t.equal(answer[4], 'LV_TOKEN_VIEW_MISMATCH', 'as a token for another view');
+  }
+  t.same((await client.join(1, page.view, page.token)).slice(0, 2), [1, 'r'], 'and the socket serves on');
+});
