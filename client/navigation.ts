@@ -9,7 +9,7 @@
  * load). The server decides the rest: a URL another tenant, another site or a page that is not live
  * serves comes back as `redirect`, and the browser loads it.
  */
-import { B_NAVIGATE, B_PATCH, B_REPLACE, MAX_URL_LENGTH } from '../server/protocol/index.ts';
+import { A_VIEW, B_NAVIGATE, B_PATCH, B_REPLACE, MAX_URL_LENGTH } from '../server/protocol/index.ts';
 import { A_FLASH, B_FLASH_CLOSE, FLASH_CLEAR_EVENT, FLASH_ID, flashMessageHtml, isFlashKind } from '../server/protocol/flash.ts';
 import type { PageEffects } from '../server/protocol/codec.ts';
 import type { View } from './view.ts';
@@ -60,6 +60,7 @@ export function bindNavigation(host: NavigationHost): void {
   const main = host.viewOf(null);
   const saved = entry()?.scroll;
   stamp({ id: main?.el.id });
+  markCurrentLinks();
   // A reload or a return to this document from another one: the browser restores nothing under
   // manual restoration, so Livery does, from the entry.
   if (typeof saved === 'number') scrollTo(0, saved);
@@ -113,6 +114,7 @@ export function applyPage(view: View, page: PageEffects, nav: Navigation | undef
   const to = new URL(location.to, document.baseURI);
   current = to.pathname + to.search;
   const hash = to.hash || nav?.hash || '';
+  markCurrentLinks();
   if (nav?.pop) {
     // Back or forward: the entry exists; keep it naming this view, and put its scroll back.
     history.replaceState({ lv: { id: view.el.id, scroll: nav.scroll } }, '', current + hash);
@@ -126,6 +128,27 @@ export function applyPage(view: View, page: PageEffects, nav: Navigation | undef
   const target = hash === '' ? null : document.getElementById(decodeURIComponent(hash.slice(1)));
   if (target !== null) target.scrollIntoView();
   else if (location.kind === 'navigate') scrollTo(0, 0);
+}
+
+/**
+ * The layout's navigation stays while views come and go, so Livery marks its way there: among the
+ * `lv-navigate` links in a `<nav>` outside every view, the one whose path is the longest match of
+ * the page's (itself, or a section it is in: `/projects` on `/projects/7`) gets
+ * `aria-current="page"`, the others lose it.
+ */
+function markCurrentLinks(): void {
+  const here = current.split('?', 1)[0];
+  let best: Element | undefined;
+  let length = -1;
+  const links = [...document.querySelectorAll(`nav a[${B_NAVIGATE}]`)].filter((a) => a.closest(`[${A_VIEW}]`) === null);
+  for (const link of links) {
+    const path = new URL((link as HTMLAnchorElement).href).pathname.replace(/\/$/, '');
+    if ((here === path || here.startsWith(path + '/')) && path.length > length) [best, length] = [link, path.length];
+  }
+  for (const link of links) {
+    if (link === best) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
 }
 
 /** A full page load of `to` (http(s) only: a hostile URL never reaches `location`). */

@@ -35,6 +35,7 @@ import { checkWatchedEntities, registerViews } from './view/routes.ts';
 import { describeError } from './log/error-report.ts';
 import { OVERLAY_SCRIPT, OVERLAY_SCRIPT_PATH } from './dev/overlay.ts';
 import { readSnapshot, writeSnapshot } from './dev/snapshot.ts';
+import { registerStaticFiles } from './http/static-files.ts';
 import { registerUploadRoutes, UPLOADS_PATH } from './http/uploads.ts';
 import { LocalUploadStore, Uploads, type UploadFieldOptions } from './uploads/index.ts';
 
@@ -127,6 +128,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
     metrics: ownPort ? undefined : metrics,
     dev: describe === undefined ? undefined : { describe, scriptPath: OVERLAY_SCRIPT_PATH },
   });
+  registerStaticFiles(fastify, config.staticDir);
   if (uploads !== undefined) {
     registerUploadRoutes(fastify, { uploads, sessions, gate: tenancy.gate, patternsFor: tenancy.patternsFor, tenantParam: tenancy.tenantParam });
   }

@@ -4,7 +4,8 @@ const DEMOS = [
   { path: '/counter', title: 'Counter', about: 'click + and -; the count lives on the server' },
   { path: '/clock', title: 'Clock', about: 'the server pushes its time every second' },
   { path: '/search', title: 'Search', about: 'filter 600 items as you type' },
-  { path: '/projects', title: 'Projects', about: 'a multi-tenant board: try acme.localhost:3000/projects and /t/globex/projects' },
+  { path: '/projects', title: 'Projects', about: 'a multi-tenant board with tasks and files per project: try acme.localhost:3000/projects and /t/globex/projects' },
+  { path: '/files', title: 'Files', about: 'resumable uploads with progress: drop a large file, drop the connection, watch it resume' },
 ];
 
 /** `/`: links to every demo. */

@@ -16,7 +16,6 @@ export const routes = [
   route('/projects', ProjectsView, { title: 'Projects · Livery' }),
   route('/projects/:id', ProjectView, { title: 'Project · Livery' }),
   route('/files', AttachmentsView, { title: 'Files · Livery' }),
-  route('/projects/:id/files', AttachmentsView, { title: 'Project files · Livery' }),
 ];
 
 /**

@@ -17,12 +17,14 @@ export interface AppDefinition {
   layout?: string;
   /** Templates folder; default `<app root>/templates`. */
   templatesDir?: string | URL;
+  /** The app's own files (stylesheets, images), served under `/static/`; default `<app root>/static`. */
+  staticDir?: string | URL;
   /** The app's entities, migrations folder and development seed (see docs/data.md). */
   database?: AppDatabase;
   /** Environment defaults: applied to `process.env` where a variable is unset (the environment wins). */
   env?: Readonly<Record<string, string>>;
   /** Any further server options (state, socket, tenancy…). */
-  options?: Omit<CreateServerOptions, 'routes' | 'layout' | 'templatesDir' | 'database'>;
+  options?: Omit<CreateServerOptions, 'routes' | 'layout' | 'templatesDir' | 'staticDir' | 'database'>;
 }
 
 const APP = Symbol.for('livery.app');

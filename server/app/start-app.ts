@@ -64,11 +64,13 @@ export async function startApp(app: LiveryApp, options: StartAppOptions = {}): P
   try {
     if (database && !production && !isWorker()) await app.database?.seed?.(database);
     const templatesDir = app.templatesDir ?? resolve(root, 'templates');
+    const staticDir = app.staticDir ?? resolve(root, 'static');
     const server = await createServer({
       ...app.options,
       routes: app.routes,
       layout: app.layout,
       templatesDir: templatesDir instanceof URL ? fileURLToPath(templatesDir) : resolve(root, templatesDir),
+      staticDir: staticDir instanceof URL ? fileURLToPath(staticDir) : resolve(root, staticDir),
       database,
     });
     if (database) server.app.addHook('onClose', () => database.close());

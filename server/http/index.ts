@@ -53,6 +53,7 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
   registerHealth(fastify, { redisHealth: options.redisHealth, metrics: options.metrics, metricsToken: runtime.config.metricsToken });
 
   const budget = new PageBudget(runtime.config.pages);
+  const tenantRoot = options.patternsFor('').at(-1)!;
 
   for (const route of routes) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -82,8 +83,10 @@ export function registerHttp(fastify: FastifyInstance, options: HttpOptions): vo
           return reply.code(302).header('location', page.redirect.to).header('cache-control', 'no-store').send();
         }
         const content = viewContainer(route.view.name, page.instance, page.token, page.html);
+        // Where the tenant's pages start: '' on its own host, `/t/acme` when the path names it.
+        const root = routeTenant === undefined ? '' : tenantRoot.replace(`:${options.tenantParam}`, tenant.id);
         return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store')
-          .send(layout({ title: page.title ?? route.title ?? route.view.name, head, content, flash: flashRegionHtml(page.flash) }, { tenant }));
+          .send(layout({ title: page.title ?? route.title ?? route.view.name, head, content, flash: flashRegionHtml(page.flash) }, { tenant, root }));
       } catch (error) {
         const code = registryCode(error) ?? 'LV_MOUNT_FAILED';
         const status = statusOf(code);

@@ -2,8 +2,9 @@
  * The HTML page around a view: the container the client joins (`data-lv-view`, `data-lv-token`)
  * inside a layout. The built-in layout is minimal; an app's own layout template receives
  * `title`, `head` (the client script tag), `content` (the view container), `flash` (the flash
- * region, `#lv-flash`, which the client keeps live) and `tenant` — render `head`, `content` and
- * `flash` with `|safe`.
+ * region, `#lv-flash`, which the client keeps live), `tenant` and `root` (where the tenant's pages
+ * start: `''`, or `/t/acme` when the path names the tenant; for the layout's own links) — render
+ * `head`, `content` and `flash` with `|safe`.
  */
 import { A_TOKEN, A_VIEW } from '../protocol/index.ts';
 import { flashRegionHtml } from '../protocol/flash.ts';

@@ -21,6 +21,8 @@ export interface LiveryOptions {
   routes?: Route[];
   /** Directory of `*.html` templates. */
   templatesDir?: string;
+  /** The app's own files (stylesheets, images), served under `/static/` when the folder exists. */
+  staticDir?: string;
   /** Layout template wrapping every page (context: title, content, head, flash, tenant); default: built in. */
   layout?: string;
   port?: number;
@@ -171,6 +173,7 @@ export interface LiveryConfig {
   /** undefined: tenancy off, one implicit tenant. */
   tenancy: TenancyConfig | undefined;
   templatesDir: string;
+  staticDir: string;
   layout: string | undefined;
   port: number;
   host: string;
@@ -209,6 +212,7 @@ export const ENVIRONMENT: ReadonlyArray<{ env: string; option: string; kind: 'in
   { env: 'LIVERY_SECRET', option: 'secret', kind: 'string', default: 'generated in development', doc: 'app secret (≥ 32 characters) signing join tokens; required in production' },
   { env: 'LIVERY_SECRET_FILE', option: 'secretFile', kind: 'string', default: '.livery/secret', doc: 'where development keeps its generated secret' },
   { env: 'LIVERY_TEMPLATES_DIR', option: 'templatesDir', kind: 'string', default: 'templates', doc: 'directory of templates' },
+  { env: 'LIVERY_STATIC_DIR', option: 'staticDir', kind: 'string', default: 'static', doc: 'the app\'s own files (stylesheets, images), served under `/static/` when the folder exists' },
   { env: 'LIVERY_STATE_BACKEND', option: 'state.backend', kind: 'string', default: 'memory', doc: 'state backend: `memory` (one process) or `redis` (shared, write-through)' },
   { env: 'LIVERY_PUBSUB', option: 'pubsub', kind: 'string', default: 'memory', doc: 'pub/sub and presence: `memory` (one process) or `redis` (across processes)' },
   { env: 'LIVERY_PRESENCE_HEARTBEAT', option: 'presenceHeartbeatMs', kind: 'int', default: '5000', doc: 'milliseconds between presence heartbeats; a crashed process\'s entries vanish within 3×' },

@@ -26,6 +26,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
     routes: options.routes ?? [],
     tenancy: tenancy.config,
     templatesDir: resolve(pick(options.templatesDir, 'templatesDir')),
+    staticDir: resolve(pick(options.staticDir, 'staticDir')),
     layout: options.layout,
     port: pick(options.port, 'port'),
     host: pick(options.host, 'host'),

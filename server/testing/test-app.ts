@@ -27,6 +27,7 @@ import { TestView, type LoadedPage } from './test-view.ts';
 export interface TestableApp {
   readonly routes: readonly Route[];
   readonly templatesDir?: string | URL;
+  readonly staticDir?: string | URL;
   readonly layout?: string;
   readonly database?: AppDatabase;
   /** Environment defaults (the app's tenancy, say); a variable already set wins. */
@@ -80,6 +81,7 @@ export async function createTestApp(app: TestableApp, options: TestAppOptions = 
     routes: [...app.routes],
     ...(app.layout !== undefined ? { layout: app.layout } : {}),
     ...(app.templatesDir !== undefined ? { templatesDir: pathOf(app.templatesDir) } : {}),
+    ...(app.staticDir !== undefined ? { staticDir: pathOf(app.staticDir) } : {}),
     ...options.options,
     production: false,
     // Servers of one test that share backends share a secret (one token verifies on each).

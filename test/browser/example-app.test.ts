@@ -36,7 +36,7 @@ async function open(path: string, host = 'localhost'): Promise<{ page: Page; err
 
 t.test('/ links every demo', async (t) => {
   const { page, errors } = await open('/');
-  t.same(await page.$$eval('#demos a', (links) => links.map((a) => a.getAttribute('href'))), ['/counter', '/clock', '/search', '/projects']);
+  t.same(await page.$$eval('#demos a', (links) => links.map((a) => a.getAttribute('href'))), ['/counter', '/clock', '/search', '/projects', '/files']);
   t.same(errors, []);
   await page.close();
 });
