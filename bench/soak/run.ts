@@ -95,6 +95,8 @@ interface Sample {
   /** Since the warm-up ended. */
   eventLoopOverall: { samples: number; p50: number; p99: number; max: number; mean: number };
   counts: LiveCounts;
+  /** Browser sessions the memory session store holds (each new visitor's page adds one; they live LIVERY_SESSION_TTL). */
+  sessions: number;
   resources: Record<string, number>;
   tickLagMs: number;
 }
@@ -287,7 +289,7 @@ const lines = [
   `RSS (anonymous): ${afterWarmup === undefined ? '?' : mib(rssOf(afterWarmup))} MiB after warm-up → ${atEnd === undefined ? '?' : mib(rssOf(atEnd))} MiB at the end of the load (both after a full GC): ${growth === undefined ? '?' : `${(growth * 100).toFixed(2)} %`} (goal < 5 %)`,
   `  total RSS ${afterWarmup === undefined ? '?' : mib(afterWarmup.rss)} → ${atEnd === undefined ? '?' : mib(atEnd.rss)} MiB (file-backed ${afterWarmup === undefined ? '?' : mib(afterWarmup.rssFile)} → ${atEnd === undefined ? '?' : mib(atEnd.rssFile)} MiB); heap used ${afterWarmup === undefined ? '?' : mib(afterWarmup.heapUsed)} → ${atEnd === undefined ? '?' : mib(atEnd.heapUsed)} MiB (${heapGrowth === undefined ? '?' : `${(heapGrowth * 100).toFixed(1)} %`}), heap committed ${afterWarmup === undefined ? '?' : mib(afterWarmup.heapTotal)} → ${atEnd === undefined ? '?' : mib(atEnd.heapTotal)} MiB, external ${afterWarmup === undefined ? '?' : mib(afterWarmup.external)} → ${atEnd === undefined ? '?' : mib(atEnd.external)} MiB`,
   `  outside V8's heap (anonymous RSS − heap committed: malloc, uWebSockets.js, buffers): ${afterWarmup === undefined ? '?' : mib(afterWarmup.rssAnon - afterWarmup.heapTotal)} → ${atEnd === undefined ? '?' : mib(atEnd.rssAnon - atEnd.heapTotal)} MiB`,
-  `  sessions live: ${afterWarmup === undefined ? '?' : fmt(afterWarmup.counts.connections)} after warm-up, ${atEnd === undefined ? '?' : fmt(atEnd.counts.connections)} at the end`,
+  `  sessions live: ${afterWarmup === undefined ? '?' : fmt(afterWarmup.counts.connections)} after warm-up, ${atEnd === undefined ? '?' : fmt(atEnd.counts.connections)} at the end; browser sessions kept (data with a TTL, not a leak): ${afterWarmup === undefined ? '?' : fmt(afterWarmup.sessions)} → ${atEnd === undefined ? '?' : fmt(atEnd.sessions)}`,
   `event-loop delay after warm-up: p50 ${loopOverall?.p50 ?? '?'} ms, p99 ${loopOverall?.p99 ?? '?'} ms, max ${loopOverall?.max ?? '?'} ms (1 ms sampling); in 5 s windows: median p99 ${loop?.p99Median ?? '?'} ms, worst p99 ${loop?.p99Worst ?? '?'} ms${loop?.unmeasured ? ` (${loop.unmeasured} of ${samples.length} windows without a sample: the loop stalled through them)` : ''}`,
   'after every client left (states: once their TTL passed):',
   ...leakRows.map(([what, before, after]) => `  ${what.padEnd(22)} ${String(before).padStart(8)} → ${String(after).padStart(8)}${after === before ? '' : '   LEAK'}`),

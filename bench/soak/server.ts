@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createServer, route } from '../../server/index.ts';
+import { MemorySessionStore } from '../../server/session/index.ts';
 import { MemoryStateBackend } from '../../server/state/index.ts';
 import { RoomView, SoakView } from './views.ts';
 
@@ -93,6 +94,8 @@ process.on('message', (message: { type: string; id: number; gc?: boolean; reset?
         eventLoop: summary(delay),
         eventLoopOverall: summary(overall),
         counts: runtime.counts(),
+        // Browser sessions are data, not leaks: each new visitor's page makes one, kept for the session TTL.
+        sessions: server.app.livery.sessions instanceof MemorySessionStore ? server.app.livery.sessions.size.total : -1,
         resources: resources(),
         tickLagMs: Math.round(runtime.scheduler.lastLagMs),
       },

@@ -116,7 +116,9 @@ async function create(uploads: Uploads, request: TusRequest, claims: UploadClaim
   const record: UploadRecord = {
     id: claims.id, tenant: request.tenant.id, session: claims.session, view: claims.view, field: claims.field, name: claims.name,
     type: metadata(request.header('upload-metadata')).get('filetype')?.slice(0, 255) ?? '', size: claims.size, accept: field.accept,
-    offset: 0, detected: '', created: now, updated: now,
+    // An empty file has all its content now: nothing will be sniffed, so it is typed here (as
+    // empty text — a name whose type has a signature, `empty.png`, is then refused as ever).
+    offset: 0, detected: claims.size === 0 ? detectType(new Uint8Array(0)) : '', created: now, updated: now,
   };
   try {
     await uploads.store.create(record.tenant, record.id);

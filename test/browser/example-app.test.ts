@@ -238,3 +238,48 @@ t.test('/search?q= is a page of its own, and typing keeps the URL in step withou
   t.same(errors, []);
   await page.close();
 });
+
+t.test('the navigation bar: styled from /static/app.css, live links, the current section marked', async (t) => {
+  const { page, errors, requests } = await open('/t/acme/projects');
+  const loaded = requests.filter((url) => !url.includes('/_livery/')).length;
+  t.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.topbar')!).position), 'sticky', 'the stylesheet applies');
+  const current = () => page.$$eval('nav a[aria-current=page]', (links) => links.map((a) => a.textContent));
+  t.same(await current(), ['Projects']);
+  t.equal(await page.getAttribute('nav a >> text=Search', 'href'), '/t/acme/search', 'links keep the tenant\'s path prefix');
+  await page.click('#projects li:first-child a');
+  await page.waitForSelector('#project-name', { timeout: 5000 });
+  t.same(await current(), ['Projects'], 'a project\'s page is in the Projects section');
+  await page.click('nav a >> text=Search');
+  await page.waitForSelector('input[name=q]', { timeout: 5000 });
+  t.same(await current(), ['Search']);
+  t.equal(await page.evaluate(() => location.pathname), '/t/acme/search');
+  await page.goBack();
+  await page.waitForSelector('#project-name', { timeout: 5000 });
+  t.same(await current(), ['Projects'], 'back moves the mark back');
+  t.equal(requests.filter((url) => !url.includes('/_livery/')).length, loaded, 'no page load for any of it');
+  t.same(errors, []);
+  await page.close();
+});
+
+t.test('a project\'s page: a task added with Enter (once, the field cleared), ticked off; a file attached', async (t) => {
+  const { page, errors } = await open('/projects/rocket-skates', 'acme.localhost');
+  const titles = () => page.$$eval('#tasks li.task .title', (spans) => spans.map((s) => s.textContent));
+  t.same(await titles(), ['Order the wheels', 'Test on the canyon road', 'Write the safety leaflet'], 'the seeded tasks');
+  const input = page.locator('#new-task input[name=title]');
+  await input.fill('Paint them red');
+  await input.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#tasks li.task').length === 4, undefined, { timeout: 5000 });
+  t.equal(await input.inputValue(), '', 'the field is cleared');
+  await input.press('Enter');
+  await page.waitForSelector('#title-error', { timeout: 5000 });
+  t.equal(await page.textContent('#title-error'), 'Give the task a title.', 'a second Enter adds nothing and says why');
+  t.equal((await titles()).filter((title) => title === 'Paint them red').length, 1);
+  await page.locator('#tasks li.task', { hasText: 'Paint them red' }).locator('input[type=checkbox]').click();
+  await page.waitForSelector('#tasks li.task.done >> text=Paint them red', { timeout: 5000 });
+  t.pass('ticked off');
+  await page.setInputFiles('#attachment-input', { name: 'plan.txt', mimeType: 'text/plain', buffer: Buffer.from('step one: skates\n') });
+  await page.waitForSelector('#files li >> text=plan.txt', { timeout: 10000 });
+  t.match(await page.textContent('#files'), '17 B · text/plain');
+  t.same(errors, []);
+  await page.close();
+});

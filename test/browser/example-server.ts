@@ -12,6 +12,7 @@ export async function startExampleApp(options: CreateServerOptions = {}): Promis
   const server = await startServer({
     routes,
     templatesDir: fileURLToPath(new URL('../../templates/', import.meta.url)),
+    staticDir: fileURLToPath(new URL('../../static/', import.meta.url)),
     layout: 'layout.html',
     database,
     // Chromium resolves *.localhost to loopback, over IPv4 or IPv6.

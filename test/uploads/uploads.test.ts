@@ -63,3 +63,13 @@ t.test('cancel removes the entry and the partial bytes', async (t) => {
   t.equal(view.find(`#e-${first.ref}`), null);
   t.notOk(existsSync(join(dir, 'public', first.ref)), 'the bytes are gone');
 });
+
+t.test('an empty file is a file too: offered, created with no bytes to send, handled', async (t) => {
+  const view = await app.mount('/files');
+  t.teardown(() => view.close());
+  const bytes = Buffer.alloc(0);
+  const result = await view.upload('attachment', { name: 'empty.txt', bytes, type: 'text/plain' });
+  t.equal(result.error, undefined);
+  t.match(view.find('#files')?.text, `empty.txt text/plain ${sha(bytes)}`);
+  t.match(view.find(`#e-${result.ref}`)?.text, '100%');
+});
