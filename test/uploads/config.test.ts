@@ -62,7 +62,7 @@ t.test('C063: a bad upload declaration', async (t) => {
 
 t.test('docs/uploads.md shows the example app\'s view as it is', async (t) => {
   const doc = readFileSync(new URL('../../docs/uploads.md', import.meta.url), 'utf8');
-  const source = readFileSync(new URL('../../views/attachments.ts', import.meta.url), 'utf8');
+  const source = ['project.ts', 'attachments.ts'].map((file) => readFileSync(new URL(`../../views/${file}`, import.meta.url), 'utf8')).join('\n');
   const block = /```ts fragment\n(import \{ createHash[\s\S]*?)```/.exec(doc)![1];
   for (const line of block.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('import'))) t.ok(source.includes(line), line);
   const types = readFileSync(new URL('../../server/uploads/types.ts', import.meta.url), 'utf8');
