@@ -8,12 +8,11 @@
  * expired), the browser session it was issued to and the tenant. Nothing in it is secret;
  * everything in it is trusted only because the signature verifies.
  *
- * Signed with node:crypto's synchronous HMAC (OpenSSL), not WebCrypto: WebCrypto's HMAC hops
- * through the thread pool and cost ~70–100 µs per sign or verify here — most of a socket join —
- * against a few µs (docs/design.md, D12).
+ * The format and its checks (one pinned header, canonical base64url, `exp`) are
+ * server/signing's, shared with upload tokens.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { LiveryError } from '../errors.ts';
+import { CompactJws } from '../signing/index.ts';
 import type { Params } from '../view/live-view.ts';
 
 export interface JoinClaims {
@@ -41,69 +40,35 @@ interface Payload {
   u?: string;
 }
 
-/** The one header Livery issues and accepts: pinning it pins the algorithm (no `none`, no RS/HS confusion). */
-const HEADER = Buffer.from('{"alg":"HS256"}').toString('base64url');
+/** The one header Livery issues and accepts for join tokens. */
+const HEADER = '{"alg":"HS256"}';
 const MAX_TOKEN_LENGTH = 4096;
 
 export class TokenSigner {
-  readonly #key: Uint8Array;
+  readonly #jws: CompactJws;
   readonly #ttlSeconds: number;
 
   constructor(secret: Uint8Array, ttlSeconds: number) {
-    this.#key = secret;
+    this.#jws = new CompactJws(secret, HEADER, MAX_TOKEN_LENGTH);
     this.#ttlSeconds = ttlSeconds;
   }
 
   sign(claims: JoinClaims): string {
-    const now = Math.floor(Date.now() / 1000);
-    const payload: Payload & { iat: number; exp: number } = {
-      v: claims.view, i: claims.instance, p: claims.params, s: claims.session, t: claims.tenant, iat: now, exp: now + this.#ttlSeconds,
-    };
+    const payload: Payload = { v: claims.view, i: claims.instance, p: claims.params, s: claims.session, t: claims.tenant };
     if (claims.url !== undefined) payload.u = claims.url;
-    const input = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-    return `${input}.${this.#mac(input).toString('base64url')}`;
+    return this.#jws.sign({ ...payload }, this.#ttlSeconds);
   }
 
   /** The claims, or a LiveryError LV_TOKEN_EXPIRED / LV_TOKEN_INVALID. */
   verify(token: unknown): JoinClaims {
-    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new LiveryError('LV_TOKEN_INVALID', 'not a token');
-    const [header, body, signature, extra] = token.split('.');
-    if (header !== HEADER || body === undefined || signature === undefined || extra !== undefined) throw new LiveryError('LV_TOKEN_INVALID', 'format');
-    const given = decodeCanonical(signature);
-    const expected = this.#mac(`${header}.${body}`);
-    if (given === undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) throw new LiveryError('LV_TOKEN_INVALID', 'signature');
-    const bodyBytes = decodeCanonical(body);
-    if (bodyBytes === undefined) throw new LiveryError('LV_TOKEN_INVALID', 'claims encoding');
-    let payload: Partial<Payload> & { exp?: unknown };
-    try {
-      payload = JSON.parse(bodyBytes.toString('utf8'));
-    } catch {
-      throw new LiveryError('LV_TOKEN_INVALID', 'claims');
-    }
-    if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw new LiveryError('LV_TOKEN_INVALID', 'no expiry');
-    if (payload.exp <= Date.now() / 1000) throw new LiveryError('LV_TOKEN_EXPIRED');
-    const { v, i, p, s, t, u } = payload;
+    const result = this.#jws.verify(token);
+    if ('problem' in result) throw result.problem === 'expired' ? new LiveryError('LV_TOKEN_EXPIRED') : new LiveryError('LV_TOKEN_INVALID', result.problem);
+    const { v, i, p, s, t, u } = result.payload as Partial<Payload>;
     if (typeof v !== 'string' || typeof i !== 'string' || typeof s !== 'string' || typeof t !== 'string' || !isParams(p) || (u !== undefined && typeof u !== 'string')) {
       throw new LiveryError('LV_TOKEN_INVALID', 'claims');
     }
     return u === undefined ? { view: v, instance: i, params: p, session: s, tenant: t } : { view: v, instance: i, params: p, session: s, tenant: t, url: u };
   }
-
-  #mac(input: string): Buffer {
-    return createHmac('sha256', this.#key).update(input).digest();
-  }
-}
-
-/**
- * Decodes a token segment only in its one canonical form: unpadded base64url with zero trailing
- * bits. Node's decoder is lenient (it skips spaces and `=`, takes `+/` too, ignores trailing
- * bits), so many strings decode to the same bytes; accepting them all would let one token be
- * spelled many ways (a replay that dodges any cache or log keyed by the token text). Re-encoding
- * and comparing rejects every other spelling.
- */
-function decodeCanonical(segment: string): Buffer | undefined {
-  const bytes = Buffer.from(segment, 'base64url');
-  return bytes.toString('base64url') === segment ? bytes : undefined;
 }
 
 function isParams(value: unknown): value is Params {

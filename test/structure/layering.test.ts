@@ -16,7 +16,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   // environment, Redis key names.
   ['server/protocol', 'server/errors.ts', 'server/keys.ts', 'server/config'],
   // Building blocks with no notion of a live view. The browser client sees only the protocol.
-  ['server/template', 'server/diff', 'server/redis', 'server/log', 'server/metrics', 'server/scheduler', 'server/workers', 'client'],
+  ['server/template', 'server/diff', 'server/redis', 'server/log', 'server/metrics', 'server/scheduler', 'server/workers', 'server/signing', 'client'],
   // Beside live: the services a live view uses.
   ['server/data', 'server/session', 'server/state', 'server/pubsub', 'server/presence', 'server/tenancy', 'server/uploads'],
   // What an app writes: LiveView and routes.
