@@ -25,6 +25,8 @@ export type PushHandler = (frame: string, size: number) => void;
 export interface Protocol {
   classify(frame: string): Classified;
   eventFrame(ref: number, name: string, payload: Record<string, unknown>): string;
+  /** A live patch of the view's URL (an `lv-patch` link), where the server has them. */
+  patchFrame?(ref: number, url: string): string;
   /** The join frame for `ref` on a fresh socket; null when the upgrade alone is the join. */
   joinFrame(ref: number): string | null;
   /** Called with the join reply; may keep a fresh token for the next rejoin. */

@@ -10,10 +10,8 @@ import { prepareSession } from './drivers/index.ts';
 import { KIND_REPLY } from './frames.ts';
 import { getPage } from './http-get.ts';
 
-export interface WireStep {
-  event: string;
-  payload: Record<string, unknown>;
-}
+/** One event and its reply, or one `lv-patch` (the URL it goes to) and its reply. */
+export type WireStep = { event: string; payload: Record<string, unknown> } | { patch: string };
 
 export interface WireSample {
   payload: number;
@@ -65,7 +63,9 @@ export async function probeWire(target: Target, view: string, steps: WireStep[],
     const samples: WireSample[] = [];
     for (const step of steps) {
       const before = socket().bytesRead;
-      const reply = await roundTrip(ref, protocol.eventFrame(ref, step.event, step.payload));
+      if ('patch' in step && protocol.patchFrame === undefined) throw new Error('this server has no live patches');
+      const frame = 'patch' in step ? protocol.patchFrame!(ref, step.patch) : protocol.eventFrame(ref, step.event, step.payload);
+      const reply = await roundTrip(ref, frame);
       ref++;
       samples.push({ payload: reply.length, wire: socket().bytesRead - before, frame: reply.toString('utf8') });
     }

@@ -19,6 +19,8 @@ interface Case {
   /** Steps to send; `measured` are the indexes averaged (the first ones warm deflate's window). */
   steps: WireStep[];
   measured: number[];
+  /** Only Livery has it (live patches). */
+  liveryOnly?: boolean;
 }
 
 const CASES: Case[] = [
@@ -26,12 +28,13 @@ const CASES: Case[] = [
   { name: 'search keystroke', view: 'search', steps: [{ event: 'search', payload: { q: 'r' } }, { event: 'search', payload: { q: 'ra' } }], measured: [1] },
   { name: 'table: one cell', view: 'table', steps: [{ event: 'touch', payload: { row: 42 } }, { event: 'touch', payload: { row: 42 } }], measured: [1] },
   { name: 'list: insert one row', view: 'list', steps: [{ event: 'insert', payload: { at: 500 } }], measured: [0] },
+  { name: 'lv-patch ?q=r → ?q=ra', view: 'search', steps: [{ patch: '/search?q=r' }, { patch: '/search?q=ra' }], measured: [1], liveryOnly: true },
 ];
 
 export const wireBytes: Scenario = {
   name: 'wire-bytes',
   title: '3. Bytes on the wire',
-  what: 'Reply size for one user action (counter, keystroke, one table cell, one list insert), without and with permessage-deflate, against re-sending the full HTML.',
+  what: 'Reply size for one user action (counter, keystroke, one table cell, one list insert, an lv-patch), without and with permessage-deflate, against re-sending the full HTML.',
   async run(ctx) {
     const order = ctx.peers(['livery', 'ws-full-html', 'liveviewjs', 'raw-uws']);
     ctx.progress.plan(order.length);
@@ -49,7 +52,7 @@ export const wireBytes: Scenario = {
     const starting = ctx.startAll(order, () => []);
     for (const name of order) {
       ctx.progress.step(name);
-      const cases = name === 'raw-uws' || name === 'liveviewjs' ? CASES.slice(0, 1) : CASES;
+      const cases = name === 'raw-uws' || name === 'liveviewjs' ? CASES.slice(0, 1) : CASES.filter((c) => name === 'livery' || !c.liveryOnly);
       const started = await starting.get(name)!;
       if (!started.ok) {
         const row = failedRow(PEERS[name].label, started);
@@ -73,6 +76,10 @@ export const wireBytes: Scenario = {
     judgeGoal(ctx, 'One changed cell ≤ 2% of the full HTML', liveryRow('table: one cell'), undefined, () => {
       const v = liveryRow('table: one cell')!.values;
       return { met: Number(v.pct) <= 2, detail: `${v.payload} B of ${v.page} B (${Number(v.pct).toFixed(2)}%)` };
+    });
+    judgeGoal(ctx, 'An lv-patch is one frame each way: the changed slots, no statics re-sent', liveryRow('lv-patch ?q=r → ?q=ra'), undefined, () => {
+      const v = liveryRow('lv-patch ?q=r → ?q=ra')!.values;
+      return { met: v.statics === 0 && v.patched === 1, detail: `${v.payload} B, ${v.statics} statics re-sent${v.patched === 1 ? '' : ', no patch location in the reply'}` };
     });
     judgeGoal(ctx, 'Inserting one row sends one row', liveryRow('list: insert one row'), undefined, () => {
       const rows = Number(liveryRow('list: insert one row')!.values.rowsSent);
@@ -117,10 +124,24 @@ async function measureCase(ctx: ScenarioContext, server: ServerHandle, c: Case):
       page: plain.pageBytes,
       pct: plain.pageBytes === null ? null : (100 * payload) / plain.pageBytes,
       rowsSent: server.peer.driver === 'livery' ? insertedRows(last.frame) : null,
+      statics: server.peer.driver === 'livery' ? staticsSent(last.frame) : null,
+      patched: server.peer.driver === 'livery' ? Number(liveryRoot(last.frame)?.u !== undefined) : null,
     });
   } catch (err) {
     return errorRow(label, `${c.name}: ${(err as Error).message}`);
   }
+}
+
+/** Livery: a reply's root diff (`[1,"r",ref,vid,diff]`), if it has one. */
+function liveryRoot(frame: string): Record<string, unknown> | undefined {
+  const diff = (JSON.parse(frame) as unknown[])[4];
+  return diff !== null && typeof diff === 'object' ? (diff as Record<string, unknown>) : undefined;
+}
+
+/** Livery: how many templates' statics a reply carries (`p` at the root: fingerprint → statics). */
+export function staticsSent(frame: string): number {
+  const statics = liveryRoot(frame)?.p;
+  return statics !== null && typeof statics === 'object' ? Object.keys(statics).length : 0;
 }
 
 /** Livery: how many list entries a reply's diff carries (keys in `e` of nodes that also move keys). */

@@ -20,6 +20,7 @@ export function liveryProtocol(viewId: string, token: string, cookie: string): P
     classify: classifyLivery,
     joinFrame: (ref) => JSON.stringify([1, 'j', ref, VID, viewId, latest]),
     eventFrame: (ref, name, payload) => `[1,"e",${ref},${VID},${JSON.stringify(name)},${JSON.stringify(payload)}]`,
+    patchFrame: (ref, url) => JSON.stringify([1, 'p', ref, VID, url]),
     joined(frame) {
       const t = liveryDiff(frame)?.t;
       if (typeof t === 'string') latest = t;
