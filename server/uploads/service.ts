@@ -58,6 +58,15 @@ export interface UploadGrant {
   readonly chunk: number;
 }
 
+/** How long an upload's write lock lasts unless renewed (a crashed holder's expires after this). */
+export const LOCK_MS = 30_000;
+/**
+ * How long a PATCH (or a discard) waits for the request holding its upload to let go (D58): that
+ * one is asked to stop, records what it stored and releases — within a heartbeat (200 ms) across
+ * processes.
+ */
+export const LOCK_WAIT_MS = 3_000;
+
 /** The handle `handleUpload(field, file)` receives for a complete upload. */
 export interface UploadedFile {
   /** The upload's id (unique within the tenant). */
@@ -147,10 +156,20 @@ export class Uploads {
     };
   }
 
-  /** Removes an upload's bytes and record (cancelled, handled, or abandoned). */
+  /**
+   * Removes an upload's bytes and record (cancelled, handled, or abandoned). A request still
+   * writing it is asked to stop first and let go of the lock, so no byte and no progress record
+   * lands after the removal. A holder that does not let go in time (a crashed process: its lock
+   * expires) cannot write either; the removal goes ahead.
+   */
   async discard(tenant: string, id: string): Promise<void> {
-    await this.store.remove(tenant, id);
-    await this.meta.delete(tenant, id);
+    const lock = await this.meta.lock(tenant, id, LOCK_MS, LOCK_WAIT_MS);
+    try {
+      await this.store.remove(tenant, id);
+      await this.meta.delete(tenant, id);
+    } finally {
+      await lock?.release();
+    }
   }
 
   /** Removes uploads idle for longer than `expireSeconds`; returns how many. */

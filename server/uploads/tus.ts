@@ -16,7 +16,7 @@ import type { TenantInfo } from '../tenancy/directory.ts';
 import { accepts, contentMatches, detectType, SNIFF_BYTES, typeOfName } from './content-types.ts';
 import { fieldOf } from './fields.ts';
 import { UPLOAD_ID } from './local-store.ts';
-import type { Uploads } from './service.ts';
+import { LOCK_MS, LOCK_WAIT_MS, type Uploads } from './service.ts';
 import type { UploadClaims } from './token.ts';
 import type { UploadRecord } from './types.ts';
 
@@ -25,12 +25,6 @@ const EXTENSIONS = 'creation,termination,expiration';
 export const TUS_CONTENT_TYPE = 'application/offset+octet-stream';
 /** Progress is recorded at least every this many bytes. */
 const COMMIT_EVERY = 1024 * 1024;
-const LOCK_MS = 30_000;
-/**
- * How long a PATCH waits for the request holding its upload to let go (D58): that one is asked
- * to stop, records what it stored and releases — within a heartbeat (200 ms) across processes.
- */
-const LOCK_WAIT_MS = 3_000;
 
 export interface TusRequest {
   readonly method: string;

@@ -6,7 +6,7 @@
  * A request not authorized for the upload cannot make the holder let go.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -66,4 +66,21 @@ t.test('a request not authorized for the upload cannot make its holder let go', 
   const answer = await stalled.answer;
   t.equal(answer?.status, 204, 'the holder kept the upload and finished its chunk');
   t.equal(answer?.headers['upload-offset'], String(bytes.byteLength));
+});
+
+t.test('a cancel (tus DELETE) while a request still writes stops it first: nothing lands after the removal', async (t) => {
+  const view = await app.mount('/files');
+  t.teardown(() => view.close());
+  const bytes = png(3 * MB);
+  const created = await view.upload('attachment', { name: 'gone.png', bytes }, { dropAfter: 0 });
+  const auth = { ...view.requestHeaders, 'tus-resumable': '1.0.0', authorization: `Bearer ${created.token}` };
+  const stalled = await stalledPatch(app.port, created.url!, auth, bytes, 1.5 * MB, MB);
+  t.teardown(() => stalled.close());
+  const deleted = await tusRequest(app.port, 'DELETE', created.url!, auth);
+  t.equal(deleted.status, 204);
+  const old = await stalled.answer;
+  t.equal(old?.headers['livery-error'], 'LV_UPLOAD_LOCKED', 'the writer was asked to stop before the removal');
+  t.notOk(existsSync(join(dir, 'public', created.ref)), 'no bytes left behind');
+  const head = await tusRequest(app.port, 'HEAD', created.url!, auth);
+  t.equal(head.headers['livery-error'], 'LV_UPLOAD_NOT_FOUND', 'and no record came back');
 });
