@@ -243,17 +243,26 @@ export class Runtime {
       release();
     }
     const fresh = this.signer.sign(rest);
-    await watching;
-    await mounted.listen();
-    await view.onJoin?.();
-    // Taken over (or left) while it joined: it must not start ticking on a closed view.
-    if (mounted.closedBy !== undefined) throw new LiveryError(mounted.closedBy === 'replaced' ? 'LV_VIEW_TAKEN_OVER' : 'LV_VIEW_NOT_JOINED');
-    // The first join of a page adopts a state its render made at this very URL: handleParams ran there.
-    const current = renderedAt !== undefined && at.url === renderedAt && !mountedAfresh;
-    if (view.handleParams !== undefined && !current) await view.handleParams(at.params, at.url);
-    // Where mount (run afresh) or handleParams asked to go. A URL corrected on join replaces the
-    // browser's entry: the user made no new one.
-    const location = view[PAGE].intent === undefined ? undefined : await followIntent(view, mounted, true);
+    let location: Awaited<ReturnType<typeof followIntent>>;
+    try {
+      await watching;
+      await mounted.listen();
+      await view.onJoin?.();
+      // Taken over (or left) while it joined: it must not start ticking on a closed view.
+      if (mounted.closedBy !== undefined) throw new LiveryError(mounted.closedBy === 'replaced' ? 'LV_VIEW_TAKEN_OVER' : 'LV_VIEW_NOT_JOINED');
+      // The first join of a page adopts a state its render made at this very URL: handleParams ran there.
+      const current = renderedAt !== undefined && at.url === renderedAt && !mountedAfresh;
+      if (view.handleParams !== undefined && !current) await view.handleParams(at.params, at.url);
+      // Where mount (run afresh) or handleParams asked to go. A URL corrected on join replaces the
+      // browser's entry: the user made no new one.
+      location = view[PAGE].intent === undefined ? undefined : await followIntent(view, mounted, true);
+    } catch (error) {
+      // A join that fails once the view is registered (onJoin or handleParams threw) leaves
+      // nothing behind: the view comes off the socket and out of its topics and presence, and its
+      // state is saved for the next join — unless another join took it over meanwhile.
+      if (mounted.closedBy === undefined) await this.detach(mounted, 'leave', conn);
+      throw error;
+    }
     const root = mounted.start();
     root[K_TOKEN] = fresh;
     const page = mounted.takePageEffects(location);

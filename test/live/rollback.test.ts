@@ -131,3 +131,22 @@ t.test('the log line names view, handler, tenant and a hashed session, with the 
   t.match(line?.err?.stack, /sync handler exploded\n\s+at ThrowingView\.decThenThrow/, 'the stack, with the handler\'s frame');
   t.notOk(logs.slice(from).some((l) => l.includes(sessionId)), 'the raw session id (the cookie) is in no log line');
 });
+
+t.test('a join whose onJoin throws is refused and leaves nothing behind: no view, subscription or presence entry; the next join works', async (t) => {
+  const { ThrowingJoinView } = await import('./fixtures/throwing-views.ts');
+  const runtime = app.livery.runtime;
+  const before = runtime.counts();
+  const page = await getPage(base, '/throwing-join');
+  const client = await LiveClient.open(base, { cookie: page.cookie });
+  t.teardown(() => client.close());
+  const refused = await client.join(1, page.view, page.token);
+  t.same(refused.slice(0, 5), [1, 'x', 1, 1, 'LV_MOUNT_FAILED'], 'the join is answered with an error');
+  const after = runtime.counts();
+  t.same({ views: after.views, subscriptions: after.subscriptions, presence: after.presence }, { views: before.views, subscriptions: before.subscriptions, presence: before.presence },
+    'no view stays registered, subscribed or present');
+  ThrowingJoinView.fail = false;
+  t.teardown(() => { ThrowingJoinView.fail = true; });
+  const joinedNow = await client.join(1, page.view, page.token);
+  t.equal(joinedNow[1], 'r', 'a join after it works (the state was kept for it)');
+  t.same(await client.event(1, 'inc'), [1, 'r', 3, 1, { 0: '11' }]);
+});
