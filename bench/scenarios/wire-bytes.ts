@@ -1,9 +1,10 @@
 /**
  * Scenario 3 — bytes on the wire. What one user action costs on the network: a counter increment,
- * one keystroke in a search box, one changed cell in a 100-row table, one row inserted into a
- * 1,000-row keyed list. Measured per reply frame, without and with permessage-deflate, against the
- * naive full-HTML re-send and LiveViewJS (counter only: it has no such pages), with raw uWS as the
- * floor for the counter.
+ * one keystroke in a search box (and its backspace), one changed cell in a 100-row table, one row
+ * inserted into a 1,000-row keyed list. Measured per reply frame, without and with
+ * permessage-deflate, against the naive full-HTML re-send (also as a ratio: Livery's bytes ÷ the
+ * peer's) and LiveViewJS (counter only: it has no such pages), with raw uWS as the floor for the
+ * counter.
  */
 import { probeWire } from '../load/wire-probe.ts';
 import type { WireStep } from '../load/wire-probe.ts';
@@ -24,6 +25,13 @@ interface Case {
 const CASES: Case[] = [
   { name: 'counter +1', view: 'counter', steps: Array.from({ length: 6 }, () => ({ event: 'inc', payload: {} })), measured: [1, 2, 3, 4, 5] },
   { name: 'search keystroke', view: 'search', steps: [{ event: 'search', payload: { q: 'r' } }, { event: 'search', payload: { q: 'ra' } }], measured: [1] },
+  // The way back ("ra" → "r"): 328 rows return, so both designs send them; no goal, for the record.
+  {
+    name: 'search backspace',
+    view: 'search',
+    steps: [{ event: 'search', payload: { q: 'r' } }, { event: 'search', payload: { q: 'ra' } }, { event: 'search', payload: { q: 'r' } }],
+    measured: [2],
+  },
   { name: 'table: one cell', view: 'table', steps: [{ event: 'touch', payload: { row: 42 } }, { event: 'touch', payload: { row: 42 } }], measured: [1] },
   { name: 'list: insert one row', view: 'list', steps: [{ event: 'insert', payload: { at: 500 } }], measured: [0] },
 ];
@@ -42,6 +50,8 @@ export const wireBytes: Scenario = {
       { key: 'deflate', label: 'deflate B' },
       { key: 'page', label: 'full page B' },
       { key: 'pct', label: '% of page', digits: 2 },
+      { key: 'vsHtml', label: '× full HTML', digits: 2 },
+      { key: 'vsHtmlDeflate', label: '× full HTML, deflate', digits: 2 },
     ]);
     const livery = new Map<string, Row>();
     const reference = new Map<string, Row>();
@@ -65,6 +75,13 @@ export const wireBytes: Scenario = {
       }
       await ctx.stop(started.server);
     }
+    // Livery's bytes beside the full-HTML peer's for the same action: the ratio columns.
+    for (const [c, row] of livery) {
+      const ref = reference.get(c);
+      if (row.status !== 'ok' || ref?.status !== 'ok') continue;
+      row.values.vsHtml = ratio(row.values.wire, ref.values.wire);
+      row.values.vsHtmlDeflate = ratio(row.values.deflate, ref.values.deflate);
+    }
     const liveryRow = (c: string): Row | undefined => (order.includes('livery') ? (liveryStart ?? livery.get(c)) : undefined);
     judgeGoal(ctx, 'Counter increment ≤ 48 B per frame', liveryRow('counter +1'), undefined, () => {
       const b = Number(liveryRow('counter +1')!.values.payload);
@@ -74,6 +91,17 @@ export const wireBytes: Scenario = {
       const v = liveryRow('table: one cell')!.values;
       return { met: Number(v.pct) <= 2, detail: `${v.payload} B of ${v.page} B (${Number(v.pct).toFixed(2)}%)` };
     });
+    const searchGoal = 'Search keystroke ≤ the full-HTML peer\'s bytes, without and with deflate';
+    if (!order.includes('ws-full-html')) ctx.goal(searchGoal, 'not-measured', 'the full-HTML peer was not part of this run (--peers)');
+    else {
+      const peer = reference.get('search keystroke') ?? table.rows.find((r) => r.peer === PEERS['ws-full-html'].label);
+      judgeGoal(ctx, searchGoal, liveryRow('search keystroke'), peer, () => {
+        const v = liveryRow('search keystroke')!.values;
+        const ref = peer!.values;
+        const met = Number(v.wire) <= Number(ref.wire) && Number(v.deflate) <= Number(ref.deflate);
+        return { met, detail: `${v.wire} B against ${ref.wire} B; deflated ${v.deflate} B against ${ref.deflate} B (on the wire, frame header included)` };
+      });
+    }
     judgeGoal(ctx, 'Inserting one row sends one row', liveryRow('list: insert one row'), undefined, () => {
       const rows = Number(liveryRow('list: insert one row')!.values.rowsSent);
       return { met: rows === 1, detail: `${rows} row(s) in the diff` };
@@ -123,13 +151,21 @@ async function measureCase(ctx: ScenarioContext, server: ServerHandle, c: Case):
   }
 }
 
-/** Livery: how many list entries a reply's diff carries (keys in `e` of nodes that also move keys). */
+function ratio(a: unknown, b: unknown): number | null {
+  return typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : null;
+}
+
+/**
+ * Livery: how many list entries a reply's diff carries (keys in `e` of list nodes that also
+ * change the order: `m` places keys, `k` gives the whole order — docs/protocol.md, "Diffs").
+ */
 export function insertedRows(frame: string): number {
   let count = 0;
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
     const obj = node as Record<string, unknown>;
-    if (Array.isArray(obj.m) && obj.e !== null && typeof obj.e === 'object') count += Object.keys(obj.e).length;
+    const reorders = Array.isArray(obj.m) || (Array.isArray(obj.k) && obj.s === undefined);
+    if (reorders && obj.e !== null && typeof obj.e === 'object') count += Object.keys(obj.e).length;
     for (const value of Object.values(obj)) visit(value);
   };
   visit((JSON.parse(frame) as unknown[])[4]);
