@@ -360,6 +360,24 @@ test('a keyed list diff inserts, moves and removes rows, keeping the moved eleme
   t.same(rows, [['Nine', 'Nine'], ['Delta', null], ['One', 'One'], ['Three', 'Three']], 'order right; kept rows are the same elements');
 });
 
+test('list diffs of protocol 2: runs (r) and the whole order (k), in the real client', async (t) => {
+  const p = { list: ['<ul id="ul">', '</ul>'], item: ['<li data-lv-key="', '">', '</li>'] };
+  const keys = Array.from({ length: 10 }, (_, i) => String(i + 1));
+  const e = Object.fromEntries(keys.map((k) => [k, { 0: k, 1: `Row ${k}` }]));
+  live.joins.set('tok-runs', { p, s: 'list', 0: { s: 'item', k: keys, e } });
+  const page = await open('/runs', '<div id="v" data-lv-token="tok-runs"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  await page.evaluate(() => document.querySelectorAll('li').forEach((li: any) => (li.__mark = li.textContent)));
+  const rows = () => page.evaluate(() => Array.from(document.querySelectorAll('li'), (li: any) => [li.textContent, li.__mark ?? null]));
+  live.conns[0].send([2, 'd', 1, { 0: { r: [1, 3, 2, 3] } }]); // keep 1, drop 2–4, keep 5–6, drop 7–9, keep 10
+  await page.waitForFunction(() => document.querySelectorAll('li').length === 4, undefined, { timeout: 5000 });
+  t.same(await rows(), [['Row 1', 'Row 1'], ['Row 5', 'Row 5'], ['Row 6', 'Row 6'], ['Row 10', 'Row 10']], 'runs kept the right rows, as the same elements');
+  live.conns[0].send([2, 'd', 1, { 0: { k: ['10', '11', '1'], e: { 11: { 0: '11', 1: 'Row 11' } } } }]);
+  await page.waitForFunction(() => document.querySelectorAll('li').length === 3, undefined, { timeout: 5000 });
+  t.same((await rows()).map(([text]) => text), ['Row 10', 'Row 11', 'Row 1'], 'the whole order: removed, inserted, reordered');
+  t.notOk(await page.evaluate(() => document.querySelector('#v')!.classList.contains('lv-error')), 'no merge error');
+});
+
 test('a dropped socket: lv-disconnected, then reconnect and re-join with the latest token', async (t) => {
   live.joins.set('tok-r', joinReply('ctr', COUNTER, { 0: '1' }, 'tok-r2'));
   live.joins.set('tok-r2', joinReply('ctr', COUNTER, { 0: '2' }, 'tok-r3'));
