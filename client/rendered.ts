@@ -174,19 +174,16 @@ function mergeList(list: List, diff: WireNode, statics: StaticsCache): void {
   const next = order && new Set(order.keys);
   const stays = (key: string) => list.items.has(key) && !order?.gone.has(key);
   const added = new Map<string, Item>();
-  if (order) {
-    if (next!.size !== order.keys.length) throw bad('a key twice in the list order');
-    for (const key of order.keys) {
-      if (stays(key)) continue;
-      const entry = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : undefined;
-      if (!isObject(entry)) throw bad(`inserted key "${key}" has no entry`);
-      added.set(key, { v: fullSlots(list.st, entry, statics) });
-    }
+  if (order && next!.size < order.keys.length) throw bad('a key twice in the list order');
+  for (const key of order?.keys ?? []) {
+    // Own entries only: a key such as "constructor" must not find the prototype's.
+    const entry = Object.prototype.hasOwnProperty.call(entries, key) && entries[key];
+    if (stays(key)) continue;
+    if (!isObject(entry)) throw bad(`inserted key "${key}" has no entry`);
+    added.set(key, { v: fullSlots(list.st, entry, statics) });
   }
   for (const key in entries) {
-    if (added.has(key)) continue;
-    if (!stays(key) || (next && !next.has(key))) throw bad(`entry "${key}" is for no key of the list`);
-    if (!isObject(entries[key])) throw bad(`list entry "${key}" is not an object`);
+    if (!added.has(key) && (!stays(key) || next?.has(key) === false || !isObject(entries[key]))) throw bad(`entry "${key}" fits no key of the list`);
   }
   list.h = undefined;
   if (order) {
@@ -206,41 +203,36 @@ function mergeList(list: List, diff: WireNode, statics: StaticsCache): void {
  * neither removed nor placed keep their relative order.
  */
 export function reorder(keys: readonly string[], diff: WireNode): { keys: string[]; gone: Set<string> } | undefined {
+  const has = (member: string) => diff[member] !== undefined;
   const whole = diff[K_KEYS];
-  const removed = diff[K_REMOVED];
-  const runs = diff[K_RUNS];
-  const moved = diff[K_MOVED];
+  const removed = diff[K_REMOVED] ?? [];
+  const runs = diff[K_RUNS] ?? [];
+  const moved = diff[K_MOVED] ?? [];
   const gone = new Set<string>();
   if (whole !== undefined) {
-    if (!isKeys(whole) || removed !== undefined || runs !== undefined || moved !== undefined) throw bad('list order of the wrong shape');
+    if (!isKeys(whole) || has(K_REMOVED) || has(K_RUNS) || has(K_MOVED)) throw bad('list diff of the wrong shape');
     return { keys: whole.slice(), gone };
   }
-  if (removed === undefined && runs === undefined && moved === undefined) return undefined;
-  const byKey = removed === undefined || isKeys(removed);
-  const byRuns = runs === undefined || (removed === undefined && isRuns(runs));
-  if (!byKey || !byRuns || !(moved === undefined || (Array.isArray(moved) && moved.every(isMove)))) throw bad('list diff of the wrong shape');
-  let out: string[] = [];
-  if (runs !== undefined) {
-    let at = 0;
-    (runs as number[]).forEach((run, i) => {
-      if (at + run > keys.length) throw bad('list runs past the end of the list');
-      for (const end = at + run; at < end; at++) {
-        if (i % 2) gone.add(keys[at]);
-        else out.push(keys[at]);
-      }
-    });
-    while (at < keys.length) out.push(keys[at++]);
-  } else {
-    for (const key of (removed ?? []) as string[]) gone.add(key);
-    out = keys.filter((k) => !gone.has(k));
+  if (!has(K_REMOVED) && !has(K_RUNS) && !has(K_MOVED)) return undefined;
+  if (!isKeys(removed) || !isRuns(runs) || (has(K_REMOVED) && has(K_RUNS)) || !Array.isArray(moved) || !moved.every(isMove)) {
+    throw bad('list diff of the wrong shape');
   }
-  if (moved !== undefined) {
-    const placed = new Set((moved as Array<[number, string]>).map(([, key]) => key));
-    out = out.filter((k) => !placed.has(k));
-    for (const [index, key] of moved as Array<[number, string]>) {
-      if (index > out.length) throw bad(`key "${key}" placed past the end of the list`);
-      out.splice(index, 0, key);
+  const out: string[] = [];
+  let at = 0;
+  runs.forEach((run, i) => {
+    if (at + run > keys.length) throw bad('list diff past the end of the list');
+    for (const end = at + run; at < end; at++) {
+      if (i % 2) gone.add(keys[at]);
+      else out.push(keys[at]);
     }
+  });
+  for (const key of removed) gone.add(key);
+  for (; at < keys.length; at++) if (!gone.has(keys[at])) out.push(keys[at]);
+  const placed = new Set(moved.map(([, key]) => key));
+  const result = out.filter((k) => !placed.has(k));
+  for (const [index, key] of moved) {
+    if (index > result.length) throw bad('list diff past the end of the list');
+    result.splice(index, 0, key);
   }
-  return { keys: out, gone };
+  return { keys: result, gone };
 }
