@@ -12,7 +12,7 @@ t.test('Livery frames: replies and errors carry their ref, pushes none', async (
   t.same(classify(classifyLivery, '[2,"r",123456,1]'), { kind: KIND_REPLY, ref: 123456 });
   t.same(classify(classifyLivery, '[2,"d",1,{"0":"x"}]'), { kind: KIND_PUSH, ref: 0 });
   t.same(classify(classifyLivery, '[2,"x",9,1,"LV_TOKEN_INVALID","bad"]'), { kind: KIND_ERROR, ref: 9 });
-  t.same(classify(classifyLivery, '[1,"q"]'), { kind: KIND_OTHER, ref: 0 });
+  t.same(classify(classifyLivery, '[2,"q"]'), { kind: KIND_OTHER, ref: 0 });
 });
 
 t.test('Phoenix frames: replies by message ref, diffs as pushes, error status as errors', async (t) => {

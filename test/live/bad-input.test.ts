@@ -44,7 +44,7 @@ t.test('bad input', async (t) => {
   t.test('malformed JSON', (t) => expectError(t, 'LV_FRAME_MALFORMED', () => client.sendRaw('{"not json')));
   t.test('not a frame array', (t) => expectError(t, 'LV_FRAME_MALFORMED', () => client.sendRaw('{"a":1}')));
   t.test('a ref that is not a positive integer', (t) => expectError(t, 'LV_FRAME_MALFORMED', () => client.send([2, 'e', 'x', 1, 'inc', {}])));
-  t.test('unknown frame type', (t) => expectError(t, 'LV_FRAME_UNKNOWN_TYPE', () => client.send([1, 'zz', 9])));
+  t.test('unknown frame type', (t) => expectError(t, 'LV_FRAME_UNKNOWN_TYPE', () => client.send([2, 'zz', 9])));
   t.test('binary frame', (t) => expectError(t, 'LV_BINARY_FRAME', () => client.sendRaw(Buffer.from([1, 2, 3]), true)));
   t.test('event for a view that never joined', (t) => expectError(t, 'LV_VIEW_NOT_JOINED', () => client.send([2, 'e', 50, 7, 'inc', {}])));
   t.test('unknown event', (t) => expectError(t, 'LV_EVENT_UNKNOWN', () => client.send([2, 'e', 51, 1, 'mount', {}])));

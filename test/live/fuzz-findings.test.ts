@@ -65,7 +65,7 @@ t.test('the same for patch and navigate frames', async (t) => {
   for (const type of ['p', 'n']) {
     for (const vid of ['-1', '1e400', '1.5']) {
       const ref = client.nextRef();
-      client.sendRaw(`[1,"${type}",${ref},${vid},"/counter"]`);
+      client.sendRaw(`[2,"${type}",${ref},${vid},"/counter"]`);
       t.same((await client.next()).slice(0, 5), [2, 'x', ref, 0, 'LV_VIEW_NOT_JOINED'], `${type} with vid ${vid}`);
     }
   }
