@@ -12,7 +12,7 @@
  * so after a one-row change in a 1000-row list `toHTML()` rebuilds the root, the list and that row
  * and re-joins the other 999 cached strings.
  */
-import { K_ENTRIES, K_KEYS, K_MOVED, K_REMOVED, K_STATICS, K_TEMPLATES } from '../server/protocol/index.ts';
+import { K_ENTRIES, K_KEYS, K_MOVED, K_REMOVED, K_RUNS, K_STATICS, K_TEMPLATES } from '../server/protocol/index.ts';
 
 /** A diff or full node as it arrives on the wire. */
 export type WireNode = { [key: string]: unknown };
@@ -54,6 +54,8 @@ const isList = (n: Block | List): n is List => 'keys' in n;
 const isKeys = (x: unknown): x is string[] => Array.isArray(x) && x.every((k) => typeof k === 'string');
 /** `[index, key]`: where a moved or inserted key lands. */
 const isMove = (x: unknown): x is [number, string] => Array.isArray(x) && Number.isInteger(x[0]) && x[0] >= 0 && typeof x[1] === 'string';
+/** `[keep, drop, keep, …]` run lengths over the old order. */
+const isRuns = (x: unknown): x is number[] => Array.isArray(x) && x.every((n) => Number.isInteger(n) && n >= 0);
 
 /** Adds the root-level `p` statics of a frame's diff to the socket's cache. */
 export function mergeStatics(statics: StaticsCache, diff: WireNode): void {
@@ -159,33 +161,78 @@ function fullSlots(st: readonly string[], diff: WireNode, statics: StaticsCache)
 }
 
 /**
- * Applies `d`, `m`, `e` exactly as docs/protocol.md orders them: delete the removed keys, take the
- * moved keys out, then insert each moved key at its index in the order given (ascending indexes,
- * so each insert lands at its final position).
+ * Merges a list diff (docs/protocol.md, "Diffs"). Everything is checked before the list changes:
+ * the order members' shapes and fit (`reorder`), one place per key, a full entry for every key
+ * new to the list (or removed and placed again), and entries only for keys the new order holds.
+ * A diff that fails any of it raises RenderedError (the client rejoins) before the list's keys or
+ * items change; so the order and the items always agree, and the tree always renders.
  */
 function mergeList(list: List, diff: WireNode, statics: StaticsCache): void {
-  list.h = undefined;
-  const removed = diff[K_REMOVED] ?? [];
-  const moved = diff[K_MOVED] ?? [];
   const entries = diff[K_ENTRIES] ?? {};
-  // Checked before anything changes: a diff of the wrong shape fails the merge (the client rejoins).
-  if (!isKeys(removed) || !Array.isArray(moved) || !moved.every(isMove) || !isObject(entries)) throw bad('list diff of the wrong shape');
-  for (const key of removed) list.items.delete(key);
-  if (removed.length || moved.length) {
-    const out = new Set(removed);
-    for (const [, key] of moved) out.add(key);
-    const keys = list.keys.filter((k) => !out.has(k));
-    for (const [index, key] of moved) keys.splice(index, 0, key);
-    list.keys = keys;
+  if (!isObject(entries)) throw bad('list diff of the wrong shape');
+  const order = reorder(list.keys, diff);
+  const next = order && new Set(order.keys);
+  const stays = (key: string) => list.items.has(key) && !order?.gone.has(key);
+  const added = new Map<string, Item>();
+  if (order && next!.size < order.keys.length) throw bad('a key twice in the list order');
+  for (const key of order?.keys ?? []) {
+    // Own entries only: a key such as "constructor" must not find the prototype's.
+    const entry = Object.prototype.hasOwnProperty.call(entries, key) && entries[key];
+    if (stays(key)) continue;
+    if (!isObject(entry)) throw bad(`inserted key "${key}" has no entry`);
+    added.set(key, { v: fullSlots(list.st, entry, statics) });
   }
   for (const key in entries) {
-    const entry = entries[key];
-    if (!isObject(entry)) throw bad(`list entry "${key}" is not an object`);
-    const item = list.items.get(key);
-    if (item) mergeSlots(item, entry, statics);
-    else list.items.set(key, { v: fullSlots(list.st, entry, statics) });
+    if (!added.has(key) && (!stays(key) || next?.has(key) === false || !isObject(entries[key]))) throw bad(`entry "${key}" fits no key of the list`);
   }
-  for (const [, key] of moved) {
-    if (!list.items.has(key)) throw bad(`inserted key "${key}" has no entry`);
+  list.h = undefined;
+  if (order) {
+    for (const key of list.keys) if (!next!.has(key)) list.items.delete(key);
+    for (const [key, item] of added) list.items.set(key, item);
+    list.keys = order.keys;
   }
+  for (const key in entries) if (!added.has(key)) mergeSlots(list.items.get(key)!, entries[key] as WireNode, statics);
+}
+
+/**
+ * The list's order after a diff, and the keys it removed (`gone`: they keep no item, even if
+ * placed again), or undefined when the diff keeps the order. Pure, so a bad diff throws before
+ * anything changes. `k` is the whole new order. Otherwise the removals — `d` by key or `r` by runs
+ * over the old order, not both — go first, then the `m` keys are taken out and each is inserted
+ * at its index, in the order given (ascending indexes: each lands at its final place). Keys
+ * neither removed nor placed keep their relative order.
+ */
+export function reorder(keys: readonly string[], diff: WireNode): { keys: string[]; gone: Set<string> } | undefined {
+  const has = (member: string) => diff[member] !== undefined;
+  const whole = diff[K_KEYS];
+  const removed = diff[K_REMOVED] ?? [];
+  const runs = diff[K_RUNS] ?? [];
+  const moved = diff[K_MOVED] ?? [];
+  const gone = new Set<string>();
+  if (whole !== undefined) {
+    if (!isKeys(whole) || has(K_REMOVED) || has(K_RUNS) || has(K_MOVED)) throw bad('list diff of the wrong shape');
+    return { keys: whole.slice(), gone };
+  }
+  if (!has(K_REMOVED) && !has(K_RUNS) && !has(K_MOVED)) return undefined;
+  if (!isKeys(removed) || !isRuns(runs) || (has(K_REMOVED) && has(K_RUNS)) || !Array.isArray(moved) || !moved.every(isMove)) {
+    throw bad('list diff of the wrong shape');
+  }
+  const out: string[] = [];
+  let at = 0;
+  runs.forEach((run, i) => {
+    if (at + run > keys.length) throw bad('list diff past the end of the list');
+    for (const end = at + run; at < end; at++) {
+      if (i % 2) gone.add(keys[at]);
+      else out.push(keys[at]);
+    }
+  });
+  for (const key of removed) gone.add(key);
+  for (; at < keys.length; at++) if (!gone.has(keys[at])) out.push(keys[at]);
+  const placed = new Set(moved.map(([, key]) => key));
+  const result = out.filter((k) => !placed.has(k));
+  for (const [index, key] of moved) {
+    if (index > result.length) throw bad('list diff past the end of the list');
+    result.splice(index, 0, key);
+  }
+  return { keys: result, gone };
 }

@@ -119,7 +119,7 @@ export class View {
   }
 
   /**
-   * `[1,"r",ref,vid,diff?]`. The reply to a submit resets its form to what the server rendered;
+   * `[2,"r",ref,vid,diff?]`. The reply to a submit resets its form to what the server rendered;
    * the join reply keeps what the user typed and sends it again (form recovery).
    */
   reply(ref: number, diff: WireNode | undefined): void {
@@ -136,14 +136,14 @@ export class View {
     if (join) recoverForms(this);
   }
 
-  /** `[1,"d",vid,diff]` */
+  /** `[2,"d",vid,diff]` */
   diff(diff: WireNode): void {
     this.apply(diff);
     this.setState(C_CONNECTED);
   }
 
   /**
-   * `[1,"x",ref,vid,code,message,dev?]`; a rejected join token sends the user to a fresh page.
+   * `[2,"x",ref,vid,code,message,dev?]`; a rejected join token sends the user to a fresh page.
    * `dev` (dev loop only) is the error described for the overlay, passed on in `lv:error`.
    */
   error(ref: number, code: string, message: string, dev?: unknown): void {

@@ -2,7 +2,7 @@
  * Hot-path classification of server frames without JSON.parse: the load generator only needs the
  * frame type and the ref to match a reply to its request.
  *
- *   Livery (docs/protocol.md):  [1,"r",ref,vid,…]  [1,"d",vid,…]  [1,"x",ref,vid,code,msg]
+ *   Livery (docs/protocol.md):  [2,"r",ref,vid,…]  [2,"d",vid,…]  [2,"x",ref,vid,code,msg]
  *   Phoenix channels v2 (LiveViewJS): ["join","ref","lv:…","phx_reply",{…}]  [null,null,"lv:…","diff",{…}]
  */
 
@@ -32,7 +32,7 @@ function digitsAt(s: string, at: number): number {
 /** Assumes compact JSON (no spaces), which every server under test emits. */
 export function classifyLivery(frame: string): Classified {
   out.ref = 0;
-  // `[1,"r",` — the type letter sits at index 4.
+  // `[2,"r",` — the type letter sits at index 4.
   const t = frame.charCodeAt(4);
   if (t === 114 /* r */) {
     out.kind = KIND_REPLY;

@@ -1,9 +1,10 @@
 /**
  * Scenario 3 — bytes on the wire. What one user action costs on the network: a counter increment,
- * one keystroke in a search box, one changed cell in a 100-row table, one row inserted into a
- * 1,000-row keyed list. Measured per reply frame, without and with permessage-deflate, against the
- * naive full-HTML re-send and LiveViewJS (counter only: it has no such pages), with raw uWS as the
- * floor for the counter.
+ * one keystroke in a search box (and its backspace), one changed cell in a 100-row table, one row
+ * inserted into a 1,000-row keyed list. Measured per reply frame, without and with
+ * permessage-deflate, against the naive full-HTML re-send (also as a ratio: Livery's bytes ÷ the
+ * peer's) and LiveViewJS (counter only: it has no such pages), with raw uWS as the floor for the
+ * counter.
  */
 import { probeWire } from '../load/wire-probe.ts';
 import type { WireStep } from '../load/wire-probe.ts';
@@ -26,6 +27,13 @@ interface Case {
 const CASES: Case[] = [
   { name: 'counter +1', view: 'counter', steps: Array.from({ length: 6 }, () => ({ event: 'inc', payload: {} })), measured: [1, 2, 3, 4, 5] },
   { name: 'search keystroke', view: 'search', steps: [{ event: 'search', payload: { q: 'r' } }, { event: 'search', payload: { q: 'ra' } }], measured: [1] },
+  // The way back ("ra" → "r"): 328 rows return, so both designs send them; no goal, for the record.
+  {
+    name: 'search backspace',
+    view: 'search',
+    steps: [{ event: 'search', payload: { q: 'r' } }, { event: 'search', payload: { q: 'ra' } }, { event: 'search', payload: { q: 'r' } }],
+    measured: [2],
+  },
   { name: 'table: one cell', view: 'table', steps: [{ event: 'touch', payload: { row: 42 } }, { event: 'touch', payload: { row: 42 } }], measured: [1] },
   { name: 'list: insert one row', view: 'list', steps: [{ event: 'insert', payload: { at: 500 } }], measured: [0] },
   { name: 'lv-patch ?q=r → ?q=ra', view: 'search', steps: [{ patch: '/search?q=r' }, { patch: '/search?q=ra' }], measured: [1], liveryOnly: true },
@@ -45,6 +53,8 @@ export const wireBytes: Scenario = {
       { key: 'deflate', label: 'deflate B' },
       { key: 'page', label: 'full page B' },
       { key: 'pct', label: '% of page', digits: 2 },
+      { key: 'vsHtml', label: '× full HTML', digits: 2 },
+      { key: 'vsHtmlDeflate', label: '× full HTML, deflate', digits: 2 },
     ]);
     const livery = new Map<string, Row>();
     const reference = new Map<string, Row>();
@@ -68,6 +78,13 @@ export const wireBytes: Scenario = {
       }
       await ctx.stop(started.server);
     }
+    // Livery's bytes beside the full-HTML peer's for the same action: the ratio columns.
+    for (const [c, row] of livery) {
+      const ref = reference.get(c);
+      if (row.status !== 'ok' || ref?.status !== 'ok') continue;
+      row.values.vsHtml = ratio(row.values.wire, ref.values.wire);
+      row.values.vsHtmlDeflate = ratio(row.values.deflate, ref.values.deflate);
+    }
     const liveryRow = (c: string): Row | undefined => (order.includes('livery') ? (liveryStart ?? livery.get(c)) : undefined);
     judgeGoal(ctx, 'Counter increment ≤ 48 B per frame', liveryRow('counter +1'), undefined, () => {
       const b = Number(liveryRow('counter +1')!.values.payload);
@@ -81,6 +98,17 @@ export const wireBytes: Scenario = {
       const v = liveryRow('lv-patch ?q=r → ?q=ra')!.values;
       return { met: v.statics === 0 && v.patched === 1, detail: `${v.payload} B, ${v.statics} statics re-sent${v.patched === 1 ? '' : ', no patch location in the reply'}` };
     });
+    const searchGoal = 'Search keystroke ≤ the full-HTML peer\'s bytes, without and with deflate';
+    if (!order.includes('ws-full-html')) ctx.goal(searchGoal, 'not-measured', 'the full-HTML peer was not part of this run (--peers)');
+    else {
+      const peer = reference.get('search keystroke') ?? table.rows.find((r) => r.peer === PEERS['ws-full-html'].label);
+      judgeGoal(ctx, searchGoal, liveryRow('search keystroke'), peer, () => {
+        const v = liveryRow('search keystroke')!.values;
+        const ref = peer!.values;
+        const met = Number(v.wire) <= Number(ref.wire) && Number(v.deflate) <= Number(ref.deflate);
+        return { met, detail: `${v.wire} B against ${ref.wire} B; deflated ${v.deflate} B against ${ref.deflate} B (on the wire, frame header included)` };
+      });
+    }
     judgeGoal(ctx, 'Inserting one row sends one row', liveryRow('list: insert one row'), undefined, () => {
       const rows = Number(liveryRow('list: insert one row')!.values.rowsSent);
       return { met: rows === 1, detail: `${rows} row(s) in the diff` };
@@ -132,7 +160,7 @@ async function measureCase(ctx: ScenarioContext, server: ServerHandle, c: Case):
   }
 }
 
-/** Livery: a reply's root diff (`[1,"r",ref,vid,diff]`), if it has one. */
+/** Livery: a reply's root diff (`[2,"r",ref,vid,diff]`), if it has one. */
 function liveryRoot(frame: string): Record<string, unknown> | undefined {
   const diff = (JSON.parse(frame) as unknown[])[4];
   return diff !== null && typeof diff === 'object' ? (diff as Record<string, unknown>) : undefined;
@@ -144,13 +172,21 @@ export function staticsSent(frame: string): number {
   return statics !== null && typeof statics === 'object' ? Object.keys(statics).length : 0;
 }
 
-/** Livery: how many list entries a reply's diff carries (keys in `e` of nodes that also move keys). */
+function ratio(a: unknown, b: unknown): number | null {
+  return typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : null;
+}
+
+/**
+ * Livery: how many list entries a reply's diff carries (keys in `e` of list nodes that also
+ * change the order: `m` places keys, `k` gives the whole order — docs/protocol.md, "Diffs").
+ */
 export function insertedRows(frame: string): number {
   let count = 0;
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
     const obj = node as Record<string, unknown>;
-    if (Array.isArray(obj.m) && obj.e !== null && typeof obj.e === 'object') count += Object.keys(obj.e).length;
+    const reorders = Array.isArray(obj.m) || (Array.isArray(obj.k) && obj.s === undefined);
+    if (reorders && obj.e !== null && typeof obj.e === 'object') count += Object.keys(obj.e).length;
     for (const value of Object.values(obj)) visit(value);
   };
   visit((JSON.parse(frame) as unknown[])[4]);

@@ -2,12 +2,12 @@
  * The ceiling: uWebSockets.js with no framework, doing the least a server can do for each
  * scenario while putting the same bytes on the wire Livery would.
  *
- * - counter: an event `[1,"e",ref,1,"inc",{}]` is answered `[1,"r",ref,1,{"0":"<n>"}]` — Livery's
+ * - counter: an event `[2,"e",ref,1,"inc",{}]` is answered `[2,"r",ref,1,{"0":"<n>"}]` — Livery's
  *   counter reply, built by slicing the ref out of the request (no JSON.parse);
  * - clock: a joined socket receives a pre-rendered 100-byte frame once per second; sockets are
  *   spread over 100 buckets of 10 ms, as a tick scheduler spreads views;
  * - broadcast: joined sockets subscribe to one topic; an event `pub` with `{n}` is `app.publish` of
- *   `[1,"d",1,{"0":"<n>"}]`, what Livery's broadcast view pushes;
+ *   `[2,"d",1,{"0":"<n>"}]`, what Livery's broadcast view pushes;
  * - idle: a plain connection; the join stores nothing.
  */
 import { App, us_listen_socket_close, us_socket_local_port } from 'uws-pack';
@@ -30,7 +30,7 @@ const BUCKET_MS = 1000 / BUCKETS;
 const SHARED_COMPRESSOR = 1;
 
 const tickFrame = (() => {
-  const prefix = '[1,"d",1,{"0":"';
+  const prefix = '[2,"d",1,{"0":"';
   const suffix = '"}]';
   return prefix + 'x'.repeat(100 - prefix.length - suffix.length) + suffix;
 })();
@@ -64,28 +64,28 @@ app.ws<Conn>('/live', {
 });
 
 function onMessage(ws: WebSocket<Conn>, frame: string): void {
-  // [1,"e",ref,1,…: the type at index 4, the ref between index 7 and the next comma.
+  // [2,"e",ref,1,…: the type at index 4, the ref between index 7 and the next comma.
   const type = frame.charCodeAt(4);
   const refEnd = frame.indexOf(',', 7);
   const ref = frame.slice(7, refEnd);
   if (type === 101 /* e */) {
     counters.events++;
     if (frame.startsWith('"pub"', refEnd + 3)) {
-      // [1,"e",ref,1,"pub",{"n":123}]: publish the sender's sequence number as Livery's view would show it.
+      // [2,"e",ref,1,"pub",{"n":123}]: publish the sender's sequence number as Livery's view would show it.
       counters.publishes++;
       const n = frame.slice(frame.indexOf('"n":', refEnd) + 4, -2);
-      app.publish(TOPIC, `[1,"d",1,{"0":"${n}"}]`, false, true);
-      ws.send(`[1,"r",${ref},1]`, false, true);
+      app.publish(TOPIC, `[2,"d",1,{"0":"${n}"}]`, false, true);
+      ws.send(`[2,"r",${ref},1]`, false, true);
       return;
     }
     const data = ws.getUserData();
-    ws.send(`[1,"r",${ref},1,{"0":"${++data.count}"}]`, false, true);
+    ws.send(`[2,"r",${ref},1,{"0":"${++data.count}"}]`, false, true);
   } else if (type === 106 /* j */) {
     counters.joins++;
     join(ws, frame.slice(refEnd + 4, -2));
-    ws.send(`[1,"r",${ref},1]`, false, true);
+    ws.send(`[2,"r",${ref},1]`, false, true);
   } else {
-    ws.send(`[1,"r",${ref},1]`, false, true);
+    ws.send(`[2,"r",${ref},1]`, false, true);
   }
 }
 

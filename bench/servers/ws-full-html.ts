@@ -1,7 +1,7 @@
 /**
  * The naive design: Fastify with `@fastify/websocket` (the `ws` library), keeping each socket's
  * page state and answering every event by re-rendering and re-sending the whole page's HTML,
- * `[1,"r",ref,1,"<!DOCTYPE html>…"]`. Frames are parsed with JSON.parse, as such a server would.
+ * `[2,"r",ref,1,"<!DOCTYPE html>…"]`. Frames are parsed with JSON.parse, as such a server would.
  * permessage-deflate is enabled (negotiated only when the client offers it: the bench's lean client
  * never does; the bytes scenario's deflate column does).
  */
@@ -42,15 +42,15 @@ app.register(async (scope) => {
         if (view !== 'idle') {
           state = initialState();
           counters.renders++;
-          socket.send(JSON.stringify([1, 'r', ref, 1, renderPage(view, state)]));
-        } else socket.send(`[1,"r",${Number(ref)},1]`);
+          socket.send(JSON.stringify([2, 'r', ref, 1, renderPage(view, state)]));
+        } else socket.send(`[2,"r",${Number(ref)},1]`);
       } else if (type === 'e' && state !== null) {
         counters.events++;
         applyEvent(state, String(msg[4]), (msg[5] ?? {}) as Record<string, unknown>);
         counters.renders++;
-        socket.send(JSON.stringify([1, 'r', ref, 1, renderPage(view, state)]));
+        socket.send(JSON.stringify([2, 'r', ref, 1, renderPage(view, state)]));
       } else {
-        socket.send(`[1,"r",${Number(ref)},1]`);
+        socket.send(`[2,"r",${Number(ref)},1]`);
       }
     });
   });

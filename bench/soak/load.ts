@@ -79,7 +79,7 @@ class SoakSession {
       this.conn = null;
       if (this.joined) stats.live--;
       this.joined = false;
-      for (const resolve of this.#waiting.values()) resolve([1, 'x', 0, 0, 'CLOSED']);
+      for (const resolve of this.#waiting.values()) resolve([2, 'x', 0, 0, 'CLOSED']);
       this.#waiting.clear();
       if (stopping) return;
       count(stats.drops, reason);
@@ -106,7 +106,7 @@ class SoakSession {
 
   #ask(frame: (ref: number) => string): Promise<unknown[]> {
     const conn = this.conn;
-    if (conn === null) return Promise.resolve([1, 'x', 0, 0, 'CLOSED']);
+    if (conn === null) return Promise.resolve([2, 'x', 0, 0, 'CLOSED']);
     const ref = ++this.ref;
     return new Promise((resolve) => {
       this.#waiting.set(ref, resolve);
@@ -115,7 +115,7 @@ class SoakSession {
   }
 
   #receive(text: string): void {
-    if (text.startsWith('[1,"d"')) return void stats.pushes++;
+    if (text.startsWith('[2,"d"')) return void stats.pushes++;
     const frame = JSON.parse(text) as unknown[];
     if (frame[1] === 'x') count(stats.errors, String(frame[4]));
     const resolve = this.#waiting.get(frame[2] as number);

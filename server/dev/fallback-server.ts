@@ -1,7 +1,7 @@
 /**
  * What answers on the app's port while the app is not running (it crashed, or failed to start):
  * every page request gets the error overlay, `/healthz` says 503, and a live socket's reconnect
- * (`/live`) is accepted just far enough to send one `[1,"o",report]` frame — so a tab that was
+ * (`/live`) is accepted just far enough to send one `[2,"o",report]` frame — so a tab that was
  * open shows the overlay instead of "reconnecting…". Sockets are held open, not served: when the
  * supervisor restarts the app it closes them with 1012 (service restart) and the client
  * reconnects to the new process.

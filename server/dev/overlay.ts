@@ -3,7 +3,7 @@
  * dev loop supervises) that shows a DevErrorReport in an element with id `lv-dev-overlay`.
  *
  * It shows what arrives three ways: a `lv:dev` event (the client dispatches one for each
- * `[1,"o",report]` frame — from the supervisor while the app is down, or `null` from a freshly
+ * `[2,"o",report]` frame — from the supervisor while the app is down, or `null` from a freshly
  * started app, which hides the overlay), a `lv:error` event whose detail carries `dev` (a handler
  * or render error, in development only), or `LiveryDevOverlay.show(report)` on the supervisor's
  * own error page. The production client has no overlay code: it only dispatches events.

@@ -7,10 +7,10 @@
  * scope differs, so their contents are re-evaluated in full (`changed = null`) and compared value
  * by value. Returns `undefined` when nothing changed: the caller then sends nothing.
  */
-import { K_ENTRIES, K_MOVED, K_REMOVED } from '../protocol/index.ts';
+import { K_ENTRIES } from '../protocol/index.ts';
 import type { Block, LoopSlot, Scope, Slot } from '../template/types.ts';
 import { encodeBlock, encodeList, encodeSlots, encodeValue, type StaticsCollector, type WireNode, type WireValue } from './encode.ts';
-import { diffOrder, sameOrder } from './keyed.ts';
+import { encodeOrder, sameOrder } from './keyed.ts';
 import { isBlock, isList, renderBlock, renderLoop, uniqueKey, type RBlock, type RList, type RValue } from './rendered.ts';
 
 export function updateBlock(
@@ -102,11 +102,9 @@ function updateList(
   }
   let diff: WireNode | undefined;
   if (!sameOrder(list.keys, keys)) {
-    const order = diffOrder(list.keys, keys, seen);
+    const order = encodeOrder(list.keys, keys, seen);
     for (const key of order.removed) list.items.delete(key);
-    diff = {};
-    if (order.removed.length > 0) diff[K_REMOVED] = order.removed;
-    if (order.placed.length > 0) diff[K_MOVED] = order.placed;
+    diff = order.wire;
     list.keys = keys;
   }
   if (entries !== undefined) (diff ??= {})[K_ENTRIES] = entries;

@@ -78,17 +78,17 @@ export function readPage(diff: WireDiff): PageEffects | undefined {
 
 // ---- server → client ---------------------------------------------------------------------
 
-/** `[1,"r",ref,vid]` or `[1,"r",ref,vid,diff]`: the answer to a join, event, leave or heartbeat (vid 0). */
+/** `[2,"r",ref,vid]` or `[2,"r",ref,vid,diff]`: the answer to a join, event, leave or heartbeat (vid 0). */
 export function encodeReply(ref: number, vid: number, diff?: WireDiff): string {
   return diff === undefined ? `[${PROTOCOL_VERSION},"${F_REPLY}",${ref},${vid}]` : JSON.stringify([PROTOCOL_VERSION, F_REPLY, ref, vid, diff]);
 }
 
-/** `[1,"d",vid,diff]`: a diff pushed by a tick, an info message or a save. */
+/** `[2,"d",vid,diff]`: a diff pushed by a tick, an info message or a save. */
 export function encodeDiff(vid: number, diff: WireDiff): string {
   return JSON.stringify([PROTOCOL_VERSION, F_DIFF, vid, diff]);
 }
 
-/** `[1,"x",ref,vid,code,message]`, with a 7th element `dev` under the dev loop only. */
+/** `[2,"x",ref,vid,code,message]`, with a 7th element `dev` under the dev loop only. */
 export function encodeError(ref: number, vid: number, code: string, message: string, dev?: DevErrorReport): string {
   const frame: unknown[] = [PROTOCOL_VERSION, F_ERROR, ref, vid, code, message];
   if (dev !== undefined) frame.push(dev);
@@ -111,7 +111,7 @@ export function errorFrameCode(text: string): string | undefined {
   return ERROR_CODE.exec(text.slice(prefix.length, prefix.length + 128))?.[1];
 }
 
-/** `[1,"o",report]`: dev loop only; show `report` in the overlay, or hide it (null). */
+/** `[2,"o",report]`: dev loop only; show `report` in the overlay, or hide it (null). */
 export function encodeDevOverlay(report: DevErrorReport | null): string {
   return JSON.stringify([PROTOCOL_VERSION, F_DEV, report]);
 }
@@ -155,7 +155,7 @@ export function decodeServerFrame(text: string): ServerFrame | undefined {
 // ---- client → server ---------------------------------------------------------------------
 
 /**
- * `[1,"j",ref,vid,view,token,url]`: join view `vid` (the client picks it per socket); `url` is the
+ * `[2,"j",ref,vid,view,token,url]`: join view `vid` (the client picks it per socket); `url` is the
  * page's path and query as the browser shows it (optional: a client without one joins at the URL
  * the token was issued for).
  */
@@ -163,27 +163,27 @@ export function encodeJoin(ref: number, vid: number, view: string, token: string
   return JSON.stringify(url === undefined ? [PROTOCOL_VERSION, F_JOIN, ref, vid, view, token] : [PROTOCOL_VERSION, F_JOIN, ref, vid, view, token, url]);
 }
 
-/** `[1,"p",ref,vid,url]`: the view stays and its URL becomes `url` (path and query). */
+/** `[2,"p",ref,vid,url]`: the view stays and its URL becomes `url` (path and query). */
 export function encodePatch(ref: number, vid: number, url: string): string {
   return JSON.stringify([PROTOCOL_VERSION, F_PATCH, ref, vid, url]);
 }
 
-/** `[1,"n",ref,vid,url]`: replace view `vid` with the live view at `url` (path and query). */
+/** `[2,"n",ref,vid,url]`: replace view `vid` with the live view at `url` (path and query). */
 export function encodeNavigate(ref: number, vid: number, url: string): string {
   return JSON.stringify([PROTOCOL_VERSION, F_NAVIGATE, ref, vid, url]);
 }
 
-/** `[1,"e",ref,vid,event,payload]`: run the view's handler `event`. */
+/** `[2,"e",ref,vid,event,payload]`: run the view's handler `event`. */
 export function encodeEvent(ref: number, vid: number, event: string, payload: unknown): string {
   return JSON.stringify([PROTOCOL_VERSION, F_EVENT, ref, vid, event, payload]);
 }
 
-/** `[1,"l",ref,vid]`: the view left the page. */
+/** `[2,"l",ref,vid]`: the view left the page. */
 export function encodeLeave(ref: number, vid: number): string {
   return `[${PROTOCOL_VERSION},"${F_LEAVE}",${ref},${vid}]`;
 }
 
-/** `[1,"h",ref]`: heartbeat. */
+/** `[2,"h",ref]`: heartbeat. */
 export function encodeHeartbeat(ref: number): string {
   return `[${PROTOCOL_VERSION},"${F_HEARTBEAT}",${ref}]`;
 }

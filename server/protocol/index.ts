@@ -1,36 +1,38 @@
 /**
- * Livery wire protocol, version 1 — the names shared by server and client (`client/` imports
+ * Livery wire protocol, version 2 — the names shared by server and client (`client/` imports
  * this file; keep it free of Node imports).
  *
  * Every frame is a JSON array whose first element is the protocol version. Text frames only.
  *
  *   client → server
- *     [1, "j", ref, vid, view, token, url] join view `vid` (a small integer the client picks per socket) at the page's `url`
- *     [1, "e", ref, vid, event, payload]   run the view's declared event handler `event`
- *     [1, "l", ref, vid]                   leave: the view was removed from the page
- *     [1, "h", ref]                        heartbeat
- *     [1, "p", ref, vid, url]              patch: the view stays, its URL becomes `url` (handleParams runs)
- *     [1, "n", ref, vid, url]              navigate: view `vid` is replaced by the live view at `url`
+ *     [2, "j", ref, vid, view, token, url] join view `vid` (a small integer the client picks per socket) at the page's `url`
+ *     [2, "e", ref, vid, event, payload]   run the view's declared event handler `event`
+ *     [2, "l", ref, vid]                   leave: the view was removed from the page
+ *     [2, "h", ref]                        heartbeat
+ *     [2, "p", ref, vid, url]              patch: the view stays, its URL becomes `url` (handleParams runs)
+ *     [2, "n", ref, vid, url]              navigate: view `vid` is replaced by the live view at `url`
  *
  *   (`codec.ts` encodes and decodes every one of them; nothing else builds or reads a frame.)
  *
  *   server → client
- *     [1, "r", ref, vid]                   reply, nothing changed
- *     [1, "r", ref, vid, diff]             reply carrying the diff the event (or join) produced
- *     [1, "d", vid, diff]                  a diff pushed by a tick or an info message
- *     [1, "x", ref, vid, code, message]    error (ref/vid are 0 when the error is not tied to one)
- *     [1, "x", ref, vid, code, message, dev]  the same under the dev loop only: `dev` is a DevErrorReport
- *     [1, "o", report]                     dev loop only: show `report` in the error overlay; null hides it
+ *     [2, "r", ref, vid]                   reply, nothing changed
+ *     [2, "r", ref, vid, diff]             reply carrying the diff the event (or join) produced
+ *     [2, "d", vid, diff]                  a diff pushed by a tick or an info message
+ *     [2, "x", ref, vid, code, message]    error (ref/vid are 0 when the error is not tied to one)
+ *     [2, "x", ref, vid, code, message, dev]  the same under the dev loop only: `dev` is a DevErrorReport
+ *     [2, "o", report]                     dev loop only: show `report` in the error overlay; null hides it
  *
  * A diff is a rendered node (see `docs/protocol.md`): numeric keys are slot indexes, `s` marks a
  * full node (a fingerprint whose statics the client has or receives in `p`), `k`/`e` describe a
- * keyed list, `d`/`m` edit one. At the root only: `p` maps fingerprints to statics the client
- * has not seen on this socket, `t` is a fresh join token for the next reconnect, and the page-level
- * keys `u` (where the browser goes: a patch, a navigate or a full load), `v` (the view a navigate
- * put in the container), `h` (the page title) and `f` (flash messages) — see docs/protocol.md.
+ * keyed list, `d`/`r`/`m` or `k` without `s` reorder one. At the root only: `p` maps fingerprints
+ * to statics the client has not seen on this socket, `t` is a fresh join token for the next
+ * reconnect, and the page-level keys `u` (where the browser goes: a patch, a navigate or a full
+ * load), `v` (the view a navigate put in the container), `h` (the page title) and `f` (flash
+ * messages) — see docs/protocol.md.
  */
 
-export const PROTOCOL_VERSION = 1;
+/** 2: list diffs may reorder by runs (`r`) or by the whole order (`k`), D63. */
+export const PROTOCOL_VERSION = 2;
 
 /** Frame types. */
 export const F_JOIN = 'j';
@@ -72,6 +74,8 @@ export const K_KEYS = 'k';
 export const K_ENTRIES = 'e';
 export const K_REMOVED = 'd';
 export const K_MOVED = 'm';
+/** In a list diff: `[keep, drop, keep, …]` run lengths over the old order — the removals by position (D63). */
+export const K_RUNS = 'r';
 /** At the root of an event's reply: the upload grants for the files an `lv:upload` event offered. */
 export const K_UPLOADS = 'g';
 /** Root only, page level: `{to, kind, replace?}` — where the browser goes after this frame. */

@@ -8,11 +8,11 @@ import { plainProtocol } from '../../bench/load/drivers/plain.ts';
 const classify = (f: (s: string) => { kind: number; ref: number }, s: string) => ({ ...f(s) });
 
 t.test('Livery frames: replies and errors carry their ref, pushes none', async (t) => {
-  t.same(classify(classifyLivery, '[1,"r",5,1,{"0":"8"}]'), { kind: KIND_REPLY, ref: 5 });
-  t.same(classify(classifyLivery, '[1,"r",123456,1]'), { kind: KIND_REPLY, ref: 123456 });
-  t.same(classify(classifyLivery, '[1,"d",1,{"0":"x"}]'), { kind: KIND_PUSH, ref: 0 });
-  t.same(classify(classifyLivery, '[1,"x",9,1,"LV_TOKEN_INVALID","bad"]'), { kind: KIND_ERROR, ref: 9 });
-  t.same(classify(classifyLivery, '[1,"q"]'), { kind: KIND_OTHER, ref: 0 });
+  t.same(classify(classifyLivery, '[2,"r",5,1,{"0":"8"}]'), { kind: KIND_REPLY, ref: 5 });
+  t.same(classify(classifyLivery, '[2,"r",123456,1]'), { kind: KIND_REPLY, ref: 123456 });
+  t.same(classify(classifyLivery, '[2,"d",1,{"0":"x"}]'), { kind: KIND_PUSH, ref: 0 });
+  t.same(classify(classifyLivery, '[2,"x",9,1,"LV_TOKEN_INVALID","bad"]'), { kind: KIND_ERROR, ref: 9 });
+  t.same(classify(classifyLivery, '[2,"q"]'), { kind: KIND_OTHER, ref: 0 });
 });
 
 t.test('Phoenix frames: replies by message ref, diffs as pushes, error status as errors', async (t) => {
@@ -25,17 +25,17 @@ t.test('the Livery driver joins with the page token and keeps the fresh one for 
   const html = '<div id="lv-a" data-lv-view="CounterView" data-lv-token="tok&amp;1">…</div>';
   t.equal(attrValue(html, 'data-lv-token'), 'tok&1');
   const p = liveryProtocol('CounterView', 'tok&1', 'sid=abc');
-  t.equal(p.joinFrame(1), '[1,"j",1,1,"CounterView","tok&1"]');
+  t.equal(p.joinFrame(1), '[2,"j",1,1,"CounterView","tok&1"]');
   t.same(p.headers, { cookie: 'sid=abc' });
-  t.equal(p.eventFrame(2, 'inc', {}), '[1,"e",2,1,"inc",{}]');
-  t.same(JSON.parse(p.eventFrame(3, 'touch', { row: 4 })), [1, 'e', 3, 1, 'touch', { row: 4 }]);
-  p.joined('[1,"r",1,1,{"s":"f","0":"1","t":"fresh"}]');
-  t.equal(p.joinFrame(4), '[1,"j",4,1,"CounterView","fresh"]');
-  t.same(liveryDiff('[1,"d",1,{"0":"2"}]'), { 0: '2' });
+  t.equal(p.eventFrame(2, 'inc', {}), '[2,"e",2,1,"inc",{}]');
+  t.same(JSON.parse(p.eventFrame(3, 'touch', { row: 4 })), [2, 'e', 3, 1, 'touch', { row: 4 }]);
+  p.joined('[2,"r",1,1,{"s":"f","0":"1","t":"fresh"}]');
+  t.equal(p.joinFrame(4), '[2,"j",4,1,"CounterView","fresh"]');
+  t.same(liveryDiff('[2,"d",1,{"0":"2"}]'), { 0: '2' });
 });
 
 t.test('the plain driver names the view; "upgrade" joins by upgrading alone', async (t) => {
-  t.equal(plainProtocol('clock').joinFrame(1), '[1,"j",1,1,"clock"]');
+  t.equal(plainProtocol('clock').joinFrame(1), '[2,"j",1,1,"clock"]');
   t.equal(plainProtocol('upgrade').joinFrame(1), null);
 });
 

@@ -60,11 +60,11 @@ t.test('client frames are masked and carry the payload at every length encoding'
     t.same([decoded.fin, decoded.opcode, decoded.payload.length], [true, OP_TEXT, size], `round trip at ${size} B`);
     t.equal(decoded.payload, text);
   }
-  t.equal(unmask(encodeClientFrame(OP_TEXT, '[1,"e",7,1,"inc",{}]')).payload, '[1,"e",7,1,"inc",{}]');
+  t.equal(unmask(encodeClientFrame(OP_TEXT, '[2,"e",7,1,"inc",{}]')).payload, '[2,"e",7,1,"inc",{}]');
 });
 
 t.test('server frames decode whole, split byte by byte, and several per chunk', async (t) => {
-  const frames = [serverFrame(OP_TEXT, '[1,"r",1,1]'), serverFrame(OP_TEXT, 'y'.repeat(300)), serverFrame(OP_TEXT, 'z'.repeat(70000))];
+  const frames = [serverFrame(OP_TEXT, '[2,"r",1,1]'), serverFrame(OP_TEXT, 'y'.repeat(300)), serverFrame(OP_TEXT, 'z'.repeat(70000))];
   const whole = collect();
   new FrameDecoder(whole.sink).push(Buffer.concat(frames));
   t.same(whole.messages.map((m) => m.length), [11, 300, 70000]);

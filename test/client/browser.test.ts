@@ -56,9 +56,9 @@ class FakeLive {
 
   private handle(conn: Conn, frame: Frame): void {
     const [, type, ref, vid] = frame;
-    // Join frames are [1, 'j', ref, vid, view, token].
-    if (type === 'j' && this.joins.has(frame[5])) conn.send([1, 'r', ref, vid, this.joins.get(frame[5])]);
-    if (type === 'l' || (type === 'h' && this.answerHeartbeats)) conn.send([1, 'r', ref, vid ?? 0]);
+    // Join frames are [2, 'j', ref, vid, view, token].
+    if (type === 'j' && this.joins.has(frame[5])) conn.send([2, 'r', ref, vid, this.joins.get(frame[5])]);
+    if (type === 'l' || (type === 'h' && this.answerHeartbeats)) conn.send([2, 'r', ref, vid ?? 0]);
     if (type === 'e') this.onEvent?.(conn, frame);
   }
 
@@ -182,8 +182,8 @@ test('one socket joins every view on the page, numbered in document order', asyn
   const page = await open('/two', `<div id="a" data-lv-view="counter" data-lv-token="tok-a">loading a</div><div id="b" data-lv-view="counter" data-lv-token="tok-b">loading b</div>`);
   const ja = await live.frame('j', undefined, 1);
   const jb = await live.frame('j', undefined, 2);
-  t.same([ja[0], ja[1], ja[3], ja[4], ja[5]], [1, 'j', 1, 'counter', 'tok-a']);
-  t.same([jb[0], jb[1], jb[3], jb[4], jb[5]], [1, 'j', 2, 'counter', 'tok-b']);
+  t.same([ja[0], ja[1], ja[3], ja[4], ja[5]], [2, 'j', 1, 'counter', 'tok-a']);
+  t.same([jb[0], jb[1], jb[3], jb[4], jb[5]], [2, 'j', 2, 'counter', 'tok-b']);
   t.ok(ja[2] > 0 && jb[2] > ja[2], 'refs are positive and increasing');
   t.equal(live.conns.length, 1, 'both views share one socket');
   await waitClass(page, '#b', 'lv-connected');
@@ -195,12 +195,12 @@ test('one socket joins every view on the page, numbered in document order', asyn
 
 test('a click sends its event with lv-value-* and applies the reply diff', async (t) => {
   live.joins.set('tok-c', joinReply('ctr', COUNTER, { 0: '7' }, 'tok-c2'));
-  live.onEvent = (conn, [, , ref, vid]) => conn.send([1, 'r', ref, vid, { 0: '9' }]);
+  live.onEvent = (conn, [, , ref, vid]) => conn.send([2, 'r', ref, vid, { 0: '9' }]);
   const page = await open('/click', counterPage('c', 'tok-c', '7'));
   await waitClass(page, '#c', 'lv-connected');
   await page.click('#inc');
   const e = await live.frame('e', 'inc');
-  t.same([e[0], e[1], e[3], e[4], e[5]], [1, 'e', 1, 'inc', { step: '2', who: 'me' }]);
+  t.same([e[0], e[1], e[3], e[4], e[5]], [2, 'e', 1, 'inc', { step: '2', who: 'me' }]);
   await page.waitForFunction(() => document.querySelector('#count').textContent === '9', undefined, { timeout: 5000 });
   t.pass('the diff was applied');
 });
@@ -213,7 +213,7 @@ test('lv-loading marks the element and its view while the event is in flight', a
   const [, , ref, vid] = await live.frame('e', 'inc');
   t.ok((await classOf(page, '#inc')).includes('lv-loading'), 'on the element');
   t.ok((await classOf(page, '#c')).includes('lv-loading'), 'on the view container');
-  live.conns[0].send([1, 'r', ref, vid]);
+  live.conns[0].send([2, 'r', ref, vid]);
   await waitClass(page, '#inc', 'lv-loading', false);
   await waitClass(page, '#c', 'lv-loading', false);
   t.pass('a bare reply clears both');
@@ -227,7 +227,7 @@ test('a diff arriving while the user types keeps focus, caret and the typed text
   await page.click('#q');
   await page.keyboard.type('hello');
   await page.evaluate(() => document.querySelector('#q').setSelectionRange(2, 2));
-  live.conns[0].send([1, 'd', 1, { 0: 'Your name', 1: 'big', 2: 'SERVER' }]);
+  live.conns[0].send([2, 'd', 1, { 0: 'Your name', 1: 'big', 2: 'SERVER' }]);
   await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'Your name', undefined, { timeout: 5000 });
   const state = await page.evaluate(() => {
     const q = document.querySelector('#q');
@@ -236,7 +236,7 @@ test('a diff arriving while the user types keeps focus, caret and the typed text
   t.same(state, { value: 'hello', caret: 2, focused: true, cls: 'big' }, 'value and caret kept, other attributes updated');
 
   await page.evaluate(() => document.querySelector('#q').blur());
-  live.conns[0].send([1, 'd', 1, { 0: 'Blurred', 2: 'SERVER2' }]);
+  live.conns[0].send([2, 'd', 1, { 0: 'Blurred', 2: 'SERVER2' }]);
   await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'Blurred', undefined, { timeout: 5000 });
   t.equal(await page.inputValue('#q'), 'SERVER2', 'a field the user left takes the server value');
 });
@@ -250,7 +250,7 @@ test('a focused field in a keyed row keeps focus and caret when the row moves', 
   await page.click('#in-c');
   await page.keyboard.type('typed');
   await page.evaluate(() => document.querySelector('#in-c').setSelectionRange(1, 3));
-  live.conns[0].send([1, 'd', 1, { 0: { m: [[0, 'c']] } }]);
+  live.conns[0].send([2, 'd', 1, { 0: { m: [[0, 'c']] } }]);
   await page.waitForFunction(() => document.querySelector('li').dataset.lvKey === 'c', undefined, { timeout: 5000 });
   const state = await page.evaluate(() => {
     const q = document.querySelector('#in-c');
@@ -354,10 +354,28 @@ test('a keyed list diff inserts, moves and removes rows, keeping the moved eleme
   const page = await open('/list', '<div id="v" data-lv-token="tok-li"></div>');
   await waitClass(page, '#v', 'lv-connected');
   await page.evaluate(() => document.querySelectorAll('li').forEach((li: any) => (li.__mark = li.textContent)));
-  live.conns[0].send([1, 'd', 1, { 0: { d: ['2'], m: [[0, '9'], [1, '4']], e: { 4: { 0: '4', 1: 'Delta' } } } }]);
+  live.conns[0].send([2, 'd', 1, { 0: { d: ['2'], m: [[0, '9'], [1, '4']], e: { 4: { 0: '4', 1: 'Delta' } } } }]);
   await page.waitForFunction(() => document.querySelectorAll('li').length === 4 && document.querySelector('li').textContent === 'Nine', undefined, { timeout: 5000 });
   const rows = await page.evaluate(() => Array.from(document.querySelectorAll('li'), (li: any) => [li.textContent, li.__mark ?? null]));
   t.same(rows, [['Nine', 'Nine'], ['Delta', null], ['One', 'One'], ['Three', 'Three']], 'order right; kept rows are the same elements');
+});
+
+test('list diffs of protocol 2: runs (r) and the whole order (k), in the real client', async (t) => {
+  const p = { list: ['<ul id="ul">', '</ul>'], item: ['<li data-lv-key="', '">', '</li>'] };
+  const keys = Array.from({ length: 10 }, (_, i) => String(i + 1));
+  const e = Object.fromEntries(keys.map((k) => [k, { 0: k, 1: `Row ${k}` }]));
+  live.joins.set('tok-runs', { p, s: 'list', 0: { s: 'item', k: keys, e } });
+  const page = await open('/runs', '<div id="v" data-lv-token="tok-runs"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  await page.evaluate(() => document.querySelectorAll('li').forEach((li: any) => (li.__mark = li.textContent)));
+  const rows = () => page.evaluate(() => Array.from(document.querySelectorAll('li'), (li: any) => [li.textContent, li.__mark ?? null]));
+  live.conns[0].send([2, 'd', 1, { 0: { r: [1, 3, 2, 3] } }]); // keep 1, drop 2–4, keep 5–6, drop 7–9, keep 10
+  await page.waitForFunction(() => document.querySelectorAll('li').length === 4, undefined, { timeout: 5000 });
+  t.same(await rows(), [['Row 1', 'Row 1'], ['Row 5', 'Row 5'], ['Row 6', 'Row 6'], ['Row 10', 'Row 10']], 'runs kept the right rows, as the same elements');
+  live.conns[0].send([2, 'd', 1, { 0: { k: ['10', '11', '1'], e: { 11: { 0: '11', 1: 'Row 11' } } } }]);
+  await page.waitForFunction(() => document.querySelectorAll('li').length === 3, undefined, { timeout: 5000 });
+  t.same((await rows()).map(([text]) => text), ['Row 10', 'Row 11', 'Row 1'], 'the whole order: removed, inserted, reordered');
+  t.notOk(await page.evaluate(() => document.querySelector('#v')!.classList.contains('lv-error')), 'no merge error');
 });
 
 test('a dropped socket: lv-disconnected, then reconnect and re-join with the latest token', async (t) => {
@@ -384,7 +402,7 @@ test('a missing heartbeat reply is a dead socket: the client reconnects', async 
   await waitClass(page, '#c', 'lv-connected');
   await page.clock.runFor(30_000);
   const beat = await live.frame('h');
-  t.same([beat[0], beat[1], beat.length], [1, 'h', 3], 'a heartbeat frame');
+  t.same([beat[0], beat[1], beat.length], [2, 'h', 3], 'a heartbeat frame');
   await page.clock.runFor(30_000); // the next beat finds the first one unanswered
   await page.clock.runFor(1_000); // past the first backoff (at most 200 ms)
   await live.frame('j', undefined, 2);
@@ -398,7 +416,7 @@ test('a frame with another protocol version reloads the page', async (t) => {
   const page = await open('/version', counterPage('c', 'tok-v', '1'));
   await waitClass(page, '#c', 'lv-connected');
   t.equal(loads.get('/version'), 1);
-  live.conns[0].send([2, 'd', 1, { 0: '5' }]);
+  live.conns[0].send([1, 'd', 1, { 0: '5' }]);
   await until(() => (loads.get('/version') === 2 ? true : undefined), 'the reload');
   await live.frame('j', undefined, 2);
   t.ok(await page.evaluate(() => sessionStorage.getItem('lv-reload-at')), 'the reload guard is armed');
@@ -406,7 +424,7 @@ test('a frame with another protocol version reloads the page', async (t) => {
 
 test('an error frame marks the view lv-error, clears lv-loading and dispatches lv:error', async (t) => {
   live.joins.set('tok-x', joinReply('ctr', COUNTER, { 0: '7' }, 'tok-x2'));
-  live.onEvent = (conn, [, , ref, vid]) => conn.send([1, 'x', ref, vid, 'LV_EVENT_FAILED', 'boom']);
+  live.onEvent = (conn, [, , ref, vid]) => conn.send([2, 'x', ref, vid, 'LV_EVENT_FAILED', 'boom']);
   const page = await open('/error', counterPage('c', 'tok-x', '7'));
   await waitClass(page, '#c', 'lv-connected');
   await page.evaluate(() => {
@@ -432,12 +450,12 @@ test('nested views: the parent patch skips the child; a removed child container 
   await waitClass(page, '#parent', 'lv-connected');
   t.equal(await page.textContent('#child'), 'child ready');
 
-  live.conns[0].send([1, 'd', 1, { 0: 'Parent 2' }]);
+  live.conns[0].send([2, 'd', 1, { 0: 'Parent 2' }]);
   await page.waitForFunction(() => document.querySelector('h1').textContent === 'Parent 2', undefined, { timeout: 5000 });
   t.equal(await page.textContent('#child'), 'child ready', 'the parent diff did not patch into the child');
   t.ok((await classOf(page, '#child')).includes('lv-connected'), 'nor reset its classes');
 
-  live.conns[0].send([1, 'd', 1, { 1: '' }]);
+  live.conns[0].send([2, 'd', 1, { 1: '' }]);
   const leave = await live.frame('l');
   t.same([leave[1], leave[3]], ['l', 2], 'leave for the child');
 });
@@ -448,14 +466,14 @@ test('navigation: the join names the page URL; page keys alone set the title and
   const join = await live.frame('j');
   t.equal(join[6], '/nav', 'the join carries the path and query the browser shows');
   await waitClass(page, '#n', 'lv-connected');
-  live.conns[0].send([1, 'd', 1, { h: 'New title', f: { error: '<b>bold</b>' } }]);
+  live.conns[0].send([2, 'd', 1, { h: 'New title', f: { error: '<b>bold</b>' } }]);
   await page.waitForFunction(() => document.title === 'New title', undefined, { timeout: 5000 });
   t.equal(await page.textContent('#lv-flash [data-lv-flash=error] p'), '<b>bold</b>', 'the message is text, not markup');
   t.equal(await page.textContent('#count'), '1', 'the view is untouched');
   for (const to of ['javascript:window.__pwned=1', 'data:text/html,<script>parent.__pwned=1</script>']) {
-    live.conns[0].send([1, 'd', 1, { u: { to, kind: 'redirect' } }]);
+    live.conns[0].send([2, 'd', 1, { u: { to, kind: 'redirect' } }]);
   }
-  live.conns[0].send([1, 'd', 1, { 0: '2' }]);
+  live.conns[0].send([2, 'd', 1, { 0: '2' }]);
   await page.waitForFunction(() => document.querySelector('#count').textContent === '2', undefined, { timeout: 5000 });
   t.equal(await page.evaluate(() => window.__pwned), undefined, 'no script ran');
   t.equal(await page.evaluate(() => window.__marker), 1, 'and the page was not left');
@@ -483,14 +501,14 @@ test('form fields keep what the user typed through diffs that do not change them
   await page.selectOption('#s', 'y');
   await page.check('#c');
   await page.click('#away');
-  live.conns[0].send([1, 'd', 1, { 4: 'L1', 2: OPTIONS + '<option value="z">z</option>' }]);
+  live.conns[0].send([2, 'd', 1, { 4: 'L1', 2: OPTIONS + '<option value="z">z</option>' }]);
   await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L1', undefined, { timeout: 5000 });
   t.same(await fieldValues(page), { a: 'typed a', ta: 'typed t', s: 'y', c: true }, 'an unrelated diff (and a new option) overwrote nothing');
 
-  live.conns[0].send([1, 'd', 1, { 0: 'A1', 1: 'T1', 2: OPTIONS + '<option value="z" selected>z</option>', 3: ' checked', 4: 'L2' }]);
+  live.conns[0].send([2, 'd', 1, { 0: 'A1', 1: 'T1', 2: OPTIONS + '<option value="z" selected>z</option>', 3: ' checked', 4: 'L2' }]);
   await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L2', undefined, { timeout: 5000 });
   t.same(await fieldValues(page), { a: 'A1', ta: 'T1', s: 'z', c: true }, 'values the server changed are applied');
-  live.conns[0].send([1, 'd', 1, { 3: '', 4: 'L3' }]);
+  live.conns[0].send([2, 'd', 1, { 3: '', 4: 'L3' }]);
   await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L3', undefined, { timeout: 5000 });
   t.equal((await fieldValues(page)).c, false, 'the server unchecks it');
   t.equal(await page.evaluate(() => document.querySelector('#ta').defaultValue), 'T1', 'a textarea\'s default text follows the server');
@@ -505,16 +523,16 @@ test('a field whose value is on its way keeps it until the answer; a focused one
   await page.keyboard.type('abc');
   const last = await live.frame('e', 'validate', 3);
   t.same(last[5], { q: 'abc', _target: 'q' }, 'a form\'s lv-change fires as the user types');
-  live.conns[0].send([1, 'd', 1, { 0: 'ab', 1: 'L1' }]); // rendered before the server saw "abc"
+  live.conns[0].send([2, 'd', 1, { 0: 'ab', 1: 'L1' }]); // rendered before the server saw "abc"
   await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L1', undefined, { timeout: 5000 });
   t.equal(await page.inputValue('#q'), 'abc', 'focused: kept');
   await page.click('#away');
-  live.conns[0].send([1, 'd', 1, { 0: 'a', 1: 'L2' }]);
+  live.conns[0].send([2, 'd', 1, { 0: 'a', 1: 'L2' }]);
   await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L2', undefined, { timeout: 5000 });
   t.equal(await page.inputValue('#q'), 'abc', 'unfocused but awaiting the answer to the event that carried it: kept');
-  for (const [, , ref, vid] of live.of('e', 'validate')) live.conns[0].send([1, 'r', ref, vid]);
+  for (const [, , ref, vid] of live.of('e', 'validate')) live.conns[0].send([2, 'r', ref, vid]);
   await waitClass(page, '#v', 'lv-loading', false);
-  live.conns[0].send([1, 'd', 1, { 0: 'from server', 1: 'L3' }]);
+  live.conns[0].send([2, 'd', 1, { 0: 'from server', 1: 'L3' }]);
   await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L3', undefined, { timeout: 5000 });
   t.equal(await page.inputValue('#q'), 'from server', 'answered and unfocused: the server\'s new value wins');
 });
@@ -532,11 +550,11 @@ test('a submit: lv-disable-with while in flight, a refused payload keeps the val
   const first = await live.frame('e', 'save', 1);
   t.same(first[5], { t: 'hello' });
   t.same(await page.evaluate(() => [document.querySelector('#go').disabled, document.querySelector('#go').innerHTML]), [true, 'Saving…'], 'disabled with its text');
-  live.conns[0].send([1, 'd', 1, { 1: 'Save <i>again</i>', 2: 'L1' }]);
+  live.conns[0].send([2, 'd', 1, { 1: 'Save <i>again</i>', 2: 'L1' }]);
   await page.waitForFunction(() => document.querySelector('#lbl').textContent === 'L1', undefined, { timeout: 5000 });
   t.same(await page.evaluate(() => [document.querySelector('#go').disabled, document.querySelector('#go').innerHTML]), [true, 'Saving…'], 'a diff meanwhile does not release it');
   await page.keyboard.press('Enter');
-  live.conns[0].send([1, 'x', first[2], 1, 'LV_EVENT_PAYLOAD_INVALID', 'Event payload invalid']);
+  live.conns[0].send([2, 'x', first[2], 1, 'LV_EVENT_PAYLOAD_INVALID', 'Event payload invalid']);
   await page.waitForFunction(() => !document.querySelector('#go').disabled, undefined, { timeout: 5000 });
   t.equal(live.of('e', 'save').length, 1, 'Enter while in flight sent nothing');
   t.equal(await page.innerHTML('#go'), 'Save <i>again</i>', 'released with the server\'s latest content');
@@ -546,7 +564,7 @@ test('a submit: lv-disable-with while in flight, a refused payload keeps the val
 
   await page.keyboard.press('Enter');
   const second = await live.frame('e', 'save', 2);
-  live.conns[0].send([1, 'r', second[2], 1, { 0: 'next' }]);
+  live.conns[0].send([2, 'r', second[2], 1, { 0: 'next' }]);
   await page.waitForFunction(() => document.querySelector('#t').value === 'next', undefined, { timeout: 5000 });
   t.same(await page.evaluate(() => {
     const el = document.activeElement;

@@ -26,10 +26,32 @@ t.test('list diffs of the wrong shape', async (t) => {
     ['a d key is not a string', { 0: { d: [{}] } }],
     ['e is not an object', { 0: { e: ['x'] } }],
     ['a full list\'s keys are not strings', { 0: { s: 'row', k: [null], e: {} } }],
+    // The order forms of protocol 2 (D63): runs over the old order, and the whole new order.
+    ['r is not a list', { 0: { r: 1 } }],
+    ['an r run is negative', { 0: { r: [0, -1] } }],
+    ['an r run is not a whole number', { 0: { r: [0.5, 1] } }],
+    ['an r run is a string', { 0: { r: ['1'] } }],
+    ['r runs past the end of the list', { 0: { r: [1, 2] } }],
+    ['r beside d', { 0: { r: [0, 1], d: ['a'] } }],
+    ['k keys are not strings', { 0: { k: [1] } }],
+    ['k beside m', { 0: { k: ['a', 'b'], m: [[0, 'a']] } }],
+    ['k beside d', { 0: { k: ['a'], d: ['b'] } }],
+    ['k beside r', { 0: { k: ['a'], r: [1, 1] } }],
+    ['a key twice in k', { 0: { k: ['a', 'a'] } }],
+    ['a new key in k without an entry', { 0: { k: ['a', 'b', 'c'] } }],
+    ['a new key in k whose entry is only inherited', { 0: { k: ['a', 'constructor'] } }],
+    ['a key placed twice', { 0: { m: [[0, 'b'], [1, 'b']] } }],
+    ['a key placed past the end', { 0: { m: [[5, 'c']], e: { c: { 0: 'C' } } } }],
+    ['an entry for a key that d removed', { 0: { d: ['a'], e: { a: { 0: 'A2' } } } }],
+    ['an entry for a key that r removed', { 0: { r: [0, 1], e: { a: { 0: 'A2' } } } }],
+    ['an entry for a key k left out', { 0: { k: ['b'], e: { a: { 0: 'A2' } } } }],
+    ['an entry for a key the list never had', { 0: { e: { zz: { 0: 'Z' } } } }],
+    ['an entry that is not an object', { 0: { e: { a: 'A2' } } }],
   ];
   for (const [what, diff] of cases) {
     const { r, statics } = joined();
     t.throws(() => r.merge(diff, statics), { code: E_BAD_DIFF }, what);
+    t.equal(r.toHTML(), '<ul><li>A</li><li>B</li></ul>', `${what}: the list is as it was`);
   }
 });
 
@@ -43,4 +65,8 @@ t.test('well-formed diffs still merge', async (t) => {
   const { r, statics } = joined();
   r.merge({ 0: { d: ['a'], m: [[1, 'c']], e: { c: { 0: 'C' } } } }, statics);
   t.equal(r.toHTML(), '<ul><li>B</li><li>C</li></ul>');
+  r.merge({ 0: { r: [0, 1], m: [[1, 'd']], e: { d: { 0: 'D' } } } }, statics);
+  t.equal(r.toHTML(), '<ul><li>C</li><li>D</li></ul>', 'r drops by position');
+  r.merge({ 0: { k: ['e', 'd'], e: { e: { 0: 'E' }, d: { 0: 'D2' } } } }, statics);
+  t.equal(r.toHTML(), '<ul><li>E</li><li>D2</li></ul>', 'k: the whole order, a new entry in full and a changed one');
 });

@@ -99,16 +99,16 @@ t.test('connects to /live on the page host and numbers frames with refs', async 
   capture(() => ws.onopen?.());
   t.equal(socket.push((ref) => encodeJoin(ref, 1, 'counter', 'tok')), 1);
   t.equal(socket.push((ref) => encodeEvent(ref, 1, 'inc', { a: 1 })), 2);
-  t.same(ws.sent, [[1, 'j', 1, 1, 'counter', 'tok'], [1, 'e', 2, 1, 'inc', { a: 1 }]]);
-  ws.receive([1, 'r', 2, 1]);
+  t.same(ws.sent, [[2, 'j', 1, 1, 'counter', 'tok'], [2, 'e', 2, 1, 'inc', { a: 1 }]]);
+  ws.receive([2, 'r', 2, 1]);
   t.same(frames, [{ type: 'reply', ref: 2, vid: 1 }], 'frames of this version reach the handler, decoded');
   socket.disconnect();
 });
 
 t.test('statics are cached per socket: a new connection starts empty', async (t) => {
   const { socket, ws } = open();
-  ws.receive([1, 'r', 1, 1, { p: { fp1: ['<b>', '</b>'] }, s: 'fp1', 0: 'x' }]);
-  ws.receive([1, 'd', 1, { p: { fp2: ['<i>', '</i>'] }, 0: { s: 'fp2', 0: 'y' } }]);
+  ws.receive([2, 'r', 1, 1, { p: { fp1: ['<b>', '</b>'] }, s: 'fp1', 0: 'x' }]);
+  ws.receive([2, 'd', 1, { p: { fp2: ['<i>', '</i>'] }, 0: { s: 'fp2', 0: 'y' } }]);
   t.same([...socket.statics.keys()], ['fp1', 'fp2']);
   const [retry] = capture(() => ws.onclose?.({ code: 1006 }));
   retry.fn();
@@ -118,10 +118,10 @@ t.test('statics are cached per socket: a new connection starts empty', async (t)
 
 t.test('another protocol version reloads the page, at most once per 10 s', async (t) => {
   const { socket, ws, frames } = open();
-  ws.receive([2, 'd', 1, {}]);
-  t.equal(reloads, 1, 'a frame of version 2 reloads');
+  ws.receive([1, 'd', 1, {}]);
+  t.equal(reloads, 1, 'a frame of version 1 reloads');
   t.same(frames, [], 'and is not interpreted');
-  ws.receive([2, 'd', 1, {}]);
+  ws.receive([1, 'd', 1, {}]);
   t.equal(reloads, 1, 'not again within 10 s');
   storage.set('lv-reload-at', String(Date.now() - 11_000));
   t.equal(reloadPage(), true);
@@ -182,11 +182,11 @@ t.test('a heartbeat without a reply by the next beat drops the socket and reconn
   const { socket, ws, frames, states, heartbeat } = open();
   heartbeat();
   const [beat] = ws.sent;
-  t.same(beat, [1, 'h', 1]);
-  ws.receive([1, 'r', 1, 0]);
+  t.same(beat, [2, 'h', 1]);
+  ws.receive([2, 'r', 1, 0]);
   t.same(frames, [], 'the heartbeat reply is consumed by the socket');
   heartbeat();
-  t.same(ws.sent[1], [1, 'h', 2], 'answered: the next beat is sent');
+  t.same(ws.sent[1], [2, 'h', 2], 'answered: the next beat is sent');
   const timers = capture(() => heartbeat());
   t.ok(ws.closed, 'unanswered: the socket is closed');
   t.equal(socket.state, 'closed');

@@ -56,7 +56,7 @@ t.test('under the dev loop in development: overlay, dev frames, error details, s
   t.notOk(dev.snapshotLeft, 'and consumed');
   t.equal(dev.script, 200, 'the overlay script is served');
   t.match(dev.page, '/_livery/dev/overlay.js', 'pages load it');
-  t.same(dev.frames[0], [1, 'o', null], 'a new socket is told to clear the overlay');
+  t.same(dev.frames[0], [2, 'o', null], 'a new socket is told to clear the overlay');
   t.equal(dev.boom[4], 'LV_HANDLER_FAILED');
   t.match(dev.boom[6], { title: 'LV_HANDLER_FAILED in CounterView', message: /boom/, file: /counter\.ts$/, stack: /CounterView\.boom/ }, 'the error frame carries the details');
   t.ok(dev.snapshotWritten, 'shutdown wrote a snapshot for the next process');

@@ -76,7 +76,7 @@ export type WireMutation =
 
 export interface FrameSpec {
   readonly body: Body;
-  /** Replaces the version element (valid: 1). */
+  /** Replaces the version element (valid: 2). */
   readonly version?: Raw;
   /** Elements appended after the frame's own. */
   readonly extra?: readonly unknown[];
@@ -199,7 +199,7 @@ const frameBody: fc.Arbitrary<Body> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ type: fc.constant('other' as const), frameType: fc.oneof(fc.constantFrom('r', 'd', 'x', 'o', 'J', 'jj', 'h ', ''), hostileValue), ref: refSpec, rest: fc.array(hostileValue, { maxLength: 4 }) }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('json' as const), value: fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.array(hostileValue, { maxLength: 3 })) }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('text' as const), text: fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 })) }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('nested' as const), depth: depth(40_000), open: fc.constantFrom('[', '[1,"e",', '{"a":', '[1,"e",1,1,"inc",') }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('nested' as const), depth: depth(40_000), open: fc.constantFrom('[', '[2,"e",', '{"a":', '[2,"e",1,1,"inc",') }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('sized' as const), bytes: fc.oneof(fc.constantFrom(65_535, 65_536, 65_537, 262_144, 262_145), fc.integer({ min: 30_000, max: 300_000 })) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('binary' as const), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 64 }) }) },
   { weight: 1, arbitrary: fc.record({
@@ -220,7 +220,7 @@ const wireMutation: fc.Arbitrary<WireMutation> = fc.oneof(
 export const frameSpec: fc.Arbitrary<FrameSpec> = fc.record(
   {
     body: frameBody,
-    version: field(fc.constant(undefined), fc.oneof(raw(fc.oneof(fc.constantFrom(0, 2, '1', null, [1], true), hostileNumber)), literal(['1.0', '1e0', '10e-1'])), 60),
+    version: field(fc.constant(undefined), fc.oneof(raw(fc.oneof(fc.constantFrom(0, 1, 3, '2', null, [2], true), hostileNumber)), literal(['2.0', '2e0', '20e-1'])), 60),
     extra: fc.oneof({ weight: 12, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.array(hostileValue, { minLength: 1, maxLength: 3 }) }),
     wire: fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: wireMutation }),
   },
@@ -268,7 +268,7 @@ export function render(spec: FrameSpec, ctx: RenderContext): Rendered {
   if (body.type === 'nested') return text(nested(body.depth, body.open), spec.wire);
   if (body.type === 'sized') return text(sized(body.bytes, ctx.nextRef()), spec.wire);
   if (body.type === 'badUtf8') {
-    const frame = Buffer.from(JSON.stringify([1, 'e', ctx.nextRef(), 1, 'search', { q: 'amber' }]));
+    const frame = Buffer.from(JSON.stringify([2, 'e', ctx.nextRef(), 1, 'search', { q: 'amber' }]));
     const at = Math.floor(body.at * frame.length);
     return { bytes: Buffer.concat([frame.subarray(0, at), Buffer.from(body.sequence), frame.subarray(at)]), binary: false };
   }
@@ -310,7 +310,7 @@ export function render(spec: FrameSpec, ctx: RenderContext): Rendered {
       elements = [body.frameType, ref, ...body.rest];
       break;
   }
-  const version = spec.version === undefined ? 1 : value(spec.version);
+  const version = spec.version === undefined ? 2 : value(spec.version);
   let json = JSON.stringify([version, ...elements, ...(spec.extra ?? [])]);
   for (let i = 0; i < literals.length; i++) json = json.replace(JSON.stringify(MARK + i), literals[i]);
   return text(json, spec.wire);
@@ -350,7 +350,7 @@ function nested(depth: number, open: string): string {
 
 /** A valid event frame padded to `bytes` (the size limits are about bytes, not shape). */
 function sized(bytes: number, ref: number): string {
-  const head = JSON.stringify([1, 'e', ref, 1, 'search', { q: '' }]);
+  const head = JSON.stringify([2, 'e', ref, 1, 'search', { q: '' }]);
   return head.replace('"q":""', `"q":"${'s'.repeat(Math.max(0, bytes - head.length))}"`);
 }
 

@@ -2,7 +2,7 @@
  * What the protocol promises for one client frame, written from docs/protocol.md alone (not from
  * the server's decoder, so that the fuzzer checks the server against the document):
  *
- * - every text frame that is a JSON array `[1, type, ref, …]` with a positive integer ref is
+ * - every text frame that is a JSON array `[2, type, ref, …]` with a positive integer ref is
  *   answered by exactly one `r` or `x` frame with that ref;
  * - anything else is answered by one `x` frame with ref 0 (malformed, wrong version, binary, too
  *   large) — except what uWebSockets.js drops before Livery sees it (invalid UTF-8, over four
@@ -54,7 +54,7 @@ export function expect(frame: Outgoing, limits: Limits): Expectation {
     return { ref: 0, code: 'LV_FRAME_MALFORMED' };
   }
   if (!Array.isArray(value) || value.length < 2) return { ref: 0, code: 'LV_FRAME_MALFORMED' };
-  if (value[0] !== 1) return { ref: 0, code: 'LV_PROTOCOL_VERSION', close: 4000 };
+  if (value[0] !== 2) return { ref: 0, code: 'LV_PROTOCOL_VERSION', close: 4000 };
   const ref = value[2];
   if (typeof ref !== 'number' || !Number.isSafeInteger(ref) || ref <= 0) return { ref: 0, code: 'LV_FRAME_MALFORMED' };
   if (typeof value[1] !== 'string' || !TYPES.has(value[1])) return { ref, code: 'LV_FRAME_UNKNOWN_TYPE' };
@@ -96,7 +96,7 @@ export const PUSHED_ERRORS: ReadonlySet<string> = new Set(['LV_VIEW_TAKEN_OVER',
 
 /** Is `frame` a well-formed server frame? Returns what is wrong, or undefined. */
 export function checkServerFrame(frame: unknown): string | undefined {
-  if (!Array.isArray(frame) || frame[0] !== 1) return 'not [1, …]';
+  if (!Array.isArray(frame) || frame[0] !== 2) return 'not [2, …]';
   const [, type, a, b, c, d] = frame as unknown[];
   const id = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
   const diff = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);

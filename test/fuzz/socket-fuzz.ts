@@ -184,13 +184,13 @@ class Bystander {
     return bystander;
   }
 
-  /** Sends `[1, type, ref, …rest]`; the answer with that ref, or undefined past the bound. */
+  /** Sends `[2, type, ref, …rest]`; the answer with that ref, or undefined past the bound. */
   #ask([type, ...rest]: unknown[]): Promise<unknown[] | undefined> {
     const ref = ++this.#ref;
     return new Promise((resolve) => {
       const timer = setTimeout(() => { this.#answers.delete(ref); resolve(undefined); }, ANSWER_BOUND_MS);
       this.#answers.set(ref, (frame) => { clearTimeout(timer); this.#answers.delete(ref); resolve(frame); });
-      this.#ws.send(JSON.stringify([1, type, ref, ...rest]));
+      this.#ws.send(JSON.stringify([2, type, ref, ...rest]));
     });
   }
 
@@ -199,7 +199,7 @@ class Bystander {
       const started = performance.now();
       const frame = await this.#ask(['e', 1, 'inc', {}]);
       if (frame === undefined) return void (this.problem = `the bystander's event ${this.#ref} got no reply within ${ANSWER_BOUND_MS} ms (socket ${this.closeCode ?? 'open'})`);
-      const expected = JSON.stringify([1, 'r', this.#ref, 1, { 0: String(++this.#count) }]);
+      const expected = JSON.stringify([2, 'r', this.#ref, 1, { 0: String(++this.#count) }]);
       if (JSON.stringify(frame) !== expected) return void (this.problem = `the bystander got ${JSON.stringify(frame)}, expected ${expected}`);
       this.replies++;
       this.maxLatencyMs = Math.max(this.maxLatencyMs, performance.now() - started);
@@ -285,10 +285,10 @@ export async function fuzzSocket(options: SocketFuzzOptions): Promise<SocketFuzz
         // A heartbeat first: its answer means the socket's identity settled (frames sent before
         // that are buffered, at most 64 of them, which a long run would exceed).
         const hb = socket.nextRef();
-        socket.send({ bytes: Buffer.from(`[1,"h",${hb}]`), binary: false }, { ref: hb }, 'heartbeat');
+        socket.send({ bytes: Buffer.from(`[2,"h",${hb}]`), binary: false }, { ref: hb }, 'heartbeat');
         run.prelude.forEach((view, i) => {
           const ref = socket.nextRef();
-          socket.send({ bytes: Buffer.from(JSON.stringify([1, 'j', ref, i + 1, VIEWS[view]!.name, session.tokens[run.tenant]![view]])), binary: false }, { ref }, `prelude join ${VIEWS[view]!.name}`);
+          socket.send({ bytes: Buffer.from(JSON.stringify([2, 'j', ref, i + 1, VIEWS[view]!.name, session.tokens[run.tenant]![view]])), binary: false }, { ref }, `prelude join ${VIEWS[view]!.name}`);
         });
         sent(1 + run.prelude.length);
         await socket.settle();

@@ -184,7 +184,7 @@ function diffMatchesRender(template: Template, states: Record<string, unknown>[]
 
 type Damage = { readonly at: number; readonly with: unknown } | { readonly at: number; readonly drop: true };
 const hostile = fc.oneof(
-  fc.constantFrom(null, 0, -1, 1.5, 1e9, '', 'x', true, [], {}, [[0, 'zz']], [['a', 1]], ['nope'], { s: 'nope' }, { 0: 'x' }, { k: 'x' }, { k: [1, 2] }, { e: [] }, { d: 'x' }, { m: 7 }, { m: [[1e9, '1']] }, { m: [[-1, '1']] }, { p: 'x' }, { p: { f: 'x' } }, '__proto__', { __proto__: null }),
+  fc.constantFrom(null, 0, -1, 1.5, 1e9, '', 'x', true, [], {}, [[0, 'zz']], [['a', 1]], ['nope'], { s: 'nope' }, { 0: 'x' }, { k: 'x' }, { k: [1, 2] }, { e: [] }, { d: 'x' }, { m: 7 }, { m: [[1e9, '1']] }, { m: [[-1, '1']] }, { r: 'x' }, { r: [0, 1] }, { r: [1e9] }, { k: ['1', '1'] }, { k: ['zz'] }, { r: [0, 1], d: ['1'] }, { p: 'x' }, { p: { f: 'x' } }, '__proto__', { __proto__: null }),
   fc.jsonValue({ maxDepth: 2 }),
 );
 const damage: fc.Arbitrary<Damage[]> = fc.array(fc.oneof(

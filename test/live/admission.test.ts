@@ -75,7 +75,7 @@ t.test('300 joins on one socket do bounded work, and a bystander gets a bounded 
   for (let vid = 1; vid <= 300; vid++) {
     const ref = attacker.nextRef();
     refs.add(ref);
-    attacker.send([1, 'j', ref, vid, page.view, page.token]);
+    attacker.send([2, 'j', ref, vid, page.view, page.token]);
   }
   const frames = await answers(attacker, refs);
   const codes = frames.filter((f) => f[1] === 'x').map((f) => f[4]);
@@ -99,8 +99,8 @@ t.test('a socket holds at most socket.maxViews views', async (t) => {
   t.teardown(() => client.close());
   for (let vid = 1; vid <= 3; vid++) t.equal((await client.join(vid, pages[vid - 1].view, pages[vid - 1].token))[1], 'r', `view ${vid} joined`);
   const over = await client.join(4, pages[3].view, pages[3].token);
-  t.same(over.slice(0, 5), [1, 'x', 4, 4, 'LV_TOO_MANY_VIEWS'], 'a fourth is refused with its code');
-  client.send([1, 'l', client.nextRef(), 1]);
+  t.same(over.slice(0, 5), [2, 'x', 4, 4, 'LV_TOO_MANY_VIEWS'], 'a fourth is refused with its code');
+  client.send([2, 'l', client.nextRef(), 1]);
   await answers(client, new Set([5]));
   t.equal((await client.join(4, pages[3].view, pages[3].token))[1], 'r', 'after a leave it fits');
 });
@@ -114,7 +114,7 @@ t.test('heartbeats are rate limited too', async (t) => {
   for (let i = 0; i < 200; i++) {
     const ref = client.nextRef();
     refs.add(ref);
-    client.send([1, 'h', ref]);
+    client.send([2, 'h', ref]);
   }
   const frames = await answers(client, refs);
   const served = frames.filter((f) => f[1] === 'r').length;

@@ -23,7 +23,7 @@ t.test('bad input', async (t) => {
   const bystanderStillServed = async (t: Tap) => {
     expected++;
     const reply = await bystander.event(1, 'inc');
-    t.same(reply.slice(0, 2), [1, 'r'], 'the bystander socket is still served');
+    t.same(reply.slice(0, 2), [2, 'r'], 'the bystander socket is still served');
     t.same(reply[4], { 0: String(expected) }, 'with its state intact');
   };
 
@@ -36,47 +36,47 @@ t.test('bad input', async (t) => {
   const expectError = async (t: Tap, code: string, send: () => void) => {
     send();
     const frame = await client.next();
-    t.same([frame[0], frame[1], frame[4]], [1, 'x', code], `answered with ${code}`);
+    t.same([frame[0], frame[1], frame[4]], [2, 'x', code], `answered with ${code}`);
     t.type(frame[5], 'string');
     await bystanderStillServed(t);
   };
 
   t.test('malformed JSON', (t) => expectError(t, 'LV_FRAME_MALFORMED', () => client.sendRaw('{"not json')));
   t.test('not a frame array', (t) => expectError(t, 'LV_FRAME_MALFORMED', () => client.sendRaw('{"a":1}')));
-  t.test('a ref that is not a positive integer', (t) => expectError(t, 'LV_FRAME_MALFORMED', () => client.send([1, 'e', 'x', 1, 'inc', {}])));
-  t.test('unknown frame type', (t) => expectError(t, 'LV_FRAME_UNKNOWN_TYPE', () => client.send([1, 'zz', 9])));
+  t.test('a ref that is not a positive integer', (t) => expectError(t, 'LV_FRAME_MALFORMED', () => client.send([2, 'e', 'x', 1, 'inc', {}])));
+  t.test('unknown frame type', (t) => expectError(t, 'LV_FRAME_UNKNOWN_TYPE', () => client.send([2, 'zz', 9])));
   t.test('binary frame', (t) => expectError(t, 'LV_BINARY_FRAME', () => client.sendRaw(Buffer.from([1, 2, 3]), true)));
-  t.test('event for a view that never joined', (t) => expectError(t, 'LV_VIEW_NOT_JOINED', () => client.send([1, 'e', 50, 7, 'inc', {}])));
-  t.test('unknown event', (t) => expectError(t, 'LV_EVENT_UNKNOWN', () => client.send([1, 'e', 51, 1, 'mount', {}])));
-  t.test('an undeclared method is not callable', (t) => expectError(t, 'LV_EVENT_UNKNOWN', () => client.send([1, 'e', 52, 1, 'constructor', {}])));
-  t.test('payload of the wrong shape', (t) => expectError(t, 'LV_EVENT_PAYLOAD_INVALID', () => client.send([1, 'e', 53, 1, 'set', { value: 'seven' }])));
-  t.test('payload that is not an object', (t) => expectError(t, 'LV_EVENT_PAYLOAD_INVALID', () => client.send([1, 'e', 54, 1, 'inc', 'x'])));
-  t.test('forged token', (t) => expectError(t, 'LV_TOKEN_INVALID', () => client.send([1, 'j', 55, 2, page.view, page.token.slice(0, -4) + 'AAAA'])));
-  t.test('garbage token', (t) => expectError(t, 'LV_TOKEN_INVALID', () => client.send([1, 'j', 56, 2, page.view, 42])));
+  t.test('event for a view that never joined', (t) => expectError(t, 'LV_VIEW_NOT_JOINED', () => client.send([2, 'e', 50, 7, 'inc', {}])));
+  t.test('unknown event', (t) => expectError(t, 'LV_EVENT_UNKNOWN', () => client.send([2, 'e', 51, 1, 'mount', {}])));
+  t.test('an undeclared method is not callable', (t) => expectError(t, 'LV_EVENT_UNKNOWN', () => client.send([2, 'e', 52, 1, 'constructor', {}])));
+  t.test('payload of the wrong shape', (t) => expectError(t, 'LV_EVENT_PAYLOAD_INVALID', () => client.send([2, 'e', 53, 1, 'set', { value: 'seven' }])));
+  t.test('payload that is not an object', (t) => expectError(t, 'LV_EVENT_PAYLOAD_INVALID', () => client.send([2, 'e', 54, 1, 'inc', 'x'])));
+  t.test('forged token', (t) => expectError(t, 'LV_TOKEN_INVALID', () => client.send([2, 'j', 55, 2, page.view, page.token.slice(0, -4) + 'AAAA'])));
+  t.test('garbage token', (t) => expectError(t, 'LV_TOKEN_INVALID', () => client.send([2, 'j', 56, 2, page.view, 42])));
   t.test('token signed with another secret', async (t) => {
     const foreign = await new SignJWT({ v: 'CounterView', i: 'x', p: {}, s: 'y', t: 'public' })
       .setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-another'));
-    await expectError(t, 'LV_TOKEN_INVALID', () => client.send([1, 'j', 57, 2, 'CounterView', foreign]));
+    await expectError(t, 'LV_TOKEN_INVALID', () => client.send([2, 'j', 57, 2, 'CounterView', foreign]));
   });
   t.test('expired token', async (t) => {
     const expired = await new SignJWT({ v: 'CounterView', i: 'x', p: {}, s: page.cookie.split('=')[1], t: 'public' })
       .setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(new TextEncoder().encode(SECRET));
-    await expectError(t, 'LV_TOKEN_EXPIRED', () => client.send([1, 'j', 58, 2, 'CounterView', expired]));
+    await expectError(t, 'LV_TOKEN_EXPIRED', () => client.send([2, 'j', 58, 2, 'CounterView', expired]));
   });
   t.test('token for another view', async (t) => {
     const list = await getPage(s.url, '/list', page.cookie);
-    await expectError(t, 'LV_TOKEN_VIEW_MISMATCH', () => client.send([1, 'j', 59, 2, 'CounterView', list.token]));
+    await expectError(t, 'LV_TOKEN_VIEW_MISMATCH', () => client.send([2, 'j', 59, 2, 'CounterView', list.token]));
   });
-  t.test('token issued to another session', (t) => expectError(t, 'LV_TOKEN_INVALID', () => client.send([1, 'j', 60, 2, other.view, other.token])));
+  t.test('token issued to another session', (t) => expectError(t, 'LV_TOKEN_INVALID', () => client.send([2, 'j', 60, 2, other.view, other.token])));
   t.test('token naming a view this server does not serve', async (t) => {
     const unknown = await new SignJWT({ v: 'GhostView', i: 'x', p: {}, s: page.cookie.split('=')[1], t: 'public' })
       .setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
-    await expectError(t, 'LV_VIEW_UNKNOWN', () => client.send([1, 'j', 61, 2, 'GhostView', unknown]));
+    await expectError(t, 'LV_VIEW_UNKNOWN', () => client.send([2, 'j', 61, 2, 'GhostView', unknown]));
   });
-  t.test('joining a view id twice', (t) => expectError(t, 'LV_VIEW_ALREADY_JOINED', () => client.send([1, 'j', 62, 1, page.view, page.token])));
+  t.test('joining a view id twice', (t) => expectError(t, 'LV_VIEW_ALREADY_JOINED', () => client.send([2, 'j', 62, 1, page.view, page.token])));
 
   t.test('a handler that throws: error reported, its changes undone, view and socket stay live', async (t) => {
-    client.send([1, 'e', 70, 1, 'boom', {}]);
+    client.send([2, 'e', 70, 1, 'boom', {}]);
     const error = await client.next();
     t.same([error[1], error[2], error[4]], ['x', 70, 'LV_HANDLER_FAILED']);
     t.notMatch(String(error[5]), 'exploded', 'the exception text stays in the server log');
@@ -91,7 +91,7 @@ t.test('bad input', async (t) => {
   t.test('a protocol version mismatch closes with 4000', async (t) => {
     const p = await getPage(s.url, '/counter', page.cookie);
     const c = await LiveClient.open(s.url, { cookie: p.cookie });
-    c.send([2, 'j', 1, 1, p.view, p.token]);
+    c.send([1, 'j', 1, 1, p.view, p.token]);
     const frame = await c.next();
     t.same([frame[1], frame[4]], ['x', 'LV_PROTOCOL_VERSION']);
     t.equal(await c.closed, 4000);
@@ -103,7 +103,7 @@ t.test('bad input', async (t) => {
     const c = await LiveClient.open(s.url, { cookie: p.cookie });
     const j = await c.join(1, p.view, p.token);
     await c.event(1, 'inc');
-    c.send([1, 'e', 99, 1, 'inc', { pad: 'x'.repeat(4000) }]);
+    c.send([2, 'e', 99, 1, 'inc', { pad: 'x'.repeat(4000) }]);
     t.equal(await c.closed, 1009, 'closed: message too big');
     await sleep(50);
     const again = await LiveClient.open(s.url, { cookie: p.cookie });
@@ -133,7 +133,7 @@ t.test('a flood of events from one socket is rate limited; other sockets are not
   const flooder = await open();
   const calm = await open();
   t.teardown(() => Promise.all([flooder.close(), calm.close()]));
-  for (let i = 0; i < 20; i++) flooder.send([1, 'e', 100 + i, 1, 'inc', {}]);
+  for (let i = 0; i < 20; i++) flooder.send([2, 'e', 100 + i, 1, 'inc', {}]);
   const frames = [];
   for (let i = 0; i < 20; i++) frames.push(await flooder.next());
   const limited = frames.filter((f) => f[1] === 'x' && f[4] === 'LV_RATE_LIMITED').length;

@@ -14,9 +14,9 @@ t.test('events: replies carry only changed slots; a no-op sends a bare reply', a
   t.teardown(() => s.close());
   const { client } = await joined(s, '/counter');
   t.teardown(() => client.close());
-  t.same(await client.event(1, 'inc'), [1, 'r', 2, 1, { 0: '1' }]);
-  t.same(await client.event(1, 'noop'), [1, 'r', 3, 1], 'nothing changed: reply without a diff');
-  t.same(await client.event(1, 'set', { value: '42' }), [1, 'r', 4, 1, { 0: '42' }], 'payload parsed by the declared schema');
+  t.same(await client.event(1, 'inc'), [2, 'r', 2, 1, { 0: '1' }]);
+  t.same(await client.event(1, 'noop'), [2, 'r', 3, 1], 'nothing changed: reply without a diff');
+  t.same(await client.event(1, 'set', { value: '42' }), [2, 'r', 4, 1, { 0: '42' }], 'payload parsed by the declared schema');
 });
 
 t.test('an async handler blocks neither the socket nor other views, and ticks never overlap it', async (t) => {
@@ -24,8 +24,8 @@ t.test('an async handler blocks neither the socket nor other views, and ticks ne
   t.teardown(() => s.close());
   const { client } = await joined(s, '/slow');
   t.teardown(() => client.close());
-  client.send([1, 'e', 2, 1, 'slow', {}]);
-  client.send([1, 'e', 3, 1, 'fast', {}]);
+  client.send([2, 'e', 2, 1, 'slow', {}]);
+  client.send([2, 'e', 3, 1, 'fast', {}]);
   const first = await client.next();
   const second = await client.next();
   t.equal(first[2], 2, 'the slow event is answered first');
@@ -47,7 +47,7 @@ t.test('ticks push diffs; a tick that changes nothing sends nothing', async (t) 
   // Drain ticks that raced the freeze, then expect silence.
   let frame = reply;
   while (frame[1] === 'd') frame = await client.next();
-  t.same(frame.slice(0, 2), [1, 'r']);
+  t.same(frame.slice(0, 2), [2, 'r']);
   t.ok(await client.silentFor(200), 'ticks that change nothing send no frames');
 });
 
@@ -56,9 +56,9 @@ t.test('sendSelf delivers to handleInfo and pushes the diff', async (t) => {
   t.teardown(() => s.close());
   const { client } = await joined(s, '/info');
   t.teardown(() => client.close());
-  t.same(await client.event(1, 'later'), [1, 'r', 2, 1]);
+  t.same(await client.event(1, 'later'), [2, 'r', 2, 1]);
   const push = await client.next();
-  t.same(push.slice(0, 3), [1, 'd', 1]);
+  t.same(push.slice(0, 3), [2, 'd', 1]);
   t.match(JSON.stringify(push[3]), 'hello');
 });
 
@@ -69,8 +69,8 @@ t.test('keyed lists send only inserted, removed, moved and changed rows', async 
   t.teardown(() => client.close());
   const root = reply[4] as Record<string, { k: string[] }>;
   t.same(root['0'].k, ['1', '2', '3'], 'keys in order');
-  t.same(await client.event(1, 'insert', { at: 1, id: 4, name: 'Delta' }), [1, 'r', 2, 1, { 0: { m: [[1, '4']], e: { 4: { 0: '4', 1: 'Delta' } } } }]);
-  t.same(await client.event(1, 'remove', { id: 2 }), [1, 'r', 3, 1, { 0: { d: ['2'] } }]);
-  t.same(await client.event(1, 'move', { id: 3, to: 0 }), [1, 'r', 4, 1, { 0: { m: [[0, '3']] } }]);
-  t.same(await client.event(1, 'rename', { id: 4, name: 'Delta²' }), [1, 'r', 5, 1, { 0: { e: { 4: { 1: 'Delta²' } } } }]);
+  t.same(await client.event(1, 'insert', { at: 1, id: 4, name: 'Delta' }), [2, 'r', 2, 1, { 0: { m: [[1, '4']], e: { 4: { 0: '4', 1: 'Delta' } } } }]);
+  t.same(await client.event(1, 'remove', { id: 2 }), [2, 'r', 3, 1, { 0: { d: ['2'] } }]);
+  t.same(await client.event(1, 'move', { id: 3, to: 0 }), [2, 'r', 4, 1, { 0: { m: [[0, '3']] } }]);
+  t.same(await client.event(1, 'rename', { id: 4, name: 'Delta²' }), [2, 'r', 5, 1, { 0: { e: { 4: { 1: 'Delta²' } } } }]);
 });

@@ -30,12 +30,12 @@ t.test('an answer never echoes a vid that is not one: it says 0', async (t) => {
   const page = await getPage(s.url, '/counter');
   const client = await LiveClient.open(s.url, { cookie: page.cookie });
   t.teardown(() => client.close());
-  // Before: [1,"x",1,-1,…], [1,"x",2,null,…] (1e400 is Infinity, which JSON writes as null), …
+  // Before: [2,"x",1,-1,…], [2,"x",2,null,…] (1e400 is Infinity, which JSON writes as null), …
   for (const vid of ['-1', '1e400', '-1e400', '5e-324', '1.5', '-0', '9007199254740993']) {
     const ref = client.nextRef();
-    client.sendRaw(`[1,"e",${ref},${vid},"inc",{}]`);
+    client.sendRaw(`[2,"e",${ref},${vid},"inc",{}]`);
     const answer = await client.next();
-    t.same(answer.slice(0, 5), [1, 'x', ref, 0, 'LV_VIEW_NOT_JOINED'], `vid ${vid}`);
+    t.same(answer.slice(0, 5), [2, 'x', ref, 0, 'LV_VIEW_NOT_JOINED'], `vid ${vid}`);
   }
 });
 
@@ -47,11 +47,11 @@ t.test('a NUL in an event payload is refused as bad input, before the handler', 
 
   for (const payload of ['{"name":"x\\u0000y"}', '{"name":"\\u0000"}', '{"name":"ok","n\\u0000":1}']) {
     const ref = client.nextRef();
-    client.sendRaw(`[1,"e",${ref},1,"add",${payload}]`);
-    t.same((await client.next()).slice(0, 5), [1, 'x', ref, 1, 'LV_EVENT_PAYLOAD_INVALID'], payload);
+    client.sendRaw(`[2,"e",${ref},1,"add",${payload}]`);
+    t.same((await client.next()).slice(0, 5), [2, 'x', ref, 1, 'LV_EVENT_PAYLOAD_INVALID'], payload);
   }
   const deep = `${'['.repeat(20_000)}"\\u0000"${']'.repeat(20_000)}`;
-  client.sendRaw(`[1,"e",${client.nextRef()},1,"add",{"name":${deep}}]`);
+  client.sendRaw(`[2,"e",${client.nextRef()},1,"add",{"name":${deep}}]`);
   t.equal((await client.next())[4], 'LV_EVENT_PAYLOAD_INVALID', 'nested 20,000 deep: looked for without recursion');
 
   const ok = await client.event(1, 'add', { name: 'a literal \\u0000 is fine' });
@@ -65,8 +65,8 @@ t.test('the same for patch and navigate frames', async (t) => {
   for (const type of ['p', 'n']) {
     for (const vid of ['-1', '1e400', '1.5']) {
       const ref = client.nextRef();
-      client.sendRaw(`[1,"${type}",${ref},${vid},"/counter"]`);
-      t.same((await client.next()).slice(0, 5), [1, 'x', ref, 0, 'LV_VIEW_NOT_JOINED'], `${type} with vid ${vid}`);
+      client.sendRaw(`[2,"${type}",${ref},${vid},"/counter"]`);
+      t.same((await client.next()).slice(0, 5), [2, 'x', ref, 0, 'LV_VIEW_NOT_JOINED'], `${type} with vid ${vid}`);
     }
   }
 });
@@ -78,10 +78,10 @@ t.test('a join naming its view with an object whose toString is not a function i
   // Before: String(view) threw inside the frame handler; the join was never answered.
   for (const view of ['{"toString":false}', '[{"toString":true}]', '{"valueOf":1,"toString":null}']) {
     const ref = client.nextRef();
-    client.sendRaw(`[1,"j",${ref},1,${view},${JSON.stringify(page.token)}]`);
+    client.sendRaw(`[2,"j",${ref},1,${view},${JSON.stringify(page.token)}]`);
     const answer = await client.next();
-    t.same(answer.slice(0, 3), [1, 'x', ref], `view ${view}: answered`);
+    t.same(answer.slice(0, 3), [2, 'x', ref], `view ${view}: answered`);
     t.equal(answer[4], 'LV_TOKEN_VIEW_MISMATCH', 'as a token for another view');
   }
-  t.same((await client.join(1, page.view, page.token)).slice(0, 2), [1, 'r'], 'and the socket serves on');
+  t.same((await client.join(1, page.view, page.token)).slice(0, 2), [2, 'r'], 'and the socket serves on');
 });

@@ -152,13 +152,13 @@ export class LiveClient {
 
   async join(vid: number, view: string, token: string, ms = FRAME_BOUND_MS): Promise<Frame> {
     const ref = this.nextRef();
-    this.send([1, 'j', ref, vid, view, token]);
+    this.send([2, 'j', ref, vid, view, token]);
     return this.next(ms);
   }
 
   async event(vid: number, name: string, payload: unknown = {}): Promise<Frame> {
     const ref = this.nextRef();
-    this.send([1, 'e', ref, vid, name, payload]);
+    this.send([2, 'e', ref, vid, name, payload]);
     return this.next();
   }
 
@@ -192,7 +192,7 @@ export function trySocket(base: string, headers: Record<string, string>): Promis
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(base.replace('http', 'ws') + '/live', { headers });
     let code: string | undefined;
-    ws.once('open', () => ws.send(JSON.stringify([1, 'h', 1])));
+    ws.once('open', () => ws.send(JSON.stringify([2, 'h', 1])));
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as unknown[];
       if (frame[1] === 'r' && frame[2] === 1) {

@@ -40,10 +40,10 @@ t.test('invalid UTF-8 in a text frame: logged with LV_FRAME_MALFORMED, state kep
   const attacker = await LiveClient.open(s.url, { cookie: page.cookie });
   const joined = await attacker.join(1, page.view, page.token);
   const token = (joined[4] as { t: string }).t;
-  t.same(await attacker.event(1, 'inc'), [1, 'r', 2, 1, { 0: '1' }], 'an acknowledged increment');
+  t.same(await attacker.event(1, 'inc'), [2, 'r', 2, 1, { 0: '1' }], 'an acknowledged increment');
 
   t.test('Livery\'s client path never produces such a frame: a lone surrogate travels escaped', async (t) => {
-    const frame = JSON.stringify([1, 'e', attacker.nextRef(), 1, 'nope\ud800', {}]);
+    const frame = JSON.stringify([2, 'e', attacker.nextRef(), 1, 'nope\ud800', {}]);
     t.ok(Buffer.from(frame).toString() === frame && !/[\ud800-\udfff]/.test(frame), 'JSON.stringify escapes it to ASCII');
     attacker.sendRaw(frame);
     const reply = await attacker.next();
@@ -69,7 +69,7 @@ t.test('invalid UTF-8 in a text frame: logged with LV_FRAME_MALFORMED, state kep
     await client.join(1, page2.view, page2.token);
     const before = lines.filter((line) => line.code === 'LV_FRAME_MALFORMED').length;
     const warned = nextLog((line) => line.code === 'LV_FRAME_MALFORMED');
-    client.ws.send(Buffer.from('[1,"e",'), { binary: false, fin: false });
+    client.ws.send(Buffer.from('[2,"e",'), { binary: false, fin: false });
     client.ws.send(Buffer.from([0xc0, 0xaf]), { fin: true });
     t.equal(await client.closed, 1006);
     await warned;
@@ -84,7 +84,7 @@ t.test('invalid UTF-8 in a text frame: logged with LV_FRAME_MALFORMED, state kep
   });
 
   t.test('the bystander never noticed', async (t) => {
-    t.same(await bystander.event(1, 'inc'), [1, 'r', 2, 1, { 0: '1' }]);
+    t.same(await bystander.event(1, 'inc'), [2, 'r', 2, 1, { 0: '1' }]);
   });
 });
 

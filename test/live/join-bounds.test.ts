@@ -33,7 +33,7 @@ t.test('a join stuck in a backend is answered LV_JOIN_TIMEOUT and the socket clo
   state.stalled = [];
   const client = await LiveClient.open(s.url, { cookie: page.cookie });
   const reply = await client.join(1, page.view, page.token, 10_000); // a bound for a hang, not a timing assertion
-  t.same(reply.slice(0, 5), [1, 'x', 1, 1, 'LV_JOIN_TIMEOUT'], 'the join is answered with its error code');
+  t.same(reply.slice(0, 5), [2, 'x', 1, 1, 'LV_JOIN_TIMEOUT'], 'the join is answered with its error code');
   t.equal(await client.closed, 1013, 'closed with 1013 (try again later)');
   state.release(); // the stalled read completes after the client was told it failed
   await new Promise((resolve) => setTimeout(resolve, 50));
@@ -42,7 +42,7 @@ t.test('a join stuck in a backend is answered LV_JOIN_TIMEOUT and the socket clo
   const again = await LiveClient.open(s.url, { cookie: page.cookie });
   t.teardown(() => again.close());
   const joined = await again.join(1, page.view, page.token);
-  t.same(joined.slice(0, 4), [1, 'r', 1, 1], 'joining again works');
+  t.same(joined.slice(0, 4), [2, 'r', 1, 1], 'joining again works');
   t.equal((joined[4] as Record<string, unknown>)['0'], '0', 'with the page\'s state');
 });
 
@@ -59,7 +59,7 @@ t.test('a join whose socket closes while the state is being adopted puts the sta
 
   state.stalled = [];
   const dropped = await LiveClient.open(s.url, { cookie: page.cookie });
-  dropped.send([1, 'j', 1, 1, page.view, token]);
+  dropped.send([2, 'j', 1, 1, page.view, token]);
   while (state.stalled.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   dropped.ws.terminate(); // the socket drops while the join holds the state
   await dropped.closed;

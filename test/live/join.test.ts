@@ -14,7 +14,7 @@ t.test('the socket adopts the state the page render mounted: mount runs once per
   const client = await LiveClient.open(s.url, { cookie: page.cookie });
   t.teardown(() => client.close());
   const reply = await client.join(1, page.view, page.token);
-  t.same(reply.slice(0, 4), [1, 'r', 1, 1], 'join reply');
+  t.same(reply.slice(0, 4), [2, 'r', 1, 1], 'join reply');
   const body = reply[4] as Record<string, unknown>;
   t.equal(body['0'], '0', 'the full render carries the count');
   t.type(body.s, 'string', 'root node has a fingerprint');
@@ -38,7 +38,7 @@ t.test('a reconnect within the TTL resumes the state exactly (7 stays 7)', async
   t.teardown(() => second.close());
   const rejoined = await second.join(1, page.view, token);
   t.equal((rejoined[4] as Record<string, unknown>)['0'], '7', 'count resumed at 7');
-  t.same(await second.event(1, 'inc'), [1, 'r', 2, 1, { 0: '8' }], 'and keeps counting');
+  t.same(await second.event(1, 'inc'), [2, 'r', 2, 1, { 0: '8' }], 'and keeps counting');
   t.equal(CounterView.mounts - before, 1, 'no remount on reconnect');
 });
 
@@ -85,6 +85,6 @@ t.test('several views share one socket', async (t) => {
   const jb = await client.join(2, b.view, b.token);
   t.ok((ja[4] as { p?: unknown }).p, 'the first join carries the statics');
   t.notOk((jb[4] as { p?: unknown }).p, 'the second join of the same template does not resend them');
-  t.same(await client.event(2, 'inc'), [1, 'r', 3, 2, { 0: '1' }]);
-  t.same(await client.event(1, 'dec'), [1, 'r', 4, 1, { 0: '-1' }], 'each view has its own state');
+  t.same(await client.event(2, 'inc'), [2, 'r', 3, 2, { 0: '1' }]);
+  t.same(await client.event(1, 'dec'), [2, 'r', 4, 1, { 0: '-1' }], 'each view has its own state');
 });

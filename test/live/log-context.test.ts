@@ -113,17 +113,17 @@ t.test('log lines name their request or socket, tenant and view, and no credenti
   const nextError = () => client.nextErrorCode();
 
   t.test('forged and foreign join tokens', async (t) => {
-    client.send([1, 'j', client.nextRef(), 2, page.view, page.token.slice(0, -4) + 'AAAA']);
+    client.send([2, 'j', client.nextRef(), 2, page.view, page.token.slice(0, -4) + 'AAAA']);
     t.equal(await nextError(), 'LV_TOKEN_INVALID');
     const other = await getPage(s.url, '/counter', undefined, host);
     secrets.push(other.cookie.split('=')[1]!, other.token);
-    client.send([1, 'j', client.nextRef(), 3, other.view, other.token]);
+    client.send([2, 'j', client.nextRef(), 3, other.view, other.token]);
     t.equal(await nextError(), 'LV_TOKEN_INVALID');
   });
 
   t.test('a handler that throws', async (t) => {
     const mark = raw.length;
-    client.send([1, 'e', client.nextRef(), 1, 'boom', {}]);
+    client.send([2, 'e', client.nextRef(), 1, 'boom', {}]);
     t.equal(await nextError(), 'LV_HANDLER_FAILED');
     const line = lines().slice(mark).find((l) => / failed: LV_HANDLER_FAILED$/.test(l.msg));
     t.match(line, { tenant: 'acme', view: 'CounterView', socketId: /^ws-/, session: sessionTag(sid) }, 'tenant, view, socket and the session\'s one-way tag');
@@ -134,12 +134,12 @@ t.test('log lines name their request or socket, tenant and view, and no credenti
     const slow = await getPage(s.url, '/slow-join', page.cookie, host);
     secrets.push(failing.token, slow.token);
     const mark = raw.length;
-    client.send([1, 'j', client.nextRef(), 4, failing.view, failing.token]);
+    client.send([2, 'j', client.nextRef(), 4, failing.view, failing.token]);
     t.equal(await nextError(), 'LV_MOUNT_FAILED');
     const failed = lines().slice(mark).find((l) => l.msg === 'join failed');
     t.match(failed, { tenant: 'acme', view: 'FailingJoinView', socketId: /^ws-/ }, 'the failed join names tenant, view and socket');
     const other = await LiveClient.open(s.url, { cookie: page.cookie, host, headers: auth });
-    other.send([1, 'j', other.nextRef(), 1, slow.view, slow.token]);
+    other.send([2, 'j', other.nextRef(), 1, slow.view, slow.token]);
     t.equal((await other.next())[4], 'LV_JOIN_TIMEOUT');
     await other.closed;
     const late = lines().slice(mark).find((l) => l.msg === 'join timed out');

@@ -59,7 +59,7 @@ t.test('credentials never appear in logs, whatever goes wrong', async (t) => {
   const nextErrorCode = () => client.nextErrorCode();
 
   t.test('a handler that throws', async (t) => {
-    client.send([1, 'e', client.nextRef(), 1, 'boom', {}]);
+    client.send([2, 'e', client.nextRef(), 1, 'boom', {}]);
     t.equal(await nextErrorCode(), 'LV_HANDLER_FAILED');
     const line = lines().find((line) => / failed: LV_HANDLER_FAILED$/.test(line.msg));
     t.ok(line, 'the error is logged');
@@ -67,11 +67,11 @@ t.test('credentials never appear in logs, whatever goes wrong', async (t) => {
   });
 
   t.test('joins with a forged token and with a token from another session', async (t) => {
-    client.send([1, 'j', client.nextRef(), 2, page.view, page.token.slice(0, -4) + 'AAAA']);
+    client.send([2, 'j', client.nextRef(), 2, page.view, page.token.slice(0, -4) + 'AAAA']);
     t.equal(await nextErrorCode(), 'LV_TOKEN_INVALID');
     const other = await getPage(s.url, '/counter');
     secrets.push(other.cookie.split('=')[1]!, other.token);
-    client.send([1, 'j', client.nextRef(), 3, other.view, other.token]);
+    client.send([2, 'j', client.nextRef(), 3, other.view, other.token]);
     t.equal(await nextErrorCode(), 'LV_TOKEN_INVALID');
   });
 

@@ -59,7 +59,7 @@ async function join(t: Test, s: TestServer, page: { cookie: string; view: string
 /** Sends an event and returns its answer, skipping other frames (a takeover notice, ref 0). */
 async function answer(client: LiveClient, name: string): Promise<Frame> {
   const ref = client.nextRef();
-  client.send([1, 'e', ref, 1, name, {}]);
+  client.send([2, 'e', ref, 1, name, {}]);
   for (;;) {
     const frame = await client.next();
     if (frame[2] === ref) return frame;
@@ -126,7 +126,7 @@ t.test('the old owner is told at once, before it sends anything (takeover notice
   const second = await join(t, two, page, page.token);
   const notice = await first.client.next();
   t.ok(isTakenOver(notice), `an error frame: ${JSON.stringify(notice).slice(0, 120)}`);
-  t.same(notice.slice(0, 4), [1, 'x', 0, 1], 'ref 0 (it answers no frame), for the view id');
+  t.same(notice.slice(0, 4), [2, 'x', 0, 1], 'ref 0 (it answers no frame), for the view id');
   await waitFor('process 1 to close its copy', () => one.runtime.liveViews === 0);
   t.equal(await incs(t, second.client, 1), '3');
   t.ok(isTakenOver(await answer(first.client, 'inc')));
@@ -140,7 +140,7 @@ for (const backend of ['memory', 'redis']) {
     const clients = await Promise.all([0, 1].map(() => LiveClient.open(s.url, { cookie: page.cookie })));
     for (const client of clients) t.teardown(() => client.close());
     // Both joins are in flight at once: neither waits for the other's reply.
-    for (const client of clients) client.send([1, 'j', client.nextRef(), 1, page.view, page.token]);
+    for (const client of clients) client.send([2, 'j', client.nextRef(), 1, page.view, page.token]);
     const joins = await Promise.all(clients.map((client) => client.next()));
     const answers = await Promise.all(clients.map((client) => answer(client, 'inc')));
     const live = answers.filter((frame) => frame[1] === 'r');

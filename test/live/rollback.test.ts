@@ -63,8 +63,8 @@ t.test('a sync handler that does count -= 1 and throws leaves 10 as 10, and send
   t.teardown(() => j.client.close());
   const error = await j.client.event(1, 'decThenThrow');
   t.ok(isHandlerError(error, 2), `the client gets LV_HANDLER_FAILED for ref 2: ${JSON.stringify(error)}`);
-  t.same(await j.client.event(1, 'inc'), [1, 'r', 3, 1, { 0: '11' }], 'the next event starts from 10: 10 + 1 = 11, and nothing came between');
-  t.same(await j.client.event(1, 'dec'), [1, 'r', 4, 1, { 0: '10' }], 'a handler that does not throw still changes state');
+  t.same(await j.client.event(1, 'inc'), [2, 'r', 3, 1, { 0: '11' }], 'the next event starts from 10: 10 + 1 = 11, and nothing came between');
+  t.same(await j.client.event(1, 'dec'), [2, 'r', 4, 1, { 0: '10' }], 'a handler that does not throw still changes state');
 });
 
 t.test('an async handler that throws after an await is rolled back too', async (t) => {
@@ -84,24 +84,24 @@ t.test('writes, in-place mutations of nested data, new keys and deletes are all 
 t.test('a tick that changes state and throws changes nothing and pushes nothing', async (t) => {
   const j = await joined('/throwing-tick');
   t.teardown(() => j.client.close());
-  t.same(await j.client.event(1, 'arm'), [1, 'r', 2, 1]);
+  t.same(await j.client.event(1, 'arm'), [2, 'r', 2, 1]);
   const error = await j.client.next();
-  t.same(error.slice(0, 5), [1, 'x', 0, 1, 'LV_HANDLER_FAILED'], 'the tick failure reaches the client (ref 0: no event asked for it)');
-  j.client.send([1, 'e', 3, 1, 'disarm', {}]);
+  t.same(error.slice(0, 5), [2, 'x', 0, 1, 'LV_HANDLER_FAILED'], 'the tick failure reaches the client (ref 0: no event asked for it)');
+  j.client.send([2, 'e', 3, 1, 'disarm', {}]);
   let frame = await j.client.next();
   for (; frame[1] === 'x'; frame = await j.client.next()) t.equal(frame[4], 'LV_HANDLER_FAILED', 'only more tick failures meanwhile');
-  t.same(frame, [1, 'r', 3, 1], 'no diff ever went out for the failed ticks');
+  t.same(frame, [2, 'r', 3, 1], 'no diff ever went out for the failed ticks');
   t.equal(await renderedNow(j), BEFORE);
 });
 
 t.test('infos that throw (sync and async handleInfo) are rolled back', async (t) => {
   const j = await joined('/throwing');
   t.teardown(() => j.client.close());
-  t.same(await j.client.event(1, 'failInfo'), [1, 'r', 2, 1]);
-  t.same((await j.client.next()).slice(0, 5), [1, 'x', 0, 1, 'LV_HANDLER_FAILED']);
-  t.same(await j.client.event(1, 'failAsyncInfo'), [1, 'r', 3, 1]);
-  t.same((await j.client.next()).slice(0, 5), [1, 'x', 0, 1, 'LV_HANDLER_FAILED']);
-  t.same(await j.client.event(1, 'inc'), [1, 'r', 4, 1, { 0: '11' }], 'both decrements undone: 10 + 1');
+  t.same(await j.client.event(1, 'failInfo'), [2, 'r', 2, 1]);
+  t.same((await j.client.next()).slice(0, 5), [2, 'x', 0, 1, 'LV_HANDLER_FAILED']);
+  t.same(await j.client.event(1, 'failAsyncInfo'), [2, 'r', 3, 1]);
+  t.same((await j.client.next()).slice(0, 5), [2, 'x', 0, 1, 'LV_HANDLER_FAILED']);
+  t.same(await j.client.event(1, 'inc'), [2, 'r', 4, 1, { 0: '11' }], 'both decrements undone: 10 + 1');
 });
 
 t.test('onPresence that throws is rolled back', async (t) => {
@@ -110,8 +110,8 @@ t.test('onPresence that throws is rolled back', async (t) => {
   const second = await joined('/throwing-presence');
   t.teardown(() => second.client.close());
   const error = await first.client.next();
-  t.same(error.slice(0, 5), [1, 'x', 0, 1, 'LV_HANDLER_FAILED'], 'the second visitor\'s arrival made onPresence throw');
-  t.same(await first.client.event(1, 'inc'), [1, 'r', 2, 1, { 0: '11' }]);
+  t.same(error.slice(0, 5), [2, 'x', 0, 1, 'LV_HANDLER_FAILED'], 'the second visitor\'s arrival made onPresence throw');
+  t.same(await first.client.event(1, 'inc'), [2, 'r', 2, 1, { 0: '11' }]);
 });
 
 t.test('the log line names view, handler, tenant and a hashed session, with the stack', async (t) => {
@@ -140,7 +140,7 @@ t.test('a join whose onJoin throws is refused and leaves nothing behind: no view
   const client = await LiveClient.open(base, { cookie: page.cookie });
   t.teardown(() => client.close());
   const refused = await client.join(1, page.view, page.token);
-  t.same(refused.slice(0, 5), [1, 'x', 1, 1, 'LV_MOUNT_FAILED'], 'the join is answered with an error');
+  t.same(refused.slice(0, 5), [2, 'x', 1, 1, 'LV_MOUNT_FAILED'], 'the join is answered with an error');
   const after = runtime.counts();
   t.same({ views: after.views, subscriptions: after.subscriptions, presence: after.presence }, { views: before.views, subscriptions: before.subscriptions, presence: before.presence },
     'no view stays registered, subscribed or present');
@@ -148,5 +148,5 @@ t.test('a join whose onJoin throws is refused and leaves nothing behind: no view
   t.teardown(() => { ThrowingJoinView.fail = true; });
   const joinedNow = await client.join(1, page.view, page.token);
   t.equal(joinedNow[1], 'r', 'a join after it works (the state was kept for it)');
-  t.same(await client.event(1, 'inc'), [1, 'r', 3, 1, { 0: '11' }]);
+  t.same(await client.event(1, 'inc'), [2, 'r', 3, 1, { 0: '11' }]);
 });

@@ -105,7 +105,7 @@ t.test('plugin mode: app.register(livery) inside an existing Fastify app, one po
   const page = await getPage(base, '/counter');
   const client = await LiveClient.open(base, { cookie: page.cookie });
   t.teardown(() => client.close());
-  t.same((await client.join(1, page.view, page.token)).slice(0, 2), [1, 'r'], 'the live socket works on the same port');
+  t.same((await client.join(1, page.view, page.token)).slice(0, 2), [2, 'r'], 'the live socket works on the same port');
   t.equal(app.livery.runtime.connections.size, 1, 'fastify.livery exposes the runtime');
 });
 

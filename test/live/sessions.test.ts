@@ -64,7 +64,7 @@ t.test('rotateSession at sign-in: a new id carries the data, the old id and its 
   const client = await LiveClient.open(base, { cookie });
   t.teardown(() => client.close());
   const stale = await client.join(1, before.view, before.token);
-  t.same(stale.slice(0, 5), [1, 'x', 1, 1, 'LV_TOKEN_INVALID'], 'a join token bound to the old id is refused on the new session');
+  t.same(stale.slice(0, 5), [2, 'x', 1, 1, 'LV_TOKEN_INVALID'], 'a join token bound to the old id is refused on the new session');
   const page = await getPage(base, '/counter', cookie);
   t.equal((await client.join(2, page.view, page.token))[1], 'r', 'the new session\'s pages join');
   const reused = await getPage(base, '/counter', before.cookie);

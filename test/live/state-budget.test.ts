@@ -33,7 +33,7 @@ t.teardown(() => s.close());
 
 const ask = async (client: LiveClient, name: string, payload: unknown): Promise<Frame> => {
   const ref = client.nextRef();
-  client.send([1, 'e', ref, 1, name, payload]);
+  client.send([2, 'e', ref, 1, name, payload]);
   for (;;) {
     const frame = await client.next();
     if (frame[2] === ref) return frame;

@@ -133,8 +133,8 @@ t.test('events that wait or await are each timed', async (t) => {
   const { client } = await joined(t, s, '/slow');
   const before = await scrape(url);
   // An async handler (60 ms), then one queued behind it: both timed exactly, not sampled.
-  client.send([1, 'e', client.nextRef(), 1, 'slow', {}]);
-  client.send([1, 'e', client.nextRef(), 1, 'fast', {}]);
+  client.send([2, 'e', client.nextRef(), 1, 'slow', {}]);
+  client.send([2, 'e', client.nextRef(), 1, 'fast', {}]);
   const replies: unknown[] = [];
   while (replies.length < 2) {
     const frame = await client.next();
@@ -155,21 +155,21 @@ t.test('every error frame is counted by its code, every close by its code', asyn
   const { page, client } = await joined(t, s, '/counter');
   const nextError = () => client.nextErrorCode();
 
-  client.send([1, 'e', client.nextRef(), 1, 'boom', {}]);
+  client.send([2, 'e', client.nextRef(), 1, 'boom', {}]);
   t.equal(await nextError(), 'LV_HANDLER_FAILED');
-  client.send([1, 'e', client.nextRef(), 1, 'nope', {}]);
+  client.send([2, 'e', client.nextRef(), 1, 'nope', {}]);
   t.equal(await nextError(), 'LV_EVENT_UNKNOWN');
-  client.send([1, 'e', client.nextRef(), 1, 'set', { value: 'x' }]);
+  client.send([2, 'e', client.nextRef(), 1, 'set', { value: 'x' }]);
   t.equal(await nextError(), 'LV_EVENT_PAYLOAD_INVALID');
   client.sendRaw('{"not json');
   t.equal(await nextError(), 'LV_FRAME_MALFORMED');
   client.sendRaw(Buffer.from([1, 2, 3]), true);
   t.equal(await nextError(), 'LV_BINARY_FRAME');
-  client.send([1, 'j', client.nextRef(), 2, page.view, page.token.slice(0, -4) + 'AAAA']);
+  client.send([2, 'j', client.nextRef(), 2, page.view, page.token.slice(0, -4) + 'AAAA']);
   t.equal(await nextError(), 'LV_TOKEN_INVALID');
   // Past the burst (40, refilled at 1/s): frames to a view that is not joined, answered first
   // LV_VIEW_NOT_JOINED, then LV_RATE_LIMITED.
-  for (let i = 0; i < 100; i++) client.send([1, 'e', client.nextRef(), 9, 'inc', {}]);
+  for (let i = 0; i < 100; i++) client.send([2, 'e', client.nextRef(), 9, 'inc', {}]);
   const flood: string[] = [];
   for (let i = 0; i < 100; i++) flood.push(await nextError());
   t.ok(flood.includes('LV_RATE_LIMITED'), 'the flood hit the rate limit');
@@ -180,7 +180,7 @@ t.test('every error frame is counted by its code, every close by its code', asyn
   t.equal(await closed(stranger), 4401);
   // A frame over the size limit: error frame, then close 1009.
   const big = await LiveClient.open(s.url);
-  big.sendRaw(JSON.stringify([1, 'h', 1, 'x'.repeat(2000)]));
+  big.sendRaw(JSON.stringify([2, 'h', 1, 'x'.repeat(2000)]));
   t.equal(await closed(big), 1009);
   // A client may close with any code from 3000 to 4999: one Livery does not use counts as `other`.
   const odd = await LiveClient.open(s.url);

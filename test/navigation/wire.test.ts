@@ -16,14 +16,14 @@ const runtime = s.server.app.livery.runtime;
 async function joined(path = '/items'): Promise<{ client: LiveClient; page: Awaited<ReturnType<typeof getPage>> }> {
   const page = await getPage(s.url, path);
   const client = await LiveClient.open(s.url, { cookie: page.cookie });
-  client.send([1, 'j', client.nextRef(), 1, page.view, page.token, path]);
+  client.send([2, 'j', client.nextRef(), 1, page.view, page.token, path]);
   const reply = await client.next();
   if (reply[1] !== 'r') throw new Error(`join refused: ${JSON.stringify(reply)}`);
   return { client, page };
 }
 
 function send(client: LiveClient, type: string, vid: number, url: unknown): Promise<Frame> {
-  client.send([1, type, client.nextRef(), vid, url]);
+  client.send([2, type, client.nextRef(), vid, url]);
   return client.next();
 }
 
@@ -57,7 +57,7 @@ t.test('a navigate answers with the new view, its token (no URL in it) and the p
   t.equal(claims.view, 'ItemView');
   t.equal(claims.url, undefined, 'a refreshed token names no URL');
   t.equal(await runtime.backend.get(stateKey('public', oldInstance)), null, 'the left view\'s state is gone');
-  const event = await (async () => { client.send([1, 'e', client.nextRef(), 1, 'save', {}]); return client.next(); })();
+  const event = await (async () => { client.send([2, 'e', client.nextRef(), 1, 'save', {}]); return client.next(); })();
   t.same((event[4] as Record<string, unknown>).f, { info: 'Saved Charlie' }, 'the new view answers on the same vid');
   await client.close();
 });
@@ -99,7 +99,7 @@ t.test('a navigate in flight holds the view: another navigate or a patch for it 
   let open!: () => void;
   GateView.gate = new Promise((resolve) => { open = resolve; });
   const first = client.nextRef();
-  client.send([1, 'n', first, 1, '/gate']);
+  client.send([2, 'n', first, 1, '/gate']);
   t.same((await send(client, 'n', 1, '/items/2')).slice(1, 5), ['x', first + 1, 1, 'LV_NAV_BUSY']);
   t.same((await send(client, 'p', 1, '/items?page=2')).slice(1, 5), ['x', first + 2, 1, 'LV_NAV_BUSY']);
   open();
@@ -112,13 +112,13 @@ t.test('a navigate in flight holds the view: another navigate or a patch for it 
 t.test('a join at a URL the token was not issued for: the browser\'s URL only if this view serves it', async (t) => {
   const page = await getPage(s.url, '/items?page=2');
   const client = await LiveClient.open(s.url, { cookie: page.cookie });
-  client.send([1, 'j', 1, 1, page.view, page.token, '/items/5']);
+  client.send([2, 'j', 1, 1, page.view, page.token, '/items/5']);
   const reply = await client.next();
   t.match(JSON.stringify(reply), /"0":"2"/, 'another view\'s URL is ignored: the token\'s page 2 stands');
   await client.close();
   const page2 = await getPage(s.url, '/items?page=2');
   const client2 = await LiveClient.open(s.url, { cookie: page2.cookie });
-  client2.send([1, 'j', 1, 1, page2.view, page2.token, '/items?page=3']);
+  client2.send([2, 'j', 1, 1, page2.view, page2.token, '/items?page=3']);
   const reply2 = await client2.next();
   t.match(JSON.stringify(reply2), /"0":"3"/, 'its own URL after a patch: handleParams runs with it');
   await client2.close();

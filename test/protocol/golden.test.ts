@@ -22,20 +22,20 @@ const client = await LiveClient.open(s.url, { cookie: counter.cookie });
 t.teardown(() => client.close());
 
 const script: Array<{ send: unknown[] }> = [
-  { send: [1, 'j', 1, 1, counter.view, counter.token] },
-  { send: [1, 'e', 2, 1, 'inc', {}] },
-  { send: [1, 'e', 3, 1, 'inc', {}] },
-  { send: [1, 'e', 4, 1, 'noop', {}] },
-  { send: [1, 'e', 5, 1, 'dec', {}] },
-  { send: [1, 'j', 6, 2, list.view, list.token] },
-  { send: [1, 'e', 7, 2, 'insert', { at: 1, id: 4, name: 'Delta' }] },
-  { send: [1, 'e', 8, 2, 'remove', { id: 2 }] },
-  { send: [1, 'e', 9, 2, 'move', { id: 3, to: 0 }] },
-  { send: [1, 'e', 10, 2, 'rename', { id: 4, name: 'Delta <2>' }] },
-  { send: [1, 'h', 11] },
-  { send: [1, 'l', 12, 2] },
-  { send: [1, 'p', 13, 1, '/counter?from=golden'] },
-  { send: [1, 'n', 14, 1, '/list'] },
+  { send: [2, 'j', 1, 1, counter.view, counter.token] },
+  { send: [2, 'e', 2, 1, 'inc', {}] },
+  { send: [2, 'e', 3, 1, 'inc', {}] },
+  { send: [2, 'e', 4, 1, 'noop', {}] },
+  { send: [2, 'e', 5, 1, 'dec', {}] },
+  { send: [2, 'j', 6, 2, list.view, list.token] },
+  { send: [2, 'e', 7, 2, 'insert', { at: 1, id: 4, name: 'Delta' }] },
+  { send: [2, 'e', 8, 2, 'remove', { id: 2 }] },
+  { send: [2, 'e', 9, 2, 'move', { id: 3, to: 0 }] },
+  { send: [2, 'e', 10, 2, 'rename', { id: 4, name: 'Delta <2>' }] },
+  { send: [2, 'h', 11] },
+  { send: [2, 'l', 12, 2] },
+  { send: [2, 'p', 13, 1, '/counter?from=golden'] },
+  { send: [2, 'n', 14, 1, '/list'] },
 ];
 
 const session: Array<{ sent: string; received: string }> = [];
@@ -57,9 +57,9 @@ t.test('every frame matches the golden session', async (t) => {
 
 t.test('the frames the issue names are as small as promised', async (t) => {
   const increment = session[1].received;
-  t.equal(increment, '[1,"r",2,1,{"0":"1"}]');
+  t.equal(increment, '[2,"r",2,1,{"0":"1"}]');
   t.ok(Buffer.byteLength(increment) <= 48, `counter increment: ${Buffer.byteLength(increment)} B ≤ 48 B`);
-  t.equal(session[3].received, '[1,"r",4,1]', 'a no-op render sends no diff');
+  t.equal(session[3].received, '[2,"r",4,1]', 'a no-op render sends no diff');
   const counterFp = (JSON.parse(session[0].received)[4] as { s: string }).s;
   t.match(session[5].received, '"p":', 'a new template\'s statics travel with its first join');
   t.notMatch(session[5].received, `"${counterFp}":`, 'statics the socket already has are not resent');

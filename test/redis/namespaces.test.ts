@@ -68,7 +68,7 @@ async function hears(client: LiveClient, text: string): Promise<void> {
 /** Every frame the client holds or receives until its own shout comes back. */
 async function framesUntilOwnShout(client: LiveClient, text: string): Promise<string> {
   const seen: Frame[] = [...client.frames.splice(0)];
-  client.send([1, 'e', client.nextRef(), 1, 'shout', { text }]);
+  client.send([2, 'e', client.nextRef(), 1, 'shout', { text }]);
   for (;;) {
     const frame = await client.next();
     seen.push(frame);
@@ -80,7 +80,7 @@ t.test('the same namespace on two db numbers: broadcasts cross, and the second d
   const a = await deploy('a', 5);
   const b = await deploy('b', 6);
   const [onA, onB] = [await radio(a.url), await radio(b.url)];
-  onA.send([1, 'e', onA.nextRef(), 1, 'shout', { text: 'from deployment a' }]);
+  onA.send([2, 'e', onA.nextRef(), 1, 'shout', { text: 'from deployment a' }]);
   await hears(onB, 'from deployment a');
   t.pass('the attack: a broadcast of deployment a reached deployment b on another db number');
   const warning = b.logs.find((line) => line.includes('livery.C047'));
@@ -93,7 +93,7 @@ t.test('own namespaces on db 7 and db 8: no broadcast, key or channel crosses, a
   const one = await deploy('one', 7, 'app-one');
   const two = await deploy('two', 8, 'app-two');
   const [oneA, oneB, twoA] = [await radio(one.url), await radio(one.url), await radio(two.url)];
-  oneA.send([1, 'e', oneA.nextRef(), 1, 'shout', { text: 'secret of one' }]);
+  oneA.send([2, 'e', oneA.nextRef(), 1, 'shout', { text: 'secret of one' }]);
   await hears(oneB, 'secret of one');
   t.pass('control: the broadcast reached the same deployment\'s other tab');
   // Two's tab shouts after one's broadcast was published: anything of one's would come first.

@@ -167,7 +167,7 @@ export async function crossProcessScenarios(t: Test, ps: Processes): Promise<voi
 
     // Broadcast from A reaches B and C.
     const ref = onA.client.nextRef();
-    onA.client.send([1, 'e', ref, 1, 'wave', {}]);
+    onA.client.send([2, 'e', ref, 1, 'wave', {}]);
     for (const [name, tab] of [['B', onB], ['C', onC]] as const) {
       await until(tab.client, sets(waves, '1'), `wave on ${name}`);
       t.pass(`the broadcast from A reached ${name}`);
@@ -175,7 +175,7 @@ export async function crossProcessScenarios(t: Test, ps: Processes): Promise<voi
 
     // A project saved through B re-renders the watchers on A and C.
     const added = onB.client.nextRef();
-    onB.client.send([1, 'e', added, 1, 'add', { name: 'Cross-process anvil' }]);
+    onB.client.send([2, 'e', added, 1, 'add', { name: 'Cross-process anvil' }]);
     for (const [name, tab] of [['A', onA], ['C', onC]] as const) {
       await until(tab.client, mentions('Cross-process anvil'), `the new project on ${name}`);
       t.pass(`the save through B re-rendered ${name}`);

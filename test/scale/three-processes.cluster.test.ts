@@ -30,7 +30,7 @@ async function load(client: LiveClient, stop: Promise<unknown>): Promise<Frame[]
   const replies: Frame[] = [];
   while (!stopped) {
     const ref = client.nextRef();
-    client.send([1, 'e', ref, 1, 'inc', {}]);
+    client.send([2, 'e', ref, 1, 'inc', {}]);
     replies.push(await until(client, (f) => f[2] === ref, `the reply to event ${ref}`));
     await sleep(50);
   }
@@ -58,7 +58,7 @@ async function underLoad(t: Test, handover: () => Promise<void>): Promise<void> 
     for (const reply of replies[i]!) {
       expected += 1;
       if (reply[1] === 'r' && count(reply) === expected) acknowledged++;
-      else t.match(reply, [1, 'x', Number, 1, 'LV_STATE_UNAVAILABLE'], `event ${expected}: acknowledged with the next count, or not acknowledged with its code`);
+      else t.match(reply, [2, 'x', Number, 1, 'LV_STATE_UNAVAILABLE'], `event ${expected}: acknowledged with the next count, or not acknowledged with its code`);
     }
     t.ok(replies[i]!.length > 0, `events sent during the handover: ${replies[i]!.length}, acknowledged: ${acknowledged}`);
     t.equal(count(await client.event(1, 'inc')), expected + 1, 'the view went on from its state');
@@ -89,7 +89,7 @@ async function boardTabs() {
 
 async function waveCrosses(t: Test, board: Awaited<ReturnType<typeof boardTabs>>): Promise<void> {
   await boardSubscribed();
-  board.onB.client.send([1, 'e', board.onB.client.nextRef(), 1, 'wave', {}]);
+  board.onB.client.send([2, 'e', board.onB.client.nextRef(), 1, 'wave', {}]);
   await until(board.onC.client, sets(board.waves, '1'), 'the wave on C');
   t.pass('a broadcast subscribed before the handover crosses processes after it');
 }
@@ -122,5 +122,5 @@ t.test('a master killed under load: its replica takes over, nothing acknowledged
   await waitFor('the crashed node to show as acme\'s replica', async () => (await cluster.shardOf(ACME)).replicas.includes(master), 30_000);
   t.pass('the crashed node rejoined as acme\'s replica');
   const after = await ps.openView(ps.C, 'acme', '/counter');
-  t.same((await after.client.event(1, 'inc')).slice(0, 2), [1, 'r'], 'the processes serve on');
+  t.same((await after.client.event(1, 'inc')).slice(0, 2), [2, 'r'], 'the processes serve on');
 });

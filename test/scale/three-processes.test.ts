@@ -27,7 +27,7 @@ t.test('Redis restarted under load: sessions continue, acknowledged state is not
   t.match(health, { status: 'degraded', redis: { status: 'down' } }, '/healthz shows the outage');
   // An event during the outage waits for Redis (bounded) rather than being acknowledged unsaved.
   const during = client.nextRef();
-  client.send([1, 'e', during, 1, 'inc', {}]);
+  client.send([2, 'e', during, 1, 'inc', {}]);
   await redis.start();
   const reply = await until(client, (f) => f[2] === during, 'the reply to the event sent during the outage');
   t.equal(reply[1], 'r', 'acknowledged once Redis was back and had stored it');
@@ -45,7 +45,7 @@ t.test('Redis restarted under load: sessions continue, acknowledged state is not
   const again = await LiveClient.open(base(C), { cookie: fresh.cookie, host: host('acme', C) });
   t.teardown(() => again.close());
   const rejoin = await again.join(1, fresh.view, fresh.token);
-  t.same(rejoin.slice(0, 2), [1, 'r'], 'a new page on another process joins fine after the restart');
+  t.same(rejoin.slice(0, 2), [2, 'r'], 'a new page on another process joins fine after the restart');
 });
 
 t.test('Redis unreachable at startup: a startup check error, not a fallback', async (t) => {

@@ -49,6 +49,6 @@ t.test('a socket whose identity settles inside another request\'s handler is sti
   const client = await opening;
   t.teardown(() => client.close());
   const reply = await client.join(1, page.view, page.token, 10_000); // a bound for a hang, not a timing assertion
-  t.same(reply.slice(0, 4), [1, 'r', 1, 1], 'the join is answered');
+  t.same(reply.slice(0, 4), [2, 'r', 1, 1], 'the join is answered');
   t.same((await client.event(1, 'inc'))[4], { 0: '1' }, 'and the socket keeps serving events');
 });

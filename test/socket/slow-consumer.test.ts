@@ -123,7 +123,7 @@ t.test('a client that keeps sending but never reads its replies: closed at twice
   const before = stalledLines().length;
   const drive = () => {
     if (slow.closeCode !== undefined || stalledLines().length > before) return;
-    for (let i = 0; i < 16; i++) slow.send([1, 'e', slow.nextRef(), 1, 'grow', {}]);
+    for (let i = 0; i < 16; i++) slow.send([2, 'e', slow.nextRef(), 1, 'grow', {}]);
   };
   const maxBuffered = await serveBystanderUntilClosed(t, before, drive);
   const line = stalledLines().at(-1)!;

@@ -75,8 +75,8 @@ export const SOCKET_ATTACKS: Attack[] = [
         const globex = await ctx.page('/t/globex/evil', 'globex', { cookie: acme.cookie });
         // A raw client: which tenant it is entitled to is only known once the race is decided.
         const client = await LiveClient.open(ctx.base, { cookie: acme.cookie });
-        client.send([1, 'j', 1, 1, acme.view, acme.token]);
-        client.send([1, 'j', 2, 2, globex.view, globex.token]);
+        client.send([2, 'j', 1, 1, acme.view, acme.token]);
+        client.send([2, 'j', 2, 2, globex.view, globex.token]);
         const frames = [await client.next(), await client.next()];
         await client.close();
         const won = frames.filter((f) => f[1] === 'r');

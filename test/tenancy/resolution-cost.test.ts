@@ -44,14 +44,14 @@ t.test(`${backend} backends: 1,000 events and 100 ticks on one socket`, async (t
   const client = await LiveClient.open(s.url, { cookie: page.cookie, host });
   t.teardown(() => client.close());
   const joined = await client.join(1, page.view, page.token);
-  t.same(joined.slice(0, 2), [1, 'r']);
+  t.same(joined.slice(0, 2), [2, 'r']);
   t.ok(fixture.db.queryCount() - beforeJoin <= 4, 'the join costs at most one lookup (one statement in its transaction), here a cache hit');
 
   const before = fixture.db.queryCount();
   const commandsBefore = redisCommands();
   let ticks = 0;
   let replies = 0;
-  for (let i = 1; i <= 1000; i++) client.send([1, 'e', 100 + i, 1, 'inc', {}]);
+  for (let i = 1; i <= 1000; i++) client.send([2, 'e', 100 + i, 1, 'inc', {}]);
   while (replies < 1000 || ticks < 100) {
     const frame = await client.next(10_000);
     if (frame[1] === 'r') replies++;

@@ -1,7 +1,7 @@
 /**
  * Livery driver: the real client's join sequence (docs/protocol.md), minus the DOM.
  * GET the view's page, read `data-lv-view` and `data-lv-token` from its container, open `/live`,
- * send `[1,"j",ref,1,view,token]`; events are `[1,"e",ref,1,name,payload]`. The join reply's diff carries a
+ * send `[2,"j",ref,1,view,token]`; events are `[2,"e",ref,1,name,payload]`. The join reply's diff carries a
  * fresh token in `t`, kept for the next rejoin (the reconnect storm resumes state with it).
  */
 import { attrValue, classifyLivery, liveryDiff } from '../frames.ts';
@@ -18,9 +18,9 @@ export function liveryProtocol(viewId: string, token: string, cookie: string): P
     socketPath: '/live',
     headers: cookie === '' ? {} : { cookie },
     classify: classifyLivery,
-    joinFrame: (ref) => JSON.stringify([1, 'j', ref, VID, viewId, latest]),
-    eventFrame: (ref, name, payload) => `[1,"e",${ref},${VID},${JSON.stringify(name)},${JSON.stringify(payload)}]`,
-    patchFrame: (ref, url) => JSON.stringify([1, 'p', ref, VID, url]),
+    joinFrame: (ref) => JSON.stringify([2, 'j', ref, VID, viewId, latest]),
+    eventFrame: (ref, name, payload) => `[2,"e",${ref},${VID},${JSON.stringify(name)},${JSON.stringify(payload)}]`,
+    patchFrame: (ref, url) => JSON.stringify([2, 'p', ref, VID, url]),
     joined(frame) {
       const t = liveryDiff(frame)?.t;
       if (typeof t === 'string') latest = t;

@@ -1,6 +1,6 @@
 /**
  * Plain driver for the reference servers (raw uWS, ws + full HTML): Livery's framing, but no page
- * and no signed token — the join frame names the view (`[1,"j",ref,1,"counter"]`), so the
+ * and no signed token — the join frame names the view (`[2,"j",ref,1,"counter"]`), so the
  * reference server does only what its design needs and nothing Livery-specific. The view
  * `upgrade` sends no join at all: the upgrade is the whole handshake (the raw join storm).
  */
@@ -13,8 +13,8 @@ export function plainProtocol(view: string): Protocol {
     socketPath: '/live',
     headers: {},
     classify: classifyLivery,
-    joinFrame: (ref) => (view === 'upgrade' ? null : `[1,"j",${ref},1,${JSON.stringify(view)}]`),
-    eventFrame: (ref, name, payload) => `[1,"e",${ref},1,${JSON.stringify(name)},${JSON.stringify(payload)}]`,
+    joinFrame: (ref) => (view === 'upgrade' ? null : `[2,"j",${ref},1,${JSON.stringify(view)}]`),
+    eventFrame: (ref, name, payload) => `[2,"e",${ref},1,${JSON.stringify(name)},${JSON.stringify(payload)}]`,
     joined() {},
   };
 }

@@ -71,7 +71,7 @@ const TOPIC = process.env.LIVERY_BENCH_TOPIC ?? 'bench';
 /**
  * Subscribes to one topic on join; `pub` broadcasts the sender's sequence number `n` and every
  * subscriber shows the last one received (the template's first slot, so a push reads
- * `[1,"d",vid,{"0":"<n>"}]`).
+ * `[2,"d",vid,{"0":"<n>"}]`).
  */
 export class BroadcastView extends LiveView<{ last: number }> {
   static template = 'bench-broadcast.html';

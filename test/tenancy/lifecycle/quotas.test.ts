@@ -28,7 +28,7 @@ const host = (tenant: string) => `${tenant}.localhost:${s.port}`;
 
 /** Sends `n` events at once and collects each answer's type and code, in ref order. */
 async function burst(client: LiveClient, n: number): Promise<Array<string>> {
-  for (let i = 0; i < n; i++) client.send([1, 'e', client.nextRef(), 1, 'inc', {}]);
+  for (let i = 0; i < n; i++) client.send([2, 'e', client.nextRef(), 1, 'inc', {}]);
   const answers: string[] = [];
   for (let i = 0; i < n; i++) {
     const frame = await client.next();

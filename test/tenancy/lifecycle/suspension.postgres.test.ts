@@ -33,8 +33,8 @@ t.test('suspended by SQL: the live socket is closed with 4403, an event queued a
 
   // An event holds the view's mailbox; a second one queues behind it.
   armHold();
-  client.send([1, 'e', client.nextRef(), 1, 'hold', {}]);
-  client.send([1, 'e', client.nextRef(), 1, 'add', {}]);
+  client.send([2, 'e', client.nextRef(), 1, 'hold', {}]);
+  client.send([2, 'e', client.nextRef(), 1, 'add', {}]);
 
   await ownerExecute(ownerUrl, "update tenants set status = 'suspended' where id = 'acme'");
   const { code, frames } = await untilClosed(client);
