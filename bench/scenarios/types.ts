@@ -13,6 +13,8 @@ export interface Column {
   label: string;
   /** Decimal places for numbers (default 0). */
   digits?: number;
+  /** Which way is better, for `--compare` (absent: guessed from the label, see report/compare.ts). */
+  better?: 'higher' | 'lower';
 }
 
 export type Value = number | string | null;

@@ -62,4 +62,5 @@ export { viewStateKey as stateKey } from '../keys.ts';
 
 export { stateKeyTenant } from '../keys.ts';
 export { MemoryStateBackend, DEFAULT_STATE_MAX_MEMORY, memoryStateSize, type MemoryStateOptions } from './memory-state-backend.ts';
+export { stateFingerprint } from './fingerprint.ts';
 export { RedisStateBackend, StateQuotaError, StateTooLargeError, REDIS_STATE_HARD_LIMIT, REDIS_ENTRY_OVERHEAD, type RedisStateOptions } from './redis-state-backend.ts';

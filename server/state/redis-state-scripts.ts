@@ -91,20 +91,30 @@ return {value, previous}`;
  * ARGV member, value, owner, ttlMs, usageTtlMs, budget. Compare-and-set on the owner: refused
  * when another join claimed the instance since. An absent state (expired, or lost by Redis) is
  * written again by its owner. → {1} | {0} (taken over) | {-1, total} (over budget)
+ *
+ * Every event's save runs this, so it does no more than it must (D64): the owner is read with
+ * one HGET (a key of another type — a plain string from before owners existed — makes it fail,
+ * and is replaced), the state's counted bytes are read once and written only when they change.
  */
 const SAVE = `${PRELUDE}
-local kind = redis.call('TYPE', KEYS[1]).ok
-if kind == 'hash' then
-  local current = redis.call('HGET', KEYS[1], 'o')
-  if current and current ~= ARGV[3] then return {0} end
-elseif kind ~= 'none' then
+local current = redis.pcall('HGET', KEYS[1], 'o')
+if type(current) == 'table' and current.err then
   redis.call('DEL', KEYS[1])
+elseif current and current ~= ARGV[3] then
+  return {0}
 end
 local bytes = #ARGV[2] + ${REDIS_ENTRY_OVERHEAD}
-if not fits(ARGV[1], bytes, tonumber(ARGV[6])) then return {-1, total()} end
+local grows = bytes - counted(ARGV[1])
+if grows > 0 and total() + grows > tonumber(ARGV[6]) then return {-1, total()} end
 redis.call('HSET', KEYS[1], 's', ARGV[2], 'o', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-account(ARGV[1], bytes, tonumber(ARGV[4]), ARGV[5])
+if grows ~= 0 then
+  redis.call('HINCRBY', KEYS[2], '${TOTAL}', grows)
+  redis.call('HSET', KEYS[2], ARGV[1], bytes)
+end
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+redis.call('PEXPIRE', KEYS[3], ARGV[5])
 return {1}`;
 
 /**
