@@ -570,11 +570,12 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   }
 
   /**
-   * Stores the state as this copy's owner, within the tenant's budget. 'taken' when another join
+   * Stores the state as this copy's owner, within the tenant's budget (`refresh`: in any case,
+   * restarting its TTL — a socket closing). 'taken' when another join
    * owns the instance now (nothing stored, and this copy must never store again); an error
    * (logged, except the tenant's budget, which the caller reports) when the backend did not take it.
    */
-  async save(): Promise<SaveOutcome> {
+  async save(refresh = false): Promise<SaveOutcome> {
     const backend = this.#services.backend;
     let fingerprint: string | undefined;
     try {
@@ -583,10 +584,10 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       // taken over meanwhile learns it at its next real change, its refresh or the notice (D35).
       if (backend.writeThrough) {
         fingerprint = stateFingerprint(value);
-        if (fingerprint === this.#stored) return 'saved';
+        if (!refresh && fingerprint === this.#stored) return 'saved';
       }
       this.#stored = undefined; // until this save is known to be stored
-      const stored = await backend.save(this.stateKey, value, this.owner, this.#services.stateBudget(this.tenant));
+      const stored = await backend.save(this.stateKey, value, this.owner, this.#services.stateBudget(this.tenant), refresh ? { refresh } : undefined);
       if (stored) this.#stored = fingerprint;
       return stored ? 'saved' : 'taken';
     } catch (error) {
@@ -623,8 +624,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     // its state is discarded rather than kept for the state TTL.
     if (reason === 'navigate') await this.#services.backend.delete(this.stateKey).catch((error: unknown) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'discarding state failed'));
     else if (reason !== 'replaced') {
-      this.#stored = undefined; // stored in full at close: the state's TTL runs from here
-      const outcome = await this.save();
+      const outcome = await this.save(true); // stored at close in any case: its TTL runs from here
       if (outcome === 'taken') this.#host.log.info({ view: this.viewClass.name }, 'view closed after a join elsewhere took it over; its copy was not saved');
       else if (outcome instanceof Error && registryCode(outcome) === 'LV_STATE_QUOTA_EXCEEDED') this.#host.log.warn({ err: outcome, view: this.viewClass.name }, 'state not saved at close: over the tenant\'s budget; the last saved state stays');
     }

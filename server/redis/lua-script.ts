@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
+import { Command, type Cluster, type Redis } from 'ioredis';
 
 /**
  * A Lua script sent by hash, and in full once when Redis does not know it (e.g. after a restart).
@@ -14,6 +14,25 @@ export class LuaScript {
   constructor(source: string) {
     this.#source = source;
     this.#sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  /**
+   * Like {@link LuaScript.run}, but written to the connection at once rather than at the end of
+   * the turn with the other auto-pipelined commands: for a caller that already gathered a turn's
+   * work into this one command (the state backend's saves).
+   */
+  async send(redis: Redis | Cluster, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+    const command = (name: string, script: string) => {
+      const sent = new Command(name, [script, keys.length, ...keys, ...args]);
+      void redis.sendCommand(sent);
+      return sent.promise;
+    };
+    try {
+      return await command('evalsha', this.#sha);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return command('eval', this.#source);
+    }
   }
 
   async run(redis: Redis | Cluster, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {

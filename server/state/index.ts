@@ -40,7 +40,7 @@ export interface StateBackend {
    * state (a shared backend throws `StateQuotaError` when this save would grow the tenant past
    * it; a save that does not grow the state always passes). Absent: no budget.
    */
-  save(key: string, value: string, owner: string, budget?: number): Promise<boolean>;
+  save(key: string, value: string, owner: string, budget?: number, options?: SaveOptions): Promise<boolean>;
   /**
    * A live owner keeps its instance: refreshes the TTL if `owner` still owns it. 'taken' once
    * another join claimed it (this copy must close without saving); 'absent' when the state is
@@ -49,6 +49,15 @@ export interface StateBackend {
   keep(key: string, owner: string): Promise<'kept' | 'taken' | 'absent'>;
   delete(key: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface SaveOptions {
+  /**
+   * Restart the state's TTL now: a socket closing, whose state must live the full TTL from here.
+   * Otherwise a shared backend may leave a TTL refreshed within the last third of it as it is —
+   * a live view's is kept fresh anyway (`keep`) — and save the cost of refreshing it (D64).
+   */
+  readonly refresh?: boolean;
 }
 
 export interface StateClaim {
