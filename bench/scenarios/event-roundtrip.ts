@@ -198,7 +198,10 @@ async function latency(ctx: ScenarioContext, live: Live[], windowMs: number): Pr
     for (const p of live) {
       ctx.progress.step(`latency ${level * 100}%: ${p.key}`);
       const label = p.label;
-      if (rate > 0.9 * median(p.ops)) {
+      // Redis state is measured at every level: its closed-loop figure (100 events in flight, each
+      // waiting for its save) understates what it serves with saves batched at a higher rate, and
+      // its p99 at 50% is a goal (D64) — a level it cannot carry shows as a long tail, not a gap.
+      if (p.key !== REDIS && rate > 0.9 * median(p.ops)) {
         table.rows.push({ peer: label, status: 'skipped', reason: `${level * 100}% load (${rate}/s) exceeds 90% of this peer's capacity`, values: { load: `${level * 100}%`, rate } });
         continue;
       }
@@ -225,22 +228,25 @@ async function latency(ctx: ScenarioContext, live: Live[], windowMs: number): Pr
 function goals(ctx: ScenarioContext, rows: Map<string, Row>, live: Live[], at50: Map<string, Row>): void {
   const find = (n: PeerName) => live.find((p) => p.key === n);
   const livery = rows.get('livery');
-  const rawRow = rows.get('raw-uws');
-  const lvjsRow = rows.get('liveviewjs');
   const ratio = (a: number[], b: number[]) => spread(pairedRatios(a, b));
-  judgeGoal(ctx, 'Server CPU per event ≤ 1.5× raw uWS echo', livery, rawRow, () => {
+  // A reference left out with --peers: not measured (its row would be undefined, never "ok").
+  const judge = (text: string, reference: PeerName, evaluate: () => { met: boolean; detail: string }) => {
+    if (rows.get(reference) === undefined && livery !== undefined) return ctx.goal(text, 'not-measured', `${PEERS[reference].label} was not part of this run (--peers)`);
+    judgeGoal(ctx, text, livery, rows.get(reference), evaluate);
+  };
+  judge('Server CPU per event ≤ 1.5× raw uWS echo', 'raw-uws', () => {
     const s = ratio(find('livery')!.cpuUs, find('raw-uws')!.cpuUs);
     return { met: s.median <= 1.5, detail: formatSpread(s) };
   });
-  judgeGoal(ctx, 'Throughput ≥ 0.65× raw uWS echo', livery, rawRow, () => {
+  judge('Throughput ≥ 0.65× raw uWS echo', 'raw-uws', () => {
     const s = ratio(find('livery')!.ops, find('raw-uws')!.ops);
     return { met: s.median >= 0.65, detail: formatSpread(s) };
   });
-  judgeGoal(ctx, 'Throughput ≥ 3× LiveViewJS', livery, lvjsRow, () => {
+  judge('Throughput ≥ 3× LiveViewJS', 'liveviewjs', () => {
     const s = ratio(find('livery')!.ops, find('liveviewjs')!.ops);
     return { met: s.median >= 3, detail: formatSpread(s) };
   });
-  judgeGoal(ctx, 'p99 at 50% load ≤ 1.3× raw uWS p99', livery, rawRow, () => {
+  judge('p99 at 50% load ≤ 1.3× raw uWS p99', 'raw-uws', () => {
     const l = at50.get('livery');
     const r = at50.get('raw-uws');
     if (l === undefined || r === undefined) return { met: false, detail: 'no latency measurement at 50% load' };
