@@ -3,7 +3,8 @@
  *
  * A backend stores opaque serialized state under keys built by {@link stateKey}, which always
  * carry the tenant (`lv:{acme}:view:…`; the braces are a Redis Cluster hash tag, so one tenant's
- * keys share a slot). Entries expire after a TTL that every write and read refreshes.
+ * keys share a slot). Entries expire after a TTL that every write and read refreshes (a shared
+ * backend's saves only once a third of it has passed, unless asked: see {@link SaveOptions}).
  *
  * `writeThrough` tells the runtime when to save: a backend shared between processes (Redis)
  * must have every change stored before the event's reply goes out, so a reconnect to any

@@ -45,15 +45,16 @@ export class StateQuotaError extends LiveryError {
  * State shared by every process through Redis, hence write-through: the runtime stores each
  * change before the event's reply, so a client reconnecting to any process resumes its view.
  *
- * Each call is one Lua script (see redis-state-scripts.ts) that refreshes the TTL, so entries of
- * abandoned views expire by themselves. A join `claim`s the instance — a fresh random owner
- * token replaces the stored one — and a `save` is a compare-and-set on that token, so a copy of
- * the view left live on another process can never overwrite what the new owner stored (D34).
- * The same scripts count each tenant's stored bytes and refuse growth past its budget (D36). A
- * first paint's state is stored with the short pre-join TTL; the join's claim gives it the full
- * one. With auto-pipelining, scripts issued in the same tick share one round trip. During a
- * Redis outage calls wait up to the connection's command timeout, then reject with
- * `RedisUnavailableError`; values are JSON strings (docs/state-codec.md).
+ * Each call is one Lua script (see redis-state-scripts.ts) that refreshes the TTL (a save: once a
+ * third of it has passed, or when asked), so entries of abandoned views expire by themselves. A
+ * join `claim`s the instance — a fresh random owner token replaces the stored one — and a `save`
+ * is a compare-and-set on that token, so a copy of the view left live on another process can
+ * never overwrite what the new owner stored (D34). The same scripts count each tenant's stored
+ * bytes and refuse growth past its budget (D36). A first paint's state is stored with the short
+ * pre-join TTL; the join's claim gives it the full one. With auto-pipelining, scripts issued in
+ * the same tick share one round trip; saves go further, gathered per tenant into one script per
+ * loop turn (D64). During a Redis outage calls wait up to the connection's command timeout, then
+ * reject with `RedisUnavailableError`; values are JSON strings (docs/state-codec.md).
  */
 export class RedisStateBackend implements StateBackend {
   readonly name = 'redis';
