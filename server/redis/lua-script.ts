@@ -22,8 +22,10 @@ export class LuaScript {
    * work into this one command (the state backend's saves).
    */
   async send(redis: Redis | Cluster, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+    // As ioredis builds its own commands: the connection's keyPrefix applies to the keys.
+    const options = { keyPrefix: (redis.options as { keyPrefix?: string }).keyPrefix, replyEncoding: 'utf8' as const };
     const command = (name: string, script: string) => {
-      const sent = new Command(name, [script, keys.length, ...keys, ...args]);
+      const sent = new Command(name, [script, keys.length, ...keys, ...args], options);
       void redis.sendCommand(sent);
       return sent.promise;
     };
