@@ -101,7 +101,7 @@ export class RedisStateBackend implements StateBackend {
   save(key: string, value: string, owner: string, budget?: number, options?: SaveOptions): Promise<boolean> {
     guardSize(key, value);
     const tenant = stateKeyTenant(key);
-    return new Promise<number[]>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       let saves = this.#queued.get(tenant);
       if (saves === undefined) this.#queued.set(tenant, (saves = []));
       saves.push({ key, value, owner, budget: budgetArg(budget), refresh: options?.refresh === true ? 1 : 0, resolve, reject });
@@ -110,8 +110,8 @@ export class RedisStateBackend implements StateBackend {
         setImmediate(this.#flush);
       }
     }).then((result) => {
-      if (result[0] === -1) throw new StateQuotaError(tenant, result[1], budget!);
-      return result[0] === 1;
+      if (result < 0) throw new StateQuotaError(tenant, -1 - result, budget!);
+      return result === 1;
     });
   }
 
@@ -139,7 +139,7 @@ export class RedisStateBackend implements StateBackend {
     const sent = stateScripts.save.send(this.#redis, keys, [this.#ttlMs, this.#ttlMs, JSON.stringify(entries)]);
     redisCall(sent, `state save ×${saves.length} {${tenant}}`).then(
       (results) => {
-        for (let i = 0; i < saves.length; i++) saves[i].resolve((results as number[][])[i]);
+        for (let i = 0; i < saves.length; i++) saves[i].resolve((results as number[])[i]);
       },
       (error: unknown) => {
         for (const save of saves) save.reject(error);
@@ -201,7 +201,8 @@ interface QueuedSave {
   owner: string;
   budget: number;
   refresh: 0 | 1;
-  resolve(result: number[]): void;
+  /** 1 stored, 0 taken over, -1 - total over budget (see SAVE). */
+  resolve(result: number): void;
   reject(error: unknown): void;
 }
 

@@ -102,7 +102,8 @@ return {value, previous}`;
  * again by its owner. KEYS: the tenant's byte counts, its expiries, then each saved state. ARGV:
  * ttlMs, usageTtlMs, then a JSON array with one `[member, value, owner, budget, refresh]` per
  * state (one argument: a command of a few arguments costs Node and Redis far less to encode and
- * decode than one of hundreds). → per state {1} | {0} (taken over) | {-1, total} (over budget)
+ * decode than one of hundreds). → one integer per state, a flat array (cheaper to decode than
+ * nested ones): 1 stored | 0 taken over | -1 - total (over budget; the tenant's total, negated)
  *
  * Every event's save runs through here, so each does no more than it must (D64): the owner is
  * read with one HGET (a key of another type — a plain string from before owners existed — makes
@@ -125,12 +126,12 @@ for i, save in ipairs(cjson.decode(ARGV[3])) do
     current = false
   end
   if current and current ~= owner then
-    results[i] = {0}
+    results[i] = 0
   else
     local bytes = #value + ${REDIS_ENTRY_OVERHEAD}
     local grows = bytes - counted(member)
     if grows > 0 and total() + grows > save[4] then
-      results[i] = {-1, total()}
+      results[i] = -1 - total()
     else
       redis.call('HSET', key, 's', value, 'o', owner)
       if grows ~= 0 then
@@ -142,7 +143,7 @@ for i, save in ipairs(cjson.decode(ARGV[3])) do
         redis.call('ZADD', EXPIRIES, now + ttl, member)
         refreshed = true
       end
-      results[i] = {1}
+      results[i] = 1
     end
   end
 end
