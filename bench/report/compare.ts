@@ -43,7 +43,7 @@ export interface RunTable {
   /** Column labels, in order, without the peer and note columns. */
   labels: string[];
   /** `better` of each labelled column, when the run knew it. */
-  better: Record<string, 'higher' | 'lower' | undefined>;
+  better: Record<string, Column['better']>;
   digits: Record<string, number | undefined>;
   rows: { peer: string; cells: Record<string, Cell> }[];
 }
@@ -236,7 +236,8 @@ function tableFromMarkdown(title: string, block: string[]): RunTable {
  * throughput, "largest", delivered) are better higher; times, CPU, memory, bytes, failures and
  * counts of work done per operation lower. Anything else: no verdict.
  */
-export function betterOf(label: string, declared?: 'higher' | 'lower'): 'higher' | 'lower' | undefined {
+export function betterOf(label: string, declared?: Column['better']): 'higher' | 'lower' | undefined {
+  if (declared === 'neither') return undefined;
   if (declared !== undefined) return declared;
   const l = label.toLowerCase();
   if (/client/.test(l)) return undefined; // the load generator's own CPU: not a figure of merit

@@ -165,8 +165,8 @@ function throughputTable(ctx: ScenarioContext, order: Contender[], rows: Map<str
     { key: 'cpuUsPerOp', label: 'server CPU µs/event', digits: 1, better: 'lower' },
     { key: 'cpuVsRaw', label: 'CPU/event vs raw', better: 'lower' },
     { key: 'opsVsRaw', label: 'events/s vs raw', better: 'higher' },
-    { key: 'serverCpuPct', label: 'server CPU %' },
-    { key: 'clientCpuPct', label: 'client CPU %' },
+    { key: 'serverCpuPct', label: 'server CPU %', better: 'neither' },
+    { key: 'clientCpuPct', label: 'client CPU %', better: 'neither' },
   ]);
   for (const c of order) table.rows.push(rows.get(c.key)!);
   if (raw !== undefined && median(raw.clientPct) > 90) {
@@ -181,7 +181,7 @@ async function latency(ctx: ScenarioContext, live: Live[], windowMs: number): Pr
   const at50 = new Map<string, Row>();
   const table = ctx.table('Latency at fixed offered load (percent of raw uWS capacity), from the intended send time, ms', [
     { key: 'load', label: 'load' },
-    { key: 'rate', label: 'events/s' },
+    { key: 'rate', label: 'events/s', better: 'neither' },
     { key: 'p50', label: 'p50', digits: 2, better: 'lower' },
     { key: 'p99', label: 'p99', digits: 2, better: 'lower' },
     { key: 'p999', label: 'p99.9', digits: 2, better: 'lower' },

@@ -82,6 +82,7 @@ t.test('which way is better: declared, else from the label, else no verdict', as
   t.equal(betterOf('on wire B'), 'lower');
   t.equal(betterOf('client CPU %'), undefined, 'the load generator is not the figure of merit');
   t.equal(betterOf('state kept'), undefined);
+  t.equal(betterOf('events/s', 'neither'), undefined, 'a setting (the offered rate) is no figure of merit');
 });
 
 t.test('an earlier run from its result files: figures side by side, ratios, regressions flagged', async (t) => {
