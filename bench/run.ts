@@ -1,11 +1,13 @@
 /**
  * `npm run bench` — runs the scenarios, prints a table per scenario, and writes the report to
- * `bench/results/<timestamp>/` (or --out). Method and scenarios: docs/benchmarks.md.
+ * `bench/results/<timestamp>/` (or --out); with `--compare <dir>`, then every figure beside an
+ * earlier run's. Method and scenarios: docs/benchmarks.md.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderScenario, writeScenario, writeSummary } from './report/index.ts';
+import { compareRuns, comparisonMarkdown, fromResult, loadRun, renderComparison, renderScenario, writeScenario, writeSummary } from './report/index.ts';
+import type { EarlierRun } from './report/index.ts';
 import { ScenarioContext, USAGE, createProgress, describeMachine, parseCli, startLoad } from './runner/index.ts';
 import { SCENARIOS } from './scenarios/index.ts';
 import type { ScenarioResult } from './scenarios/index.ts';
@@ -26,6 +28,14 @@ async function main(): Promise<number> {
   }
   if (!existsSync('/proc/stat')) {
     process.stderr.write('The bench reads CPU and memory accounting from /proc: it runs on Linux only.\n');
+    return 2;
+  }
+  // Read the earlier run first: a wrong folder should fail now, not after five minutes of bench.
+  let earlier: EarlierRun | undefined;
+  try {
+    earlier = cli.compare === undefined ? undefined : loadRun(resolve(cli.compare));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
   const startedAt = new Date().toISOString();
@@ -64,6 +74,12 @@ async function main(): Promise<number> {
   }
   const summary = writeSummary(outDir, results, machine, startedAt);
   process.stdout.write(`\nReport: ${summary}\n`);
+  if (earlier !== undefined) {
+    // Regressions are printed, like missed goals: never a failed run.
+    const comparison = compareRuns(results.map(fromResult), earlier);
+    writeFileSync(resolve(outDir, 'compare.md'), comparisonMarkdown(comparison));
+    process.stdout.write(`${renderComparison(comparison)}\n\nComparison: ${resolve(outDir, 'compare.md')}\n`);
+  }
   return results.some((r) => r.error !== undefined) ? 1 : 0;
 }
 

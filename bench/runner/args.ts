@@ -1,4 +1,4 @@
-/** Command line: `npm run bench -- [scenario…] [--duration s] [--sessions n] [--rounds n] [--peers a,b] [--out dir]`. */
+/** Command line: `npm run bench -- [scenario…] [--duration s] [--sessions n] [--rounds n] [--peers a,b] [--out dir] [--compare dir]`. */
 import { parseArgs } from 'node:util';
 import { PEER_NAMES } from './peers.ts';
 import type { PeerName } from './peers.ts';
@@ -11,6 +11,8 @@ export interface CliOptions {
   peers?: PeerName[];
   retries?: number;
   out?: string;
+  /** An earlier run's results folder to print this run's figures beside. */
+  compare?: string;
   help: boolean;
 }
 
@@ -25,6 +27,8 @@ Options:
   --peers <a,b>     only these peers: ${PEER_NAMES.join(', ')}
   --retries <n>     re-run a window disturbed by foreign load up to n times (default 1; 0: flag only)
   --out <dir>       write the report here instead of bench/results/<timestamp>/
+  --compare <dir>   print each figure beside an earlier run's (its results folder), with the change
+                    as a ratio and regressions flagged; also written to compare.md
   --help            this text`;
 
 function positive(name: string, raw: string | undefined): number | undefined {
@@ -45,6 +49,7 @@ export function parseCli(argv: string[], known: string[]): CliOptions {
       peers: { type: 'string' },
       retries: { type: 'string' },
       out: { type: 'string' },
+      compare: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -66,6 +71,7 @@ export function parseCli(argv: string[], known: string[]): CliOptions {
     peers: peers as PeerName[] | undefined,
     retries,
     out: values.out,
+    compare: values.compare,
     help: values.help ?? false,
   };
 }

@@ -13,6 +13,11 @@ export interface Column {
   label: string;
   /** Decimal places for numbers (default 0). */
   digits?: number;
+  /**
+   * Which way is better, for `--compare` ('neither': a setting or a utilization, not a figure of
+   * merit; absent: guessed from the label, see report/compare.ts).
+   */
+  better?: 'higher' | 'lower' | 'neither';
 }
 
 export type Value = number | string | null;

@@ -3,7 +3,8 @@
  * and search views plus the bench views in `livery-app/`, tuned for load (no per-socket rate
  * limit, deflate available) and otherwise as shipped: the memory state backend keeps its default
  * 100,000 views (more than any scenario opens on one server), and the environment picks backends
- * as usual (scenario 7 sets `LIVERY_PUBSUB=redis`).
+ * as usual (scenario 1 sets `LIVERY_STATE_BACKEND=redis` for its write-through rows, scenario 7
+ * `LIVERY_PUBSUB=redis`).
  *
  * Everything Livery-specific is loaded with a dynamic import inside a try: while Livery (or one of
  * its modules) is not there yet, this prints `UNAVAILABLE <reason>` and the runner reports "not yet
@@ -25,7 +26,7 @@ interface LiveryServerLike {
   app: {
     livery?: {
       runtime?: { mounts?: number; liveViews?: number; counters?: { events: number; renders: number }; database?: { queryCount(): number } };
-      backends?: { redisCommands(): number };
+      backends?: { redisCommands(): number; redisCounts?(): Array<{ roundTrips: number }> };
       directory?: { lookups: number };
     };
   };
@@ -123,6 +124,9 @@ installControl({
       renders: runtime?.counters?.renders ?? 0,
       sql: runtime?.database?.queryCount() ?? 0,
       redis: livery?.backends?.redisCommands() ?? 0,
+      // Round trips (a pipelined batch is one): with the Redis state backend, fewer than events
+      // when saves from one loop turn share one.
+      redisTrips: (livery?.backends?.redisCounts?.() ?? []).reduce((sum, c) => sum + c.roundTrips, 0),
       tenantSql: livery?.directory?.lookups ?? 0,
       tenantRedis: 0,
     };

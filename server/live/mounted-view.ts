@@ -14,7 +14,7 @@ import type { DevErrorReport } from '../protocol/index.ts';
 import { attachPage, encodeDiff, encodeError, encodeReply, type PageEffects, type PageLocation } from '../protocol/codec.ts';
 import { FLASH_CLEAR_EVENT, isFlashKind, type Flash } from '../protocol/flash.ts';
 import type { TickHandle, TickScheduler } from '../scheduler/index.ts';
-import type { StateBackend } from '../state/index.ts';
+import { stateFingerprint, type StateBackend } from '../state/index.ts';
 import type { Scope, Template } from '../template/types.ts';
 import type { PubSub } from '../pubsub/index.ts';
 import type { Presence } from '../presence/index.ts';
@@ -118,6 +118,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   #async: AsyncWork | undefined;
   /** This view's tenant's counters, looked up once (per-tenant metrics, when on). */
   readonly #tenantCounts: TenantCounts;
+  /** Write-through: the fingerprint of what this copy's last save stored (D64); unknown after a failed one. */
+  #stored: string | undefined;
   #closed = false;
   #closedBy: TerminateReason | undefined;
 
@@ -568,13 +570,25 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   }
 
   /**
-   * Stores the state as this copy's owner, within the tenant's budget. 'taken' when another join
+   * Stores the state as this copy's owner, within the tenant's budget (`refresh`: in any case,
+   * restarting its TTL — a socket closing). 'taken' when another join
    * owns the instance now (nothing stored, and this copy must never store again); an error
    * (logged, except the tenant's budget, which the caller reports) when the backend did not take it.
    */
-  async save(): Promise<SaveOutcome> {
+  async save(refresh = false): Promise<SaveOutcome> {
+    const backend = this.#services.backend;
+    let fingerprint: string | undefined;
     try {
-      const stored = await this.#services.backend.save(this.stateKey, this.serialize(), this.owner, this.#services.stateBudget(this.tenant));
+      const value = this.serialize();
+      // Write-through: the very state this copy last stored is not sent again (D64). A copy
+      // taken over meanwhile learns it at its next real change, its refresh or the notice (D35).
+      if (backend.writeThrough) {
+        fingerprint = stateFingerprint(value);
+        if (!refresh && fingerprint === this.#stored) return 'saved';
+      }
+      this.#stored = undefined; // until this save is known to be stored
+      const stored = await backend.save(this.stateKey, value, this.owner, this.#services.stateBudget(this.tenant), refresh ? { refresh } : undefined);
+      if (stored) this.#stored = fingerprint;
       return stored ? 'saved' : 'taken';
     } catch (error) {
       if (registryCode(error) !== 'LV_STATE_QUOTA_EXCEEDED') this.#host.log.error({ err: error, view: this.viewClass.name }, 'saving view state failed');
@@ -585,6 +599,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   /** The backend lost the state (a Redis restart): store it again, in turn with the view's other work. */
   resave(): void {
     if (this.#closed) return;
+    this.#stored = undefined; // what it last stored is gone
     this.#mailbox.run(() => this.save().then((outcome) => {
       if (outcome === 'taken') this.#lost(undefined);
     }));
@@ -609,7 +624,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     // its state is discarded rather than kept for the state TTL.
     if (reason === 'navigate') await this.#services.backend.delete(this.stateKey).catch((error: unknown) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'discarding state failed'));
     else if (reason !== 'replaced') {
-      const outcome = await this.save();
+      const outcome = await this.save(true); // stored at close in any case: its TTL runs from here
       if (outcome === 'taken') this.#host.log.info({ view: this.viewClass.name }, 'view closed after a join elsewhere took it over; its copy was not saved');
       else if (outcome instanceof Error && registryCode(outcome) === 'LV_STATE_QUOTA_EXCEEDED') this.#host.log.warn({ err: outcome, view: this.viewClass.name }, 'state not saved at close: over the tenant\'s budget; the last saved state stays');
     }

@@ -3,7 +3,8 @@
  *
  * A backend stores opaque serialized state under keys built by {@link stateKey}, which always
  * carry the tenant (`lv:{acme}:view:…`; the braces are a Redis Cluster hash tag, so one tenant's
- * keys share a slot). Entries expire after a TTL that every write and read refreshes.
+ * keys share a slot). Entries expire after a TTL that every write and read refreshes (a shared
+ * backend's saves only once a third of it has passed, unless asked: see {@link SaveOptions}).
  *
  * `writeThrough` tells the runtime when to save: a backend shared between processes (Redis)
  * must have every change stored before the event's reply goes out, so a reconnect to any
@@ -40,7 +41,7 @@ export interface StateBackend {
    * state (a shared backend throws `StateQuotaError` when this save would grow the tenant past
    * it; a save that does not grow the state always passes). Absent: no budget.
    */
-  save(key: string, value: string, owner: string, budget?: number): Promise<boolean>;
+  save(key: string, value: string, owner: string, budget?: number, options?: SaveOptions): Promise<boolean>;
   /**
    * A live owner keeps its instance: refreshes the TTL if `owner` still owns it. 'taken' once
    * another join claimed it (this copy must close without saving); 'absent' when the state is
@@ -49,6 +50,15 @@ export interface StateBackend {
   keep(key: string, owner: string): Promise<'kept' | 'taken' | 'absent'>;
   delete(key: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface SaveOptions {
+  /**
+   * Restart the state's TTL now: a socket closing, whose state must live the full TTL from here.
+   * Otherwise a shared backend may leave a TTL refreshed within the last third of it as it is —
+   * a live view's is kept fresh anyway (`keep`) — and save the cost of refreshing it (D64).
+   */
+  readonly refresh?: boolean;
 }
 
 export interface StateClaim {
@@ -62,4 +72,5 @@ export { viewStateKey as stateKey } from '../keys.ts';
 
 export { stateKeyTenant } from '../keys.ts';
 export { MemoryStateBackend, DEFAULT_STATE_MAX_MEMORY, memoryStateSize, type MemoryStateOptions } from './memory-state-backend.ts';
+export { stateFingerprint } from './fingerprint.ts';
 export { RedisStateBackend, StateQuotaError, StateTooLargeError, REDIS_STATE_HARD_LIMIT, REDIS_ENTRY_OVERHEAD, type RedisStateOptions } from './redis-state-backend.ts';

@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { LiveryError } from '../errors.ts';
 import { DEFAULT_REDIS_PREFIX, inNamespace, stateKeyTenant, stateUsageKeys } from '../keys.ts';
 import { redisCall } from '../redis/index.ts';
-import type { StateBackend, StateClaim } from './index.ts';
+import type { SaveOptions, StateBackend, StateClaim } from './index.ts';
 import { REDIS_ENTRY_OVERHEAD, stateScripts, USAGE_TOTAL } from './redis-state-scripts.ts';
 
 export { REDIS_ENTRY_OVERHEAD };
@@ -45,15 +45,16 @@ export class StateQuotaError extends LiveryError {
  * State shared by every process through Redis, hence write-through: the runtime stores each
  * change before the event's reply, so a client reconnecting to any process resumes its view.
  *
- * Each call is one Lua script (see redis-state-scripts.ts) that refreshes the TTL, so entries of
- * abandoned views expire by themselves. A join `claim`s the instance — a fresh random owner
- * token replaces the stored one — and a `save` is a compare-and-set on that token, so a copy of
- * the view left live on another process can never overwrite what the new owner stored (D34).
- * The same scripts count each tenant's stored bytes and refuse growth past its budget (D36). A
- * first paint's state is stored with the short pre-join TTL; the join's claim gives it the full
- * one. With auto-pipelining, scripts issued in the same tick share one round trip. During a
- * Redis outage calls wait up to the connection's command timeout, then reject with
- * `RedisUnavailableError`; values are JSON strings (docs/state-codec.md).
+ * Each call is one Lua script (see redis-state-scripts.ts) that refreshes the TTL (a save: once a
+ * third of it has passed, or when asked), so entries of abandoned views expire by themselves. A
+ * join `claim`s the instance — a fresh random owner token replaces the stored one — and a `save`
+ * is a compare-and-set on that token, so a copy of the view left live on another process can
+ * never overwrite what the new owner stored (D34). The same scripts count each tenant's stored
+ * bytes and refuse growth past its budget (D36). A first paint's state is stored with the short
+ * pre-join TTL; the join's claim gives it the full one. With auto-pipelining, scripts issued in
+ * the same tick share one round trip; saves go further, gathered per tenant into one script per
+ * loop turn (D64). During a Redis outage calls wait up to the connection's command timeout, then
+ * reject with `RedisUnavailableError`; values are JSON strings (docs/state-codec.md).
  */
 export class RedisStateBackend implements StateBackend {
   readonly name = 'redis';
@@ -61,6 +62,10 @@ export class RedisStateBackend implements StateBackend {
   readonly #redis: Redis | Cluster;
   readonly #ttlMs: number;
   readonly #prefix: string;
+  /** This loop turn's saves, per tenant, sent together at its end (see `save`). */
+  readonly #queued = new Map<string, QueuedSave[]>();
+  #scheduled = false;
+  readonly #usage = new Map<string, readonly [string, string]>();
 
   constructor(options: RedisStateOptions) {
     this.#redis = options.redis;
@@ -86,11 +91,60 @@ export class RedisStateBackend implements StateBackend {
     return { value, owner, previous };
   }
 
-  async save(key: string, value: string, owner: string, budget?: number): Promise<boolean> {
+  /**
+   * Queued, and sent with every other save of this loop turn (D64): at the end of the turn, one
+   * SAVE script per tenant carries all its saves, each still a compare-and-set on its own owner.
+   * So a turn in which many views handle an event costs one round trip, and one command per
+   * tenant instead of one per view. Any other call first sends the saves queued before it, so
+   * commands on a key keep their order.
+   */
+  save(key: string, value: string, owner: string, budget?: number, options?: SaveOptions): Promise<boolean> {
     guardSize(key, value);
-    const result = (await this.#run('save', key, [value, owner, this.#ttlMs, this.#ttlMs, budgetArg(budget)])) as number[];
-    if (result[0] === -1) throw new StateQuotaError(stateKeyTenant(key), result[1], budget!);
-    return result[0] === 1;
+    const tenant = stateKeyTenant(key);
+    return new Promise<number>((resolve, reject) => {
+      let saves = this.#queued.get(tenant);
+      if (saves === undefined) this.#queued.set(tenant, (saves = []));
+      saves.push({ key, value, owner, budget: budgetArg(budget), refresh: options?.refresh === true ? 1 : 0, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(this.#flush);
+      }
+    }).then((result) => {
+      if (result < 0) throw new StateQuotaError(tenant, -1 - result, budget!);
+      return result === 1;
+    });
+  }
+
+  /** Sends the queued saves: per tenant, SAVE scripts of at most {@link SAVES_PER_SCRIPT} saves. */
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    if (this.#queued.size === 0) return;
+    const queued = [...this.#queued];
+    this.#queued.clear();
+    for (const [tenant, saves] of queued) {
+      for (let at = 0; at < saves.length; at += SAVES_PER_SCRIPT) this.#send(tenant, saves.slice(at, at + SAVES_PER_SCRIPT));
+    }
+  };
+
+  #send(tenant: string, saves: QueuedSave[]): void {
+    const [bytes, expiries] = this.#usageKeys(tenant);
+    const keys = [bytes, expiries];
+    const entries: Array<[string, string, string, number, number]> = [];
+    for (const save of saves) {
+      keys.push(inNamespace(this.#prefix, save.key));
+      entries.push([save.key, save.value, save.owner, save.budget, save.refresh]);
+    }
+    // Sent at once, outside auto-pipelining: this already is the turn's batch, and waiting for the
+    // auto-pipeline's own turn would add a loop iteration to every acknowledged event.
+    const sent = stateScripts.save.send(this.#redis, keys, [this.#ttlMs, this.#ttlMs, JSON.stringify(entries)]);
+    redisCall(sent, `state save ×${saves.length} {${tenant}}`).then(
+      (results) => {
+        for (let i = 0; i < saves.length; i++) saves[i].resolve((results as number[])[i]);
+      },
+      (error: unknown) => {
+        for (const save of saves) save.reject(error);
+      },
+    );
   }
 
   async keep(key: string, owner: string): Promise<'kept' | 'taken' | 'absent'> {
@@ -112,13 +166,44 @@ export class RedisStateBackend implements StateBackend {
    * Runs a state script on the state key and its tenant's accounting keys (one hash tag), in the
    * deployment's namespace; the state key is passed as it was built too, naming it in the accounting.
    */
-  #run(script: keyof typeof stateScripts, key: string, args: Array<string | number>): Promise<unknown> {
-    const keys = [key, ...stateUsageKeys(stateKeyTenant(key))].map((name) => inNamespace(this.#prefix, name));
-    return redisCall(stateScripts[script].run(this.#redis, keys, [key, ...args]), `state ${script} ${key}`);
+  #run(script: Exclude<keyof typeof stateScripts, 'save'>, key: string, args: Array<string | number>): Promise<unknown> {
+    this.#flush(); // saves queued before this call go first
+    const [bytes, expiries] = this.#usageKeys(stateKeyTenant(key));
+    return redisCall(stateScripts[script].run(this.#redis, [inNamespace(this.#prefix, key), bytes, expiries], [key, ...args]), `state ${script} ${key}`);
   }
 
-  /** The connection belongs to whoever created it; nothing to release here. */
-  async close(): Promise<void> {}
+  /** A tenant's accounting keys in the namespace, built once per tenant (a bounded memo). */
+  #usageKeys(tenant: string): readonly [string, string] {
+    let keys = this.#usage.get(tenant);
+    if (keys === undefined) {
+      if (this.#usage.size >= USAGE_KEYS_KEPT) this.#usage.clear();
+      const [bytes, expiries] = stateUsageKeys(tenant);
+      keys = [inNamespace(this.#prefix, bytes), inNamespace(this.#prefix, expiries)];
+      this.#usage.set(tenant, keys);
+    }
+    return keys;
+  }
+
+  /** Sends the saves still queued; the connection belongs to whoever created it. */
+  async close(): Promise<void> {
+    this.#flush();
+  }
+}
+
+/** Saves one SAVE script carries at most: a script runs alone in Redis, so its length is bounded. */
+const SAVES_PER_SCRIPT = 128;
+/** Tenants whose accounting key names are kept built; past this the memo starts over. */
+const USAGE_KEYS_KEPT = 1024;
+
+interface QueuedSave {
+  key: string;
+  value: string;
+  owner: string;
+  budget: number;
+  refresh: 0 | 1;
+  /** 1 stored, 0 taken over, -1 - total over budget (see SAVE). */
+  resolve(result: number): void;
+  reject(error: unknown): void;
 }
 
 /** No budget: a number Lua compares like any other. */

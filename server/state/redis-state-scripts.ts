@@ -1,6 +1,7 @@
 /**
- * The Lua scripts behind RedisStateBackend (D34, D36). Every script gets the same three keys, all
- * under the tenant's hash tag (one Redis Cluster slot):
+ * The Lua scripts behind RedisStateBackend (D34, D36, D64). Every script but SAVE gets the same
+ * three keys, all under the tenant's hash tag (one Redis Cluster slot); SAVE gets the last two,
+ * then every state it saves:
  *
  * 1. the state: a hash of `s` (the state's JSON) and `o` (the token of the join that owns it);
  * 2. the tenant's byte counts: a hash of state key → bytes counted, and `~total`, their sum;
@@ -25,20 +26,25 @@ export const REDIS_ENTRY_OVERHEAD = 512;
 const TOTAL = '~total';
 const SWEEP_LIMIT = 64;
 
-/** Shared by the scripts: Redis time, the sweep, and the accounting of one state (KEYS[2], KEYS[3]). */
-const PRELUDE = `
+/**
+ * Shared by the scripts: Redis time, the sweep, and the accounting of one state in the tenant's
+ * byte counts (`bytes`) and expiries (`expiries`), which are KEYS[2] and KEYS[3] except in SAVE.
+ */
+function prelude(bytes = 'KEYS[2]', expiries = 'KEYS[3]'): string {
+  return `
+local BYTES, EXPIRIES = ${bytes}, ${expiries}
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
-local function counted(member) return tonumber(redis.call('HGET', KEYS[2], member)) or 0 end
-local function total() return tonumber(redis.call('HGET', KEYS[2], '${TOTAL}')) or 0 end
+local function counted(member) return tonumber(redis.call('HGET', BYTES, member)) or 0 end
+local function total() return tonumber(redis.call('HGET', BYTES, '${TOTAL}')) or 0 end
 local function sweep()
-  local gone = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, ${SWEEP_LIMIT})
+  local gone = redis.call('ZRANGEBYSCORE', EXPIRIES, '-inf', now, 'LIMIT', 0, ${SWEEP_LIMIT})
   if #gone == 0 then return end
   local freed = 0
   for _, member in ipairs(gone) do freed = freed + counted(member) end
-  redis.call('HDEL', KEYS[2], unpack(gone))
-  redis.call('ZREM', KEYS[3], unpack(gone))
-  redis.call('HINCRBY', KEYS[2], '${TOTAL}', -freed)
+  redis.call('HDEL', BYTES, unpack(gone))
+  redis.call('ZREM', EXPIRIES, unpack(gone))
+  redis.call('HINCRBY', BYTES, '${TOTAL}', -freed)
 end
 local function fits(member, bytes, budget)
   local grows = bytes - counted(member)
@@ -46,14 +52,17 @@ local function fits(member, bytes, budget)
 end
 -- The accounting keys live as long as the longest-lived state: usageTtl is the full state TTL.
 local function account(member, bytes, ttl, usageTtl)
-  redis.call('HINCRBY', KEYS[2], '${TOTAL}', bytes - counted(member))
-  redis.call('HSET', KEYS[2], member, bytes)
-  redis.call('ZADD', KEYS[3], now + ttl, member)
-  redis.call('PEXPIRE', KEYS[2], usageTtl)
-  redis.call('PEXPIRE', KEYS[3], usageTtl)
+  redis.call('HINCRBY', BYTES, '${TOTAL}', bytes - counted(member))
+  redis.call('HSET', BYTES, member, bytes)
+  redis.call('ZADD', EXPIRIES, now + ttl, member)
+  redis.call('PEXPIRE', BYTES, usageTtl)
+  redis.call('PEXPIRE', EXPIRIES, usageTtl)
 end
 sweep()
 `;
+}
+
+const PRELUDE = prelude();
 
 /** ARGV member, value, ttlMs, usageTtlMs, budget. A first paint's state, owned by nobody yet. → {1} | {-1, total} */
 const PUT = `${PRELUDE}
@@ -88,24 +97,61 @@ account(ARGV[1], (value and #value or 0) + ${REDIS_ENTRY_OVERHEAD}, tonumber(ARG
 return {value, previous}`;
 
 /**
- * ARGV member, value, owner, ttlMs, usageTtlMs, budget. Compare-and-set on the owner: refused
- * when another join claimed the instance since. An absent state (expired, or lost by Redis) is
- * written again by its owner. → {1} | {0} (taken over) | {-1, total} (over budget)
+ * Saves of one tenant's states, in order, each a compare-and-set on its owner: refused when
+ * another join claimed the instance since. An absent state (expired, or lost by Redis) is written
+ * again by its owner. KEYS: the tenant's byte counts, its expiries, then each saved state. ARGV:
+ * ttlMs, usageTtlMs, then a JSON array with one `[member, value, owner, budget, refresh]` per
+ * state (one argument: a command of a few arguments costs Node and Redis far less to encode and
+ * decode than one of hundreds). → one integer per state, a flat array (cheaper to decode than
+ * nested ones): 1 stored | 0 taken over | -1 - total (over budget; the tenant's total, negated)
+ *
+ * Every event's save runs through here, so each does no more than it must (D64): the owner is
+ * read with one HGET (a key of another type — a plain string from before owners existed — makes
+ * it fail, and is replaced); the counted bytes are written only when they change; and the TTL —
+ * with the expiry recorded for the sweep, the costliest part — is refreshed only when a third of
+ * it has passed since it last was, or when the caller asks (`refresh`: a socket closing, whose
+ * state must then live the full TTL). A live view's refresh (KEEP, every third of the TTL) and
+ * these keep every live state from expiring, as before.
  */
-const SAVE = `${PRELUDE}
-local kind = redis.call('TYPE', KEYS[1]).ok
-if kind == 'hash' then
-  local current = redis.call('HGET', KEYS[1], 'o')
-  if current and current ~= ARGV[3] then return {0} end
-elseif kind ~= 'none' then
-  redis.call('DEL', KEYS[1])
+const SAVE = `${prelude('KEYS[1]', 'KEYS[2]')}
+local ttl = tonumber(ARGV[1])
+local stale = ttl - ttl / 3
+local refreshed = false
+local results = {}
+for i, save in ipairs(cjson.decode(ARGV[3])) do
+  local key, member, value, owner = KEYS[i + 2], save[1], save[2], save[3]
+  local current = redis.pcall('HGET', key, 'o')
+  if type(current) == 'table' and current.err then
+    redis.call('DEL', key)
+    current = false
+  end
+  if current and current ~= owner then
+    results[i] = 0
+  else
+    local bytes = #value + ${REDIS_ENTRY_OVERHEAD}
+    local grows = bytes - counted(member)
+    if grows > 0 and total() + grows > save[4] then
+      results[i] = -1 - total()
+    else
+      redis.call('HSET', key, 's', value, 'o', owner)
+      if grows ~= 0 then
+        redis.call('HINCRBY', BYTES, '${TOTAL}', grows)
+        redis.call('HSET', BYTES, member, bytes)
+      end
+      if save[5] == 1 or redis.call('PTTL', key) < stale then
+        redis.call('PEXPIRE', key, ttl)
+        redis.call('ZADD', EXPIRIES, now + ttl, member)
+        refreshed = true
+      end
+      results[i] = 1
+    end
+  end
 end
-local bytes = #ARGV[2] + ${REDIS_ENTRY_OVERHEAD}
-if not fits(ARGV[1], bytes, tonumber(ARGV[6])) then return {-1, total()} end
-redis.call('HSET', KEYS[1], 's', ARGV[2], 'o', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-account(ARGV[1], bytes, tonumber(ARGV[4]), ARGV[5])
-return {1}`;
+if refreshed then
+  redis.call('PEXPIRE', BYTES, ARGV[2])
+  redis.call('PEXPIRE', EXPIRIES, ARGV[2])
+end
+return results`;
 
 /**
  * ARGV member, owner, ttlMs, usageTtlMs. A live owner's periodic refresh: its state never expires

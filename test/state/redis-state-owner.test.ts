@@ -101,3 +101,44 @@ t.test('budget: expired states stop counting once the tenant writes again (keys 
   t.same((await cleaner.hkeys(bytes)).sort(), ['~total', stateKey(expiring, 'p3')].sort(), 'only the live state is counted');
   t.ok((await cleaner.pttl(expiries)) > 90_000, 'the accounting keys live as long as the longest-lived state');
 });
+
+t.test('one turn\'s saves go as one script, each still checked on its own owner and budget', async (t) => {
+  const keys = ['a', 'b', 'c'].map((name) => stateKey(tenant, `batch-${name}`));
+  const owners: string[] = [];
+  for (const key of keys) {
+    await one.set(key, '{"n":0}');
+    owners.push((await one.claim(key)).owner);
+  }
+  await two.claim(keys[1]); // b is taken over elsewhere
+  const outcomes = await Promise.allSettled([
+    one.save(keys[0], '{"n":1}', owners[0]),
+    one.save(keys[1], '{"n":1}', owners[1]),
+    one.save(keys[2], JSON.stringify({ n: 'x'.repeat(4096) }), owners[2], 1),
+  ]);
+  t.same(outcomes[0], { status: 'fulfilled', value: true }, 'the owner\'s save stored');
+  t.same(outcomes[1], { status: 'fulfilled', value: false }, 'the stale copy\'s refused');
+  t.equal(outcomes[2].status, 'rejected');
+  t.type((outcomes[2] as PromiseRejectedResult).reason, StateQuotaError, 'the one over its budget refused with its own error');
+  t.same(await Promise.all(keys.map((key) => one.get(key))), ['{"n":1}', '{"n":0}', '{"n":0}'], 'each as its own outcome says');
+});
+
+t.test('a save restarts the TTL only once a third of it has passed, or when asked (a close)', async (t) => {
+  const key = stateKey(tenant, 'ttl-rule');
+  await one.set(key, '{"n":0}');
+  const { owner } = await one.claim(key);
+  await cleaner.pexpire(key, 80_000); // 80 of 100 s left: less than a third has passed
+  t.ok(await one.save(key, '{"n":1}', owner));
+  const kept = await cleaner.pttl(key);
+  t.ok(kept <= 80_000 && kept > 70_000, `left as it was: ${kept}`);
+  await cleaner.pexpire(key, 60_000); // more than a third has passed
+  t.ok(await one.save(key, '{"n":2}', owner));
+  t.ok((await cleaner.pttl(key)) > 90_000, 'restarted');
+  await cleaner.pexpire(key, 80_000);
+  t.ok(await one.save(key, '{"n":3}', owner, undefined, { refresh: true }));
+  t.ok((await cleaner.pttl(key)) > 90_000, 'asked: restarted');
+  const expiries = stateUsageKeys(tenant)[1];
+  const recorded = Number(await cleaner.zscore(expiries, key));
+  const [seconds, micros] = (await cleaner.time()) as [number, number];
+  const expiresAt = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) + (await cleaner.pttl(key));
+  t.ok(Math.abs(recorded - expiresAt) < 1000, 'the expiry recorded for the byte count is the key\'s own');
+});

@@ -29,6 +29,18 @@ export function stateBackendContract(t: Test, create: BackendFactory): void {
     t.equal(await backend.get(key), null, 'deleted');
   });
 
+  t.test('saves issued together, for several tenants, are each stored (one turn\'s batch)', async (t) => {
+    const backend = await create({ ttlSeconds: 60, maxEntries: 100 });
+    t.teardown(() => backend.close());
+    const keys = ['acme', 'acme', 'globex'].map((tenant) => stateKey(tenant, `i-${Math.random()}`));
+    for (const key of keys) await backend.set(key, '{"n":0}');
+    const owners = await Promise.all(keys.map(async (key) => (await backend.claim(key)).owner));
+    const stored = await Promise.all(keys.map((key, i) => backend.save(key, JSON.stringify({ n: i + 1, text: 'é ✓ "quoted" \\ back' }), owners[i])));
+    t.same(stored, [true, true, true]);
+    for (const [i, key] of keys.entries()) t.same(JSON.parse((await backend.get(key))!), { n: i + 1, text: 'é ✓ "quoted" \\ back' }, 'stored byte for byte');
+    for (const key of keys) await backend.delete(key);
+  });
+
   t.test('tenants never share a key', async (t) => {
     const backend = await create({ ttlSeconds: 60, maxEntries: 100 });
     t.teardown(() => backend.close());
