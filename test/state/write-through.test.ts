@@ -67,7 +67,7 @@ function instanceOf(token: string): string {
 /** The reply to an event, skipping pushes (a ticking view's diffs) that arrive before it. */
 async function answer(client: LiveClient, name: string): Promise<Frame> {
   const ref = client.nextRef();
-  client.send([1, 'e', ref, 1, name, {}]);
+  client.send([2, 'e', ref, 1, name, {}]);
   for (;;) {
     const frame = await client.next();
     if (frame[2] === ref) return frame;
