@@ -137,11 +137,11 @@ function arrayIndex(key: string): number {
   return Number.isInteger(n) && n >= 0 && n < 4294967295 && String(n) === key ? n : -1;
 }
 
-/** Array proxies → their arrays, so storing one back into the state stores the array itself. */
-const TARGETS = new WeakMap<object, object>();
+/** What an array proxy answers with its array, so storing one back into the state stores the array itself. */
+const TARGET = Symbol('tracked array');
 
 function unwrap(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? (TARGETS.get(value) ?? value) : value;
+  return Array.isArray(value) ? ((value as { [TARGET]?: unknown[] })[TARGET] ?? value) : value;
 }
 
 /**
@@ -161,10 +161,10 @@ class ArrayHandler implements ProxyHandler<unknown[]> {
     this.key = key;
     this.target = target;
     this.proxy = new Proxy(target, this);
-    TARGETS.set(this.proxy, target);
   }
 
   get(target: unknown[], key: string | symbol, receiver: unknown): unknown {
+    if (key === TARGET) return target;
     const value = Reflect.get(target, key, receiver);
     // (A proxy kept past its array's replacement is no longer state: it marks nothing.)
     if (typeof key === 'string' && value !== null && typeof value === 'object' && Object.hasOwn(target, key) && this.owner.raw[this.key] === target) {
@@ -222,8 +222,9 @@ class TrackingHandler implements ProxyHandler<object> {
   journaling = false;
   journal: Map<string, Before> | undefined = undefined;
   /**
-   * The proxy of each root array handed out, by key: one identity per array, and no allocation
-   * per event. A key's entry goes when the key is written (it would keep the old array alive).
+   * The proxy of each root array handed out while a handler runs, by key: one identity per array
+   * within the handler. Dropped when it ends (an idle view holds none); a key's entry also goes
+   * when the key is written (it would keep the old array alive).
    */
   arrays: Map<string, ArrayHandler> | undefined = undefined;
 
@@ -397,6 +398,7 @@ class Tracker<S extends object> implements TrackedState<S> {
     this.#checked = undefined;
     this.#handler.journaling = false;
     this.#handler.journal = undefined;
+    this.#handler.arrays = undefined;
   }
 
   check(maxBytes: number): void {
@@ -447,6 +449,7 @@ class Tracker<S extends object> implements TrackedState<S> {
       }
     }
     handler.journal = undefined;
+    handler.arrays = undefined;
   }
 }
 
