@@ -76,7 +76,7 @@ export class ForloopInfo {
 export class LoopItemScope implements Scope, LoopItem {
   key = '';
   readonly scope: Scope;
-  readonly element: unknown;
+  private readonly element: unknown;
   private readonly names: readonly string[];
   private readonly values: readonly unknown[] | null;
   private readonly forloop: ForloopInfo;
