@@ -100,13 +100,15 @@ try {
     socket: { ratePerSecond: 1_000_000_000, rateBurst: 1_000_000_000, compression: true, maxPerIp: 1_000_000 },
     // Every page load of the bench comes from one address too.
     pages: { ratePerSecond: 1_000_000_000, burst: 1_000_000_000 },
+    // The page-size scenario's 10,000-row table is ~450 KB of state, past the 256 KiB default.
+    state: { maxBytes: 1024 * 1024 },
   });
   await server.listen();
 } catch (err) {
   announceUnavailable(`Livery does not start: ${(err as Error).message}`);
 }
 
-const paths = ['counter', 'clock', 'search', 'tick-noop', 'table', 'list', 'idle', 'broadcast', 'files'];
+const paths = ['counter', 'clock', 'search', 'tick-noop', 'table', 'list', 'idle', 'broadcast', 'files', 'page-size-100', 'page-size-1000', 'page-size-10000'];
 const features = (await Promise.all(paths.map(async (p) => ((await joinable(port, `/${p}`)) ? p : null)))).filter((p) => p !== null);
 announceReady(port, { features, pending });
 

@@ -9,7 +9,7 @@
  * The tree is updated in place by `update.ts`, so after each diff it again equals the client's
  * tree. Full renders are built here; `encode.ts` turns trees and diffs into wire nodes.
  */
-import type { Block, Scope, Slot } from '../template/types.ts';
+import type { Block, LoopItem, LoopSlot, Scope, Slot } from '../template/types.ts';
 
 export type RValue = string | RBlock | RList;
 
@@ -22,6 +22,14 @@ export interface RList {
   readonly body: Block;
   keys: string[];
   items: Map<string, RBlock>;
+  /**
+   * Whether this list's elements are distinct objects (or primitives): only then may one
+   * element's change be applied to one item (D61) — an object shown at two positions changes
+   * both. `undefined` until an item-wise update needs to know: element identities do not change
+   * until the next full pass, so it is worked out once per full pass, from the array, and only
+   * for lists that may go item-wise; `false` for lists that never do.
+   */
+  distinct: boolean | undefined;
 }
 
 export function isList(value: RValue): value is RList {
@@ -48,16 +56,12 @@ export function renderSlot(slot: Slot, scope: Scope): RValue {
       return chosen === null ? '' : renderBlock(chosen.block, chosen.scope);
     }
     case 'loop':
-      return renderLoop(slot.body, slot.empty, slot.iterate(scope), scope);
+      return renderLoop(slot, slot.iterate(scope), scope);
   }
 }
 
-export function renderLoop(
-  body: Block,
-  empty: Block | null,
-  items: ReadonlyArray<{ key: string; scope: Scope }>,
-  scope: Scope,
-): RValue {
+export function renderLoop(slot: LoopSlot, items: readonly LoopItem[], scope: Scope): RValue {
+  const { body, empty } = slot;
   if (items.length === 0 && empty !== null) return renderBlock(empty, scope);
   const keys: string[] = [];
   const map = new Map<string, RBlock>();
@@ -66,7 +70,30 @@ export function renderLoop(
     keys.push(key);
     map.set(key, renderBlock(body, item.scope));
   }
-  return { body, keys, items: map };
+  return { body, keys, items: map, distinct: itemwiseCandidate(slot, items.length) };
+}
+
+/**
+ * Loops shorter than this always take the full pass: re-rendering a few items costs less than
+ * proving which of them changed.
+ */
+export const ITEMWISE_MIN = 16;
+
+/** `RList.distinct` after a full pass: unknown for a list that may go item-wise, else false. */
+export function itemwiseCandidate(slot: LoopSlot, length: number): false | undefined {
+  return slot.source !== null && length >= ITEMWISE_MIN ? undefined : false;
+}
+
+/** No object appears twice in `array`. */
+export function distinctElements(array: readonly unknown[]): boolean {
+  const seen = new Set<object>();
+  for (let i = 0; i < array.length; i++) {
+    const element = array[i];
+    if (typeof element !== 'object' || element === null) continue;
+    if (seen.has(element)) return false;
+    seen.add(element);
+  }
+  return true;
 }
 
 /**

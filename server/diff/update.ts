@@ -6,25 +6,35 @@
  * the blocks of `if` branches, which read the same scope; inside loops, `with` and `include` the
  * scope differs, so their contents are re-evaluated in full (`changed = null`) and compared value
  * by value. Returns `undefined` when nothing changed: the caller then sends nothing.
+ *
+ * `items` narrows a changed name further (D61): for a name holding an array whose elements were
+ * only changed in place, the indexes of the elements that may differ. A loop over that name
+ * (`for row in rows`) then re-renders just those items — when nothing else it reads changed,
+ * their keys are unchanged and its elements were distinct — and the event costs the items it
+ * changed, not the list.
  */
 import { K_ENTRIES } from '../protocol/index.ts';
-import type { Block, LoopSlot, Scope, Slot } from '../template/types.ts';
+import type { Block, LoopItem, LoopSlot, Scope, Slot } from '../template/types.ts';
 import { encodeBlock, encodeList, encodeSlots, encodeValue, type StaticsCollector, type WireNode, type WireValue } from './encode.ts';
 import { encodeOrder, sameOrder } from './keyed.ts';
-import { isBlock, isList, renderBlock, renderLoop, uniqueKey, type RBlock, type RList, type RValue } from './rendered.ts';
+import { distinctElements, isBlock, isList, itemwiseCandidate, renderBlock, renderLoop, uniqueKey, type RBlock, type RList, type RValue } from './rendered.ts';
+
+/** Per changed name holding an array: the indexes of the elements that may have changed (D61). */
+export type ItemChanges = ReadonlyMap<string, ReadonlySet<number>>;
 
 export function updateBlock(
   tree: RBlock,
   scope: Scope,
   changed: ReadonlySet<string> | null,
   statics: StaticsCollector,
+  items?: ItemChanges,
 ): WireNode | undefined {
   let diff: WireNode | undefined;
   const slots = tree.block.slots;
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i];
     if (changed !== null && slot.deps !== null && !intersects(slot.deps, changed)) continue;
-    const d = updateSlot(tree.values, i, slot, scope, changed, statics);
+    const d = updateSlot(tree.values, i, slot, scope, changed, statics, items);
     if (d !== undefined) (diff ??= {})[i] = d;
   }
   return diff;
@@ -37,6 +47,7 @@ function updateSlot(
   scope: Scope,
   changed: ReadonlySet<string> | null,
   statics: StaticsCollector,
+  items: ItemChanges | undefined,
 ): WireValue | undefined {
   const old = values[i];
   if (slot.kind === 'text') {
@@ -49,11 +60,49 @@ function updateSlot(
     const chosen = slot.select(scope);
     if (chosen === null) return replace(values, i, '', statics);
     if (isBlock(old) && old.block === chosen.block) {
-      return updateBlock(old, chosen.scope, slot.scoped ? null : changed, statics);
+      return slot.scoped ? updateBlock(old, chosen.scope, null, statics) : updateBlock(old, chosen.scope, changed, statics, items);
     }
     return replace(values, i, renderBlock(chosen.block, chosen.scope), statics);
   }
+  if (changed !== null && items !== undefined && slot.source !== null && isList(old)) {
+    const indexes = items.get(slot.source);
+    if (indexes !== undefined && old.distinct !== false && old.body === slot.body && (slot.itemDeps === null || !intersects(slot.itemDeps, changed))) {
+      const d = updateItems(old, slot, scope, indexes, statics);
+      if (d !== FULL) return d;
+    }
+  }
   return updateLoop(values, i, slot, scope, statics);
+}
+
+const FULL = Symbol('full pass');
+
+/**
+ * Re-renders only the items at `indexes` (element indexes of the loop's array), or answers FULL
+ * when that cannot be proven enough: the array is no longer one of the same length, too many
+ * items changed for it to pay, or a changed element's key moved (then the order may have
+ * changed). Keys are all checked before the tree is touched, so FULL leaves it as it was.
+ */
+function updateItems(list: RList, slot: LoopSlot, scope: Scope, indexes: ReadonlySet<number>, statics: StaticsCollector): WireNode | undefined | typeof FULL {
+  const array = slot.array(scope);
+  const n = list.keys.length;
+  if (array === null || array.length !== n || indexes.size * 2 > n) return FULL;
+  // The elements are the ones the last full pass rendered (only their contents changed since).
+  list.distinct ??= distinctElements(array);
+  if (!list.distinct) return FULL;
+  const fresh: LoopItem[] = [];
+  for (const index of indexes) {
+    if (index >= n) return FULL;
+    const position = slot.reversed ? n - 1 - index : index;
+    const item = slot.itemAt(scope, array, position);
+    if (item.key !== list.keys[position]) return FULL;
+    fresh.push(item);
+  }
+  let entries: WireNode | undefined;
+  for (const item of fresh) {
+    const d = updateBlock(list.items.get(item.key)!, item.scope, null, statics);
+    if (d !== undefined) (entries ??= {})[item.key] = d;
+  }
+  return entries === undefined ? undefined : { [K_ENTRIES]: entries };
 }
 
 function replace(values: RValue[], i: number, value: RValue, statics: StaticsCollector): WireValue | undefined {
@@ -71,18 +120,14 @@ function updateLoop(values: RValue[], i: number, slot: LoopSlot, scope: Scope, s
     return encodeBlock(values[i] as RBlock, statics);
   }
   if (!isList(old) || old.body !== slot.body) {
-    values[i] = renderLoop(slot.body, slot.empty, items, scope);
+    values[i] = renderLoop(slot, items, scope);
     return encodeList(values[i] as RList, statics);
   }
+  old.distinct = itemwiseCandidate(slot, items.length);
   return updateList(old, slot.body, items, statics);
 }
 
-function updateList(
-  list: RList,
-  body: Block,
-  items: ReadonlyArray<{ key: string; scope: Scope }>,
-  statics: StaticsCollector,
-): WireNode | undefined {
+function updateList(list: RList, body: Block, items: readonly LoopItem[], statics: StaticsCollector): WireNode | undefined {
   const keys: string[] = new Array(items.length);
   const seen = new Set<string>();
   let entries: WireNode | undefined;

@@ -339,7 +339,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   /** Renders everything and returns the root node for a join reply. Starts ticks. */
   start(): WireNode {
     this.#tree = renderBlock(this.#template.root, this.#scope);
-    this.#tracked.changed.clear();
+    this.#tracked.clearChanges();
     const interval = this.viewClass.tickInterval;
     if (interval !== undefined && interval > 0) this.#tickHandle = this.#services.scheduler.every(interval, this);
     return encodeRoot(this.#tree, this.#host.statics);
@@ -549,7 +549,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const statics = this.#host.statics;
     this.#services.counters.renders++;
     try {
-      return statics.attachTo(updateBlock(this.#tree, this.#scope, changed, statics));
+      return statics.attachTo(updateBlock(this.#tree, this.#scope, changed, statics, this.#tracked.changedItems));
     } catch (error) {
       // The tree may be half-updated; re-render from scratch so server and client agree again.
       this.#report(0, 'LV_RENDER_FAILED', error);
@@ -560,7 +560,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
         return undefined;
       }
     } finally {
-      changed.clear();
+      this.#tracked.clearChanges();
     }
   }
 

@@ -70,21 +70,21 @@ export class ForloopInfo {
 
 /**
  * One loop item: it is both the LoopItem handed to the diff engine and the item's scope, so an
- * item costs this object and its ForloopInfo. `value` holds a single loop variable; unpacking
- * loops (`for k, v in …`) use `values`.
+ * item costs this object and its ForloopInfo. `element` is the iterable's element: the single
+ * loop variable's value; unpacking loops (`for k, v in …`) bind `values`.
  */
 export class LoopItemScope implements Scope, LoopItem {
   key = '';
   readonly scope: Scope;
+  private readonly element: unknown;
   private readonly names: readonly string[];
-  private readonly value: unknown;
   private readonly values: readonly unknown[] | null;
   private readonly forloop: ForloopInfo;
   private readonly parent: Scope;
 
-  constructor(names: readonly string[], value: unknown, values: readonly unknown[] | null, forloop: ForloopInfo, parent: Scope) {
+  constructor(names: readonly string[], element: unknown, values: readonly unknown[] | null, forloop: ForloopInfo, parent: Scope) {
     this.names = names;
-    this.value = value;
+    this.element = element;
     this.values = values;
     this.forloop = forloop;
     this.parent = parent;
@@ -93,7 +93,7 @@ export class LoopItemScope implements Scope, LoopItem {
   get(name: string): unknown {
     const values = this.values;
     if (values === null) {
-      if (name === this.names[0]) return this.value;
+      if (name === this.names[0]) return this.element;
     } else {
       const names = this.names;
       for (let i = 0; i < names.length; i++) if (names[i] === name) return values[i];

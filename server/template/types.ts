@@ -81,6 +81,20 @@ export interface LoopSlot extends SlotBase {
   readonly keyed: boolean;
   /** The items in order (may contain duplicate keys; the diff engine de-duplicates). */
   iterate(scope: Scope): LoopItem[];
+  /**
+   * The root name the loop iterates when its iterable is a bare name (`for row in rows`), else
+   * null. With `itemDeps` it lets the diff engine re-render only the items whose elements
+   * changed (D61): a view's state names which elements of an array it may have changed.
+   */
+  readonly source: string | null;
+  /** Names the key and body read from the enclosing scope (loop variables and `forloop` removed). */
+  readonly itemDeps: ReadonlySet<string> | null;
+  /** True for `reversed`: loop position `p` shows element `length - 1 - p`. */
+  readonly reversed: boolean;
+  /** The array the loop iterates, or null when its iterable is not an array. */
+  array(scope: Scope): readonly unknown[] | null;
+  /** The item at loop position `position` of `array` (what `iterate` builds there). */
+  itemAt(scope: Scope, array: readonly unknown[], position: number): LoopItem;
 }
 
 export type Slot = TextSlot | BranchSlot | LoopSlot;

@@ -14,7 +14,7 @@ import { decodeHistogram } from '../../bench/shared/histogram.ts';
 import { SCENARIOS } from '../../bench/scenarios/index.ts';
 import type { ScenarioResult } from '../../bench/scenarios/types.ts';
 
-// Seven scenarios against four peers, each started and stopped: about a minute on a quiet machine,
+// Nine scenarios against four peers, each started and stopped: about a minute on a quiet machine,
 // two or more beside the rest of the suite on two cores — more than tap's default bound for a hang.
 t.setTimeout(5 * 60_000);
 
@@ -77,6 +77,20 @@ t.test('the reference peers produce numbers; histograms and charts are there', a
   const memory = JSON.parse(readFileSync(join(out, 'idle-memory.json'), 'utf8')) as ScenarioResult;
   t.equal(memory.tables[0].rows.find((r) => r.peer === 'ws + full HTML')?.status, 'ok', 'ws peer measured');
   t.equal(memory.tables[0].rows.find((r) => r.peer === 'LiveViewJS 0.8.1')?.status, 'ok', 'LiveViewJS peer measured');
+});
+
+t.test('page-size: one row per table size, CPU and bytes per event, both goals judged', async (t) => {
+  const result = JSON.parse(readFileSync(join(out, 'page-size.json'), 'utf8')) as ScenarioResult;
+  const rows = result.tables[0].rows;
+  t.same(rows.map((r) => r.values.rows), [100, 1_000, 10_000], 'the three sizes, in order');
+  for (const row of rows) {
+    t.equal(row.status, 'ok', `${row.values.rows} rows measured`);
+    t.type(row.values.cpuUsPerOp, 'number');
+    t.type(row.values.bytes, 'number');
+  }
+  t.equal(result.goals.length, 2);
+  t.ok(result.goals.every((g) => g.status === 'met' || g.status === 'missed'), 'judged, not skipped');
+  t.same(result.charts.map((c) => c.file), ['page-size-cpu.svg']);
 });
 
 t.test('summary.md and the terminal carry every scenario\'s table', async (t) => {

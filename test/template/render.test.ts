@@ -80,6 +80,34 @@ t.test('loop keys: keyed loops use the key expression, unkeyed ones the position
   t.same(plain.iterate(createScope({})), []);
 });
 
+t.test('loop sources and item deps: what lets the diff engine re-render one item (D61)', async (t) => {
+  const loop = (source: string) => compileTemplate(source, { name: 'x' }).root.slots[0] as LoopSlot;
+  t.equal(loop('{% for r in rows key r.id %}{{ r.n }}{% endfor %}').source, 'rows', 'a bare name is a source');
+  t.equal(loop('{% for r in rows reversed %}{% endfor %}').source, 'rows');
+  for (const iterable of ['rows|default:""', 'page.rows', '"abc"', '12', 'None']) {
+    t.equal(loop(`{% for r in ${iterable} %}{% endfor %}`).source, null, `${iterable} is not a source`);
+  }
+  const deps = (source: string) => [...(loop(source).itemDeps ?? ['<unknown>'])].sort();
+  t.same(deps('{% for r in rows key r.id %}{{ r.n }}{{ forloop.counter }}{% endfor %}'), [], 'loop variables and forloop are bound');
+  t.same(deps('{% for r in rows key prefix|add:r.id %}{{ sep }}{% with x=r.n %}{{ x }}{{ unit }}{% endwith %}{% empty %}{{ none }}{% endfor %}'), ['prefix', 'sep', 'unit'], 'outer names read by the key and the body, not the empty block');
+  t.same(deps('{% for r in rows %}{{ rows|length }}{% endfor %}'), ['rows'], 'the body reading the iterable itself');
+  t.same(deps('{% for r in rows %}{% include r.template %}{% endfor %}'), ['<unknown>'], 'an include by variable: unknown');
+
+  const scope = createScope({ rows: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] });
+  for (const source of ['{% for r in rows key r.id %}{% endfor %}', '{% for r in rows reversed key r.id %}{% endfor %}', '{% for r in rows %}{% endfor %}']) {
+    const slot = loop(source);
+    const array = slot.array(scope)!;
+    const all = slot.iterate(scope);
+    for (let p = 0; p < all.length; p++) {
+      const one = slot.itemAt(scope, array, p);
+      t.equal(one.key, all[p].key, `${source}: itemAt(${p}) has iterate's key`);
+      t.equal(one.scope.get('r'), all[p].scope.get('r'), `${source}: and its element`);
+      t.equal((one.scope.get('forloop') as { counter: number }).counter, p + 1, 'and its forloop');
+    }
+  }
+  t.equal(loop('{% for r in rows %}{% endfor %}').array(createScope({ rows: 'abc' })), null, 'a string is not an array');
+});
+
 t.test('with and include', async (t) => {
   const loader = createMemoryLoader({
     'row.html': '<li>{{ item.name }} of {{ owner }}</li>',

@@ -110,3 +110,121 @@ t.test('check(maxBytes) leaves the record open: a refused store still rolls back
   tracked.rollback();
   t.same(raw, { items: ['a', 'c'], n: 1 });
 });
+
+t.test('arrays at root keys are tracked element by element (D61)', async (t) => {
+  const tracked = trackState<Record<string, any>>({ rows: [{ n: 1 }, { n: 2 }, { n: 3 }], tags: ['a', 'b'], n: 1 });
+  const state = tracked.proxy;
+  t.equal(state.rows.length, 3);
+  t.equal(state.tags[0], 'a');
+  t.ok(Array.isArray(state.rows), 'the proxy is an array');
+  t.same([...tracked.changed], [], 'length and primitive elements mark nothing');
+  state.rows[1].n += 1;
+  t.same([...tracked.changed], ['rows']);
+  t.same([...tracked.changedItems!.get('rows')!], [1], 'an element read as an object is marked, not the list');
+  void state.rows[2];
+  t.same([...tracked.changedItems!.get('rows')!], [1, 2]);
+  state.rows.push({ n: 4 });
+  t.equal(tracked.changedItems!.has('rows'), false, 'a write to the array marks the whole key');
+  void state.rows[0];
+  t.equal(tracked.changedItems!.has('rows'), false, '… which stays whole until the diff');
+  state.tags[1] = 'c';
+  t.equal(tracked.changedItems!.has('tags'), false, 'an index write is a write to the array');
+  tracked.clearChanges();
+  t.same([...tracked.changed], []);
+  t.equal(tracked.changedItems, undefined);
+  void state.rows[0].n;
+  t.same([...tracked.changedItems!.get('rows')!], [0], 'after the diff, element-wise again');
+  state.rows = [{ n: 9 }];
+  t.equal(tracked.changedItems!.has('rows'), false, 'replacing the key marks it whole');
+  t.equal(JSON.stringify(state.rows), '[{"n":9}]', 'JSON through the proxy');
+});
+
+t.test('array proxies keep one identity per handler and are stored as the array itself', async (t) => {
+  const tracked = trackState<Record<string, any>>({ rows: [{ n: 1 }] });
+  const state = tracked.proxy;
+  tracked.begin();
+  t.equal(state.rows, state.rows, 'the same proxy within a handler');
+  state.copy = state.rows;
+  t.equal(tracked.raw.copy, tracked.raw.rows, 'storing the proxy stores the array, not the proxy');
+  state.nested = [];
+  state.nested.push(state.rows);
+  t.equal(tracked.raw.nested[0], tracked.raw.rows, 'also into another tracked array');
+  tracked.commit();
+});
+
+t.test('rollback undoes element-wise changes in place, whatever moved', async (t) => {
+  const a = { id: 'a', tags: ['x'] };
+  const b = { id: 'b', tags: [] as string[] };
+  const c = { id: 'c', tags: [] as string[] };
+  const rows = [a, b, c];
+  const tracked = trackState<Record<string, any>>({ rows });
+  const state = tracked.proxy;
+  state.rows[0].id = 'A'; // before the handler, not yet diffed
+  tracked.begin();
+  state.rows[1].tags.push('y');
+  state.rows.splice(0, 1); // b moves to index 0
+  state.rows[0].id = 'B';
+  state.rows.reverse();
+  state.rows[0].extra = true;
+  state.rows.push({ id: 'd' });
+  tracked.rollback();
+  t.equal(tracked.raw.rows, rows, 'the same array');
+  t.same(rows, [{ id: 'A', tags: ['x'] }, { id: 'b', tags: [] }, { id: 'c', tags: [] }], 'exactly as at begin');
+  t.ok(rows[0] === a && rows[1] === b && rows[2] === c, 'each element keeps its identity');
+  t.same([...tracked.changed], ['rows'], 'the change from before the handler is still to diff');
+  t.same([...tracked.changedItems!.get('rows') ?? ['whole']], ['whole'], 'marked whole: the handler wrote to the array, and over-marking is safe');
+  tracked.clearChanges();
+  tracked.begin();
+  state.rows[2].id = 'C';
+  tracked.rollback();
+  t.equal(c.id, 'c');
+  t.same([...tracked.changed], [], 'an undone element-wise change leaves nothing to diff');
+});
+
+t.test('random handlers on arrays: rollback restores exactly; the length check is exact', async (t) => {
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = (n: number) => Math.floor(random() * n);
+  const raw: Record<string, any> = { rows: Array.from({ length: 12 }, (_, i) => ({ id: i, s: 'é'.repeat(i % 3), tags: [i] })), n: 1 };
+  const tracked = trackState(raw);
+  const ops: Array<(s: Record<string, any>) => void> = [
+    (s) => { if (s.rows.length) s.rows[pick(s.rows.length)].s += '"✓"'; },
+    (s) => { if (s.rows.length) (s.rows[pick(s.rows.length)].tags ??= []).push(pick(1000)); },
+    (s) => { if (s.rows.length) delete s.rows[pick(s.rows.length)].s; },
+    (s) => { s.rows.splice(pick(s.rows.length), 1); },
+    (s) => { s.rows.splice(pick(s.rows.length), 0, { id: pick(99), s: 'new' }); },
+    (s) => { s.rows[pick(s.rows.length)] = { id: -1 }; },
+    (s) => { s.rows.sort((x: any, y: any) => x.id - y.id); },
+    (s) => { s.rows = s.rows.slice(1); },
+    (s) => { s.n += 1; },
+    (s) => { void s.rows.find((r: any) => r.id === pick(12)); },
+  ];
+  let checked = 0;
+  for (let run = 0; run < 300; run++) {
+    if (raw.rows.length < 4) {
+      tracked.begin();
+      tracked.proxy.rows.push(...Array.from({ length: 8 }, (_, i) => ({ id: 100 + i, s: '' })));
+      tracked.commit(1_000_000);
+    }
+    const before = JSON.stringify(raw);
+    tracked.begin();
+    for (let k = 1 + pick(4); k > 0; k--) ops[pick(ops.length)](tracked.proxy);
+    const exact = JSON.stringify(raw).length;
+    if (random() < 0.5) {
+      t.throws(() => tracked.check(exact - 1), { code: 'LV_STATE_OVER_LIMIT' }, `run ${run}: measured at least ${exact} bytes`);
+      tracked.rollback();
+      if (JSON.stringify(raw) !== before) t.fail(`run ${run}: rollback left ${JSON.stringify(raw)}, not ${before}`);
+    } else {
+      tracked.commit(exact);
+      try {
+        tracked.check(exact - 1);
+        t.fail(`run ${run}: ${exact} bytes passed a bound of ${exact - 1}`);
+      } catch {
+        checked++;
+      }
+      tracked.commit();
+    }
+    tracked.clearChanges();
+  }
+  t.ok(checked > 100, `${checked} committed handlers measured exactly`);
+});

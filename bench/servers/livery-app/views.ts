@@ -1,8 +1,9 @@
 /**
  * Bench-only Livery views, beside the example app's counter, clock and search (reused as they
  * are). Each exists for one scenario: a tick that changes nothing (zero bytes expected), a 100-row
- * table where one cell changes, a 1,000-row keyed list that gains one row, and an idle view
- * holding ~1 KB of state (memory per session).
+ * table where one cell changes, a 1,000-row keyed list that gains one row, an idle view holding
+ * ~1 KB of state (memory per session), and keyed tables of 100, 1,000 and 10,000 rows where each
+ * event changes one cell (cost per event against page size).
  */
 import { z } from 'zod';
 import { LiveView } from '../../../server/index.ts';
@@ -39,6 +40,52 @@ export class TableView extends LiveView<{ rows: Row[] }> {
   touch({ row }: { row: number }) {
     this.state.rows[row].b += 1;
   }
+}
+
+interface SizedRow {
+  id: string;
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+}
+
+/**
+ * A keyed table of `rows` rows (5 cells each); `bump` adds one to one cell of the next row in a
+ * fixed stride, so consecutive events touch rows all over the table. Keys (`r00042`) and the
+ * bumped cell (1000…9999) keep their width, so every event's diff has the same size whatever
+ * the table's: what grows with the page is only what the server does, if anything.
+ */
+abstract class PageSizeView extends LiveView<{ rows: SizedRow[]; cursor: number }> {
+  static template = 'bench-page-size.html';
+  static events = { bump: null };
+  static rows = 0;
+
+  mount() {
+    const rows = (this.constructor as typeof PageSizeView).rows;
+    return {
+      rows: Array.from({ length: rows }, (_, i) => ({ id: `r${String(i).padStart(5, '0')}`, a: i, b: 1000 + (i % 9000), c: i * 3, d: i * 4 })),
+      cursor: 0,
+    };
+  }
+
+  bump() {
+    const rows = this.state.rows;
+    const i = this.state.cursor;
+    const row = rows[i];
+    row.b = row.b >= 9999 ? 1000 : row.b + 1;
+    this.state.cursor = (i + 37) % rows.length; // 37 is prime to 100, 1,000 and 10,000: every row in turn
+  }
+}
+
+export class PageSize100View extends PageSizeView {
+  static rows = 100;
+}
+export class PageSize1000View extends PageSizeView {
+  static rows = 1_000;
+}
+export class PageSize10000View extends PageSizeView {
+  static rows = 10_000;
 }
 
 /** 1,000 keyed rows; `insert` adds one row at an index. */

@@ -58,21 +58,36 @@ class ForSlot implements LoopSlot {
   readonly empty: Block | null;
   readonly keyed: boolean;
   readonly deps: Deps;
+  readonly itemDeps: Deps;
+  readonly source: string | null;
+  readonly reversed: boolean;
   readonly loc: SourceLocation;
   private readonly names: readonly string[];
   private readonly sequence: Evaluator;
   private readonly key: Evaluator | null;
-  private readonly reversed: boolean;
 
-  constructor(names: readonly string[], sequence: Evaluator, key: Evaluator | null, reversed: boolean, body: Block, empty: Block | null, deps: Deps, loc: SourceLocation) {
+  constructor(
+    names: readonly string[],
+    sequence: Evaluator,
+    source: string | null,
+    key: Evaluator | null,
+    reversed: boolean,
+    body: Block,
+    empty: Block | null,
+    deps: Deps,
+    itemDeps: Deps,
+    loc: SourceLocation,
+  ) {
     this.names = names;
     this.sequence = sequence;
+    this.source = source;
     this.key = key;
     this.keyed = key !== null;
     this.reversed = reversed;
     this.body = body;
     this.empty = empty;
     this.deps = deps;
+    this.itemDeps = itemDeps;
     this.loc = loc;
   }
 
@@ -82,19 +97,33 @@ class ForSlot implements LoopSlot {
     const items = new Array<LoopItem>(n);
     if (n === 0) return items;
     const parentloop = scope.get('forloop');
-    const single = this.names.length === 1;
-    for (let i = 0; i < n; i++) {
-      const value = seq[this.reversed ? n - 1 - i : i];
-      const forloop = new ForloopInfo(i, n, parentloop);
-      const item = single
-        ? new LoopItemScope(this.names, value, null, forloop, scope)
-        : new LoopItemScope(this.names, undefined, unpack(value, this.names.length, this.loc), forloop, scope);
-      item.key = this.key === null ? indexKey(i) : toText(this.key(item));
-      items[i] = item;
-    }
+    for (let i = 0; i < n; i++) items[i] = this.#item(scope, seq[this.reversed ? n - 1 - i : i], i, n, parentloop);
     return items;
   }
+
+  array(scope: Scope): readonly unknown[] | null {
+    const value = this.sequence(scope);
+    return Array.isArray(value) ? value : null;
+  }
+
+  itemAt(scope: Scope, array: readonly unknown[], position: number): LoopItem {
+    const n = array.length;
+    return this.#item(scope, array[this.reversed ? n - 1 - position : position], position, n, scope.get('forloop'));
+  }
+
+  #item(scope: Scope, value: unknown, i: number, n: number, parentloop: unknown): LoopItemScope {
+    const forloop = new ForloopInfo(i, n, parentloop);
+    const item =
+      this.names.length === 1
+        ? new LoopItemScope(this.names, value, null, forloop, scope)
+        : new LoopItemScope(this.names, value, unpack(value, this.names.length, this.loc), forloop, scope);
+    item.key = this.key === null ? indexKey(i) : toText(this.key(item));
+    return item;
+  }
 }
+
+/** A bare name (`rows`, not `rows|default:x`, `page.rows` or a literal): the iterable is a root name. */
+const BARE_NAME = /^[\p{L}\p{N}\p{M}_]+$/u;
 
 const INVALID_VAR = /[\s"'|]/;
 
@@ -137,7 +166,10 @@ export function forTag(p: Parser, token: Token, out: BlockBuilder): void {
 
   const none: Deps = new Set<string>();
   const perItem = union([key?.deps ?? none, body.deps]);
-  const deps = union([sequence.deps, unbindLoop(perItem, names), empty?.deps ?? none]);
-  const slot = new ForSlot(names, sequence.evaluate, key?.evaluate ?? null, reversed, body.block, empty?.block ?? null, deps, token.loc);
+  const itemDeps = unbindLoop(perItem, names);
+  const deps = union([sequence.deps, itemDeps, empty?.deps ?? none]);
+  const sequenceText = bits[inIndex + 1];
+  const source = sequence.literal === undefined && BARE_NAME.test(sequenceText) && sequence.deps.has(sequenceText) ? sequenceText : null;
+  const slot = new ForSlot(names, sequence.evaluate, source, key?.evaluate ?? null, reversed, body.block, empty?.block ?? null, deps, itemDeps, token.loc);
   out.slot(slot, `for(${body.block.fp},${empty?.block.fp ?? ''})`);
 }
