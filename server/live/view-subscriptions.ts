@@ -6,6 +6,8 @@
  *
  * Messages arriving here are handed to the view's owner (MountedView), which runs them in the
  * view's mailbox; a burst of saves is coalesced first, so 100 saves cost a handful of renders.
+ * Topic messages (`subscribe`, `pushToView`) come through the process's TopicHub, which renders
+ * the pushes of one message once per group of views that would render the same diff (D65).
  */
 import type { SaveEvent } from '../data/index.ts';
 import { LiveryError } from '../errors.ts';
@@ -14,6 +16,7 @@ import { topicChannel, type PubSub } from '../pubsub/index.ts';
 import { sessionTag, type Session } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import type { ViewClass } from '../view/live-view.ts';
+import type { SharedSink, TopicHub } from './topic-hub.ts';
 
 /** Saves arriving within this window are handed to the view as one batch: a burst, one render. */
 export const SAVE_COALESCE_MS = 50;
@@ -39,8 +42,7 @@ function anonymousPresenceKey(sessionId: string): string {
 }
 
 /** Where the subscriptions deliver; each call must run the work in the view's mailbox. */
-export interface SubscriptionSink {
-  deliverMessage(message: unknown): void;
+export interface SubscriptionSink extends SharedSink {
   deliverPresence(topic: string, diff: PresenceDiff): void;
   deliverSaves(events: SaveEvent[]): void;
 }
@@ -50,24 +52,26 @@ export class ViewSubscriptions {
   readonly #session: Session;
   readonly #pubsub: PubSub;
   readonly #presence: Presence;
+  readonly #topics: TopicHub;
   readonly #sink: SubscriptionSink;
   #releases: Array<() => unknown> | undefined;
   #pendingSaves: SaveEvent[] | undefined;
   #saveTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(tenant: TenantInfo, session: Session, backends: { pubsub: PubSub; presence: Presence }, sink: SubscriptionSink) {
+  constructor(tenant: TenantInfo, session: Session, backends: { pubsub: PubSub; presence: Presence; topics: TopicHub }, sink: SubscriptionSink) {
     this.#tenant = tenant;
     this.#session = session;
     this.#pubsub = backends.pubsub;
     this.#presence = backends.presence;
+    this.#topics = backends.topics;
     this.#sink = sink;
   }
 
   // The part of the view runtime (`this.subscribe`, `this.broadcast`, …) these links provide.
 
   subscribe(topic: string): Promise<void> {
-    return this.#subscribe(userTopic(topic), (message) => this.#sink.deliverMessage(message));
+    return this.#subscribeShared(userTopic(topic));
   }
 
   broadcast(topic: string, message: unknown): Promise<void> {
@@ -94,7 +98,7 @@ export class ViewSubscriptions {
   async listen(viewClass: ViewClass): Promise<void> {
     // Only a view that handles infos can receive pushToView: the others pay no subscription.
     if (typeof viewClass.prototype.handleInfo === 'function') {
-      await this.#subscribe(viewTopic(viewClass.name), (message) => this.#sink.deliverMessage(message));
+      await this.#subscribeShared(viewTopic(viewClass.name));
     }
     for (const entity of viewClass.watch ?? []) {
       await this.#subscribe(saveTopic(entity.name), (event) => this.#saved(event as SaveEvent));
@@ -103,6 +107,10 @@ export class ViewSubscriptions {
 
   async #subscribe(topic: string, listener: (message: unknown) => void): Promise<void> {
     this.#keep(await this.#pubsub.subscribe(topicChannel(this.#tenant.id, topic), listener));
+  }
+
+  async #subscribeShared(topic: string): Promise<void> {
+    this.#keep(await this.#topics.subscribe(topicChannel(this.#tenant.id, topic), this.#sink));
   }
 
   async #track(topic: string, meta: PresenceMeta): Promise<void> {
