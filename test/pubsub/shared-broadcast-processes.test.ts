@@ -13,12 +13,16 @@ import { startOwnRedis } from '../redis/own-redis.ts';
 interface Proc {
   child: ChildProcess;
   url: string;
+  pubsub: string;
   renders(): Promise<number>;
 }
 
 async function start(redisUrl: string, topic: string): Promise<Proc> {
+  // Neither tap's loaders nor its NODE_OPTIONS (its process info hooks the IPC channel): a plain Livery process.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS' && !name.startsWith('_TAPJS_')));
   const child = fork(new URL('./fixtures/broadcast-process.ts', import.meta.url), {
-    env: { ...process.env, LIVERY_PUBSUB: 'redis', LIVERY_STATE_BACKEND: 'memory', REDIS_URL: redisUrl, LIVERY_TEST_TOPIC: topic },
+    execArgv: [],
+    env: { ...env, LIVERY_PUBSUB: 'redis', LIVERY_STATE_BACKEND: 'memory', REDIS_URL: redisUrl, LIVERY_TEST_TOPIC: topic },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   t.teardown(async () => {
@@ -28,13 +32,12 @@ async function start(redisUrl: string, topic: string): Promise<Proc> {
     await exited;
   });
   const [ready] = (await once(child, 'message')) as [{ type: string; url: string; pubsub: string }];
-  t.equal(ready.pubsub, 'redis', 'the process uses Redis pub/sub');
   const renders = async () => {
     child.send({ type: 'renders' });
     const [reply] = (await once(child, 'message')) as [{ renders: number }];
     return reply.renders;
   };
-  return { child, url: ready.url, renders };
+  return { child, url: ready.url, pubsub: ready.pubsub, renders };
 }
 
 async function board(base: string) {
@@ -51,6 +54,7 @@ const topic = `board-${randomBytes(4).toString('hex')}`;
 const [a, b] = await Promise.all([start(redis.url, topic), start(redis.url, topic)]);
 
 t.test('posts on one process reach every board on both, once each, one render per post per process', async (t) => {
+  t.same([a.pubsub, b.pubsub], ['redis', 'redis'], 'both processes use Redis pub/sub');
   const onA = await Promise.all(Array.from({ length: 3 }, () => board(a.url)));
   const onB = await Promise.all(Array.from({ length: 8 }, () => board(b.url)));
   const publisher = await getPage(a.url, '/publisher');
