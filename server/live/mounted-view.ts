@@ -28,8 +28,8 @@ import { ASYNC_WORK, type AsyncOutcome } from '../view/async-result.ts';
 import { splitPayload, updateFieldErrors } from '../view/field-errors.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { AsyncWork } from './async-work.ts';
-import { applyShared, shareable, shareKey } from './shared-render.ts';
-import type { SharedPushes, SharedRender, TopicHub } from './topic-hub.ts';
+import { applyShared, groupRender, keepRender, shareGroup, sharedRender, type SharedRender, type ShareNode } from './shared-render.ts';
+import type { SharedPushes, TopicHub } from './topic-hub.ts';
 import { Mailbox } from './mailbox.ts';
 import type { Uploads } from '../uploads/index.ts';
 import { K_UPLOADS } from '../protocol/index.ts';
@@ -564,12 +564,12 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
 
   /**
    * The push of a topic message, at the end of its delivery (D65): rendered once per group of
-   * views with the same share key, in `renders`. The first view of a group that can push renders
-   * and sends; the others take its diff into their trees and send the same frame (the same
-   * string for the same vid). A view whose socket is backpressured holds its changes back, as
-   * any push does; one whose next diff depends on more than the key covers renders on its own.
+   * views whose inputs lead to the same leaf of `groups`. The first view of a group that can push
+   * renders and sends; the others apply its diff to their trees and send the same frame (the same
+   * string for the same vid). A view whose socket is backpressured holds its changes back, as any
+   * push does; one whose next diff depends on more than the inputs cover renders on its own.
    */
-  pushShared(renders: Map<string, SharedRender>): void {
+  pushShared(groups: ShareNode): void {
     const changed = this.#tracked.changed;
     const tree = this.#tree;
     if (this.#closed || changed.size === 0 || tree === null) return;
@@ -577,28 +577,28 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       this.#pushPending = true;
       return;
     }
-    let key: string | undefined;
+    let leaf: ShareNode | undefined;
     try {
-      key = shareKey(this.#template, tree, this.#scope, changed);
+      leaf = shareGroup(groups, this.#template, tree, this.#scope, changed);
     } catch {
-      key = undefined; // a condition that throws: the view's own render reports it (LV_RENDER_FAILED)
+      leaf = undefined; // a condition that throws: the view's own render reports it (LV_RENDER_FAILED)
     }
-    const render = key === undefined ? undefined : renders.get(key);
+    const render = leaf === undefined ? undefined : groupRender(leaf);
     if (render?.shareable === true) {
       changed.clear();
-      if (render.diff === undefined || applyShared(tree, render.diff)) return this.#pushFrame(render);
-      // Cannot happen for equal keys; if it ever did, a full render puts server and client in step again.
+      if (applyShared(tree, render)) return this.#pushFrame(render);
+      // Cannot happen for equal inputs; if it ever did, a full render puts server and client in step again.
       this.#tree = renderBlock(this.#template.root, this.#scope);
       return this.#host.send(encodeDiff(this.vid, this.#host.statics.attachTo(encodeRoot(this.#tree, this.#host.statics))!));
     }
     let failed = false;
     const diff = this.#diff(() => (failed = true));
-    if (key === undefined || render !== undefined) {
+    if (leaf === undefined || render !== undefined) {
       if (diff !== undefined) this.#host.send(encodeDiff(this.vid, diff));
       return;
     }
-    const rendered: SharedRender = { diff, shareable: !failed && shareable(diff), frames: new Map() };
-    renders.set(key, rendered);
+    const rendered = sharedRender(diff, failed);
+    keepRender(leaf, rendered);
     if (diff !== undefined) this.#host.send(rendered.shareable ? this.#frameOf(rendered) : encodeDiff(this.vid, diff));
   }
 

@@ -8,22 +8,14 @@
  * so every group it renders, never spans two tenants.
  */
 import type { PubSub } from '../pubsub/index.ts';
-import type { WireNode } from '../diff/index.ts';
+import type { ShareNode } from './shared-render.ts';
 
 /** What the hub needs of a subscribed view (MountedView). */
 export interface SharedSink {
   /** Runs `handleInfo(message)` in the view's mailbox; a push it causes may join `pushes`. */
   deliverShared(message: unknown, pushes: SharedPushes): void;
-  /** Renders (or takes from `renders`) and sends the push this view joined `pushes` with. */
-  pushShared(renders: Map<string, SharedRender>): void;
-}
-
-/** One group's render: its diff (undefined: nothing to show) and its frames by vid. */
-export interface SharedRender {
-  readonly diff: WireNode | undefined;
-  /** False when the render failed or built per-socket statics: the others render on their own. */
-  readonly shareable: boolean;
-  readonly frames: Map<number, string>;
+  /** Renders (or takes its group's render from `groups`) and sends the push this view joined `pushes` with. */
+  pushShared(groups: ShareNode): void;
 }
 
 /**
@@ -43,10 +35,10 @@ export class SharedPushes {
   flush(onError: (error: unknown) => void): void {
     this.open = false;
     if (this.#views.length === 0) return;
-    const renders = new Map<string, SharedRender>();
+    const groups: ShareNode = new Map();
     for (const view of this.#views) {
       try {
-        view.pushShared(renders);
+        view.pushShared(groups);
       } catch (error) {
         onError(error);
       }
