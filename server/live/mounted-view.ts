@@ -227,6 +227,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       return this.#info(message);
     });
   }
+  publishFailed(error: unknown): void {
+    this.#host.log.warn({ err: error, view: this.viewClass.name }, 'a broadcast was delivered in this process but not handed to the other processes');
+  }
   deliverPresence(topic: string, diff: PresenceDiff): void {
     this.#run('onPresence', () => this.view.onPresence?.(topic, diff));
   }

@@ -27,6 +27,10 @@ export const saveTopic = (entity: string) => `~save:${entity}`;
 
 const TOPIC = /^[\w.:-]{1,128}$/;
 
+/** A publish still waiting for Redis when the view's `broadcast` returns (see `#publish`). */
+const HANDED_ON = Symbol('handed on');
+const QUEUED = Promise.resolve(HANDED_ON);
+
 function userTopic(topic: string): string {
   if (typeof topic !== 'string' || !TOPIC.test(topic) || topic.startsWith('~')) throw new LiveryError('LV_TOPIC_INVALID', String(topic).slice(0, 64));
   return topic;
@@ -43,6 +47,8 @@ function anonymousPresenceKey(sessionId: string): string {
 
 /** Where the subscriptions deliver; each call must run the work in the view's mailbox. */
 export interface SubscriptionSink extends SharedSink {
+  /** A broadcast was delivered here but Redis did not take it (an outage): the view is told nothing, the operator is. */
+  publishFailed(error: unknown): void;
   deliverPresence(topic: string, diff: PresenceDiff): void;
   deliverSaves(events: SaveEvent[]): void;
 }
@@ -75,11 +81,26 @@ export class ViewSubscriptions {
   }
 
   broadcast(topic: string, message: unknown): Promise<void> {
-    return this.#pubsub.publish(topicChannel(this.#tenant.id, userTopic(topic)), message);
+    return this.#publish(topicChannel(this.#tenant.id, userTopic(topic)), message);
   }
 
   pushToView(viewName: string, message: unknown): Promise<void> {
-    return this.#pubsub.publish(topicChannel(this.#tenant.id, viewTopic(viewName)), message);
+    return this.#publish(topicChannel(this.#tenant.id, viewTopic(viewName)), message);
+  }
+
+  /**
+   * Publishes, resolving once the message is delivered in this process and handed to the pub/sub
+   * in order — not once Redis acknowledged it (D65). A handler awaiting `broadcast` holds its
+   * view's mailbox: waiting for the PUBLISH reply queued every later event of the view behind a
+   * Redis round trip (the sender of 1,000 broadcasts/s fell behind), and bought nothing, since
+   * delivery to other processes is at most once anyway. What the input got wrong (a message JSON
+   * cannot carry, a closed pub/sub) still rejects here: it fails before `publish` returns, so its
+   * promise is settled first in the race. A PUBLISH that fails later is reported to the sink.
+   */
+  async #publish(channel: string, message: unknown): Promise<void> {
+    const sent = this.#pubsub.publish(channel, message);
+    // A promise settled before the race is its winner (its reaction is queued first).
+    if ((await Promise.race([sent, QUEUED])) === HANDED_ON) sent.catch((error: unknown) => this.#sink.publishFailed(error));
   }
 
   track(topic: string, meta: PresenceMeta): Promise<void> {

@@ -76,3 +76,15 @@ t.test('posts on one process reach every board on both, once each, one render pe
   t.equal((await a.renders()) - before.a, posts.length, 'process a: one render per post for its three boards');
   t.equal((await b.renders()) - before.b, posts.length, 'process b: one render per post for its eight boards');
 });
+
+t.test("a post is answered once delivered here and handed on, not when Redis acknowledges it", async (t) => {
+  const poster = await board(a.url);
+  const neighbour = await board(a.url);
+  await redis.kill();
+  // Redis is gone: the PUBLISH waits in the client's queue (then fails and is logged), but the
+  // view's mailbox does not wait for it — the post is acknowledged, this process's boards have it.
+  t.same(await poster.event(1, 'post', { value: '9', n: 9 }), [1, 'r', 2, 1]);
+  t.same(await poster.next(), [1, 'd', 1, { 0: '9', 1: { 0: '9' }, 2: '9' }]);
+  t.same(await neighbour.next(), [1, 'd', 1, { 0: '9', 1: { 0: '9' }, 2: '9' }]);
+});
+
