@@ -134,3 +134,13 @@ t.test('a view busy when the message arrives handles it after, with its own corr
   t.same(await other.client.next(), [1, 'd', 1, shown('5')]);
   t.equal(renders(s) - before, 2, 'the busy view renders on its own, after its handler');
 });
+
+t.test('a message JSON cannot carry still fails the handler that broadcasts it', async (t) => {
+  const s = await started(t);
+  const board = await joined(t, s, '/board');
+  const { client: publisher } = await joined(t, s, '/publisher');
+  const failed = await publisher.event(1, 'unsendable');
+  t.same(failed.slice(0, 5), [1, 'x', 2, 1, 'LV_HANDLER_FAILED'], 'the handler saw the rejection (and its change was rolled back)');
+  t.ok(await board.client.silentFor(100), 'nothing reached the board');
+});
+
