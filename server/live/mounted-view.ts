@@ -265,6 +265,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   /** Before a handler: a fresh EntityManager, and a journal of what it changes (state and page) to undo on failure. */
   #begin(): void {
     this.view[EVENT_EM] = undefined; // a fresh EntityManager per handler: no identity map outlives it
+    this.#sharing = undefined; // a delivery an earlier job never pushed for (taken over): let it go
     this.#tracked.begin();
     this.view[PAGE].begin();
   }
