@@ -1,10 +1,12 @@
 /**
  * Scenario 7 — broadcast. One update to N subscribers of a topic: a sender fires `pub` at a fixed
  * rate and every subscriber's view must receive the change. In one process the peer is uWS's
- * `app.publish` of the same bytes; Livery should render once per broadcast and cost at most 1.1×
- * publish per recipient. Across two Livery processes through Redis pub/sub (subscribers on one,
- * the sender on the other), the latency added over one process must stay ≤ 1 ms at p99 at 1,000
- * broadcasts/s.
+ * `app.publish` of the same bytes; Livery should render once per distinct result (D65: one for the
+ * bench view, whose subscribers all show the same) and cost at most 1.1× publish per recipient.
+ * Across two Livery processes through Redis pub/sub (subscribers on one, the sender on the other),
+ * the latency added over one process must stay ≤ 1 ms at p99 at 1,000 broadcasts/s. Each row also
+ * shows the event-loop delay p99 of the process(es) involved, to tell a stalled server from a
+ * slow path.
  */
 import { summarizeEncoded } from '../shared/histogram.ts';
 import type { ScenarioContext, Started } from '../runner/context.ts';
@@ -40,6 +42,7 @@ export const broadcast: Scenario = {
       { key: 'max', label: 'max', digits: 2 },
       { key: 'cpuUsPerRecipient', label: 'server CPU µs/recipient', digits: 2 },
       { key: 'rendersPerBroadcast', label: 'renders/broadcast', digits: 2 },
+      { key: 'eldP99', label: 'event-loop delay p99 ms', digits: 2 },
     ]);
     const rows = new Map<PeerName, Row>();
     const starting = ctx.startAll(order, () => ['broadcast']);
@@ -58,9 +61,11 @@ export const broadcast: Scenario = {
     const livery = rows.get('livery');
     const raw = rows.get('raw-uws');
     const renders = livery?.values.rendersPerBroadcast;
-    if (livery?.status === 'ok' && typeof renders !== 'number') ctx.goal('One render per broadcast', 'not-yet-available', 'the server reports no `renders` count in `stats` yet');
-    else judgeGoal(ctx, 'One render per broadcast', livery, undefined, () => ({ met: Number(renders) <= 1, detail: `${Number(renders).toFixed(2)} renders per broadcast` }));
-    judgeGoal(ctx, 'Server CPU per recipient ≤ 1.1× uWS publish', livery, raw, () => {
+    const rendersGoal = 'Renders per broadcast ≤ distinct results (1 for the bench view)';
+    if (livery?.status === 'ok' && typeof renders !== 'number') ctx.goal(rendersGoal, 'not-yet-available', 'the server reports no `renders` count in `stats` yet');
+    else judgeGoal(ctx, rendersGoal, livery, undefined, () => ({ met: Number(renders) <= 1, detail: `${Number(renders).toFixed(2)} renders per broadcast for ${subscribers} subscribers` }));
+    if (raw === undefined) ctx.goal('Server CPU per recipient ≤ 1.1× uWS publish', 'not-measured', 'raw uWS was not part of this run (--peers)');
+    else judgeGoal(ctx, 'Server CPU per recipient ≤ 1.1× uWS publish', livery, raw, () => {
       const x = Number(livery!.values.cpuUsPerRecipient) / Number(raw!.values.cpuUsPerRecipient);
       return { met: x <= 1.1, detail: `${x.toFixed(2)}×` };
     });
@@ -79,12 +84,22 @@ async function fanOut(ctx: ScenarioContext, senderSide: ServerHandle, subscriber
     if (subs.failed > 0 || send.failed > 0) return { row: errorRow(subscriberSide.peer.label, `joins failed: ${[...subs.errors, ...send.errors][0]}`), p99: Number.NaN };
     await ctx.load.call('broadcast', { group, sender, event: 'pub', rate, durationMs: 500 }); // warm-up
     await subscriberSide.control('reset');
-    const w = await ctx.measure(subscriberSide, () => ctx.load.call('broadcast', { group, sender, event: 'pub', rate, durationMs: windowMs }));
+    if (senderSide !== subscriberSide) await senderSide.control('reset');
+    // Counters are read around the window that counts (a disturbed window is run again), as
+    // differences: a server need not reset them.
+    let before: Record<string, number> = {};
+    const w = await ctx.measure(subscriberSide, async () => {
+      before = await subscriberSide.control('stats');
+      return ctx.load.call('broadcast', { group, sender, event: 'pub', rate, durationMs: windowMs });
+    });
     const stats = await subscriberSide.control('stats');
+    const senderStats = senderSide === subscriberSide ? stats : await senderSide.control('stats');
     ctx.histogram(`${name}/broadcast-${label}`, w.result.hist);
     const s = summarizeEncoded(w.result.hist);
-    // The sender's own event renders its view once; renders beyond that serve the broadcast.
-    const renders = 'renders' in stats ? (stats.renders - (stats.events ?? 0)) / w.result.broadcasts : null;
+    // The sender's view is subscribed too, and busy with its `pub` when its copy arrives: it
+    // renders that copy on its own (D65), one render per sender event. The rest serve the others.
+    const delta = (key: string) => (stats[key] ?? 0) - (before[key] ?? 0);
+    const renders = 'renders' in stats ? (delta('renders') - delta('events')) / w.result.broadcasts : null;
     const row = okRow(subscriberSide.peer.label, {
       delivered: `${w.result.delivered}/${w.result.expected}`,
       p50: s.p50,
@@ -92,6 +107,7 @@ async function fanOut(ctx: ScenarioContext, senderSide: ServerHandle, subscriber
       max: s.max,
       cpuUsPerRecipient: senderSide === subscriberSide ? (1000 * w.serverCpuMs) / Math.max(1, w.result.delivered) : null,
       rendersPerBroadcast: renders,
+      eldP99: Math.max(stats.eldP99Ms ?? Number.NaN, senderStats.eldP99Ms ?? Number.NaN),
     });
     return { row, p99: s.p99 };
   } finally {
@@ -109,6 +125,7 @@ async function acrossProcesses(ctx: ScenarioContext, windowMs: number, livery: R
     { key: 'p50', label: 'p50 ms', digits: 2 },
     { key: 'p99', label: 'p99 ms', digits: 2 },
     { key: 'max', label: 'max ms', digits: 2 },
+    { key: 'eldP99', label: 'event-loop delay p99 ms (worse process)', digits: 2 },
   ]);
   const [a, b] = await Promise.all(redis);
   const inProcess = baseline?.row ?? livery;

@@ -28,6 +28,8 @@ import { ASYNC_WORK, type AsyncOutcome } from '../view/async-result.ts';
 import { splitPayload, updateFieldErrors } from '../view/field-errors.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { AsyncWork } from './async-work.ts';
+import { applyShared, groupRender, keepRender, shareGroup, sharedRender, type SharedRender, type ShareNode } from './shared-render.ts';
+import type { SharedPushes, TopicHub } from './topic-hub.ts';
 import { Mailbox } from './mailbox.ts';
 import type { Uploads } from '../uploads/index.ts';
 import { K_UPLOADS } from '../protocol/index.ts';
@@ -58,6 +60,8 @@ export interface ViewServices {
   readonly scheduler: TickScheduler;
   readonly pubsub: PubSub;
   readonly presence: Presence;
+  /** Topic subscriptions of this process's views: one listener per channel, shared renders (D65). */
+  readonly topics: TopicHub;
   readonly maxStateBytes: number;
   /** The tenant's budget for stored view state, passed with every save (D36). */
   readonly stateBudget: (tenant: TenantInfo) => number;
@@ -106,6 +110,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   readonly #mailbox: Mailbox;
   #tree: RBlock | null = null;
   #pushPending = false;
+  /** The delivery whose message the running job handles (D65): its push joins the delivery's. */
+  #sharing: SharedPushes | undefined;
   #tickHandle: TickHandle | undefined;
   #timers: Set<NodeJS.Timeout> | undefined;
   readonly #subscriptions: ViewSubscriptions;
@@ -212,6 +218,20 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   deliverMessage(message: unknown): void {
     this.#run('handleInfo', () => this.#info(message));
   }
+  /**
+   * A topic message, delivered to many views at once (D65). If the mailbox runs it now and the
+   * handler finishes synchronously, its push waits for the delivery's end (`pushShared`), so
+   * views that would render the same diff render it once.
+   */
+  deliverShared(message: unknown, pushes: SharedPushes): void {
+    this.#run('handleInfo', () => {
+      this.#sharing = pushes;
+      return this.#info(message);
+    });
+  }
+  publishFailed(error: unknown): void {
+    this.#host.log.warn({ err: error, view: this.viewClass.name }, 'a broadcast was delivered in this process but not handed to the other processes');
+  }
   deliverPresence(topic: string, diff: PresenceDiff): void {
     this.#run('onPresence', () => this.view.onPresence?.(topic, diff));
   }
@@ -247,6 +267,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   /** Before a handler: a fresh EntityManager, and a journal of what it changes (state and page) to undo on failure. */
   #begin(): void {
     this.view[EVENT_EM] = undefined; // a fresh EntityManager per handler: no identity map outlives it
+    this.#sharing = undefined; // a delivery an earlier job never pushed for (taken over): let it go
     this.#tracked.begin();
     this.view[PAGE].begin();
   }
@@ -460,8 +481,12 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       return;
     }
     const page = this.takePageEffects(this.#location);
+    const sharing = this.#sharing;
+    this.#sharing = undefined;
     if (ref === undefined && page === undefined) {
       if (this.#tracked.changed.size === 0) return;
+      // A topic message's push, still inside its delivery: rendered with the others (pushShared).
+      if (sharing?.open === true) return sharing.join(this);
       if (!this.#host.canPush()) {
         this.#pushPending = true;
         return;
@@ -543,7 +568,60 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.#mailbox.run(() => this.#sendChanges());
   }
 
-  #diff(): WireNode | undefined {
+  /**
+   * The push of a topic message, at the end of its delivery (D65): rendered once per group of
+   * views whose inputs lead to the same leaf of `groups`. The first view of a group that can push
+   * renders and sends; the others apply its diff to their trees and send the same frame (the same
+   * string for the same vid). A view whose socket is backpressured holds its changes back, as any
+   * push does; one whose next diff depends on more than the inputs cover renders on its own.
+   */
+  pushShared(groups: ShareNode): void {
+    const changed = this.#tracked.changed;
+    const tree = this.#tree;
+    if (this.#closed || changed.size === 0 || tree === null) return;
+    if (!this.#host.canPush()) {
+      this.#pushPending = true;
+      return;
+    }
+    let leaf: ShareNode | undefined;
+    try {
+      leaf = shareGroup(groups, this.#template, tree, this.#scope, changed);
+    } catch {
+      leaf = undefined; // a condition that throws: the view's own render reports it (LV_RENDER_FAILED)
+    }
+    const render = leaf === undefined ? undefined : groupRender(leaf);
+    if (render?.shareable === true) {
+      changed.clear();
+      if (applyShared(tree, render)) return this.#pushFrame(render);
+      // Cannot happen for equal inputs; if it ever did, a full render puts server and client in step again.
+      this.#tree = renderBlock(this.#template.root, this.#scope);
+      return this.#host.send(encodeDiff(this.vid, this.#host.statics.attachTo(encodeRoot(this.#tree, this.#host.statics))!));
+    }
+    let failed = false;
+    const diff = this.#diff(() => (failed = true));
+    if (leaf === undefined || render !== undefined) {
+      if (diff !== undefined) this.#host.send(encodeDiff(this.vid, diff));
+      return;
+    }
+    const rendered = sharedRender(diff, failed);
+    keepRender(leaf, rendered);
+    if (diff !== undefined) this.#host.send(rendered.shareable ? this.#frameOf(rendered) : encodeDiff(this.vid, diff));
+  }
+
+  /** Sends a shared render's frame for this view's vid (nothing if it changed nothing). */
+  #pushFrame(render: SharedRender): void {
+    if (render.diff !== undefined) this.#host.send(this.#frameOf(render));
+  }
+
+  /** A shared render's frame for this view's vid, encoded once per vid. */
+  #frameOf(render: SharedRender): string {
+    let frame = render.frames.get(this.vid);
+    if (frame === undefined) render.frames.set(this.vid, (frame = encodeDiff(this.vid, render.diff!)));
+    return frame;
+  }
+
+  /** Renders the changed slots into the tree; `onFailed` hears of a render that threw (then re-rendered in full). */
+  #diff(onFailed?: () => void): WireNode | undefined {
     const changed = this.#tracked.changed;
     if (changed.size === 0 || this.#tree === null) return undefined;
     const statics = this.#host.statics;
@@ -551,6 +629,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     try {
       return statics.attachTo(updateBlock(this.#tree, this.#scope, changed, statics, this.#tracked.changedItems));
     } catch (error) {
+      onFailed?.();
       // The tree may be half-updated; re-render from scratch so server and client agree again.
       this.#report(0, 'LV_RENDER_FAILED', error);
       try {

@@ -40,6 +40,7 @@ import { findNonPlainValue, serializeState, trackState } from '../view/tracked-s
 import type { Connection } from './connection.ts';
 import { MountedView } from './mounted-view.ts';
 import { InstanceLocks, TakeoverNotices } from './ownership.ts';
+import { TopicHub } from './topic-hub.ts';
 import { initialUploadsState, UPLOADS_STATE_KEY, type Uploads } from '../uploads/index.ts';
 import { followIntent, MAX_PATCHES, pathOf, type RouteMatch, type RouteMatcher } from './navigation.ts';
 
@@ -102,6 +103,8 @@ export class Runtime {
   readonly database: Database | undefined;
   readonly pubsub: PubSub;
   readonly presence: Presence;
+  /** The views subscribed to each topic channel, one pub/sub listener per channel (D65). */
+  readonly topics: TopicHub;
   readonly quotas: TenantQuotas;
   readonly describe: ((error: unknown) => DevErrorReport) | undefined;
   /** The tenant's budget for stored view state, passed with every save (D36). */
@@ -132,6 +135,7 @@ export class Runtime {
     this.database = init.database;
     this.pubsub = init.pubsub;
     this.presence = init.presence;
+    this.topics = new TopicHub(init.pubsub, (error, channel) => this.log.error({ err: error, channel }, 'delivering a topic message failed'));
     this.quotas = init.quotas;
     this.describe = init.describe;
     this.stateBudget = init.stateBudget ?? (() => this.config.state.tenantMaxBytes);
@@ -231,7 +235,7 @@ export class Runtime {
         },
         conn,
         {
-          backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, maxStateBytes: this.config.state.maxBytes,
+          backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, topics: this.topics, maxStateBytes: this.config.state.maxBytes,
           stateBudget: this.stateBudget, counters: this.counters, describe: this.describe, lost: (stale) => this.#evict(stale), uploads: this.uploads,
         },
       );
@@ -524,12 +528,15 @@ export class Runtime {
     const states = (this.backend as { size?: unknown }).size;
     let bufferedBytes = 0;
     for (const conn of this.connections) bufferedBytes += conn.bufferedAmount();
+    // Subscriptions as views hold them: the hub listens once per channel for all its views.
+    const listeners = this.pubsub.listenerCount?.();
+    const topics = this.topics.counts();
     return {
       connections: this.connections.size,
       views: this.#live.size,
       ticks: this.scheduler.live,
       timers,
-      subscriptions: this.pubsub.listenerCount?.(),
+      subscriptions: listeners === undefined ? undefined : listeners - topics.channels + topics.members,
       presence: this.presence.entryCount?.(),
       presenceListeners: this.presence.listenerCount?.(),
       states: typeof states === 'number' ? states : undefined,

@@ -6,6 +6,8 @@
  *
  * Messages arriving here are handed to the view's owner (MountedView), which runs them in the
  * view's mailbox; a burst of saves is coalesced first, so 100 saves cost a handful of renders.
+ * Topic messages (`subscribe`, `pushToView`) come through the process's TopicHub, which renders
+ * the pushes of one message once per group of views that would render the same diff (D65).
  */
 import type { SaveEvent } from '../data/index.ts';
 import { LiveryError } from '../errors.ts';
@@ -14,6 +16,7 @@ import { topicChannel, type PubSub } from '../pubsub/index.ts';
 import { sessionTag, type Session } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import type { ViewClass } from '../view/live-view.ts';
+import type { SharedSink, TopicHub } from './topic-hub.ts';
 
 /** Saves arriving within this window are handed to the view as one batch: a burst, one render. */
 export const SAVE_COALESCE_MS = 50;
@@ -23,6 +26,10 @@ export const viewTopic = (viewName: string) => `~view:${viewName}`;
 export const saveTopic = (entity: string) => `~save:${entity}`;
 
 const TOPIC = /^[\w.:-]{1,128}$/;
+
+/** A publish still waiting for Redis when the view's `broadcast` returns (see `#publish`). */
+const HANDED_ON = Symbol('handed on');
+const QUEUED = Promise.resolve(HANDED_ON);
 
 function userTopic(topic: string): string {
   if (typeof topic !== 'string' || !TOPIC.test(topic) || topic.startsWith('~')) throw new LiveryError('LV_TOPIC_INVALID', String(topic).slice(0, 64));
@@ -39,8 +46,9 @@ function anonymousPresenceKey(sessionId: string): string {
 }
 
 /** Where the subscriptions deliver; each call must run the work in the view's mailbox. */
-export interface SubscriptionSink {
-  deliverMessage(message: unknown): void;
+export interface SubscriptionSink extends SharedSink {
+  /** A broadcast was delivered here but Redis did not take it (an outage): the view is told nothing, the operator is. */
+  publishFailed(error: unknown): void;
   deliverPresence(topic: string, diff: PresenceDiff): void;
   deliverSaves(events: SaveEvent[]): void;
 }
@@ -50,32 +58,49 @@ export class ViewSubscriptions {
   readonly #session: Session;
   readonly #pubsub: PubSub;
   readonly #presence: Presence;
+  readonly #topics: TopicHub;
   readonly #sink: SubscriptionSink;
   #releases: Array<() => unknown> | undefined;
   #pendingSaves: SaveEvent[] | undefined;
   #saveTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(tenant: TenantInfo, session: Session, backends: { pubsub: PubSub; presence: Presence }, sink: SubscriptionSink) {
+  constructor(tenant: TenantInfo, session: Session, backends: { pubsub: PubSub; presence: Presence; topics: TopicHub }, sink: SubscriptionSink) {
     this.#tenant = tenant;
     this.#session = session;
     this.#pubsub = backends.pubsub;
     this.#presence = backends.presence;
+    this.#topics = backends.topics;
     this.#sink = sink;
   }
 
   // The part of the view runtime (`this.subscribe`, `this.broadcast`, …) these links provide.
 
   subscribe(topic: string): Promise<void> {
-    return this.#subscribe(userTopic(topic), (message) => this.#sink.deliverMessage(message));
+    return this.#subscribeShared(userTopic(topic));
   }
 
   broadcast(topic: string, message: unknown): Promise<void> {
-    return this.#pubsub.publish(topicChannel(this.#tenant.id, userTopic(topic)), message);
+    return this.#publish(topicChannel(this.#tenant.id, userTopic(topic)), message);
   }
 
   pushToView(viewName: string, message: unknown): Promise<void> {
-    return this.#pubsub.publish(topicChannel(this.#tenant.id, viewTopic(viewName)), message);
+    return this.#publish(topicChannel(this.#tenant.id, viewTopic(viewName)), message);
+  }
+
+  /**
+   * Publishes, resolving once the message is delivered in this process and handed to the pub/sub
+   * in order — not once Redis acknowledged it (D65). A handler awaiting `broadcast` holds its
+   * view's mailbox: waiting for the PUBLISH reply queued every later event of the view behind a
+   * Redis round trip (the sender of 1,000 broadcasts/s fell behind), and bought nothing, since
+   * delivery to other processes is at most once anyway. What the input got wrong (a message JSON
+   * cannot carry, a closed pub/sub) still rejects here: it fails before `publish` returns, so its
+   * promise is settled first in the race. A PUBLISH that fails later is reported to the sink.
+   */
+  async #publish(channel: string, message: unknown): Promise<void> {
+    const sent = this.#pubsub.publish(channel, message);
+    // A promise settled before the race is its winner (its reaction is queued first).
+    if ((await Promise.race([sent, QUEUED])) === HANDED_ON) sent.catch((error: unknown) => this.#sink.publishFailed(error));
   }
 
   track(topic: string, meta: PresenceMeta): Promise<void> {
@@ -94,7 +119,7 @@ export class ViewSubscriptions {
   async listen(viewClass: ViewClass): Promise<void> {
     // Only a view that handles infos can receive pushToView: the others pay no subscription.
     if (typeof viewClass.prototype.handleInfo === 'function') {
-      await this.#subscribe(viewTopic(viewClass.name), (message) => this.#sink.deliverMessage(message));
+      await this.#subscribeShared(viewTopic(viewClass.name));
     }
     for (const entity of viewClass.watch ?? []) {
       await this.#subscribe(saveTopic(entity.name), (event) => this.#saved(event as SaveEvent));
@@ -103,6 +128,10 @@ export class ViewSubscriptions {
 
   async #subscribe(topic: string, listener: (message: unknown) => void): Promise<void> {
     this.#keep(await this.#pubsub.subscribe(topicChannel(this.#tenant.id, topic), listener));
+  }
+
+  async #subscribeShared(topic: string): Promise<void> {
+    this.#keep(await this.#topics.subscribe(topicChannel(this.#tenant.id, topic), this.#sink));
   }
 
   async #track(topic: string, meta: PresenceMeta): Promise<void> {

@@ -350,7 +350,9 @@ function copyPlain(value: unknown): unknown {
  * over all keys plus one (the braces, minus the last comma) is exactly `JSON.stringify(state).length`.
  */
 function entryLength(key: string, value: unknown): number {
-  const json = value === undefined ? undefined : (JSON.stringify(value) as string | undefined);
+  // A finite number's JSON is its string (the common case: a counter, a last-seen id), which
+  // spares a JSON.stringify per touched key on every event and every broadcast recipient.
+  const json = typeof value === 'number' && Number.isFinite(value) ? String(value) : value === undefined ? undefined : (JSON.stringify(value) as string | undefined);
   return json === undefined ? 0 : JSON.stringify(key).length + json.length + 2;
 }
 
