@@ -1,5 +1,6 @@
-/** The scenarios, in the order `npm run bench` runs them (issue 5, scenarios 1–7; issue 11, scenario 8). */
+/** The scenarios, in the order `npm run bench` runs them (issue 5, scenarios 1–7; issue 11, scenario 8; issue 12, scenario 9). */
 import { broadcast } from './broadcast.ts';
+import { clientPatch } from './client-patch.ts';
 import { dataAccounting } from './data-accounting.ts';
 import { eventRoundtrip } from './event-roundtrip.ts';
 import { idleMemory } from './idle-memory.ts';
@@ -9,6 +10,6 @@ import { uploads } from './uploads.ts';
 import type { Scenario } from './types.ts';
 import { wireBytes } from './wire-bytes.ts';
 
-export const SCENARIOS: Scenario[] = [eventRoundtrip, tickFanout, wireBytes, idleMemory, joinStorm, dataAccounting, broadcast, uploads];
+export const SCENARIOS: Scenario[] = [eventRoundtrip, tickFanout, wireBytes, idleMemory, joinStorm, dataAccounting, broadcast, uploads, clientPatch];
 
 export type { Scenario, ScenarioResult } from './types.ts';

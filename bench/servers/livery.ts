@@ -105,7 +105,7 @@ try {
   announceUnavailable(`Livery does not start: ${(err as Error).message}`);
 }
 
-const paths = ['counter', 'clock', 'search', 'tick-noop', 'table', 'list', 'idle', 'broadcast', 'files'];
+const paths = ['counter', 'clock', 'search', 'tick-noop', 'table', 'list', 'idle', 'broadcast', 'files', 'client-patch'];
 const features = (await Promise.all(paths.map(async (p) => ((await joinable(port, `/${p}`)) ? p : null)))).filter((p) => p !== null);
 announceReady(port, { features, pending });
 

@@ -8,7 +8,7 @@ import type { Route } from '../../../server/index.ts';
 import { ClockView } from '../../../views/clock.ts';
 import { CounterView } from '../../../views/counter.ts';
 import { SearchView } from '../../../views/search.ts';
-import { BroadcastView, FilesView, IdleView, ListView, TableView, TickNoopView } from './views.ts';
+import { BroadcastView, ClientPatchView, FilesView, IdleView, ListView, TableView, TickNoopView } from './views.ts';
 
 export const benchRoutes: Route[] = [
   route('/counter', CounterView),
@@ -20,6 +20,7 @@ export const benchRoutes: Route[] = [
   route('/idle', IdleView),
   route('/broadcast', BroadcastView),
   route('/files', FilesView),
+  route('/client-patch', ClientPatchView),
 ];
 
 /** Bench views that need a Livery feature not built yet; listed so the report can say which. */
