@@ -10,9 +10,8 @@
 import { K_ENTRIES, K_STATICS } from '../server/protocol/index.ts';
 import { isList, type Block, type Item, type List, type Rendered, type Value, type WireNode } from './rendered.ts';
 
-/** The comments that bracket each mapped list in the HTML of a whole-view morph (removed before it). */
-export const OPEN = 'lv[';
-export const CLOSE = 'lv]';
+/** The comment that brackets each list in the HTML of a whole-view morph, before and after it (removed before morphing). */
+export const MARK = 'lv-rows';
 
 /** The view's HTML with every list outside list items between marker comments, and those lists in document order. */
 export function markedHTML(r: Rendered): { html: string; lists: List[] } {
@@ -21,7 +20,7 @@ export function markedHTML(r: Rendered): { html: string; lists: List[] } {
     if (typeof v === 'string') return v;
     if (isList(v)) {
       lists.push(v);
-      return `<!--${OPEN}-->${r.html(v)}<!--${CLOSE}-->`;
+      return `<!--${MARK}-->${r.html(v)}<!--${MARK}-->`;
     }
     let out = v.st[0];
     for (let i = 0; i < v.v.length; i++) out += walk(v.v[i]) + v.st[i + 1];
@@ -30,9 +29,13 @@ export function markedHTML(r: Rendered): { html: string; lists: List[] } {
   return { html: r.root ? walk(r.root) : '', lists };
 }
 
-/** Whether each item of `list` can only render as one element with whitespace around it (its statics say so). */
+/**
+ * Whether each item of `list` opens and closes with a tag, whitespace around (its statics say so;
+ * the whole morph checks it renders one element). Not options: morphdom re-selects an option
+ * through its select, which a row patch would not restore.
+ */
 export function rowsOnly(list: List): boolean {
-  return /^\s*<[a-z]/i.test(list.st[0]) && />\s*$/.test(list.st[list.st.length - 1]);
+  return /^\s*<(?!opt)[a-z]/i.test(list.st[0]) && />\s*$/.test(list.st[list.st.length - 1]);
 }
 
 /**

@@ -22,7 +22,7 @@
 import morphdom from 'morphdom';
 import { A_TOKEN, C_LOADING } from '../server/protocol/index.ts';
 import { holdDisabled, isField, isTypingField, keepsValue } from './forms.ts';
-import { changedRows, CLOSE, markedHTML, OPEN, rowsOnly } from './partial.ts';
+import { changedRows, MARK, markedHTML, rowsOnly } from './partial.ts';
 import type { Item, List, Rendered, WireNode } from './rendered.ts';
 
 const KEY_ATTR = 'data-lv-key';
@@ -71,8 +71,6 @@ function keepUserValue(from: Field, to: Field): 'skip' | string[] | undefined {
 /** The element each mapped row is on the page, and the lists whose rows all are (set by the last whole morph). */
 const rowEl = new WeakMap<Item, Element>();
 const mapped = new WeakSet<List>();
-/** Views whose HTML a marker comment cannot go in (a list inside an attribute, a textarea…): never mapped. */
-const unmarkable = new WeakSet<Rendered>();
 let inert: Document | undefined;
 
 /**
@@ -86,8 +84,8 @@ export function patch(container: HTMLElement, rendered: Rendered, diff: WireNode
   const toItem = new Map<Node, Item>();
   for (const [list, item] of rows ?? []) {
     const el = rowEl.get(item);
-    const parent = el?.parentNode;
-    if (!el || !mapped.has(list) || !el.isConnected || !(parent instanceof Element)) return patchAll(container, rendered, options);
+    if (!el || !mapped.has(list) || !el.isConnected) return patchAll(container, rendered, options);
+    const parent = el.parentNode as Element;
     // Parsed where the row lives (the table body, an <svg>…), in an inert document.
     inert ??= document.implementation.createHTMLDocument('');
     const holder = inert.createElementNS(parent.namespaceURI, parent.localName);
@@ -104,25 +102,21 @@ export function patch(container: HTMLElement, rendered: Rendered, diff: WireNode
 
 /** The whole container, mapping the rows of each list whose items are one element each. */
 function patchAll(container: HTMLElement, rendered: Rendered, options: PatchOptions): Element[] {
-  let { html, lists } = unmarkable.has(rendered) ? { html: rendered.toHTML(), lists: [] } : markedHTML(rendered);
+  let { html, lists } = markedHTML(rendered);
   let target = parse(html);
   const marks: Comment[] = [];
-  if (lists.length > 0) {
-    const walker = document.createTreeWalker(target, NodeFilter.SHOW_COMMENT);
-    for (let n; (n = walker.nextNode() as Comment | null); ) if (n.data === OPEN || n.data === CLOSE) marks.push(n);
-    if (marks.length !== 2 * lists.length) {
-      // A marker landed in text or an attribute (a list inside a textarea, a class…): this view is morphed whole from now on.
-      unmarkable.add(rendered);
-      target = parse(rendered.toHTML());
-      lists = [];
-    }
+  const walker = document.createTreeWalker(target, NodeFilter.SHOW_COMMENT);
+  for (let n; (n = walker.nextNode() as Comment | null); ) if (n.data === MARK) marks.push(n);
+  if (marks.length !== 2 * lists.length) {
+    // A marker landed in text or an attribute (a list inside a textarea, a class…): no rows this time.
+    target = parse(rendered.toHTML());
+    lists = [];
   }
   const toItem = new Map<Node, Item>();
   lists.forEach((list, i) => {
     const [open, close] = [marks[2 * i], marks[2 * i + 1]];
     const els: Element[] = [];
-    // Options are not rows: morphdom re-selects an option through its select, which a row patch would not restore.
-    let ok = open.data === OPEN && close.data === CLOSE && open.parentNode === close.parentNode && rowsOnly(list) && !/^(SELECT|OPTGROUP|DATALIST)$/.test(open.parentNode!.nodeName);
+    let ok = open.parentNode === close.parentNode && rowsOnly(list);
     for (let n = open.nextSibling; ok && n && n !== close; n = n.nextSibling) {
       if (n.nodeType === 1) els.push(n as Element);
       else ok = n.nodeType === 3 && !(n as Text).data.trim();

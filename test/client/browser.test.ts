@@ -593,15 +593,16 @@ const watchRows = (page: Page, sel: string, foreign: number) =>
     rows.forEach((el: any, i: number) => (el.__mark = i));
     rows[f].setAttribute('data-foreign', 'kept');
     window.__observer?.disconnect();
-    window.__observer = new window.MutationObserver(() => {});
+    window.__records = [];
+    window.__observer = new window.MutationObserver((records: unknown[]) => window.__records.push(...records));
     window.__observer.observe(document.querySelector('#v'), { subtree: true, childList: true, characterData: true, attributes: true });
   }, [sel, foreign] as const);
 
 /** Since `watchRows`: whether the rows are the same elements, mutations outside row `changed`, and the foreign mark. */
 const rowsSince = (page: Page, sel: string, changed: number, foreign: number) =>
   page.evaluate(([s, c, f]) => {
-    const rows = Array.from(document.querySelectorAll(s));
-    const records = window.__observer.takeRecords();
+    const rows: any[] = Array.from(document.querySelectorAll(s));
+    const records = [...window.__records, ...window.__observer.takeRecords()];
     const v = document.querySelector('#v');
     return {
       sameElements: rows.every((el: any, i: number) => el.__mark === i),
