@@ -68,8 +68,7 @@ function keepUserValue(from: Field, to: Field): 'skip' | string[] | undefined {
   return undefined;
 }
 
-/** The element each mapped row is on the page, and the lists whose rows all are (set by the last whole morph). */
-const rowEl = new WeakMap<Item, Element>();
+/** The lists whose rows all have their element (`Item.el`), as the last whole morph found them. */
 const mapped = new WeakSet<List>();
 let inert: Document | undefined;
 
@@ -83,7 +82,7 @@ export function patch(container: HTMLElement, rendered: Rendered, diff: WireNode
   const parts: Array<[Element, Element]> = [];
   const toItem = new Map<Node, Item>();
   for (const [list, item] of rows ?? []) {
-    const el = rowEl.get(item);
+    const el = item.el as Element | undefined;
     if (!el || !mapped.has(list) || !el.isConnected) return patchAll(container, rendered, options);
     const parent = el.parentNode as Element;
     // Parsed where the row lives (the table body, an <svg>…), in an inert document.
@@ -151,8 +150,8 @@ function morph(container: HTMLElement, parts: Array<[Element, Element]>, options
   const focused = active && container.contains(active) ? active : null;
   const selection = focused && isTypingField(focused) ? [focused.selectionStart, focused.selectionEnd] : null;
   const selects: Array<[HTMLSelectElement, string[]]> = [];
-  for (const item of toItem.values()) rowEl.delete(item);
-  const found = (item: Item | undefined, el: Element) => item && rowEl.set(item, el);
+  for (const item of toItem.values()) item.el = undefined;
+  const found = (item: Item | undefined, el: Element) => item && (item.el = el);
 
   for (const [root, target] of parts) morphdom(root, target, {
     childrenOnly: root === container,

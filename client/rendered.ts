@@ -27,6 +27,8 @@ export interface Block {
 export interface Item {
   v: Value[];
   h?: string;
+  /** The element the client found this item renders (patch.ts, D62); the tree itself knows no DOM. */
+  el?: unknown;
 }
 export interface List {
   st: readonly string[];
