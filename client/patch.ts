@@ -1,8 +1,17 @@
 /**
- * Applies a view's new HTML to its container with morphdom (children only: the container's own
- * attributes and classes belong to the client).
+ * Applies a view's new rendering to its container with morphdom: the whole container (children
+ * only: the container's own attributes and classes belong to the client), or only the rows a diff
+ * changed (D62).
  *
- * Rules, in the order morphdom meets an element:
+ * Rows: a whole-container morph renders each list outside list items between marker comments
+ * (partial.ts), finds in the parsed HTML the element each row renders, and follows morphdom to the
+ * element of the page that element became. A later diff that changes only rows of such lists
+ * re-renders those rows and morphs each row's element on its own, so a one-cell change costs the
+ * same in a 10,000-row table as in a 10-row one. When that is unsure — the diff changes anything
+ * else, a list's items are not one element each, a row element left the page, a row now renders
+ * more than one element — the whole container is morphed, as before.
+ *
+ * Rules, in the order morphdom meets an element (the same for both):
  * - nested view containers (`[data-lv-token]` below the root) belong to their own view: skipped;
  * - an element with a request in flight keeps `lv-loading` (the server's HTML never has it);
  * - an element `lv-disable-with` holds during a submit stays disabled with its text;
@@ -13,6 +22,8 @@
 import morphdom from 'morphdom';
 import { A_TOKEN, C_LOADING } from '../server/protocol/index.ts';
 import { holdDisabled, isField, isTypingField, keepsValue } from './forms.ts';
+import { changedRows, MARK, markedHTML, rowsOnly } from './partial.ts';
+import type { Item, List, Rendered, WireNode } from './rendered.ts';
 
 const KEY_ATTR = 'data-lv-key';
 
@@ -57,22 +68,100 @@ function keepUserValue(from: Field, to: Field): 'skip' | string[] | undefined {
   return undefined;
 }
 
-export function patch(container: HTMLElement, html: string, options: PatchOptions = {}): void {
+/** The lists whose rows all have their element (`Item.el`), as the last whole morph found them. */
+const mapped = new WeakSet<List>();
+let inert: Document | undefined;
+
+/**
+ * Brings the container up to date with the tree `diff` was just merged into: only the rows the diff
+ * changed when that is all it changed and their elements are known, else the whole container.
+ * Returns the elements patched.
+ */
+export function patch(container: HTMLElement, rendered: Rendered, diff: WireNode, options: PatchOptions = {}): Element[] {
+  const rows = rendered.root && changedRows(rendered.root, diff);
+  const parts: Array<[Element, Element]> = [];
+  const toItem = new Map<Node, Item>();
+  for (const [list, item] of rows ?? []) {
+    const el = item.el as Element | undefined;
+    if (!el || !mapped.has(list) || !el.isConnected) return patchAll(container, rendered, options);
+    const parent = el.parentNode as Element;
+    // Parsed where the row lives (the table body, an <svg>…), in an inert document.
+    inert ??= document.implementation.createHTMLDocument('');
+    const holder = inert.createElementNS(parent.namespaceURI, parent.localName);
+    holder.innerHTML = rendered.itemHTML(list, item);
+    const to = holder.firstElementChild;
+    if (!to || holder.childElementCount !== 1 || Array.from(holder.childNodes).some((n) => n !== to && n.nodeType !== 3)) return patchAll(container, rendered, options);
+    parts.push([el, to]);
+    toItem.set(to, item);
+  }
+  if (!rows) return patchAll(container, rendered, options);
+  morph(container, parts, options, toItem);
+  return parts.map(([el]) => el);
+}
+
+/** The whole container, mapping the rows of each list whose items are one element each. */
+function patchAll(container: HTMLElement, rendered: Rendered, options: PatchOptions): Element[] {
+  let { html, lists } = markedHTML(rendered);
+  let target = parse(html);
+  const marks: Comment[] = [];
+  const walker = document.createTreeWalker(target, NodeFilter.SHOW_COMMENT);
+  for (let n; (n = walker.nextNode() as Comment | null); ) if (n.data === MARK) marks.push(n);
+  if (marks.length !== 2 * lists.length) {
+    // A marker landed in text or an attribute (a list inside a textarea, a class…): no rows this time.
+    target = parse(rendered.toHTML());
+    lists = [];
+  }
+  const toItem = new Map<Node, Item>();
+  lists.forEach((list, i) => {
+    const [open, close] = [marks[2 * i], marks[2 * i + 1]];
+    const els: Element[] = [];
+    let ok = open.parentNode === close.parentNode && rowsOnly(list);
+    for (let n = open.nextSibling; ok && n && n !== close; n = n.nextSibling) {
+      if (n.nodeType === 1) els.push(n as Element);
+      else ok = n.nodeType === 3 && !(n as Text).data.trim();
+    }
+    // As many elements as items, each item's opening with a tag: one element per item, in order.
+    if (ok && els.length === list.keys.length) {
+      mapped.add(list);
+      list.keys.forEach((key, j) => toItem.set(els[j], list.items.get(key) as Item));
+    } else mapped.delete(list);
+    open.remove();
+    close.remove();
+  });
+  morph(container, [[container, target]], options, toItem);
+  return [container];
+}
+
+function parse(html: string): HTMLElement {
   // A <template> parses any content (table rows too) without running scripts or loading images.
   const template = document.createElement('template');
   template.innerHTML = html;
   const target = document.createElement('div');
   target.appendChild(template.content);
+  return target;
+}
 
+/**
+ * Morphs each `[from, to]` (the container: its children only) and records where each row's
+ * target element ended up on the page: the element morphed into it, or itself when added.
+ */
+function morph(container: HTMLElement, parts: Array<[Element, Element]>, options: PatchOptions, toItem: Map<Node, Item>): void {
   const active = document.activeElement as Field | null;
   const focused = active && container.contains(active) ? active : null;
   const selection = focused && isTypingField(focused) ? [focused.selectionStart, focused.selectionEnd] : null;
   const selects: Array<[HTMLSelectElement, string[]]> = [];
+  for (const item of toItem.values()) item.el = undefined;
+  const found = (item: Item | undefined, el: Element) => item && (item.el = el);
 
-  morphdom(container, target, {
-    childrenOnly: true,
+  for (const [root, target] of parts) morphdom(root, target, {
+    childrenOnly: root === container,
     getNodeKey: nodeKey,
+    onNodeAdded(node) {
+      found(toItem.get(node), node as Element);
+      return node;
+    },
     onBeforeElUpdated(from, to) {
+      found(toItem.get(to), from);
       if (from.hasAttribute(A_TOKEN)) return false;
       if (from.classList.contains(C_LOADING)) to.classList.add(C_LOADING);
       holdDisabled(from, to);

@@ -19,22 +19,24 @@ export type WireNode = { [key: string]: unknown };
 /** Fingerprint → statics, kept per socket. */
 export type StaticsCache = Map<string, readonly string[]>;
 
-interface Block {
+export interface Block {
   st: readonly string[];
   v: Value[];
   h?: string;
 }
-interface Item {
+export interface Item {
   v: Value[];
   h?: string;
+  /** The element the client found this item renders (patch.ts, D62); the tree itself knows no DOM. */
+  el?: unknown;
 }
-interface List {
+export interface List {
   st: readonly string[];
   keys: string[];
   items: Map<string, Item>;
   h?: string;
 }
-type Value = string | Block | List;
+export type Value = string | Block | List;
 
 export const E_UNKNOWN_FINGERPRINT = 'LV_CLIENT_UNKNOWN_FINGERPRINT';
 export const E_BAD_DIFF = 'LV_CLIENT_BAD_DIFF';
@@ -50,7 +52,7 @@ export class RenderedError extends Error {
 
 const bad = (message: string) => new RenderedError(E_BAD_DIFF, message);
 const isObject = (x: unknown): x is WireNode => typeof x === 'object' && x !== null && !Array.isArray(x);
-const isList = (n: Block | List): n is List => 'keys' in n;
+export const isList = (n: Block | List): n is List => 'keys' in n;
 const isKeys = (x: unknown): x is string[] => Array.isArray(x) && x.every((k) => typeof k === 'string');
 /** `[index, key]`: where a moved or inserted key lands. */
 const isMove = (x: unknown): x is [number, string] => Array.isArray(x) && Number.isInteger(x[0]) && x[0] >= 0 && typeof x[1] === 'string';
@@ -90,7 +92,12 @@ export class Rendered {
     return this.root ? this.html(this.root) : '';
   }
 
-  private html(v: Value): string {
+  /** One list item's HTML (memoized like every node's): what the client patches on its own (D62). */
+  itemHTML(list: List, item: Item): string {
+    return (item.h ??= this.join(list.st, item.v));
+  }
+
+  html(v: Value): string {
     if (typeof v === 'string') return v;
     if (v.h !== undefined) return v.h;
     if (isList(v)) {

@@ -188,8 +188,8 @@ export class View {
     }
     if (hasTree(diff)) {
       this.rendered.merge(diff, this.socket.statics);
-      patch(this.el, this.rendered.toHTML(), { keepUsed: join });
-      showPreviews(this.el);
+      // Only the rows the diff changed when it can (D62), else the whole container.
+      for (const el of patch(this.el, this.rendered, diff, { keepUsed: join })) showPreviews(el);
     }
     if (typeof diff[K_TOKEN] === 'string') this.token = diff[K_TOKEN];
     if (page !== undefined) applyPage(this, page, nav);

@@ -1,5 +1,6 @@
-/** The scenarios, in the order `npm run bench` runs them (issue 5, scenarios 1–7; issue 11, scenario 8; issue 12, scenario 9). */
+/** The scenarios, in the order `npm run bench` runs them (issue 5, scenarios 1–7; issue 11, scenario 8; issue 12, scenarios 9–10). */
 import { broadcast } from './broadcast.ts';
+import { clientPatch } from './client-patch.ts';
 import { dataAccounting } from './data-accounting.ts';
 import { eventRoundtrip } from './event-roundtrip.ts';
 import { idleMemory } from './idle-memory.ts';
@@ -10,6 +11,6 @@ import { uploads } from './uploads.ts';
 import type { Scenario } from './types.ts';
 import { wireBytes } from './wire-bytes.ts';
 
-export const SCENARIOS: Scenario[] = [eventRoundtrip, tickFanout, wireBytes, idleMemory, joinStorm, dataAccounting, broadcast, uploads, pageSize];
+export const SCENARIOS: Scenario[] = [eventRoundtrip, tickFanout, wireBytes, idleMemory, joinStorm, dataAccounting, broadcast, uploads, pageSize, clientPatch];
 
 export type { Scenario, ScenarioResult } from './types.ts';

@@ -595,3 +595,133 @@ test('a join keeps what the user typed meanwhile and sends each used form to its
   t.same(live.of('e').map((f) => f[4]), ['validate', 'recover2', 'ping'], 'nothing for an "ignore" form or an untouched one');
   t.equal(await page.inputValue('#a'), 'typed offline', 'the join\'s new server value did not overwrite it');
 });
+
+// Row patching (D62): a diff that changes only rows of a keyed list patches those rows' elements.
+
+/** A join reply of a table of `n` rows (`row` statics), keys "0"…, each row's slots from `slots(i)`. */
+function rowsJoin(row: string[], slots: (i: number) => Record<number, string>, n: number, around = ['<h1 id="h">', '</h1><table><tbody id="tb">', '</tbody></table>']): Diff {
+  const k = Array.from({ length: n }, (_, i) => String(i));
+  return { p: { t: around, r: row }, s: 't', 0: 'Rows', 1: { s: 'r', k, e: Object.fromEntries(k.map((key, i) => [key, slots(i)])) }, t: 'tok-next' };
+}
+
+/** Numbers the elements matching `sel`, marks `foreign` (a whole-view morph removes the mark) and records mutations. */
+const watchRows = (page: Page, sel: string, foreign: number) =>
+  page.evaluate(([s, f]) => {
+    const rows = document.querySelectorAll(s);
+    rows.forEach((el: any, i: number) => (el.__mark = i));
+    rows[f].setAttribute('data-foreign', 'kept');
+    window.__observer?.disconnect();
+    window.__records = [];
+    window.__observer = new window.MutationObserver((records: unknown[]) => window.__records.push(...records));
+    window.__observer.observe(document.querySelector('#v'), { subtree: true, childList: true, characterData: true, attributes: true });
+  }, [sel, foreign] as const);
+
+/** Since `watchRows`: whether the rows are the same elements, mutations outside row `changed`, and the foreign mark. */
+const rowsSince = (page: Page, sel: string, changed: number, foreign: number) =>
+  page.evaluate(([s, c, f]) => {
+    const rows: any[] = Array.from(document.querySelectorAll(s));
+    const records = [...window.__records, ...window.__observer.takeRecords()];
+    const v = document.querySelector('#v');
+    return {
+      sameElements: rows.every((el: any, i: number) => el.__mark === i),
+      inside: records.filter((r: any) => rows[c].contains(r.target)).length,
+      outside: records.filter((r: any) => !rows[c].contains(r.target) && r.target !== v).length,
+      foreign: rows[f].getAttribute('data-foreign'),
+    };
+  }, [sel, changed, foreign] as const);
+
+const ROW = ['\n  <tr><th>', '</th><td class="v">', '</td></tr>'];
+
+test('a diff that changes one row patches only that row; anything else morphs the view and maps the rows again', async (t) => {
+  live.joins.set('tok-rows', rowsJoin(ROW, (i) => ({ 0: String(i), 1: `v${i}` }), 50));
+  const page = await open('/rows', '<div id="v" data-lv-token="tok-rows"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  const text = (i: number) => page.evaluate((n) => document.querySelectorAll('tr')[n].textContent, i);
+
+  await watchRows(page, 'tr', 3);
+  live.conns[0].send([1, 'd', 1, { 1: { e: { 7: { 1: 'seven' } } } }]);
+  await page.waitForFunction(() => document.querySelectorAll('tr')[7].textContent === '7seven', undefined, { timeout: 5000 });
+  let seen = await rowsSince(page, 'tr', 7, 3);
+  t.same(seen, { sameElements: true, inside: 1, outside: 0, foreign: 'kept' }, 'one text change, in that row; the others untouched');
+
+  live.conns[0].send([1, 'd', 1, { 0: 'Rows 2', 1: { e: { 8: { 1: 'eight' } } } }]);
+  await page.waitForFunction(() => document.querySelector('#h').textContent === 'Rows 2', undefined, { timeout: 5000 });
+  seen = await rowsSince(page, 'tr', 8, 3);
+  t.equal(seen.foreign, null, 'a change outside the rows morphs the whole view');
+  t.equal(await text(8), '8eight');
+
+  live.conns[0].send([1, 'd', 1, { 1: { m: [[0, '49']], d: ['0'] } }]);
+  await page.waitForFunction(() => document.querySelectorAll('tr')[0].textContent === '49v49', undefined, { timeout: 5000 });
+  t.equal(await page.evaluate(() => document.querySelectorAll('tr').length), 49, 'a move and a removal: the whole view');
+  await watchRows(page, 'tr', 20);
+  live.conns[0].send([1, 'd', 1, { 1: { e: { 49: { 1: 'moved' }, 1: { 1: 'one' } } } }]);
+  await page.waitForFunction(() => document.querySelectorAll('tr')[0].textContent === '49moved', undefined, { timeout: 5000 });
+  t.equal(await text(1), '1one', 'rows found again after the order changed');
+  t.equal((await rowsSince(page, 'tr', 0, 20)).foreign, 'kept', 'and patched alone');
+
+  await page.evaluate(() => document.querySelectorAll('tr')[5].remove());
+  live.conns[0].send([1, 'd', 1, { 1: { e: { 5: { 1: 'five' } } } }]);
+  await page.waitForFunction(() => document.querySelectorAll('tr').length === 49, undefined, { timeout: 5000 });
+  t.equal(await text(5), '5five', 'a change to a row a script removed: the whole view is morphed and the row is back');
+});
+
+test('rows that are not one element each, and a row that becomes two: the whole view, right', async (t) => {
+  const pairs = rowsJoin(['<dt>', '</dt><dd>', '</dd>'], (i) => ({ 0: `t${i}`, 1: `d${i}` }), 4, ['<h1 id="h">', '</h1><dl id="dl">', '</dl>']);
+  live.joins.set('tok-pairs', pairs);
+  const page = await open('/pairs', '<div id="v" data-lv-token="tok-pairs"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  live.conns[0].send([1, 'd', 1, { 1: { e: { 2: { 1: 'two' } } } }]);
+  await page.waitForFunction(() => document.querySelector('#dl').textContent.includes('two'), undefined, { timeout: 5000 });
+  t.equal(await page.innerHTML('#dl'), '<dt>t0</dt><dd>d0</dd><dt>t1</dt><dd>d1</dd><dt>t2</dt><dd>two</dd><dt>t3</dt><dd>d3</dd>');
+
+  live.joins.set('tok-split', rowsJoin(['<p class="r">', '</p>'], (i) => ({ 0: `p${i}` }), 3, ['<h1 id="h">', '</h1><div id="d">', '</div>']));
+  pages.set('/split', pageHtml('<div id="v" data-lv-token="tok-split"></div>'));
+  await page.goto(origin + '/split');
+  await waitClass(page, '#v', 'lv-connected');
+  // A raw-HTML slot (|safe) that closes the row's element: the row is now three elements.
+  live.conns.at(-1)!.send([1, 'd', 1, { 1: { e: { 1: { 0: 'x</p><div id="split">split</div><p class="r">y' } } } }]);
+  await page.waitForSelector('#split', { timeout: 5000 });
+  t.equal(await page.innerHTML('#d'), '<p class="r">p0</p><p class="r">x</p><div id="split">split</div><p class="r">y</p><p class="r">p2</p>');
+});
+
+test('an SVG row is parsed and patched as SVG', async (t) => {
+  live.joins.set('tok-svg', rowsJoin(['<circle r="', '" data-n="', '"></circle>'], (i) => ({ 0: String(i + 1), 1: String(i) }), 5, ['<h1 id="h">', '</h1><svg id="s"><g>', '</g></svg>']));
+  const page = await open('/svg', '<div id="v" data-lv-token="tok-svg"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  await watchRows(page, 'circle', 0);
+  live.conns[0].send([1, 'd', 1, { 1: { e: { 2: { 0: '9' } } } }]);
+  await page.waitForFunction(() => document.querySelectorAll('circle')[2].getAttribute('r') === '9', undefined, { timeout: 5000 });
+  t.same(await rowsSince(page, 'circle', 2, 0), { sameElements: true, inside: 1, outside: 0, foreign: 'kept' }, 'patched alone');
+  t.same(await page.evaluate(() => Array.from(document.querySelectorAll('circle'), (c: any) => c.namespaceURI)), Array(5).fill('http://www.w3.org/2000/svg'));
+});
+
+test('a patched row keeps focus, caret, typed text and lv-loading', async (t) => {
+  const row = ['<tr><td class="n">', '</td><td><input id="in-', '" name="q" value="', '"></td><td><button id="b-', '" lv-click="go">go</button></td></tr>'];
+  live.joins.set('tok-focus', rowsJoin(row, (i) => ({ 0: `n${i}`, 1: String(i), 2: '', 3: String(i) }), 10));
+  const page = await open('/row-focus', '<div id="v" data-lv-token="tok-focus"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  await page.click('#in-5');
+  await page.keyboard.type('hello');
+  await page.evaluate(() => document.querySelector('#in-5').setSelectionRange(1, 3));
+  await page.evaluate(() => document.querySelector('#b-6').click());
+  await live.frame('e', 'go');
+  await watchRows(page, 'tr', 0);
+  live.conns[0].send([1, 'd', 1, { 1: { e: { 5: { 0: 'five', 2: 'SERVER' }, 6: { 0: 'six', 2: 'SIX' } } } }]);
+  await page.waitForFunction(() => document.querySelectorAll('.n')[6].textContent === 'six', undefined, { timeout: 5000 });
+  const state = await page.evaluate(() => {
+    const q = document.querySelector('#in-5');
+    return { value: q.value, sel: [q.selectionStart, q.selectionEnd], focused: document.activeElement === q, six: document.querySelector('#in-6').value, loading: document.querySelector('#b-6').classList.contains('lv-loading') };
+  });
+  t.same(state, { value: 'hello', sel: [1, 3], focused: true, six: 'SIX', loading: true }, 'the focused field kept; an untouched one takes the server value; lv-loading stays');
+  t.equal((await rowsSince(page, 'tr', 5, 0)).foreign, 'kept', 'rows patched alone');
+});
+
+test('options are not patched as rows: the user\'s choice survives a diff to one option', async (t) => {
+  live.joins.set('tok-opts', rowsJoin(['<option value="', '">', '</option>'], (i) => ({ 0: `o${i}`, 1: `Option ${i}` }), 5, ['<h1 id="h">', '</h1><select id="sel">', '</select>']));
+  const page = await open('/options', '<div id="v" data-lv-token="tok-opts"></div>');
+  await waitClass(page, '#v', 'lv-connected');
+  await page.selectOption('#sel', 'o3');
+  live.conns[0].send([1, 'd', 1, { 1: { e: { 1: { 1: 'Renamed' } } } }]);
+  await page.waitForFunction(() => document.querySelectorAll('option')[1].textContent === 'Renamed', undefined, { timeout: 5000 });
+  t.equal(await page.inputValue('#sel'), 'o3');
+});

@@ -6,7 +6,7 @@
  * event changes one cell (cost per event against page size).
  */
 import { z } from 'zod';
-import { LiveView } from '../../../server/index.ts';
+import { LiveView, type Params } from '../../../server/index.ts';
 
 /** Ticks every second and changes nothing: the wire must stay silent. */
 export class TickNoopView extends LiveView<{ label: string }> {
@@ -150,5 +150,25 @@ export class FilesView extends LiveView<{ received: number }> {
   }
   handleUpload(_field: string, file: { size: number }) {
     this.state.received += file.size;
+  }
+}
+
+/**
+ * The client-patch scenario's view: a keyed table of `?rows=N` rows (100 by default, at most
+ * 10,000); `bump` adds one to one row's cell. A row's state is two small numbers, so 10,000 rows
+ * stay within the default `state.maxBytes`.
+ */
+export class ClientPatchView extends LiveView<{ rows: { i: number; v: number }[] }> {
+  static template = 'bench-client-patch.html';
+  static events = { bump: z.object({ row: z.number().int().min(0) }) };
+
+  mount(params: Params) {
+    const n = Math.min(10_000, Math.max(1, Math.floor(Number(params.rows)) || 100));
+    return { rows: Array.from({ length: n }, (_, i) => ({ i, v: 0 })) };
+  }
+
+  bump({ row }: { row: number }) {
+    const r = this.state.rows[row];
+    if (r) r.v += 1;
   }
 }
