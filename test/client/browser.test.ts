@@ -639,28 +639,28 @@ test('a diff that changes one row patches only that row; anything else morphs th
   const text = (i: number) => page.evaluate((n) => document.querySelectorAll('tr')[n].textContent, i);
 
   await watchRows(page, 'tr', 3);
-  live.conns[0].send([1, 'd', 1, { 1: { e: { 7: { 1: 'seven' } } } }]);
+  live.conns[0].send([2, 'd', 1, { 1: { e: { 7: { 1: 'seven' } } } }]);
   await page.waitForFunction(() => document.querySelectorAll('tr')[7].textContent === '7seven', undefined, { timeout: 5000 });
   let seen = await rowsSince(page, 'tr', 7, 3);
   t.same(seen, { sameElements: true, inside: 1, outside: 0, foreign: 'kept' }, 'one text change, in that row; the others untouched');
 
-  live.conns[0].send([1, 'd', 1, { 0: 'Rows 2', 1: { e: { 8: { 1: 'eight' } } } }]);
+  live.conns[0].send([2, 'd', 1, { 0: 'Rows 2', 1: { e: { 8: { 1: 'eight' } } } }]);
   await page.waitForFunction(() => document.querySelector('#h').textContent === 'Rows 2', undefined, { timeout: 5000 });
   seen = await rowsSince(page, 'tr', 8, 3);
   t.equal(seen.foreign, null, 'a change outside the rows morphs the whole view');
   t.equal(await text(8), '8eight');
 
-  live.conns[0].send([1, 'd', 1, { 1: { m: [[0, '49']], d: ['0'] } }]);
+  live.conns[0].send([2, 'd', 1, { 1: { m: [[0, '49']], d: ['0'] } }]);
   await page.waitForFunction(() => document.querySelectorAll('tr')[0].textContent === '49v49', undefined, { timeout: 5000 });
   t.equal(await page.evaluate(() => document.querySelectorAll('tr').length), 49, 'a move and a removal: the whole view');
   await watchRows(page, 'tr', 20);
-  live.conns[0].send([1, 'd', 1, { 1: { e: { 49: { 1: 'moved' }, 1: { 1: 'one' } } } }]);
+  live.conns[0].send([2, 'd', 1, { 1: { e: { 49: { 1: 'moved' }, 1: { 1: 'one' } } } }]);
   await page.waitForFunction(() => document.querySelectorAll('tr')[0].textContent === '49moved', undefined, { timeout: 5000 });
   t.equal(await text(1), '1one', 'rows found again after the order changed');
   t.equal((await rowsSince(page, 'tr', 0, 20)).foreign, 'kept', 'and patched alone');
 
   await page.evaluate(() => document.querySelectorAll('tr')[5].remove());
-  live.conns[0].send([1, 'd', 1, { 1: { e: { 5: { 1: 'five' } } } }]);
+  live.conns[0].send([2, 'd', 1, { 1: { e: { 5: { 1: 'five' } } } }]);
   await page.waitForFunction(() => document.querySelectorAll('tr').length === 49, undefined, { timeout: 5000 });
   t.equal(await text(5), '5five', 'a change to a row a script removed: the whole view is morphed and the row is back');
 });
@@ -670,7 +670,7 @@ test('rows that are not one element each, and a row that becomes two: the whole 
   live.joins.set('tok-pairs', pairs);
   const page = await open('/pairs', '<div id="v" data-lv-token="tok-pairs"></div>');
   await waitClass(page, '#v', 'lv-connected');
-  live.conns[0].send([1, 'd', 1, { 1: { e: { 2: { 1: 'two' } } } }]);
+  live.conns[0].send([2, 'd', 1, { 1: { e: { 2: { 1: 'two' } } } }]);
   await page.waitForFunction(() => document.querySelector('#dl').textContent.includes('two'), undefined, { timeout: 5000 });
   t.equal(await page.innerHTML('#dl'), '<dt>t0</dt><dd>d0</dd><dt>t1</dt><dd>d1</dd><dt>t2</dt><dd>two</dd><dt>t3</dt><dd>d3</dd>');
 
@@ -679,7 +679,7 @@ test('rows that are not one element each, and a row that becomes two: the whole 
   await page.goto(origin + '/split');
   await waitClass(page, '#v', 'lv-connected');
   // A raw-HTML slot (|safe) that closes the row's element: the row is now three elements.
-  live.conns.at(-1)!.send([1, 'd', 1, { 1: { e: { 1: { 0: 'x</p><div id="split">split</div><p class="r">y' } } } }]);
+  live.conns.at(-1)!.send([2, 'd', 1, { 1: { e: { 1: { 0: 'x</p><div id="split">split</div><p class="r">y' } } } }]);
   await page.waitForSelector('#split', { timeout: 5000 });
   t.equal(await page.innerHTML('#d'), '<p class="r">p0</p><p class="r">x</p><div id="split">split</div><p class="r">y</p><p class="r">p2</p>');
 });
@@ -689,7 +689,7 @@ test('an SVG row is parsed and patched as SVG', async (t) => {
   const page = await open('/svg', '<div id="v" data-lv-token="tok-svg"></div>');
   await waitClass(page, '#v', 'lv-connected');
   await watchRows(page, 'circle', 0);
-  live.conns[0].send([1, 'd', 1, { 1: { e: { 2: { 0: '9' } } } }]);
+  live.conns[0].send([2, 'd', 1, { 1: { e: { 2: { 0: '9' } } } }]);
   await page.waitForFunction(() => document.querySelectorAll('circle')[2].getAttribute('r') === '9', undefined, { timeout: 5000 });
   t.same(await rowsSince(page, 'circle', 2, 0), { sameElements: true, inside: 1, outside: 0, foreign: 'kept' }, 'patched alone');
   t.same(await page.evaluate(() => Array.from(document.querySelectorAll('circle'), (c: any) => c.namespaceURI)), Array(5).fill('http://www.w3.org/2000/svg'));
@@ -706,7 +706,7 @@ test('a patched row keeps focus, caret, typed text and lv-loading', async (t) =>
   await page.evaluate(() => document.querySelector('#b-6').click());
   await live.frame('e', 'go');
   await watchRows(page, 'tr', 0);
-  live.conns[0].send([1, 'd', 1, { 1: { e: { 5: { 0: 'five', 2: 'SERVER' }, 6: { 0: 'six', 2: 'SIX' } } } }]);
+  live.conns[0].send([2, 'd', 1, { 1: { e: { 5: { 0: 'five', 2: 'SERVER' }, 6: { 0: 'six', 2: 'SIX' } } } }]);
   await page.waitForFunction(() => document.querySelectorAll('.n')[6].textContent === 'six', undefined, { timeout: 5000 });
   const state = await page.evaluate(() => {
     const q = document.querySelector('#in-5');
@@ -721,7 +721,7 @@ test('options are not patched as rows: the user\'s choice survives a diff to one
   const page = await open('/options', '<div id="v" data-lv-token="tok-opts"></div>');
   await waitClass(page, '#v', 'lv-connected');
   await page.selectOption('#sel', 'o3');
-  live.conns[0].send([1, 'd', 1, { 1: { e: { 1: { 1: 'Renamed' } } } }]);
+  live.conns[0].send([2, 'd', 1, { 1: { e: { 1: { 1: 'Renamed' } } } }]);
   await page.waitForFunction(() => document.querySelectorAll('option')[1].textContent === 'Renamed', undefined, { timeout: 5000 });
   t.equal(await page.inputValue('#sel'), 'o3');
 });
