@@ -34,9 +34,9 @@ t.test('a broadcast to many views renders once, and every view gets the same fra
   const { client: publisher } = await joined(t, s, '/publisher');
   let before = renders(s);
   // The pushes go out inside the publish, before the publisher's reply.
-  t.same(await publisher.event(1, 'post', { value: '7', n: 7 }), [1, 'r', 2, 1]);
+  t.same(await publisher.event(1, 'post', { value: '7', n: 7 }), [2, 'r', 2, 1]);
   t.equal(renders(s) - before, 1, 'one render for twelve subscribed views');
-  for (const { client } of boards) t.same(await client.next(), [1, 'd', 1, shown('7')]);
+  for (const { client } of boards) t.same(await client.next(), [2, 'd', 1, shown('7')]);
 
   // Every tree took the shared diff: the same post again changes nothing on those boards, so the
   // next frame each gets is the one for 8. A board that joined meanwhile still shows "-": the same
@@ -45,11 +45,11 @@ t.test('a broadcast to many views renders once, and every view gets the same fra
   before = renders(s);
   await publisher.event(1, 'post', { value: '7', n: 7 });
   t.equal(renders(s) - before, 2, 'one render for the twelve (nothing to send), one for the late board');
-  t.same(await late.client.next(), [1, 'd', 1, shown('7')]);
+  t.same(await late.client.next(), [2, 'd', 1, shown('7')]);
   before = renders(s);
   await publisher.event(1, 'post', { value: '8', n: 8 });
   t.equal(renders(s) - before, 1, 'all thirteen alike again: one render');
-  for (const { client } of [...boards, late]) t.same(await client.next(), [1, 'd', 1, shown('8')], 'no frame for the repeated 7');
+  for (const { client } of [...boards, late]) t.same(await client.next(), [2, 'd', 1, shown('8')], 'no frame for the repeated 7');
 });
 
 t.test('views whose state, vid or statics differ each get their own correct diff', async (t) => {
@@ -57,11 +57,11 @@ t.test('views whose state, vid or statics differ each get their own correct diff
   const a = await joined(t, s, '/board');
   const detailFp = ((a.reply[4] as Record<string, Record<string, string>>)['1']).s;
   const offset = await joined(t, s, '/board');
-  t.same(await offset.client.event(1, 'offset', { by: 5 }), [1, 'r', 2, 1]);
+  t.same(await offset.client.event(1, 'offset', { by: 5 }), [2, 'r', 2, 1]);
   const hidden = await joined(t, s, '/board');
-  t.same(await hidden.client.event(1, 'toggle'), [1, 'r', 2, 1, { 1: '' }]);
+  t.same(await hidden.client.event(1, 'toggle'), [2, 'r', 2, 1, { 1: '' }]);
   const noted = await joined(t, s, '/board');
-  t.same(await noted.client.event(1, 'note', { text: 'x' }), [1, 'r', 2, 1, { 1: { 1: 'x' } }]);
+  t.same(await noted.client.event(1, 'note', { text: 'x' }), [2, 'r', 2, 1, { 1: { 1: 'x' } }]);
   // A second board on a's socket (vid 2), and one mounted hidden whose socket never got the detail's statics.
   const second = await getPage(s.url, '/board', a.page.cookie);
   t.equal((await a.client.join(2, second.view, second.token))[1], 'r');
@@ -71,12 +71,12 @@ t.test('views whose state, vid or statics differ each get their own correct diff
 
   let before = renders(s);
   await publisher.event(1, 'post', { value: '3', n: 3 });
-  t.same(await a.client.next(), [1, 'd', 1, shown('3')]);
-  t.same(await a.client.next(), [1, 'd', 2, shown('3')], 'the same diff under its own vid');
-  t.same(await offset.client.next(), [1, 'd', 1, shown('3', '8')], 'its own total');
-  t.same(await hidden.client.next(), [1, 'd', 1, { 0: '3', 2: '3' }], 'nothing for the hidden detail');
-  t.same(await noted.client.next(), [1, 'd', 1, shown('3')]);
-  t.same(await never.client.next(), [1, 'd', 1, { 0: '3', 2: '3' }]);
+  t.same(await a.client.next(), [2, 'd', 1, shown('3')]);
+  t.same(await a.client.next(), [2, 'd', 2, shown('3')], 'the same diff under its own vid');
+  t.same(await offset.client.next(), [2, 'd', 1, shown('3', '8')], 'its own total');
+  t.same(await hidden.client.next(), [2, 'd', 1, { 0: '3', 2: '3' }], 'nothing for the hidden detail');
+  t.same(await noted.client.next(), [2, 'd', 1, shown('3')]);
+  t.same(await never.client.next(), [2, 'd', 1, { 0: '3', 2: '3' }]);
   // a's two boards share a render, and so do the two hidden ones; the offset board and the one
   // with another note (its detail reads `note`) differ in an input their diffs read.
   t.equal(renders(s) - before, 4, 'one render per group of equal inputs, not per view');
@@ -85,14 +85,14 @@ t.test('views whose state, vid or statics differ each get their own correct diff
   // socket that never had the block's statics gets them.
   before = renders(s);
   await publisher.event(1, 'post', { value: '4', n: 4, show: true });
-  t.same(await a.client.next(), [1, 'd', 1, shown('4')]);
-  t.same(await a.client.next(), [1, 'd', 2, shown('4')]);
-  t.same(await offset.client.next(), [1, 'd', 1, shown('4', '9')]);
-  t.same(await noted.client.next(), [1, 'd', 1, shown('4')]);
+  t.same(await a.client.next(), [2, 'd', 1, shown('4')]);
+  t.same(await a.client.next(), [2, 'd', 2, shown('4')]);
+  t.same(await offset.client.next(), [2, 'd', 1, shown('4', '9')]);
+  t.same(await noted.client.next(), [2, 'd', 1, shown('4')]);
   const block = { s: detailFp, 0: '4', 1: 'n' };
-  t.same(await hidden.client.next(), [1, 'd', 1, { 0: '4', 1: block, 2: '4' }], 'statics it already has are not sent again');
+  t.same(await hidden.client.next(), [2, 'd', 1, { 0: '4', 1: block, 2: '4' }], 'statics it already has are not sent again');
   const first = await never.client.next();
-  t.same(first.slice(0, 3), [1, 'd', 1]);
+  t.same(first.slice(0, 3), [2, 'd', 1]);
   t.match(first[3], { 0: '4', 1: block, 2: '4', [K_TEMPLATES]: { [detailFp]: Array } }, 'the statics its socket lacks travel with its diff');
   t.equal(renders(s) - before, 5, 'a and its second board share; the others differ');
 });
@@ -103,8 +103,8 @@ t.test('a reconnecting socket gets its statics again, then the shared frames', a
   const b = await joined(t, s, '/board');
   const { client: publisher } = await joined(t, s, '/publisher');
   await publisher.event(1, 'post', { value: '1', n: 1 });
-  t.same(await a.client.next(), [1, 'd', 1, shown('1')]);
-  t.same(await b.client.next(), [1, 'd', 1, shown('1')]);
+  t.same(await a.client.next(), [2, 'd', 1, shown('1')]);
+  t.same(await b.client.next(), [2, 'd', 1, shown('1')]);
 
   await a.client.close();
   const again = await LiveClient.open(s.url, { cookie: a.page.cookie });
@@ -118,8 +118,8 @@ t.test('a reconnecting socket gets its statics again, then the shared frames', a
 
   const before = renders(s);
   await publisher.event(1, 'post', { value: '2', n: 2 });
-  t.same(await again.next(), [1, 'd', 1, shown('2')]);
-  t.same(await b.client.next(), [1, 'd', 1, shown('2')]);
+  t.same(await again.next(), [2, 'd', 1, shown('2')]);
+  t.same(await b.client.next(), [2, 'd', 1, shown('2')]);
   t.equal(renders(s) - before, 1, 'the rejoined view shares the render again');
 });
 
@@ -129,9 +129,9 @@ t.test('a view busy when the message arrives handles it after, with its own corr
   const other = await joined(t, s, '/board');
   const before = renders(s);
   // The poster's own handler is running (awaiting the publish) when the message reaches it.
-  t.same(await poster.client.event(1, 'post', { value: '5', n: 5 }), [1, 'r', 2, 1], 'the post is answered first');
-  t.same(await poster.client.next(), [1, 'd', 1, shown('5')], 'then the message it queued behind it');
-  t.same(await other.client.next(), [1, 'd', 1, shown('5')]);
+  t.same(await poster.client.event(1, 'post', { value: '5', n: 5 }), [2, 'r', 2, 1], 'the post is answered first');
+  t.same(await poster.client.next(), [2, 'd', 1, shown('5')], 'then the message it queued behind it');
+  t.same(await other.client.next(), [2, 'd', 1, shown('5')]);
   t.equal(renders(s) - before, 2, 'the busy view renders on its own, after its handler');
 });
 
@@ -140,7 +140,7 @@ t.test('a message JSON cannot carry still fails the handler that broadcasts it',
   const board = await joined(t, s, '/board');
   const { client: publisher } = await joined(t, s, '/publisher');
   const failed = await publisher.event(1, 'unsendable');
-  t.same(failed.slice(0, 5), [1, 'x', 2, 1, 'LV_HANDLER_FAILED'], 'the handler saw the rejection (and its change was rolled back)');
+  t.same(failed.slice(0, 5), [2, 'x', 2, 1, 'LV_HANDLER_FAILED'], 'the handler saw the rejection (and its change was rolled back)');
   t.ok(await board.client.silentFor(100), 'nothing reached the board');
 });
 
