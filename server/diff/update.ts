@@ -156,7 +156,8 @@ function updateList(list: RList, body: Block, items: readonly LoopItem[], static
   return diff;
 }
 
-function intersects(deps: ReadonlySet<string>, changed: ReadonlySet<string>): boolean {
+/** Whether a slot reading `deps` is touched by `changed` (also the broadcast grouping's rule, D65). */
+export function intersects(deps: ReadonlySet<string>, changed: ReadonlySet<string>): boolean {
   // Iterate the smaller set: `changed` is usually one or two names.
   if (changed.size <= deps.size) {
     for (const name of changed) if (deps.has(name)) return true;

@@ -14,7 +14,7 @@
  * value, objects by identity (the same object renders the same; distinct objects are never
  * assumed equal — no deep comparison on the hot path). The trie lives for one delivery.
  */
-import type { RBlock, WireNode } from '../diff/index.ts';
+import { intersects, type RBlock, type WireNode } from '../diff/index.ts';
 import { isBlock } from '../diff/rendered.ts';
 import { K_TEMPLATES } from '../protocol/index.ts';
 import type { Scope, Template } from '../template/types.ts';
@@ -114,14 +114,6 @@ function keyBlock(tree: RBlock, scope: Scope, changed: ReadonlySet<string> | nul
   return true;
 }
 
-function intersects(deps: ReadonlySet<string>, changed: ReadonlySet<string>): boolean {
-  if (changed.size <= deps.size) {
-    for (const name of changed) if (deps.has(name)) return true;
-    return false;
-  }
-  for (const name of deps) if (changed.has(name)) return true;
-  return false;
-}
 
 /**
  * A group's render, from its first view's diff. Only a diff without statics (`p`) is shared: one
