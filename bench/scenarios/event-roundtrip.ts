@@ -187,6 +187,11 @@ async function latency(ctx: ScenarioContext, live: Live[], windowMs: number): Pr
     { key: 'p999', label: 'p99.9', digits: 2, better: 'lower' },
     { key: 'max', label: 'max', digits: 2, better: 'lower' },
     { key: 'incomplete', label: 'unanswered', better: 'lower' },
+    // What the tail is made of (goal 5): the server's longest event-loop stall, its GC pauses in the
+    // window (count / longest, ms) and the heap it allocated per event.
+    { key: 'stall', label: 'loop stall max', digits: 2, better: 'lower' },
+    { key: 'gc', label: 'GC pauses (max ms)' },
+    { key: 'alloc', label: 'heap B/event', digits: 0, better: 'lower' },
   ]);
   if (raw === undefined) {
     ctx.note('Latency at fixed load needs raw uWS as the capacity baseline; it was not run.');
@@ -205,10 +210,17 @@ async function latency(ctx: ScenarioContext, live: Live[], windowMs: number): Pr
         table.rows.push({ peer: label, status: 'skipped', reason: `${level * 100}% load (${rate}/s) exceeds 90% of this peer's capacity`, values: { load: `${level * 100}%`, rate } });
         continue;
       }
-      const w = await ctx.measure(p.server, () => ctx.load.call('openLoop', { group: p.group, event: 'inc', rate, durationMs: windowMs }));
+      // Reset inside the window, so a window re-run for noise counts only its own collections.
+      const w = await ctx.measure(p.server, async () => {
+        await p.server.control('reset');
+        return ctx.load.call('openLoop', { group: p.group, event: 'inc', rate, durationMs: windowMs });
+      });
+      const stats = await p.server.control('stats');
       ctx.histogram(`${p.key}/latency@${level * 100}%`, w.result.hist);
       const s = summarizeEncoded(w.result.hist);
-      const row = okRow(label, { load: `${level * 100}%`, rate, p50: s.p50, p99: s.p99, p999: s.p999, max: s.max, incomplete: w.result.incomplete });
+      const events = Math.max(1, s.count);
+      const gc = `${stats.gcPauses ?? '?'} (${(stats.gcMaxMs ?? Number.NaN).toFixed(1)})`;
+      const row = okRow(label, { load: `${level * 100}%`, rate, p50: s.p50, p99: s.p99, p999: s.p999, max: s.max, incomplete: w.result.incomplete, stall: stats.eldMaxMs, gc, alloc: (stats.allocatedBytes ?? Number.NaN) / events });
       table.rows.push(row);
       if (level === 0.5) at50.set(p.key, row);
     }
