@@ -6,8 +6,12 @@
  */
 import { SafeString, toText } from '../values.ts';
 import { dateFilters } from './date.ts';
+import { formatFilters } from './format.ts';
+import { htmlFilters } from './html.ts';
+import { listFilters } from './list.ts';
 import { numberFilters } from './number.ts';
 import { textFilters } from './text.ts';
+import { urlizeFilters } from './urlize.ts';
 
 export interface FilterSpec {
   /** Whether the filter takes an argument (`|default:"x"`). */
@@ -18,7 +22,7 @@ export interface FilterSpec {
 }
 
 const registry: ReadonlyMap<string, FilterSpec> = new Map(
-  Object.entries({ ...textFilters, ...numberFilters, ...dateFilters }),
+  Object.entries({ ...textFilters, ...numberFilters, ...dateFilters, ...formatFilters, ...htmlFilters, ...listFilters, ...urlizeFilters }),
 );
 
 export function findFilter(name: string): FilterSpec | undefined {
