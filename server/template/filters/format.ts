@@ -3,7 +3,7 @@
  * would raise (a string for `%d`, an unknown conversion), the filter renders '' as Django's does.
  */
 import type { FilterSpec } from './index.ts';
-import { intArg } from './text.ts';
+import { intArg, MAX_PAD } from './text.ts';
 import { plain, repr, toText } from '../values.ts';
 
 const SPEC_RE = /^([#0\- +]*)(\d+)?(?:\.(\d+))?[hlL]?([diouxXeEfFgGcrsa])$/;
@@ -39,6 +39,8 @@ export function pyFormat(spec: string, value: unknown): string | undefined {
   const m = SPEC_RE.exec(spec);
   if (m === null) return undefined;
   const [, flags, widthText, precText, conv] = m;
+  // Bounded like the padding filters (text.ts): a width or precision from data must not fill memory.
+  if (Number(widthText ?? 0) > MAX_PAD || Number(precText ?? 0) > MAX_PAD) return undefined;
   const precision = precText === undefined ? undefined : Number(precText);
   const v = plain(value);
   const isNum = typeof v === 'number' || typeof v === 'boolean';

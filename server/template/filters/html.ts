@@ -85,13 +85,20 @@ function truncateHtmlFilter(words: boolean): FilterSpec {
 
 const isSublist = (v: unknown): boolean => Array.isArray(plain(v));
 
-/** Django's unordered_list: an item followed by a list is that item's sub-list. Depth is bounded by the data. */
+/**
+ * Nesting levels unordered_list turns into <ul>s, at most; deeper lists print as text. Data may
+ * nest arrays thousands deep, and the recursion would overflow the stack.
+ */
+const MAX_LIST_DEPTH = 100;
+
+/** Django's unordered_list: an item followed by a list is that item's sub-list. */
 function listItems(items: readonly unknown[], tabs: number, escape: (v: unknown) => string): string {
   const indent = '\t'.repeat(tabs);
   const out: string[] = [];
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    const children = i + 1 < items.length && isSublist(items[i + 1]) ? (plain(items[++i]) as unknown[]) : null;
+    const nests = tabs < MAX_LIST_DEPTH && i + 1 < items.length && isSublist(items[i + 1]);
+    const children = nests ? (plain(items[++i]) as unknown[]) : null;
     const sub = children !== null && children.length > 0
       ? `\n${indent}<ul>\n${listItems(children, tabs + 1, escape)}\n${indent}</ul>\n${indent}`
       : '';
@@ -112,7 +119,8 @@ export function escapeJs(text: string): string {
 
 /** Python's json.dumps (", " and ": " separators, non-ASCII as \uXXXX), as Django's json_script writes it. */
 export function pyJson(value: unknown, depth = 0): string {
-  if (depth > 100) throw new RangeError('json_script: the value is nested more than 100 levels deep');
+  // State is JSON, so never cyclic; this only keeps data nested absurdly deep off the stack.
+  if (depth > 1000) throw new RangeError('json_script: the value is nested more than 1,000 levels deep');
   const v = plain(value);
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';

@@ -1,5 +1,6 @@
 /** Sequence filters (dictsort, slice, make_list, …), each following its Django namesake. */
 import type { FilterSpec } from './index.ts';
+import { readProperty } from '../lookup.ts';
 import { intArg } from './text.ts';
 import { conditionalEscape, isPlainObject, plain, SafeString, toText } from '../values.ts';
 
@@ -45,9 +46,10 @@ function step(value: unknown, part: string | number): unknown {
   }
   if (v instanceof Map) return v.has(part) ? v.get(part) : v.has(String(part)) ? v.get(String(part)) : MISSING;
   if (typeof v === 'object' && v !== null) {
+    // lookup.ts's rule: members of Object.prototype only when they are the object's own keys.
     const key = String(part);
-    if (!(key in v) || typeof (v as Record<string, unknown>)[key] === 'function') return MISSING;
-    return (v as Record<string, unknown>)[key];
+    const value = readProperty(v, key);
+    return value === undefined && !Object.hasOwn(v, key) ? MISSING : typeof value === 'function' ? MISSING : value;
   }
   return MISSING;
 }

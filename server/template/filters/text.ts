@@ -68,10 +68,17 @@ function urlQuote(s: string, safe: string): string {
   });
 }
 
+/**
+ * Widths a padding filter writes out, at most. The width may come from data (`ljust:width`), and
+ * a billion spaces would take the process's memory before failing; past it the value renders as
+ * it is (like floatformat's bounds).
+ */
+export const MAX_PAD = 10_000;
+
 /** Python's str.center/ljust/rjust: pads with spaces to `width` code points. */
 function pad(text: string, width: number, how: 'center' | 'left' | 'right'): string {
   const margin = width - Array.from(text).length;
-  if (margin <= 0) return text;
+  if (margin <= 0 || width > MAX_PAD) return text;
   // CPython's centering rule: the odd space goes left when the width is odd.
   const left = how === 'right' ? margin : how === 'left' ? 0 : Math.floor(margin / 2) + (margin & width & 1);
   return ' '.repeat(left) + text + ' '.repeat(margin - left);
