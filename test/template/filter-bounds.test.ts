@@ -13,6 +13,8 @@ t.test('a width from data cannot make a filter write gigabytes', async (t) => {
   }
   t.equal(render('[{{ v|stringformat:spec }}]', { v: 'x', spec: '999999999s' }), '[]', 'stringformat width');
   t.equal(render('[{{ v|stringformat:spec }}]', { v: 1, spec: '.999999999f' }), '[]', 'stringformat precision');
+  for (const conv of ['f', 'e', 'g']) t.equal(render(`[{{ v|stringformat:".101${conv}" }}]`, { v: 1 }), '[]', `%.101${conv}: past what JS can write`);
+  t.equal(render('{{ v|stringformat:".100f" }}', { v: 1 }), `1.${'0'.repeat(100)}`, '%.100f still works');
 });
 
 t.test('lists nested 2,000 deep render with bounded recursion', async (t) => {

@@ -76,7 +76,8 @@ export function pyFormat(spec: string, value: unknown): string | undefined {
       if (flags.includes('#')) body = (conv === 'o' ? '0o' : conv === 'x' ? '0x' : '0X') + body;
       break;
     default:
-      if (!isNum) return undefined;
+      // JS writes at most 100 decimals (toFixed/toExponential throw past it); Python would go on.
+      if (!isNum || (precision ?? 0) > 100) return undefined;
       negative = n < 0 || Object.is(n, -0);
       body = formatFloat(Math.abs(n), conv, precision, flags.includes('#'));
       if (conv === conv.toUpperCase()) body = body.toUpperCase();
