@@ -1,5 +1,6 @@
 // Django's own filter tests (django/django tests/template_tests/filter_tests/test_*.py, BSD-3-Clause)
-// for the filters Livery added with issue 13, as a case table: template, context, expected output.
+// for the filters Livery added with issue 13 and for chaining and escaping through the older ones,
+// as a case table: template, context, expected output.
 // Template cases are Django's @setup cases as written. Cases marked `derived` were direct calls of
 // the filter function in Django's tests (FunctionTests), rewritten as a template render: under
 // `{% autoescape off %}` where Django's function returns a plain string (so the template would
@@ -36,6 +37,55 @@ const cases: Case[] = [
   D('addslashes/quotes', off('{{ v|addslashes }}'), { v: '"double quotes" and \'single quotes\'' }, '\\"double quotes\\" and \\\'single quotes\\\''),
   D('addslashes/backslashes', off('{{ v|addslashes }}'), { v: '\\ : backslashes, too' }, '\\\\ : backslashes, too'),
   D('addslashes/non_string_input', '{{ v|addslashes }}', { v: 123 }, '123'),
+  // test_capfirst.py
+  { id: 'capfirst01', template: off('{{ a|capfirst }} {{ b|capfirst }}'), context: { a: 'fred>', b: safe('fred&gt;') }, expected: 'Fred> Fred&gt;' },
+  { id: 'capfirst02', template: '{{ a|capfirst }} {{ b|capfirst }}', context: { a: 'fred>', b: safe('fred&gt;') }, expected: 'Fred&gt; Fred&gt;' },
+  // test_chaining.py
+  { id: 'chaining01', template: '{{ a|capfirst|center:"7" }}.{{ b|capfirst|center:"7" }}', context: { a: 'a < b', b: safe('a < b') }, expected: ' A &lt; b . A < b ' },
+  { id: 'chaining02', template: off('{{ a|capfirst|center:"7" }}.{{ b|capfirst|center:"7" }}'), context: { a: 'a < b', b: safe('a < b') }, expected: ' A < b . A < b ' },
+  { id: 'chaining03', template: '{{ a|cut:"b"|capfirst }}.{{ b|cut:"b"|capfirst }}', context: { a: 'a < b', b: safe('a < b') }, expected: 'A &lt; .A < ' },
+  { id: 'chaining04', template: off('{{ a|cut:"b"|capfirst }}.{{ b|cut:"b"|capfirst }}'), context: { a: 'a < b', b: safe('a < b') }, expected: 'A < .A < ' },
+  { id: 'chaining05', template: '{{ a|escape|capfirst }}', context: { a: 'a < b' }, expected: 'A &lt; b' },
+  { id: 'chaining06', template: off('{{ a|escape|capfirst }}'), context: { a: 'a < b' }, expected: 'A &lt; b' },
+  { id: 'chaining07', template: '{{ a|force_escape|cut:";" }}', context: { a: 'a < b' }, expected: 'a &amp;lt b' },
+  { id: 'chaining08', template: off('{{ a|force_escape|cut:";" }}'), context: { a: 'a < b' }, expected: 'a &lt b' },
+  { id: 'chaining09', template: '{{ a|cut:";"|force_escape }}', context: { a: 'a < b' }, expected: 'a &lt; b' },
+  { id: 'chaining10', template: off('{{ a|cut:";"|force_escape }}'), context: { a: 'a < b' }, expected: 'a &lt; b' },
+  { id: 'chaining11', template: '{{ a|cut:"b"|safe }}', context: { a: 'a < b' }, expected: 'a < ' },
+  { id: 'chaining12', template: off('{{ a|cut:"b"|safe }}'), context: { a: 'a < b' }, expected: 'a < ' },
+  { id: 'chaining13', template: '{{ a|safe|force_escape }}', context: { a: 'a < b' }, expected: 'a &lt; b' },
+  { id: 'chaining14', template: off('{{ a|safe|force_escape }}'), context: { a: 'a < b' }, expected: 'a &lt; b' },
+  // test_cut.py
+  { id: 'cut01', template: off('{{ a|cut:"x" }} {{ b|cut:"x" }}'), context: { a: 'x&y', b: safe('x&amp;y') }, expected: '&y &amp;y' },
+  { id: 'cut02', template: '{{ a|cut:"x" }} {{ b|cut:"x" }}', context: { a: 'x&y', b: safe('x&amp;y') }, expected: '&amp;y &amp;y' },
+  { id: 'cut03', template: off('{{ a|cut:"&" }} {{ b|cut:"&" }}'), context: { a: 'x&y', b: safe('x&amp;y') }, expected: 'xy xamp;y' },
+  { id: 'cut04', template: '{{ a|cut:"&" }} {{ b|cut:"&" }}', context: { a: 'x&y', b: safe('x&amp;y') }, expected: 'xy xamp;y' },
+  { id: 'cut05', template: off('{{ a|cut:";" }} {{ b|cut:";" }}'), context: { a: 'x&y', b: safe('x&amp;y') }, expected: 'x&y x&ampy' },
+  { id: 'cut06', template: '{{ a|cut:";" }} {{ b|cut:";" }}', context: { a: 'x&y', b: safe('x&amp;y') }, expected: 'x&amp;y x&amp;ampy' },
+  // test_force_escape.py
+  { id: 'force-escape01', template: off('{{ a|force_escape }}'), context: { a: 'x&y' }, expected: 'x&amp;y' },
+  { id: 'force-escape02', template: '{{ a|force_escape }}', context: { a: 'x&y' }, expected: 'x&amp;y' },
+  { id: 'force-escape03', template: off('{{ a|force_escape|force_escape }}'), context: { a: 'x&y' }, expected: 'x&amp;amp;y' },
+  { id: 'force-escape04', template: '{{ a|force_escape|force_escape }}', context: { a: 'x&y' }, expected: 'x&amp;amp;y' },
+  { id: 'force-escape05', template: off('{{ a|force_escape|escape }}'), context: { a: 'x&y' }, expected: 'x&amp;y' },
+  { id: 'force-escape06', template: '{{ a|force_escape|escape }}', context: { a: 'x&y' }, expected: 'x&amp;y' },
+  // escape applies at once since Django 2.0, so force_escape escapes its output again (older tests say x&amp;y).
+  { id: 'force-escape07', template: off('{{ a|escape|force_escape }}'), context: { a: 'x&y' }, expected: 'x&amp;amp;y' },
+  { id: 'force-escape08', template: '{{ a|escape|force_escape }}', context: { a: 'x&y' }, expected: 'x&amp;amp;y' },
+  // test_linebreaksbr.py
+  { id: 'linebreaksbr01', template: '{{ a|linebreaksbr }} {{ b|linebreaksbr }}', context: { a: 'x&\ny', b: safe('x&\ny') }, expected: 'x&amp;<br>y x&<br>y' },
+  { id: 'linebreaksbr02', template: off('{{ a|linebreaksbr }} {{ b|linebreaksbr }}'), context: { a: 'x&\ny', b: safe('x&\ny') }, expected: 'x&<br>y x&<br>y' },
+  D('linebreaksbr/newline', '{{ v|linebreaksbr }}', { v: 'line 1\nline 2' }, 'line 1<br>line 2'),
+  D('linebreaksbr/carriage', '{{ v|linebreaksbr }}', { v: 'line 1\rline 2' }, 'line 1<br>line 2'),
+  D('linebreaksbr/carriage_newline', '{{ v|linebreaksbr }}', { v: 'line 1\r\nline 2' }, 'line 1<br>line 2'),
+  D('linebreaksbr/non_string_input', '{{ v|linebreaksbr }}', { v: 123 }, '123'),
+  D('linebreaksbr/autoescape', '{{ v|linebreaksbr }}', { v: 'foo\n<a>bar</a>\nbuz' }, 'foo<br>&lt;a&gt;bar&lt;/a&gt;<br>buz'),
+  D('linebreaksbr/autoescape_off', off('{{ v|linebreaksbr }}'), { v: 'foo\n<a>bar</a>\nbuz' }, 'foo<br><a>bar</a><br>buz'),
+  // test_upper.py
+  { id: 'upper01', template: off('{{ a|upper }} {{ b|upper }}'), context: { a: 'a & b', b: safe('a &amp; b') }, expected: 'A & B A &AMP; B' },
+  { id: 'upper02', template: '{{ a|upper }} {{ b|upper }}', context: { a: 'a & b', b: safe('a &amp; b') }, expected: 'A &amp; B A &amp;AMP; B' },
+  D('upper/unicode', '{{ v|upper }}', { v: '\u00eb' }, '\u00cb'),
+  D('upper/non_string_input', '{{ v|upper }}', { v: 123 }, '123'),
   // test_center.py
   { id: 'center01', template: off('.{{ a|center:"5" }}. .{{ b|center:"5" }}.'), context: { a: 'a&b', b: safe('a&b') }, expected: '. a&b . . a&b .' },
   { id: 'center02', template: '.{{ a|center:"5" }}. .{{ b|center:"5" }}.', context: { a: 'a&b', b: safe('a&b') }, expected: '. a&amp;b . . a&b .' },
