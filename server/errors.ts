@@ -261,6 +261,10 @@ export const errors = {
     message: 'A template could not render the value it was given (e.g. a for loop unpacking an item of the wrong shape); fix the data or the template.',
     status: 500,
   },
+  LV_TEMPLATE_FILTER_FAILED: {
+    message: 'A filter the app defined threw while rendering; the server logged the error with the filter\'s name and the template\'s file, line and column. The view keeps its state.',
+    status: 500,
+  },
   LV_TEMPLATE_COMPILE: {
     message: 'One or more templates failed to compile at startup; each is listed with its file, line and column.',
     startup: true,

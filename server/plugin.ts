@@ -247,7 +247,7 @@ function findUws(fastify: FastifyInstance, problems: Problem[]): TemplatedApp | 
 
 function compileTemplates(config: LiveryConfig, problems: Problem[]): TemplateLoader | undefined {
   try {
-    const loader = createTemplateLoader(config.templatesDir);
+    const loader = createTemplateLoader(config.templatesDir, { filters: config.filters });
     loader.compileAll();
     return loader;
   } catch (error) {

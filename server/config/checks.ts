@@ -58,6 +58,7 @@ export const checks = {
   'livery.C061': 'The upload directory (LIVERY_UPLOADS_DIR, uploads.dir) cannot be created or written: fix its permissions or point it at a writable directory (shared by the processes of one machine). Only checked when a view declares uploads.',
   'livery.C062': 'An upload setting is out of range: uploads.expireSeconds ≥ 60, uploads.chunkBytes between 64 KiB and 1 GiB, uploads.tenantQuotaBytes ≥ 1, and uploads.quota a function (tenant) => bytes.',
   'livery.C063': 'A view\'s upload declaration is invalid: `static uploads = { field: { maxSize, maxFiles, accept: [...] } }` with identifier field names, positive sizes and counts, accept entries that are MIME types, type/*, */* or known extensions, and a handleUpload(field, file) method.',
+  'livery.C066': 'A template filter the app defines is invalid: its name must be an identifier that is not a built-in filter\'s (docs/templates.md lists them), and its value a function or { filter: function, safe?: boolean, arg?: \'none\' | \'optional\' | \'required\' }.',
 } as const;
 
 export type CheckId = keyof typeof checks;

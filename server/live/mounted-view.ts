@@ -631,7 +631,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     } catch (error) {
       onFailed?.();
       // The tree may be half-updated; re-render from scratch so server and client agree again.
-      this.#report(0, 'LV_RENDER_FAILED', error);
+      this.#report(0, registryCode(error) === 'LV_TEMPLATE_FILTER_FAILED' ? 'LV_TEMPLATE_FILTER_FAILED' : 'LV_RENDER_FAILED', error);
       try {
         this.#tree = renderBlock(this.#template.root, this.#scope);
         return statics.attachTo(encodeRoot(this.#tree, statics));

@@ -10,6 +10,7 @@ import type { StateBackend } from '../state/index.ts';
 import type { TenancyConfig, TenancyOptions } from '../tenancy/options.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import type { UploadStore } from '../uploads/index.ts';
+import type { TemplateFilters } from '../template/index.ts';
 import type { Route } from '../view/routes.ts';
 
 /** pino levels. */
@@ -77,6 +78,11 @@ export interface LiveryOptions {
   uploads?: Partial<UploadOptions>;
   /** An upload store instance to use instead of the local directory `uploads.dir` (e.g. S3-compatible). */
   uploadStore?: UploadStore;
+  /**
+   * The app's own template filters (docs/templates.md, "Custom filters"): name → function, or
+   * `{ filter, safe: true }` for one whose output is HTML it escaped itself (D76).
+   */
+  filters?: TemplateFilters;
 }
 
 export interface UploadOptions {
@@ -202,6 +208,8 @@ export interface LiveryConfig {
   /** undefined: no proxy trusted, the client address is the peer's. */
   trustProxy: TrustProxy | undefined;
   uploads: UploadOptions;
+  /** The app's template filters, checked (livery.C066). */
+  filters: TemplateFilters;
 }
 
 /** Every option with an environment variable, for the README table and the env reader. */

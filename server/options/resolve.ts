@@ -7,9 +7,17 @@ import { memoryStateSize } from '../state/memory-state-backend.ts';
 import { REDIS_ENTRY_OVERHEAD } from '../state/redis-state-scripts.ts';
 import { MIN_SECRET_LENGTH } from '../token/secret.ts';
 import { failOn, type Problem } from '../config/checks.ts';
+import { appFilterProblems, isBuiltInFilter, type TemplateFilters } from '../template/index.ts';
 import { ENVIRONMENT, LOG_LEVELS, type DevConfig, type LiveryConfig, type LiveryOptions, type LogFormat, type TrustProxy } from './options.ts';
 
 const KNOWN_BACKENDS = new Set(['memory', 'redis']);
+
+/** The app's template filters, or none when any is invalid (each problem is livery.C066). */
+function appFilters(filters: TemplateFilters | undefined, problems: Problem[]): TemplateFilters {
+  const found = appFilterProblems(filters, isBuiltInFilter);
+  for (const detail of found) problems.push({ id: 'livery.C066', detail });
+  return found.length > 0 || filters === undefined ? {} : filters;
+}
 
 /**
  * Defaults ← environment ← explicit options, validated. Throws a StartupError naming every
@@ -85,6 +93,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
       tenantQuotaBytes: pick(options.uploads?.tenantQuotaBytes, 'uploads.tenantQuotaBytes'),
       quota: options.uploads?.quota,
     },
+    filters: appFilters(options.filters, problems),
   };
   checkConfig(config, problems);
   failOn(problems);

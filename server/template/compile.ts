@@ -4,6 +4,7 @@
  * is left to load at render time instead of recursing forever.
  */
 import { TemplateDoesNotExist } from './errors.ts';
+import { withAppFilters, type FilterSpec } from './filters/index.ts';
 import { tokenize } from './lexer.ts';
 import { Parser, type ParserEnv } from './parser.ts';
 import type { SourceLocation, Template } from './types.ts';
@@ -26,6 +27,8 @@ export interface CompileOptions {
   readonly autoescape?: boolean;
   /** Default true: the HTML-context safety rules (docs/templates.md). */
   readonly htmlChecks?: boolean;
+  /** The app's own filters (filters/app-filters.ts), besides the built-in ones. */
+  readonly filters?: ReadonlyMap<string, FilterSpec>;
 }
 
 const compiling = new WeakMap<object, Set<string>>();
@@ -66,11 +69,13 @@ export function compileTemplate(source: string, options: CompileOptions): Templa
       resolveInclude: (target, ae, loc) => (active.has(variantKey(target, ae)) ? null : loadFrom(loader, target, ae, loc)),
       loadAtRender: (target, ae, loc) => loadFrom(loader, target, ae, loc),
     };
-    const parser = new Parser(tokenize(source, name), env);
-    const out = parser.builder();
-    parser.parse(out, []);
-    const { block, deps } = out.finish();
-    return Object.freeze({ name, root: block, deps });
+    return withAppFilters(options.filters, () => {
+      const parser = new Parser(tokenize(source, name), env);
+      const out = parser.builder();
+      parser.parse(out, []);
+      const { block, deps } = out.finish();
+      return Object.freeze({ name, root: block, deps });
+    });
   } finally {
     active.delete(key);
   }

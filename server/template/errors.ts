@@ -11,6 +11,7 @@ export type TemplateErrorCode =
   | 'LV_TEMPLATE_UNSAFE_CONTEXT'
   | 'LV_TEMPLATE_NOT_FOUND'
   | 'LV_TEMPLATE_VALUE'
+  | 'LV_TEMPLATE_FILTER_FAILED'
   | 'LV_TEMPLATE_COMPILE';
 
 function at(loc: SourceLocation, message: string): string {
@@ -69,6 +70,25 @@ export class TemplateValueError extends LiveryError {
   constructor(loc: SourceLocation, message: string) {
     super('LV_TEMPLATE_VALUE', undefined, { message: at(loc, message) });
     this.name = 'TemplateValueError';
+    this.file = loc.file;
+    this.line = loc.line;
+    this.column = loc.column;
+  }
+}
+
+/** An app-defined filter threw while rendering; `cause` is what it threw (logged, never sent to a client). */
+export class TemplateFilterError extends LiveryError {
+  declare readonly code: 'LV_TEMPLATE_FILTER_FAILED';
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly filter: string;
+
+  constructor(loc: SourceLocation, filter: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('LV_TEMPLATE_FILTER_FAILED', undefined, { message: at(loc, `filter '${filter}' threw: ${reason}`), cause });
+    this.name = 'TemplateFilterError';
+    this.filter = filter;
     this.file = loc.file;
     this.line = loc.line;
     this.column = loc.column;

@@ -138,7 +138,7 @@ export function compileFilterExpression(token: string, options: ExpressionOption
     if (argText !== undefined && spec.arg === 'none') throw argsError(loc, name, 1, 2);
     literal = undefined;
     const prev = evaluate;
-    const filter = filterFunction(spec, autoescape);
+    const filter = filterFunction(spec, autoescape, loc);
     const arg = argText === undefined ? { value: undefined } : parseVariable(argText, loc);
     if ('value' in arg) {
       const value = arg.value;

@@ -25,7 +25,8 @@ export { compileTemplate, type CompileOptions, type TemplateLoader } from './com
 export { createMemoryLoader, createTemplateLoader, type FileTemplateLoader, type LoaderOptions } from './loader.ts';
 export { createScope } from './scope.ts';
 export { renderToString } from './render.ts';
-export { TemplateCompileErrors, TemplateDoesNotExist, TemplateSyntaxError, TemplateValueError, type TemplateErrorCode } from './errors.ts';
+export { TemplateCompileErrors, TemplateDoesNotExist, TemplateFilterError, TemplateSyntaxError, TemplateValueError, type TemplateErrorCode } from './errors.ts';
 export { UNSAFE_CSS, UNSAFE_URL } from './output.ts';
 export { escapeHtml, SafeString } from './values.ts';
-export { filterNames } from './filters/index.ts';
+export { filterNames, isBuiltInFilter } from './filters/index.ts';
+export { appFilterProblems, type TemplateFilter, type TemplateFilterDeclaration, type TemplateFilterFunction, type TemplateFilters } from './filters/app-filters.ts';

@@ -9,6 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { compileTemplate, type TemplateLoader, type VariantTemplateLoader } from './compile.ts';
 import { TemplateCompileErrors, TemplateDoesNotExist } from './errors.ts';
+import { appFilterProblems, appFilterSpecs, type TemplateFilters } from './filters/app-filters.ts';
+import { isBuiltInFilter, type FilterSpec } from './filters/index.ts';
 import type { Template } from './types.ts';
 
 export interface LoaderOptions {
@@ -16,6 +18,8 @@ export interface LoaderOptions {
   readonly autoescape?: boolean;
   /** Default true. */
   readonly htmlChecks?: boolean;
+  /** The app's own filters (docs/templates.md, "Custom filters"); checked when the loader is made. */
+  readonly filters?: TemplateFilters;
 }
 
 export class CachingTemplateLoader implements VariantTemplateLoader {
@@ -23,6 +27,7 @@ export class CachingTemplateLoader implements VariantTemplateLoader {
   private readonly where: string;
   private readonly autoescape: boolean;
   private readonly htmlChecks: boolean;
+  private readonly filters: ReadonlyMap<string, FilterSpec>;
   private readonly cache = new Map<string, Template>();
   /** included name → names of the templates that embedded it at compile time */
   private readonly includedBy = new Map<string, Set<string>>();
@@ -33,6 +38,9 @@ export class CachingTemplateLoader implements VariantTemplateLoader {
     this.where = where;
     this.autoescape = options.autoescape ?? true;
     this.htmlChecks = options.htmlChecks ?? true;
+    const problems = appFilterProblems(options.filters, isBuiltInFilter);
+    if (problems.length > 0) throw new TypeError(`Invalid template filters: ${problems.join('; ')}`);
+    this.filters = appFilterSpecs(options.filters);
   }
 
   load(name: string): Template {
@@ -52,7 +60,7 @@ export class CachingTemplateLoader implements VariantTemplateLoader {
     if (source === undefined) throw new TemplateDoesNotExist(name, this.where);
     this.stack.push(name);
     try {
-      const template = compileTemplate(source, { name, loader: this, autoescape, htmlChecks: this.htmlChecks });
+      const template = compileTemplate(source, { name, loader: this, autoescape, htmlChecks: this.htmlChecks, filters: this.filters });
       this.cache.set(key, template);
       return template;
     } finally {

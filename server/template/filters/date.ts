@@ -6,7 +6,7 @@
  * written; one without an offset is taken as UTC. Anything else formats as ''.
  */
 import type { FilterSpec } from './index.ts';
-import { plain, toText } from '../values.ts';
+import { plain, toText, truthy } from '../values.ts';
 
 interface DateParts {
   readonly year: number;
@@ -141,7 +141,92 @@ export function formatDate(p: DateParts, format: string): string {
   return out;
 }
 
+const TIME_RE = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?$/;
+
+/** A time of day ("16:25", "16:25:30.5") as DateParts on no particular date, for the `time` filter. */
+function timeOnly(value: unknown): DateParts | undefined {
+  const v = plain(value);
+  const m = typeof v === 'string' ? TIME_RE.exec(v.trim()) : null;
+  if (m === null) return undefined;
+  const [hour, minute, second] = [1, 2, 3].map((i) => Number(m[i] ?? 0));
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const micro = m[4] === undefined ? 0 : Number(m[4].padEnd(6, '0'));
+  return { year: 1900, month: 1, day: 1, hour, minute, second, micro, offset: 0 };
+}
+
+/** Format characters that need a date (Django's DateFormat only): `time` renders '' when its format has one. */
+const DATE_ONLY = /[bcdDEFIjlLmMnNorStUwWyYz]/;
+
+function formatTime(value: unknown, arg: unknown): string {
+  const format = arg === undefined ? 'P' : toText(arg);
+  if (DATE_ONLY.test(format.replace(/\\./g, ''))) return '';
+  const time = timeOnly(value);
+  // A time of day has no zone: Django's e, O, T and Z render '' for it.
+  if (time !== undefined) return formatDate(time, format.replace(/\\.|[eOTZ]/g, (c) => (c.length === 2 ? c : '')));
+  const v = plain(value);
+  if (typeof v === 'string' && /^\s*\d{4}-\d{2}-\d{2}\s*$/.test(v)) return ''; // a date has no time to format
+  const parts = toDateParts(value);
+  return parts === undefined ? '' : formatDate(parts, format);
+}
+
+function epochMs(p: DateParts): number {
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - p.offset * 60000 + p.micro / 1000;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const UNITS: readonly (readonly [string, number])[] = [['week', 604800], ['day', 86400], ['hour', 3600], ['minute', 60]];
+const nbsp = (n: number, unit: string): string => `${n}\u00a0${unit}${n === 1 ? '' : 's'}`;
+
+/**
+ * Django's timesince: the two largest adjacent units between `from` and `to` ("2 weeks, 3 days"),
+ * calendar-aware for years and months, "0 minutes" when `to` is not after `from`. In UTC.
+ */
+export function timesince(fromMs: number, toMs: number): string {
+  if (Math.floor((toMs - fromMs) / 1000) <= 0) return nbsp(0, 'minute');
+  const d = new Date(fromMs);
+  const now = new Date(toMs);
+  const timeOfDay = (x: Date) => x.getTime() - Date.UTC(x.getUTCFullYear(), x.getUTCMonth(), x.getUTCDate());
+  let totalMonths = (now.getUTCFullYear() - d.getUTCFullYear()) * 12 + (now.getUTCMonth() - d.getUTCMonth());
+  if (d.getUTCDate() > now.getUTCDate() || (d.getUTCDate() === now.getUTCDate() && timeOfDay(d) > timeOfDay(now))) totalMonths--;
+  const years = Math.floor(totalMonths / 12);
+  const months = totalMonths % 12;
+  let pivot = fromMs;
+  if (years > 0 || months > 0) {
+    let year = d.getUTCFullYear() + years;
+    let month = d.getUTCMonth() + 1 + months;
+    if (month > 12) (month -= 12), year++;
+    const day = Math.min(MONTH_DAYS[month - 1], d.getUTCDate());
+    pivot = Date.UTC(year, month - 1, day, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds());
+  }
+  let remaining = (toMs - pivot) / 1000;
+  const partials: [string, number][] = [['year', years], ['month', months]];
+  for (const [unit, seconds] of UNITS) {
+    const n = Math.floor(remaining / seconds);
+    partials.push([unit, n]);
+    remaining -= n * seconds;
+  }
+  const first = partials.findIndex(([, n]) => n !== 0);
+  if (first < 0) return nbsp(0, 'minute');
+  const out: string[] = [];
+  for (let i = first; i < partials.length && out.length < 2 && partials[i][1] !== 0; i++) out.push(nbsp(partials[i][1], partials[i][0]));
+  return out.join(', ');
+}
+
+/** `timesince`/`timeuntil`: from the value to the argument (default: now, at render time). */
+function since(value: unknown, arg: unknown, until: boolean): string {
+  if (!truthy(value)) return '';
+  const d = toDateParts(value);
+  const other = arg !== undefined && truthy(arg) ? toDateParts(arg) : undefined;
+  if (d === undefined || (arg !== undefined && truthy(arg) && other === undefined)) return '';
+  const now = other === undefined ? Date.now() : epochMs(other);
+  return until ? timesince(now, epochMs(d)) : timesince(epochMs(d), now);
+}
+
 export const dateFilters: Record<string, FilterSpec> = {
+  time: { arg: 'optional', apply: formatTime },
+  // Both read the clock when given no argument: see docs/templates.md (a slot re-renders only when its inputs change).
+  timesince: { arg: 'optional', apply: (v, arg) => since(v, arg, false) },
+  timeuntil: { arg: 'optional', apply: (v, arg) => since(v, arg, true) },
   date: {
     arg: 'optional',
     apply: (v, arg) => {

@@ -151,4 +151,14 @@ export const numberFilters: Record<string, FilterSpec> = {
       return len === undefined ? '' : len === 1 ? singular : plural;
     },
   },
+  get_digit: {
+    arg: 'required',
+    apply: (v, arg) => {
+      const digit = intArg(arg);
+      const n = intArg(v);
+      if (digit === undefined || n === undefined || digit < 1) return v;
+      const text = String(n);
+      return digit > text.length ? 0 : Number(text[text.length - digit]);
+    },
+  },
 };

@@ -68,6 +68,69 @@ function urlQuote(s: string, safe: string): string {
   });
 }
 
+/**
+ * Widths a padding filter writes out, at most. The width may come from data (`ljust:width`), and
+ * a billion spaces would take the process's memory before failing; past it the value renders as
+ * it is (like floatformat's bounds).
+ */
+export const MAX_PAD = 10_000;
+
+/** Python's str.center/ljust/rjust: pads with spaces to `width` code points. */
+function pad(text: string, width: number, how: 'center' | 'left' | 'right'): string {
+  const margin = width - Array.from(text).length;
+  if (margin <= 0 || width > MAX_PAD) return text;
+  // CPython's centering rule: the odd space goes left when the width is odd.
+  const left = how === 'right' ? margin : how === 'left' ? 0 : Math.floor(margin / 2) + (margin & width & 1);
+  return ' '.repeat(left) + text + ' '.repeat(margin - left);
+}
+
+function padFilter(how: 'center' | 'left' | 'right'): FilterSpec {
+  return {
+    arg: 'required',
+    isSafe: true,
+    stringInput: true,
+    apply: (v, arg) => {
+      const width = intArg(arg);
+      return width === undefined ? v : pad(v as string, width, how);
+    },
+  };
+}
+
+/** django.utils.text.wrap: breaks lines at spaces so none is longer than `width`, keeping long words whole. */
+function wrap(text: string, width: number): string {
+  let out = '';
+  for (let line of text.split(/(?<=\n)/)) {
+    while (line.length > width) {
+      let space = line.slice(0, width + 1).lastIndexOf(' ') + 1;
+      if (space === 0) space = line.indexOf(' ') + 1;
+      if (space === 0) break;
+      out += `${line.slice(0, space - 1)}\n`;
+      line = line.slice(space);
+    }
+    out += line;
+  }
+  return out;
+}
+
+/** Python's str.split() with no argument: words between runs of whitespace. */
+export function pySplit(text: string): string[] {
+  return text.split(/[\s\u001c-\u001f\u0085]+/u).filter((w) => w !== '');
+}
+
+function slugify(text: string): string {
+  const ascii = text.normalize('NFKD').replace(/[^\x00-\x7f]/g, '');
+  return ascii
+    .toLowerCase()
+    .replace(/[^\w\s-]/g, '')
+    .replace(/[-\s]+/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '');
+}
+
+const PHONE: Record<string, string> = {};
+for (const [digit, letters] of Object.entries({ 2: 'abc', 3: 'def', 4: 'ghi', 5: 'jkl', 6: 'mno', 7: 'pqrs', 8: 'tuv', 9: 'wxyz' })) {
+  for (const c of letters) PHONE[c] = digit;
+}
+
 export const textFilters: Record<string, FilterSpec> = {
   default: { arg: 'required', apply: (v, arg) => (truthy(v) ? v : arg) },
   default_if_none: { arg: 'required', apply: (v, arg) => (v == null ? arg : v) },
@@ -165,5 +228,36 @@ export const textFilters: Record<string, FilterSpec> = {
     arg: 'optional',
     stringInput: true,
     apply: (v, arg) => urlQuote(v as string, arg === undefined ? '/' : toText(arg)),
+  },
+  center: padFilter('center'),
+  ljust: padFilter('left'),
+  rjust: padFilter('right'),
+  wordwrap: {
+    arg: 'required',
+    isSafe: true,
+    stringInput: true,
+    apply: (v, arg) => {
+      const width = intArg(arg);
+      return width === undefined ? v : wrap(v as string, width);
+    },
+  },
+  wordcount: { arg: 'none', stringInput: true, apply: (v) => pySplit(v as string).length },
+  slugify: { arg: 'none', isSafe: true, stringInput: true, apply: (v) => slugify(v as string) },
+  addslashes: {
+    arg: 'none',
+    isSafe: true,
+    stringInput: true,
+    apply: (v) => (v as string).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/'/g, "\\'"),
+  },
+  phone2numeric: { arg: 'none', isSafe: true, apply: (v) => Array.from(toText(v).toLowerCase(), (c) => PHONE[c] ?? c).join('') },
+  linenumbers: {
+    arg: 'none',
+    isSafe: true,
+    apply: (v, _arg, autoescape) => {
+      const lines = toText(v).split('\n');
+      const width = String(lines.length).length;
+      const escape = autoescape && !(v instanceof SafeString);
+      return new SafeString(lines.map((line, i) => `${String(i + 1).padStart(width, '0')}. ${escape ? escapeHtml(line) : line}`).join('\n'));
+    },
   },
 };
