@@ -7,6 +7,13 @@
  * one-cell change done the naive way: a copy of the container on the same page whose `innerHTML`
  * is replaced with the whole new HTML. Goals: the patch at 10,000 rows costs at most twice the
  * patch at 100, and is at least 20 times faster than the innerHTML replacement.
+ *
+ * Two controls say where time that grows with the table goes (D72): the same patches with the
+ * container hidden (`display: none`: the client does the same work, the browser lays out and
+ * paints nothing), and the layout the browser does after one patch (forced by reading
+ * `offsetHeight` right after the reply, outside the patch's time) — a cell change in a table with
+ * automatic layout lays the whole table out again, which grows with the rows and runs between
+ * replies, leaving the next reply's code and data cold.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PEERS } from '../runner/peers.ts';
@@ -22,6 +29,9 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 const SAMPLES = 300;
 const MIN_PATCH_SAMPLES = 60;
 const MIN_INNER_SAMPLES = 20;
+/** The layout after a patch (10,000 rows: a few hundred ms each). */
+const LAYOUT_SAMPLES = 40;
+const MIN_LAYOUT_SAMPLES = 12;
 const WARMUP = 10;
 
 // Functions handed to page.evaluate run in the page; the root tsconfig has no DOM lib.
@@ -55,6 +65,8 @@ export const clientPatch: Scenario = {
       { key: 'innerP95', label: 'innerHTML p95', digits: 3 },
       { key: 'innerSamples', label: 'samples' },
       { key: 'faster', label: 'innerHTML / patch', digits: 1 },
+      { key: 'hiddenMedian', label: 'patch median, hidden', digits: 3 },
+      { key: 'layoutMedian', label: 'layout after a patch', digits: 3 },
     ]);
     const label = `${PEERS.livery.label} client`;
     const goals = () => {
@@ -64,6 +76,10 @@ export const clientPatch: Scenario = {
       judgeGoal(ctx, `Patch time at ${sizes.at(-1)} rows ≤ 2× the ${sizes[0]}-row time`, last, first ?? errorRow(label, `no result at ${sizes[0]} rows`), () => ({ met: scale <= 2, detail: `${scale.toFixed(2)}× (${fmt(last!.values.patchMedian)} against ${fmt(first!.values.patchMedian)} ms)` }));
       const faster = Number(last?.values.faster);
       judgeGoal(ctx, `Patch at ${sizes.at(-1)} rows ≥ 20× faster than replacing the container's innerHTML`, last, undefined, () => ({ met: faster >= 20, detail: `${faster.toFixed(1)}× (${fmt(last!.values.patchMedian)} against ${fmt(last!.values.innerMedian)} ms)` }));
+      const hidden = Number(last?.values.hiddenMedian) / Number(first?.values.hiddenMedian);
+      if (first?.status === 'ok' && last?.status === 'ok' && Number.isFinite(hidden)) {
+        ctx.note(`Controls: with the container hidden (same client work, no layout or paint) the ${sizes.at(-1)}-row patch is ${hidden.toFixed(2)}× the ${sizes[0]}-row one (${fmt(last.values.hiddenMedian)} against ${fmt(first.values.hiddenMedian)} ms); the browser's layout after one patch takes ${fmt(first.values.layoutMedian)} ms at ${sizes[0]} rows and ${fmt(last.values.layoutMedian)} ms at ${sizes.at(-1)}.`);
+      }
     };
 
     ctx.progress.step('start livery');
@@ -85,12 +101,13 @@ export const clientPatch: Scenario = {
       for (const rows of sizes) {
         ctx.progress.step(`${rows} rows`);
         try {
-          const { patch, inner, isolated, rowsOnly } = await measure(browser, started.server, rows, budgetMs);
+          const { patch, inner, hidden, layout, isolated, rowsOnly } = await measure(browser, started.server, rows, budgetMs);
           table.rows.push(okRow(label, {
             rows,
             patchMedian: patch.median, patchP95: patch.p95, patchSamples: patch.samples,
             innerMedian: inner.median, innerP95: inner.p95, innerSamples: inner.samples,
             faster: inner.median / patch.median,
+            hiddenMedian: hidden.median, layoutMedian: layout.median, hiddenSamples: hidden.samples,
             patchMean: patch.mean, innerMean: inner.mean,
           }));
           if (!rowsOnly) ctx.note(`${rows} rows: some replies morphed the whole view, not only the changed row.`);
@@ -128,7 +145,7 @@ function timing(values: number[]): Timing {
 }
 
 /** One fresh page with an `rows`-row table: the client's reply handling, then innerHTML replacement. */
-async function measure(browser: Browser, server: ServerHandle, rows: number, budgetMs: number): Promise<{ patch: Timing; inner: Timing; isolated: boolean; rowsOnly: boolean }> {
+async function measure(browser: Browser, server: ServerHandle, rows: number, budgetMs: number): Promise<{ patch: Timing; inner: Timing; hidden: Timing; layout: Timing; isolated: boolean; rowsOnly: boolean }> {
   const page: Page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(String(err)));
@@ -145,7 +162,9 @@ async function measure(browser: Browser, server: ServerHandle, rows: number, bud
     const isolated: boolean = await page.evaluate(() => window.crossOriginIsolated === true);
 
     // Each event changes one cell; the time is View.reply's: merge, render and patch of that reply.
-    const patch: number[] = await page.evaluate(async ([n, samples, budget, least]) => {
+    // `hidden`: the container is not displayed (the browser lays out and paints nothing); `layout`:
+    // the time is the layout the browser does right after each reply (outside View.reply's time).
+    const replies = (mode: 'shown' | 'hidden' | 'layout', samples: number, least: number): Promise<number[]> => page.evaluate(async ([n, samples, budget, least, mode]) => {
       const view = window.Livery.views.get(1);
       const reply = view.reply;
       const times: number[] = [];
@@ -153,11 +172,12 @@ async function measure(browser: Browser, server: ServerHandle, rows: number, bud
       view.reply = function (this: unknown, ref: number, diff: unknown) {
         const t0 = performance.now();
         reply.call(this, ref, diff);
-        times.push(performance.now() - t0);
+        const t1 = performance.now();
+        if (mode === 'layout') void view.el.offsetHeight;
+        times.push(mode === 'layout' ? performance.now() - t1 : t1 - t0);
         answered?.();
       };
-      // A whole-view morph would remove this mark (the rows' patches never touch the heading).
-      document.querySelector('h1').setAttribute('data-bench', 'kept');
+      if (mode === 'hidden') view.el.style.display = 'none';
       const start = performance.now();
       for (let i = 0; i < samples && (i < least || performance.now() - start < budget); i++) {
         const done = new Promise<void>((resolve, reject) => {
@@ -168,9 +188,15 @@ async function measure(browser: Browser, server: ServerHandle, rows: number, bud
         await done;
       }
       view.reply = reply;
+      view.el.style.display = '';
       return times;
-    }, [rows, SAMPLES, budgetMs, MIN_PATCH_SAMPLES] as const);
-    if (patch.length === 0) throw new Error('no reply was measured');
+    }, [rows, samples, budgetMs, least, mode] as const);
+    // A whole-view morph would remove this mark (the rows' patches never touch the heading).
+    await page.evaluate(() => document.querySelector('h1').setAttribute('data-bench', 'kept'));
+    const patch = await replies('shown', SAMPLES, MIN_PATCH_SAMPLES);
+    const hidden = await replies('hidden', SAMPLES, MIN_PATCH_SAMPLES);
+    const layout = await replies('layout', LAYOUT_SAMPLES, MIN_LAYOUT_SAMPLES);
+    if (patch.length === 0 || hidden.length === 0 || layout.length === 0) throw new Error('no reply was measured');
     const rowsOnly = (await page.getAttribute('h1', 'data-bench')) === 'kept';
 
     // The same change, the naive way: a copy of the container whose innerHTML is replaced.
@@ -195,7 +221,7 @@ async function measure(browser: Browser, server: ServerHandle, rows: number, bud
       return times;
     }, [rows, SAMPLES, budgetMs, MIN_INNER_SAMPLES] as const);
     if (errors.length > 0) throw new Error(`the page threw: ${errors[0]}`);
-    return { patch: timing(patch), inner: timing(inner), isolated, rowsOnly };
+    return { patch: timing(patch), inner: timing(inner), hidden: timing(hidden), layout: timing(layout), isolated, rowsOnly };
   } finally {
     await page.close();
   }
