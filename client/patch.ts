@@ -174,9 +174,9 @@ function morph(container: HTMLElement, parts: Array<[Element, Element]>, options
       hookBefore(from, to);
       keepSticky(from, to);
       for (const name of (from.getAttribute(B_IGNORE_ATTRIBUTES) ?? '').split(/\s+/)) {
-        const mine = name && from.getAttribute(name);
-        if (mine === '' || mine) to.setAttribute(name, mine);
-        else if (name) to.removeAttribute(name);
+        const mine = name ? from.getAttribute(name) : undefined;
+        if (typeof mine === 'string') to.setAttribute(name, mine);
+        else if (mine === null) to.removeAttribute(name);
       }
       if (from.hasAttribute(B_IGNORE)) {
         mergeAttrs(from, to, 'data-');
