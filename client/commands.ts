@@ -144,6 +144,10 @@ export function exec(origin: Element, commands: string | Commands, push?: Push):
       console.error(`[livery] JS commands: unknown command ${JSON.stringify(name)}`);
       continue;
     }
-    for (const el of targets(origin, args)) run(el, args);
+    try {
+      for (const el of targets(origin, args)) run(el, args);
+    } catch (err) {
+      console.error(`[livery] JS command ${name}:`, err); // a bad selector: the next command still runs
+    }
   }
 }

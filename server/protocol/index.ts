@@ -28,7 +28,8 @@
  * to statics the client has not seen on this socket, `t` is a fresh join token for the next
  * reconnect, and the page-level keys `u` (where the browser goes: a patch, a navigate or a full
  * load), `v` (the view a navigate put in the container), `h` (the page title) and `f` (flash
- * messages) — see docs/protocol.md.
+ * messages), `ev` (events pushed to the page's hooks) and, in an event's reply, `rv` (what the
+ * handler returned) — see docs/protocol.md.
  */
 
 /** 2: list diffs may reorder by runs (`r`) or by the whole order (`k`), D63. */
