@@ -141,9 +141,9 @@ t.test('an event the server pushes reaches handleEvent after the patch', async (
 
 t.test('disconnected and reconnected run when the socket drops and the view joins again', async (t) => {
   const { page } = await open();
-  await page.evaluate(() => window.Livery.disconnect());
+  await page.evaluate(() => (window as unknown as { Livery: { disconnect(): void } }).Livery.disconnect());
   await waitLog(page, 'disconnected');
-  await page.evaluate(() => window.Livery.connect());
+  await page.evaluate(() => (window as unknown as { Livery: { connect(): void } }).Livery.connect());
   await waitLog(page, 'reconnected');
   const entries = await log(page);
   t.equal(entries.filter((e) => e.startsWith('mounted')).length, 1, 'the hook is not mounted again by the rejoin');

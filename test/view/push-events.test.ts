@@ -105,5 +105,9 @@ t.test('static commands render as the attribute value through `js`', async (t) =
   t.same(JSON.parse(String(value)), [['show', { to: '#menu' }], ['push', { value: { via: 'menu' }, event: 'bump' }]]);
   t.equal(String(JS.toggle({ to: '#a' }).addClass('x y')), '[["toggle",{"to":"#a"}],["add_class",{"names":"x y"}]]');
   t.equal(JS.commands.length, 0, 'the shared start is never changed');
+  await view.click('#open');
+  t.equal(view.find('#count')?.text, '1', 'a click on commands sends what their push sends');
+  t.same(view.pushedEvents.slice(-2), [['bumped', { count: 1 }], ['again', {}]]);
+  await t.rejects(view.click('#show-only'), { code: 'LV_TEST_ACTION_INVALID', message: /push no event/ }, 'commands that push nothing send nothing: the test is told');
   await view.close();
 });
