@@ -50,7 +50,8 @@ export function bindEvents(host: BindingHost): void {
    */
   const trigger = (el: Element, attr: string, payload: Payload, limitEl = el, kind = attr): void => {
     const event = el.getAttribute(attr);
-    if (!event || !host.viewOf(el)) return;
+    // Commands run anywhere on the page (a layout's menu too); only their push needs a view.
+    if (!event || (event[0] !== '[' && !host.viewOf(el))) return;
     Object.assign(payload, values(el));
     // The view is looked up again at send time: a debounced element may have left the page.
     const send = (name: string, extra?: Payload) => limit(limitEl, kind, () => host.viewOf(el)?.push(el, name, { ...payload, ...extra }, attr === B_SUBMIT));

@@ -85,8 +85,8 @@ function sweep(): void {
   for (const view of views.values()) {
     if (view.el.isConnected) continue;
     view.leave();
-    view.dropped();
-    view.hooks.destroyAll(); // its answers will not be routed to it: release what waits for them
+    view.hooks.destroyAll(); // gone with their view: destroyed, not disconnected
+    view.dropped(); // its answers will not be routed to it: release what waits for them
     views.delete(view.vid);
     byContainer.delete(view.el);
   }

@@ -197,3 +197,13 @@ t.test('lv-ignore-attributes keeps the attributes the page changed', async (t) =
   t.equal(await page.getAttribute('#details', 'open'), '', 'still open after the diff re-rendered its content');
   await page.close();
 });
+
+t.test('commands run outside every view too (a layout menu)', async (t) => {
+  const { page } = await open();
+  await page.click('#layout-button');
+  t.equal(await page.getAttribute('#layout-nav', 'class'), 'open', 'toggle_class');
+  t.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), '#one', 'focus_first');
+  await page.click('#layout-button');
+  t.equal(await page.getAttribute('#layout-nav', 'class'), '', 'toggled back');
+  await page.close();
+});
