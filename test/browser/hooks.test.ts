@@ -207,3 +207,32 @@ t.test('commands run outside every view too (a layout menu)', async (t) => {
   t.equal(await page.getAttribute('#layout-nav', 'class'), '', 'toggled back');
   await page.close();
 });
+
+t.test('the other commands, run with Livery.exec; what they remove stays removed through diffs', async (t) => {
+  const { page } = await open();
+  const seen = await page.evaluate(() => {
+    const box = document.getElementById('box')!;
+    const got: unknown[] = [];
+    document.addEventListener('boxed', (e) => got.push((e as CustomEvent).detail));
+    (window as unknown as { Livery: { exec(el: Element, c: unknown): void } }).Livery.exec(box, [
+      ['remove_class', { names: 'keep' }],
+      ['remove_attribute', { name: 'title' }],
+      ['dispatch', { event: 'boxed', detail: { a: 1 } }],
+      ['focus', { inner: '#box-focus' }],
+      ['transition', { transition: 'fading', start: 'from', end: 'to', time: 300 }],
+    ]);
+    return { got, cls: box.className, title: box.getAttribute('title'), focused: document.activeElement?.id };
+  });
+  t.same(seen, { got: [{ a: 1 }], cls: 'box calm fading from', title: null, focused: 'box-focus' }, 'at once: class and attribute removed, event dispatched, focus moved, transition started');
+  await page.waitForFunction(() => document.getElementById('box')!.className === 'box calm', undefined, { timeout: 5000 });
+  t.pass('the transition ran and its classes are gone');
+  await page.click('#retone');
+  await page.waitForSelector('#box.loud', { state: 'attached' });
+  t.same(await page.evaluate(() => ({ cls: document.getElementById('box')!.className, title: document.getElementById('box')!.getAttribute('title') })), { cls: 'box loud', title: null }, 'the diff changed the tone; the removed class and attribute stay removed');
+  await page.evaluate(() => (window as unknown as { Livery: { exec(el: Element, c: unknown): void } }).Livery.exec(document.querySelector('#box .inner')!, [['hide', { closest: '#box' }]]));
+  t.equal(await page.isVisible('#box'), false, 'hide, on the closest #box');
+  await page.click('#retone');
+  await page.waitForSelector('#box.calm', { state: 'attached' });
+  t.equal(await page.isVisible('#box'), false, 'still hidden after a diff');
+  await page.close();
+});
