@@ -77,8 +77,7 @@ type Waiter = { resolve: (frame: Frame) => void };
 export class TestView {
   /** Error frames received, in order. */
   readonly errors: ViewError[] = [];
-  /** Events the view pushed to the page's hooks (`this.pushEvent`), `[name, payload]` in order received. */
-  readonly pushedEvents: Array<[string, unknown]> = [];
+  readonly #pushedEvents: Array<[string, unknown]> = [];
   #name: string;
   #title: string;
   #flash: { [K in FlashKind]?: string };
@@ -404,6 +403,11 @@ export class TestView {
     await this.#settle(mounted);
   }
 
+  /** Events the view pushed to the page's hooks (`this.pushEvent`), `[name, payload]` in the order received. */
+  get pushedEvents(): ReadonlyArray<readonly [string, unknown]> {
+    return this.#pushedEvents;
+  }
+
   /**
    * Sends the event `name` with `payload`, as a binding (or a hook's `pushEvent`) would; resolves
    * once it is answered, with the plain object the handler returned (what the hook's promise
@@ -512,7 +516,7 @@ export class TestView {
       this.errors.push({ code: error.code, message: error.message, ref: 0 });
     }
     this.#parsed = undefined;
-    if (Array.isArray(diff[K_EVENTS])) this.pushedEvents.push(...(diff[K_EVENTS] as Array<[string, unknown]>));
+    if (Array.isArray(diff[K_EVENTS])) this.#pushedEvents.push(...(diff[K_EVENTS] as Array<[string, unknown]>));
     const page = readPage(diff);
     if (page !== undefined) this.#page(page, how);
   }
