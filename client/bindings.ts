@@ -21,6 +21,7 @@ import {
   P_TARGET,
   P_UNUSED,
 } from '../server/protocol/index.ts';
+import { exec } from './commands.ts';
 import { canSubmit, edited, forgetUsed, formsToRecover, unusedNames } from './forms.ts';
 import { limit, flushDebounced } from './limit.ts';
 import type { View } from './view.ts';
@@ -43,13 +44,19 @@ export function bindEvents(host: BindingHost): void {
       if (e.target instanceof Element) listener(e, e.target);
     });
 
-  /** Sends `el`'s `attr` event with `payload` plus its `lv-value-*`, rate-limited by `limitEl`. */
+  /**
+   * Sends `el`'s `attr` event with `payload` plus its `lv-value-*`, rate-limited by `limitEl`; or,
+   * for a value that is a JSON array, runs those JS commands at once (their `push` sends like this).
+   */
   const trigger = (el: Element, attr: string, payload: Payload, limitEl = el, kind = attr): void => {
     const event = el.getAttribute(attr);
-    if (!event || !host.viewOf(el)) return;
+    // Commands run anywhere on the page (a layout's menu too); only their push needs a view.
+    if (!event || (event[0] !== '[' && !host.viewOf(el))) return;
     Object.assign(payload, values(el));
     // The view is looked up again at send time: a debounced element may have left the page.
-    limit(limitEl, kind, () => host.viewOf(el)?.push(el, event, payload, attr === B_SUBMIT));
+    const send = (name: string, extra?: Payload) => limit(limitEl, kind, () => host.viewOf(el)?.push(el, name, { ...payload, ...extra }, attr === B_SUBMIT));
+    if (event[0] === '[') exec(el, event, send);
+    else send(event);
   };
 
   on('click', (_e, target) => {

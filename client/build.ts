@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
-export const CLIENT_BUDGET_GZIP_BYTES = 13_312;
+export const CLIENT_BUDGET_GZIP_BYTES = 14_848;
 export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../dist/client/', import.meta.url));
 const ENTRY = fileURLToPath(new URL('./index.ts', import.meta.url));
 const BUNDLE_NAME = /^livery\.[0-9a-f]{8}\.js$/;

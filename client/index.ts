@@ -8,6 +8,8 @@
  */
 import { A_TOKEN, C_CONNECTING } from '../server/protocol/index.ts';
 import { bindEvents } from './bindings.ts';
+import { exec, type Commands } from './commands.ts';
+import { hooks, type HookDefinition } from './hooks.ts';
 import { bindNavigation } from './navigation.ts';
 import { bindUploads } from './uploads.ts';
 import { RenderedError } from './rendered.ts';
@@ -17,6 +19,10 @@ import { View } from './view.ts';
 export interface LiveryGlobal {
   socket: LiveSocket;
   views: Map<number, View>;
+  /** The page's hooks by name (`lv-hook="Name"`, docs/client.md). */
+  hooks: Record<string, HookDefinition>;
+  /** Runs JS commands from `el` (its view receives a `push`). */
+  exec(el: Element, commands: string | Commands): void;
   connect(): void;
   disconnect(): void;
 }
@@ -79,6 +85,7 @@ function sweep(): void {
   for (const view of views.values()) {
     if (view.el.isConnected) continue;
     view.leave();
+    view.hooks.destroyAll(); // gone with their view: destroyed, not disconnected
     view.dropped(); // its answers will not be routed to it: release what waits for them
     views.delete(view.vid);
     byContainer.delete(view.el);
@@ -94,7 +101,8 @@ function viewOf(el: Element | null): View | undefined {
   return undefined;
 }
 
-function boot(): void {
+/** `ready`: the page's deferred scripts have run (DOMContentLoaded fired). */
+function boot(ready: boolean): void {
   scan();
   if (!views.size) return;
   const host = { viewOf: (el: Element) => byContainer.get(el.closest(`[${A_TOKEN}]`) as Element) };
@@ -102,15 +110,22 @@ function boot(): void {
   bindUploads(host);
   bindNavigation({ viewOf });
   new MutationObserver(sweep).observe(document.body, { childList: true, subtree: true });
-  socket.connect();
+  // Deferred page scripts after this one register hooks: join (and mount hooks) once they ran
+  // (`load` too, for a script added after DOMContentLoaded).
+  if (ready) return socket.connect();
+  for (const type of ['DOMContentLoaded', 'load']) addEventListener(type, () => socket.state === 'closed' && socket.connect(), { once: true });
 }
 
+// A page may set `window.Livery = {hooks: {…}}` before this script: its hooks are kept.
+Object.assign(hooks, (window.Livery as Partial<LiveryGlobal> | undefined)?.hooks);
 window.Livery = {
   socket,
   views,
+  hooks,
+  exec: (el, commands) => exec(el, commands, (event, value) => viewOf(el)?.push(el, event, value)),
   connect: () => socket.connect(),
   disconnect: () => socket.disconnect(),
 };
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
-else boot();
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => boot(true));
+else boot(document.readyState === 'complete');

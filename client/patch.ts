@@ -13,6 +13,11 @@
  *
  * Rules, in the order morphdom meets an element (the same for both):
  * - nested view containers (`[data-lv-token]` below the root) belong to their own view: skipped;
+ * - a hook element (`lv-hook`) whose server HTML changed gets `beforeUpdate` (hooks.ts);
+ * - what JS commands did to an element's classes, attributes and display stays (commands.ts), and
+ *   so do the attributes it names in `lv-ignore-attributes`;
+ * - an `lv-ignore` element keeps its children and attributes; only its `data-*` attributes follow
+ *   the server (a hook reads its data there);
  * - an element with a request in flight keeps `lv-loading` (the server's HTML never has it);
  * - an element `lv-disable-with` holds during a submit stays disabled with its text;
  * - a form field's attributes always follow the server; its value only when the server rendered a
@@ -20,7 +25,9 @@
  * - elements are matched by `id`, then by `data-lv-key` (both must be unique within the view).
  */
 import morphdom from 'morphdom';
-import { A_TOKEN, C_LOADING } from '../server/protocol/index.ts';
+import { A_TOKEN, B_IGNORE, B_IGNORE_ATTRIBUTES, C_LOADING } from '../server/protocol/index.ts';
+import { keepSticky } from './commands.ts';
+import { hookAdded, hookBefore } from './hooks.ts';
 import { holdDisabled, isField, isTypingField, keepsValue } from './forms.ts';
 import { changedRows, MARK, markedHTML, rowsOnly } from './partial.ts';
 import type { Item, List, Rendered, WireNode } from './rendered.ts';
@@ -40,13 +47,13 @@ function nodeKey(node: Node): string | undefined {
   return el.id || el.getAttribute(KEY_ATTR) || undefined;
 }
 
-/** Copies every attribute (morphdom's own sync, for an element it is told to skip). */
-function mergeAttrs(from: Element, to: Element): void {
+/** Copies every attribute, or those starting with `prefix` (morphdom's own sync, for an element it is told to skip). */
+function mergeAttrs(from: Element, to: Element, prefix = ''): void {
   for (const a of Array.from(to.attributes)) {
-    if (from.getAttribute(a.name) !== a.value) from.setAttribute(a.name, a.value);
+    if (a.name.startsWith(prefix) && from.getAttribute(a.name) !== a.value) from.setAttribute(a.name, a.value);
   }
   for (const a of Array.from(from.attributes)) {
-    if (!to.hasAttribute(a.name)) from.removeAttribute(a.name);
+    if (a.name.startsWith(prefix) && !to.hasAttribute(a.name)) from.removeAttribute(a.name);
   }
 }
 
@@ -158,11 +165,23 @@ function morph(container: HTMLElement, parts: Array<[Element, Element]>, options
     getNodeKey: nodeKey,
     onNodeAdded(node) {
       found(toItem.get(node), node as Element);
+      if (node.nodeType === 1) hookAdded(node as Element);
       return node;
     },
     onBeforeElUpdated(from, to) {
       found(toItem.get(to), from);
       if (from.hasAttribute(A_TOKEN)) return false;
+      hookBefore(from, to);
+      keepSticky(from, to);
+      for (const name of (from.getAttribute(B_IGNORE_ATTRIBUTES) ?? '').split(/\s+/)) {
+        const mine = name ? from.getAttribute(name) : undefined;
+        if (typeof mine === 'string') to.setAttribute(name, mine);
+        else if (mine === null) to.removeAttribute(name);
+      }
+      if (from.hasAttribute(B_IGNORE)) {
+        mergeAttrs(from, to, 'data-');
+        return false;
+      }
       if (from.classList.contains(C_LOADING)) to.classList.add(C_LOADING);
       holdDisabled(from, to);
       if (!isField(from) || from.tagName !== to.tagName) return true;

@@ -16,6 +16,8 @@ import {
   E_TOKEN_EXPIRED,
   E_TOKEN_INVALID,
   E_VIEW_TAKEN_OVER,
+  K_EVENTS,
+  K_REPLY,
   K_STATICS,
   K_TOKEN,
   K_UPLOADS,
@@ -24,6 +26,7 @@ import {
 import { encodeEvent, encodeJoin, encodeLeave, encodeNavigate, encodePatch, readPage } from '../server/protocol/codec.ts';
 import { applyPage, loadPage, type Navigation } from './navigation.ts';
 import { recoverForms } from './bindings.ts';
+import { ViewHooks } from './hooks.ts';
 import { answered, resetForm, sent } from './forms.ts';
 import { patch } from './patch.ts';
 import { Rendered, type WireNode } from './rendered.ts';
@@ -56,6 +59,11 @@ export class View {
   private queued: Navigation | undefined;
   /** True once a join reply arrived, until the socket drops. */
   joined = false;
+  /** The view was joined before the socket dropped: the next join reply tells the hooks `reconnected`. */
+  private rejoining = false;
+  readonly hooks = new ViewHooks(this);
+  /** Hooks' `pushEvent` promises by ref, settled by the reply or error. */
+  private readonly calls = new Map<number, [(reply: Record<string, unknown>) => void, (err: Error) => void]>();
 
   constructor(vid: number, el: HTMLElement, token: string, socket: LiveSocket) {
     this.vid = vid;
@@ -119,6 +127,18 @@ export class View {
   }
 
   /**
+   * A hook's `pushEvent`: resolves with the object the handler returned (`rv` in the reply; `{}`
+   * without one), rejects with the error frame's code and message or when the socket is down.
+   */
+  call(el: Element, event: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const ref = this.push(el, event, payload);
+      if (ref) this.calls.set(ref, [resolve, reject]);
+      else reject(new Error(`${event}: not connected`));
+    });
+  }
+
+  /**
    * `[2,"r",ref,vid,diff?]`. The reply to a submit resets its form to what the server rendered;
    * the join reply keeps what the user typed and sends it again (form recovery).
    */
@@ -128,6 +148,10 @@ export class View {
     const join = ref === this.joinRef;
     if (join) this.joined = true;
     if (diff) this.apply(diff, nav, join);
+    this.calls.get(ref)?.[0]((diff?.[K_REPLY] as Record<string, unknown> | undefined) ?? {});
+    this.calls.delete(ref);
+    if (join && this.rejoining) this.hooks.each('reconnected');
+    if (join) this.rejoining = false;
     if (diff?.[K_UPLOADS]) granted(this, ref, diff[K_UPLOADS] as never);
     if (submitted) resetForm(submitted);
     if (join) this.socket.resetBackoff();
@@ -149,6 +173,8 @@ export class View {
   error(ref: number, code: string, message: string, dev?: unknown): void {
     answered(ref);
     this.settle(ref);
+    this.calls.get(ref)?.[1](Object.assign(new Error(`${code}: ${message}`), { code }));
+    this.calls.delete(ref);
     // A navigation the server could not do: the browser loads the page, which shows why.
     const nav = this.settleNav(ref);
     if (nav?.pop) return location.reload();
@@ -165,7 +191,13 @@ export class View {
 
   /** The socket went down: nothing in flight will be answered. */
   dropped(): void {
+    if (this.joined) {
+      this.rejoining = true;
+      this.hooks.each('disconnected');
+    }
     this.joined = false;
+    for (const [, reject] of this.calls.values()) reject(new Error('the socket dropped'));
+    this.calls.clear();
     if (this.nav !== undefined) this.settleNav(this.nav.ref);
     for (const ref of this.inflight.keys()) {
       answered(ref);
@@ -189,8 +221,12 @@ export class View {
     if (hasTree(diff)) {
       this.rendered.merge(diff, this.socket.statics);
       // Only the rows the diff changed when it can (D62), else the whole container.
-      for (const el of patch(this.el, this.rendered, diff, { keepUsed: join })) showPreviews(el);
+      const patched = patch(this.el, this.rendered, diff, { keepUsed: join });
+      for (const el of patched) showPreviews(el);
+      this.hooks.patched(patched);
     }
+    // After the patch: a hook mounted by it already handles the events that came with it.
+    if (diff[K_EVENTS]) this.hooks.dispatch(diff[K_EVENTS]);
     if (typeof diff[K_TOKEN] === 'string') this.token = diff[K_TOKEN];
     if (page !== undefined) applyPage(this, page, nav);
   }

@@ -150,6 +150,9 @@ export const errors = {
   LV_NAV_TITLE_INVALID: {
     message: 'pageTitle must be a string.',
   },
+  LV_PUSH_EVENT_INVALID: {
+    message: 'pushEvent(name, payload) takes a name of 1–64 letters, digits, dots, colons, dashes or underscores and a plain JSON object; at most 64 KB of events per frame.',
+  },
   LV_FLASH_INVALID: {
     message: 'flash(kind, message) takes kind \'info\' or \'error\' and a message of at most 1000 characters.',
   },

@@ -32,7 +32,7 @@ import { applyShared, groupRender, keepRender, shareGroup, sharedRender, type Sh
 import type { SharedPushes, TopicHub } from './topic-hub.ts';
 import { Mailbox } from './mailbox.ts';
 import type { Uploads } from '../uploads/index.ts';
-import { K_UPLOADS } from '../protocol/index.ts';
+import { K_REPLY, K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
 import { followIntent, type IntentContext, type RouteMatch } from './navigation.ts';
 
@@ -119,6 +119,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   readonly #session: Session;
   /** Upload grants for the reply to the event being handled (an `lv:upload` offer). */
   #grants: Grant[] | undefined;
+  /** The plain object the running event's handler returned: its reply carries it (`rv`, a hook's `pushEvent` promise, D77). */
+  #reply: object | undefined;
   /** Where the browser goes after the frame the current handler's changes travel in. */
   #location: PageLocation | undefined;
   #async: AsyncWork | undefined;
@@ -339,6 +341,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
    */
   #workFailed(ref: number, hook: string, error: unknown, onFailed?: (error: unknown) => void): void | Promise<void> {
     this.#grants = undefined;
+    this.#reply = undefined;
     this.#tracked.rollback();
     this.view[PAGE].rollback();
     this.#location = undefined;
@@ -447,7 +450,23 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     } catch (error) {
       return this.#workFailed(ref, name, error);
     }
-    if (result instanceof Promise) return result.then(() => this.#after(ref, name), (error: unknown) => this.#workFailed(ref, name, error));
+    if (result instanceof Promise) return result.then((value) => this.#returned(ref, name, value), (error: unknown) => this.#workFailed(ref, name, error));
+    return this.#returned(ref, name, result);
+  }
+
+  /**
+   * The handler returned `value`: a plain object goes back in the reply (anything else — nothing,
+   * a number, an entity, a class instance — does not, so no handler sends data by accident).
+   */
+  #returned(ref: number, name: string, value: unknown): void | Promise<void> {
+    const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+    if (proto === Object.prototype || proto === null) {
+      try {
+        this.#reply = JSON.parse(JSON.stringify(value)) as object;
+      } catch (error) {
+        return this.#workFailed(ref, name, new Error(`${name} returned an object that is not JSON: ${String(error)}`));
+      }
+    }
     return this.#after(ref, name);
   }
 
@@ -498,6 +517,10 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       diff = { ...diff, [K_UPLOADS]: this.#grants } as WireNode;
       this.#grants = undefined;
     }
+    if (ref !== undefined && this.#reply !== undefined) {
+      diff = { ...diff, [K_REPLY]: this.#reply } as WireNode;
+      this.#reply = undefined;
+    }
     if (ref !== undefined && !stored) {
       this.#fail(ref, 'LV_STATE_UNAVAILABLE');
       if (diff !== undefined) this.#host.send(encodeDiff(this.vid, diff));
@@ -514,11 +537,12 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   takePageEffects(location: PageLocation | undefined): PageEffects | undefined {
     const page = this.view[PAGE];
     const flash = page.takeFlashChanges();
-    if (location === undefined && !page.titleChanged && flash === undefined) return undefined;
+    const events = page.takeEvents();
+    if (location === undefined && !page.titleChanged && flash === undefined && events === undefined) return undefined;
     this.#location = undefined;
     const title = page.titleChanged ? page.title : undefined;
     page.titleChanged = false;
-    return { location, title, flash };
+    return { location, title, flash, events };
   }
 
   /** The flash messages this page carries to the next one it navigates to. */

@@ -35,6 +35,7 @@ import type { PubSub } from '../pubsub/index.ts';
 import type { Presence } from '../presence/index.ts';
 import type { JoinClaims, TokenSigner } from '../token/index.ts';
 import { DATA, FIELD_ERRORS, PAGE, type LiveView, type Params, type TerminateReason, type ViewClass } from '../view/live-view.ts';
+import { commandStrings } from '../view/js.ts';
 import type { NavigationIntent } from '../view/page.ts';
 import { findNonPlainValue, serializeState, trackState } from '../view/tracked-state.ts';
 import type { Connection } from './connection.ts';
@@ -495,7 +496,8 @@ export class Runtime {
 
   /** Templates see the state, and `tenant` and `errors` (the view's field errors) that no state key can shadow. */
   #scope(state: object, view: LiveView<object>): Scope {
-    return createScope(state as Record<string, unknown>, { tenant: view.tenant, errors: view[FIELD_ERRORS] });
+    const commands = commandStrings((view.constructor as ViewClass).commands);
+    return createScope(state as Record<string, unknown>, { tenant: view.tenant, errors: view[FIELD_ERRORS], js: commands });
   }
 
   /** The tenants with live sockets on this process (the tenant watch rechecks them). */

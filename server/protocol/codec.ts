@@ -17,6 +17,7 @@ import {
   F_NAVIGATE,
   F_PATCH,
   F_REPLY,
+  K_EVENTS,
   K_FLASH,
   K_LOCATION,
   K_TITLE,
@@ -51,6 +52,8 @@ export interface PageEffects {
   readonly title?: string;
   /** Flash messages by kind: a string shows it, null removes it; kinds not named stay as they are. */
   readonly flash?: { readonly [kind: string]: string | null };
+  /** Events for the page's hooks (`pushEvent`), `[name, payload]` in order (D77). */
+  readonly events?: ReadonlyArray<readonly [string, unknown]>;
 }
 
 /** Writes page effects onto a diff root (the keys are documented in docs/protocol.md). */
@@ -59,6 +62,7 @@ export function attachPage(diff: WireDiff, page: PageEffects): WireDiff {
   if (page.view !== undefined) diff[K_VIEW] = page.view;
   if (page.title !== undefined) diff[K_TITLE] = page.title;
   if (page.flash !== undefined) diff[K_FLASH] = page.flash;
+  if (page.events !== undefined) diff[K_EVENTS] = page.events;
   return diff;
 }
 

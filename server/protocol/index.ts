@@ -28,7 +28,8 @@
  * to statics the client has not seen on this socket, `t` is a fresh join token for the next
  * reconnect, and the page-level keys `u` (where the browser goes: a patch, a navigate or a full
  * load), `v` (the view a navigate put in the container), `h` (the page title) and `f` (flash
- * messages) — see docs/protocol.md.
+ * messages), `ev` (events pushed to the page's hooks) and, in an event's reply, `rv` (what the
+ * handler returned) — see docs/protocol.md.
  */
 
 /** 2: list diffs may reorder by runs (`r`) or by the whole order (`k`), D63. */
@@ -86,6 +87,13 @@ export const K_VIEW = 'v';
 export const K_TITLE = 'h';
 /** Root only: flash messages, `{info?, error?}` (a string shows one, null removes it). */
 export const K_FLASH = 'f';
+/**
+ * Root only: events the view pushed to the page's hooks (`this.pushEvent`), `[[name, payload], …]`
+ * in the order pushed, handled after the frame's diff is applied (D77).
+ */
+export const K_EVENTS = 'ev';
+/** Root of an event's reply only: the plain object the handler returned, for a hook's `pushEvent` promise (D77). */
+export const K_REPLY = 'rv';
 
 /** The longest URL a patch or navigate frame may carry (characters); a longer link loads the page. */
 export const MAX_URL_LENGTH = 2048;
@@ -164,6 +172,16 @@ export const E_UPLOAD_DONE = 'lv:upload-done';
 export const E_UPLOAD_CANCEL = 'lv:upload-cancel';
 /** The class on a drop zone while files are dragged over it. */
 export const C_DRAG_OVER = 'lv-drag-over';
+
+/**
+ * Client extensibility (docs/client.md): `lv-hook="Name"` attaches the page's hook `Name` (the
+ * element needs an id); `lv-ignore` keeps an element's children (and its attributes but `data-*`)
+ * out of patches; `lv-ignore-attributes="open class"` keeps the named attributes as the page has
+ * them (D77, D78).
+ */
+export const B_HOOK = 'lv-hook';
+export const B_IGNORE = 'lv-ignore';
+export const B_IGNORE_ATTRIBUTES = 'lv-ignore-attributes';
 
 /** On an element in an `lv-submit` form: disabled, with this text, while the submit is in flight. */
 export const B_DISABLE_WITH = 'lv-disable-with';

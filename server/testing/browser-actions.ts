@@ -36,7 +36,25 @@ const NOT_SUBMITTED = new Set(['submit', 'button', 'image', 'reset', 'file']);
 export function clickAction(el: HTMLElement, selector: string): Action {
   const bound = el.closest(`[${B_CLICK}]`);
   if (bound === null) throw misuse(`nothing happens on a click on "${selector}": neither it nor an ancestor has lv-click`);
-  return { event: bound.getAttribute(B_CLICK)!, payload: values(bound) };
+  return pushed(bound.getAttribute(B_CLICK)!, values(bound), selector);
+}
+
+/**
+ * A binding's event and payload. A binding holding JS commands (a JSON array, D78) sends what its
+ * first `push` sends — the binding's payload with the push's `value` merged in; its DOM effects
+ * are the browser's (the test client keeps no DOM of its own between renders).
+ */
+function pushed(binding: string, payload: Payload, selector: string): { event: string; payload: Payload } {
+  if (!binding.startsWith('[')) return { event: binding, payload };
+  let commands: unknown;
+  try {
+    commands = JSON.parse(binding);
+  } catch {
+    throw misuse(`the JS commands on "${selector}" are not JSON: ${binding.slice(0, 80)}`);
+  }
+  const push = Array.isArray(commands) ? commands.find((c): c is [string, { event: string; value?: Payload }] => Array.isArray(c) && c[0] === 'push' && typeof c[1]?.event === 'string') : undefined;
+  if (push === undefined) throw misuse(`nothing reaches the server from "${selector}": its JS commands push no event`);
+  return { event: push[1].event, payload: { ...payload, ...push[1].value } };
 }
 
 /** `lv-submit`: the form's fields (with `fields` typed in), plus its `lv-value-*`. */
@@ -44,8 +62,7 @@ export function submitAction(el: HTMLElement, selector: string, fields: FieldVal
   const form = el.closest(`form[${B_SUBMIT}]`);
   if (form === null) throw misuse(`"${selector}" is not inside a form with lv-submit`);
   return {
-    event: form.getAttribute(B_SUBMIT)!,
-    payload: { ...serialize(form, fields, typed), ...values(form) },
+    ...pushed(form.getAttribute(B_SUBMIT)!, { ...serialize(form, fields, typed), ...values(form) }, selector),
     fields: dataFields(form),
     uses: Object.keys(fields),
     typed: typedNow(form, fields),
@@ -68,13 +85,13 @@ export function changeAction(el: HTMLElement, selector: string, fields: FieldVal
       const names = dataFields(bound);
       const unused = names.filter((name) => !used.has(name) && !uses.includes(name));
       const meta = { ...(target ? { [P_TARGET]: target } : {}), ...(unused.length > 0 ? { [P_UNUSED]: unused } : {}) };
-      return { event, payload: { ...serialize(bound, fields, typed), ...meta, ...values(bound) }, fields: names, uses, typed: typedNow(bound, fields) };
+      return { ...pushed(event, { ...serialize(bound, fields, typed), ...meta, ...values(bound) }, selector), fields: names, uses, typed: typedNow(bound, fields) };
     }
     const name = el.getAttribute('name') || 'value';
     const value = name in fields ? fields[name] : (fieldValue(el) ?? '');
     const unknown = Object.keys(fields).filter((key) => key !== name);
     if (unknown.length > 0) throw misuse(`"${selector}" is the field "${name}"; it cannot set ${unknown.map((k) => `"${k}"`).join(', ')}`);
-    return { event, payload: { [name]: value, ...values(bound) } };
+    return pushed(event, { [name]: value, ...values(bound) }, selector);
   }
   throw misuse(`nothing happens on a change of "${selector}": neither it nor an ancestor has lv-change or lv-input`);
 }

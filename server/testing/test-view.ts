@@ -19,7 +19,7 @@ import { mergeStatics, Rendered, RenderedError, type StaticsCache, type WireNode
 import { LiveryError } from '../errors.ts';
 import type { MountedView } from '../live/mounted-view.ts';
 import type { LiveryHandle } from '../plugin.ts';
-import { B_NAVIGATE, B_PATCH, B_REPLACE, K_TOKEN, LIVE_PATH } from '../protocol/index.ts';
+import { B_NAVIGATE, B_PATCH, B_REPLACE, K_EVENTS, K_REPLY, K_TOKEN, LIVE_PATH } from '../protocol/index.ts';
 import { FLASH_CLEAR_EVENT, isFlashKind, type Flash, type FlashKind } from '../protocol/flash.ts';
 import {
   decodeServerFrame, encodeEvent, encodeHeartbeat, encodeJoin, encodeNavigate, encodePatch, readPage, type PageEffects, type ServerFrame,
@@ -77,6 +77,7 @@ type Waiter = { resolve: (frame: Frame) => void };
 export class TestView {
   /** Error frames received, in order. */
   readonly errors: ViewError[] = [];
+  readonly #pushedEvents: Array<[string, unknown]> = [];
   #name: string;
   #title: string;
   #flash: { [K in FlashKind]?: string };
@@ -402,11 +403,21 @@ export class TestView {
     await this.#settle(mounted);
   }
 
-  /** Sends the event `name` with `payload`, as a binding would; resolves once it is answered. */
-  async event(name: string, payload: Record<string, unknown> = {}): Promise<void> {
+  /** Events the view pushed to the page's hooks (`this.pushEvent`), `[name, payload]` in the order received. */
+  get pushedEvents(): ReadonlyArray<readonly [string, unknown]> {
+    return this.#pushedEvents;
+  }
+
+  /**
+   * Sends the event `name` with `payload`, as a binding (or a hook's `pushEvent`) would; resolves
+   * once it is answered, with the plain object the handler returned (what the hook's promise
+   * resolves with), or undefined.
+   */
+  async event(name: string, payload: Record<string, unknown> = {}): Promise<Record<string, unknown> | undefined> {
     this.#redirectedTo = undefined;
-    await this.#request((ref) => encodeEvent(ref, 1, name, payload), `the reply to "${name}"`);
+    const frame = await this.#request((ref) => encodeEvent(ref, 1, name, payload), `the reply to "${name}"`);
     await this.#followUp();
+    return frame.type === 'reply' ? (frame.diff?.[K_REPLY] as Record<string, unknown> | undefined) : undefined;
   }
 
   /** Runs the view's `tick()` now — what the scheduler does every `tickInterval` — and waits for its diff. */
@@ -505,6 +516,7 @@ export class TestView {
       this.errors.push({ code: error.code, message: error.message, ref: 0 });
     }
     this.#parsed = undefined;
+    if (Array.isArray(diff[K_EVENTS])) this.#pushedEvents.push(...(diff[K_EVENTS] as Array<[string, unknown]>));
     const page = readPage(diff);
     if (page !== undefined) this.#page(page, how);
   }
@@ -532,8 +544,8 @@ export class TestView {
     await this.#followUp();
   }
 
-  #act(action: Action): Promise<void> {
-    return this.event(action.event, action.payload);
+  async #act(action: Action): Promise<void> {
+    await this.event(action.event, action.payload);
   }
 
   #send(action: Action): Promise<Frame> {

@@ -29,6 +29,7 @@ import type { Session } from '../session/index.ts';
 import { SINGLE_TENANT, type TenantInfo } from '../tenancy/directory.ts';
 import type { UploadedFile, UploadFields } from '../uploads/index.ts';
 import { PageRecord, resolveAppUrl, type FlashKind, type NavigateOptions } from './page.ts';
+import type { JsCommands } from './js.ts';
 
 export type { FlashKind, NavigateOptions };
 import { ASYNC_WORK, failed, reloading, succeeded, type AsyncKeys, type AsyncOutcome, type AsyncValue } from './async-result.ts';
@@ -97,6 +98,11 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
    * The template sees `uploads.<field>.entries`; complete files arrive in `handleUpload`.
    */
   static uploads: UploadFields = {};
+  /**
+   * JS commands the template uses by name: `{{ js.openMenu }}` renders the attribute value of
+   * `static commands = { openMenu: JS.show({ to: '#menu' }) }` (docs/client.md, D78).
+   */
+  static commands: Readonly<Record<string, JsCommands>> = {};
 
   /** The view's tracked state (set by the runtime from `mount()` or the saved state). */
   declare state: S;
@@ -188,6 +194,16 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   pushNavigate(url: string, options: NavigateOptions = {}): void {
     const resolved = resolveAppUrl(url, this.url);
     this[PAGE].intent = { kind: resolved.local ? 'navigate' : 'redirect', to: resolved.to, replace: options.replace === true };
+  }
+
+  /**
+   * Sends `name` with `payload` (JSON) to the page's hooks that `handleEvent(name, …)`, with the
+   * frame this handler's changes go out in (after they are applied). Only while live: during the
+   * HTTP render (`mount` for a page load) it is dropped — push from `onJoin` instead. A handler
+   * that fails sends none of its events. See docs/client.md, "Hooks" (D77).
+   */
+  pushEvent(name: string, payload: Readonly<Record<string, unknown>> = {}): void {
+    if (this.connected) this[PAGE].pushEvent(name, payload);
   }
 
   /** Loads `url` as a new page (any http(s) URL); during the HTTP render, a real 302. Flash messages go with it. */
@@ -344,6 +360,7 @@ export interface ViewClass {
   tickInterval: number | undefined;
   watch: readonly WatchedEntity[];
   uploads: UploadFields;
+  commands: Readonly<Record<string, JsCommands>>;
 }
 
 type PayloadOf<E> = E extends StandardSchemaV1<unknown, infer Out> ? Out : Record<string, never>;
@@ -365,5 +382,5 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'tenant', 'db', 'scoped', 'onSave', 'onPresence', 'subscribe', 'broadcast', 'pushToView', 'track', 'presence',
   'handleUpload', 'uploads',
   'handleParams', 'url', 'pageTitle', 'flash', 'pushPatch', 'pushNavigate', 'redirect',
-  'errors', 'assignAsync', 'startAsync', 'handleAsync',
+  'errors', 'assignAsync', 'startAsync', 'handleAsync', 'pushEvent', 'commands',
 ]);

@@ -38,7 +38,14 @@ interface FlashEntry {
   readonly fresh: boolean;
 }
 
-type Snapshot = readonly [string, string | undefined, boolean, Partial<Record<FlashKind, FlashEntry>>, ReadonlySet<FlashKind> | undefined, NavigationIntent | undefined];
+type Snapshot = readonly [string, string | undefined, boolean, Partial<Record<FlashKind, FlashEntry>>, ReadonlySet<FlashKind> | undefined, NavigationIntent | undefined, number];
+
+/** An event for the page's hooks (`pushEvent`): `[name, payload]`. */
+export type PushedEvent = readonly [string, unknown];
+
+/** At most this many characters of pushed events' JSON per frame (a bound like the state's: a frame is not a data channel). */
+export const MAX_PUSHED_EVENT_CHARS = 65_536;
+const EVENT_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /**
  * One view's page-level record. Like its state (D18), what a handler changes here is undone when
@@ -54,6 +61,9 @@ export class PageRecord {
   #flash: Partial<Record<FlashKind, FlashEntry>> = {};
   #flashChanged: Set<FlashKind> | undefined;
   #intent: NavigationIntent | undefined;
+  /** Events pushed for the page's hooks, not yet sent, and the characters of their JSON. */
+  #events: PushedEvent[] = [];
+  #eventChars = 0;
   /** undefined: no handler running; null: one is, and has changed nothing yet. */
   #saved: Snapshot | null | undefined;
 
@@ -139,6 +149,34 @@ export class PageRecord {
     return out;
   }
 
+  /**
+   * Queues an event for the page's hooks. The payload is copied now (JSON): changing the object
+   * later does not change what is sent, and what cannot travel fails the handler here.
+   */
+  pushEvent(name: unknown, payload: unknown): void {
+    if (typeof name !== 'string' || !EVENT_NAME.test(name)) throw new LiveryError('LV_PUSH_EVENT_INVALID', `name ${JSON.stringify(String(name)).slice(0, 80)}`);
+    let json: string | undefined;
+    try {
+      json = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? JSON.stringify(payload) : undefined;
+    } catch (error) {
+      throw new LiveryError('LV_PUSH_EVENT_INVALID', `"${name}": the payload is not JSON (${String(error)})`);
+    }
+    if (json === undefined) throw new LiveryError('LV_PUSH_EVENT_INVALID', `"${name}": the payload must be a plain object`);
+    if (this.#eventChars + json.length > MAX_PUSHED_EVENT_CHARS) throw new LiveryError('LV_PUSH_EVENT_INVALID', `"${name}": over ${MAX_PUSHED_EVENT_CHARS} characters of events in one frame`);
+    this.#touch();
+    this.#events = [...this.#events, [name, JSON.parse(json)]];
+    this.#eventChars += json.length;
+  }
+
+  /** The events pushed since the last call, as the frame's `ev` key sends them; undefined if none. */
+  takeEvents(): PushedEvent[] | undefined {
+    if (this.#events.length === 0) return undefined;
+    const events = this.#events;
+    this.#events = [];
+    this.#eventChars = 0;
+    return events;
+  }
+
   takeIntent(): NavigationIntent | undefined {
     const intent = this.#intent;
     this.#intent = undefined;
@@ -156,13 +194,15 @@ export class PageRecord {
     this.#saved = undefined;
     if (saved === null || saved === undefined) return;
     [this.#url, this.#title, this.titleChanged, this.#flash, , this.#intent] = saved;
+    this.#events = this.#events.slice(0, saved[6]);
+    this.#eventChars = this.#events.reduce((n, [, payload]) => n + JSON.stringify(payload).length, 0);
     this.#flashChanged = saved[4] === undefined ? undefined : new Set(saved[4]);
   }
 
   /** The first change in a handler keeps a copy of the record for `rollback`. */
   #touch(): void {
     if (this.#saved !== null) return;
-    this.#saved = [this.#url, this.#title, this.titleChanged, this.#flash, this.#flashChanged && new Set(this.#flashChanged), this.#intent];
+    this.#saved = [this.#url, this.#title, this.titleChanged, this.#flash, this.#flashChanged && new Set(this.#flashChanged), this.#intent, this.#events.length];
   }
 }
 

@@ -192,6 +192,9 @@ t.test('projects: a project\'s page by lv-navigate, the back button returns, the
   t.equal(await page.textContent('#project-name'), 'Portable Hole');
   t.match(await page.evaluate(() => location.pathname), /^\/projects\/[\w-]+$/);
   t.equal(await page.title(), 'Portable Hole · Livery', 'the title follows');
+  // static/hooks.js: the RelativeTime hook fills the element the server leaves empty (lv-ignore).
+  await page.waitForFunction(() => document.getElementById('project-age')?.textContent === 'just now', undefined, { timeout: 5000 });
+  t.pass('the hook-driven "created … ago" shows on the project page');
   t.equal(await page.textContent('#lv-flash [data-lv-flash=info] p'), 'Added “Portable Hole”.', 'the flash survives one navigation');
   await page.goBack();
   await page.waitForSelector('#projects', { timeout: 5000 });
