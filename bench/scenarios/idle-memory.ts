@@ -22,7 +22,7 @@ import type { Row, Scenario } from './types.ts';
 export const idleMemory: Scenario = {
   name: 'idle-memory',
   title: '4. Memory per idle session',
-  what: 'Server RSS per idle session (a mounted view with ~1 KB of state), as the slope between two session counts after a forced GC.',
+  what: 'Server RSS per idle session (a mounted view with ~1 KB of state), as the slope between two session counts after a forced GC; and the first event after idle against a warm one.',
   async run(ctx) {
     const upper = ctx.sessions(10_000);
     const lower = Math.max(1, Math.floor(upper / 2));
@@ -36,13 +36,6 @@ export const idleMemory: Scenario = {
       { key: 'rssUpper', label: `RSS at ${upper}`, digits: 1 },
       { key: 'kbPerSession', label: 'KB / session', digits: 2 },
     ]);
-    const latency = ctx.table('First event after idle against a warm one (Livery; one session at a time), ms', [
-      { key: 'firstP50', label: 'first p50', digits: 2 },
-      { key: 'firstP99', label: 'first p99', digits: 2 },
-      { key: 'warmP50', label: 'warm p50', digits: 2 },
-      { key: 'warmP99', label: 'warm p99', digits: 2 },
-      { key: 'addedP99', label: 'added p99', digits: 2 },
-    ]);
     let afterIdle: Row | undefined;
     const rows = new Map<PeerName, Row>();
     const series: { label: string; points: [number, number][] }[] = [];
@@ -54,7 +47,7 @@ export const idleMemory: Scenario = {
       if (started.ok) {
         const measured = await measurePeer(ctx, started.server, lower, upper);
         row = measured.memory;
-        if (measured.afterIdle !== undefined) latency.rows.push((afterIdle = measured.afterIdle));
+        afterIdle ??= measured.afterIdle;
       } else {
         row = failedRow(PEERS[name].label, started);
       }
@@ -66,14 +59,25 @@ export const idleMemory: Scenario = {
       }
       if (started.ok) await ctx.stop(started.server);
     }
+    const livery = rows.get('livery');
+    if (livery !== undefined) {
+      const latency = ctx.table('First event after idle against a warm one (Livery; one session at a time), ms', [
+        { key: 'firstP50', label: 'first p50', digits: 2 },
+        { key: 'firstP99', label: 'first p99', digits: 2 },
+        { key: 'warmP50', label: 'warm p50', digits: 2 },
+        { key: 'warmP99', label: 'warm p99', digits: 2 },
+        { key: 'addedP99', label: 'added p99', digits: 2 },
+      ]);
+      // No memory result, no idle period to time: the row says why, as the memory row does.
+      latency.rows.push(afterIdle ?? { ...livery, values: {} });
+    }
     ctx.chart({ kind: 'lines', file: 'idle-memory.svg', title: 'Server RSS after GC by idle sessions', xLabel: 'idle sessions', yLabel: 'RSS, MB', series });
-    ctx.note('Memory is not CPU-timed: the noise guard does not apply to this scenario.');
+    ctx.note('Memory is not CPU-timed: the noise guard does not apply to the RSS figures. The first event after idle is timed against a warm one right after it, so load on the machine shows in both.');
     judgeGoal(ctx, '≤ 2.5 KB per idle session', rows.get('livery'), undefined, () => {
       const kb = Number(rows.get('livery')!.values.kbPerSession);
       return { met: kb <= 2.5, detail: `${kb.toFixed(2)} KB (Phoenix LiveView is quoted at ~40 KB per view)` };
     });
-    // Without a memory result there was no idle period to time: the memory row says why.
-    judgeGoal(ctx, 'first event after idle ≤ warm + 1 ms p99', afterIdle ?? rows.get('livery'), undefined, () => {
+    judgeGoal(ctx, 'first event after idle ≤ warm + 1 ms p99', afterIdle ?? livery, undefined, () => {
       const added = Number(afterIdle!.values.addedP99);
       return { met: added <= 1, detail: `+${added.toFixed(2)} ms (first ${Number(afterIdle!.values.firstP99).toFixed(2)} ms, warm ${Number(afterIdle!.values.warmP99).toFixed(2)} ms)` };
     });
