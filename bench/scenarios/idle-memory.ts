@@ -79,7 +79,7 @@ export const idleMemory: Scenario = {
     });
     judgeGoal(ctx, 'first event after idle ≤ warm + 1 ms p99', afterIdle ?? livery, undefined, () => {
       const added = Number(afterIdle!.values.addedP99);
-      return { met: added <= 1, detail: `+${added.toFixed(2)} ms (first ${Number(afterIdle!.values.firstP99).toFixed(2)} ms, warm ${Number(afterIdle!.values.warmP99).toFixed(2)} ms)` };
+      return { met: added <= 1, detail: `${added >= 0 ? '+' : ''}${added.toFixed(2)} ms (first ${Number(afterIdle!.values.firstP99).toFixed(2)} ms, warm ${Number(afterIdle!.values.warmP99).toFixed(2)} ms)` };
     });
   },
 };
