@@ -5,6 +5,7 @@
  */
 import type { LoadOp, LoadRequest, LoadResponse } from '../shared/load-protocol.ts';
 import { closeGroup } from './groups.ts';
+import { afterIdle } from './tasks/after-idle.ts';
 import { broadcast, silence } from './tasks/broadcast.ts';
 import { closedLoop } from './tasks/closed-loop.ts';
 import { open, prime, reconnect } from './tasks/open.ts';
@@ -21,6 +22,7 @@ const tasks: Record<LoadOp, (args: never) => Promise<unknown>> = {
   ticks,
   broadcast,
   silence,
+  afterIdle,
   close: async (args: { group: string }) => ({ closed: closeGroup(args.group) }),
 };
 

@@ -119,6 +119,19 @@ export interface ReconnectResult {
   stateChecked: number;
 }
 
+export interface AfterIdleArgs {
+  group: string;
+  /** An event the group's view handles with an empty payload. */
+  event: string;
+}
+export interface AfterIdleResult {
+  /** Round trips of each session's first event after its idle period, and of the one right after it. */
+  firstHist: string;
+  warmHist: string;
+  failed: number;
+  errors: string[];
+}
+
 export interface LoadOps {
   open: [OpenArgs, OpenResult];
   closedLoop: [ClosedLoopArgs, ClosedLoopResult];
@@ -129,6 +142,7 @@ export interface LoadOps {
   /** Sends one `inc` to every session and remembers the count each reply showed. */
   prime: [{ group: string }, { primed: number }];
   reconnect: [ReconnectArgs, ReconnectResult];
+  afterIdle: [AfterIdleArgs, AfterIdleResult];
   close: [{ group: string }, { closed: number }];
 }
 

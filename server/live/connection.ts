@@ -21,6 +21,7 @@ import type { TenantCounts } from '../metrics/index.ts';
 import type { MountedView, ViewHost } from './mounted-view.ts';
 import type { RouteMatch, SocketRequest } from './navigation.ts';
 import type { Runtime } from './runtime.ts';
+import { ViewTable } from './view-table.ts';
 
 export interface Transport {
   send(text: string): void;
@@ -110,8 +111,8 @@ export class Connection implements ViewHost {
   #log: FastifyBaseLogger | undefined;
   /** The tenant's counters (per-tenant metrics), once the tenant is known. */
   #tenantCounts: TenantCounts;
-  readonly statics = new StaticsCollector(new Set());
-  readonly views = new Map<number, MountedView>();
+  readonly statics = new StaticsCollector();
+  readonly views = new ViewTable<MountedView>();
   /** View ids with a join in flight; allocated only while one is (most sockets join once). */
   #joining: Set<number> | undefined;
   /** View ids a join elsewhere took over (D35): their events are answered LV_VIEW_TAKEN_OVER. */

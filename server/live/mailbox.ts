@@ -5,13 +5,18 @@
  */
 export type Job = () => void | Promise<void>;
 
+/** Told of a job that threw: the mailbox's owner (its view), so no closure per mailbox is kept. */
+export interface JobFailures {
+  jobFailed(error: unknown): void;
+}
+
 export class Mailbox {
   #busy = false;
   #queue: Job[] | undefined;
-  readonly #onError: (error: unknown) => void;
+  readonly #owner: JobFailures;
 
-  constructor(onError: (error: unknown) => void) {
-    this.#onError = onError;
+  constructor(owner: JobFailures) {
+    this.#owner = owner;
   }
 
   get busy(): boolean {
@@ -34,12 +39,12 @@ export class Mailbox {
       try {
         result = job();
       } catch (error) {
-        this.#onError(error);
+        this.#owner.jobFailed(error);
         result = undefined;
       }
       if (result !== undefined && typeof result.then === 'function') {
         // Closures only on the async path: an idle mailbox holds no bound functions.
-        result.then(() => this.#resume(), (error: unknown) => { this.#onError(error); this.#resume(); });
+        result.then(() => this.#resume(), (error: unknown) => { this.#owner.jobFailed(error); this.#resume(); });
         return;
       }
       job = this.#queue?.shift();

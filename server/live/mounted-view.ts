@@ -19,6 +19,7 @@ import type { Scope, Template } from '../template/types.ts';
 import type { PubSub } from '../pubsub/index.ts';
 import type { Presence } from '../presence/index.ts';
 import type { Params, Session } from '../view/live-view.ts';
+import { sessionUnder, type SessionData } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import { ViewSubscriptions, type SubscriptionSink } from './view-subscriptions.ts';
 import type { SaveEvent } from '../data/index.ts';
@@ -30,7 +31,7 @@ import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { AsyncWork } from './async-work.ts';
 import { applyShared, groupRender, keepRender, shareGroup, sharedRender, type SharedRender, type ShareNode } from './shared-render.ts';
 import type { SharedPushes, TopicHub } from './topic-hub.ts';
-import { Mailbox } from './mailbox.ts';
+import { Mailbox, type JobFailures } from './mailbox.ts';
 import type { Uploads } from '../uploads/index.ts';
 import { K_REPLY, K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
@@ -44,6 +45,8 @@ import { LATENCY_SAMPLE, type LiveStats, type TenantCounts } from '../metrics/in
 export interface ViewHost {
   readonly statics: StaticsCollector;
   readonly sessionId: string;
+  /** The socket's raw session data; a view sees it under its tenant (`sessionUnder`). */
+  readonly sessionData: SessionData | undefined;
   /** The socket's logger: every line carries its tenant and session. */
   readonly log: FastifyBaseLogger;
   send(frame: string): void;
@@ -78,7 +81,6 @@ export interface ViewServices {
 export interface MountedViewInit {
   readonly tenant: TenantInfo;
   readonly params: Params;
-  readonly session: Session;
   readonly vid: number;
   readonly viewClass: ViewClass;
   readonly view: LiveView<object>;
@@ -94,7 +96,7 @@ export interface MountedViewInit {
 /** How a save went: stored, refused because another join owns the instance, or failed (the error). */
 type SaveOutcome = 'saved' | 'taken' | Error;
 
-export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext {
+export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext, JobFailures {
   readonly vid: number;
   readonly viewClass: ViewClass;
   readonly view: LiveView<object>;
@@ -114,9 +116,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   #sharing: SharedPushes | undefined;
   #tickHandle: TickHandle | undefined;
   #timers: Set<NodeJS.Timeout> | undefined;
-  readonly #subscriptions: ViewSubscriptions;
+  /** Made on first use (D68): most views never subscribe, broadcast or track (see `#links`). */
+  #subscriptions: ViewSubscriptions | undefined;
   readonly #params: Params;
-  readonly #session: Session;
   /** Upload grants for the reply to the event being handled (an `lv:upload` offer). */
   #grants: Grant[] | undefined;
   /** The plain object the running event's handler returned: its reply carries it (`rv`, a hook's `pushEvent` promise, D77). */
@@ -145,13 +147,16 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.#host = host;
     this.#services = services;
     this.#params = init.params;
-    this.#session = init.session;
     this.#tenantCounts = services.counters.forTenant(init.tenant.id);
-    this.#mailbox = new Mailbox((error) => this.#report(0, 'LV_HANDLER_FAILED', error, 'mailbox'));
-    this.#subscriptions = new ViewSubscriptions(init.tenant, init.session, services, this);
+    this.#mailbox = new Mailbox(this);
     this.view.state = init.tracked.proxy;
     // The view's runtime is this object: no per-view closures (an idle session's memory matters).
     this.view[RUNTIME] = this;
+  }
+
+  /** A job of the mailbox threw past its own handling (JobFailures). */
+  jobFailed(error: unknown): void {
+    this.#report(0, 'LV_HANDLER_FAILED', error, 'mailbox');
   }
 
   // ViewRuntime: what `this.sendSelf`, `this.subscribe`, … in a view call.
@@ -159,19 +164,19 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.#sendSelf(message, afterMs);
   }
   subscribe(topic: string): Promise<void> {
-    return this.#subscriptions.subscribe(topic);
+    return this.#links().subscribe(topic);
   }
   broadcast(topic: string, message: unknown): Promise<void> {
-    return this.#subscriptions.broadcast(topic, message);
+    return this.#links().broadcast(topic, message);
   }
   pushToView(viewName: string, message: unknown): Promise<void> {
-    return this.#subscriptions.pushToView(viewName, message);
+    return this.#links().pushToView(viewName, message);
   }
   track(topic: string, meta: PresenceMeta): Promise<void> {
-    return this.#subscriptions.track(topic, meta);
+    return this.#links().track(topic, meta);
   }
   presence(topic: string): Promise<PresenceEntry[]> {
-    return this.#subscriptions.presence(topic);
+    return this.#links().presence(topic);
   }
   startAsync(
     name: string,
@@ -243,7 +248,19 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
 
   /** Subscribes to the view's own channels before the join reply (see ViewSubscriptions.listen). */
   listen(): Promise<void> {
-    return this.#subscriptions.listen(this.viewClass);
+    const viewClass = this.viewClass;
+    // A view that handles no infos and watches no entities has no channel of its own.
+    if (typeof viewClass.prototype.handleInfo !== 'function' && (viewClass.watch ?? []).length === 0) return Promise.resolve();
+    return this.#links().listen(viewClass);
+  }
+
+  /** The view's session, made when needed (a remount, subscriptions) rather than held by every idle view (D68). */
+  #session(): Session {
+    return sessionUnder(this.#host.sessionId, this.#host.sessionData, this.tenant.id);
+  }
+
+  #links(): ViewSubscriptions {
+    return (this.#subscriptions ??= new ViewSubscriptions(this.tenant, this.#session(), this.#services, this));
   }
 
   /**
@@ -351,7 +368,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   }
 
   async #remount(): Promise<void> {
-    Object.assign(this.view.state, await this.view.mount(this.#params, this.#session));
+    Object.assign(this.view.state, await this.view.mount(this.#params, this.#session()));
   }
 
 
@@ -426,7 +443,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
    */
   #validated(ref: number, name: string, result: StandardSchemaV1.Result<unknown>, payload: unknown, unused: ReadonlySet<string> | undefined): void | Promise<void> {
     if (this.#closed) return;
-    if (updateFieldErrors(this.view[FIELD_ERRORS], payload, result.issues, unused)) this.#tracked.changed.add(ERRORS_NAME);
+    if (updateFieldErrors(this.view[FIELD_ERRORS], payload, result.issues, unused)) this.#tracked.mark(ERRORS_NAME);
     if (result.issues) {
       const issue = result.issues[0];
       const where = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.');
@@ -721,7 +738,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.#tickHandle?.cancel();
     for (const timer of this.#timers ?? []) clearTimeout(timer);
     this.#async?.cancel();
-    await this.#subscriptions.close((error) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'unsubscribing failed'));
+    await this.#links().close((error) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'unsubscribing failed'));
     this.view[RUNTIME] = undefined;
     // Navigated away: nothing will rejoin this instance (the page now shows another view), so
     // its state is discarded rather than kept for the state TTL.

@@ -39,7 +39,7 @@ import { commandStrings } from '../view/js.ts';
 import type { NavigationIntent } from '../view/page.ts';
 import { findNonPlainValue, serializeState, trackState } from '../view/tracked-state.ts';
 import type { Connection } from './connection.ts';
-import { MountedView } from './mounted-view.ts';
+import { MountedView, type ViewServices } from './mounted-view.ts';
 import { InstanceLocks, TakeoverNotices } from './ownership.ts';
 import { TopicHub } from './topic-hub.ts';
 import { initialUploadsState, UPLOADS_STATE_KEY, type Uploads } from '../uploads/index.ts';
@@ -121,6 +121,8 @@ export class Runtime {
   readonly #locks = new InstanceLocks();
   readonly #notices: TakeoverNotices;
   #keeper: NodeJS.Timeout | undefined;
+  /** What every mounted view uses of the process: one object for all of them (D68), not one each. */
+  readonly #services: ViewServices;
   /** Mount calls, for tests and health output ("mount runs once per page view"). */
   mounts = 0;
   /** The live counters behind the metrics (and the bench): events, renders, joins, errors, latencies. */
@@ -144,6 +146,10 @@ export class Runtime {
     this.sessions = init.sessions;
     this.#views = init.views;
     this.#notices = new TakeoverNotices(init.pubsub, init.log, (tenant, instance) => void this.#noticed(tenant, instance));
+    this.#services = {
+      backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, topics: this.topics, maxStateBytes: this.config.state.maxBytes,
+      stateBudget: this.stateBudget, counters: this.counters, describe: this.describe, lost: (stale) => this.#evict(stale), uploads: this.uploads,
+    };
     if (init.backend.writeThrough) {
       this.#keeper = setInterval(() => this.#keepAlive(), Math.max(1000, (this.config.state.ttlSeconds * 1000) / 3)).unref();
     }
@@ -228,17 +234,13 @@ export class Runtime {
         throw new LiveryError('LV_SERVER_SHUTDOWN', 'socket closed during join');
       }
       const tracked = trackState(state);
-      const session = sessionUnder(conn.sessionId, conn.sessionData, tenant.id);
       mounted = new MountedView(
         {
-          tenant, params: claims.params, session, vid, viewClass: entry.viewClass, view, tracked,
+          tenant, params: claims.params, vid, viewClass: entry.viewClass, view, tracked,
           scope: this.#scope(state, view), template: entry.template, instance: claims.instance, stateKey: key, owner,
         },
         conn,
-        {
-          backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, topics: this.topics, maxStateBytes: this.config.state.maxBytes,
-          stateBudget: this.stateBudget, counters: this.counters, describe: this.describe, lost: (stale) => this.#evict(stale), uploads: this.uploads,
-        },
+        this.#services,
       );
       view[PAGE].url = at.url;
       conn.views.set(vid, mounted);

@@ -26,8 +26,11 @@ import { SendBudget, type StallReason } from './backpressure.ts';
 interface SocketData {
   /** Names the socket in log lines (`socketId`), from the upgrade on. */
   readonly id: string;
-  /** The socket's session and tenant, settling after the upgrade. */
-  readonly identity: Promise<SocketIdentity>;
+  /**
+   * The socket's session and tenant, settling after the upgrade; dropped once `open` waits on it,
+   * so an open socket does not keep the settled promise and its value (~100 bytes, D68).
+   */
+  identity: Promise<SocketIdentity> | undefined;
   /** Set once the identity settled and was admitted. */
   conn?: Connection;
   /** Frames that arrived before that (copies: uWS reuses its buffers), in order. */
@@ -109,7 +112,9 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
     open: (ws) => {
       guard(runtime, () => {
         const data = ws.getUserData();
-        data.identity.then(
+        const settling = data.identity!;
+        data.identity = undefined;
+        settling.then(
           (identity) => guard(runtime, () => admit(ws, data, identity), ws),
           (error: unknown) => guard(runtime, () => refuseSocket(ws, data, error), ws),
         );

@@ -8,16 +8,41 @@ import type { LoopItem, Scope } from './types.ts';
 
 class RootScope implements Scope {
   private readonly root: object;
-  constructor(root: object) {
+  /** Globals (createScope's), looked up before `root`; the names array is shared (see `globalNames`). */
+  private readonly names: readonly string[];
+  private readonly values: readonly unknown[];
+  constructor(root: object, names: readonly string[] = NO_NAMES, values: readonly unknown[] = NO_NAMES) {
     this.root = root;
+    this.names = names;
+    this.values = values;
   }
   get(name: string): unknown {
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) if (names[i] === name) return this.values[i];
     const value = readProperty(this.root, name);
     return typeof value === 'function' ? undefined : value; // methods are not data (lookup.ts)
   }
   push(bindings: Record<string, unknown>): Scope {
     return new FrameScope(Object.keys(bindings), Object.values(bindings), this);
   }
+}
+
+const NO_NAMES: readonly string[] = [];
+
+/**
+ * The globals' names, one array per set of names: every live view's scope names the same
+ * globals, and a scope is held per idle view (D68). A few sets at most are kept.
+ */
+const namesCache = new Map<string, readonly string[]>();
+const NAMES_CACHED = 16;
+
+function globalNames(globals: Record<string, unknown>): readonly string[] {
+  const names = Object.keys(globals);
+  const id = names.join('\u0000');
+  const cached = namesCache.get(id);
+  if (cached !== undefined) return cached;
+  if (namesCache.size < NAMES_CACHED) namesCache.set(id, names);
+  return names;
 }
 
 /** Bindings of a `with`, an `include … with`, or `Scope.push`. */
@@ -111,9 +136,7 @@ export class LoopItemScope implements Scope, LoopItem {
  * puts `tenant` there, so a state key named `tenant` can never stand in for the real one.
  */
 export function createScope(root: Record<string, unknown>, globals?: Record<string, unknown>): Scope {
-  const scope = new RootScope(root);
-  if (globals === undefined) return scope;
-  return new FrameScope(Object.keys(globals), Object.values(globals), scope);
+  return globals === undefined ? new RootScope(root) : new RootScope(root, globalNames(globals), Object.values(globals));
 }
 
 /** The scope of `{% include … only %}`: nothing but its own bindings. */

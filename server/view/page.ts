@@ -52,13 +52,16 @@ const EVENT_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
  * the handler fails: `begin` opens a journal, the first change in it copies the record (a handler
  * that changes nothing copies nothing), `rollback` puts the copy back.
  */
+const NO_FLASH: Readonly<Partial<Record<FlashKind, FlashEntry>>> = Object.freeze({});
+
 export class PageRecord {
   #url = '';
   #title: string | undefined = undefined;
   titleChanged = false;
   /** True while the page is being opened (HTTP render, navigate): flash set now arrives with it. */
   opening = false;
-  #flash: Partial<Record<FlashKind, FlashEntry>> = {};
+  /** Replaced, never mutated: a page without flash shares one empty record (D68: an idle view's memory). */
+  #flash: Readonly<Partial<Record<FlashKind, FlashEntry>>> = NO_FLASH;
   #flashChanged: Set<FlashKind> | undefined;
   #intent: NavigationIntent | undefined;
   /** Events pushed for the page's hooks, not yet sent, and the characters of their JSON. */

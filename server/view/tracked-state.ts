@@ -19,14 +19,16 @@ export interface TrackedState<S extends object> {
   readonly raw: S;
   /** What the view writes through. */
   readonly proxy: S;
-  /** Root keys touched since the last diff. */
-  readonly changed: Set<string>;
+  /** Root keys touched since the last diff (read it; mark through {@link TrackedState.mark}). */
+  readonly changed: ReadonlySet<string> & { clear(): void };
   /**
    * For a key in `changed` whose value is an array touched only element by element since the
    * last diff: the indexes of the elements that may have changed (read as objects, so possibly
    * mutated in place). A changed key without an entry changed as a whole. (D61)
    */
   readonly changedItems: ReadonlyMap<string, ReadonlySet<number>> | undefined;
+  /** Marks a name changed that is not a state key (the template's `errors`). */
+  mark(name: string): void;
   /** The diff has taken the changes: forget them. */
   clearChanges(): void;
   /** Starts recording each root key's value before its first touch (a handler is about to run). */
@@ -216,7 +218,11 @@ class ArrayHandler implements ProxyHandler<unknown[]> {
  */
 class TrackingHandler implements ProxyHandler<object> {
   readonly raw: Record<string, unknown>;
-  readonly changed: Set<string>;
+  /**
+   * NO_CHANGES (shared, never added to) while nothing is marked: an idle view holds no Set of
+   * its own, ~150 bytes (D68). The first mark after a diff allocates one.
+   */
+  changed: Set<string> = NO_CHANGES;
   /** Tracker.changedItems; allocated on the first element-wise change. */
   items: Map<string, Set<number>> | undefined = undefined;
   journaling = false;
@@ -228,9 +234,8 @@ class TrackingHandler implements ProxyHandler<object> {
    */
   arrays: Map<string, ArrayHandler> | undefined = undefined;
 
-  constructor(raw: object, changed: Set<string>) {
+  constructor(raw: object) {
     this.raw = raw as Record<string, unknown>;
-    this.changed = changed;
   }
 
   get(target: object, key: string | symbol, receiver: unknown): unknown {
@@ -260,14 +265,18 @@ class TrackingHandler implements ProxyHandler<object> {
   }
 
   markWhole(key: string): void {
-    this.changed.add(key);
+    this.#changes().add(key);
     this.items?.delete(key);
+  }
+
+  #changes(): Set<string> {
+    return this.changed === NO_CHANGES ? (this.changed = new Set()) : this.changed;
   }
 
   /** Element `index` of the array at `key` may have changed in place. */
   markItem(key: string, index: number): void {
     if (!this.changed.has(key)) {
-      this.changed.add(key);
+      this.#changes().add(key);
       (this.items ??= new Map()).set(key, new Set([index]));
     } else {
       this.items?.get(key)?.add(index);
@@ -356,6 +365,9 @@ function entryLength(key: string, value: unknown): number {
   return json === undefined ? 0 : JSON.stringify(key).length + json.length + 2;
 }
 
+/** The `changed` of every view with nothing marked: always empty (only `#changes` adds, to a view's own Set). */
+const NO_CHANGES: Set<string> = new Set();
+
 class Tracker<S extends object> implements TrackedState<S> {
   readonly raw: S;
   readonly proxy: S;
@@ -369,12 +381,16 @@ class Tracker<S extends object> implements TrackedState<S> {
 
   constructor(raw: S) {
     this.raw = raw;
-    this.#handler = new TrackingHandler(raw, new Set());
+    this.#handler = new TrackingHandler(raw);
     this.proxy = new Proxy(raw, this.#handler) as S;
   }
 
-  get changed(): Set<string> {
+  get changed(): ReadonlySet<string> & { clear(): void } {
     return this.#handler.changed;
+  }
+
+  mark(name: string): void {
+    this.#handler.markWhole(name);
   }
 
   get changedItems(): ReadonlyMap<string, ReadonlySet<number>> | undefined {
@@ -382,7 +398,7 @@ class Tracker<S extends object> implements TrackedState<S> {
   }
 
   clearChanges(): void {
-    this.#handler.changed.clear();
+    this.#handler.changed = NO_CHANGES;
     this.#handler.items = undefined;
   }
 

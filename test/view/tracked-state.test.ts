@@ -228,3 +228,21 @@ t.test('random handlers on arrays: rollback restores exactly; the length check i
   }
   t.ok(checked > 100, `${checked} committed handlers measured exactly`);
 });
+
+t.test('an idle state holds no changed-set of its own, and marks never leak between states (D68)', async (t) => {
+  const a = trackState<Record<string, unknown>>({ n: 1 });
+  const b = trackState<Record<string, unknown>>({ n: 1 });
+  t.equal(a.changed.size, 0);
+  a.proxy.n = 2;
+  t.same([...a.changed], ['n']);
+  t.same([...b.changed], [], 'the other state saw nothing');
+  a.clearChanges();
+  t.same([...a.changed], []);
+  a.mark('errors');
+  t.same([...a.changed], ['errors'], 'a name that is not a state key can be marked');
+  t.same([...b.changed], [], 'still nothing on the other');
+  b.changed.clear(); // what a shared push does to a state with nothing marked: harmless
+  b.proxy.n = 3;
+  t.same([...b.changed], ['n']);
+  t.same([...a.changed], ['errors']);
+});

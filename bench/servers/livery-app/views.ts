@@ -2,8 +2,8 @@
  * Bench-only Livery views, beside the example app's counter, clock and search (reused as they
  * are). Each exists for one scenario: a tick that changes nothing (zero bytes expected), a 100-row
  * table where one cell changes, a 1,000-row keyed list that gains one row, an idle view holding
- * ~1 KB of state (memory per session), and keyed tables of 100, 1,000 and 10,000 rows where each
- * event changes one cell (cost per event against page size).
+ * ~1 KB of state (memory per session, and the first event after idle), and keyed tables of 100,
+ * 1,000 and 10,000 rows where each event changes one cell (cost per event against page size).
  */
 import { z } from 'zod';
 import { LiveView, type Params } from '../../../server/index.ts';
@@ -103,12 +103,20 @@ export class ListView extends LiveView<{ items: { id: number; name: string }[]; 
   }
 }
 
-/** A mounted view with ~1 KB of state and nothing to do. */
-export class IdleView extends LiveView<{ note: string }> {
+/**
+ * A mounted view with ~1 KB of state that sits idle; `touch` (one counter up) is the event the
+ * memory scenario sends after the idle period, to time the first event after idle against a warm one.
+ */
+export class IdleView extends LiveView<{ note: string; touched: number }> {
   static template = 'bench-idle.html';
+  static events = { touch: z.object({}) };
 
   mount() {
-    return { note: 'x'.repeat(1024) };
+    return { note: 'x'.repeat(1024), touched: 0 };
+  }
+
+  touch() {
+    this.state.touched += 1;
   }
 }
 
