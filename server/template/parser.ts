@@ -7,6 +7,7 @@ import { BlockBuilder } from './block-builder.ts';
 import { TemplateSyntaxError } from './errors.ts';
 import { compileFilterExpression } from './expression.ts';
 import { HtmlContextTracker, type HtmlState } from './html-context.ts';
+import type { BlockDef } from './inheritance.ts';
 import type { Token } from './lexer.ts';
 import { createOutput, createTextSlot } from './output.ts';
 import { TAGS, UNSUPPORTED_TAGS } from './tags/index.ts';
@@ -20,6 +21,8 @@ export interface ParserEnv {
   resolveInclude(name: string, autoescape: boolean, loc: SourceLocation): Template | null;
   /** Loads an include target at render time (variable names, recursive includes). */
   loadAtRender(name: string, autoescape: boolean, loc: SourceLocation): Template;
+  /** `{% block %}` definitions along the `{% extends %}` chain, most-derived first (inheritance.ts). */
+  readonly blocks: ReadonlyMap<string, readonly BlockDef[]>;
 }
 
 const TEXT_CONTEXT = { kind: 'text' } as const;
@@ -41,7 +44,7 @@ export class Parser {
   readonly html: HtmlContextTracker | null;
   /** `{% autoescape %}` is lexical: it decides how the `{{ }}` it encloses are compiled. */
   autoescape: boolean;
-  private readonly tokens: readonly Token[];
+  private tokens: readonly Token[];
   private pos = 0;
   private readonly open: Token[] = [];
 
@@ -89,6 +92,29 @@ export class Parser {
     }
     const opener = this.open.pop()!;
     throw this.error(opener, `Unclosed tag on line ${opener.loc.line}: '${opener.contents.split(/\s+/)[0]}'. Looking for one of: ${end}.`);
+  }
+
+  /** The tokens not parsed yet (a block tag reads its own body with inheritance.ts). */
+  get rest(): { readonly tokens: readonly Token[]; readonly pos: number } {
+    return { tokens: this.tokens, pos: this.pos };
+  }
+
+  /** Continues after `pos` (a block tag that consumed its own body). */
+  seek(pos: number): void {
+    this.pos = pos;
+  }
+
+  /** Parses another token list (a block definition from a file up the extends chain) into `out`. */
+  parseTokens(tokens: readonly Token[], out: BlockBuilder): void {
+    const [saved, savedPos] = [this.tokens, this.pos];
+    this.tokens = tokens;
+    this.pos = 0;
+    try {
+      this.parse(out, []);
+    } finally {
+      this.tokens = saved;
+      this.pos = savedPos;
+    }
   }
 
   error(token: Token, message: string): TemplateSyntaxError {

@@ -2,6 +2,7 @@
 import type { BlockBuilder } from '../block-builder.ts';
 import type { Token } from '../lexer.ts';
 import type { Parser } from '../parser.ts';
+import { blockTag, extendsTag } from './block.ts';
 import { forTag } from './for.ts';
 import { ifTag } from './if.ts';
 import { includeTag } from './include.ts';
@@ -19,14 +20,13 @@ export const TAGS: ReadonlyMap<string, TagHandler> = new Map<string, TagHandler>
   ['comment', commentTag],
   ['verbatim', verbatimTag],
   ['filter', filterTag],
+  ['block', blockTag],
+  ['extends', extendsTag],
 ]);
 
-const INHERITANCE = 'Livery has no template inheritance: compose pages with {% include %}.';
 const FROM_VIEW = 'Compute the value in the view and pass it to the template.';
 
 export const UNSUPPORTED_TAGS: ReadonlyMap<string, string> = new Map([
-  ['block', INHERITANCE],
-  ['extends', INHERITANCE],
   ['load', 'Livery has no tag libraries: the built-in tags and filters are all there is.'],
   ['cycle', 'Use forloop.counter with the divisibleby filter, e.g. {% if forloop.counter|divisibleby:2 %}.'],
   ['resetcycle', 'Livery has no {% cycle %}.'],
