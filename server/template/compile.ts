@@ -9,6 +9,7 @@ import { withAppFilters, type FilterSpec } from './filters/index.ts';
 import { extendLayout, extendsToken, layoutOf, rememberLayout, rootLayout, scanBlocks, type Layout } from './inheritance.ts';
 import { splitContents, tokenize, type Token } from './lexer.ts';
 import { Parser, type ParserEnv } from './parser.ts';
+import { createScope } from './scope.ts';
 import { relativeName } from './tags/include.ts';
 import type { SourceLocation, Template } from './types.ts';
 import { toText } from './values.ts';
@@ -79,10 +80,11 @@ function layoutFor(
   const bits = splitContents(ext.contents);
   if (bits.length !== 2) throw new TemplateSyntaxError(ext.loc, `'extends' takes one argument`);
   const parentName = compileFilterExpression(bits[1], { loc: ext.loc, autoescape, missingAsEmpty: true });
-  if (parentName.literal === undefined) {
+  // A name reading no variables (`"base.html"`, `"base.html"|lower`) is known now.
+  if (parentName.deps.size > 0) {
     throw new TemplateSyntaxError(ext.loc, `{% extends ${bits[1]} %}: Livery resolves inheritance when it compiles, so the parent must be a quoted name, e.g. {% extends "base.html" %}.`);
   }
-  const target = relativeName(toText(parentName.literal.value), name);
+  const target = relativeName(toText(parentName.evaluate(createScope({}))), name);
   if (active.has(variantKey(target, autoescape))) {
     const chain = [...active].map((k) => k.slice(2));
     throw new TemplateSyntaxError(ext.loc, `Circular {% extends %}: ${[...chain.slice(chain.indexOf(target)), target].join(' → ')}.`);

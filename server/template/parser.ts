@@ -9,7 +9,7 @@ import { compileFilterExpression } from './expression.ts';
 import { HtmlContextTracker, type HtmlState } from './html-context.ts';
 import type { BlockDef } from './inheritance.ts';
 import type { Token } from './lexer.ts';
-import { createOutput, createTextSlot } from './output.ts';
+import { createOutput, createTextSlot, type Output } from './output.ts';
 import { TAGS, UNSUPPORTED_TAGS } from './tags/index.ts';
 import type { SourceLocation, Template } from './types.ts';
 
@@ -47,6 +47,10 @@ export class Parser {
   private tokens: readonly Token[];
   private pos = 0;
   private readonly open: Token[] = [];
+  /** What the innermost `parse` call is looking for (see `parseRest`). */
+  private until: readonly string[] = [];
+  /** Set by `parseRest`: the end tag the innermost `parse` call returns without reading on. */
+  private stopped: Token | null = null;
 
   constructor(tokens: readonly Token[], env: ParserEnv) {
     this.tokens = tokens;
@@ -67,6 +71,35 @@ export class Parser {
 
   /** Parses into `out` until a block tag whose first word is in `until`, and returns that tag. */
   parse(out: BlockBuilder, until: readonly string[]): Token {
+    const outer = this.until;
+    this.until = until;
+    try {
+      return this.parseUntil(out, until);
+    } finally {
+      this.until = outer;
+    }
+  }
+
+  /**
+   * Parses the rest of the enclosing body (up to the tag that closes it) into `out`, and makes
+   * the enclosing `parse` return that tag. A tag binding a name for what follows it (`cycle … as
+   * x`, `regroup … as x`, `widthratio … as x`) uses this to scope the rest as a `with` body.
+   */
+  parseRest(out: BlockBuilder): void {
+    const self = this.open.pop()!; // an unclosed body is reported at its opener, not at this tag
+    try {
+      this.stopped = this.parse(out, this.until);
+    } finally {
+      this.open.push(self);
+    }
+  }
+
+  /** The open block tags, innermost last (a tag that must know what it is nested in). */
+  get openTags(): readonly Token[] {
+    return this.open;
+  }
+
+  private parseUntil(out: BlockBuilder, until: readonly string[]): Token {
     while (this.pos < this.tokens.length) {
       const token = this.tokens[this.pos++];
       if (token.type === 'text') out.text(token.contents, token.loc);
@@ -76,6 +109,11 @@ export class Parser {
         if (command === '') throw this.error(token, `Empty block tag on line ${token.loc.line}`);
         if (until.includes(command)) return token;
         this.blockTag(token, command, until, out);
+        if (this.stopped !== null) {
+          const end = this.stopped;
+          this.stopped = null;
+          return end;
+        }
       }
     }
     if (until.length === 0) return { type: 'block', contents: '', loc: this.endLoc() };
@@ -115,6 +153,11 @@ export class Parser {
       this.tokens = saved;
       this.pos = savedPos;
     }
+  }
+
+  /** How a value output at `loc` becomes HTML (escaping, URL and CSS checks for where it lands). */
+  outputAt(loc: SourceLocation): Output {
+    return createOutput(this.html === null ? TEXT_CONTEXT : this.html.classify(loc), this.autoescape);
   }
 
   error(token: Token, message: string): TemplateSyntaxError {
