@@ -3,6 +3,7 @@
  * the loader right here; a template already being compiled on this loader (a recursive include)
  * is left to load at render time instead of recursing forever.
  */
+import { tagHandlers, type TagDefinitions } from './custom-tags.ts';
 import { TemplateDoesNotExist, TemplateSyntaxError } from './errors.ts';
 import { compileFilterExpression } from './expression.ts';
 import { withAppFilters, type FilterSpec } from './filters/index.ts';
@@ -34,6 +35,8 @@ export interface CompileOptions {
   readonly htmlChecks?: boolean;
   /** The app's own filters (filters/app-filters.ts), besides the built-in ones. */
   readonly filters?: ReadonlyMap<string, FilterSpec>;
+  /** App-defined tags (D75, custom-tags.ts). */
+  readonly tags?: TagDefinitions;
 }
 
 const compiling = new WeakMap<object, Set<string>>();
@@ -110,6 +113,7 @@ export function compileTemplate(source: string, options: CompileOptions): Templa
         resolveInclude: (target, ae, loc) => (active.has(variantKey(target, ae)) ? null : loadFrom(loader, target, ae, loc)),
         loadAtRender: (target, ae, loc) => loadFrom(loader, target, ae, loc),
         blocks: layout.blocks,
+        tags: tagHandlers(options.tags),
       };
       const parser = new Parser(layout.tokens, env);
       const out = parser.builder();

@@ -10,7 +10,7 @@ import { HtmlContextTracker, type HtmlState } from './html-context.ts';
 import type { BlockDef } from './inheritance.ts';
 import type { Token } from './lexer.ts';
 import { createOutput, createTextSlot, type Output } from './output.ts';
-import { TAGS, UNSUPPORTED_TAGS } from './tags/index.ts';
+import { TAGS, UNSUPPORTED_TAGS, type TagHandler } from './tags/index.ts';
 import type { SourceLocation, Template } from './types.ts';
 
 export interface ParserEnv {
@@ -23,6 +23,8 @@ export interface ParserEnv {
   loadAtRender(name: string, autoescape: boolean, loc: SourceLocation): Template;
   /** `{% block %}` definitions along the `{% extends %}` chain, most-derived first (inheritance.ts). */
   readonly blocks: ReadonlyMap<string, readonly BlockDef[]>;
+  /** App-defined tags (custom-tags.ts). */
+  readonly tags: ReadonlyMap<string, TagHandler>;
 }
 
 const TEXT_CONTEXT = { kind: 'text' } as const;
@@ -170,7 +172,7 @@ export class Parser {
   }
 
   private blockTag(token: Token, command: string, until: readonly string[], out: BlockBuilder): void {
-    const handler = TAGS.get(command);
+    const handler = TAGS.get(command) ?? this.env.tags.get(command);
     if (handler === undefined) {
       const line = token.loc.line;
       const reason = UNSUPPORTED_TAGS.get(command);
