@@ -100,3 +100,19 @@ t.test('through the server: a page extending a layout, with app tags, over the t
   t.equal(view.find('#risky')!.text, 'n=4');
   await view.close();
 });
+
+t.test('bad definitions stop startup with their check ids', async (t) => {
+  const start = createTestApp(
+    { routes: [route('/tags', TagsView)], templatesDir: new URL('./fixtures/tags/', import.meta.url) },
+    { options: { tags: { ...tags, block: () => 'x', 'my-tag': () => 'y' } } },
+  );
+  const error = await start.then(
+    (app) => {
+      void app.close();
+      throw new Error('started');
+    },
+    (e: unknown) => e as Error,
+  );
+  t.match(error.message, /livery\.C065[\s\S]*tags\.block/);
+  t.match(error.message, /livery\.C064[\s\S]*tags\.my-tag/);
+});
