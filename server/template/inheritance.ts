@@ -41,6 +41,14 @@ export function layoutOf(template: Template): Layout {
 
 const command = (token: Token): string => token.contents.split(/\s+/)[0];
 
+/** Past a `{% comment %}` … `{% endcomment %}` starting at `i` (its inside is never parsed), else `i`. */
+function pastComment(tokens: readonly Token[], i: number): number {
+  if (tokens[i].type !== 'block' || command(tokens[i]) !== 'comment') return i;
+  let j = i + 1;
+  while (j < tokens.length && !(tokens[j].type === 'block' && tokens[j].contents === 'endcomment')) j++;
+  return j;
+}
+
 export function blockName(token: Token): string {
   const bits = splitContents(token.contents);
   if (bits.length !== 2) throw new TemplateSyntaxError(token.loc, `'block' tag takes only one argument`);
@@ -54,7 +62,9 @@ export function blockName(token: Token): string {
 export function endOfBlock(tokens: readonly Token[], start: number, opener: Token, name: string): number {
   let depth = 0;
   for (let i = start; i < tokens.length; i++) {
+    i = pastComment(tokens, i);
     const token = tokens[i];
+    if (token === undefined) break;
     if (token.type !== 'block') continue;
     const c = command(token);
     if (c === 'block') depth++;
@@ -76,7 +86,9 @@ export function endOfBlock(tokens: readonly Token[], start: number, opener: Toke
 export function scanBlocks(tokens: readonly Token[]): Map<string, BlockDef> {
   const found = new Map<string, BlockDef>();
   for (let i = 0; i < tokens.length; i++) {
+    i = pastComment(tokens, i);
     const token = tokens[i];
+    if (token === undefined) break;
     if (token.type !== 'block' || command(token) !== 'block') continue;
     const name = blockName(token);
     if (found.has(name)) throw new TemplateSyntaxError(token.loc, `'block' tag with name '${name}' appears more than once`);

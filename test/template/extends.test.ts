@@ -133,3 +133,12 @@ t.test('the layout\'s HTML context applies to a block\'s content where it lands'
   t.equal(renderToString(l.load('p.html'), createScope({ url: 'javascript:alert(1)' })), '<a href="about:invalid#livery-unsafe-url">x</a><script></script>');
   t.throws(() => l.load('q.html'), /q\.html:1:37: .*script/i);
 });
+
+t.test('a block inside {% comment %} is no block', async (t) => {
+  const l = createMemoryLoader({
+    'b.html': '[{% block a %}A{% comment %}{% block a %}{% endcomment %}{% endblock %}]',
+    'p.html': '{% extends "b.html" %}{% comment %}{% block a %}{% endcomment %}{% block a %}P{% endblock %}',
+  });
+  t.equal(renderToString(l.load('b.html'), createScope({})), '[A]');
+  t.equal(renderToString(l.load('p.html'), createScope({})), '[P]');
+});
