@@ -1,13 +1,13 @@
 /**
  * docs/templates.md shows what works: its template files (```html blocks starting `{# templates/x.html #}`)
- * compile together with its tags module (the ```ts block starting `// tags.ts`), and each
+ * compile together with its tags and filters modules (```ts blocks starting `// tags.ts`, `// filters.ts`), and each
  * ```html output block (info: `output <template> <context JSON>`) is exactly what that template renders.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { createTemplateLoader, createScope, renderToString, type TagDefinitions } from '../../server/template/index.ts';
+import { createTemplateLoader, createScope, renderToString, type TagDefinitions, type TemplateFilters } from '../../server/template/index.ts';
 import { assemble, codeBlocks, ROOT, WORK } from './doc-blocks.ts';
 
 const doc = assemble('docs/templates.md', join(WORK, 'templates-doc'));
@@ -18,7 +18,9 @@ t.ok(doc.files.filter((f) => f.startsWith('templates/')).length >= 3, `templates
 t.ok(outputs.length >= 2, `${outputs.length} outputs shown`);
 
 const { tags } = (await import(pathToFileURL(join(doc.dir, 'tags.ts')).href)) as { tags: TagDefinitions };
-const loader = createTemplateLoader(join(doc.dir, 'templates'), { tags });
+// The doc's filters example (filters.ts) is part of the same templates folder.
+const { filters } = (await import(pathToFileURL(join(doc.dir, 'filters.ts')).href)) as { filters: TemplateFilters };
+const loader = createTemplateLoader(join(doc.dir, 'templates'), { tags, filters });
 t.doesNotThrow(() => loader.compileAll(), 'every template of the doc compiles');
 
 for (const block of outputs) {
