@@ -268,6 +268,10 @@ export const errors = {
     message: 'A filter the app defined threw while rendering; the server logged the error with the filter\'s name and the template\'s file, line and column. The view keeps its state.',
     status: 500,
   },
+  LV_TEMPLATE_TAG_FAILED: {
+    message: 'An app-defined template tag threw while rendering; the server logged the error with the tag\'s file, line and column. The view keeps its state.',
+    status: 500,
+  },
   LV_TEMPLATE_COMPILE: {
     message: 'One or more templates failed to compile at startup; each is listed with its file, line and column.',
     startup: true,

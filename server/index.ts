@@ -31,6 +31,7 @@ export { StartupError, checks } from './config/index.ts';
 export { ENVIRONMENT, type LiveryOptions, type LiveryConfig } from './options/index.ts';
 export { escapeHtml, type TemplateFilter, type TemplateFilterDeclaration, type TemplateFilterFunction, type TemplateFilters } from './template/index.ts';
 export { errors, LiveryError, type ErrorCode } from './errors.ts';
+export type { TagDefinition, TagDefinitions, TagFunction } from './template/index.ts';
 export { defineApp, startApp, loadApp, type AppDefinition, type AppDatabase, type LiveryApp, type StartAppOptions } from './app/index.ts';
 export { MemoryStateBackend, type StateBackend } from './state/index.ts';
 export type { PresenceDiff, PresenceEntry, PresenceMeta } from './presence/index.ts';

@@ -29,7 +29,7 @@ import type { TenantDirectory } from './tenancy/directory.ts';
 import { createTenancy } from './tenancy/setup.ts';
 import { watchTenants, type TenantWatcher } from './tenancy/watch.ts';
 import { TenantQuotas } from './admission/index.ts';
-import { createTemplateLoader, TemplateCompileErrors, type Template, type TemplateLoader } from './template/index.ts';
+import { checkTagDefinitions, createTemplateLoader, TemplateCompileErrors, type TagDefinitions, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
 import { checkWatchedEntities, registerViews } from './view/routes.ts';
 import { describeError } from './log/error-report.ts';
@@ -75,7 +75,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   const config = resolveConfig(options);
   const problems: Problem[] = [];
   const uwsApp = findUws(fastify, problems);
-  const templates = compileTemplates(config, problems);
+  const templates = compileTemplates(config, options.tags, problems);
   const views = templates ? registerViews(config.routes, templates, problems) : new Map();
   const layout = templates && config.layout ? loadLayout(templates, config.layout, problems) : undefined;
   const bundle = loadClientBundle(problems);
@@ -245,9 +245,12 @@ function findUws(fastify: FastifyInstance, problems: Problem[]): TemplatedApp | 
   }
 }
 
-function compileTemplates(config: LiveryConfig, problems: Problem[]): TemplateLoader | undefined {
+function compileTemplates(config: LiveryConfig, tags: TagDefinitions | undefined, problems: Problem[]): TemplateLoader | undefined {
+  const tagProblems = checkTagDefinitions(tags);
+  for (const [id, detail] of tagProblems) problems.push({ id, detail });
+  if (tagProblems.length > 0) return undefined;
   try {
-    const loader = createTemplateLoader(config.templatesDir, { filters: config.filters });
+    const loader = createTemplateLoader(config.templatesDir, { filters: config.filters, tags });
     loader.compileAll();
     return loader;
   } catch (error) {

@@ -57,6 +57,8 @@ export const checks = {
   'livery.C059': 'A route path must be a path: start with a single /, hold no query (?), fragment (#), spaces or backslashes, and stay out of Livery\'s own paths (/live, /healthz, /_livery/…).',
   'livery.C061': 'The upload directory (LIVERY_UPLOADS_DIR, uploads.dir) cannot be created or written: fix its permissions or point it at a writable directory (shared by the processes of one machine). Only checked when a view declares uploads.',
   'livery.C062': 'An upload setting is out of range: uploads.expireSeconds ≥ 60, uploads.chunkBytes between 64 KiB and 1 GiB, uploads.tenantQuotaBytes ≥ 1, and uploads.quota a function (tenant) => bytes.',
+  'livery.C064': 'An app-defined template tag is invalid: `tags: { name: (...args) => text }` or `{ name: { render, safe: true } }`, with names of letters, digits and _ starting with a letter.',
+  'livery.C065': 'An app-defined template tag takes the name of a built-in tag or part of one (if, for, block, cycle…, end…, else, elif, empty): choose another name.',
   'livery.C063': 'A view\'s upload declaration is invalid: `static uploads = { field: { maxSize, maxFiles, accept: [...] } }` with identifier field names, positive sizes and counts, accept entries that are MIME types, type/*, */* or known extensions, and a handleUpload(field, file) method.',
   'livery.C066': 'A template filter the app defines is invalid: its name must be an identifier that is not a built-in filter\'s (docs/templates.md lists them), and its value a function or { filter: function, safe?: boolean, arg?: \'none\' | \'optional\' | \'required\' }.',
 } as const;

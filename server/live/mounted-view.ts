@@ -672,7 +672,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     } catch (error) {
       onFailed?.();
       // The tree may be half-updated; re-render from scratch so server and client agree again.
-      this.#report(0, registryCode(error) === 'LV_TEMPLATE_FILTER_FAILED' ? 'LV_TEMPLATE_FILTER_FAILED' : 'LV_RENDER_FAILED', error);
+      // An app-defined filter or tag that threw keeps its own code (D75, D76): it names the place.
+      const code = registryCode(error);
+      this.#report(0, code === 'LV_TEMPLATE_FILTER_FAILED' || code === 'LV_TEMPLATE_TAG_FAILED' ? code : 'LV_RENDER_FAILED', error);
       try {
         this.#tree = renderBlock(this.#template.root, this.#scope);
         return statics.attachTo(encodeRoot(this.#tree, statics));

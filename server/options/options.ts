@@ -11,6 +11,7 @@ import type { TenancyConfig, TenancyOptions } from '../tenancy/options.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
 import type { UploadStore } from '../uploads/index.ts';
 import type { TemplateFilters } from '../template/index.ts';
+import type { TagDefinitions } from '../template/index.ts';
 import type { Route } from '../view/routes.ts';
 
 /** pino levels. */
@@ -26,6 +27,8 @@ export interface LiveryOptions {
   staticDir?: string;
   /** Layout template wrapping every page (context: title, content, head, flash, tenant); default: built in. */
   layout?: string;
+  /** App-defined template tags: `{ name: (...args) => text }` or `{ name: { render, safe } }` (docs/templates.md, D75). */
+  tags?: TagDefinitions;
   port?: number;
   host?: string;
   production?: boolean;

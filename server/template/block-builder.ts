@@ -36,6 +36,19 @@ export class BlockBuilder {
     this.statics.push('');
   }
 
+  /**
+   * Appends what another builder collected, as if it had been parsed here (a `{% block %}` body
+   * lands in its layout with no slot of its own). Its text already went through the shared HTML
+   * tracker, so it is not fed again.
+   */
+  inline(other: BlockBuilder): void {
+    const [first, ...more] = other.statics;
+    this.statics[this.statics.length - 1] += first;
+    this.statics.push(...more);
+    this.slots.push(...other.slots);
+    this.structure.push(...other.structure);
+  }
+
   finish(): BuiltBlock {
     const statics = Object.freeze(this.statics.slice());
     const slots = Object.freeze(this.slots.slice());

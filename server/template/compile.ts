@@ -3,11 +3,17 @@
  * the loader right here; a template already being compiled on this loader (a recursive include)
  * is left to load at render time instead of recursing forever.
  */
-import { TemplateDoesNotExist } from './errors.ts';
+import { tagHandlers, type TagDefinitions } from './custom-tags.ts';
+import { TemplateDoesNotExist, TemplateSyntaxError } from './errors.ts';
+import { compileFilterExpression } from './expression.ts';
 import { withAppFilters, type FilterSpec } from './filters/index.ts';
-import { tokenize } from './lexer.ts';
+import { extendLayout, extendsToken, layoutOf, rememberLayout, rootLayout, scanBlocks, type Layout } from './inheritance.ts';
+import { splitContents, tokenize, type Token } from './lexer.ts';
 import { Parser, type ParserEnv } from './parser.ts';
+import { createScope } from './scope.ts';
+import { relativeName } from './tags/include.ts';
 import type { SourceLocation, Template } from './types.ts';
+import { toText } from './values.ts';
 
 /** Resolves `{% include %}` targets; throws TemplateDoesNotExist for unknown names. */
 export interface TemplateLoader {
@@ -29,6 +35,8 @@ export interface CompileOptions {
   readonly htmlChecks?: boolean;
   /** The app's own filters (filters/app-filters.ts), besides the built-in ones. */
   readonly filters?: ReadonlyMap<string, FilterSpec>;
+  /** App-defined tags (D75, custom-tags.ts). */
+  readonly tags?: TagDefinitions;
 }
 
 const compiling = new WeakMap<object, Set<string>>();
@@ -54,6 +62,39 @@ export function loadFrom(loader: TemplateLoader | undefined, name: string, autoe
   }
 }
 
+/**
+ * The layout a template is parsed as (D74): its own tokens, or — when its first tag is
+ * `{% extends "parent" %}` — the parent's layout with this file's blocks in front. The parent is
+ * compiled first through the loader, so an unknown parent, a cycle or a broken parent stops here,
+ * with the place of the `{% extends %}`.
+ */
+function layoutFor(
+  tokens: readonly Token[],
+  name: string,
+  autoescape: boolean,
+  loader: TemplateLoader | undefined,
+  active: ReadonlySet<string>,
+): Layout {
+  const own = scanBlocks(tokens);
+  const ext = extendsToken(tokens);
+  const again = tokens.find((t) => t !== ext && t.type === 'block' && t.contents.split(/\s+/)[0] === 'extends');
+  if (ext === null) return rootLayout(tokens, own);
+  if (again !== undefined) throw new TemplateSyntaxError(again.loc, `'extends' cannot appear more than once in the same template`);
+  const bits = splitContents(ext.contents);
+  if (bits.length !== 2) throw new TemplateSyntaxError(ext.loc, `'extends' takes one argument`);
+  const parentName = compileFilterExpression(bits[1], { loc: ext.loc, autoescape, missingAsEmpty: true });
+  // A name reading no variables (`"base.html"`, `"base.html"|lower`) is known now.
+  if (parentName.deps.size > 0) {
+    throw new TemplateSyntaxError(ext.loc, `{% extends ${bits[1]} %}: Livery resolves inheritance when it compiles, so the parent must be a quoted name, e.g. {% extends "base.html" %}.`);
+  }
+  const target = relativeName(toText(parentName.evaluate(createScope({}))), name);
+  if (active.has(variantKey(target, autoescape))) {
+    const chain = [...active].map((k) => k.slice(2));
+    throw new TemplateSyntaxError(ext.loc, `Circular {% extends %}: ${[...chain.slice(chain.indexOf(target)), target].join(' → ')}.`);
+  }
+  return extendLayout(layoutOf(loadFrom(loader, target, autoescape, ext.loc)), own);
+}
+
 export function compileTemplate(source: string, options: CompileOptions): Template {
   const { name, loader } = options;
   const autoescape = options.autoescape ?? true;
@@ -62,19 +103,25 @@ export function compileTemplate(source: string, options: CompileOptions): Templa
   const key = variantKey(name, autoescape);
   active.add(key);
   try {
-    const env: ParserEnv = {
-      file: name,
-      autoescape,
-      htmlChecks: options.htmlChecks ?? true,
-      resolveInclude: (target, ae, loc) => (active.has(variantKey(target, ae)) ? null : loadFrom(loader, target, ae, loc)),
-      loadAtRender: (target, ae, loc) => loadFrom(loader, target, ae, loc),
-    };
+    // App filters are in force for the whole compile: the extends name may use them too.
     return withAppFilters(options.filters, () => {
-      const parser = new Parser(tokenize(source, name), env);
+      const layout = layoutFor(tokenize(source, name), name, autoescape, loader, active);
+      const env: ParserEnv = {
+        file: name,
+        autoescape,
+        htmlChecks: options.htmlChecks ?? true,
+        resolveInclude: (target, ae, loc) => (active.has(variantKey(target, ae)) ? null : loadFrom(loader, target, ae, loc)),
+        loadAtRender: (target, ae, loc) => loadFrom(loader, target, ae, loc),
+        blocks: layout.blocks,
+        tags: tagHandlers(options.tags),
+      };
+      const parser = new Parser(layout.tokens, env);
       const out = parser.builder();
       parser.parse(out, []);
       const { block, deps } = out.finish();
-      return Object.freeze({ name, root: block, deps });
+      const template: Template = Object.freeze({ name, root: block, deps });
+      rememberLayout(template, layout);
+      return template;
     });
   } finally {
     active.delete(key);

@@ -11,6 +11,13 @@ export type Deps = ReadonlySet<string> | null;
 
 const PARENT = '.parentloop';
 
+/**
+ * Read by a slot that compares the loop item with the previous one (`{% ifchanged %}`): the
+ * innermost loop then re-renders every item, never only the changed ones (D61). Like `forloop`,
+ * it belongs to the innermost loop and is removed there.
+ */
+export const PREVIOUS_ITEM = 'forloop.previous';
+
 export function union(sets: readonly Deps[]): Deps {
   const out = new Set<string>();
   for (const set of sets) {
@@ -35,7 +42,7 @@ export function unbindLoop(deps: Deps, loopVars: readonly string[]): Deps {
   if (deps === null) return null;
   const out = new Set<string>();
   for (const name of deps) {
-    if (name === 'forloop' || loopVars.includes(name)) continue;
+    if (name === 'forloop' || name === PREVIOUS_ITEM || loopVars.includes(name)) continue;
     out.add(name.startsWith(`forloop${PARENT}`) ? name.slice(0, -PARENT.length) : name);
   }
   return out;

@@ -12,6 +12,7 @@ export type TemplateErrorCode =
   | 'LV_TEMPLATE_NOT_FOUND'
   | 'LV_TEMPLATE_VALUE'
   | 'LV_TEMPLATE_FILTER_FAILED'
+  | 'LV_TEMPLATE_TAG_FAILED'
   | 'LV_TEMPLATE_COMPILE';
 
 function at(loc: SourceLocation, message: string): string {
@@ -92,6 +93,25 @@ export class TemplateFilterError extends LiveryError {
     this.file = loc.file;
     this.line = loc.line;
     this.column = loc.column;
+  }
+}
+
+/** An app-defined tag (D75) threw while rendering; `cause` is what it threw. */
+export class TemplateTagError extends LiveryError {
+  declare readonly code: 'LV_TEMPLATE_TAG_FAILED';
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly tag: string;
+
+  constructor(loc: SourceLocation, tag: string, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super('LV_TEMPLATE_TAG_FAILED', undefined, { message: at(loc, `{% ${tag} %} threw: ${why}`), cause });
+    this.name = 'TemplateTagError';
+    this.file = loc.file;
+    this.line = loc.line;
+    this.column = loc.column;
+    this.tag = tag;
   }
 }
 

@@ -25,7 +25,8 @@ export { compileTemplate, type CompileOptions, type TemplateLoader } from './com
 export { createMemoryLoader, createTemplateLoader, type FileTemplateLoader, type LoaderOptions } from './loader.ts';
 export { createScope } from './scope.ts';
 export { renderToString } from './render.ts';
-export { TemplateCompileErrors, TemplateDoesNotExist, TemplateFilterError, TemplateSyntaxError, TemplateValueError, type TemplateErrorCode } from './errors.ts';
+export { TemplateCompileErrors, TemplateDoesNotExist, TemplateFilterError, TemplateSyntaxError, TemplateTagError, TemplateValueError, type TemplateErrorCode } from './errors.ts';
+export { checkTagDefinitions, type TagDefinition, type TagDefinitions, type TagFunction } from './custom-tags.ts';
 export { UNSAFE_CSS, UNSAFE_URL } from './output.ts';
 export { escapeHtml, SafeString } from './values.ts';
 export { filterNames, isBuiltInFilter } from './filters/index.ts';

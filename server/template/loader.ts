@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { compileTemplate, type TemplateLoader, type VariantTemplateLoader } from './compile.ts';
+import type { TagDefinitions } from './custom-tags.ts';
 import { TemplateCompileErrors, TemplateDoesNotExist } from './errors.ts';
 import { appFilterProblems, appFilterSpecs, type TemplateFilters } from './filters/app-filters.ts';
 import { isBuiltInFilter, type FilterSpec } from './filters/index.ts';
@@ -20,6 +21,8 @@ export interface LoaderOptions {
   readonly htmlChecks?: boolean;
   /** The app's own filters (docs/templates.md, "Custom filters"); checked when the loader is made. */
   readonly filters?: TemplateFilters;
+  /** App-defined tags (D75). */
+  readonly tags?: TagDefinitions;
 }
 
 export class CachingTemplateLoader implements VariantTemplateLoader {
@@ -28,6 +31,7 @@ export class CachingTemplateLoader implements VariantTemplateLoader {
   private readonly autoescape: boolean;
   private readonly htmlChecks: boolean;
   private readonly filters: ReadonlyMap<string, FilterSpec>;
+  private readonly tags: TagDefinitions | undefined;
   private readonly cache = new Map<string, Template>();
   /** included name → names of the templates that embedded it at compile time */
   private readonly includedBy = new Map<string, Set<string>>();
@@ -41,6 +45,7 @@ export class CachingTemplateLoader implements VariantTemplateLoader {
     const problems = appFilterProblems(options.filters, isBuiltInFilter);
     if (problems.length > 0) throw new TypeError(`Invalid template filters: ${problems.join('; ')}`);
     this.filters = appFilterSpecs(options.filters);
+    this.tags = options.tags;
   }
 
   load(name: string): Template {
@@ -60,7 +65,7 @@ export class CachingTemplateLoader implements VariantTemplateLoader {
     if (source === undefined) throw new TemplateDoesNotExist(name, this.where);
     this.stack.push(name);
     try {
-      const template = compileTemplate(source, { name, loader: this, autoescape, htmlChecks: this.htmlChecks, filters: this.filters });
+      const template = compileTemplate(source, { name, loader: this, autoescape, htmlChecks: this.htmlChecks, filters: this.filters, tags: this.tags });
       this.cache.set(key, template);
       return template;
     } finally {

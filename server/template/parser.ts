@@ -7,9 +7,10 @@ import { BlockBuilder } from './block-builder.ts';
 import { TemplateSyntaxError } from './errors.ts';
 import { compileFilterExpression } from './expression.ts';
 import { HtmlContextTracker, type HtmlState } from './html-context.ts';
+import type { BlockDef } from './inheritance.ts';
 import type { Token } from './lexer.ts';
-import { createOutput, createTextSlot } from './output.ts';
-import { TAGS, UNSUPPORTED_TAGS } from './tags/index.ts';
+import { createOutput, createTextSlot, type Output } from './output.ts';
+import { TAGS, UNSUPPORTED_TAGS, type TagHandler } from './tags/index.ts';
 import type { SourceLocation, Template } from './types.ts';
 
 export interface ParserEnv {
@@ -20,6 +21,10 @@ export interface ParserEnv {
   resolveInclude(name: string, autoescape: boolean, loc: SourceLocation): Template | null;
   /** Loads an include target at render time (variable names, recursive includes). */
   loadAtRender(name: string, autoescape: boolean, loc: SourceLocation): Template;
+  /** `{% block %}` definitions along the `{% extends %}` chain, most-derived first (inheritance.ts). */
+  readonly blocks: ReadonlyMap<string, readonly BlockDef[]>;
+  /** App-defined tags (custom-tags.ts). */
+  readonly tags: ReadonlyMap<string, TagHandler>;
 }
 
 const TEXT_CONTEXT = { kind: 'text' } as const;
@@ -41,9 +46,13 @@ export class Parser {
   readonly html: HtmlContextTracker | null;
   /** `{% autoescape %}` is lexical: it decides how the `{{ }}` it encloses are compiled. */
   autoescape: boolean;
-  private readonly tokens: readonly Token[];
+  private tokens: readonly Token[];
   private pos = 0;
   private readonly open: Token[] = [];
+  /** What the innermost `parse` call is looking for (see `parseRest`). */
+  private until: readonly string[] = [];
+  /** Set by `parseRest`: the end tag the innermost `parse` call returns without reading on. */
+  private stopped: Token | null = null;
 
   constructor(tokens: readonly Token[], env: ParserEnv) {
     this.tokens = tokens;
@@ -64,6 +73,35 @@ export class Parser {
 
   /** Parses into `out` until a block tag whose first word is in `until`, and returns that tag. */
   parse(out: BlockBuilder, until: readonly string[]): Token {
+    const outer = this.until;
+    this.until = until;
+    try {
+      return this.parseUntil(out, until);
+    } finally {
+      this.until = outer;
+    }
+  }
+
+  /**
+   * Parses the rest of the enclosing body (up to the tag that closes it) into `out`, and makes
+   * the enclosing `parse` return that tag. A tag binding a name for what follows it (`cycle … as
+   * x`, `regroup … as x`, `widthratio … as x`) uses this to scope the rest as a `with` body.
+   */
+  parseRest(out: BlockBuilder): void {
+    const self = this.open.pop()!; // an unclosed body is reported at its opener, not at this tag
+    try {
+      this.stopped = this.parse(out, this.until);
+    } finally {
+      this.open.push(self);
+    }
+  }
+
+  /** The open block tags, innermost last (a tag that must know what it is nested in). */
+  get openTags(): readonly Token[] {
+    return this.open;
+  }
+
+  private parseUntil(out: BlockBuilder, until: readonly string[]): Token {
     while (this.pos < this.tokens.length) {
       const token = this.tokens[this.pos++];
       if (token.type === 'text') out.text(token.contents, token.loc);
@@ -73,6 +111,11 @@ export class Parser {
         if (command === '') throw this.error(token, `Empty block tag on line ${token.loc.line}`);
         if (until.includes(command)) return token;
         this.blockTag(token, command, until, out);
+        if (this.stopped !== null) {
+          const end = this.stopped;
+          this.stopped = null;
+          return end;
+        }
       }
     }
     if (until.length === 0) return { type: 'block', contents: '', loc: this.endLoc() };
@@ -91,6 +134,34 @@ export class Parser {
     throw this.error(opener, `Unclosed tag on line ${opener.loc.line}: '${opener.contents.split(/\s+/)[0]}'. Looking for one of: ${end}.`);
   }
 
+  /** The tokens not parsed yet (a block tag reads its own body with inheritance.ts). */
+  get rest(): { readonly tokens: readonly Token[]; readonly pos: number } {
+    return { tokens: this.tokens, pos: this.pos };
+  }
+
+  /** Continues after `pos` (a block tag that consumed its own body). */
+  seek(pos: number): void {
+    this.pos = pos;
+  }
+
+  /** Parses another token list (a block definition from a file up the extends chain) into `out`. */
+  parseTokens(tokens: readonly Token[], out: BlockBuilder): void {
+    const [saved, savedPos] = [this.tokens, this.pos];
+    this.tokens = tokens;
+    this.pos = 0;
+    try {
+      this.parse(out, []);
+    } finally {
+      this.tokens = saved;
+      this.pos = savedPos;
+    }
+  }
+
+  /** How a value output at `loc` becomes HTML (escaping, URL and CSS checks for where it lands). */
+  outputAt(loc: SourceLocation): Output {
+    return createOutput(this.html === null ? TEXT_CONTEXT : this.html.classify(loc), this.autoescape);
+  }
+
   error(token: Token, message: string): TemplateSyntaxError {
     return new TemplateSyntaxError(token.loc, message);
   }
@@ -101,7 +172,7 @@ export class Parser {
   }
 
   private blockTag(token: Token, command: string, until: readonly string[], out: BlockBuilder): void {
-    const handler = TAGS.get(command);
+    const handler = TAGS.get(command) ?? this.env.tags.get(command);
     if (handler === undefined) {
       const line = token.loc.line;
       const reason = UNSUPPORTED_TAGS.get(command);

@@ -71,10 +71,17 @@ export class ForloopInfo {
   readonly counter0: number;
   readonly length: number;
   readonly parentloop: unknown;
-  constructor(index: number, length: number, parentloop: unknown) {
+  /** The previous item's scope in this run of the loop (`{% ifchanged %}` compares with it). */
+  readonly #previous: Scope | null;
+  constructor(index: number, length: number, parentloop: unknown, previous: Scope | null = null) {
     this.counter0 = index;
     this.length = length;
     this.parentloop = parentloop;
+    this.#previous = previous;
+  }
+  /** A method, so templates cannot read it (lookups never call functions). */
+  previousItem(): Scope | null {
+    return this.#previous;
   }
   get counter(): number {
     return this.counter0 + 1;

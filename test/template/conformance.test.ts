@@ -28,15 +28,7 @@ const data = JSON.parse(readFileSync(new URL('./conformance/django-template-case
 };
 
 /** source → why Livery does not support it, and a substring its TemplateSyntaxError must contain. */
-const unsupported = new Map<string, { reason: string; message: string }>([
-  [
-    'tests/template_tests/syntax_tests/test_basic.py::BasicSyntaxTests::test_unclosed_block',
-    {
-      reason: '{% block %} is template inheritance, which Livery leaves out (compose with {% include %}); Django reports the missing endblock, Livery the unsupported tag',
-      message: "Unsupported tag on line 1: 'block'",
-    },
-  ],
-]);
+const unsupported = new Map<string, { reason: string; message: string }>([]);
 
 const errorClasses: Record<string, new (...args: never[]) => Error> = {
   TemplateSyntaxError,

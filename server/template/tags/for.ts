@@ -7,7 +7,7 @@
  * objects (their keys, like a dict), Sets and other iterables; null and non-iterables are empty.
  */
 import type { BlockBuilder } from '../block-builder.ts';
-import { union, unbindLoop, type Deps } from '../deps.ts';
+import { PREVIOUS_ITEM, union, unbindLoop, type Deps } from '../deps.ts';
 import { TemplateValueError } from '../errors.ts';
 import { compileFilterExpression, type Evaluator } from '../expression.ts';
 import type { HtmlState } from '../html-context.ts';
@@ -97,7 +97,7 @@ class ForSlot implements LoopSlot {
     const items = new Array<LoopItem>(n);
     if (n === 0) return items;
     const parentloop = scope.get('forloop');
-    for (let i = 0; i < n; i++) items[i] = this.#item(scope, seq[this.reversed ? n - 1 - i : i], i, n, parentloop);
+    for (let i = 0; i < n; i++) items[i] = this.#item(scope, seq[this.reversed ? n - 1 - i : i], i, n, parentloop, i > 0 ? (items[i - 1] as LoopItemScope) : null);
     return items;
   }
 
@@ -108,11 +108,13 @@ class ForSlot implements LoopSlot {
 
   itemAt(scope: Scope, array: readonly unknown[], position: number): LoopItem {
     const n = array.length;
-    return this.#item(scope, array[this.reversed ? n - 1 - position : position], position, n, scope.get('forloop'));
+    // No previous item here: loops whose body compares with it ({% ifchanged %}) never take the
+    // item-by-item path (their `source` is null), so nothing reads it.
+    return this.#item(scope, array[this.reversed ? n - 1 - position : position], position, n, scope.get('forloop'), null);
   }
 
-  #item(scope: Scope, value: unknown, i: number, n: number, parentloop: unknown): LoopItemScope {
-    const forloop = new ForloopInfo(i, n, parentloop);
+  #item(scope: Scope, value: unknown, i: number, n: number, parentloop: unknown, previous: LoopItemScope | null): LoopItemScope {
+    const forloop = new ForloopInfo(i, n, parentloop, previous);
     const item =
       this.names.length === 1
         ? new LoopItemScope(this.names, value, null, forloop, scope)
@@ -169,7 +171,9 @@ export function forTag(p: Parser, token: Token, out: BlockBuilder): void {
   const itemDeps = unbindLoop(perItem, names);
   const deps = union([sequence.deps, itemDeps, empty?.deps ?? none]);
   const sequenceText = bits[inIndex + 1];
-  const source = sequence.literal === undefined && BARE_NAME.test(sequenceText) && sequence.deps.has(sequenceText) ? sequenceText : null;
+  // A body that compares an item with the one before it cannot re-render items one by one (D61).
+  const neighbours = perItem !== null && perItem.has(PREVIOUS_ITEM);
+  const source = !neighbours && sequence.literal === undefined && BARE_NAME.test(sequenceText) && sequence.deps.has(sequenceText) ? sequenceText : null;
   const slot = new ForSlot(names, sequence.evaluate, source, key?.evaluate ?? null, reversed, body.block, empty?.block ?? null, deps, itemDeps, token.loc);
   out.slot(slot, `for(${body.block.fp},${empty?.block.fp ?? ''})`);
 }

@@ -52,7 +52,7 @@ function isTemplate(value: unknown): value is Template {
 }
 
 /** `./x.html` and `../x.html` are relative to the including template, as in Django. */
-function relativeName(name: string, from: string): string {
+export function relativeName(name: string, from: string): string {
   if (!name.startsWith('./') && !name.startsWith('../')) return name;
   const parts = from.split('/').slice(0, -1);
   for (const part of name.split('/')) {
@@ -90,7 +90,7 @@ export function includeTag(p: Parser, token: Token, out: BlockBuilder): void {
   let deps: Deps;
   let shape: string;
   if (name.literal !== undefined) {
-    const target = relativeName(toText(name.literal.value), p.env.file);
+    const target = relativeName(toText(name.literal.value), token.loc.file);
     const compiled = p.env.resolveInclude(target, autoescape, loc);
     if (compiled !== null) {
       source = () => compiled;

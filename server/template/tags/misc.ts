@@ -53,3 +53,24 @@ export function filterTag(p: Parser, token: Token, out: BlockBuilder): void {
   const deps = union([unbind(expr.deps, VAR), inner.deps]);
   out.slot(createTextSlot(render, toText, deps, token.loc), 't');
 }
+
+const BETWEEN_TAGS = />\s+</g;
+
+/**
+ * `{% spaceless %}`: whitespace between tags removed, as Django does it — on the rendered body,
+ * since a value may itself end or start with a tag. A body without slots is done once here; one
+ * with slots becomes a single text slot with the body's deps.
+ */
+export function spacelessTag(p: Parser, token: Token, out: BlockBuilder): void {
+  const body = p.builder();
+  p.parse(body, ['endspaceless']);
+  const inner = body.finish();
+  if (inner.block.slots.length === 0) {
+    out.text(inner.block.statics[0].trim().replace(BETWEEN_TAGS, '><'));
+    return;
+  }
+  p.html?.requireText(token.loc, '{% spaceless %}');
+  const block = inner.block;
+  const render = (scope: Scope): string => renderToString(block, scope).trim().replace(BETWEEN_TAGS, '><');
+  out.slot(createTextSlot(render, String, inner.deps, token.loc), 't');
+}

@@ -8,7 +8,7 @@ import { FrameScope } from '../scope.ts';
 import type { Block, BranchSlot, Scope, SourceLocation } from '../types.ts';
 import { tokenKwargs } from './kwargs.ts';
 
-class WithSlot implements BranchSlot {
+export class WithSlot implements BranchSlot {
   readonly kind = 'branch';
   readonly scoped = true;
   readonly deps: Deps;
@@ -45,4 +45,17 @@ export function withTag(p: Parser, token: Token, out: BlockBuilder): void {
   const exprs = [...kwargs.values()];
   const deps = union([...exprs.map((e) => e.deps), unbind(built.deps, names)]);
   out.slot(new WithSlot(names, exprs.map((e) => e.evaluate), built.block, deps, token.loc), `with(${built.block.fp})`);
+}
+
+/**
+ * Binds `names` for the rest of the enclosing body, like a `{% with %}` reaching to its end: how a
+ * tag with `as name` (`cycle`, `regroup`, `firstof`, `widthratio`, `now`) makes its value visible
+ * to what follows it, as Django's context assignment does.
+ */
+export function bindRest(p: Parser, out: BlockBuilder, names: readonly string[], values: readonly Evaluator[], valueDeps: Deps, loc: SourceLocation): void {
+  const body = p.builder();
+  p.parseRest(body);
+  const built = body.finish();
+  const deps = union([valueDeps, unbind(built.deps, names)]);
+  out.slot(new WithSlot(names, values, built.block, deps, loc), `with(${built.block.fp})`);
 }
