@@ -247,7 +247,8 @@ async function frequencyLadder(ctx: ScenarioContext, fleet: LoadFleet, server: S
       await fleet.close(group);
       const reason = `${opened.failed} of ${views} joins failed at ${hz} Hz: ${opened.errors[0]}`;
       rates.rows.push(errorRow(label, reason));
-      return { row: largest ?? errorRow(label, reason), points };
+      // The ladder broke before it found a limit: no figure, as the N ladder does.
+      return { row: errorRow(label, reason), points };
     }
     await sleep(periodMs + 200); // every socket has had its first tick
     const w = await ctx.measure(server, () => fleet.ticks({ group, durationMs: windowMs, periodMs, numbered: true }));
