@@ -131,8 +131,10 @@ function join(ws: WebSocket<Conn>, view: string): void {
 let lastSlot = Math.floor(performance.now() / BUCKET_MS);
 const wheel = setInterval(() => {
   const slot = Math.floor(performance.now() / BUCKET_MS);
-  for (let s = lastSlot + 1; s <= slot; s++) {
-    for (const wheel of wheels.values()) {
+  for (const wheel of wheels.values()) {
+    // At most one period of slots: after a stall longer than a period each socket gets one frame,
+    // not one per period missed (a tick scheduler skips ahead the same way).
+    for (let s = Math.max(lastSlot + 1, slot - wheel.buckets.length + 1); s <= slot; s++) {
       for (const ws of wheel.buckets[s % wheel.buckets.length]) {
         ws.send(wheel.frame(ws.getUserData()), false, true);
         counters.tickFrames++;
