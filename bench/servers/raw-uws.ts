@@ -127,7 +127,7 @@ function join(ws: WebSocket<Conn>, view: string): void {
   }
 }
 
-// Drift-free 10 ms wheel: catches up on every slot that came due since the last callback.
+// Drift-free 10 ms wheel: catches up on the slots that came due since the last callback (at most a period of each wheel).
 let lastSlot = Math.floor(performance.now() / BUCKET_MS);
 const wheel = setInterval(() => {
   const slot = Math.floor(performance.now() / BUCKET_MS);
