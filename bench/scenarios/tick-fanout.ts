@@ -151,6 +151,9 @@ export const tickFanout: Scenario = {
     });
     const liveryRate = fastest.get('livery');
     const rawRate = fastest.get('raw-uws');
+    if (liveryRate?.status === 'ok' && rawRate?.status === 'ok' && rawRate.values.updatesPerSec === 0) {
+      return ctx.goal(LADDER_GOAL, 'not-measured', `raw uWS stayed within the limits at no rate (Livery: ${liveryRate.values.largestRate} updates/s): no reference to compare with`);
+    }
     judgeGoal(ctx, LADDER_GOAL, liveryRate, rawRate, () => {
       const l = Number(liveryRate!.values.updatesPerSec);
       const r = Number(rawRate!.values.updatesPerSec);
