@@ -22,7 +22,7 @@ Runs every scenario (about 5 minutes on 2 cores), or the ones named.
 
 Options:
   --duration <s>    measured window per step, in seconds (each scenario has its own default)
-  --sessions <n>    main session count (sockets, max tick fan-out, memory upper count, storm size, subscribers, largest client-patch table)
+  --sessions <n>    main session count (sockets, max tick fan-out and frequency-ladder views, memory upper count, storm size, subscribers, largest client-patch table)
   --rounds <n>      interleaved rounds for the event round trip (default 3)
   --peers <a,b>     only these peers: ${PEER_NAMES.join(', ')}
   --retries <n>     re-run a window disturbed by foreign load up to n times (default 1; 0: flag only)

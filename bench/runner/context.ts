@@ -3,6 +3,7 @@
  * CPU from /proc around a load task, judged by the noise guard, re-run when disturbed), and
  * the result being built (tables, goals, histograms, charts, notes).
  */
+import { LoadFleet } from './load-fleet.ts';
 import type { LoadClient, Measured } from './load-process.ts';
 import { NoiseGuard, verdict, waitForQuiet } from './noise-guard.ts';
 import type { NoiseReport } from './noise-guard.ts';
@@ -50,6 +51,7 @@ export class ScenarioContext {
   retried = 0;
   servers = new Set<ServerHandle>();
   starting = new Set<Promise<Started>>();
+  fleets = new Set<LoadFleet>();
 
   constructor(scenario: Scenario, opts: RunOptions, load: LoadClient, progress: Progress) {
     this.opts = opts;
@@ -145,8 +147,21 @@ export class ScenarioContext {
     if (output !== '') this.result.serverLogs.push({ peer: server.peer.name, tail: output.slice(-4000) });
   }
 
+  /**
+   * Load processes used as one, `perProcess` sessions each (the shared one first, more started as
+   * needed): for more sockets than one process's open-file limit allows. Stop it when done; a
+   * failed scenario's is stopped by stopAll.
+   */
+  fleet(perProcess: number): LoadFleet {
+    const fleet = new LoadFleet(this.load, this.opts.root, perProcess);
+    this.fleets.add(fleet);
+    return fleet;
+  }
+
   /** Stops every server still running; LiveViewJS last (its disconnect crash, see its entry). */
   async stopAll(): Promise<void> {
+    await Promise.allSettled([...this.fleets].map((f) => f.stop()));
+    this.fleets.clear();
     await Promise.allSettled([...this.starting]);
     const order = [...this.servers].sort((a, b) => Number(a.peer.name === 'liveviewjs') - Number(b.peer.name === 'liveviewjs'));
     for (const server of order) await this.stop(server);

@@ -6,6 +6,9 @@
  *   counter reply, built by slicing the ref out of the request (no JSON.parse);
  * - clock: a joined socket receives a pre-rendered 100-byte frame once per second; sockets are
  *   spread over 100 buckets of 10 ms, as a tick scheduler spreads views;
+ * - tick-1hz, tick-5hz, tick-10hz, tick-20hz: the same wheel at that rate, each socket pushed
+ *   `[2,"d",1,{"0":"<n>"}]` with its own n counting up from 1,000,001 — byte for byte what
+ *   Livery's tick-rate views push (the frequency ladder compares pushes of the same bytes);
  * - broadcast: joined sockets subscribe to one topic; an event `pub` with `{n}` is `app.publish` of
  *   `[2,"d",1,{"0":"<n>"}]`, what Livery's broadcast view pushes;
  * - idle: a plain connection; the join stores nothing.
@@ -16,12 +19,15 @@ import { announceReady, installControl } from './shared/control.ts';
 
 interface Conn {
   count: number;
+  /** The wheel ticking this socket, and its slot on it (-1: not ticking). */
+  wheel: Wheel | null;
   bucket: number;
+  /** The number in the last frame a tick-rate wheel pushed (from a million: a fixed width). */
+  seq: number;
 }
 
 const TOPIC = 'bench';
-const BUCKETS = 100;
-const BUCKET_MS = 1000 / BUCKETS;
+const BUCKET_MS = 10;
 /**
  * uWS's SHARED_COMPRESSOR (the constant is exported at runtime but typed as a type only). Sends
  * pass `compress: true`, which uWS honours only on sockets that negotiated permessage-deflate (the
@@ -35,8 +41,29 @@ const tickFrame = (() => {
   return prefix + 'x'.repeat(100 - prefix.length - suffix.length) + suffix;
 })();
 
-const buckets: Set<WebSocket<Conn>>[] = Array.from({ length: BUCKETS }, () => new Set());
-let nextBucket = 0;
+/** Sockets ticking every `periodMs`, spread round-robin over its 10 ms slots. */
+class Wheel {
+  readonly buckets: Set<WebSocket<Conn>>[];
+  readonly frame: (data: Conn) => string;
+  next = 0;
+  constructor(periodMs: number, frame: (data: Conn) => string) {
+    this.frame = frame;
+    this.buckets = Array.from({ length: periodMs / BUCKET_MS }, () => new Set());
+  }
+
+  add(ws: WebSocket<Conn>): void {
+    const data = ws.getUserData();
+    data.wheel = this;
+    data.bucket = this.next;
+    this.next = (this.next + 1) % this.buckets.length;
+    this.buckets[data.bucket].add(ws);
+  }
+}
+
+const wheels = new Map<string, Wheel>([
+  ['clock', new Wheel(1000, () => tickFrame)],
+  ...[1, 5, 10, 20].map((hz) => [`tick-${hz}hz`, new Wheel(1000 / hz, (data: Conn) => `[2,"d",1,{"0":"${++data.seq}"}]`)] as const),
+]);
 const counters = { events: 0, joins: 0, publishes: 0, tickFrames: 0 };
 
 const app = App();
@@ -48,7 +75,9 @@ app.ws<Conn>('/live', {
   open: (ws) => {
     const data = ws.getUserData();
     data.count = 0;
+    data.wheel = null;
     data.bucket = -1;
+    data.seq = 1_000_000;
   },
   message: (ws, message) => {
     try {
@@ -59,7 +88,7 @@ app.ws<Conn>('/live', {
   },
   close: (ws) => {
     const data = ws.getUserData();
-    if (data.bucket >= 0) buckets[data.bucket].delete(ws);
+    data.wheel?.buckets[data.bucket].delete(ws);
   },
 });
 
@@ -90,24 +119,26 @@ function onMessage(ws: WebSocket<Conn>, frame: string): void {
 }
 
 function join(ws: WebSocket<Conn>, view: string): void {
-  if (view === 'clock') {
-    const data = ws.getUserData();
-    data.bucket = nextBucket;
-    nextBucket = (nextBucket + 1) % BUCKETS;
-    buckets[data.bucket].add(ws);
+  const wheel = wheels.get(view);
+  if (wheel !== undefined) {
+    wheel.add(ws);
   } else if (view === 'broadcast') {
     ws.subscribe(TOPIC);
   }
 }
 
-// Drift-free 10 ms wheel: catches up on every slot that came due since the last callback.
+// Drift-free 10 ms wheel: catches up on the slots that came due since the last callback (at most a period of each wheel).
 let lastSlot = Math.floor(performance.now() / BUCKET_MS);
 const wheel = setInterval(() => {
   const slot = Math.floor(performance.now() / BUCKET_MS);
-  for (let s = lastSlot + 1; s <= slot; s++) {
-    for (const ws of buckets[s % BUCKETS]) {
-      ws.send(tickFrame, false, true);
-      counters.tickFrames++;
+  for (const wheel of wheels.values()) {
+    // At most one period of slots: after a stall longer than a period each socket gets one frame,
+    // not one per period missed (a tick scheduler skips ahead the same way).
+    for (let s = Math.max(lastSlot + 1, slot - wheel.buckets.length + 1); s <= slot; s++) {
+      for (const ws of wheel.buckets[s % wheel.buckets.length]) {
+        ws.send(wheel.frame(ws.getUserData()), false, true);
+        counters.tickFrames++;
+      }
     }
   }
   lastSlot = slot;
@@ -120,7 +151,7 @@ app.listen('127.0.0.1', 0, (socket) => {
     process.exit(1);
   }
   listenSocket = socket;
-  announceReady(us_socket_local_port(socket), { features: ['counter', 'clock', 'broadcast', 'idle'] });
+  announceReady(us_socket_local_port(socket), { features: ['counter', 'broadcast', 'idle', ...wheels.keys()] });
 });
 
 installControl({

@@ -67,6 +67,12 @@ export interface TicksArgs {
   group: string;
   durationMs: number;
   periodMs: number;
+  /**
+   * Each push carries its tick's number (the last integer in the frame, counting up by one a tick):
+   * frames are placed on the schedule by that number instead of by rounding arrival times, which
+   * misplaces a frame later than half a period (at 20 Hz, 25 ms).
+   */
+  numbered?: boolean;
   /** Optional event probe running during the window (event latency while ticking). */
   probe?: OpenLoopArgs;
 }

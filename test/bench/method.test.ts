@@ -3,7 +3,7 @@
  * the tick-lag estimate and the CLI. Each is a place where a quiet bug would skew every report.
  */
 import t from 'tap';
-import { tickLags } from '../../bench/load/tasks/ticks.ts';
+import { numberedTickLags, tickLags, tickNumber } from '../../bench/load/tasks/ticks.ts';
 import { parseCli } from '../../bench/runner/args.ts';
 import { judge, verdict } from '../../bench/runner/noise-guard.ts';
 import { clockTicksPerSecond, parseProcessCpuMs, parseSystemCpu } from '../../bench/runner/proc.ts';
@@ -50,6 +50,18 @@ t.test('tick lag: relative to the socket\'s best tick, robust to a skipped tick'
   t.same(tickLags([100, 2100, 3130], 1000), [0, 0, 30], 'a skipped tick does not shift later frames');
   t.same(tickLags([120, 1100, 2100], 1000), [20, 0, 0], 'a late first frame is late too');
   t.same(tickLags([], 1000), []);
+});
+
+t.test('numbered tick lag: a frame later than half a period stays on its own tick', async (t) => {
+  // 20 Hz: the third frame is 80 ms late. Rounding places it on the next tick, 20 ms early, and
+  // takes that for the phase; its number places it right.
+  t.same(tickLags([0, 50, 180], 50), [20, 20, 0], 'rounding aliases (why numbers are needed)');
+  t.same(numberedTickLags([0, 50, 180], [7, 8, 9], 50), [0, 0, 80]);
+  t.same(numberedTickLags([0, 50, 180, 181], [7, 8, 9, 10], 50), [0, 0, 80, 31], 'a burst after a stall: each frame as late as it is');
+  t.same(numberedTickLags([10, 50, 100], [1, 2, 3], 50), [10, 0, 0], 'a late first frame is late too');
+  t.same(numberedTickLags([], [], 50), []);
+  t.equal(tickNumber('[2,"d",1,{"0":"1234"}]'), 1234);
+  t.ok(Number.isNaN(tickNumber('[2,"d",1,{"0":"x"}]')));
 });
 
 t.test('the CLI takes scenario names and options, and refuses what it does not know', async (t) => {

@@ -93,6 +93,34 @@ t.test('page-size: one row per table size, CPU and bytes per event, both goals j
   t.same(result.charts.map((c) => c.file), ['page-size-cpu.svg']);
 });
 
+t.test('tick-fanout: the N ladder, the frequency ladder from 1 Hz on the same bytes, both ladder goals judged', async (t) => {
+  const result = JSON.parse(readFileSync(join(out, 'tick-fanout.json'), 'utf8')) as ScenarioResult;
+  t.same(
+    result.tables.map((table) => table.title.split(/[:(]/)[0].trim()),
+    ['Each step', 'Frequency ladder', 'Largest N within limits', 'Frequency ladder'],
+  );
+  const ladder = result.tables[1].rows;
+  for (const peer of ['raw uWS', 'Livery']) {
+    const rows = ladder.filter((r) => r.peer === peer);
+    t.equal(rows[0]?.status, 'ok', `${peer}: 1 Hz measured`);
+    t.same(
+      rows.map((r) => r.values.hz),
+      [1, 5, 10, 20].slice(0, rows.length),
+      `${peer}: the rates climb in order until one fails`,
+    );
+    t.ok(rows.slice(0, -1).every((r) => r.values.pass === 'yes'), `${peer}: only the last step may fail`);
+    t.type(rows[0]?.values.updatesPerSec, 'number');
+    t.type(rows[0]?.values.cpuUsPerUpdate, 'number');
+  }
+  const bytes = ladder.map((r) => r.values.bytesPerFrame);
+  t.same(new Set(bytes), new Set([25]), 'both peers push the same 25-byte frame');
+  t.same(result.tables[3].rows.map((r) => r.peer), ['raw uWS', 'Livery']);
+  const goals = result.goals.map((g) => g.text);
+  t.ok(goals.some((g) => g.startsWith('Largest N')) && goals.some((g) => g.startsWith('Ticks beyond 1 Hz')), 'both ladder goals');
+  t.ok(result.goals.filter((g) => g.text.startsWith('Ticks beyond 1 Hz')).every((g) => g.status === 'met' || g.status === 'missed'), 'the frequency goal is judged');
+  t.same(result.charts.map((c) => c.file), ['tick-fanout-lag.svg', 'tick-fanout-ladder.svg']);
+});
+
 t.test('summary.md and the terminal carry every scenario\'s table', async (t) => {
   const summary = readFileSync(join(out, 'summary.md'), 'utf8');
   t.match(summary, /^# Livery bench — /);

@@ -8,7 +8,7 @@ import type { Route } from '../../../server/index.ts';
 import { ClockView } from '../../../views/clock.ts';
 import { CounterView } from '../../../views/counter.ts';
 import { SearchView } from '../../../views/search.ts';
-import { BroadcastView, ClientPatchView, FilesView, IdleView, ListView, PageSize10000View, PageSize1000View, PageSize100View, TableView, TickNoopView } from './views.ts';
+import { BroadcastView, ClientPatchView, FilesView, IdleView, ListView, PageSize10000View, PageSize1000View, PageSize100View, TableView, Tick10HzView, Tick1HzView, Tick20HzView, Tick5HzView, TickNoopView } from './views.ts';
 
 export const benchRoutes: Route[] = [
   route('/counter', CounterView),
@@ -24,6 +24,10 @@ export const benchRoutes: Route[] = [
   route('/page-size-1000', PageSize1000View),
   route('/page-size-10000', PageSize10000View),
   route('/client-patch', ClientPatchView),
+  route('/tick-1hz', Tick1HzView),
+  route('/tick-5hz', Tick5HzView),
+  route('/tick-10hz', Tick10HzView),
+  route('/tick-20hz', Tick20HzView),
 ];
 
 /** Bench views that need a Livery feature not built yet; listed so the report can say which. */

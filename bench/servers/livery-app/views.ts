@@ -2,8 +2,9 @@
  * Bench-only Livery views, beside the example app's counter, clock and search (reused as they
  * are). Each exists for one scenario: a tick that changes nothing (zero bytes expected), a 100-row
  * table where one cell changes, a 1,000-row keyed list that gains one row, an idle view holding
- * ~1 KB of state (memory per session, and the first event after idle), and keyed tables of 100,
- * 1,000 and 10,000 rows where each event changes one cell (cost per event against page size).
+ * ~1 KB of state (memory per session, and the first event after idle), keyed tables of 100,
+ * 1,000 and 10,000 rows where each event changes one cell (cost per event against page size), and
+ * views bumping a number at 1, 5, 10 and 20 Hz (the tick frequency ladder).
  */
 import { z } from 'zod';
 import { LiveView, type Params } from '../../../server/index.ts';
@@ -18,6 +19,38 @@ export class TickNoopView extends LiveView<{ label: string }> {
   }
 
   tick() {}
+}
+
+/**
+ * The frequency ladder's views: a number bumped on every tick, so every tick changes one small
+ * value and pushes one frame (`[2,"d",1,{"0":"1000001"}]`, 25 B: n starts at a million so its width,
+ * and the frame's size, stay put). The load generator reads `n` back to place each frame on its
+ * socket's own schedule (at 20 Hz a late frame is further behind than half a period, where
+ * rounding arrival times would misplace it).
+ */
+abstract class TickRateView extends LiveView<{ n: number }> {
+  static template = 'bench-tick-rate.html';
+
+  mount() {
+    return { n: 1_000_000 };
+  }
+
+  tick() {
+    this.state.n += 1;
+  }
+}
+
+export class Tick1HzView extends TickRateView {
+  static tickInterval = 1000;
+}
+export class Tick5HzView extends TickRateView {
+  static tickInterval = 200;
+}
+export class Tick10HzView extends TickRateView {
+  static tickInterval = 100;
+}
+export class Tick20HzView extends TickRateView {
+  static tickInterval = 50;
 }
 
 interface Row {
