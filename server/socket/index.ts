@@ -246,6 +246,7 @@ function counted(stats: LiveStats, text: string, data: SocketData): string {
 /** Counts a frame published natively to `recipients` sockets (never an error frame: only diffs are published). */
 function countedMany(stats: LiveStats, text: string, recipients: number): void {
   stats.framesSent += recipients;
+  stats.framesPublished += recipients;
   stats.bytesSent += text.length * recipients;
 }
 
