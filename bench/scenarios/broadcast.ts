@@ -44,6 +44,7 @@ export const broadcast: Scenario = {
       { key: 'max', label: 'max', digits: 2 },
       { key: 'cpuUsPerRecipient', label: 'server CPU µs/recipient', digits: 2 },
       { key: 'rendersPerBroadcast', label: 'renders/broadcast', digits: 2 },
+      { key: 'publishedPct', label: 'frames by publish %', digits: 1 },
       { key: 'eldP99', label: 'event-loop delay p99 ms', digits: 2 },
     ]);
     const rows = new Map<PeerName, Row>();
@@ -111,6 +112,8 @@ async function fanOut(ctx: ScenarioContext, senderSide: ServerHandle, subscriber
       max: s.max,
       cpuUsPerRecipient: senderSide === subscriberSide ? (1000 * w.serverCpuMs) / Math.max(1, w.result.delivered) : null,
       rendersPerBroadcast: renders,
+      // Of the frames the server sent in the window, those one native publish delivered (D70).
+      publishedPct: 'framesPublished' in stats ? (100 * delta('framesPublished')) / Math.max(1, delta('framesSent')) : null,
       eldP99: Math.max(stats.eldP99Ms ?? Number.NaN, senderStats.eldP99Ms ?? Number.NaN),
     });
     return { row, p99: s.p99 };
