@@ -45,6 +45,16 @@ export function topicChannel(tenant: string, topic: string): string {
   return `${tenantPrefix(tenant)}topic:${topic}`;
 }
 
+/**
+ * The uWebSockets.js topic of a pub/sub channel's views with one vid in this process (D70): their
+ * sockets subscribe to it, so a frame every one of them gets goes out in one native publish. The
+ * channel names the tenant, so the topic does too; no topic name contains `#`, so the vid after
+ * it cannot make two channels' names meet.
+ */
+export function socketTopic(channel: string, vid: number): string {
+  return `${channel}#${vid}`;
+}
+
 /** A presence topic inside a tenant: its own channel, and the stem of its two keys below. */
 export function presenceTopic(tenant: string, topic: string): string {
   return `${tenantPrefix(tenant)}presence:${topic}`;

@@ -115,17 +115,17 @@ export class ScenarioContext {
   }
 
   /** Starts a peer (with extra environment variables) and checks it serves every view in `needs`. */
-  start(name: PeerName, needs: string[], env: Record<string, string> = {}): Promise<Started> {
-    const starting = this.#start(name, needs, env);
+  start(name: PeerName, needs: string[], env: Record<string, string> = {}, cpu?: number): Promise<Started> {
+    const starting = this.#start(name, needs, env, cpu);
     this.starting.add(starting);
     return starting.finally(() => this.starting.delete(starting));
   }
 
-  async #start(name: PeerName, needs: string[], env: Record<string, string>): Promise<Started> {
+  async #start(name: PeerName, needs: string[], env: Record<string, string>, cpu?: number): Promise<Started> {
     const peer = PEERS[name];
     let server: ServerHandle;
     try {
-      server = await startServer(peer, this.opts.root, env);
+      server = await startServer(peer, this.opts.root, env, cpu);
     } catch (err) {
       const reason = (err as Error).message;
       return err instanceof ServerUnavailable ? { ok: false, status: 'not-yet-available', reason } : { ok: false, status: 'error', reason };

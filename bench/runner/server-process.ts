@@ -51,7 +51,8 @@ export interface ServerHandle {
 /** Unique per run: servers sharing Redis (other runs, other tests) never hear each other's topics. */
 const RUN_TOPIC = `bench-${process.pid}-${Date.now().toString(36)}`;
 
-export async function startServer(peer: Peer, root: string, env: Record<string, string> = {}): Promise<ServerHandle> {
+/** `cpu`: where it is pinned once READY (SERVER_CPU unless a scenario splits its servers, as the broadcast's two processes). */
+export async function startServer(peer: Peer, root: string, env: Record<string, string> = {}, cpu = SERVER_CPU): Promise<ServerHandle> {
   // Started unpinned, so several servers boot in parallel on both cores; pinned once READY.
   const child = spawn(process.execPath, ['--expose-gc', resolve(root, peer.entry)], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LIVERY_BENCH_TOPIC: RUN_TOPIC, ...env } });
   // Everything the server prints besides the protocol lines (its logs, stderr), last 8 KB.
@@ -91,7 +92,7 @@ export async function startServer(peer: Peer, root: string, env: Record<string, 
   // A server's logger may share stdout: only OK/ERR lines answer control commands.
   lines.on('line', (l) => (/^(OK|ERR) /.test(l) ? waiting.shift()?.(l) : keep(`${l}\n`)));
   const pid = child.pid!;
-  pin(pid, SERVER_CPU);
+  pin(pid, cpu);
   registerOwnPid(pid);
   const meta = JSON.parse(ready[2] ?? '{"features":[]}') as ServerMeta;
   return {

@@ -25,7 +25,7 @@ const root = resolve(here, '../..');
 interface LiveryServerLike {
   app: {
     livery?: {
-      runtime?: { mounts?: number; liveViews?: number; counters?: { events: number; renders: number }; database?: { queryCount(): number } };
+      runtime?: { mounts?: number; liveViews?: number; counters?: { events: number; renders: number; framesSent?: number; framesPublished?: number }; database?: { queryCount(): number } };
       backends?: { redisCommands(): number; redisCounts?(): Array<{ roundTrips: number }> };
       directory?: { lookups: number };
     };
@@ -124,6 +124,8 @@ installControl({
       liveViews: runtime?.liveViews ?? 0,
       events: runtime?.counters?.events ?? 0,
       renders: runtime?.counters?.renders ?? 0,
+      framesSent: runtime?.counters?.framesSent ?? 0,
+      framesPublished: runtime?.counters?.framesPublished ?? 0,
       sql: runtime?.database?.queryCount() ?? 0,
       redis: livery?.backends?.redisCommands() ?? 0,
       // Round trips (a pipelined batch is one): with the Redis state backend, fewer than events

@@ -30,6 +30,11 @@ export interface Transport {
   /** False while the socket is over its backpressure budget: pushes wait for `drain`. */
   canPush(): boolean;
   close(code: number, reason: string): void;
+  /** Adds the socket to a native topic, or takes it off (D70: see TopicHub; nothing once closed). */
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  /** Sends `frame` natively to every socket on `topic` except this one, counted as `recipients` frames; false once closed. */
+  publishToOthers(topic: string, frame: string, recipients: number): boolean;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -183,6 +188,19 @@ export class Connection implements ViewHost {
 
   canPush(): boolean {
     return this.#transport.canPush();
+  }
+
+  // SharedSocket: the native topics a broadcast's identical frames go out through (D70).
+  subscribeTopic(topic: string): void {
+    this.#transport.subscribe(topic);
+  }
+
+  unsubscribeTopic(topic: string): void {
+    this.#transport.unsubscribe(topic);
+  }
+
+  publishToOthers(topic: string, frame: string, recipients: number): boolean {
+    return !this.#closed && this.#transport.publishToOthers(topic, frame, recipients);
   }
 
   bufferedAmount(): number {

@@ -30,7 +30,7 @@ import { splitPayload, updateFieldErrors } from '../view/field-errors.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { AsyncWork } from './async-work.ts';
 import { applyShared, groupRender, keepRender, shareGroup, sharedRender, type SharedRender, type ShareNode } from './shared-render.ts';
-import type { SharedPushes, TopicHub } from './topic-hub.ts';
+import type { SharedPushes, SharedSocket, TopicHub } from './topic-hub.ts';
 import { Mailbox, type JobFailures } from './mailbox.ts';
 import type { Uploads } from '../uploads/index.ts';
 import { K_REPLY, K_UPLOADS } from '../protocol/index.ts';
@@ -42,7 +42,7 @@ const ERRORS_NAME = 'errors';
 import { LATENCY_SAMPLE, type LiveStats, type TenantCounts } from '../metrics/index.ts';
 
 /** What a mounted view needs from its socket. */
-export interface ViewHost {
+export interface ViewHost extends SharedSocket {
   readonly statics: StaticsCollector;
   readonly sessionId: string;
   /** The socket's raw session data; a view sees it under its tenant (`sessionUnder`). */
@@ -612,17 +612,18 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   /**
    * The push of a topic message, at the end of its delivery (D65): rendered once per group of
    * views whose inputs lead to the same leaf of `groups`. The first view of a group that can push
-   * renders and sends; the others apply its diff to their trees and send the same frame (the same
-   * string for the same vid). A view whose socket is backpressured holds its changes back, as any
-   * push does; one whose next diff depends on more than the inputs cover renders on its own.
+   * renders; the others apply its diff to their trees. Either way the group's frame is not sent
+   * here: the view returns the render, and the hub sends its frame to the whole group at once
+   * (D70). A view whose socket is backpressured holds its changes back, as any push does; one
+   * whose next diff depends on more than the inputs cover renders and sends on its own.
    */
-  pushShared(groups: ShareNode): void {
+  pushShared(groups: ShareNode): SharedRender | undefined {
     const changed = this.#tracked.changed;
     const tree = this.#tree;
-    if (this.#closed || changed.size === 0 || tree === null) return;
+    if (this.#closed || changed.size === 0 || tree === null) return undefined;
     if (!this.#host.canPush()) {
       this.#pushPending = true;
-      return;
+      return undefined;
     }
     let leaf: ShareNode | undefined;
     try {
@@ -633,32 +634,29 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const render = leaf === undefined ? undefined : groupRender(leaf);
     if (render?.shareable === true) {
       changed.clear();
-      if (applyShared(tree, render)) return this.#pushFrame(render);
+      if (applyShared(tree, render)) return render.diff === undefined ? undefined : render;
       // Cannot happen for equal inputs; if it ever did, a full render puts server and client in step again.
       this.#tree = renderBlock(this.#template.root, this.#scope);
-      return this.#host.send(encodeDiff(this.vid, this.#host.statics.attachTo(encodeRoot(this.#tree, this.#host.statics))!));
+      this.#host.send(encodeDiff(this.vid, this.#host.statics.attachTo(encodeRoot(this.#tree, this.#host.statics))!));
+      return undefined;
     }
     let failed = false;
     const diff = this.#diff(() => (failed = true));
     if (leaf === undefined || render !== undefined) {
       if (diff !== undefined) this.#host.send(encodeDiff(this.vid, diff));
-      return;
+      return undefined;
     }
     const rendered = sharedRender(diff, failed);
     keepRender(leaf, rendered);
-    if (diff !== undefined) this.#host.send(rendered.shareable ? this.#frameOf(rendered) : encodeDiff(this.vid, diff));
+    if (diff === undefined) return undefined;
+    if (rendered.shareable) return rendered;
+    this.#host.send(encodeDiff(this.vid, diff));
+    return undefined;
   }
 
-  /** Sends a shared render's frame for this view's vid (nothing if it changed nothing). */
-  #pushFrame(render: SharedRender): void {
-    if (render.diff !== undefined) this.#host.send(this.#frameOf(render));
-  }
-
-  /** A shared render's frame for this view's vid, encoded once per vid. */
-  #frameOf(render: SharedRender): string {
-    let frame = render.frames.get(this.vid);
-    if (frame === undefined) render.frames.set(this.vid, (frame = encodeDiff(this.vid, render.diff!)));
-    return frame;
+  /** The socket this view's frames go out on (the hub's fan-out, D70). */
+  get socket(): SharedSocket {
+    return this.#host;
   }
 
   /** Renders the changed slots into the tree; `onFailed` hears of a render that threw (then re-rendered in full). */

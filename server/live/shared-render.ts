@@ -17,6 +17,7 @@
 import { intersects, type RBlock, type WireNode } from '../diff/index.ts';
 import { isBlock } from '../diff/rendered.ts';
 import { K_TEMPLATES } from '../protocol/index.ts';
+import { encodeDiff } from '../protocol/codec.ts';
 import type { Scope, Template } from '../template/types.ts';
 
 /** A level of the trie: the next input's value → the level after it. */
@@ -154,4 +155,11 @@ export function applyShared(tree: RBlock, render: SharedRender): boolean {
     block.values[path[last]] = value;
   }
   return true;
+}
+
+/** A shared render's frame for one vid, encoded once per vid. */
+export function frameFor(render: SharedRender, vid: number): string {
+  let frame = render.frames.get(vid);
+  if (frame === undefined) render.frames.set(vid, (frame = encodeDiff(vid, render.diff!)));
+  return frame;
 }

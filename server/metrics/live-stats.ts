@@ -45,6 +45,8 @@ export class LiveStats {
   /** Joins answered with the view (not with an error). */
   joins = 0;
   framesSent = 0;
+  /** Of the frames sent, those a native topic publish delivered (a broadcast's group, D70). */
+  framesPublished = 0;
   /** Frame text sent, in UTF-16 code units: bytes for ASCII, which JSON diffs nearly always are. */
   bytesSent = 0;
   /** Error frames (and refused upgrades) by code. */

@@ -110,6 +110,7 @@ export function createMetrics(sources: MetricSources): LiveryMetrics {
   counter('livery_events_total', 'Events whose handler ran.', () => stats.events);
   counter('livery_renders_total', 'Diffs rendered (events, ticks, infos and saves that changed what a template shows).', () => stats.renders);
   counter('livery_frames_sent_total', 'Frames sent on live sockets.', () => stats.framesSent);
+  counter('livery_frames_published_total', 'Of the frames sent, those delivered by one native publish to a broadcast\'s whole group of sockets.', () => stats.framesPublished);
   counter('livery_sent_bytes_total', 'Frame text sent on live sockets before compression: diffs, replies, errors (UTF-16 code units: bytes for ASCII).', () => stats.bytesSent);
   labelledCounter('livery_errors_total', 'Errors answered with a registry code: error frames, and upgrades refused with one (docs/errors.md).', ['code'], () =>
     [...stats.errors].map(([code, n]) => [{ code }, n]));

@@ -26,7 +26,7 @@ export class SendBudget {
   readonly #limits: BudgetLimits;
   /** When a push first found the socket over budget (reset once it is under again). */
   #overSince: number | undefined;
-  /** The largest send buffer seen after a send, in bytes. */
+  /** The largest send buffer seen after a send or before a push, in bytes. */
   peak = 0;
 
   constructor(limits: BudgetLimits) {
@@ -35,6 +35,8 @@ export class SendBudget {
 
   /** Asked before each push: push now, hold it back, or give up on the socket. */
   beforePush(buffered: number, now: number): 'push' | 'hold' | StallReason {
+    // Frames published natively (D70) pass no `afterSend`: their bytes are seen here, at the next push.
+    if (buffered > this.peak) this.peak = buffered;
     if (buffered < this.#limits.backpressureBytes) {
       this.#overSince = undefined;
       return 'push';

@@ -201,6 +201,16 @@ export function attachLiveSocket(app: TemplatedApp, runtime: Runtime, sessions: 
     });
   }
 
+  // A broadcast's identical frame to every socket of a topic goes out in one native publish (D70).
+  // Only sockets under their send budget are ever on the receiving end (the hub publishes only
+  // to groups whose every view could push), and uWS's own cap still guards each one.
+  const compress = options.compression;
+  const stats = runtime.counters;
+  runtime.topics.fanout = (topic, frame, recipients) => {
+    app.publish(topic, frame, false, compress);
+    countedMany(stats, frame, recipients);
+  };
+
   return {
     stopAccepting: () => { accepting = false; },
   };
@@ -231,6 +241,13 @@ function counted(stats: LiveStats, text: string, data: SocketData): string {
   const code = errorFrameCode(text);
   if (code !== undefined) stats.error(code, data.conn?.tenantCounts);
   return text;
+}
+
+/** Counts a frame published natively to `recipients` sockets (never an error frame: only diffs are published). */
+function countedMany(stats: LiveStats, text: string, recipients: number): void {
+  stats.framesSent += recipients;
+  stats.framesPublished += recipients;
+  stats.bytesSent += text.length * recipients;
 }
 
 /** The uWS socket as a Transport (a class: no per-socket closures), within its send budget. */
@@ -271,6 +288,22 @@ class UwsTransport implements Transport {
 
   bufferedAmount(): number {
     return this.#data.open ? this.#ws.getBufferedAmount() : 0;
+  }
+
+  // Topics (D70): a closed socket is off every topic already (uWS), and throws if asked.
+  subscribe(topic: string): void {
+    if (this.#data.open) this.#ws.subscribe(topic);
+  }
+
+  unsubscribe(topic: string): void {
+    if (this.#data.open) this.#ws.unsubscribe(topic);
+  }
+
+  publishToOthers(topic: string, frame: string, recipients: number): boolean {
+    if (!this.#data.open) return false;
+    this.#ws.publish(topic, frame, false, this.#compress);
+    countedMany(this.#stats, frame, recipients);
+    return true;
   }
 
   close(code: number, reason: string): void {
