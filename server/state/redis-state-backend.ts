@@ -53,7 +53,7 @@ export class StateQuotaError extends LiveryError {
  * bytes and refuse growth past its budget (D36). A first paint's state is stored with the short
  * pre-join TTL; the join's claim gives it the full one. With auto-pipelining, scripts issued in
  * the same tick share one round trip; saves go further, gathered per tenant into one script per
- * loop turn (D64). During a Redis outage calls wait up to the connection's command timeout, then
+ * loop turn, or per 32 saves when a turn has more (D64, D71). During a Redis outage calls wait up to the connection's command timeout, then
  * reject with `RedisUnavailableError`; values are JSON strings (docs/state-codec.md).
  */
 export class RedisStateBackend implements StateBackend {
@@ -120,8 +120,9 @@ export class RedisStateBackend implements StateBackend {
   readonly #flush = (): void => {
     this.#scheduled = false;
     if (this.#queued.size === 0) return;
-    for (const [tenant, saves] of this.#queued) this.#send(tenant, saves);
+    const queued = [...this.#queued];
     this.#queued.clear();
+    for (const [tenant, saves] of queued) this.#send(tenant, saves);
   };
 
   #send(tenant: string, saves: QueuedSave[]): void {
