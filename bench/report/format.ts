@@ -15,14 +15,15 @@ const STATUS_TEXT: Record<Row['status'], string> = {
   skipped: 'skipped',
 };
 
+/** An ok row's reason is a remark on its numbers (e.g. a load above the peer's capacity). */
 export function rowNote(row: Row): string {
-  if (row.status === 'ok') return '';
+  if (row.status === 'ok') return row.reason ?? '';
   return row.reason ? `${STATUS_TEXT[row.status]}: ${row.reason}` : STATUS_TEXT[row.status];
 }
 
 /** Header and body cells of a table, the note column only when some row needs it. */
 export function tableCells(table: Table): { header: string[]; body: string[][] } {
-  const withNote = table.rows.some((r) => r.status !== 'ok');
+  const withNote = table.rows.some((r) => r.status !== 'ok' || r.reason !== undefined);
   const header = ['peer', ...table.columns.map((c: Column) => c.label), ...(withNote ? ['note'] : [])];
   const body = table.rows.map((row) => [
     row.peer,

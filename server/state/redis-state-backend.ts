@@ -53,7 +53,7 @@ export class StateQuotaError extends LiveryError {
  * bytes and refuse growth past its budget (D36). A first paint's state is stored with the short
  * pre-join TTL; the join's claim gives it the full one. With auto-pipelining, scripts issued in
  * the same tick share one round trip; saves go further, gathered per tenant into one script per
- * loop turn (D64). During a Redis outage calls wait up to the connection's command timeout, then
+ * loop turn, or per 32 saves when a turn has more (D64, D71). During a Redis outage calls wait up to the connection's command timeout, then
  * reject with `RedisUnavailableError`; values are JSON strings (docs/state-codec.md).
  */
 export class RedisStateBackend implements StateBackend {
@@ -92,38 +92,37 @@ export class RedisStateBackend implements StateBackend {
   }
 
   /**
-   * Queued, and sent with every other save of this loop turn (D64): at the end of the turn, one
-   * SAVE script per tenant carries all its saves, each still a compare-and-set on its own owner.
-   * So a turn in which many views handle an event costs one round trip, and one command per
-   * tenant instead of one per view. Any other call first sends the saves queued before it, so
-   * commands on a key keep their order.
+   * Queued, and sent with the other saves of this loop turn (D64): one SAVE script per tenant
+   * carries them, each still a compare-and-set on its own owner. So a turn in which many views
+   * handle an event costs one round trip, and one command per tenant instead of one per view. A
+   * tenant's batch leaves as soon as it holds {@link SAVES_PER_SCRIPT} saves, without waiting for
+   * the turn's end, so Redis runs it while this process handles the turn's remaining events (D71).
+   * Any other call first sends the saves queued before it, so commands on a key keep their order.
    */
   save(key: string, value: string, owner: string, budget?: number, options?: SaveOptions): Promise<boolean> {
     guardSize(key, value);
     const tenant = stateKeyTenant(key);
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<boolean>((resolve, reject) => {
       let saves = this.#queued.get(tenant);
       if (saves === undefined) this.#queued.set(tenant, (saves = []));
       saves.push({ key, value, owner, budget: budgetArg(budget), refresh: options?.refresh === true ? 1 : 0, resolve, reject });
-      if (!this.#scheduled) {
+      if (saves.length >= SAVES_PER_SCRIPT) {
+        this.#queued.delete(tenant);
+        this.#send(tenant, saves);
+      } else if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(this.#flush);
       }
-    }).then((result) => {
-      if (result < 0) throw new StateQuotaError(tenant, -1 - result, budget!);
-      return result === 1;
     });
   }
 
-  /** Sends the queued saves: per tenant, SAVE scripts of at most {@link SAVES_PER_SCRIPT} saves. */
+  /** Sends the queued saves: per tenant, one SAVE script (at most {@link SAVES_PER_SCRIPT} saves: see `save`). */
   readonly #flush = (): void => {
     this.#scheduled = false;
     if (this.#queued.size === 0) return;
     const queued = [...this.#queued];
     this.#queued.clear();
-    for (const [tenant, saves] of queued) {
-      for (let at = 0; at < saves.length; at += SAVES_PER_SCRIPT) this.#send(tenant, saves.slice(at, at + SAVES_PER_SCRIPT));
-    }
+    for (const [tenant, saves] of queued) this.#send(tenant, saves);
   };
 
   #send(tenant: string, saves: QueuedSave[]): void {
@@ -134,12 +133,16 @@ export class RedisStateBackend implements StateBackend {
       keys.push(inNamespace(this.#prefix, save.key));
       entries.push([save.key, save.value, save.owner, save.budget, save.refresh]);
     }
-    // Sent at once, outside auto-pipelining: this already is the turn's batch, and waiting for the
+    // Sent at once, outside auto-pipelining: this already is the batch, and waiting for the
     // auto-pipeline's own turn would add a loop iteration to every acknowledged event.
     const sent = stateScripts.save.send(this.#redis, keys, [this.#ttlMs, this.#ttlMs, JSON.stringify(entries)]);
     redisCall(sent, `state save ×${saves.length} {${tenant}}`).then(
       (results) => {
-        for (let i = 0; i < saves.length; i++) saves[i].resolve((results as number[])[i]);
+        for (let i = 0; i < saves.length; i++) {
+          const result = (results as number[])[i];
+          if (result >= 0) saves[i].resolve(result === 1);
+          else saves[i].reject(new StateQuotaError(tenant, -1 - result, saves[i].budget));
+        }
       },
       (error: unknown) => {
         for (const save of saves) save.reject(error);
@@ -190,8 +193,13 @@ export class RedisStateBackend implements StateBackend {
   }
 }
 
-/** Saves one SAVE script carries at most: a script runs alone in Redis, so its length is bounded. */
-const SAVES_PER_SCRIPT = 128;
+/**
+ * Saves one SAVE script carries at most. A script runs alone in Redis, so its length is bounded;
+ * and a full batch is sent at once rather than at the turn's end (D71): with 32, a turn of a
+ * hundred events keeps Redis busy on its first batches while this process handles the rest,
+ * where one batch at the turn's end had each side wait for the other.
+ */
+export const SAVES_PER_SCRIPT = 32;
 /** Tenants whose accounting key names are kept built; past this the memo starts over. */
 const USAGE_KEYS_KEPT = 1024;
 
@@ -201,8 +209,8 @@ interface QueuedSave {
   owner: string;
   budget: number;
   refresh: 0 | 1;
-  /** 1 stored, 0 taken over, -1 - total over budget (see SAVE). */
-  resolve(result: number): void;
+  /** Stored (true) or taken over (false); over budget rejects with StateQuotaError (see SAVE). */
+  resolve(stored: boolean): void;
   reject(error: unknown): void;
 }
 

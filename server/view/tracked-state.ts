@@ -490,28 +490,37 @@ export function serializeState(viewName: string, state: object, maxBytes: number
 /**
  * Checks that state is plain JSON data before it is stored, so a Date or class instance fails
  * loudly at the first save instead of silently coming back as something else after a reconnect.
- * Returns the path of the first offending value, or null.
+ * Returns the path of the first offending value, or null. Every write-through save runs this, so
+ * the walk allocates nothing for plain data: the path is spelled out only for a value it refuses.
  */
-export function findNonPlainValue(value: unknown, path = 'state', seen = new Set<object>()): string | null {
+export function findNonPlainValue(value: unknown, path = 'state'): string | null {
+  const trail: string[] = [];
+  return plain(value, [], trail) ? null : path + trail.reverse().join('');
+}
+
+/** False when `value` (or something in it) is not plain data; `trail` then gets its path, innermost first. */
+function plain(value: unknown, ancestors: object[], trail: string[]): boolean {
   // undefined is allowed: JSON drops the key, and reading it back gives undefined again.
-  if (value == null || typeof value === 'string' || typeof value === 'boolean') return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? null : path;
-  if (typeof value !== 'object') return path;
-  if (seen.has(value)) return path;
-  seen.add(value);
+  if (value == null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object') return false;
+  if (ancestors.includes(value)) return false; // a cycle (an object shared elsewhere is fine)
+  ancestors.push(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const bad = findNonPlainValue(value[i], `${path}[${i}]`, seen);
-      if (bad) return bad;
+      if (plain(value[i], ancestors, trail)) continue;
+      trail.push(`[${i}]`);
+      return false;
     }
   } else {
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return path;
-    for (const key of Object.keys(value)) {
-      const bad = findNonPlainValue((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
-      if (bad) return bad;
+    if (proto !== Object.prototype && proto !== null) return false;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key) || plain((value as Record<string, unknown>)[key], ancestors, trail)) continue;
+      trail.push(`.${key}`);
+      return false;
     }
   }
-  seen.delete(value);
-  return null;
+  ancestors.pop();
+  return true;
 }

@@ -26,6 +26,8 @@ t.test('cells: numbers formatted, missing values as dashes, a note column only w
   t.same(header, ['peer', 'events/s', 'µs/event', 'note']);
   t.same(body, [['raw uWS', '76,043', '10.4', ''], ['Livery', '—', '—', 'not yet available: no broadcast view']]);
   t.same(tableCells({ ...table, rows: [table.rows[0]] }).header, ['peer', 'events/s', 'µs/event']);
+  const remarked = tableCells({ ...table, rows: [{ ...table.rows[0], reason: 'above this peer\'s capacity' }] });
+  t.same(remarked.body, [['raw uWS', '76,043', '10.4', 'above this peer\'s capacity']], 'an ok row with a reason keeps its numbers and shows the remark');
 });
 
 t.test('terminal and Markdown tables keep one line per row', async (t) => {

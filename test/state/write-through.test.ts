@@ -2,12 +2,13 @@
  * The write-through path's cost on Redis (issue 12, D64), counted on a private redis-server so
  * every command seen is Livery's: an event or tick that leaves the state as it was stored sends
  * no command at all (MONITOR), and saves from many views in one event-loop turn travel together —
- * one command, one write on the connection, one round trip.
+ * one command, one write on the connection, one round trip — a batch leaving as soon as it is full.
  */
 import t, { type Test } from 'tap';
 import { route } from '../../server/index.ts';
 import { createRedis, type LiveryRedis } from '../../server/redis/index.ts';
 import { RedisStateBackend, stateFingerprint, stateKey } from '../../server/state/index.ts';
+import { SAVES_PER_SCRIPT } from '../../server/state/redis-state-backend.ts';
 import type { Runtime } from '../../server/live/runtime.ts';
 import { startOwnRedis, waitFor } from '../redis/own-redis.ts';
 import { CounterView, TickerView } from '../live/fixtures/views.ts';
@@ -158,4 +159,20 @@ t.test('saves from many views in one event-loop turn share one round trip', asyn
   t.equal(writes, 1, 'written to Redis in one write');
   t.equal(connection.roundTrips - trips, 1, 'one round trip');
   for (const { instance } of views) t.equal(await backend.get(stateKey('public', instance)), '{"count":2}');
+});
+
+t.test('a turn with more saves than one script carries sends each full batch at once, and stores every acknowledged event', async (t) => {
+  const views = await Promise.all(Array.from({ length: SAVES_PER_SCRIPT + 8 }, () => joined(t, '/counter')));
+  for (const { client } of views) t.equal(count(await client.event(1, 'inc')), '1', 'warm: the script is loaded');
+  const mounted = views.map(({ instance }) => runtime.liveView('public', instance)!);
+  const sent = connection.commandsSent;
+
+  for (const view of mounted) view.event(100, 'inc', {});
+  t.equal(connection.commandsSent - sent, 1, 'the first full batch left during the turn, before its end');
+  const replies = await Promise.all(views.map(({ client }) => client.next()));
+  t.ok(replies.every((frame) => frame[1] === 'r' && frame[2] === 100 && count(frame) === '2'), 'every event acknowledged');
+  t.equal(connection.commandsSent - sent, 2, 'the rest at the end of the turn: two commands in all');
+  // Read on another connection: what an acknowledgement promised is in Redis, for every view.
+  const stored = await Promise.all(views.map(({ instance }) => probe.hget(stateKey('public', instance), 's')));
+  t.same(stored, views.map(() => '{"count":2}'), 'each acknowledged state is stored');
 });
