@@ -15,6 +15,7 @@ import { attachPage, encodeDiff, encodeError, encodeReply, type PageEffects, typ
 import { FLASH_CLEAR_EVENT, isFlashKind, type Flash } from '../protocol/flash.ts';
 import type { TickHandle, TickScheduler } from '../scheduler/index.ts';
 import { stateFingerprint, type StateBackend } from '../state/index.ts';
+import { TemplateAppCodeError } from '../template/errors.ts';
 import type { Scope, Template } from '../template/types.ts';
 import type { PubSub } from '../pubsub/index.ts';
 import type { Presence } from '../presence/index.ts';
@@ -670,9 +671,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     } catch (error) {
       onFailed?.();
       // The tree may be half-updated; re-render from scratch so server and client agree again.
-      // An app-defined filter or tag that threw keeps its own code (D75, D76): it names the place.
-      const code = registryCode(error);
-      this.#report(0, code === 'LV_TEMPLATE_FILTER_FAILED' || code === 'LV_TEMPLATE_TAG_FAILED' ? code : 'LV_RENDER_FAILED', error);
+      this.#report(0, error instanceof TemplateAppCodeError ? error.code : 'LV_RENDER_FAILED', error);
       try {
         this.#tree = renderBlock(this.#template.root, this.#scope);
         return statics.attachTo(encodeRoot(this.#tree, statics));

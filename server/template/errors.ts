@@ -77,40 +77,46 @@ export class TemplateValueError extends LiveryError {
   }
 }
 
-/** An app-defined filter threw while rendering; `cause` is what it threw (logged, never sent to a client). */
-export class TemplateFilterError extends LiveryError {
-  declare readonly code: 'LV_TEMPLATE_FILTER_FAILED';
+/**
+ * App code (a filter or tag the app defined) threw while rendering. It keeps its own code when it
+ * reaches the socket, since it names the app's function and its place; `cause` is what it threw
+ * (logged, never sent to a client).
+ */
+export abstract class TemplateAppCodeError extends LiveryError {
+  declare readonly code: 'LV_TEMPLATE_FILTER_FAILED' | 'LV_TEMPLATE_TAG_FAILED';
   readonly file: string;
   readonly line: number;
   readonly column: number;
-  readonly filter: string;
 
-  constructor(loc: SourceLocation, filter: string, cause: unknown) {
+  protected constructor(code: TemplateAppCodeError['code'], loc: SourceLocation, what: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super('LV_TEMPLATE_FILTER_FAILED', undefined, { message: at(loc, `filter '${filter}' threw: ${reason}`), cause });
-    this.name = 'TemplateFilterError';
-    this.filter = filter;
+    super(code, undefined, { message: at(loc, `${what} threw: ${reason}`), cause });
     this.file = loc.file;
     this.line = loc.line;
     this.column = loc.column;
   }
 }
 
-/** An app-defined tag (D75) threw while rendering; `cause` is what it threw. */
-export class TemplateTagError extends LiveryError {
+/** An app-defined filter (D76) threw while rendering. */
+export class TemplateFilterError extends TemplateAppCodeError {
+  declare readonly code: 'LV_TEMPLATE_FILTER_FAILED';
+  readonly filter: string;
+
+  constructor(loc: SourceLocation, filter: string, cause: unknown) {
+    super('LV_TEMPLATE_FILTER_FAILED', loc, `filter '${filter}'`, cause);
+    this.name = 'TemplateFilterError';
+    this.filter = filter;
+  }
+}
+
+/** An app-defined tag (D75) threw while rendering. */
+export class TemplateTagError extends TemplateAppCodeError {
   declare readonly code: 'LV_TEMPLATE_TAG_FAILED';
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
   readonly tag: string;
 
   constructor(loc: SourceLocation, tag: string, cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
-    super('LV_TEMPLATE_TAG_FAILED', undefined, { message: at(loc, `{% ${tag} %} threw: ${why}`), cause });
+    super('LV_TEMPLATE_TAG_FAILED', loc, `{% ${tag} %}`, cause);
     this.name = 'TemplateTagError';
-    this.file = loc.file;
-    this.line = loc.line;
-    this.column = loc.column;
     this.tag = tag;
   }
 }
