@@ -25,7 +25,7 @@
  * - elements are matched by `id`, then by `data-lv-key` (both must be unique within the view).
  */
 import morphdom from 'morphdom';
-import { A_TOKEN, B_IGNORE, B_IGNORE_ATTRIBUTES, C_LOADING } from '../server/protocol/index.ts';
+import { A_TOKEN, B_IGNORE, B_IGNORE_ATTRIBUTES, C_LOADING, K_COMPONENTS } from '../server/protocol/index.ts';
 import { keepSticky } from './commands.ts';
 import { hookAdded, hookBefore } from './hooks.ts';
 import { holdDisabled, isField, isTypingField, keepsValue } from './forms.ts';
@@ -85,7 +85,8 @@ let inert: Document | undefined;
  * Returns the elements patched.
  */
 export function patch(container: HTMLElement, rendered: Rendered, diff: WireNode, options: PatchOptions = {}): Element[] {
-  const rows = rendered.root && changedRows(rendered.root, diff);
+  // A live component's tree changed (D80): the whole container, whose HTML shows it.
+  const rows = diff[K_COMPONENTS] === undefined ? rendered.root && changedRows(rendered.root, diff) : undefined;
   const parts: Array<[Element, Element]> = [];
   const toItem = new Map<Node, Item>();
   for (const [list, item] of rows ?? []) {

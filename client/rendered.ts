@@ -12,7 +12,7 @@
  * so after a one-row change in a 1000-row list `toHTML()` rebuilds the root, the list and that row
  * and re-joins the other 999 cached strings.
  */
-import { K_ENTRIES, K_KEYS, K_MOVED, K_REMOVED, K_RUNS, K_STATICS, K_TEMPLATES } from '../server/protocol/index.ts';
+import { A_COMPONENT, K_COMPONENTS, K_ENTRIES, K_KEYS, K_MOVED, K_REMOVED, K_RUNS, K_STATICS, K_TEMPLATES } from '../server/protocol/index.ts';
 
 /** A diff or full node as it arrives on the wire. */
 export type WireNode = { [key: string]: unknown };
@@ -36,7 +36,8 @@ export interface List {
   items: Map<string, Item>;
   h?: string;
 }
-export type Value = string | Block | List;
+/** A number shows the live component with that cid (D80): its tree is in `Rendered.comps`. */
+export type Value = string | number | Block | List;
 
 export const E_UNKNOWN_FINGERPRINT = 'LV_CLIENT_UNKNOWN_FINGERPRINT';
 export const E_BAD_DIFF = 'LV_CLIENT_BAD_DIFF';
@@ -72,8 +73,12 @@ export function mergeStatics(statics: StaticsCache, diff: WireNode): void {
 
 export class Rendered {
   root: Block | undefined;
+  /** Live components' trees by cid (root `c`, D80); a whole root brings them all again. */
+  comps = new Map<number, Block>();
   /** How many node strings were (re)built; lets tests prove the memoization. */
   builds = 0;
+  /** Set while a node's HTML shows a component: such a node is not memoized (the component changes apart). */
+  private live = false;
 
   /** Merges a root diff (join replies carry a full node with `s`). `p` must be merged first. */
   merge(diff: WireNode, statics: StaticsCache): void {
@@ -81,10 +86,22 @@ export class Rendered {
       const node = full(diff, statics);
       if (isList(node)) throw bad('the root must be a block, not a list');
       this.root = node;
+      this.comps.clear();
     } else if (this.root) {
       mergeSlots(this.root, diff, statics);
     } else {
       throw bad('partial diff before the view has a tree');
+    }
+    const c = diff[K_COMPONENTS];
+    if (!isObject(c)) return;
+    for (const cid in c) {
+      if (c[cid] === null) {
+        this.comps.delete(+cid);
+        continue;
+      }
+      const node = mergeValue(this.comps.get(+cid), c[cid], statics);
+      if (typeof node !== 'object' || isList(node)) throw bad(`component ${cid} is not a block`);
+      this.comps.set(+cid, node);
     }
   }
 
@@ -94,22 +111,35 @@ export class Rendered {
 
   /** One list item's HTML (memoized like every node's): what the client patches on its own (D62). */
   itemHTML(list: List, item: Item): string {
-    return (item.h ??= this.join(list.st, item.v));
+    return this.memo(item, () => this.join(list.st, item.v));
   }
 
   html(v: Value): string {
     if (typeof v === 'string') return v;
-    if (v.h !== undefined) return v.h;
-    if (isList(v)) {
-      let out = '';
-      for (const key of v.keys) {
-        const item = v.items.get(key) as Item;
-        out += item.h ??= this.join(v.st, item.v);
-      }
-      this.builds++;
-      return (v.h = out);
+    if (typeof v === 'number') {
+      // A component's root element carries its cid (`lv-target` finds it there).
+      const c = this.comps.get(v);
+      const out = c ? this.html(c).replace(/^(\s*<[a-z][\w:-]*)/i, `$1 ${A_COMPONENT}="${v}"`) : '';
+      this.live = true;
+      return out;
     }
-    return (v.h = this.join(v.st, v.v));
+    if (!isList(v)) return this.memo(v, () => this.join(v.st, v.v));
+    return this.memo(v, () => {
+      let out = '';
+      for (const key of v.keys) out += this.itemHTML(v, v.items.get(key) as Item);
+      this.builds++;
+      return out;
+    });
+  }
+
+  private memo(node: { h?: string }, build: () => string): string {
+    if (node.h !== undefined) return node.h;
+    const outer = this.live;
+    this.live = false;
+    const out = build();
+    if (!this.live) node.h = out;
+    this.live ||= outer;
+    return out;
   }
 
   private join(st: readonly string[], values: Value[]): string {
@@ -122,10 +152,10 @@ export class Rendered {
 
 /** The new value of a slot, given what it held and the diff for it. */
 function mergeValue(cur: Value | undefined, diff: unknown, statics: StaticsCache): Value {
-  if (typeof diff === 'string') return diff;
+  if (typeof diff === 'string' || typeof diff === 'number') return diff;
   if (!isObject(diff)) throw bad('a slot diff must be a string or an object');
   if (diff[K_STATICS] !== undefined) return full(diff, statics);
-  if (cur === undefined || typeof cur === 'string') throw bad('partial diff for a slot that holds no node');
+  if (cur === undefined || typeof cur !== 'object') throw bad('partial diff for a slot that holds no node');
   if (isList(cur)) mergeList(cur, diff, statics);
   else mergeSlots(cur, diff, statics);
   return cur;

@@ -60,6 +60,8 @@ export const checks = {
   'livery.C064': 'An app-defined template tag is invalid: `tags: { name: (...args) => text }` or `{ name: { render, safe: true } }`, with names of letters, digits and _ starting with a letter.',
   'livery.C065': 'An app-defined template tag takes the name of a built-in tag or part of one (if, for, block, cycle…, end…, else, elif, empty): choose another name.',
   'livery.C063': 'A view\'s upload declaration is invalid: `static uploads = { field: { maxSize, maxFiles, accept: [...] } }` with identifier field names, positive sizes and counts, accept entries that are MIME types, type/*, */* or known extensions, and a handleUpload(field, file) method.',
+  'livery.C069': 'A live component cannot be registered: `components: { Name: Class }` with identifier names, each class extending LiveComponent with a mount(attrs) method, `static template`, and a method for each declared event (docs/components.md).',
+  'livery.C070': 'A live component\'s template must render exactly one root element (it carries the component\'s lv-component id): start with its opening tag and end with its closing tag, nothing around them.',
   'livery.C066': 'A template filter the app defines is invalid: its name must be an identifier that is not a built-in filter\'s (docs/templates.md lists them), and its value a function or { filter: function, safe?: boolean, arg?: \'none\' | \'optional\' | \'required\' }.',
 } as const;
 

@@ -9,7 +9,7 @@ import { K_ENTRIES, K_KEYS, K_STATICS, K_TEMPLATES } from '../protocol/index.ts'
 import type { Block } from '../template/types.ts';
 import { isList, type RBlock, type RList, type RValue } from './rendered.ts';
 
-export type WireValue = string | WireNode;
+export type WireValue = string | number | WireNode;
 export interface WireNode {
   [key: string]: unknown;
 }
@@ -55,7 +55,7 @@ export class StaticsCollector {
 }
 
 export function encodeValue(value: RValue, statics: StaticsCollector): WireValue {
-  if (typeof value === 'string') return value;
+  if (typeof value !== 'object') return value;
   return isList(value) ? encodeList(value, statics) : encodeBlock(value, statics);
 }
 

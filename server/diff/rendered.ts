@@ -9,9 +9,11 @@
  * The tree is updated in place by `update.ts`, so after each diff it again equals the client's
  * tree. Full renders are built here; `encode.ts` turns trees and diffs into wire nodes.
  */
+import { componentHost } from '../template/tags/live-component.ts';
 import type { Block, LoopItem, LoopSlot, Scope, Slot } from '../template/types.ts';
 
-export type RValue = string | RBlock | RList;
+/** A number is a live component's wire id (`cid`, D80): its tree is the component's own. */
+export type RValue = string | number | RBlock | RList;
 
 export interface RBlock {
   readonly block: Block;
@@ -57,6 +59,8 @@ export function renderSlot(slot: Slot, scope: Scope): RValue {
     }
     case 'loop':
       return renderLoop(slot, slot.iterate(scope), scope);
+    case 'component':
+      return componentHost(scope, slot).ref(slot, scope);
   }
 }
 

@@ -37,6 +37,8 @@ import type { Uploads } from '../uploads/index.ts';
 import { K_REPLY, K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
 import { followIntent, type IntentContext, type RouteMatch } from './navigation.ts';
+import { ComponentError, COMPONENTS_KEY, type ComponentHost, type LiveComponentEntry } from './components.ts';
+import { COMPONENT_HOST } from '../template/types.ts';
 
 /** The template name of the view's field errors (a global, like `tenant`): marked changed when they change. */
 const ERRORS_NAME = 'errors';
@@ -133,6 +135,10 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   #stored: string | undefined;
   #closed = false;
   #closedBy: TerminateReason | undefined;
+  /** The view's live components (D80), when the app registers any. */
+  readonly #components: ComponentHost | undefined;
+  /** The component whose event handler is running: committed or rolled back with the view. */
+  #component: LiveComponentEntry | undefined;
 
   constructor(init: MountedViewInit, host: ViewHost, services: ViewServices) {
     this.vid = init.vid;
@@ -153,6 +159,13 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.view.state = init.tracked.proxy;
     // The view's runtime is this object: no per-view closures (an idle session's memory matters).
     this.view[RUNTIME] = this;
+    this.#components = init.scope.get(COMPONENT_HOST) as ComponentHost | undefined;
+    if (this.#components !== undefined) this.#components.send = (id, message) => this.#run('handleComponentMessage', () => this.view.handleComponentMessage?.(id, message));
+  }
+
+  /** The view's live components (the test client finds a component's cid here). */
+  get components(): ComponentHost | undefined {
+    return this.#components;
   }
 
   /** A job of the mailbox threw past its own handling (JobFailures). */
@@ -287,6 +300,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   /** Before a handler: a fresh EntityManager, and a journal of what it changes (state and page) to undo on failure. */
   #begin(): void {
     this.view[EVENT_EM] = undefined; // a fresh EntityManager per handler: no identity map outlives it
+    this.#component = undefined;
     this.#sharing = undefined; // a delivery an earlier job never pushed for (taken over): let it go
     this.#tracked.begin();
     this.view[PAGE].begin();
@@ -324,19 +338,30 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   #succeeded(ref: number | undefined, hook: string, onFailed?: (error: unknown) => void): void | Promise<void> {
     try {
       this.#tracked.check(this.#services.maxStateBytes);
+      const component = this.#component;
+      if (component !== undefined && component.tracked.changed.size > 0) {
+        // A component's state is part of the view's record: the view has changed, and must still fit.
+        this.#tracked.mark(COMPONENTS_KEY);
+        this.serialize();
+      }
     } catch (error) {
       return this.#workFailed(ref ?? 0, hook, error, onFailed);
     }
     if (!this.#stateTouched() || !this.#services.backend.writeThrough) {
-      this.#tracked.commit();
+      this.#commit();
       return this.#sendChanges(ref);
     }
     return this.save().then((outcome) => {
       if (outcome instanceof Error && registryCode(outcome) === 'LV_STATE_QUOTA_EXCEEDED') return this.#workFailed(ref ?? 0, hook, outcome, onFailed);
-      this.#tracked.commit();
+      this.#commit();
       if (outcome === 'taken') return this.#lost(ref);
       return this.#sendChanges(ref, outcome === 'saved');
     });
+  }
+
+  #commit(): void {
+    this.#tracked.commit();
+    this.#component?.tracked.commit();
   }
 
   /** Field errors are not state: a change to them alone has nothing to store. */
@@ -361,6 +386,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.#grants = undefined;
     this.#reply = undefined;
     this.#tracked.rollback();
+    this.#component?.tracked.rollback();
+    this.#component = undefined;
     this.view[PAGE].rollback();
     this.#location = undefined;
     this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error, hook);
@@ -384,7 +411,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.#tracked.clearChanges();
     const interval = this.viewClass.tickInterval;
     if (interval !== undefined && interval > 0) this.#tickHandle = this.#services.scheduler.every(interval, this);
-    return encodeRoot(this.#tree, this.#host.statics);
+    const root = encodeRoot(this.#tree, this.#host.statics);
+    this.#components?.attach(root, this.#tree, this.#host.statics);
+    return root;
   }
 
   /**
@@ -401,8 +430,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   }
 
   /** An event frame for this view; `receivedAt` (performance.now()) starts its latency. */
-  event(ref: number, name: string, payload: unknown, receivedAt = performance.now()): void {
+  event(ref: number, name: string, payload: unknown, receivedAt = performance.now(), cid?: unknown): void {
     const queued = this.#mailbox.busy;
+    if (cid !== undefined) return this.#componentEvent(ref, name, payload, cid);
     if (name === FLASH_CLEAR_EVENT) return this.#clearFlash(ref, payload);
     if (isUploadEvent(name)) {
       const context = { tenant: this.tenant, sessionId: this.#host.sessionId, view: this.viewClass.name };
@@ -424,6 +454,45 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     // Validation is pure, so it runs on arrival; its outcome is acted on in the mailbox, in order.
     const result = schema['~standard'].validate(split.payload);
     this.#mailbox.run(() => this.#answered(receivedAt, queued, result instanceof Promise ? result.then((r) => this.#validated(ref, name, r, split.payload, split.unused)) : this.#validated(ref, name, result, split.payload, split.unused)));
+  }
+
+  /**
+   * An event for one of the view's live components (`lv-target`, D80): checked like a view's
+   * (declared name, payload schema) against the component's class, then run in the view's
+   * mailbox, its state changes committed, saved and rolled back with the view's. A cid the view
+   * does not show (removed, another view's, made up) is LV_COMPONENT_UNKNOWN.
+   */
+  #componentEvent(ref: number, name: string, payload: unknown, cid: unknown): void {
+    const entry = this.#components?.byCid(cid);
+    if (entry === undefined) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${JSON.stringify(cid)?.slice(0, 32)} of ${this.viewClass.name}`);
+    const events = entry.def.componentClass.events ?? {};
+    if (!Object.hasOwn(events, name)) return this.#fail(ref, 'LV_EVENT_UNKNOWN', `"${name.slice(0, 64)}" of component ${entry.def.componentClass.name}`);
+    const schema = events[name];
+    const run = (value: unknown) => () => {
+      // Removed by a render queued before this event: nothing to run it on.
+      if (this.#components?.byCid(cid) !== entry) throw new LiveryError('LV_COMPONENT_UNKNOWN', `component ${entry.id} was removed`);
+      this.#component = entry;
+      entry.tracked.begin();
+      return (entry.instance as unknown as Record<string, (p: unknown) => unknown>)[name](value);
+    };
+    if (schema === null) {
+      if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
+        return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', 'expected an object');
+      }
+      return this.#mailbox.run(() => this.#handle(ref, name, {}, run({})));
+    }
+    const { payload: data } = splitPayload(payload);
+    const result = schema['~standard'].validate(data);
+    const validated = (r: StandardSchemaV1.Result<unknown>): void | Promise<void> => {
+      if (this.#closed) return;
+      if (r.issues) {
+        const issue = r.issues[0];
+        const where = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.');
+        return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', `${where ? where + ': ' : ''}${issue?.message ?? 'invalid'}`);
+      }
+      return this.#handle(ref, name, r.value, run(r.value));
+    };
+    this.#mailbox.run(() => (result instanceof Promise ? result.then(validated) : validated(result)));
   }
 
   /**
@@ -666,15 +735,19 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     if (changed.size === 0 || this.#tree === null) return undefined;
     const statics = this.#host.statics;
     this.#services.counters.renders++;
+    const components = this.#components;
     try {
-      return statics.attachTo(updateBlock(this.#tree, this.#scope, changed, statics, this.#tracked.changedItems));
+      const diff = updateBlock(this.#tree, this.#scope, changed, statics, this.#tracked.changedItems);
+      return statics.attachTo(components === undefined ? diff : components.attach(diff, this.#tree, statics));
     } catch (error) {
       onFailed?.();
       // The tree may be half-updated; re-render from scratch so server and client agree again.
-      this.#report(0, error instanceof TemplateAppCodeError ? error.code : 'LV_RENDER_FAILED', error);
+      this.#report(0, error instanceof TemplateAppCodeError || error instanceof ComponentError ? error.code : 'LV_RENDER_FAILED', error);
       try {
         this.#tree = renderBlock(this.#template.root, this.#scope);
-        return statics.attachTo(encodeRoot(this.#tree, statics));
+        const root = encodeRoot(this.#tree, statics);
+        components?.reset();
+        return statics.attachTo(components === undefined ? root : components.attach(root, this.#tree, statics));
       } catch {
         return undefined;
       }

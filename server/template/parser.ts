@@ -25,6 +25,8 @@ export interface ParserEnv {
   readonly blocks: ReadonlyMap<string, readonly BlockDef[]>;
   /** App-defined tags (custom-tags.ts). */
   readonly tags: ReadonlyMap<string, TagHandler>;
+  /** The names of the registered live components (D80): `{% live_component %}` accepts only these. */
+  readonly components?: ReadonlySet<string>;
 }
 
 const TEXT_CONTEXT = { kind: 'text' } as const;
