@@ -74,7 +74,7 @@ export function mergeStatics(statics: StaticsCache, diff: WireNode): void {
 export class Rendered {
   root: Block | undefined;
   /** Live components' trees by cid (root `c`, D80); a whole root brings them all again. */
-  comps = new Map<number, Block>();
+  comps = new Map<number, Value>();
   /** How many node strings were (re)built; lets tests prove the memoization. */
   builds = 0;
   /** Set while a node's HTML shows a component: such a node is not memoized (the component changes apart). */
@@ -93,16 +93,7 @@ export class Rendered {
       throw bad('partial diff before the view has a tree');
     }
     const c = diff[K_COMPONENTS];
-    if (!isObject(c)) return;
-    for (const cid in c) {
-      if (c[cid] === null) {
-        this.comps.delete(+cid);
-        continue;
-      }
-      const node = mergeValue(this.comps.get(+cid), c[cid], statics);
-      if (typeof node !== 'object' || isList(node)) throw bad(`component ${cid} is not a block`);
-      this.comps.set(+cid, node);
-    }
+    if (isObject(c)) for (const cid in c) c[cid] === null ? this.comps.delete(+cid) : this.comps.set(+cid, mergeValue(this.comps.get(+cid), c[cid], statics));
   }
 
   toHTML(): string {
@@ -111,10 +102,11 @@ export class Rendered {
 
   /** One list item's HTML (memoized like every node's): what the client patches on its own (D62). */
   itemHTML(list: List, item: Item): string {
-    return this.memo(item, () => this.join(list.st, item.v));
+    return this.html(item as Block, list.st);
   }
 
-  html(v: Value): string {
+  /** `st`: a list item's statics (an item is a block without its own). */
+  html(v: Value, st?: readonly string[]): string {
     if (typeof v === 'string') return v;
     if (typeof v === 'number') {
       // A component's root element carries its cid (`lv-target` finds it there).
@@ -123,21 +115,15 @@ export class Rendered {
       this.live = true;
       return out;
     }
-    if (!isList(v)) return this.memo(v, () => this.join(v.st, v.v));
-    return this.memo(v, () => {
-      let out = '';
-      for (const key of v.keys) out += this.itemHTML(v, v.items.get(key) as Item);
-      this.builds++;
-      return out;
-    });
-  }
-
-  private memo(node: { h?: string }, build: () => string): string {
-    if (node.h !== undefined) return node.h;
+    if (v.h !== undefined) return v.h;
     const outer = this.live;
     this.live = false;
-    const out = build();
-    if (!this.live) node.h = out;
+    let out = '';
+    if (isList(v)) {
+      for (const key of v.keys) out += this.itemHTML(v, v.items.get(key) as Item);
+      this.builds++;
+    } else out = this.join(st ?? v.st, v.v);
+    if (!this.live) v.h = out;
     this.live ||= outer;
     return out;
   }
