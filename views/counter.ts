@@ -1,6 +1,9 @@
 import { LiveView } from '../server/index.ts';
 
-/** `/counter`: the smallest live view — one number, two buttons. */
+/**
+ * `/counter`: the smallest live view — one number, two buttons — and a live component beside
+ * them (`Stepper`, views/stepper.ts) that adds its own step through `handleComponentMessage`.
+ */
 export class CounterView extends LiveView<{ count: number }> {
   static template = 'counter.html';
   static events = { inc: null, dec: null };
@@ -15,5 +18,9 @@ export class CounterView extends LiveView<{ count: number }> {
 
   dec() {
     this.state.count -= 1;
+  }
+
+  handleComponentMessage(_id: string, message: unknown) {
+    this.state.count += (message as { add: number }).add;
   }
 }

@@ -34,8 +34,8 @@ export const COMPONENT_PARENT: unique symbol = Symbol('livery.componentParent');
 
 export interface ComponentParent {
   readonly view: LiveView<object>;
-  /** Delivers `message` to the parent's `handleComponentMessage(id, message)`; undefined while not live. */
-  readonly send: ((id: string, message: unknown) => void) | undefined;
+  /** Delivers `message` to the parent's `handleComponentMessage(id, message)` (while the view is live). */
+  readonly send: (id: string, message: unknown) => void;
 }
 
 export abstract class LiveComponent<S extends object = Record<string, unknown>> {
@@ -90,7 +90,7 @@ export abstract class LiveComponent<S extends object = Record<string, unknown>> 
    */
   sendParent(message: unknown): void {
     const parent = this[COMPONENT_PARENT];
-    if (parent.send === undefined) throw new LiveryError('LV_VIEW_NOT_LIVE', `${this.constructor.name}.sendParent`);
+    if (!parent.view.connected) throw new LiveryError('LV_VIEW_NOT_LIVE', `${this.constructor.name}.sendParent`);
     if (typeof (parent.view as { handleComponentMessage?: unknown }).handleComponentMessage !== 'function') {
       throw new LiveryError('LV_COMPONENT_MESSAGE_UNHANDLED', `${parent.view.constructor.name} has no handleComponentMessage(id, message) for ${this.constructor.name}`);
     }
