@@ -485,11 +485,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const result = schema['~standard'].validate(data);
     const validated = (r: StandardSchemaV1.Result<unknown>): void | Promise<void> => {
       if (this.#closed) return;
-      if (r.issues) {
-        const issue = r.issues[0];
-        const where = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.');
-        return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', `${where ? where + ': ' : ''}${issue?.message ?? 'invalid'}`);
-      }
+      if (r.issues) return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', issueText(r.issues));
       return this.#handle(ref, name, r.value, run(r.value));
     };
     this.#mailbox.run(() => (result instanceof Promise ? result.then(validated) : validated(result)));
@@ -515,10 +511,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     if (this.#closed) return;
     if (updateFieldErrors(this.view[FIELD_ERRORS], payload, result.issues, unused)) this.#tracked.mark(ERRORS_NAME);
     if (result.issues) {
-      const issue = result.issues[0];
-      const where = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.');
       this.#sendChanges();
-      return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', `${where ? where + ': ' : ''}${issue?.message ?? 'invalid'}`);
+      return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', issueText(result.issues));
     }
     return this.#handle(ref, name, result.value);
   }
@@ -844,4 +838,11 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const dev = describe === undefined ? undefined : { ...describe(error), title: `${code} in ${where}` };
     this.#fail(ref, code, undefined, dev);
   }
+}
+
+/** A refused payload's first issue, as the error frame says it: `field.path: message`. */
+function issueText(issues: readonly StandardSchemaV1.Issue[]): string {
+  const issue = issues[0];
+  const where = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.');
+  return `${where ? where + ': ' : ''}${issue?.message ?? 'invalid'}`;
 }
