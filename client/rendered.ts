@@ -60,6 +60,15 @@ const isMove = (x: unknown): x is [number, string] => Array.isArray(x) && Number
 /** `[keep, drop, keep, …]` run lengths over the old order. */
 const isRuns = (x: unknown): x is number[] => Array.isArray(x) && x.every((n) => Number.isInteger(n) && n >= 0);
 
+/** Whether a root diff touches the view's own tree (slots or a whole node). */
+export function touchesRoot(diff: WireNode): boolean {
+  for (const key in diff) {
+    const c = key.charCodeAt(0);
+    if (key === K_STATICS || (c >= 48 && c <= 57)) return true;
+  }
+  return false;
+}
+
 /** Adds the root-level `p` statics of a frame's diff to the socket's cache. */
 export function mergeStatics(statics: StaticsCache, diff: WireNode): void {
   const p = diff[K_TEMPLATES];

@@ -32,20 +32,14 @@ import { recoverForms } from './bindings.ts';
 import { ViewHooks } from './hooks.ts';
 import { answered, resetForm, sent } from './forms.ts';
 import { patch } from './patch.ts';
-import { Rendered, type WireNode } from './rendered.ts';
+import { Rendered, touchesRoot, type WireNode } from './rendered.ts';
 import { reloadPage, type LiveSocket } from './socket.ts';
 import { granted, showPreviews } from './uploads.ts';
 
 const STATES = [C_CONNECTING, C_CONNECTED, C_DISCONNECTED, C_ERROR];
 
-/** Whether a diff touches the view's tree (slots or a whole node), not only the page. */
-function hasTree(diff: WireNode): boolean {
-  for (const key in diff) {
-    const c = key.charCodeAt(0);
-    if (key === K_STATICS || key === K_COMPONENTS || (c >= 48 && c <= 57)) return true;
-  }
-  return false;
-}
+/** Whether a diff touches the view's tree or its live components' (D80), not only the page. */
+const hasTree = (diff: WireNode): boolean => touchesRoot(diff) || diff[K_COMPONENTS] !== undefined;
 
 export class View {
   readonly vid: number;

@@ -49,8 +49,30 @@ t.test('the component\'s counter and the parent\'s both work on one page', async
   await page.click('#counter-c1 .parent-inc');
   await until(page, '#parent-count', '2');
   t.equal(await text(page, '#counter-c1 .count'), '6', 'without lv-target the click goes to the parent');
+  // A component's own change patches its element alone: nothing else in the view is touched, and
+  // an attribute a script put outside it stays (a whole-view morph would remove it).
+  await page.evaluate(() => {
+    document.getElementById('parent-count')!.setAttribute('data-foreign', 'kept');
+    const w = window as unknown as { records: MutationRecord[]; observer: MutationObserver };
+    w.records = [];
+    w.observer = new MutationObserver((records) => w.records.push(...records));
+    w.observer.observe(document.querySelector('[data-lv-view]')!, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
   await page.click('#counter-c1 .set');
   await until(page, '#counter-c1 .count', '100');
+  const outside = await page.evaluate(() => {
+    const w = window as unknown as { records: MutationRecord[]; observer: MutationObserver };
+    const component = document.getElementById('counter-c1')!;
+    const records = [...w.records, ...w.observer.takeRecords()];
+    w.observer.disconnect();
+    // The view container's own classes (lv-loading, lv-connected) are the client's, not a patch.
+    return records.filter((r) => !component.contains(r.target) && r.target !== document.querySelector('[data-lv-view]')).length;
+  });
+  t.equal(outside, 0, 'no mutation outside the component');
+  t.equal(await page.getAttribute('#parent-count', 'data-foreign'), 'kept', 'the rest of the view was not morphed');
+  await page.click('#parent-inc');
+  await until(page, '#parent-count', '3');
+  t.equal(await page.getAttribute('#parent-count', 'data-foreign'), null, 'the parent\'s own change morphs the view, as before');
   t.equal(await page.evaluate(() => (document.getElementById('counter-c1') as HTMLElement & { __mark?: number }).__mark), 1, 'same element');
   t.match(await page.getAttribute('#counter-c1', 'lv-component'), /^\d+$/);
   await page.click('#counter-c1 .tell');
