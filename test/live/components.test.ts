@@ -41,9 +41,14 @@ t.test('the first paint shows the component with its cid; its own counter and th
 t.test('changed attributes call update and re-render the slots reading attrs; the state stays', async (t) => {
   const view = await app.mount('/parent');
   await view.click('#counter-c1 .inc');
+  await view.event('inc');
+  t.equal(view.find('#counter-c1 .updates')?.text, '0', 'equal attributes: update is not called');
   await view.event('relabel');
   t.equal(view.find('#counter-c1 .label')?.text, 'renamed');
   t.equal(view.find('#counter-c1 .count')?.text, '6');
+  t.equal(view.find('#counter-c1 .updates')?.text, '1', 'update ran once');
+  await view.event('relabel');
+  t.equal(view.find('#counter-c1 .updates')?.text, '1', 'the same label again: no update');
   await view.close();
 });
 
