@@ -28,7 +28,10 @@ async function open(path: string, host = 'localhost'): Promise<{ page: Page; err
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
-  page.on('request', (request) => requests.push(request.url()));
+  // The tab's icon is fetched whenever the browser likes (and again per origin): not the page's doing.
+  page.on('request', (request) => {
+    if (!request.url().endsWith('/static/favicon.svg')) requests.push(request.url());
+  });
   await page.goto(`http://${host}:${s.port}${path}`);
   await page.waitForSelector('[data-lv-view].lv-connected', { timeout: 5000 });
   return { page, errors, requests };
