@@ -25,8 +25,8 @@ function harness(template: Template, scope: Scope) {
   client.merge(first, cache);
   return {
     first,
-    update(changed: string[]): WireNode | undefined {
-      const diff = statics.attachTo(updateBlock(tree, scope, new Set(changed), statics));
+    update(changed: string[], items?: ReadonlyMap<string, ReadonlySet<number>>): WireNode | undefined {
+      const diff = statics.attachTo(updateBlock(tree, scope, new Set(changed), statics, items));
       if (diff !== undefined) {
         mergeStatics(cache, diff);
         client.merge(diff, cache);
@@ -64,6 +64,48 @@ t.test('a change touching neither the attributes nor the slot contents skips the
   state.body = 'second';
   // Slot 0 of the page is the card; slot 2 of the card is {% render_slot %}; slot 0 there is {{ body }}.
   t.same(h.update(['body']), { 0: { 2: { 0: 'second' } } }, 'a slot content change sends that value only');
+  t.equal(h.html(), renderToString(template, scope));
+});
+
+t.test('slot contents render in the caller’s scope, so the caller’s change set applies to them', async (t) => {
+  const loader = createMemoryLoader({
+    'components/card.html': CARD,
+    'components/box.html': '{% attrs %}<div>{% with x=1 %}{% render_slot %}{% endwith %}</div>',
+    'page.html': [
+      '{% component "card" title=title %}<p>{{ note }}</p>{% for row in rows %}<i>{{ row.name }}{{ row.n }}</i>{% endfor %}',
+      '{% slot footer %}{% component "box" %}{{ note }}|{{ title }}{% endcomponent %}{% endslot %}{% endcomponent %}',
+    ].join(''),
+  });
+  const template = loader.load('page.html');
+  let noteReads = 0;
+  let nameReads = 0;
+  const row = (i: number) => ({
+    n: i,
+    get name() {
+      nameReads++;
+      return `r${i}`;
+    },
+  });
+  const state = {
+    title: 'T',
+    get note() {
+      noteReads++;
+      return 'note';
+    },
+    rows: Array.from({ length: 20 }, (_, i) => row(i)),
+  };
+  const scope = createScope(state);
+  const h = harness(template, scope);
+  [noteReads, nameReads] = [0, 0];
+  state.title = 'U';
+  // card: title (1), footer if (3) → render_slot (0) → box (0) → with (0) → render_slot (0) → {{ title }} (1).
+  t.same(h.update(['title']), { 0: { 1: 'U', 3: { 0: { 0: { 0: { 0: { 1: 'U' } } } } } } });
+  t.same([noteReads, nameReads], [0, 0], 'slot content not reading the change is skipped, also passed through two components');
+
+  state.rows[3].n = 33;
+  // The loop in the default slot (render_slot 2 → loop 1) re-renders only row 3 (D61).
+  t.same(h.update(['rows'], new Map([['rows', new Set([3])]])), { 0: { 2: { 1: { e: { 3: { 1: '33' } } } } } });
+  t.same([noteReads, nameReads], [0, 1], 'only the changed row was evaluated');
   t.equal(h.html(), renderToString(template, scope));
 });
 
@@ -124,4 +166,54 @@ t.test('a component reading a global re-renders when it changes; the caller’s 
   globals.errors.name = 'required';
   t.not(h.update(['errors']), undefined, 'a change of errors reaches the component')
   t.equal(h.html(), '<span title="Acme">x</span>!');
+});
+
+t.test('random handlers on cards with slots: the incremental render equals a full render', async (t) => {
+  const loader = createMemoryLoader({
+    'components/card.html': CARD,
+    'components/row.html': '{% attrs n %}<i>{{ n }}</i>{% render_slot %}{% if slots.extra %}{% for k in "ab" %}{% render_slot extra %}{% endfor %}{% endif %}',
+    'page.html': [
+      '{% component "card" title=tone %}{% for row in flat %}<b>{{ row.n }}{{ sep }}</b>{% endfor %}{% endcomponent %}',
+      '{% for g in groups key g.id %}{% component "card" title=g.name tone=tone %}',
+      '{% for row in g.rows key row.id %}{% component "row" n=row.n %}{{ row.name }}{{ sep }}{% slot extra %}[{{ g.name }}{{ forloop.counter }}]{% endslot %}{% endcomponent %}{% endfor %}',
+      '{% for row in flat %}<b>{{ row.n }}</b>{% endfor %}',
+      '{% slot footer %}{% if g.open %}{{ sep }}{{ g.rows|length }}{% endif %}{% endslot %}{% endcomponent %}{% endfor %}',
+    ].join(''),
+  });
+  const template = loader.load('page.html');
+  const { trackState } = await import('../../server/view/tracked-state.ts');
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = (n: number) => Math.floor(random() * n);
+  let id = 0;
+  const row = () => ({ id: id++, n: pick(9), name: `r${id}` });
+  const group = () => ({ id: id++, name: `g${id}`, open: random() < 0.5, rows: Array.from({ length: pick(4) }, row) });
+  const tracked = trackState({ groups: Array.from({ length: 3 }, group), flat: Array.from({ length: 20 }, row), tone: 'info', sep: ',' });
+  const scope = createScope(tracked.raw);
+  const h = harness(template, scope);
+  type S = { groups: ReturnType<typeof group>[]; flat: ReturnType<typeof row>[]; tone: string; sep: string };
+  const ops: Array<(s: S) => void> = [
+    (s) => { if (s.groups.length) { const g = s.groups[pick(s.groups.length)]; if (g.rows.length) g.rows[pick(g.rows.length)].n += 1; } },
+    (s) => { if (s.groups.length) s.groups[pick(s.groups.length)].name = `x${pick(99)}`; },
+    (s) => { if (s.groups.length) s.groups[pick(s.groups.length)].rows.push(row()); },
+    (s) => { if (s.groups.length) { const g = s.groups[pick(s.groups.length)]; g.open = !g.open; } },
+    (s) => { s.groups.splice(pick(s.groups.length + 1), 0, group()); },
+    (s) => { if (s.groups.length) s.groups.splice(pick(s.groups.length), 1); },
+    (s) => { s.flat[pick(s.flat.length)].n += 1; },
+    (s) => { s.tone = s.tone === 'info' ? 'warn' : 'info'; },
+    (s) => { s.sep = s.sep === ',' ? ';' : ','; },
+  ];
+  for (let step = 0; step < 300; step++) {
+    tracked.begin();
+    ops[pick(ops.length)](tracked.proxy as S);
+    tracked.commit();
+    if (tracked.changed.size > 0) h.update([...tracked.changed], tracked.changedItems);
+    tracked.clearChanges();
+    const expected = renderToString(template, scope);
+    if (h.html() !== expected) {
+      t.equal(h.html(), expected, `step ${step}`);
+      return;
+    }
+  }
+  t.pass('300 random steps matched a full render');
 });

@@ -42,6 +42,7 @@ const COMPONENT_NAME = /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/;
 class ComponentSlot implements BranchSlot {
   readonly kind = 'branch';
   readonly scoped = true;
+  readonly boundary = 'component';
   readonly deps: Deps;
   readonly loc: SourceLocation;
   private readonly root: Block;
@@ -79,6 +80,7 @@ class ComponentSlot implements BranchSlot {
 class RenderSlot implements BranchSlot {
   readonly kind = 'branch';
   readonly scoped = true;
+  readonly boundary = 'slot';
   readonly deps: Deps = new Set([CALLER_NAME]);
   readonly loc: SourceLocation;
   private readonly name: string;
