@@ -56,6 +56,9 @@ t.test('a component sees its attributes, slots and the view’s globals, never t
   // Inside `include … only` the globals are gone, as they are for the include's own content.
   const only = { ...sources, 'page.html': '{% include "part.html" with v="i" only %}', 'part.html': '{% component "who" name=v %}x{% endcomponent %}' };
   t.equal(render(only, 'page.html', createScope({}, { tenant: { name: 'acme' } })), 'i@+x');
+  // Inside {% autoescape off %} the component is compiled with autoescape off, as an include is.
+  const off = { ...sources, 'page.html': '{% autoescape off %}{% component "who" name=raw %}{% endcomponent %}{% endautoescape %}{% component "who" name=raw %}{% endcomponent %}' };
+  t.equal(render(off, 'page.html', createScope({ raw: '<b>' }, { tenant: { name: 'a' } })), '<b>@a&lt;b&gt;@a');
 });
 
 t.test('slot contents compile in the caller: its autoescape, its scope, components inside slots', async (t) => {
