@@ -153,3 +153,14 @@ t.test('a component that uses itself is refused; one without render_slot for a p
   };
   t.equal(render(sources, 'page.html', createScope({})), '[a|b]');
 });
+
+t.test('a component in the page layout sees the tenant, as in a view’s template', async (t) => {
+  const { createLayout } = await import('../../server/http/page.ts');
+  const loader = createMemoryLoader({
+    'components/brand.html': '{% attrs %}<b>{{ tenant.name }}</b>',
+    'layout.html': '<title>{{ title }}</title>{% component "brand" %}{% endcomponent %}<a href="{{ root }}/">home</a>{{ content|safe }}',
+  });
+  const layout = createLayout(loader.load('layout.html'));
+  const html = layout({ title: 'T', head: '', content: '<main></main>', flash: '' }, { tenant: { name: 'Acme' }, root: '/t/acme' });
+  t.equal(html, '<title>T</title><b>Acme</b><a href="/t/acme/">home</a><main></main>');
+});
