@@ -71,9 +71,12 @@ t.test('slot contents render in the caller’s scope, so the caller’s change s
   const loader = createMemoryLoader({
     'components/card.html': CARD,
     'components/box.html': '{% attrs %}<div>{% with x=1 %}{% render_slot %}{% endwith %}</div>',
+    // Passes its own caller's content on to another component.
+    'components/panel.html': '{% attrs %}{% component "box" %}{% render_slot %}{% endcomponent %}',
     'page.html': [
       '{% component "card" title=title %}<p>{{ note }}</p>{% for row in rows %}<i>{{ row.name }}{{ row.n }}</i>{% endfor %}',
       '{% slot footer %}{% component "box" %}{{ note }}|{{ title }}{% endcomponent %}{% endslot %}{% endcomponent %}',
+      '{% component "panel" %}{{ note }}/{{ title }}{% endcomponent %}',
     ].join(''),
   });
   const template = loader.load('page.html');
@@ -99,9 +102,11 @@ t.test('slot contents render in the caller’s scope, so the caller’s change s
   [noteReads, nameReads] = [0, 0];
   state.title = 'U';
   // card: title (1), footer if (3) → render_slot (0) → box (0) → with (0) → render_slot (0) → {{ title }} (1).
-  t.same(h.update(['title']), { 0: { 1: 'U', 3: { 0: { 0: { 0: { 0: { 1: 'U' } } } } } } });
-  t.same([noteReads, nameReads], [0, 0], 'slot content not reading the change is skipped, also passed through two components');
+  // panel (1): box (0) → with (0) → render_slot (0) → panel's render_slot (0) → {{ title }} (1).
+  t.same(h.update(['title']), { 0: { 1: 'U', 3: { 0: { 0: { 0: { 0: { 1: 'U' } } } } } }, 1: { 0: { 0: { 0: { 0: { 1: 'U' } } } } } });
+  t.same([noteReads, nameReads], [0, 0], 'slot content not reading the change is skipped, also in a component’s slot and passed on by one');
 
+  [noteReads, nameReads] = [0, 0];
   state.rows[3].n = 33;
   // The loop in the default slot (render_slot 2 → loop 1) re-renders only row 3 (D61).
   t.same(h.update(['rows'], new Map([['rows', new Set([3])]])), { 0: { 2: { 1: { e: { 3: { 1: '33' } } } } } });
