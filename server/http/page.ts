@@ -30,7 +30,11 @@ export function scriptTag(src: string): string {
 
 export function createLayout(template: Template | undefined): Layout {
   if (template === undefined) return builtInLayout;
-  return (parts, extra = {}) => renderToString(template, createScope({ ...extra, ...parts }));
+  return (parts, extra = {}) => {
+    // `tenant` is a global, as in a view's template, so components in the layout see it (D79).
+    const { tenant, ...rest } = extra;
+    return renderToString(template, createScope({ ...rest, ...parts }, tenant === undefined ? undefined : { tenant }));
+  };
 }
 
 const builtInLayout: Layout = ({ title, head, content, flash }) =>

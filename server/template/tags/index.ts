@@ -3,6 +3,7 @@ import type { BlockBuilder } from '../block-builder.ts';
 import type { Token } from '../lexer.ts';
 import type { Parser } from '../parser.ts';
 import { blockTag, extendsTag } from './block.ts';
+import { attrsTag, componentTag, renderSlotTag, slotTag } from './component.ts';
 import { cycleTag, resetcycleTag } from './cycle.ts';
 import { forTag } from './for.ts';
 import { ifTag } from './if.ts';
@@ -20,6 +21,10 @@ export const TAGS: ReadonlyMap<string, TagHandler> = new Map<string, TagHandler>
   ['for', forTag],
   ['with', withTag],
   ['include', includeTag],
+  ['component', componentTag],
+  ['slot', slotTag],
+  ['attrs', attrsTag],
+  ['render_slot', renderSlotTag],
   ['autoescape', autoescapeTag],
   ['comment', commentTag],
   ['verbatim', verbatimTag],
