@@ -41,9 +41,30 @@ export function registerViews(
   routes: readonly Route[],
   templates: TemplateLoader,
   problems: Problem[],
+  nested: readonly ViewClass[] = [],
 ): Map<string, RegisteredView> {
   const views = new Map<string, RegisteredView>();
   checkPaths(routes, problems);
+  // Views only nested with {% live %} (D81): registered like routed ones, by class name.
+  for (const view of Array.isArray(nested) ? nested : []) {
+    const where = `views: ${view?.name ?? String(view)}`;
+    if (typeof view !== 'function') {
+      problems.push({ id: 'livery.C071', detail: `${where}: not a view class` });
+      continue;
+    }
+    const known = views.get(view.name);
+    if (known !== undefined) {
+      if (known.viewClass !== view) problems.push({ id: 'livery.C071', detail: `${where}: another view class is also named ${view.name}` });
+      continue;
+    }
+    if (!checkDeclaration(view, where, problems)) continue;
+    try {
+      views.set(view.name, { viewClass: view, template: templates.load(view.template) });
+    } catch (error) {
+      problems.push({ id: 'livery.C005', detail: `${where}: ${(error as Error).message}` });
+    }
+  }
+  if (!Array.isArray(nested)) problems.push({ id: 'livery.C071', detail: 'views must be an array of view classes' });
   for (const { path, view } of routes) {
     const where = `route ${path} → ${view?.name ?? String(view)}`;
     if (typeof view !== 'function') {
