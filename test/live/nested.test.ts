@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createServer, LiveView, route } from '../../server/index.ts';
 import { holdChild, NestedChildView, nestedRoutes, nestedViews } from './fixtures/nested.ts';
 import { getPage, LiveClient, startServer, type Frame } from './harness.ts';
@@ -27,7 +27,7 @@ function containers(html: string): Container[] {
 
 const diffOf = (frame: Frame) => JSON.stringify(frame[4] ?? frame[3]);
 
-async function nestedServer(t: Tap.Test) {
+async function nestedServer(t: Test) {
   const s = await startServer({ routes: nestedRoutes, views: nestedViews, templatesDir: TEMPLATES });
   t.teardown(() => s.close());
   return s;
@@ -177,7 +177,7 @@ class OnlyNested extends LiveView<{ label: string }> {
   mount(params: Record<string, string>) { return { label: params.label ?? '' }; }
 }
 
-async function startupError(t: Tap.Test, files: Record<string, string>, options: object = {}): Promise<string> {
+async function startupError(t: Test, files: Record<string, string>, options: object = {}): Promise<string> {
   const error = await createServer({ routes: [route('/host', HostView)], templatesDir: templates(files), logLevel: 'silent', handleSignals: false, port: 0, ...options })
     .then((server) => server.close().then(() => undefined), (e: Error) => e);
   t.ok(error, 'startup fails');
