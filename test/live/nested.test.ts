@@ -144,6 +144,24 @@ t.test('a reconnect restores parent and child; a child added by a live re-render
   t.match(diffOf(await second.join(3, again.view, again.token)), /"1":"0"/, 'mounted afresh');
 });
 
+t.test('a live navigation to a page with a nested view renders and saves the child with the page', async (t) => {
+  const s = await nestedServer(t);
+  const page = await getPage(s.url, '/child?label=routed');
+  const client = await LiveClient.open(s.url, { cookie: page.cookie });
+  t.teardown(() => client.close());
+  t.match(diffOf(await client.join(1, page.view, page.token)), /routed/, 'a nested view\'s class may be routed too');
+  const before = NestedChildView.mounts.length;
+  client.send([2, 'n', 2, 1, '/nested']);
+  const reply = await client.next();
+  t.same(reply.slice(0, 4), [2, 'r', 2, 1]);
+  const [child, ...more] = containers(diffOf(reply));
+  t.equal(more.length, 0);
+  t.equal(child.view, 'NestedChildView');
+  t.same(NestedChildView.mounts.slice(before), [{ label: 'first' }], 'the child mounted with the new page');
+  t.match(diffOf(await client.join(2, child.view, child.token)), /first/, 'and its join adopted that state');
+  t.equal(NestedChildView.mounts.length, before + 1, 'without mounting again');
+});
+
 t.test('a child token is bound to its session and tenant: another browser cannot join it', async (t) => {
   const s = await nestedServer(t);
   const page = await getPage(s.url, '/nested');
