@@ -209,6 +209,7 @@ t.test('compile-time problems stop startup with file:line:column', async (t) => 
   t.match(await startupError(t, { 'host.html': '{% live "HostView" id="a b" %}' }), /host\.html:1:1: .*is not 1-64 letters/);
   t.match(await startupError(t, { 'host.html': '{% live HostView id="a" %}' }), /host\.html:1:1: 'live' tag takes the view's class name as a quoted string/);
   t.match(await startupError(t, { 'host.html': '<a href="{% live "HostView" id="a" %}">' }), /host\.html:1:10:.*must be used in text content/);
+  t.match(await startupError(t, { 'host.html': '{% filter upper %}{% live "HostView" id="a" %}{% endfilter %}' }), /host\.html:1:1: \{% live %\} cannot stand inside \{% filter %\}/);
   t.match(await startupError(t, { 'host.html': '' }, { views: ['NotAClass'] }), /livery\.C071[\s\S]*not a view class/);
 });
 
@@ -239,4 +240,16 @@ t.test('render-time problems have stable codes; a view may nest one only registe
   t.equal(ok.status, 200);
   t.match(ok.html, /data-lv-view="OnlyNested"[^>]*><i>hello<\/i><\/div>/, 'a view listed in `views` is nested, and rendered with the page');
   t.equal(containers(ok.html).length, 2);
+});
+
+t.test('the page layout is no view: a {% live %} there fails the page with LV_NESTED_VIEW_INVALID', async (t) => {
+  const dir = templates({
+    'layout.html': '<html><head>{{ head|safe }}</head><body>{{ content|safe }}{% live "OnlyNested" id="side" %}</body></html>',
+    'only.html': '<i>{{ label }}</i>',
+  });
+  const s = await startServer({ routes: [route('/only', OnlyNested)], layout: 'layout.html', templatesDir: dir });
+  t.teardown(() => s.close());
+  const page = await getPage(s.url, '/only');
+  t.equal(page.status, 500);
+  t.match(page.html, 'LV_NESTED_VIEW_INVALID');
 });
