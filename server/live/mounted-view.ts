@@ -222,6 +222,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   keepFlash(flash: Flash): Promise<void> {
     return this.#host.keepFlash(flash);
   }
+  get nested(): boolean {
+    return isNested(this.instance);
+  }
 
   // SubscriptionSink: messages, presence diffs and saves, each run in the mailbox.
   deliverMessage(message: unknown): void {

@@ -85,6 +85,29 @@ t.test('parent and child work side by side; a child added live is joined, a drop
   t.same(errors, [], 'no page errors');
 });
 
+t.test('navigation from inside a nested view moves the page, not the nested view alone', async (t) => {
+  const page = await browser.newPage();
+  t.teardown(() => page.close());
+  await page.goto(`${server.url}/nested`);
+  await connected(page, CHILD);
+  await page.click(`${CHILD} .child-nav`);
+  await page.waitForFunction(() => location.search === '?label=linked');
+  await page.waitForSelector('body > [data-lv-view="NestedChildView"].lv-connected');
+  t.equal(await text(page, '.child-label'), 'linked', 'an lv-navigate link in the child navigated the page\'s view');
+  t.equal(await page.locator('[data-lv-view]').count(), 1, 'the parent and its child are gone');
+
+  await page.goto(`${server.url}/nested`);
+  await connected(page, CHILD);
+  await page.click(`${CHILD} .child-away`);
+  await page.waitForFunction(() => location.search === '?label=pushed');
+  await page.waitForSelector('body > [data-lv-view="NestedChildView"].lv-connected');
+  t.equal(await text(page, '.child-label'), 'pushed', 'so did the child\'s pushNavigate');
+  await page.goBack();
+  await page.waitForFunction(() => location.pathname === '/nested');
+  await connected(page, CHILD);
+  t.equal(await page.locator('[data-lv-view]').count(), 2, 'back: the parent with its child again');
+});
+
 declare global {
   interface Window {
     Livery: { views: Map<number, unknown>; connect(): void; disconnect(): void };
