@@ -36,7 +36,7 @@ import { Mailbox, type JobFailures } from './mailbox.ts';
 import type { Uploads } from '../uploads/index.ts';
 import { K_REPLY, K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
-import { isNested } from './nested.ts';
+import { isNested, restartRender } from './nested.ts';
 import { followIntent, type IntentContext, type RouteMatch } from './navigation.ts';
 
 /** The template name of the view's field errors (a global, like `tenant`): marked changed when they change. */
@@ -677,6 +677,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       // The tree may be half-updated; re-render from scratch so server and client agree again.
       this.#report(0, error instanceof TemplateAppCodeError ? error.code : 'LV_RENDER_FAILED', error);
       try {
+        restartRender(this.#scope);
         this.#tree = renderBlock(this.#template.root, this.#scope);
         return statics.attachTo(encodeRoot(this.#tree, statics));
       } catch {

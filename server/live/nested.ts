@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { LiveryError } from '../errors.ts';
 import { nestedInstance, nestingDepth } from '../keys.ts';
-import type { NestedViews } from '../template/index.ts';
+import { NESTED_VIEWS, type NestedViews, type Scope } from '../template/index.ts';
 import type { TokenSigner } from '../token/index.ts';
 import { viewContainer } from '../view/container.ts';
 import type { Params } from '../view/live-view.ts';
@@ -55,6 +55,11 @@ export class NestedHost implements NestedViews {
     this.pending = pending;
   }
 
+  /** A render starts over in the same turn (a failed diff re-renders in full): the ids seen so far are no duplicates. */
+  restart(): void {
+    this.#seen = undefined;
+  }
+
   container(view: string, id: string, params: Record<string, string>): string {
     const parent = this.#parent;
     const pending = this.pending;
@@ -75,6 +80,11 @@ export class NestedHost implements NestedViews {
     pending.push({ view, instance, params, marker });
     return viewContainer(view, instance, token, marker);
   }
+}
+
+/** Before a view's template renders again in the same turn: see {@link NestedHost.restart}. */
+export function restartRender(scope: Scope): void {
+  (scope.get(NESTED_VIEWS) as NestedHost | undefined)?.restart();
 }
 
 /** Whether a token's instance is a nested view's (no URL of its own: it gets no `handleParams`). */

@@ -253,3 +253,33 @@ t.test('the page layout is no view: a {% live %} there fails the page with LV_NE
   t.equal(page.status, 500);
   t.match(page.html, 'LV_NESTED_VIEW_INVALID');
 });
+
+t.test('a diff that fails and re-renders in full in the same turn does not take its own nested ids for duplicates', async (t) => {
+  let armed = false;
+  const flaky = (value: unknown) => {
+    if (armed) {
+      armed = false;
+      throw new Error('once');
+    }
+    return value;
+  };
+  class FlakyView extends LiveView<{ value: string }> {
+    static template = 'flaky.html';
+    static events = { set: null };
+    mount() { return { value: 'a' }; }
+    set() { this.state.value = 'b'; }
+  }
+  const dir = templates({ 'flaky.html': '{% live "OnlyNested" id="one" label=value %}<p>{{ value|flaky }}</p>', 'only.html': '<i>{{ label }}</i>' });
+  const s = await startServer({ routes: [route('/flaky', FlakyView)], views: [OnlyNested], templatesDir: dir, filters: { flaky } });
+  t.teardown(() => s.close());
+  const page = await getPage(s.url, '/flaky');
+  const client = await LiveClient.open(s.url, { cookie: page.cookie });
+  t.teardown(() => client.close());
+  await client.join(1, page.view, page.token);
+  armed = true;
+  client.send([2, 'e', 2, 1, 'set', {}]);
+  t.same((await client.next()).slice(0, 5), [2, 'x', 0, 1, 'LV_TEMPLATE_FILTER_FAILED'], 'the failed diff is reported');
+  const reply = await client.next();
+  t.same(reply.slice(0, 4), [2, 'r', 2, 1]);
+  t.match(diffOf(reply), /<p>b<\/p>|"b"/, 'and the full re-render went out');
+});
