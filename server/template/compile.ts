@@ -39,6 +39,8 @@ export interface CompileOptions {
   readonly filters?: ReadonlyMap<string, FilterSpec>;
   /** App-defined tags (D75, custom-tags.ts). */
   readonly tags?: TagDefinitions;
+  /** The view class names `{% live %}` may nest (D81): another name fails the compile. */
+  readonly views?: ReadonlySet<string>;
 }
 
 const compiling = new WeakMap<object, Set<string>>();
@@ -119,6 +121,7 @@ export function compileTemplate(source: string, options: CompileOptions): Templa
         loadAtRender: (target, ae, loc) => loadFrom(loader, target, ae, loc),
         blocks: layout.blocks,
         tags: tagHandlers(options.tags),
+        views: options.views,
       };
       const parser = new Parser(layout.tokens, env);
       const out = parser.builder();

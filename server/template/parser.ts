@@ -26,6 +26,8 @@ export interface ParserEnv {
   readonly blocks: ReadonlyMap<string, readonly BlockDef[]>;
   /** App-defined tags (custom-tags.ts). */
   readonly tags: ReadonlyMap<string, TagHandler>;
+  /** The view class names `{% live %}` may nest (D81); undefined: not checked when compiling. */
+  readonly views?: ReadonlySet<string>;
 }
 
 const TEXT_CONTEXT = { kind: 'text' } as const;

@@ -151,9 +151,26 @@ export function createScope(root: Record<string, unknown>, globals?: Record<stri
   return globals === undefined ? new RootScope(root) : new RootScope(root, globalNames(globals), Object.values(globals));
 }
 
-/** The scope of `{% include … only %}`: nothing but its own bindings. */
-export function isolatedScope(names: readonly string[], values: readonly unknown[]): Scope {
-  return new FrameScope(names, values, null);
+/**
+ * The scope of `{% include … only %}`: nothing but its own bindings — and, from `outer`, the
+ * names Livery hands a view's templates that no expression can spell (they start with a space:
+ * the view's nested views, D81), so an isolated include may still nest a view.
+ */
+export function isolatedScope(names: readonly string[], values: readonly unknown[], outer?: Scope): Scope {
+  return new FrameScope(names, values, outer === undefined ? null : new RuntimeOnlyScope(outer));
+}
+
+class RuntimeOnlyScope implements Scope {
+  private readonly outer: Scope;
+  constructor(outer: Scope) {
+    this.outer = outer;
+  }
+  get(name: string): unknown {
+    return name.charCodeAt(0) === 32 ? this.outer.get(name) : undefined;
+  }
+  push(bindings: Record<string, unknown>): Scope {
+    return new FrameScope(Object.keys(bindings), Object.values(bindings), this);
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { forTag } from './for.ts';
 import { ifTag } from './if.ts';
 import { ifchangedTag } from './ifchanged.ts';
 import { includeTag } from './include.ts';
+import { liveTag } from './live.ts';
 import { autoescapeTag, commentTag, filterTag, spacelessTag, verbatimTag } from './misc.ts';
 import { regroupTag } from './regroup.ts';
 import { firstofTag, loremTag, nowTag, templatetagTag, widthratioTag } from './values.ts';
@@ -41,6 +42,7 @@ export const TAGS: ReadonlyMap<string, TagHandler> = new Map<string, TagHandler>
   ['spaceless', spacelessTag],
   ['templatetag', templatetagTag],
   ['lorem', loremTag],
+  ['live', liveTag],
 ]);
 
 const FROM_VIEW = 'Compute the value in the view and pass it to the template.';
