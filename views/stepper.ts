@@ -6,7 +6,7 @@ import { LiveComponent, type Attrs } from '../server/index.ts';
  * the counter's, so a reconnect keeps both.
  */
 export class Stepper extends LiveComponent<{ step: number }> {
-  static template = 'components/stepper.html';
+  static template = 'live/stepper.html';
   static events = { smaller: null, bigger: null, add: null };
 
   mount(attrs: Attrs) {

@@ -62,6 +62,7 @@ export const checks = {
   'livery.C063': 'A view\'s upload declaration is invalid: `static uploads = { field: { maxSize, maxFiles, accept: [...] } }` with identifier field names, positive sizes and counts, accept entries that are MIME types, type/*, */* or known extensions, and a handleUpload(field, file) method.',
   'livery.C069': 'A live component cannot be registered: `components: { Name: Class }` with identifier names, each class extending LiveComponent with a mount(attrs) method, `static template`, and a method for each declared event (docs/components.md).',
   'livery.C070': 'A live component\'s template must render exactly one root element (it carries the component\'s lv-component id): start with its opening tag and end with its closing tag, nothing around them.',
+  'livery.C071': 'An entry of `views` (views nested with {% live %}) is not a view class, or its class name is another class\'s: list view classes, each with its own name.',
   'livery.C066': 'A template filter the app defines is invalid: its name must be an identifier that is not a built-in filter\'s (docs/templates.md lists them), and its value a function or { filter: function, safe?: boolean, arg?: \'none\' | \'optional\' | \'required\' }.',
 } as const;
 

@@ -42,11 +42,11 @@ class LiveComponentSlot implements ComponentSlot {
   }
 }
 
-/** The host the runtime put in the view's scope; absent in a scope cut off from it (`include … only`). */
+/** The host the runtime put in the view's scope (passed on through `include … only` and function components); absent outside a live view. */
 export function componentHost(scope: Scope, slot: ComponentSlot): ComponentRenderer {
   const host = scope.get(COMPONENT_HOST) as ComponentRenderer | undefined;
   if (host === undefined) {
-    throw new TemplateSyntaxError(slot.loc, `live_component "${slot.component}" is rendered outside a live view (an {% include … only %} cuts the view off): include without only`, 'LV_TEMPLATE_SYNTAX');
+    throw new TemplateSyntaxError(slot.loc, `live_component "${slot.component}" is rendered outside a live view (a layout, a plain render): only a view's templates may show live components`);
   }
   return host;
 }
