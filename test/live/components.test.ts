@@ -130,3 +130,21 @@ t.test('two components with one id in one render: LV_COMPONENT_DUPLICATE_ID', as
   t.ok(view.errors.some((e) => e.code === 'LV_COMPONENT_DUPLICATE_ID'), JSON.stringify(view.errors));
   await view.close();
 });
+
+t.test('inside a function component (its template and its slot) and an include … only, components work and keep their state', async (t) => {
+  const view = await app.mount('/mixed');
+  t.equal(view.find('#counter-f1 .count')?.text, '1');
+  t.equal(view.find('#counter-only .count')?.text, '2');
+  await view.click('#counter-f1 .inc');
+  await view.click('#counter-f2 .inc');
+  await view.click('#counter-f2 .inc');
+  await view.click('#counter-only .inc');
+  await view.click('#row-in-slot button');
+  const counts = () => ['#counter-f1 .count', '#counter-f2 .count', '#counter-only .count', '#row-in-slot b'].map((s) => view.find(s)?.text);
+  t.same(counts(), ['2', '3', '3', '1']);
+  await view.reconnect();
+  t.same(counts(), ['2', '3', '3', '1'], 'restored');
+  t.same(view.errors, []);
+  await view.close();
+});
+
