@@ -472,25 +472,27 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const events = entry.def.componentClass.events ?? {};
     if (!Object.hasOwn(events, name)) return this.#fail(ref, 'LV_EVENT_UNKNOWN', `"${name.slice(0, 64)}" of component ${entry.def.componentClass.name}`);
     const schema = events[name];
-    const run = (value: unknown) => () => {
-      // Removed by a render queued before this event: nothing to run it on.
-      if (this.#components?.byCid(cid) !== entry) throw new LiveryError('LV_COMPONENT_UNKNOWN', `component ${entry.id} was removed`);
-      this.#component = entry;
-      entry.tracked.begin();
-      return (entry.instance as unknown as Record<string, (p: unknown) => unknown>)[name](value);
+    const run = (value: unknown): void | Promise<void> => {
+      // Removed by a render queued before this event (a race, not a failure): nothing to run it on.
+      if (this.#components?.byCid(cid) !== entry) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${entry.id.slice(0, 64)} was removed`);
+      return this.#handle(ref, name, value, () => {
+        this.#component = entry;
+        entry.tracked.begin();
+        return (entry.instance as unknown as Record<string, (p: unknown) => unknown>)[name](value);
+      });
     };
     if (schema === null) {
       if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
         return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', 'expected an object');
       }
-      return this.#mailbox.run(() => this.#handle(ref, name, {}, run({})));
+      return this.#mailbox.run(() => run({}));
     }
     const { payload: data } = splitPayload(payload);
     const result = schema['~standard'].validate(data);
     const validated = (r: StandardSchemaV1.Result<unknown>): void | Promise<void> => {
       if (this.#closed) return;
       if (r.issues) return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', issueText(r.issues));
-      return this.#handle(ref, name, r.value, run(r.value));
+      return run(r.value);
     };
     this.#mailbox.run(() => (result instanceof Promise ? result.then(validated) : validated(result)));
   }

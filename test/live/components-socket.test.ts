@@ -41,6 +41,14 @@ t.test('frames', async (t) => {
   const [second] = added[0];
   const gone = await client.event(1, 'toggle');
   t.same((gone[4] as any).c, { [second]: null }, 'a removed one travels as null');
+  // Shown again (a new cid), then removed by an event the client sent just before its own.
+  const back = (await client.event(1, 'toggle'))[4] as any;
+  const third = Number(Object.keys(back.c)[0]);
+  t.ok(third > Number(second), 'a component shown again gets a new cid');
+  client.send([2, 'e', client.nextRef(), 1, 'toggle', {}]);
+  client.send([2, 'e', client.nextRef(), 1, 'inc', {}, third]);
+  t.equal((await client.next())[1], 'r', 'the removing event');
+  t.equal((await client.next())[4], 'LV_COMPONENT_UNKNOWN', 'the late event for the removed component');
 
   // A second view on the socket, without components' ids of its own: the first's cid means nothing there.
   const other = await getPage(s.url, '/duplicate', page.cookie);
