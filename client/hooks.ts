@@ -93,7 +93,8 @@ export class ViewHooks {
    * destroyed, new hook elements mounted, the updated ones told.
    */
   patched(roots: Element[]): void {
-    for (const hook of this.live) if (!hook.el.isConnected || !hook.el.hasAttribute(B_HOOK)) this.destroy(hook);
+    // A hook whose element left, or now names another hook (or none), is done: the new name mounts below.
+    for (const hook of this.live) if (!hook.el.isConnected || hooks[hook.el.getAttribute(B_HOOK) ?? ''] !== Object.getPrototypeOf(hook)) this.destroy(hook);
     for (const root of roots) {
       if (root.hasAttribute(B_HOOK)) this.mount(root as HTMLElement);
       for (const el of root.querySelectorAll<HTMLElement>(`[${B_HOOK}]`)) this.mount(el);

@@ -94,8 +94,10 @@ function sweep(): void {
 }
 
 /** The view an element belongs to; for an element outside every view (the layout), the page's first top-level view. */
-function viewOf(el: Element | null): View | undefined {
-  const own = el?.closest(`[${A_TOKEN}]`);
+function viewOf(el: Element | null, outermost = false): View | undefined {
+  let own = el?.closest(`[${A_TOKEN}]`);
+  // Navigation acts on the page: from inside a nested view, on the view it is nested in (D81).
+  for (let up; outermost && (up = own?.parentElement?.closest(`[${A_TOKEN}]`)); ) own = up;
   if (own) return byContainer.get(own);
   for (const view of views.values()) if (!view.el.parentElement?.closest(`[${A_TOKEN}]`)) return view;
   return undefined;
@@ -108,7 +110,7 @@ function boot(ready: boolean): void {
   const host = { viewOf: (el: Element) => byContainer.get(el.closest(`[${A_TOKEN}]`) as Element) };
   bindEvents(host);
   bindUploads(host);
-  bindNavigation({ viewOf });
+  bindNavigation({ viewOf: (el) => viewOf(el, true) });
   new MutationObserver(sweep).observe(document.body, { childList: true, subtree: true });
   // Deferred page scripts after this one register hooks: join (and mount hooks) once they ran
   // (`load` too, for a script added after DOMContentLoaded).

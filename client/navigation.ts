@@ -32,9 +32,14 @@ export interface Navigation {
 }
 
 export interface NavigationHost {
-  /** The view a link or the back button acts on: the link's own view, else the page's first top-level view. */
+  /**
+   * The view a link or the back button acts on: the top-level view around the link (a link in a
+   * nested view navigates the page, D81), else the page's first top-level view.
+   */
   viewOf(el: Element | null): View | undefined;
 }
+
+let host: NavigationHost | undefined;
 
 interface EntryState {
   id?: string;
@@ -55,9 +60,10 @@ function stamp(lv: EntryState): void {
   history.replaceState({ ...(typeof state === 'object' ? state : {}), lv: { ...entry(), ...lv } }, '');
 }
 
-export function bindNavigation(host: NavigationHost): void {
+export function bindNavigation(page: NavigationHost): void {
+  host = page;
   history.scrollRestoration = 'manual';
-  const main = host.viewOf(null);
+  const main = page.viewOf(null);
   const saved = entry()?.scroll;
   stamp({ id: main?.el.id });
   markCurrentLinks();
@@ -75,7 +81,7 @@ export function bindNavigation(host: NavigationHost): void {
     const url = location.pathname + location.search;
     if (url === current) return; // only the fragment changed: the browser's business
     current = url;
-    const view = host.viewOf(null);
+    const view = page.viewOf(null);
     if (view === undefined || !view.joined) return void location.reload();
     const lv = (e.state as { lv?: EntryState } | null)?.lv;
     view.go({ kind: lv?.id === view.el.id ? 'patch' : 'navigate', url, pop: true, scroll: lv?.scroll });
@@ -84,7 +90,7 @@ export function bindNavigation(host: NavigationHost): void {
   document.addEventListener('click', (e) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || !(e.target instanceof Element)) return;
     const close = e.target.closest(`[${B_FLASH_CLOSE}]`);
-    if (close !== null) return dismiss(close, host.viewOf(null));
+    if (close !== null) return dismiss(close, page.viewOf(null));
     const link = e.target.closest(`a[${B_PATCH}], a[${B_NAVIGATE}]`) as HTMLAnchorElement | null;
     if (link === null || (link.target !== '' && link.target !== '_self') || link.hasAttribute('download')) return;
     const url = new URL(link.href);
@@ -92,18 +98,20 @@ export function bindNavigation(host: NavigationHost): void {
     // Another site, a URL too long for a frame, or a fragment of this very page: the browser's.
     if (url.origin !== location.origin || path.length > MAX_URL_LENGTH || (path === current && url.hash !== '')) return;
     e.preventDefault();
-    const view = host.viewOf(link);
+    const view = page.viewOf(link);
     if (view === undefined || !view.joined) return void location.assign(url.href);
     view.go({ kind: link.hasAttribute(B_PATCH) ? 'patch' : 'navigate', url: path, replace: link.hasAttribute(B_REPLACE), hash: url.hash, el: link });
   });
 }
 
 /** Applies what a frame says about the page: title, flash, and where the browser goes. */
-export function applyPage(view: View, page: PageEffects, nav: Navigation | undefined): void {
+export function applyPage(from: View, page: PageEffects, nav: Navigation | undefined): void {
   if (page.title !== undefined) document.title = page.title;
   if (page.flash !== undefined) showFlash(page.flash, page.view !== undefined);
   const location = page.location;
   if (location === undefined) return;
+  // A nested view asking to go somewhere moves the page: its top-level view goes.
+  const view = host?.viewOf(from.el) ?? from;
   const replace = nav?.replace === true || location.replace === true;
   if (location.kind === 'redirect') return loadPage(location.to, replace);
   if (location.kind === 'navigate' && page.view === undefined) {

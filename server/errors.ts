@@ -281,6 +281,14 @@ export const errors = {
     message: 'An app-defined template tag threw while rendering; the server logged the error with the tag\'s file, line and column. The view keeps its state.',
     status: 500,
   },
+  LV_NESTED_VIEW_INVALID: {
+    message: 'A {% live %} tag could not render its view: the view is not registered (route it or list it in createServer({ views })), the tag is rendered outside a live view (a layout), or views nest more than 4 deep; the server logged the template\'s file, line and column.',
+    status: 500,
+  },
+  LV_NESTED_ID_INVALID: {
+    message: 'A {% live %} tag\'s id is empty, is not 1-64 letters, digits, "_" or "-", or is used twice in one view; give each nested view of a view its own stable id.',
+    status: 500,
+  },
   LV_TEMPLATE_COMPILE: {
     message: 'One or more templates failed to compile at startup; each is listed with its file, line and column.',
     startup: true,

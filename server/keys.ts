@@ -27,6 +27,23 @@ export function viewStateKey(tenant: string, instance: string): string {
 }
 
 /**
+ * The instance of the nested view `id` that the view instance `parent` renders (`{% live %}`,
+ * D81): derived, so a re-render or a reconnect of the parent names the same child and its saved
+ * state. Page instances are base64url (no `.`), and ids are letters, digits, `_` and `-`, so
+ * `parent.id` never meets another parent's child or a page instance.
+ */
+export function nestedInstance(parent: string, id: string): string {
+  return `${parent}.${id}`;
+}
+
+/** How deep an instance built by {@link nestedInstance} is: 0 for a page's own view. */
+export function nestingDepth(instance: string): number {
+  let depth = 0;
+  for (let i = instance.indexOf('.'); i !== -1; i = instance.indexOf('.', i + 1)) depth++;
+  return depth;
+}
+
+/**
  * A tenant's accounting of the view state it stores: a hash of state key → bytes counted (plus the
  * running total) and a sorted set of state key → when it expires (ms). Same hash tag as the
  * states, so the save scripts touch all three keys on one Redis Cluster slot.

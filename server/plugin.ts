@@ -76,7 +76,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   const problems: Problem[] = [];
   const uwsApp = findUws(fastify, problems);
   const templates = compileTemplates(config, options.tags, problems);
-  const views = templates ? registerViews(config.routes, templates, problems) : new Map();
+  const views = templates ? registerViews(config.routes, templates, problems, config.views) : new Map();
   const layout = templates && config.layout ? loadLayout(templates, config.layout, problems) : undefined;
   const bundle = loadClientBundle(problems);
   checkWatchedEntities(config.routes, options.database, problems);
@@ -250,7 +250,7 @@ function compileTemplates(config: LiveryConfig, tags: TagDefinitions | undefined
   for (const [id, detail] of tagProblems) problems.push({ id, detail });
   if (tagProblems.length > 0) return undefined;
   try {
-    const loader = createTemplateLoader(config.templatesDir, { filters: config.filters, tags });
+    const loader = createTemplateLoader(config.templatesDir, { filters: config.filters, tags, views: viewNames(config) });
     loader.compileAll();
     return loader;
   } catch (error) {
@@ -258,6 +258,12 @@ function compileTemplates(config: LiveryConfig, tags: TagDefinitions | undefined
     for (const e of each) problems.push({ id: 'livery.C005', detail: e.message, error: e });
     return undefined;
   }
+}
+
+/** The class names `{% live %}` may nest (D81): routed views and `views`; checked when templates compile. */
+function viewNames(config: LiveryConfig): ReadonlySet<string> {
+  const classes = [...config.routes.map((r) => r.view), ...(Array.isArray(config.views) ? config.views : [])];
+  return new Set(classes.filter((view) => typeof view === 'function').map((view) => view.name));
 }
 
 function loadLayout(templates: TemplateLoader, name: string, problems: Problem[]): Template | undefined {

@@ -13,3 +13,11 @@ export class ClockView extends LiveView<{ now: number }> {
     this.state.now = Date.now();
   }
 }
+
+/**
+ * The same clock, small, for nesting in other pages: the home page renders it with
+ * `{% live "ClockBadgeView" id="clock" %}` (docs/components.md). Not routed: listed in `views`.
+ */
+export class ClockBadgeView extends ClockView {
+  static template = 'clock-badge.html';
+}

@@ -1,6 +1,6 @@
 import { route } from '../server/index.ts';
 import { AttachmentsView } from './attachments.ts';
-import { ClockView } from './clock.ts';
+import { ClockBadgeView, ClockView } from './clock.ts';
 import { CounterView } from './counter.ts';
 import { HomeView } from './home.ts';
 import { ProjectView } from './project.ts';
@@ -17,6 +17,9 @@ export const routes = [
   route('/projects/:id', ProjectView, { title: 'Project · Livery' }),
   route('/files', AttachmentsView, { title: 'Files · Livery' }),
 ];
+
+/** Views the example's templates nest (`{% live %}`) without routing them. */
+export const views = [ClockBadgeView];
 
 /**
  * The example's tenancy: `acme.localhost:3000/projects` (subdomain) and

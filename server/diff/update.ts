@@ -5,7 +5,7 @@
  * re-evaluated only when its deps intersect it (or its deps are unknown). The set passes into
  * the blocks of `if` branches, which read the same scope; inside loops, `with` and `include` the
  * scope differs, so their contents are re-evaluated in full (`changed = null`) and compared value
- * by value. Returns `undefined` when nothing changed: the caller then sends nothing.
+ * by value — except a component's slot contents, which render in the caller's scope (D79). Returns `undefined` when nothing changed: the caller then sends nothing.
  *
  * `items` narrows a changed name further (D61): for a name holding an array whose elements were
  * only changed in place, the indexes of the elements that may differ. A loop over that name
@@ -23,19 +23,33 @@ import { Stream } from './stream.ts';
 /** Per changed name holding an array: the indexes of the elements that may have changed (D61). */
 export type ItemChanges = ReadonlyMap<string, ReadonlySet<number>>;
 
+/**
+ * Function components (D79): the change set of the scope a component is used in. The component's
+ * own scope differs (its contents are compared value by value, `changed = null`), but each
+ * `{% render_slot %}` in it renders the caller's block in the caller's scope, where this change
+ * set holds — so slot contents skip what did not change, and a loop in a slot may go item-wise.
+ * `outer` is the caller's own, for a slot passed on from one component to another.
+ */
+interface CallerChanges {
+  readonly changed: ReadonlySet<string> | null;
+  readonly items: ItemChanges | undefined;
+  readonly outer: CallerChanges | undefined;
+}
+
 export function updateBlock(
   tree: RBlock,
   scope: Scope,
   changed: ReadonlySet<string> | null,
   statics: StaticsCollector,
   items?: ItemChanges,
+  caller?: CallerChanges,
 ): WireNode | undefined {
   let diff: WireNode | undefined;
   const slots = tree.block.slots;
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i];
     if (changed !== null && slot.deps !== null && !intersects(slot.deps, changed)) continue;
-    const d = updateSlot(tree.values, i, slot, scope, changed, statics, items);
+    const d = updateSlot(tree.values, i, slot, scope, changed, statics, items, caller);
     if (d !== undefined) (diff ??= {})[i] = d;
   }
   return diff;
@@ -49,6 +63,7 @@ function updateSlot(
   changed: ReadonlySet<string> | null,
   statics: StaticsCollector,
   items: ItemChanges | undefined,
+  caller: CallerChanges | undefined,
 ): WireValue | undefined {
   const old = values[i];
   if (slot.kind === 'text') {
@@ -61,18 +76,21 @@ function updateSlot(
     const chosen = slot.select(scope);
     if (chosen === null) return replace(values, i, '', statics);
     if (isBlock(old) && old.block === chosen.block) {
-      return slot.scoped ? updateBlock(old, chosen.scope, null, statics) : updateBlock(old, chosen.scope, changed, statics, items);
+      if (!slot.scoped) return updateBlock(old, chosen.scope, changed, statics, items, caller);
+      if (slot.boundary === 'component') return updateBlock(old, chosen.scope, null, statics, undefined, { changed, items, outer: caller });
+      if (slot.boundary === 'slot' && caller !== undefined) return updateBlock(old, chosen.scope, caller.changed, statics, caller.items, caller.outer);
+      return updateBlock(old, chosen.scope, null, statics, undefined, slot.boundary === 'slot' ? undefined : caller);
     }
     return replace(values, i, renderBlock(chosen.block, chosen.scope), statics);
   }
   if (changed !== null && items !== undefined && slot.source !== null && isList(old)) {
     const indexes = items.get(slot.source);
     if (indexes !== undefined && old.distinct !== false && old.body === slot.body && (slot.itemDeps === null || !intersects(slot.itemDeps, changed))) {
-      const d = updateItems(old, slot, scope, indexes, statics);
+      const d = updateItems(old, slot, scope, indexes, statics, caller);
       if (d !== FULL) return d;
     }
   }
-  return updateLoop(values, i, slot, scope, statics);
+  return updateLoop(values, i, slot, scope, statics, caller);
 }
 
 const FULL = Symbol('full pass');
@@ -83,7 +101,7 @@ const FULL = Symbol('full pass');
  * items changed for it to pay, or a changed element's key moved (then the order may have
  * changed). Keys are all checked before the tree is touched, so FULL leaves it as it was.
  */
-function updateItems(list: RList, slot: LoopSlot, scope: Scope, indexes: ReadonlySet<number>, statics: StaticsCollector): WireNode | undefined | typeof FULL {
+function updateItems(list: RList, slot: LoopSlot, scope: Scope, indexes: ReadonlySet<number>, statics: StaticsCollector, caller: CallerChanges | undefined): WireNode | undefined | typeof FULL {
   const array = slot.array(scope);
   const n = list.keys.length;
   if (array === null || array.length !== n || indexes.size * 2 > n) return FULL;
@@ -100,7 +118,7 @@ function updateItems(list: RList, slot: LoopSlot, scope: Scope, indexes: Readonl
   }
   let entries: WireNode | undefined;
   for (const item of fresh) {
-    const d = updateBlock(list.items.get(item.key)!, item.scope, null, statics);
+    const d = updateBlock(list.items.get(item.key)!, item.scope, null, statics, undefined, caller);
     if (d !== undefined) (entries ??= {})[item.key] = d;
   }
   return entries === undefined ? undefined : { [K_ENTRIES]: entries };
@@ -112,13 +130,13 @@ function replace(values: RValue[], i: number, value: RValue, statics: StaticsCol
   return encodeValue(value, statics);
 }
 
-function updateLoop(values: RValue[], i: number, slot: LoopSlot, scope: Scope, statics: StaticsCollector): WireValue | undefined {
+function updateLoop(values: RValue[], i: number, slot: LoopSlot, scope: Scope, statics: StaticsCollector, caller: CallerChanges | undefined): WireValue | undefined {
   const old = values[i];
   const value = slot.evaluate(scope);
   if (value instanceof Stream) return updateStream(values, i, slot, value, scope, statics);
   const items = slot.items(scope, value);
   if (items.length === 0 && slot.empty !== null) {
-    if (isBlock(old) && old.block === slot.empty) return updateBlock(old, scope, null, statics);
+    if (isBlock(old) && old.block === slot.empty) return updateBlock(old, scope, null, statics, undefined, caller);
     values[i] = renderBlock(slot.empty, scope);
     return encodeBlock(values[i] as RBlock, statics);
   }
@@ -127,7 +145,7 @@ function updateLoop(values: RValue[], i: number, slot: LoopSlot, scope: Scope, s
     return encodeList(values[i] as RList, statics);
   }
   old.distinct = itemwiseCandidate(slot, items.length);
-  return updateList(old, slot.body, items, statics);
+  return updateList(old, slot.body, items, statics, caller);
 }
 
 /**
@@ -162,7 +180,7 @@ function updateStream(values: RValue[], i: number, slot: LoopSlot, stream: Strea
   return diff;
 }
 
-function updateList(list: RList, body: Block, items: readonly LoopItem[], statics: StaticsCollector): WireNode | undefined {
+function updateList(list: RList, body: Block, items: readonly LoopItem[], statics: StaticsCollector, caller: CallerChanges | undefined): WireNode | undefined {
   const keys: string[] = new Array(items.length);
   const seen = new Set<string>();
   let entries: WireNode | undefined;
@@ -172,7 +190,7 @@ function updateList(list: RList, body: Block, items: readonly LoopItem[], static
     keys[n] = key;
     const existing = list.items.get(key);
     if (existing !== undefined) {
-      const d = updateBlock(existing, items[n].scope, null, statics);
+      const d = updateBlock(existing, items[n].scope, null, statics, undefined, caller);
       if (d !== undefined) (entries ??= {})[key] = d;
     } else {
       const fresh = renderBlock(body, items[n].scope);

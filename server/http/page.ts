@@ -6,7 +6,6 @@
  * start: `''`, or `/t/acme` when the path names the tenant; for the layout's own links) — render
  * `head`, `content` and `flash` with `|safe`.
  */
-import { A_TOKEN, A_VIEW } from '../protocol/index.ts';
 import { flashRegionHtml } from '../protocol/flash.ts';
 import { createScope, escapeHtml, renderToString, type Template } from '../template/index.ts';
 
@@ -20,9 +19,7 @@ export interface PageParts {
 
 export type Layout = (parts: PageParts, extra?: Record<string, unknown>) => string;
 
-export function viewContainer(viewId: string, instance: string, token: string, html: string): string {
-  return `<div id="lv-${instance}" ${A_VIEW}="${viewId}" ${A_TOKEN}="${token}">${html}</div>`;
-}
+export { viewContainer } from '../view/container.ts';
 
 export function scriptTag(src: string): string {
   return `<script defer src="${src}"></script>`;
@@ -30,7 +27,11 @@ export function scriptTag(src: string): string {
 
 export function createLayout(template: Template | undefined): Layout {
   if (template === undefined) return builtInLayout;
-  return (parts, extra = {}) => renderToString(template, createScope({ ...extra, ...parts }));
+  return (parts, extra = {}) => {
+    // `tenant` is a global, as in a view's template, so components in the layout see it (D79).
+    const { tenant, ...rest } = extra;
+    return renderToString(template, createScope({ ...rest, ...parts }, tenant === undefined ? undefined : { tenant }));
+  };
 }
 
 const builtInLayout: Layout = ({ title, head, content, flash }) =>

@@ -37,6 +37,7 @@ import { Mailbox, type JobFailures } from './mailbox.ts';
 import type { Uploads } from '../uploads/index.ts';
 import { K_REPLY, K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
+import { isNested, restartRender } from './nested.ts';
 import { followIntent, type IntentContext, type RouteMatch } from './navigation.ts';
 
 /** The template name of the view's field errors (a global, like `tenant`): marked changed when they change. */
@@ -221,6 +222,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   }
   keepFlash(flash: Flash): Promise<void> {
     return this.#host.keepFlash(flash);
+  }
+  get nested(): boolean {
+    return isNested(this.instance);
   }
 
   // SubscriptionSink: messages, presence diffs and saves, each run in the mailbox.
@@ -693,6 +697,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       // The tree may be half-updated; re-render from scratch so server and client agree again.
       this.#report(0, error instanceof TemplateAppCodeError ? error.code : 'LV_RENDER_FAILED', error);
       try {
+        restartRender(this.#scope);
         this.#tree = renderBlock(this.#template.root, this.#scope);
         return statics.attachTo(encodeRoot(this.#tree, statics));
       } catch {
@@ -762,7 +767,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.view[RUNTIME] = undefined;
     // Navigated away: nothing will rejoin this instance (the page now shows another view), so
     // its state is discarded rather than kept for the state TTL.
-    if (reason === 'navigate') await this.#services.backend.delete(this.stateKey).catch((error: unknown) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'discarding state failed'));
+    // A nested view left (D81): its container left the page with its parent's render; a child that
+    // comes back under the same id is a new one.
+    if (reason === 'navigate' || (reason === 'leave' && isNested(this.instance))) await this.#services.backend.delete(this.stateKey).catch((error: unknown) => this.#host.log.warn({ err: error, view: this.viewClass.name }, 'discarding state failed'));
     else if (reason !== 'replaced') {
       const outcome = await this.save(true); // stored at close in any case: its TTL runs from here
       if (outcome === 'taken') this.#host.log.info({ view: this.viewClass.name }, 'view closed after a join elsewhere took it over; its copy was not saved');

@@ -44,6 +44,8 @@ export interface IntentContext {
   resolve(url: string): Promise<RouteMatch | undefined>;
   /** Keeps flash messages in the browser session for the next page load. */
   keepFlash(flash: Flash): Promise<void>;
+  /** A nested view (D81) shows no URL of its own: where it asks to go, the page goes (a navigate). */
+  readonly nested?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function followIntent(view: LiveView<object>, context: IntentContex
       await context.keepFlash(page.carried);
       return { to: intent.to, kind: 'redirect', replace };
     }
-    if (match.route.view !== view.constructor) return { to: intent.to, kind: 'navigate', replace };
+    if (match.route.view !== view.constructor || context.nested === true) return { to: intent.to, kind: 'navigate', replace };
     page.url = url;
     await view.handleParams?.(match.params, url);
     location = { to: intent.to, kind: 'patch', replace };

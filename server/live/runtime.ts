@@ -23,7 +23,7 @@ import { FLASH_KINDS, type Flash } from '../protocol/flash.ts';
 import { TickScheduler } from '../scheduler/index.ts';
 import { LiveStats, timeCalls, type LiveCounts } from '../metrics/index.ts';
 import { stateKey, type StateBackend } from '../state/index.ts';
-import { createScope, renderToString, type Scope, type Template } from '../template/index.ts';
+import { createScope, NESTED_VIEWS, renderToString, type NestedViews, type Scope, type Template } from '../template/index.ts';
 import { tenantData, type Database, type TenantData } from '../data/index.ts';
 import { sessionUnder, type Session, type SessionStore } from '../session/index.ts';
 import { hasFlash, withFlash } from '../session/flash.ts';
@@ -42,6 +42,7 @@ import type { Connection } from './connection.ts';
 import { MountedView, type ViewServices } from './mounted-view.ts';
 import { InstanceLocks, TakeoverNotices } from './ownership.ts';
 import { TopicHub } from './topic-hub.ts';
+import { isNested, NestedHost, type PendingChild } from './nested.ts';
 import { initialUploadsState, UPLOADS_STATE_KEY, type Uploads } from '../uploads/index.ts';
 import { followIntent, MAX_PATCHES, pathOf, type RouteMatch, type RouteMatcher } from './navigation.ts';
 
@@ -191,8 +192,10 @@ export class Runtime {
     view.state = state;
     await view.handleParams?.(params, page.url);
     if (page.intent !== undefined) return { html: '', token: '', instance: '', title: page.title, flash: page.flash, redirect: page.intent };
-    const html = renderToString(entry.template, this.#scope(state, view));
     const instance = randomBytes(12).toString('base64url');
+    const pending: PendingChild[] = [];
+    const rendered = renderToString(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, instance, pending)));
+    const html = await this.#renderChildren(rendered, pending, session, tenant);
     // Until its socket joins, the state lives only the short pre-join TTL: page loads that never
     // join (crawlers, floods, closed tabs) cannot hold state for the full TTL (D31).
     const serialized = serializeState(entry.viewClass.name, state, this.config.state.maxBytes);
@@ -200,6 +203,34 @@ export class Runtime {
     await this.backend.set(stateKey(tenant.id, instance), serialized, { ttlSeconds: this.config.state.preJoinTtlSeconds, budget: this.stateBudget(tenant) });
     const token = this.signer.sign({ view: viewId, instance, params, session: session.id, tenant: tenant.id, url: options.url });
     return { html, token, instance, title: page.title, flash: page.flash };
+  }
+
+  /**
+   * The nested views (`{% live %}`, D81) a page render met, mounted and rendered into their
+   * containers — and theirs, in turn — each state saved for its own join as the page's is.
+   */
+  async #renderChildren(html: string, pending: readonly PendingChild[], session: Session, tenant: TenantInfo): Promise<string> {
+    if (pending.length === 0) return html;
+    const inner = await Promise.all(pending.map((child) => this.#renderChild(child, session, tenant)));
+    pending.forEach((child, i) => (html = html.replace(child.marker, () => inner[i])));
+    return html;
+  }
+
+  async #renderChild(child: PendingChild, session: Session, tenant: TenantInfo): Promise<string> {
+    const entry = this.#entry(child.view);
+    const view = this.#instantiate(entry.viewClass, tenant, this.dataFor(tenant));
+    const state = await this.#mount(view, child.params, session);
+    view.state = state;
+    const pending: PendingChild[] = [];
+    const rendered = renderToString(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, child.instance, pending)));
+    const html = await this.#renderChildren(rendered, pending, session, tenant);
+    const serialized = serializeState(entry.viewClass.name, state, this.config.state.maxBytes);
+    await this.backend.set(stateKey(tenant.id, child.instance), serialized, { ttlSeconds: this.config.state.preJoinTtlSeconds, budget: this.stateBudget(tenant) });
+    return html;
+  }
+
+  #nested(tenant: string, session: string, instance: string, pending?: PendingChild[]): NestedViews {
+    return new NestedHost(this.#views, this.signer, tenant, session, instance, pending);
   }
 
   /**
@@ -217,7 +248,9 @@ export class Runtime {
     const view = this.#instantiate(entry.viewClass, tenant, conn.data);
     // The refreshed token names no URL: only a render's token vouches that its state shows one.
     const { url: renderedAt, ...rest } = claims;
-    const at = await this.#joinUrl(conn, entry.viewClass, claims.params, renderedAt, url);
+    // A nested view has no URL of its own: it shows its token's params wherever the page is.
+    const nested = isNested(claims.instance);
+    const at = nested ? { url: url ?? '', params: claims.params } : await this.#joinUrl(conn, entry.viewClass, claims.params, renderedAt, url);
     // Joins of one instance take turns: each adopts what the one before it left, so two racing
     // joins never both go live (the later one takes over from the earlier, D35).
     const release = await this.#locks.acquire(key);
@@ -237,7 +270,7 @@ export class Runtime {
       mounted = new MountedView(
         {
           tenant, params: claims.params, vid, viewClass: entry.viewClass, view, tracked,
-          scope: this.#scope(state, view), template: entry.template, instance: claims.instance, stateKey: key, owner,
+          scope: this.#scope(state, view, this.#nested(tenant.id, conn.sessionId, claims.instance)), template: entry.template, instance: claims.instance, stateKey: key, owner,
         },
         conn,
         this.#services,
@@ -259,7 +292,7 @@ export class Runtime {
       if (mounted.closedBy !== undefined) throw new LiveryError(mounted.closedBy === 'replaced' ? 'LV_VIEW_TAKEN_OVER' : 'LV_VIEW_NOT_JOINED');
       // The first join of a page adopts a state its render made at this very URL: handleParams ran there.
       const current = renderedAt !== undefined && at.url === renderedAt && !mountedAfresh;
-      if (view.handleParams !== undefined && !current) await view.handleParams(at.params, at.url);
+      if (view.handleParams !== undefined && !current && !nested) await view.handleParams(at.params, at.url);
       // Where mount (run afresh) or handleParams asked to go. A URL corrected on join replaces the
       // browser's entry: the user made no new one.
       location = view[PAGE].intent === undefined ? undefined : await followIntent(view, mounted, true);
@@ -498,12 +531,13 @@ export class Runtime {
 
   /**
    * Templates see the state, and `tenant` and `errors` (the view's field errors) that no state key
-   * can shadow; a view that declares streams also `streams` (D82).
+   * can shadow — and, under a name no expression can spell, what renders their `{% live %}` tags;
+   * a view that declares streams also `streams` (D82).
    */
-  #scope(state: object, view: LiveView<object>): Scope {
+  #scope(state: object, view: LiveView<object>, nested: NestedViews): Scope {
     const viewClass = view.constructor as ViewClass;
     const commands = commandStrings(viewClass.commands);
-    const globals: Record<string, unknown> = { tenant: view.tenant, errors: view[FIELD_ERRORS], js: commands };
+    const globals: Record<string, unknown> = { tenant: view.tenant, errors: view[FIELD_ERRORS], js: commands, [NESTED_VIEWS]: nested };
     if (Object.keys(viewClass.streams ?? {}).length > 0) globals.streams = streamsOf(view).byName;
     return createScope(state as Record<string, unknown>, globals);
   }

@@ -13,6 +13,7 @@ import type { UploadStore } from '../uploads/index.ts';
 import type { TemplateFilters } from '../template/index.ts';
 import type { TagDefinitions } from '../template/index.ts';
 import type { Route } from '../view/routes.ts';
+import type { ViewClass } from '../view/live-view.ts';
 
 /** pino levels. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -21,6 +22,8 @@ export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info'
 export interface LiveryOptions {
   /** Routes: path → view class. */
   routes?: Route[];
+  /** View classes that are not routed but nested in templates with `{% live "Name" id="…" %}` (docs/components.md, D81). */
+  views?: ViewClass[];
   /** Directory of `*.html` templates. */
   templatesDir?: string;
   /** The app's own files (stylesheets, images), served under `/static/` when the folder exists. */
@@ -179,6 +182,8 @@ export interface PageOptions {
 
 export interface LiveryConfig {
   routes: Route[];
+  /** Views nested with `{% live %}` that no route serves. */
+  views: ViewClass[];
   /** undefined: tenancy off, one implicit tenant. */
   tenancy: TenancyConfig | undefined;
   templatesDir: string;

@@ -32,6 +32,7 @@ export function resolveConfig(options: LiveryOptions = {}, env: Env = processEnv
   const production = options.production ?? fromEnv.get('production') === 'production';
   const config: LiveryConfig = {
     routes: options.routes ?? [],
+    views: options.views ?? [],
     tenancy: tenancy.config,
     templatesDir: resolve(pick(options.templatesDir, 'templatesDir')),
     staticDir: resolve(pick(options.staticDir, 'staticDir')),

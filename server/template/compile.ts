@@ -4,6 +4,7 @@
  * is left to load at render time instead of recursing forever.
  */
 import { tagHandlers, type TagDefinitions } from './custom-tags.ts';
+import { rememberComponent } from './component.ts';
 import { TemplateDoesNotExist, TemplateSyntaxError } from './errors.ts';
 import { compileFilterExpression } from './expression.ts';
 import { withAppFilters, type FilterSpec } from './filters/index.ts';
@@ -11,6 +12,7 @@ import { extendLayout, extendsToken, layoutOf, rememberLayout, rootLayout, scanB
 import { splitContents, tokenize, type Token } from './lexer.ts';
 import { Parser, type ParserEnv } from './parser.ts';
 import { createScope } from './scope.ts';
+import { componentInfoOf } from './tags/component.ts';
 import { relativeName } from './tags/include.ts';
 import type { SourceLocation, Template } from './types.ts';
 import { toText } from './values.ts';
@@ -37,6 +39,8 @@ export interface CompileOptions {
   readonly filters?: ReadonlyMap<string, FilterSpec>;
   /** App-defined tags (D75, custom-tags.ts). */
   readonly tags?: TagDefinitions;
+  /** The view class names `{% live %}` may nest (D81): another name fails the compile. */
+  readonly views?: ReadonlySet<string>;
 }
 
 const compiling = new WeakMap<object, Set<string>>();
@@ -80,6 +84,8 @@ function layoutFor(
   const again = tokens.find((t) => t !== ext && t.type === 'block' && t.contents.split(/\s+/)[0] === 'extends');
   if (ext === null) return rootLayout(tokens, own);
   if (again !== undefined) throw new TemplateSyntaxError(again.loc, `'extends' cannot appear more than once in the same template`);
+  const attrs = tokens.find((t) => t.type === 'block' && t.contents.split(/\s+/)[0] === 'attrs');
+  if (attrs !== undefined) throw new TemplateSyntaxError(attrs.loc, `a component template ({% attrs %}) cannot use {% extends %}: put shared markup in another component or an include.`);
   const bits = splitContents(ext.contents);
   if (bits.length !== 2) throw new TemplateSyntaxError(ext.loc, `'extends' takes one argument`);
   const parentName = compileFilterExpression(bits[1], { loc: ext.loc, autoescape, missingAsEmpty: true });
@@ -105,7 +111,8 @@ export function compileTemplate(source: string, options: CompileOptions): Templa
   try {
     // App filters are in force for the whole compile: the extends name may use them too.
     return withAppFilters(options.filters, () => {
-      const layout = layoutFor(tokenize(source, name), name, autoescape, loader, active);
+      const tokens = tokenize(source, name);
+      const layout = layoutFor(tokens, name, autoescape, loader, active);
       const env: ParserEnv = {
         file: name,
         autoescape,
@@ -114,6 +121,7 @@ export function compileTemplate(source: string, options: CompileOptions): Templa
         loadAtRender: (target, ae, loc) => loadFrom(loader, target, ae, loc),
         blocks: layout.blocks,
         tags: tagHandlers(options.tags),
+        views: options.views,
       };
       const parser = new Parser(layout.tokens, env);
       const out = parser.builder();
@@ -121,6 +129,9 @@ export function compileTemplate(source: string, options: CompileOptions): Templa
       const { block, deps } = out.finish();
       const template: Template = Object.freeze({ name, root: block, deps });
       rememberLayout(template, layout);
+      // Slots rendered by templates it includes are not known: uses are then not checked for them.
+      const includes = tokens.some((t) => t.type === 'block' && t.contents.split(/\s+/)[0] === 'include');
+      rememberComponent(template, componentInfoOf(parser, name, !includes && layout.tokens === tokens, deps));
       return template;
     });
   } finally {

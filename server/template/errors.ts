@@ -83,7 +83,7 @@ export class TemplateValueError extends LiveryError {
  * (logged, never sent to a client).
  */
 export abstract class TemplateAppCodeError extends LiveryError {
-  declare readonly code: 'LV_TEMPLATE_FILTER_FAILED' | 'LV_TEMPLATE_TAG_FAILED';
+  declare readonly code: 'LV_TEMPLATE_FILTER_FAILED' | 'LV_TEMPLATE_TAG_FAILED' | 'LV_NESTED_VIEW_INVALID' | 'LV_NESTED_ID_INVALID';
   readonly file: string;
   readonly line: number;
   readonly column: number;
@@ -118,6 +118,19 @@ export class TemplateTagError extends TemplateAppCodeError {
     super('LV_TEMPLATE_TAG_FAILED', loc, `{% ${tag} %}`, cause);
     this.name = 'TemplateTagError';
     this.tag = tag;
+  }
+}
+
+/**
+ * A `{% live %}` tag (D81) could not render its view: its id, or what the view rendering it
+ * refused (an unknown view, an id used twice, nesting too deep). Reported by its own code.
+ */
+export class NestedViewError extends TemplateAppCodeError {
+  declare readonly code: 'LV_NESTED_VIEW_INVALID' | 'LV_NESTED_ID_INVALID';
+
+  constructor(code: NestedViewError['code'], loc: SourceLocation, view: string, reason: string) {
+    super(code, loc, `{% live "${view}" %}`, new Error(reason));
+    this.name = 'NestedViewError';
   }
 }
 

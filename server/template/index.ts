@@ -25,9 +25,10 @@ export { compileTemplate, type CompileOptions, type TemplateLoader } from './com
 export { createMemoryLoader, createTemplateLoader, type FileTemplateLoader, type LoaderOptions } from './loader.ts';
 export { createScope } from './scope.ts';
 export { renderToString } from './render.ts';
-export { TemplateCompileErrors, TemplateDoesNotExist, TemplateFilterError, TemplateSyntaxError, TemplateTagError, TemplateValueError, type TemplateErrorCode } from './errors.ts';
+export { NestedViewError, TemplateCompileErrors, TemplateDoesNotExist, TemplateFilterError, TemplateSyntaxError, TemplateTagError, TemplateValueError, type TemplateErrorCode } from './errors.ts';
 export { checkTagDefinitions, type TagDefinition, type TagDefinitions, type TagFunction } from './custom-tags.ts';
 export { UNSAFE_CSS, UNSAFE_URL } from './output.ts';
 export { escapeHtml, SafeString } from './values.ts';
+export { NESTED_VIEWS, type NestedViews } from './tags/live.ts';
 export { filterNames, isBuiltInFilter } from './filters/index.ts';
 export { appFilterProblems, type TemplateFilter, type TemplateFilterDeclaration, type TemplateFilterFunction, type TemplateFilters } from './filters/app-filters.ts';

@@ -23,6 +23,8 @@ export interface LoaderOptions {
   readonly filters?: TemplateFilters;
   /** App-defined tags (D75). */
   readonly tags?: TagDefinitions;
+  /** The view class names `{% live %}` may nest (D81). */
+  readonly views?: ReadonlySet<string>;
 }
 
 export class CachingTemplateLoader implements VariantTemplateLoader {
@@ -32,6 +34,7 @@ export class CachingTemplateLoader implements VariantTemplateLoader {
   private readonly htmlChecks: boolean;
   private readonly filters: ReadonlyMap<string, FilterSpec>;
   private readonly tags: TagDefinitions | undefined;
+  private readonly views: ReadonlySet<string> | undefined;
   private readonly cache = new Map<string, Template>();
   /** included name → names of the templates that embedded it at compile time */
   private readonly includedBy = new Map<string, Set<string>>();
@@ -46,6 +49,7 @@ export class CachingTemplateLoader implements VariantTemplateLoader {
     if (problems.length > 0) throw new TypeError(`Invalid template filters: ${problems.join('; ')}`);
     this.filters = appFilterSpecs(options.filters);
     this.tags = options.tags;
+    this.views = options.views;
   }
 
   load(name: string): Template {
@@ -65,7 +69,7 @@ export class CachingTemplateLoader implements VariantTemplateLoader {
     if (source === undefined) throw new TemplateDoesNotExist(name, this.where);
     this.stack.push(name);
     try {
-      const template = compileTemplate(source, { name, loader: this, autoescape, htmlChecks: this.htmlChecks, filters: this.filters, tags: this.tags });
+      const template = compileTemplate(source, { name, loader: this, autoescape, htmlChecks: this.htmlChecks, filters: this.filters, tags: this.tags, views: this.views });
       this.cache.set(key, template);
       return template;
     } finally {

@@ -4,6 +4,7 @@
  * Lexical settings (autoescape) and the HTML context tracker live here while parsing.
  */
 import { BlockBuilder } from './block-builder.ts';
+import type { AttrDecl } from './component.ts';
 import { TemplateSyntaxError } from './errors.ts';
 import { compileFilterExpression } from './expression.ts';
 import { HtmlContextTracker, type HtmlState } from './html-context.ts';
@@ -25,6 +26,8 @@ export interface ParserEnv {
   readonly blocks: ReadonlyMap<string, readonly BlockDef[]>;
   /** App-defined tags (custom-tags.ts). */
   readonly tags: ReadonlyMap<string, TagHandler>;
+  /** The view class names `{% live %}` may nest (D81); undefined: not checked when compiling. */
+  readonly views?: ReadonlySet<string>;
 }
 
 const TEXT_CONTEXT = { kind: 'text' } as const;
@@ -53,6 +56,10 @@ export class Parser {
   private until: readonly string[] = [];
   /** Set by `parseRest`: the end tag the innermost `parse` call returns without reading on. */
   private stopped: Token | null = null;
+  /** A component template's `{% attrs %}` (tags/component.ts, D79), or null. */
+  attrs: { readonly decls: readonly AttrDecl[]; readonly token: Token } | null = null;
+  /** Slot names this file renders with `{% render_slot %}`. */
+  readonly renderedSlots = new Set<string>();
 
   constructor(tokens: readonly Token[], env: ParserEnv) {
     this.tokens = tokens;
@@ -93,6 +100,19 @@ export class Parser {
       this.stopped = this.parse(out, this.until);
     } finally {
       this.open.push(self);
+    }
+  }
+
+  /**
+   * Parses a body opened by a tag met inside another tag's body (`{% slot %}` inside
+   * `{% component %}`), so an unclosed body is reported at its own opener.
+   */
+  parseNested(opener: Token, out: BlockBuilder, until: readonly string[]): Token {
+    this.open.push(opener);
+    try {
+      return this.parse(out, until);
+    } finally {
+      this.open.pop();
     }
   }
 

@@ -25,9 +25,14 @@ class RootScope implements Scope {
   push(bindings: Record<string, unknown>): Scope {
     return new FrameScope(Object.keys(bindings), Object.values(bindings), this);
   }
+  /** The globals alone, without the state behind them (what a component sees, D79). */
+  globalsOnly(): Scope {
+    return new RootScope(NO_STATE, this.names, this.values);
+  }
 }
 
 const NO_NAMES: readonly string[] = [];
+const NO_STATE: object = Object.freeze({});
 
 /**
  * The globals' names, one array per set of names: every live view's scope names the same
@@ -49,7 +54,7 @@ function globalNames(globals: Record<string, unknown>): readonly string[] {
 export class FrameScope implements Scope {
   private readonly names: readonly string[];
   private readonly values: readonly unknown[];
-  private readonly parent: Scope | null;
+  readonly parent: Scope | null;
 
   constructor(names: readonly string[], values: readonly unknown[], parent: Scope | null) {
     this.names = names;
@@ -112,7 +117,7 @@ export class LoopItemScope implements Scope, LoopItem {
   private readonly names: readonly string[];
   private readonly values: readonly unknown[] | null;
   private readonly forloop: ForloopInfo;
-  private readonly parent: Scope;
+  readonly parent: Scope;
 
   constructor(names: readonly string[], element: unknown, values: readonly unknown[] | null, forloop: ForloopInfo, parent: Scope) {
     this.names = names;
@@ -146,7 +151,37 @@ export function createScope(root: Record<string, unknown>, globals?: Record<stri
   return globals === undefined ? new RootScope(root) : new RootScope(root, globalNames(globals), Object.values(globals));
 }
 
-/** The scope of `{% include … only %}`: nothing but its own bindings. */
-export function isolatedScope(names: readonly string[], values: readonly unknown[]): Scope {
-  return new FrameScope(names, values, null);
+/**
+ * The scope of `{% include … only %}`: nothing but its own bindings — and, from `outer`, the
+ * names Livery hands a view's templates that no expression can spell (they start with a space:
+ * the view's nested views, D81), so an isolated include may still nest a view.
+ */
+export function isolatedScope(names: readonly string[], values: readonly unknown[], outer?: Scope): Scope {
+  return new FrameScope(names, values, outer === undefined ? null : new RuntimeOnlyScope(outer));
 }
+
+class RuntimeOnlyScope implements Scope {
+  private readonly outer: Scope;
+  constructor(outer: Scope) {
+    this.outer = outer;
+  }
+  get(name: string): unknown {
+    return name.charCodeAt(0) === 32 ? this.outer.get(name) : undefined;
+  }
+  push(bindings: Record<string, unknown>): Scope {
+    return new FrameScope(Object.keys(bindings), Object.values(bindings), this);
+  }
+}
+
+/**
+ * The globals (`tenant`, `errors`, `js`) of the scope chain `scope` ends in, without the state or
+ * any loop or `with` names: the parent scope of a component (D79). A chain cut by `include … only`
+ * has no globals left, and neither does a scope this module did not make.
+ */
+export function globalsOf(scope: Scope): Scope {
+  let current: Scope | null = scope;
+  while (current instanceof FrameScope || current instanceof LoopItemScope) current = current.parent;
+  return current instanceof RootScope ? current.globalsOnly() : EMPTY_SCOPE;
+}
+
+const EMPTY_SCOPE: Scope = new FrameScope(NO_NAMES, NO_NAMES, null);

@@ -9,8 +9,8 @@
  *
  * Slots come in three kinds:
  * - `text`   — `{{ expr|filters }}`: renders to an already-escaped HTML string.
- * - `branch` — `{% if %}`, `{% with %}`, `{% include %}`: selects one nested block (or none) and
- *              the scope to render it in.
+ * - `branch` — `{% if %}`, `{% with %}`, `{% include %}`, `{% component %}`: selects one nested
+ *              block (or none) and the scope to render it in.
  * - `loop`   — `{% for %}`: yields one keyed item per element, each rendered with `body`;
  *              `{% empty %}` is the block used when there are no items.
  *
@@ -64,6 +64,12 @@ export interface BranchSlot extends SlotBase {
    */
   select(scope: Scope): { block: Block; scope: Scope } | null;
   readonly scoped: boolean;
+  /**
+   * Function components (D79). `'component'`: a component use — the change set in force here
+   * still applies to its slot contents. `'slot'`: a `{% render_slot %}` — the returned scope is
+   * the enclosing component's caller's, so that change set applies to the returned block.
+   */
+  readonly boundary?: 'component' | 'slot';
 }
 
 export interface LoopItem {

@@ -42,29 +42,31 @@ export function registerViews(
   routes: readonly Route[],
   templates: TemplateLoader,
   problems: Problem[],
+  nested: readonly ViewClass[] = [],
 ): Map<string, RegisteredView> {
   const views = new Map<string, RegisteredView>();
   checkPaths(routes, problems);
-  for (const { path, view } of routes) {
-    const where = `route ${path} → ${view?.name ?? String(view)}`;
-    if (typeof view !== 'function') {
-      problems.push({ id: 'livery.C006', detail: `${where}: not a view class` });
-      continue;
-    }
-    const known = views.get(view.name);
-    if (known !== undefined) {
-      if (known.viewClass !== view) problems.push({ id: 'livery.C006', detail: `${where}: another view class is also named ${view.name}` });
-      continue;
-    }
-    const declared = checkDeclaration(view, where, problems);
-    if (!declared) continue;
-    try {
-      views.set(view.name, { viewClass: view, template: templates.load(view.template) });
-    } catch (error) {
-      problems.push({ id: 'livery.C005', detail: `${where}: ${(error as Error).message}` });
-    }
-  }
+  for (const { path, view } of routes) register(view, `route ${path} → ${view?.name ?? String(view)}`, 'livery.C006', views, templates, problems);
+  // Views only nested with {% live %} (D81): registered like routed ones, by class name.
+  if (!Array.isArray(nested)) problems.push({ id: 'livery.C071', detail: 'views must be an array of view classes' });
+  for (const view of Array.isArray(nested) ? nested : []) register(view, `views: ${view?.name ?? String(view)}`, 'livery.C071', views, templates, problems);
   return views;
+}
+
+/** Checks a view class and compiles its template into `views`, unless another class has its name. */
+function register(view: ViewClass, where: string, id: 'livery.C006' | 'livery.C071', views: Map<string, RegisteredView>, templates: TemplateLoader, problems: Problem[]): void {
+  if (typeof view !== 'function') return void problems.push({ id, detail: `${where}: not a view class` });
+  const known = views.get(view.name);
+  if (known !== undefined) {
+    if (known.viewClass !== view) problems.push({ id, detail: `${where}: another view class is also named ${view.name}` });
+    return;
+  }
+  if (!checkDeclaration(view, where, problems)) return;
+  try {
+    views.set(view.name, { viewClass: view, template: templates.load(view.template) });
+  } catch (error) {
+    problems.push({ id: 'livery.C005', detail: `${where}: ${(error as Error).message}` });
+  }
 }
 
 /** Livery's own top-level paths: the socket, health and metrics. */

@@ -28,7 +28,10 @@ async function open(path: string, host = 'localhost'): Promise<{ page: Page; err
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
-  page.on('request', (request) => requests.push(request.url()));
+  // The tab's icon is fetched whenever the browser likes (and again per origin): not the page's doing.
+  page.on('request', (request) => {
+    if (!request.url().endsWith('/static/favicon.svg')) requests.push(request.url());
+  });
   await page.goto(`http://${host}:${s.port}${path}`);
   await page.waitForSelector('[data-lv-view].lv-connected', { timeout: 5000 });
   return { page, errors, requests };
@@ -37,6 +40,11 @@ async function open(path: string, host = 'localhost'): Promise<{ page: Page; err
 t.test('/ links every demo', async (t) => {
   const { page, errors } = await open('/');
   t.same(await page.$$eval('#demos a', (links) => links.map((a) => a.getAttribute('href'))), ['/counter', '/clock', '/search', '/projects', '/files']);
+  // The clock nested with {% live %} is a view of its own on the page's socket, pushing its time.
+  await page.waitForSelector('.home-clock [data-lv-view="ClockBadgeView"].lv-connected');
+  const first = await page.textContent('.clock-badge');
+  t.match(first, /^\d\d:\d\d:\d\d$/, 'the nested clock was rendered with the page');
+  await page.waitForFunction((before) => document.querySelector('.clock-badge')?.textContent !== before, first, { timeout: 5000 });
   t.same(errors, []);
   await page.close();
 });

@@ -122,6 +122,16 @@ t.test('a chart hook keeps its canvas through ten patches, and updated runs for 
   await page.close();
 });
 
+t.test('an element whose hook name changes loses the old hook and gets the new one', async (t) => {
+  const { page } = await open();
+  await waitLog(page, 'mood mounted Calm');
+  await page.click('#retone');
+  await waitLog(page, 'mood mounted Loud');
+  const mood = (await log(page)).filter((e) => e.startsWith('mood'));
+  t.same(mood, ['mood mounted Calm', 'mood destroyed Calm', 'mood mounted Loud'], 'destroyed, then the new one mounted');
+  await page.close();
+});
+
 t.test('pushEvent resolves with the handler reply; an undeclared event is refused and the socket keeps working', async (t) => {
   const { page } = await open();
   await waitLog(page, 'refused LV_EVENT_UNKNOWN');

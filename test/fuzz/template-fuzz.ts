@@ -25,7 +25,12 @@ const NON_DETERMINISTIC = new Set(['random', 'timesince', 'timeuntil']);
 const FILTERS = filterNames().filter((f) => !NON_DETERMINISTIC.has(f));
 const TEMPLATE_CODES = new Set(['LV_TEMPLATE_SYNTAX', 'LV_TEMPLATE_UNSAFE_CONTEXT', 'LV_TEMPLATE_NOT_FOUND', 'LV_TEMPLATE_COMPILE']);
 
-const PARTS = { 'part.html': '<i title="{{ a }}">{{ b|default:"-" }}</i>', 'loop.html': '{% for x in items %}{{ x.name }}{% endfor %}' };
+const PARTS = {
+  'part.html': '<i title="{{ a }}">{{ b|default:"-" }}</i>',
+  'loop.html': '{% for x in items %}{{ x.name }}{% endfor %}',
+  // A function component (D79): its slots render in the caller's scope, with the caller's changes.
+  'components/card.html': '{% attrs t u="-" %}<section title="{{ t }}">{{ u }}{% render_slot %}{% for k in "ab" %}{% if slots.f %}{% render_slot f %}{% endif %}{% endfor %}</section>',
+};
 const loader = createMemoryLoader(PARTS);
 
 // ---- sources ------------------------------------------------------------------------------
@@ -50,7 +55,10 @@ const condition = fc.oneof(
   fc.tuple(name, fc.constantFrom('and', 'or'), name).map(([a, op, b]) => `${a} ${op} ${b}`),
 );
 
-const source: fc.Arbitrary<string> = fc.letrec<{ node: string; nodes: string }>((tie) => ({
+/** A name that always compiles (slot content is mostly kept valid, to reach the diff). */
+const plainName = name.filter((n) => !n.includes('._'));
+
+const source: fc.Arbitrary<string> = fc.letrec<{ node: string; nodes: string; slot: string }>((tie) => ({
   nodes: fc.array(tie('node'), { maxLength: 6 }).map((parts) => parts.join('')),
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -64,6 +72,31 @@ const source: fc.Arbitrary<string> = fc.letrec<{ node: string; nodes: string }>(
     { weight: 1, arbitrary: fc.constantFrom('{% include "part.html" %}', '{% include "loop.html" %}', '{% include "nope.html" %}', '{% include a %}') },
     { weight: 1, arbitrary: fc.constantFrom('{# note #}', '{% comment %}x{% endcomment %}', '{% verbatim %}{{ a }}{% endverbatim %}', '{% filter upper %}x{% endfilter %}') },
     { weight: 1, arbitrary: tie('nodes').map((body) => `{% autoescape off %}${body}{% endautoescape %}`) },
+    { weight: 2, arbitrary: fc.tuple(plainName, tie('slot'), fc.option(tie('slot'), { nil: undefined }))
+      .map(([t, body, f]) => `{% component "card" t=${t} %}${body}${f !== undefined ? `{% slot f %}${f}{% endslot %}` : ''}{% endcomponent %}`) },
+  ),
+  // Slot content mostly ends where it starts (in text), or the component is refused at compile.
+  slot: fc.array(fc.oneof({ weight: 3, arbitrary: plainName.map((n) => `{{ ${n} }}`) }, { weight: 2, arbitrary: fc.constantFrom('<b>', '</b>', 'x ', '<p>', '</p>') }, { weight: 2, arbitrary: tie('node') }), { maxLength: 4 })
+    .map((parts) => parts.join('')),
+})).nodes;
+
+/**
+ * Sources built around function components (D79) from parts that compile, so the diff property
+ * reaches slot contents updated with the caller's changes: loops and conditions around and inside
+ * components, components in slots, slots rendered repeatedly.
+ */
+const componentSource: fc.Arbitrary<string> = fc.letrec<{ node: string; nodes: string }>((tie) => ({
+  nodes: fc.array(tie('node'), { maxLength: 4 }).map((parts) => parts.join('')),
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { weight: 3, arbitrary: plainName.map((n) => `{{ ${n} }}`) },
+    { weight: 2, arbitrary: fc.constantFrom('<b>', '</b>', 'x ', '<p>', '</p>') },
+    { weight: 2, arbitrary: fc.tuple(plainName, tie('nodes'), fc.option(tie('nodes'), { nil: undefined }))
+      .map(([t, body, f]) => `{% component "card" t=${t} %}${body}${f !== undefined ? `{% slot f %}${f}{% endslot %}` : ''}{% endcomponent %}`) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('items', 'obj', 's'), fc.constantFrom('', ' key x.id', ' key x'), tie('nodes'))
+      .map(([list, key, body]) => `{% for x in ${list}${key} %}${body}{{ x.name }}{% endfor %}`) },
+    { weight: 1, arbitrary: fc.tuple(plainName, tie('nodes')).map(([c, body]) => `{% if ${c} %}${body}{% endif %}`) },
+    { weight: 1, arbitrary: fc.tuple(plainName, tie('nodes')).map(([value, body]) => `{% with y=${value} %}${body}{{ y }}{% endwith %}`) },
   ),
 })).nodes;
 
@@ -281,7 +314,7 @@ export interface PropertyResult {
 export function fuzzTemplates(options: TemplateFuzzOptions): PropertyResult[] {
   const properties: Array<[name: 'compile' | 'diff' | 'merge' | 'wire', runs: number, property: fc.IProperty<never>]> = [
     ['compile', options.templates, fc.property(damaged, (src) => { compile(src); }) as never],
-    ['diff', options.templates, fc.property(source, fc.array(state, { minLength: 1, maxLength: 5 }), (src, states) => {
+    ['diff', options.templates, fc.property(fc.oneof({ weight: 3, arbitrary: source }, { weight: 1, arbitrary: componentSource }), fc.array(state, { minLength: 1, maxLength: 5 }), (src, states) => {
       const template = compile(src);
       if (template !== undefined) diffMatchesRender(template, states);
     }) as never],

@@ -43,7 +43,7 @@ class IncludeSlot implements BranchSlot {
     if (!this.scoped) return { block, scope };
     const values = new Array<unknown>(this.values.length);
     for (let i = 0; i < values.length; i++) values[i] = this.values[i](scope);
-    return { block, scope: this.only ? isolatedScope(this.names, values) : new FrameScope(this.names, values, scope) };
+    return { block, scope: this.only ? isolatedScope(this.names, values, scope) : new FrameScope(this.names, values, scope) };
   }
 }
 

@@ -3,11 +3,13 @@ import type { BlockBuilder } from '../block-builder.ts';
 import type { Token } from '../lexer.ts';
 import type { Parser } from '../parser.ts';
 import { blockTag, extendsTag } from './block.ts';
+import { attrsTag, componentTag, renderSlotTag, slotTag } from './component.ts';
 import { cycleTag, resetcycleTag } from './cycle.ts';
 import { forTag } from './for.ts';
 import { ifTag } from './if.ts';
 import { ifchangedTag } from './ifchanged.ts';
 import { includeTag } from './include.ts';
+import { liveTag } from './live.ts';
 import { autoescapeTag, commentTag, filterTag, spacelessTag, verbatimTag } from './misc.ts';
 import { regroupTag } from './regroup.ts';
 import { firstofTag, loremTag, nowTag, templatetagTag, widthratioTag } from './values.ts';
@@ -20,6 +22,10 @@ export const TAGS: ReadonlyMap<string, TagHandler> = new Map<string, TagHandler>
   ['for', forTag],
   ['with', withTag],
   ['include', includeTag],
+  ['component', componentTag],
+  ['slot', slotTag],
+  ['attrs', attrsTag],
+  ['render_slot', renderSlotTag],
   ['autoescape', autoescapeTag],
   ['comment', commentTag],
   ['verbatim', verbatimTag],
@@ -36,6 +42,7 @@ export const TAGS: ReadonlyMap<string, TagHandler> = new Map<string, TagHandler>
   ['spaceless', spacelessTag],
   ['templatetag', templatetagTag],
   ['lorem', loremTag],
+  ['live', liveTag],
 ]);
 
 const FROM_VIEW = 'Compute the value in the view and pass it to the template.';

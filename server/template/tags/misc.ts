@@ -12,6 +12,7 @@ import { renderToString } from '../render.ts';
 import { FrameScope } from '../scope.ts';
 import type { Scope } from '../types.ts';
 import { SafeString, toText } from '../values.ts';
+import { NESTED_VIEWS } from './live.ts';
 
 export function autoescapeTag(p: Parser, token: Token, out: BlockBuilder): void {
   const args = token.contents.split(/\s+/);
@@ -47,6 +48,8 @@ export function filterTag(p: Parser, token: Token, out: BlockBuilder): void {
   const body = p.builder();
   p.parse(body, ['endfilter']);
   const inner = body.finish();
+  // A nested view's container carries its signed token: no filter may rewrite it.
+  if (inner.deps?.has(NESTED_VIEWS)) throw p.error(token, `{% live %} cannot stand inside {% filter %}: the filters would rewrite the nested view's container. Filter the text around it instead.`);
   const evaluate = expr.evaluate;
   // The body renders to HTML (safe); the filters' result is output as is, as in Django.
   const render = (scope: Scope): unknown => evaluate(new FrameScope(VAR, [new SafeString(renderToString(inner.block, scope))], scope));
