@@ -108,7 +108,7 @@ try {
   announceUnavailable(`Livery does not start: ${(err as Error).message}`);
 }
 
-const paths = ['counter', 'clock', 'search', 'tick-noop', 'table', 'list', 'idle', 'broadcast', 'files', 'page-size-100', 'page-size-1000', 'page-size-10000', 'client-patch', 'tick-1hz', 'tick-5hz', 'tick-10hz', 'tick-20hz'];
+const paths = ['counter', 'clock', 'search', 'tick-noop', 'table', 'list', 'idle', 'broadcast', 'files', 'page-size-100', 'page-size-1000', 'page-size-10000', 'client-patch', 'tick-1hz', 'tick-5hz', 'tick-10hz', 'tick-20hz', 'stream-none', 'stream-10k'];
 const features = (await Promise.all(paths.map(async (p) => ((await joinable(port, `/${p}`)) ? p : null)))).filter((p) => p !== null);
 announceReady(port, { features, pending });
 

@@ -62,6 +62,7 @@ export const checks = {
   'livery.C063': 'A view\'s upload declaration is invalid: `static uploads = { field: { maxSize, maxFiles, accept: [...] } }` with identifier field names, positive sizes and counts, accept entries that are MIME types, type/*, */* or known extensions, and a handleUpload(field, file) method.',
   'livery.C071': 'An entry of `views` (views nested with {% live %}) is not a view class, or its class name is another class\'s: list view classes, each with its own name.',
   'livery.C066': 'A template filter the app defines is invalid: its name must be an identifier that is not a built-in filter\'s (docs/templates.md lists them), and its value a function or { filter: function, safe?: boolean, arg?: \'none\' | \'optional\' | \'required\' }.',
+  'livery.C072': 'A view\'s stream declaration is invalid: `static streams = { name: {} }` or `{ name: { key: (item) => item.slug } }`, with identifier names (docs/views.md, "Streams").',
 } as const;
 
 export type CheckId = keyof typeof checks;

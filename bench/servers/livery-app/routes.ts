@@ -8,7 +8,7 @@ import type { Route } from '../../../server/index.ts';
 import { ClockView } from '../../../views/clock.ts';
 import { CounterView } from '../../../views/counter.ts';
 import { SearchView } from '../../../views/search.ts';
-import { BroadcastView, ClientPatchView, FilesView, IdleView, ListView, PageSize10000View, PageSize1000View, PageSize100View, TableView, Tick10HzView, Tick1HzView, Tick20HzView, Tick5HzView, TickNoopView } from './views.ts';
+import { BroadcastView, ClientPatchView, FilesView, IdleView, ListView, PageSize10000View, PageSize1000View, PageSize100View, Stream10kView, StreamNoneView, TableView, Tick10HzView, Tick1HzView, Tick20HzView, Tick5HzView, TickNoopView } from './views.ts';
 
 export const benchRoutes: Route[] = [
   route('/counter', CounterView),
@@ -28,6 +28,8 @@ export const benchRoutes: Route[] = [
   route('/tick-5hz', Tick5HzView),
   route('/tick-10hz', Tick10HzView),
   route('/tick-20hz', Tick20HzView),
+  route('/stream-none', StreamNoneView),
+  route('/stream-10k', Stream10kView),
 ];
 
 /** Bench views that need a Livery feature not built yet; listed so the report can say which. */
