@@ -34,12 +34,12 @@ interface LiveryServerLike {
   close(): Promise<void>;
 }
 
-async function load(): Promise<{ create: (options: Record<string, unknown>) => Promise<LiveryServerLike>; routes: unknown[]; pending: string[] }> {
+async function load(): Promise<{ create: (options: Record<string, unknown>) => Promise<LiveryServerLike>; routes: unknown[]; views: unknown[]; pending: string[] }> {
   try {
     const livery = (await import('../../server/index.ts')) as { createServer?: unknown };
     if (typeof livery.createServer !== 'function') announceUnavailable('server/index.ts exports no createServer');
     const app = await import('./livery-app/routes.ts');
-    return { create: livery.createServer as never, routes: app.benchRoutes, pending: app.pendingViews };
+    return { create: livery.createServer as never, routes: app.benchRoutes, views: app.nestedViews, pending: app.pendingViews };
   } catch (err) {
     announceUnavailable(`Livery does not load yet: ${(err as Error).message}`);
   }
@@ -77,7 +77,7 @@ function joinable(port: number, path: string): Promise<boolean> {
   });
 }
 
-const { create, routes, pending } = await load();
+const { create, routes, views, pending } = await load();
 const templatesDir = mergedTemplates();
 const secretDir = mkdtempSync(join(tmpdir(), 'livery-bench-secret-'));
 const uploadsDir = mkdtempSync(join(tmpdir(), 'livery-bench-uploads-'));
@@ -87,6 +87,7 @@ try {
   port = await freePort();
   server = await create({
     routes,
+    views,
     templatesDir,
     host: '127.0.0.1',
     port,
