@@ -12,7 +12,7 @@
  * so after a one-row change in a 1000-row list `toHTML()` rebuilds the root, the list and that row
  * and re-joins the other 999 cached strings.
  */
-import { A_COMPONENT, K_COMPONENTS, K_ENTRIES, K_KEYS, K_MOVED, K_REMOVED, K_RUNS, K_STATICS, K_TEMPLATES } from '../server/protocol/index.ts';
+import { A_COMPONENT, K_COMPONENTS, K_ENTRIES, K_INSERTS, K_KEYS, K_LIMIT, K_MOVED, K_REMOVED, K_RUNS, K_STATICS, K_STREAM, K_TEMPLATES } from '../server/protocol/index.ts';
 
 /** A diff or full node as it arrives on the wire. */
 export type WireNode = { [key: string]: unknown };
@@ -35,6 +35,8 @@ export interface List {
   keys: string[];
   items: Map<string, Item>;
   h?: string;
+  /** A stream's name (D82): the server keeps none of its items, its diffs are item operations. */
+  n?: string;
 }
 /** A number shows the live component with that cid (D80): its tree is in `Rendered.comps`. */
 export type Value = string | number | Block | List;
@@ -151,7 +153,7 @@ function mergeValue(cur: Value | undefined, diff: unknown, statics: StaticsCache
   if (!isObject(diff)) throw bad('a slot diff must be a string or an object');
   if (diff[K_STATICS] !== undefined) return full(diff, statics);
   if (cur === undefined || typeof cur !== 'object') throw bad('partial diff for a slot that holds no node');
-  if (isList(cur)) mergeList(cur, diff, statics);
+  if (isList(cur)) (cur.n === undefined ? mergeList : mergeStream)(cur, diff, statics);
   else mergeSlots(cur, diff, statics);
   return cur;
 }
@@ -180,7 +182,33 @@ function full(diff: WireNode, statics: StaticsCache): Block | List {
     if (!isObject(entry)) throw bad(`list "${fp}" has no entry for key "${key}"`);
     items.set(key, { v: fullSlots(st, entry, statics) });
   }
-  return { st, keys: keys.slice(), items };
+  const n = diff[K_STREAM];
+  return typeof n === 'string' ? { st, keys: keys.slice(), items, n } : { st, keys: keys.slice(), items };
+}
+
+/**
+ * Merges a stream's diff (D82; docs/protocol.md, "Streams"): removes the `d` keys, places each
+ * `i` entry in order (`at` -1 appends; a key the list holds is replaced where it stands), then
+ * trims to `l`. Shapes and entries are checked, and the new items built, before anything changes.
+ */
+function mergeStream(list: List, diff: WireNode, statics: StaticsCache): void {
+  const { [K_INSERTS]: inserts = [], [K_REMOVED]: removed = [], [K_ENTRIES]: entries = {}, [K_LIMIT]: limit = 1e9 } = diff;
+  const fresh = Array.isArray(inserts) && inserts.every(Array.isArray) && isKeys(removed) && isObject(entries) && Number.isInteger(limit) && inserts.map(([at, key]) => {
+    const entry = Object.prototype.hasOwnProperty.call(entries, key) && entries[key];
+    if (!isMove([at + 1, key]) || !isObject(entry)) throw bad('stream diff of the wrong shape');
+    return [at, key, { v: fullSlots(list.st, entry, statics) }] as const;
+  });
+  if (!fresh) throw bad('stream diff of the wrong shape');
+  list.h = undefined;
+  const keys = list.keys.filter((key) => !removed.includes(key));
+  for (const key of removed) list.items.delete(key);
+  for (const [at, key, item] of fresh) {
+    if (!list.items.has(key)) keys.splice(at < 0 ? keys.length : at, 0, key);
+    list.items.set(key, item);
+  }
+  // Negative: keep the last -limit (from the other end of an append); positive: the first limit.
+  for (const key of (limit as number) < 0 ? keys.splice(0, Math.max(0, keys.length + (limit as number))) : keys.splice(limit as number)) list.items.delete(key);
+  list.keys = keys;
 }
 
 function fullSlots(st: readonly string[], diff: WireNode, statics: StaticsCache): Value[] {

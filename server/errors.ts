@@ -98,6 +98,15 @@ export const errors = {
   LV_ASYNC_UNHANDLED: {
     message: 'startAsync needs a handleAsync(name, outcome) method on the view to receive the outcome; add it, or use assignAsync.',
   },
+  LV_STREAM_UNKNOWN: {
+    message: 'The view has no stream of that name: declare it in `static streams = { name: {} }` before streaming to it.',
+  },
+  LV_STREAM_ITEM_KEY: {
+    message: 'A stream item has no key: give each item an `id` (string or number), or declare the stream with `key: (item) => …`. The handler\'s changes were undone.',
+  },
+  LV_STREAM_OPTIONS_INVALID: {
+    message: 'A stream option is invalid: `at` is -1 (append) or an index ≥ 0, `limit` an integer (negative keeps the last items, positive the first).',
+  },
   LV_MOUNT_FAILED: {
     message: 'The view failed to mount; the server logged the error.',
     status: 500,

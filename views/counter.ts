@@ -1,9 +1,6 @@
 import { LiveView } from '../server/index.ts';
 
-/**
- * `/counter`: the smallest live view — one number, two buttons — and a live component beside
- * them (`Stepper`, views/stepper.ts) that adds its own step through `handleComponentMessage`.
- */
+/** `/counter`: the smallest live view — one number, two buttons. */
 export class CounterView extends LiveView<{ count: number }> {
   static template = 'counter.html';
   static events = { inc: null, dec: null };
@@ -18,9 +15,5 @@ export class CounterView extends LiveView<{ count: number }> {
 
   dec() {
     this.state.count -= 1;
-  }
-
-  handleComponentMessage(_id: string, message: unknown) {
-    this.state.count += (message as { add: number }).add;
   }
 }

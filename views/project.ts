@@ -6,6 +6,8 @@ import { ATTACHMENT_UPLOADS, sizeText } from './attachments.ts';
 
 /** Tasks and files a project's page lists; older ones are counted, not listed (state stays bounded). */
 const LISTED = 100;
+/** Tasks the "Recently added" list shows: a stream (docs/views.md, "Streams"), never in the state. */
+const RECENT = 5;
 
 interface TaskRow {
   id: string;
@@ -52,6 +54,7 @@ export class ProjectView extends LiveView<ProjectState> {
   static events = { validateTask: NewTask, addTask: NewTask, toggleTask: TaskId };
   static uploads = ATTACHMENT_UPLOADS;
   static watch = [TaskSchema, AttachmentSchema];
+  static streams = { recent: {} };
 
   async mount(params: Params) {
     const empty = { id: params.id, name: '', created: '', tasks: [], open: 0, draft: '', files: [] };
@@ -62,17 +65,33 @@ export class ProjectView extends LiveView<ProjectState> {
       return empty;
     }
     this.pageTitle = `${project.name} · Livery`;
+    this.stream('recent', await this.#recent(project.id));
     return { ...empty, name: project.name, created: project.createdAt.toISOString(), ...(await this.#lists(project.id)) };
   }
 
-  /** Saves announced while this tab was disconnected were missed: read the lists afresh. */
+  /**
+   * Saves announced while this tab was disconnected were missed: read the lists afresh. The
+   * server kept none of the recent tasks it streamed: stream them again (the join starts empty).
+   */
   async onJoin() {
     await this.#load();
+    await this.#restream();
   }
 
   /** Someone (this tab too) saved a task or a file of this tenant. */
   async onSave() {
     await this.#load();
+    await this.#restream();
+  }
+
+  async #restream() {
+    if (this.state.name !== '') this.stream('recent', await this.#recent(this.state.id), { reset: true });
+  }
+
+  /** The newest tasks, newest first. */
+  async #recent(projectId: string) {
+    const tasks = await this.scoped(TaskSchema).find({ projectId }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: RECENT });
+    return tasks.map((task) => ({ id: task.id, title: task.title }));
   }
 
   validateTask({ title }: { title: string }) {
@@ -80,8 +99,9 @@ export class ProjectView extends LiveView<ProjectState> {
   }
 
   async addTask({ title }: { title: string }) {
-    await this.scoped(TaskSchema).create({ projectId: this.state.id, title });
+    const task = await this.scoped(TaskSchema).create({ projectId: this.state.id, title });
     this.state.draft = '';
+    this.streamInsert('recent', { id: task.id, title: task.title }, { at: 0, limit: RECENT });
     await this.#load();
   }
 

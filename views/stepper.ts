@@ -3,7 +3,7 @@ import { LiveComponent, type Attrs } from '../server/index.ts';
 /**
  * A live component (docs/components.md): its own step size, its own events (`lv-target` in its
  * template), and `add` hands the step to the page's view, which counts. Its state is saved with
- * the counter's, so a reconnect keeps both.
+ * the page's (the home page's), so a reconnect keeps both.
  */
 export class Stepper extends LiveComponent<{ step: number }> {
   static template = 'live/stepper.html';

@@ -34,12 +34,12 @@ interface LiveryServerLike {
   close(): Promise<void>;
 }
 
-async function load(): Promise<{ create: (options: Record<string, unknown>) => Promise<LiveryServerLike>; routes: unknown[]; pending: string[] }> {
+async function load(): Promise<{ create: (options: Record<string, unknown>) => Promise<LiveryServerLike>; routes: unknown[]; views: unknown[]; components: unknown; pending: string[] }> {
   try {
     const livery = (await import('../../server/index.ts')) as { createServer?: unknown };
     if (typeof livery.createServer !== 'function') announceUnavailable('server/index.ts exports no createServer');
     const app = await import('./livery-app/routes.ts');
-    return { create: livery.createServer as never, routes: app.benchRoutes, pending: app.pendingViews };
+    return { create: livery.createServer as never, routes: app.benchRoutes, views: app.nestedViews, components: app.components, pending: app.pendingViews };
   } catch (err) {
     announceUnavailable(`Livery does not load yet: ${(err as Error).message}`);
   }
@@ -77,7 +77,7 @@ function joinable(port: number, path: string): Promise<boolean> {
   });
 }
 
-const { create, routes, pending } = await load();
+const { create, routes, views, components, pending } = await load();
 const templatesDir = mergedTemplates();
 const secretDir = mkdtempSync(join(tmpdir(), 'livery-bench-secret-'));
 const uploadsDir = mkdtempSync(join(tmpdir(), 'livery-bench-uploads-'));
@@ -87,6 +87,8 @@ try {
   port = await freePort();
   server = await create({
     routes,
+    views,
+    components,
     templatesDir,
     host: '127.0.0.1',
     port,
@@ -108,7 +110,7 @@ try {
   announceUnavailable(`Livery does not start: ${(err as Error).message}`);
 }
 
-const paths = ['counter', 'clock', 'search', 'tick-noop', 'table', 'list', 'idle', 'broadcast', 'files', 'page-size-100', 'page-size-1000', 'page-size-10000', 'client-patch', 'tick-1hz', 'tick-5hz', 'tick-10hz', 'tick-20hz'];
+const paths = ['counter', 'clock', 'search', 'tick-noop', 'table', 'list', 'idle', 'broadcast', 'files', 'page-size-100', 'page-size-1000', 'page-size-10000', 'client-patch', 'tick-1hz', 'tick-5hz', 'tick-10hz', 'tick-20hz', 'stream-none', 'stream-10k'];
 const features = (await Promise.all(paths.map(async (p) => ((await joinable(port, `/${p}`)) ? p : null)))).filter((p) => p !== null);
 announceReady(port, { features, pending });
 

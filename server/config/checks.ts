@@ -64,6 +64,7 @@ export const checks = {
   'livery.C070': 'A live component\'s template must render exactly one root element (it carries the component\'s lv-component id): start with its opening tag and end with its closing tag, nothing around them.',
   'livery.C071': 'An entry of `views` (views nested with {% live %}) is not a view class, or its class name is another class\'s: list view classes, each with its own name.',
   'livery.C066': 'A template filter the app defines is invalid: its name must be an identifier that is not a built-in filter\'s (docs/templates.md lists them), and its value a function or { filter: function, safe?: boolean, arg?: \'none\' | \'optional\' | \'required\' }.',
+  'livery.C072': 'A view\'s stream declaration is invalid: `static streams = { name: {} }` or `{ name: { key: (item) => item.slug } }`, with identifier names (docs/views.md, "Streams").',
 } as const;
 
 export type CheckId = keyof typeof checks;

@@ -5,9 +5,9 @@
  * e: {key: {"0": …}}}`. Statics travel once per fingerprint per socket: every full node that
  * names a fingerprint the socket has not received registers it in the frame's `p` map.
  */
-import { K_ENTRIES, K_KEYS, K_STATICS, K_TEMPLATES } from '../protocol/index.ts';
+import { K_ENTRIES, K_KEYS, K_STATICS, K_STREAM, K_TEMPLATES } from '../protocol/index.ts';
 import type { Block } from '../template/types.ts';
-import { isList, type RBlock, type RList, type RValue } from './rendered.ts';
+import { isList, isStream, type RBlock, type RList, type RStream, type RValue } from './rendered.ts';
 
 export type WireValue = string | number | WireNode;
 export interface WireNode {
@@ -56,7 +56,19 @@ export class StaticsCollector {
 
 export function encodeValue(value: RValue, statics: StaticsCollector): WireValue {
   if (typeof value !== 'object') return value;
+  if (isStream(value)) return encodeStream(value, statics);
   return isList(value) ? encodeList(value, statics) : encodeBlock(value, statics);
+}
+
+/** A full stream node: a full list node of the items just rendered, plus the stream's name (D82). Takes the items. */
+export function encodeStream(value: RStream, statics: StaticsCollector): WireNode {
+  statics.need(value.streamBody);
+  const fresh = value.fresh;
+  value.fresh = undefined;
+  const entries: WireNode = {};
+  const keys = fresh?.keys ?? [];
+  for (let i = 0; i < keys.length; i++) entries[keys[i]] = encodeSlots(fresh!.items[i], statics);
+  return { [K_STATICS]: value.streamBody.fp, [K_KEYS]: keys, [K_ENTRIES]: entries, [K_STREAM]: value.name };
 }
 
 export function encodeBlock(value: RBlock, statics: StaticsCollector): WireNode {

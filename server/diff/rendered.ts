@@ -4,16 +4,18 @@
  * - a string: an already-escaped HTML fragment (a text slot, or "" for a branch that selected
  *   nothing);
  * - an {@link RBlock}: a block and the values of its slots (a branch's chosen block);
- * - an {@link RList}: a loop — the body block, keys in order, and one RBlock per key.
+ * - an {@link RList}: a loop — the body block, keys in order, and one RBlock per key;
+ * - an {@link RStream}: a loop over a stream (D82) — the body and the stream's name, no items.
  *
  * The tree is updated in place by `update.ts`, so after each diff it again equals the client's
  * tree. Full renders are built here; `encode.ts` turns trees and diffs into wire nodes.
  */
 import { componentHost } from '../template/tags/live-component.ts';
 import type { Block, LoopItem, LoopSlot, Scope, Slot } from '../template/types.ts';
+import { Stream, type StreamBatch } from './stream.ts';
 
 /** A number is a live component's wire id (`cid`, D80): its tree is the component's own. */
-export type RValue = string | number | RBlock | RList;
+export type RValue = string | number | RBlock | RList | RStream;
 
 export interface RBlock {
   readonly block: Block;
@@ -32,6 +34,20 @@ export interface RList {
    * for lists that may go item-wise; `false` for lists that never do.
    */
   distinct: boolean | undefined;
+}
+
+/**
+ * A loop over a stream: what the client holds of it is not kept (D82). `fresh` carries a full
+ * render's items from rendering to encoding (the same call), which takes them.
+ */
+export interface RStream {
+  readonly streamBody: Block;
+  readonly name: string;
+  fresh: { keys: string[]; items: RBlock[] } | undefined;
+}
+
+export function isStream(value: RValue): value is RStream {
+  return typeof value === 'object' && 'streamBody' in value;
 }
 
 export function isList(value: RValue): value is RList {
@@ -57,11 +73,29 @@ export function renderSlot(slot: Slot, scope: Scope): RValue {
       const chosen = slot.select(scope);
       return chosen === null ? '' : renderBlock(chosen.block, chosen.scope);
     }
-    case 'loop':
-      return renderLoop(slot, slot.iterate(scope), scope);
+    case 'loop': {
+      const value = slot.evaluate(scope);
+      if (value instanceof Stream) return renderStream(slot, value, value.batch(), scope);
+      return renderLoop(slot, slot.items(scope, value), scope);
+    }
     case 'component':
       return componentHost(scope, slot).ref(slot, scope);
   }
+}
+
+/** A stream as a client starting with none sees it after `batch`; its `{% empty %}` is not used (D82). */
+export function renderStream(slot: LoopSlot, stream: Stream, batch: StreamBatch, scope: Scope): RStream {
+  const fresh = Stream.fresh(batch);
+  return { streamBody: slot.body, name: stream.name, fresh: { keys: fresh.map(([key]) => key), items: renderItems(slot, fresh.map(([, item]) => item), scope) } };
+}
+
+/** Each stream item rendered with the loop's body, its variable bound as the loop binds it. */
+export function renderItems(slot: LoopSlot, items: readonly unknown[], scope: Scope): RBlock[] {
+  const n = items.length;
+  const out = new Array<RBlock>(n);
+  // `itemAt` reads position p as element n-1-p of a reversed loop: undo it, a stream has its own order.
+  for (let i = 0; i < n; i++) out[i] = renderBlock(slot.body, slot.itemAt(scope, items, slot.reversed ? n - 1 - i : i).scope);
+  return out;
 }
 
 export function renderLoop(slot: LoopSlot, items: readonly LoopItem[], scope: Scope): RValue {

@@ -13,12 +13,13 @@
  * their keys are unchanged and its elements were distinct — and the event costs the items it
  * changed, not the list.
  */
-import { K_ENTRIES } from '../protocol/index.ts';
+import { K_ENTRIES, K_INSERTS, K_LIMIT, K_REMOVED } from '../protocol/index.ts';
 import { componentHost } from '../template/tags/live-component.ts';
 import type { Block, LoopItem, LoopSlot, Scope, Slot } from '../template/types.ts';
-import { encodeBlock, encodeList, encodeSlots, encodeValue, type StaticsCollector, type WireNode, type WireValue } from './encode.ts';
+import { encodeBlock, encodeList, encodeSlots, encodeStream, encodeValue, type StaticsCollector, type WireNode, type WireValue } from './encode.ts';
 import { encodeOrder, sameOrder } from './keyed.ts';
-import { distinctElements, isBlock, isList, itemwiseCandidate, renderBlock, renderLoop, uniqueKey, type RBlock, type RList, type RValue } from './rendered.ts';
+import { distinctElements, isBlock, isList, isStream, itemwiseCandidate, renderBlock, renderItems, renderLoop, renderStream, uniqueKey, type RBlock, type RList, type RValue } from './rendered.ts';
+import { Stream } from './stream.ts';
 
 /** Per changed name holding an array: the indexes of the elements that may have changed (D61). */
 export type ItemChanges = ReadonlyMap<string, ReadonlySet<number>>;
@@ -139,7 +140,9 @@ function replace(values: RValue[], i: number, value: RValue, statics: StaticsCol
 
 function updateLoop(values: RValue[], i: number, slot: LoopSlot, scope: Scope, statics: StaticsCollector, caller: CallerChanges | undefined): WireValue | undefined {
   const old = values[i];
-  const items = slot.iterate(scope);
+  const value = slot.evaluate(scope);
+  if (value instanceof Stream) return updateStream(values, i, slot, value, scope, statics);
+  const items = slot.items(scope, value);
   if (items.length === 0 && slot.empty !== null) {
     if (isBlock(old) && old.block === slot.empty) return updateBlock(old, scope, null, statics, undefined, caller);
     values[i] = renderBlock(slot.empty, scope);
@@ -151,6 +154,38 @@ function updateLoop(values: RValue[], i: number, slot: LoopSlot, scope: Scope, s
   }
   old.distinct = itemwiseCandidate(slot, items.length);
   return updateList(old, slot.body, items, statics, caller);
+}
+
+/**
+ * A loop over a stream (D82): its pending operations as item operations — deletes (`d`), inserts
+ * placed in order (`i`, their slots in `e`), a limit (`l`) — or, for a reset or a loop that did
+ * not show this stream before, a full node. The tree keeps no items either way.
+ */
+function updateStream(values: RValue[], i: number, slot: LoopSlot, stream: Stream, scope: Scope, statics: StaticsCollector): WireNode | undefined {
+  const old = values[i];
+  const batch = stream.batch();
+  if (!isStream(old) || old.streamBody !== slot.body || old.name !== stream.name || batch.reset) {
+    const fresh = renderStream(slot, stream, batch, scope);
+    values[i] = fresh;
+    return encodeStream(fresh, statics);
+  }
+  if (batch.inserts.size === 0 && batch.deletes.length === 0) return undefined;
+  const diff: WireNode = {};
+  if (batch.deletes.length > 0) diff[K_REMOVED] = batch.deletes;
+  if (batch.inserts.size > 0) {
+    const rendered = renderItems(slot, Array.from(batch.inserts.values(), (insert) => insert.item), scope);
+    const placed: Array<[number, string]> = [];
+    const entries: WireNode = {};
+    let n = 0;
+    for (const [key, { at }] of batch.inserts) {
+      placed.push([at, key]);
+      entries[key] = encodeSlots(rendered[n++], statics);
+    }
+    diff[K_INSERTS] = placed;
+    diff[K_ENTRIES] = entries;
+  }
+  if (batch.limit !== undefined) diff[K_LIMIT] = batch.limit;
+  return diff;
 }
 
 function updateList(list: RList, body: Block, items: readonly LoopItem[], statics: StaticsCollector, caller: CallerChanges | undefined): WireNode | undefined {

@@ -17,7 +17,7 @@
 import { K_COMPONENTS } from '../protocol/index.ts';
 import { LiveryError, type ErrorCode } from '../errors.ts';
 import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireNode } from '../diff/index.ts';
-import { isList, renderBlock, type RValue } from '../diff/rendered.ts';
+import { isList, isStream, renderBlock, type RValue } from '../diff/rendered.ts';
 import { createScope, renderToString, type Scope } from '../template/index.ts';
 import { COMPONENT_HOST, type ComponentRenderer, type ComponentSlot } from '../template/types.ts';
 import { COMPONENT_PARENT, type Attrs, type LiveComponent, type RegisteredComponent } from '../view/live-component.ts';
@@ -248,6 +248,11 @@ export class ComponentHost implements ComponentRenderer {
         if (entry?.tree != null) walk(entry.tree);
         return;
       }
+      if (isStream(value)) {
+        // A stream's items are not kept (D82): a component in one could never be found again.
+        if (value.fresh?.items.some((item) => holdsComponent(item))) throw new ComponentError('LV_COMPONENT_FAILED', `stream "${value.name}": a live component cannot be inside a stream item (the server does not keep the items); use a keyed {% for %}`);
+        return;
+      }
       if (isList(value)) for (const item of value.items.values()) walk(item);
       else for (const v of value.values) walk(v);
     };
@@ -266,4 +271,12 @@ export class ComponentHost implements ComponentRenderer {
 
 function duplicate(name: string, id: string): ComponentError {
   return new ComponentError('LV_COMPONENT_DUPLICATE_ID', `live_component "${name}" id="${id.slice(0, 64)}" is shown twice in one render: give each its own id`);
+}
+
+/** Whether a rendered value shows a live component anywhere inside. */
+function holdsComponent(value: RValue): boolean {
+  if (typeof value === 'number') return true;
+  if (typeof value === 'string' || isStream(value)) return false;
+  if (isList(value)) return [...value.items.values()].some(holdsComponent);
+  return value.values.some(holdsComponent);
 }

@@ -25,9 +25,10 @@ import type { TenantInfo } from '../tenancy/directory.ts';
 import { ViewSubscriptions, type SubscriptionSink } from './view-subscriptions.ts';
 import type { SaveEvent } from '../data/index.ts';
 import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/index.ts';
-import { EVENT_EM, FIELD_ERRORS, PAGE, RUNTIME, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
+import { EVENT_EM, FIELD_ERRORS, PAGE, RUNTIME, STREAMS, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
 import { ASYNC_WORK, type AsyncOutcome } from '../view/async-result.ts';
 import { splitPayload, updateFieldErrors } from '../view/field-errors.ts';
+import { STREAMS_NAME } from '../view/streams.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { AsyncWork } from './async-work.ts';
 import { applyShared, groupRender, keepRender, shareGroup, sharedRender, type SharedRender, type ShareNode } from './shared-render.ts';
@@ -308,6 +309,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.#sharing = undefined; // a delivery an earlier job never pushed for (taken over): let it go
     this.#tracked.begin();
     this.view[PAGE].begin();
+    this.view[STREAMS]?.begin();
   }
 
   /**
@@ -393,6 +395,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.#component?.tracked.rollback();
     this.#component = undefined;
     this.view[PAGE].rollback();
+    this.view[STREAMS]?.rollback();
     this.#location = undefined;
     this.#report(ref, registryCode(error) ?? 'LV_HANDLER_FAILED', error, hook);
     onFailed?.(error); // queued behind this job: it runs once this one has sent its changes
@@ -417,7 +420,13 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     if (interval !== undefined && interval > 0) this.#tickHandle = this.#services.scheduler.every(interval, this);
     const root = encodeRoot(this.#tree, this.#host.statics);
     this.#components?.attach(root, this.#tree, this.#host.statics);
+    this.view[STREAMS]?.clear();
     return root;
+  }
+
+  /** Stream operations wait to be rendered (D82): a change, though not of the state. */
+  get #streaming(): boolean {
+    return this.view[STREAMS]?.pending === true;
   }
 
   /**
@@ -590,7 +599,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const sharing = this.#sharing;
     this.#sharing = undefined;
     if (ref === undefined && page === undefined) {
-      if (this.#tracked.changed.size === 0) return;
+      if (this.#tracked.changed.size === 0 && !this.#streaming) return;
       // A topic message's push, still inside its delivery: rendered with the others (pushShared).
       if (sharing?.open === true) return sharing.join(this);
       if (!this.#host.canPush()) {
@@ -690,9 +699,15 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   pushShared(groups: ShareNode): SharedRender | undefined {
     const changed = this.#tracked.changed;
     const tree = this.#tree;
-    if (this.#closed || changed.size === 0 || tree === null) return undefined;
+    if (this.#closed || (changed.size === 0 && !this.#streaming) || tree === null) return undefined;
     if (!this.#host.canPush()) {
       this.#pushPending = true;
+      return undefined;
+    }
+    if (this.#streaming) {
+      // A stream's items are this view's own: never a group's render.
+      const diff = this.#diff();
+      if (diff !== undefined) this.#host.send(encodeDiff(this.vid, diff));
       return undefined;
     }
     let leaf: ShareNode | undefined;
@@ -731,8 +746,12 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
 
   /** Renders the changed slots into the tree; `onFailed` hears of a render that threw (then re-rendered in full). */
   #diff(onFailed?: () => void): WireNode | undefined {
-    const changed = this.#tracked.changed;
-    if (changed.size === 0 || this.#tree === null) return undefined;
+    let changed = this.#tracked.changed;
+    const streams = this.view[STREAMS];
+    const streaming = streams?.pending === true;
+    if ((changed.size === 0 && !streaming) || this.#tree === null) return undefined;
+    // Loops over `streams.…` read the name `streams`: it changed when any stream has operations.
+    if (streaming) changed = new Set(changed).add(STREAMS_NAME) as typeof changed;
     const statics = this.#host.statics;
     this.#services.counters.renders++;
     const components = this.#components;
@@ -754,6 +773,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       }
     } finally {
       this.#tracked.clearChanges();
+      streams?.clear();
     }
   }
 

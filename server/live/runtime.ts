@@ -34,7 +34,7 @@ import type { TenantQuotas } from '../admission/index.ts';
 import type { PubSub } from '../pubsub/index.ts';
 import type { Presence } from '../presence/index.ts';
 import type { JoinClaims, TokenSigner } from '../token/index.ts';
-import { DATA, FIELD_ERRORS, PAGE, type LiveView, type Params, type TerminateReason, type ViewClass } from '../view/live-view.ts';
+import { DATA, FIELD_ERRORS, PAGE, streamsOf, type LiveView, type Params, type TerminateReason, type ViewClass } from '../view/live-view.ts';
 import { commandStrings } from '../view/js.ts';
 import type { NavigationIntent } from '../view/page.ts';
 import { findNonPlainValue, serializeState, trackState } from '../view/tracked-state.ts';
@@ -537,11 +537,14 @@ export class Runtime {
 
   /**
    * Templates see the state, and `tenant` and `errors` (the view's field errors) that no state key
-   * can shadow — and, under a name no expression can spell, what renders their `{% live %}` tags.
+   * can shadow — and, under a name no expression can spell, what renders their `{% live %}` tags;
+   * a view that declares streams also `streams` (D82).
    */
   #scope(state: object, view: LiveView<object>, nested: NestedViews): Scope {
-    const commands = commandStrings((view.constructor as ViewClass).commands);
+    const viewClass = view.constructor as ViewClass;
+    const commands = commandStrings(viewClass.commands);
     const globals: Record<string, unknown> = { tenant: view.tenant, errors: view[FIELD_ERRORS], js: commands, [NESTED_VIEWS]: nested };
+    if (Object.keys(viewClass.streams ?? {}).length > 0) globals.streams = streamsOf(view).byName;
     // Live components (D80): the view's host renders them and keeps their state in `state`.
     if (this.#components.size > 0) globals[COMPONENT_HOST] = new ComponentHost(this.#components, state as Record<string, unknown>, view);
     return createScope(state as Record<string, unknown>, globals);

@@ -92,6 +92,12 @@ export const K_FLASH = 'f';
  * in the order pushed, handled after the frame's diff is applied (D77).
  */
 export const K_EVENTS = 'ev';
+/** In a full list node: the stream's name — the list is a stream (D82); the server keeps none of its items. */
+export const K_STREAM = 'n';
+/** In a stream's diff: `[[at, key], …]`, items placed in order (at -1: append; a key already there is replaced in place). */
+export const K_INSERTS = 'i';
+/** In a stream's diff: trim the client's items to this many (negative: the last |l|, positive: the first l). */
+export const K_LIMIT = 'l';
 /** Root of an event's reply only: the plain object the handler returned, for a hook's `pushEvent` promise (D77). */
 export const K_REPLY = 'rv';
 /**

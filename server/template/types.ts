@@ -87,6 +87,10 @@ export interface LoopSlot extends SlotBase {
   readonly keyed: boolean;
   /** The items in order (may contain duplicate keys; the diff engine de-duplicates). */
   iterate(scope: Scope): LoopItem[];
+  /** The value the loop iterates (`rows` in `for row in rows`), before it becomes items. */
+  evaluate(scope: Scope): unknown;
+  /** `iterate` for a value `evaluate` returned: lets the diff engine look at the value first (a stream, D82). */
+  items(scope: Scope, value: unknown): LoopItem[];
   /**
    * The root name the loop iterates when its iterable is a bare name (`for row in rows`), else
    * null. With `itemDeps` it lets the diff engine re-render only the items whose elements

@@ -15,7 +15,7 @@
  */
 import { parse, type HTMLElement } from 'node-html-parser';
 import WebSocket from 'ws';
-import { mergeStatics, Rendered, RenderedError, type StaticsCache, type WireNode } from '../../client/rendered.ts';
+import { isList, mergeStatics, Rendered, RenderedError, type List, type StaticsCache, type Value, type WireNode } from '../../client/rendered.ts';
 import { LiveryError } from '../errors.ts';
 import type { MountedView } from '../live/mounted-view.ts';
 import type { LiveryHandle } from '../plugin.ts';
@@ -331,6 +331,29 @@ export class TestView {
   /** The view's current HTML, as its container holds it in the browser. */
   html(): string {
     return this.#rendered.toHTML();
+  }
+
+  /**
+   * The items of stream `name` as the page holds them, in order: each item's key and HTML
+   * (docs/testing.md, "Streams"). Empty when the page shows no such stream. The server keeps
+   * none of them (D82): this is the page's copy, built from every frame received.
+   */
+  stream(name: string): Array<{ key: string; html: string }> {
+    const rendered = this.#rendered;
+    const find = (value: Value | undefined): List | undefined => {
+      if (value === undefined || typeof value === 'string') return undefined;
+      if (typeof value === 'number') return undefined; // a live component: streams are the view's (D80)
+      if (isList(value)) {
+        if (value.n === name) return value;
+        for (const item of value.items.values()) for (const v of item.v) if ((found = find(v))) return found;
+        return undefined;
+      }
+      for (const v of value.v) if ((found = find(v))) return found;
+      return undefined;
+    };
+    let found: List | undefined;
+    const list = find(rendered.root);
+    return list === undefined ? [] : list.keys.map((key) => ({ key, html: rendered.itemHTML(list, list.items.get(key)!) }));
   }
 
   /** The first element matching a CSS selector, or null (`.text`, `.getAttribute()`, `.innerHTML`, …). */

@@ -30,6 +30,7 @@ import { SINGLE_TENANT, type TenantInfo } from '../tenancy/directory.ts';
 import type { UploadedFile, UploadFields } from '../uploads/index.ts';
 import { PageRecord, resolveAppUrl, type FlashKind, type NavigateOptions } from './page.ts';
 import type { JsCommands } from './js.ts';
+import { checkOptions, ViewStreams, type StreamDeclarations, type StreamInsertOptions, type StreamOptions } from './streams.ts';
 
 export type { FlashKind, NavigateOptions };
 import { ASYNC_WORK, failed, reloading, succeeded, type AsyncKeys, type AsyncOutcome, type AsyncValue } from './async-result.ts';
@@ -79,6 +80,7 @@ export const DATA: unique symbol = Symbol('livery.data');
 export const EVENT_EM: unique symbol = Symbol('livery.eventEm');
 export const PAGE: unique symbol = Symbol('livery.page');
 export const FIELD_ERRORS: unique symbol = Symbol('livery.fieldErrors');
+export const STREAMS: unique symbol = Symbol('livery.streams');
 
 export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** The template file, relative to the templates directory. */
@@ -103,6 +105,13 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
    * `static commands = { openMenu: JS.show({ to: '#menu' }) }` (docs/client.md, D78).
    */
   static commands: Readonly<Record<string, JsCommands>> = {};
+  /**
+   * Streams: collections rendered once and then changed item by item, kept neither in the state
+   * nor on the server (docs/views.md, "Streams"). Each name may say how to key its items
+   * (default: `item.id`): `static streams = { messages: {}, people: { key: (p) => p.email } }`.
+   * The template loops over `streams.messages`.
+   */
+  static streams: StreamDeclarations = {};
 
   /** The view's tracked state (set by the runtime from `mount()` or the saved state). */
   declare state: S;
@@ -119,6 +128,8 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   [PAGE] = new PageRecord();
   /** What `errors` returns; the runtime updates it in place as payloads are validated. */
   [FIELD_ERRORS]: FieldErrors = emptyFieldErrors();
+  /** The view's streams (made on first use: a view without any never has them). */
+  [STREAMS]: ViewStreams | undefined = undefined;
 
   /**
    * Builds the initial state. Runs once per page view, on the HTTP request (or after the state
@@ -260,6 +271,45 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
     Object.assign(this.state, patch);
   }
 
+  /**
+   * Sends `items` to the stream `name` (declared in `static streams`), keeping their order: they
+   * are appended, or placed from index `at` on (`at: 0` prepends them, first item first); an item
+   * whose key the page shows already is replaced where it stands.
+   * `reset: true` empties the page's items first; `limit` trims them afterwards (negative: keep
+   * the last |limit|, positive: the first limit). The items are rendered with the next diff and
+   * then forgotten. In `mount` they show in the first paint only: stream again in `onJoin`.
+   *
+   * @example
+   * ```ts
+   * async onJoin() { this.stream('messages', await this.recent(), { reset: true }); }
+   * ```
+   */
+  stream<T>(name: string, items: Iterable<T>, options: StreamOptions = {}): void {
+    const streams = streamsOf(this);
+    const stream = streams.stream(name);
+    const { at, limit } = checkOptions(name, options);
+    // Every key first: an item without one leaves the stream as it was.
+    const keyed = Array.from(items, (item) => [streams.keyOf(name, item), item] as const);
+    if (options.reset === true) stream.reset();
+    // Inserted at one index in turn, items would land in reverse: each goes after the one before.
+    keyed.forEach(([key, item], i) => stream.insert(key, item, at < 0 ? at : at + i, i === keyed.length - 1 ? limit : undefined));
+  }
+
+  /** Inserts (or, for a key the page shows, replaces) one item of stream `name`; see `stream`. */
+  streamInsert<T>(name: string, item: T, options: StreamInsertOptions = {}): void {
+    const streams = streamsOf(this);
+    const stream = streams.stream(name);
+    const { at, limit } = checkOptions(name, options);
+    stream.insert(streams.keyOf(name, item), item, at, limit);
+  }
+
+  /** Removes an item (or the item with this key) from stream `name`. */
+  streamDelete<T>(name: string, itemOrKey: T | string | number): void {
+    const streams = streamsOf(this);
+    const stream = streams.stream(name);
+    stream.delete(typeof itemOrKey === 'string' || typeof itemOrKey === 'number' ? String(itemOrKey) : streams.keyOf(name, itemOrKey));
+  }
+
   /** Delivers `message` to `handleInfo` after `afterMs` (ignored while not connected). */
   sendSelf(message: unknown, afterMs = 0): void {
     this[RUNTIME]?.sendSelf(message, afterMs);
@@ -356,6 +406,11 @@ function pick(result: unknown, key: string, name: string): unknown {
   return (result as Record<string, unknown>)[key];
 }
 
+/** A view's streams, made on first use from its class's declarations. */
+export function streamsOf(view: LiveView<object>): ViewStreams {
+  return (view[STREAMS] ??= new ViewStreams((view.constructor as ViewClass).streams ?? {}));
+}
+
 /** A concrete view class as routes and the runtime see it. */
 export interface ViewClass {
   new (): LiveView<object>;
@@ -366,6 +421,7 @@ export interface ViewClass {
   watch: readonly WatchedEntity[];
   uploads: UploadFields;
   commands: Readonly<Record<string, JsCommands>>;
+  streams: StreamDeclarations;
 }
 
 type PayloadOf<E> = E extends StandardSchemaV1<unknown, infer Out> ? Out : Record<string, never>;
@@ -388,4 +444,5 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'handleUpload', 'uploads',
   'handleParams', 'url', 'pageTitle', 'flash', 'pushPatch', 'pushNavigate', 'redirect',
   'errors', 'assignAsync', 'startAsync', 'handleAsync', 'pushEvent', 'commands', 'handleComponentMessage',
+  'stream', 'streamInsert', 'streamDelete', 'streams',
 ]);

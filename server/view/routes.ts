@@ -3,6 +3,7 @@
  * on the wire by its class name, so names must be unique; `registerViews` checks every
  * declaration at startup (livery.C005/C006) so a typo fails before the server listens.
  */
+import { streamDeclarationProblems } from './streams.ts';
 import type { Problem } from '../config/checks.ts';
 import type { Database } from '../data/index.ts';
 import type { Template, TemplateLoader } from '../template/index.ts';
@@ -126,6 +127,7 @@ function checkDeclaration(view: ViewClass, where: string, problems: Problem[]): 
   for (const problem of uploadFieldProblems(view.uploads, typeof view.prototype.handleUpload === 'function')) {
     problems.push({ id: 'livery.C063', detail: `${where}: ${problem}` });
   }
+  for (const problem of streamDeclarationProblems(view.streams)) problems.push({ id: 'livery.C072', detail: `${where}: ${problem}` });
   return problems.length === before;
 }
 

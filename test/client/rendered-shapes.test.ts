@@ -70,3 +70,35 @@ t.test('well-formed diffs still merge', async (t) => {
   r.merge({ 0: { k: ['e', 'd'], e: { e: { 0: 'E' }, d: { 0: 'D2' } } } }, statics);
   t.equal(r.toHTML(), '<ul><li>E</li><li>D2</li></ul>', 'k: the whole order, a new entry in full and a changed one');
 });
+
+t.test('stream diffs of the wrong shape (D82)', async (t) => {
+  const stream = (): { r: Rendered; statics: StaticsCache } => {
+    const r = new Rendered();
+    const statics: StaticsCache = new Map();
+    const root: WireNode = { p: { page: ['<ul>', '</ul>'], row: ['<li>', '</li>'] }, s: 'page', 0: { s: 'row', k: ['a', 'b'], e: { a: { 0: 'A' }, b: { 0: 'B' } }, n: 'rows' } };
+    mergeStatics(statics, root);
+    r.merge(root, statics);
+    return { r, statics };
+  };
+  const cases: Array<[string, WireNode]> = [
+    ['i is not a list', { 0: { i: 7 } }],
+    ['an i entry is not a pair', { 0: { i: ['a'], e: { a: { 0: 'A' } } } }],
+    ['an i index below -1', { 0: { i: [[-2, 'c']], e: { c: { 0: 'C' } } } }],
+    ['an i index is not a whole number', { 0: { i: [[0.5, 'c']], e: { c: { 0: 'C' } } } }],
+    ['an i key is not a string', { 0: { i: [[0, 1]], e: { 1: { 0: 'C' } } } }],
+    ['an inserted key without an entry', { 0: { i: [[0, 'c']] } }],
+    ['an inserted key whose entry is only inherited', { 0: { i: [[0, 'constructor']], e: {} } }],
+    ['an entry missing a slot', { 0: { i: [[0, 'c']], e: { c: {} } } }],
+    ['d is not a list of keys', { 0: { d: [1] } }],
+    ['l is not a whole number', { 0: { i: [], l: '2' } }],
+    ['e is not an object', { 0: { i: [], e: [] } }],
+  ];
+  for (const [what, diff] of cases) {
+    const { r, statics } = stream();
+    t.throws(() => r.merge(diff, statics), { code: E_BAD_DIFF }, what);
+    t.equal(r.toHTML(), '<ul><li>A</li><li>B</li></ul>', `${what}: the stream is as it was`);
+  }
+  const { r, statics } = stream();
+  r.merge({ 0: { d: ['a', 'zz'], i: [[0, 'c'], [-1, 'b'], [9, 'd']], e: { c: { 0: 'C' }, b: { 0: 'B2' }, d: { 0: 'D' } }, l: -2 } }, statics);
+  t.equal(r.toHTML(), '<ul><li>B2</li><li>D</li></ul>', 'well formed: unknown deletes ignored, an index past the end appends, the limit trims the front');
+});

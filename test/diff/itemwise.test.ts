@@ -16,6 +16,7 @@ type State = Record<string, any>;
 function treeHtml(value: RValue): string {
   if (typeof value !== 'object') return String(value);
   if ('keys' in value) return value.keys.map((key) => treeHtml(value.items.get(key)!)).join('');
+  if ('streamBody' in value) return ''; // no streams here
   const { statics } = value.block;
   let html = statics[0];
   for (let i = 0; i < value.values.length; i++) html += treeHtml(value.values[i]) + statics[i + 1];

@@ -25,19 +25,3 @@ t.test('each tab counts on its own', async (t) => {
   await Promise.all([one.close(), two.close()]);
 });
 
-t.test('/counter\'s Stepper: a live component with its own step, adding it to the count', async (t) => {
-  const view = await app.mount('/counter');
-  t.equal(view.find('#step')?.text, '2');
-  await view.click('#stepper button[lv-click=bigger]');
-  t.equal(view.find('#step')?.text, '3');
-  await view.click('#add-step');
-  await view.waitFor(() => view.find('#count')?.text === '3');
-  await view.click('button[lv-click=inc]');
-  t.equal(view.find('#count')?.text, '4');
-  t.equal(view.find('#step')?.text, '3', 'the parent\'s render leaves the component alone');
-  await view.reconnect();
-  t.equal(view.find('#step')?.text, '3', 'its state is saved with the view\'s');
-  t.equal(view.find('#count')?.text, '4');
-  t.same(view.errors, []);
-  await view.close();
-});

@@ -92,3 +92,18 @@ t.test('another tenant sees none of it, and cannot tick a task it learned the id
   t.teardown(() => fresh.close());
   t.same(tasks(fresh), ['[ ] Secret task'], 'oscorp\'s task is untouched');
 });
+
+t.test('"Recently added" is a stream: the newest five tasks, newest first, streamed again after a reconnect', async (t) => {
+  const board = await openProject('tyrell', 'Nexus');
+  t.teardown(() => board.close());
+  // Opened by its URL, so a reconnect rejoins this very page.
+  const view = await app.mount(board.url, { tenant: 'tyrell' });
+  t.teardown(() => view.close());
+  const recent = () => view.stream('recent').map((item) => /<li id="recent-[^"]+">([^<]*)<\/li>/.exec(item.html)?.[1]);
+  t.same(recent(), []);
+  for (const title of ['one', 'two', 'three', 'four', 'five', 'six']) await view.submit('#new-task', { title });
+  t.same(recent(), ['six', 'five', 'four', 'three', 'two'], 'prepended, the oldest trimmed');
+  t.same(view.findAll('#recent-tasks li').map((li) => li.text), ['six', 'five', 'four', 'three', 'two']);
+  await view.reconnect();
+  t.same(recent(), ['six', 'five', 'four', 'three', 'two'], 'onJoin streamed them again');
+});

@@ -5,10 +5,11 @@
  */
 import { route } from '../../../server/index.ts';
 import type { Route } from '../../../server/index.ts';
-import { ClockView } from '../../../views/clock.ts';
+import { ClockBadgeView, ClockView } from '../../../views/clock.ts';
 import { CounterView } from '../../../views/counter.ts';
 import { SearchView } from '../../../views/search.ts';
-import { BroadcastView, ClientPatchView, FilesView, IdleView, ListView, PageSize10000View, PageSize1000View, PageSize100View, TableView, Tick10HzView, Tick1HzView, Tick20HzView, Tick5HzView, TickNoopView } from './views.ts';
+import { Stepper } from '../../../views/stepper.ts';
+import { BroadcastView, ClientPatchView, FilesView, IdleView, ListView, PageSize10000View, PageSize1000View, PageSize100View, Stream10kView, StreamNoneView, TableView, Tick10HzView, Tick1HzView, Tick20HzView, Tick5HzView, TickNoopView } from './views.ts';
 
 export const benchRoutes: Route[] = [
   route('/counter', CounterView),
@@ -28,7 +29,18 @@ export const benchRoutes: Route[] = [
   route('/tick-5hz', Tick5HzView),
   route('/tick-10hz', Tick10HzView),
   route('/tick-20hz', Tick20HzView),
+  route('/stream-none', StreamNoneView),
+  route('/stream-10k', Stream10kView),
 ];
+
+/**
+ * The example app's templates are copied beside the bench's (its counter, clock and search pages
+ * are served), and every template compiles at startup: the views they nest must be known.
+ */
+export const nestedViews = [ClockBadgeView];
+
+/** The live components the example templates show (the home page's Stepper, D80): known for the same reason. */
+export const components = { Stepper };
 
 /** Bench views that need a Livery feature not built yet; listed so the report can say which. */
 export const pendingViews: string[] = [];

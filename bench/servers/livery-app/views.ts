@@ -213,3 +213,31 @@ export class ClientPatchView extends LiveView<{ rows: { i: number; v: number }[]
     if (r) r.v += 1;
   }
 }
+
+/** Items a `stream-10k` view streams when it joins (scenario 11). */
+export const STREAMED_ITEMS = 10_000;
+
+/**
+ * Scenario 11's reference: the `idle` view's state, with a stream declared that it never fills.
+ * Event `touch` as `idle`'s.
+ */
+export class StreamNoneView extends LiveView<{ note: string; touched: number }> {
+  static template = 'bench-stream.html';
+  static streams = { items: {} };
+  static events = { touch: z.object({}) };
+
+  mount() {
+    return { note: 'x'.repeat(1024), touched: 0 };
+  }
+
+  touch() {
+    this.state.touched += 1;
+  }
+}
+
+/** The same view, streaming STREAMED_ITEMS items on every join (D82): the server keeps none of them. */
+export class Stream10kView extends StreamNoneView {
+  onJoin() {
+    this.stream('items', Array.from({ length: STREAMED_ITEMS }, (_, i) => ({ id: i + 1, text: `item ${i + 1}` })), { reset: true });
+  }
+}

@@ -122,7 +122,7 @@ function answer(command: string, hooks: ControlHooks): void {
       if (gc === undefined) throw new Error('start node with --expose-gc');
       gc();
       gc();
-      reply(command, { rss: process.memoryUsage.rss() });
+      reply(command, { rss: process.memoryUsage.rss(), heapUsed: process.memoryUsage().heapUsed });
     } else if (command === 'stats') {
       reply(command, { ...(hooks.stats?.() ?? {}), eldP99Ms: eld.percentile(99) / 1e6, eldMaxMs: eld.max / 1e6, ...collector.stats() });
     } else if (command === 'reset') {

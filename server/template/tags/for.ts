@@ -92,7 +92,15 @@ class ForSlot implements LoopSlot {
   }
 
   iterate(scope: Scope): LoopItem[] {
-    const seq = toSequence(this.sequence(scope));
+    return this.items(scope, this.sequence(scope));
+  }
+
+  evaluate(scope: Scope): unknown {
+    return this.sequence(scope);
+  }
+
+  items(scope: Scope, value: unknown): LoopItem[] {
+    const seq = toSequence(value);
     const n = seq.length;
     const items = new Array<LoopItem>(n);
     if (n === 0) return items;
