@@ -9,7 +9,7 @@
  */
 import { exampleDatabase } from './data/index.ts';
 import { defineApp } from './server/index.ts';
-import { EXAMPLE_TENANCY_ENV, routes, views } from './views/index.ts';
+import { components, EXAMPLE_TENANCY_ENV, routes, views } from './views/index.ts';
 
 export default defineApp({
   name: 'Livery example app',
@@ -18,5 +18,5 @@ export default defineApp({
   templatesDir: new URL('./templates/', import.meta.url),
   database: exampleDatabase,
   env: EXAMPLE_TENANCY_ENV,
-  options: { views },
+  options: { components, views },
 });

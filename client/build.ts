@@ -15,7 +15,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
-export const CLIENT_BUDGET_GZIP_BYTES = 14_848;
+/** 14.75 KB (D80: live components' trees and patching, after D79–D82 had filled 14.5 KB). */
+export const CLIENT_BUDGET_GZIP_BYTES = 15_104;
 export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../dist/client/', import.meta.url));
 const ENTRY = fileURLToPath(new URL('./index.ts', import.meta.url));
 const BUNDLE_NAME = /^livery\.[0-9a-f]{8}\.js$/;

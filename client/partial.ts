@@ -17,7 +17,7 @@ export const MARK = 'lv-rows';
 export function markedHTML(r: Rendered): { html: string; lists: List[] } {
   const lists: List[] = [];
   const walk = (v: Value): string => {
-    if (typeof v === 'string') return v;
+    if (typeof v !== 'object') return r.html(v);
     if (isList(v)) {
       lists.push(v);
       return `<!--${MARK}-->${r.html(v)}<!--${MARK}-->`;
@@ -51,7 +51,7 @@ export function changedRows(root: Block, diff: WireNode): Array<[List, Item]> | 
       const v = node.v[+k];
       if (v === undefined) continue;
       const sub = d[k] as WireNode;
-      if (typeof sub !== 'object' || sub[K_STATICS] !== undefined || typeof v === 'string') return false;
+      if (typeof sub !== 'object' || sub[K_STATICS] !== undefined || typeof v !== 'object') return false;
       if (!isList(v)) {
         if (!walk(v, sub)) return false;
         continue;

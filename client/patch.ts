@@ -1,7 +1,7 @@
 /**
  * Applies a view's new rendering to its container with morphdom: the whole container (children
  * only: the container's own attributes and classes belong to the client), or only the rows a diff
- * changed (D62).
+ * changed (D62), or only the live components it changed (their root elements, D80).
  *
  * Rows: a whole-container morph renders each list outside list items between marker comments
  * (partial.ts), finds in the parsed HTML the element each row renders, and follows morphdom to the
@@ -25,12 +25,12 @@
  * - elements are matched by `id`, then by `data-lv-key` (both must be unique within the view).
  */
 import morphdom from 'morphdom';
-import { A_TOKEN, B_IGNORE, B_IGNORE_ATTRIBUTES, C_LOADING } from '../server/protocol/index.ts';
+import { A_COMPONENT, A_TOKEN, B_IGNORE, B_IGNORE_ATTRIBUTES, C_LOADING, K_COMPONENTS } from '../server/protocol/index.ts';
 import { keepSticky } from './commands.ts';
 import { hookAdded, hookBefore } from './hooks.ts';
 import { holdDisabled, isField, isTypingField, keepsValue } from './forms.ts';
 import { changedRows, MARK, markedHTML, rowsOnly } from './partial.ts';
-import type { Item, List, Rendered, WireNode } from './rendered.ts';
+import { touchesRoot, type Item, type List, type Rendered, type WireNode } from './rendered.ts';
 
 const KEY_ATTR = 'data-lv-key';
 
@@ -85,23 +85,31 @@ let inert: Document | undefined;
  * Returns the elements patched.
  */
 export function patch(container: HTMLElement, rendered: Rendered, diff: WireNode, options: PatchOptions = {}): Element[] {
-  const rows = rendered.root && changedRows(rendered.root, diff);
+  const c = diff[K_COMPONENTS] as WireNode | undefined;
+  // Each element to patch alone: changed rows (D62), or — when only live components changed
+  // (D80) — each one's root element (its own view's, not a nested view's), else none: all of it.
+  const todo: Array<[Element | undefined | null, string, Item?]> | undefined = !c
+    ? rendered.root && changedRows(rendered.root, diff)?.map(([list, item]) => [mapped.has(list) ? (item.el as Element) : undefined, rendered.itemHTML(list, item), item])
+    : touchesRoot(diff) ? undefined
+    : Object.keys(c).map((cid) => {
+      const el = c[cid] === null ? null : container.querySelector(`[${A_COMPONENT}="${cid}"]`);
+      return [el?.closest(`[${A_TOKEN}]`) === container ? el : null, rendered.html(+cid)];
+    });
   const parts: Array<[Element, Element]> = [];
   const toItem = new Map<Node, Item>();
-  for (const [list, item] of rows ?? []) {
-    const el = item.el as Element | undefined;
-    if (!el || !mapped.has(list) || !el.isConnected) return patchAll(container, rendered, options);
+  for (const [el, html, item] of todo ?? []) {
+    if (!el || !el.isConnected) return patchAll(container, rendered, options);
     const parent = el.parentNode as Element;
-    // Parsed where the row lives (the table body, an <svg>…), in an inert document.
+    // Parsed where the element lives (the table body, an <svg>…), in an inert document.
     inert ??= document.implementation.createHTMLDocument('');
     const holder = inert.createElementNS(parent.namespaceURI, parent.localName);
-    holder.innerHTML = rendered.itemHTML(list, item);
+    holder.innerHTML = html;
     const to = holder.firstElementChild;
     if (!to || holder.childElementCount !== 1 || Array.from(holder.childNodes).some((n) => n !== to && n.nodeType !== 3)) return patchAll(container, rendered, options);
     parts.push([el, to]);
-    toItem.set(to, item);
+    if (item) toItem.set(to, item);
   }
-  if (!rows) return patchAll(container, rendered, options);
+  if (!todo) return patchAll(container, rendered, options);
   morph(container, parts, options, toItem);
   return parts.map(([el]) => el);
 }

@@ -12,7 +12,7 @@
  * so after a one-row change in a 1000-row list `toHTML()` rebuilds the root, the list and that row
  * and re-joins the other 999 cached strings.
  */
-import { K_ENTRIES, K_INSERTS, K_KEYS, K_LIMIT, K_MOVED, K_REMOVED, K_RUNS, K_STATICS, K_STREAM, K_TEMPLATES } from '../server/protocol/index.ts';
+import { A_COMPONENT, K_COMPONENTS, K_ENTRIES, K_INSERTS, K_KEYS, K_LIMIT, K_MOVED, K_REMOVED, K_RUNS, K_STATICS, K_STREAM, K_TEMPLATES } from '../server/protocol/index.ts';
 
 /** A diff or full node as it arrives on the wire. */
 export type WireNode = { [key: string]: unknown };
@@ -38,7 +38,8 @@ export interface List {
   /** A stream's name (D82): the server keeps none of its items, its diffs are item operations. */
   n?: string;
 }
-export type Value = string | Block | List;
+/** A number shows the live component with that cid (D80): its tree is in `Rendered.comps`. */
+export type Value = string | number | Block | List;
 
 export const E_UNKNOWN_FINGERPRINT = 'LV_CLIENT_UNKNOWN_FINGERPRINT';
 export const E_BAD_DIFF = 'LV_CLIENT_BAD_DIFF';
@@ -61,6 +62,15 @@ const isMove = (x: unknown): x is [number, string] => Array.isArray(x) && Number
 /** `[keep, drop, keep, …]` run lengths over the old order. */
 const isRuns = (x: unknown): x is number[] => Array.isArray(x) && x.every((n) => Number.isInteger(n) && n >= 0);
 
+/** Whether a root diff touches the view's own tree (slots or a whole node). */
+export function touchesRoot(diff: WireNode): boolean {
+  for (const key in diff) {
+    const c = key.charCodeAt(0);
+    if (key === K_STATICS || (c >= 48 && c <= 57)) return true;
+  }
+  return false;
+}
+
 /** Adds the root-level `p` statics of a frame's diff to the socket's cache. */
 export function mergeStatics(statics: StaticsCache, diff: WireNode): void {
   const p = diff[K_TEMPLATES];
@@ -74,8 +84,12 @@ export function mergeStatics(statics: StaticsCache, diff: WireNode): void {
 
 export class Rendered {
   root: Block | undefined;
+  /** Live components' trees by cid (root `c`, D80); a whole root brings them all again. */
+  comps = new Map<number, Value>();
   /** How many node strings were (re)built; lets tests prove the memoization. */
   builds = 0;
+  /** Set while a node's HTML shows a component: such a node is not memoized (the component changes apart). */
+  private live = false;
 
   /** Merges a root diff (join replies carry a full node with `s`). `p` must be merged first. */
   merge(diff: WireNode, statics: StaticsCache): void {
@@ -83,11 +97,14 @@ export class Rendered {
       const node = full(diff, statics);
       if (isList(node)) throw bad('the root must be a block, not a list');
       this.root = node;
+      this.comps.clear();
     } else if (this.root) {
       mergeSlots(this.root, diff, statics);
     } else {
       throw bad('partial diff before the view has a tree');
     }
+    const c = diff[K_COMPONENTS];
+    if (isObject(c)) for (const cid in c) c[cid] === null ? this.comps.delete(+cid) : this.comps.set(+cid, mergeValue(this.comps.get(+cid), c[cid], statics));
   }
 
   toHTML(): string {
@@ -96,22 +113,30 @@ export class Rendered {
 
   /** One list item's HTML (memoized like every node's): what the client patches on its own (D62). */
   itemHTML(list: List, item: Item): string {
-    return (item.h ??= this.join(list.st, item.v));
+    return this.html(item as Block, list.st);
   }
 
-  html(v: Value): string {
+  /** `st`: a list item's statics (an item is a block without its own). */
+  html(v: Value, st?: readonly string[]): string {
     if (typeof v === 'string') return v;
-    if (v.h !== undefined) return v.h;
-    if (isList(v)) {
-      let out = '';
-      for (const key of v.keys) {
-        const item = v.items.get(key) as Item;
-        out += item.h ??= this.join(v.st, item.v);
-      }
-      this.builds++;
-      return (v.h = out);
+    if (typeof v === 'number') {
+      // A component's root element carries its cid (`lv-target` finds it there).
+      const c = this.comps.get(v);
+      const out = c ? this.html(c).replace(/^(\s*<[a-z][\w:-]*)/i, `$1 ${A_COMPONENT}="${v}"`) : '';
+      this.live = true;
+      return out;
     }
-    return (v.h = this.join(v.st, v.v));
+    if (v.h !== undefined) return v.h;
+    const outer = this.live;
+    this.live = false;
+    let out = '';
+    if (isList(v)) {
+      for (const key of v.keys) out += this.itemHTML(v, v.items.get(key) as Item);
+      this.builds++;
+    } else out = this.join(st ?? v.st, v.v);
+    if (!this.live) v.h = out;
+    this.live ||= outer;
+    return out;
   }
 
   private join(st: readonly string[], values: Value[]): string {
@@ -124,10 +149,10 @@ export class Rendered {
 
 /** The new value of a slot, given what it held and the diff for it. */
 function mergeValue(cur: Value | undefined, diff: unknown, statics: StaticsCache): Value {
-  if (typeof diff === 'string') return diff;
+  if (typeof diff === 'string' || typeof diff === 'number') return diff;
   if (!isObject(diff)) throw bad('a slot diff must be a string or an object');
   if (diff[K_STATICS] !== undefined) return full(diff, statics);
-  if (cur === undefined || typeof cur === 'string') throw bad('partial diff for a slot that holds no node');
+  if (cur === undefined || typeof cur !== 'object') throw bad('partial diff for a slot that holds no node');
   if (isList(cur)) (cur.n === undefined ? mergeList : mergeStream)(cur, diff, statics);
   else mergeSlots(cur, diff, statics);
   return cur;

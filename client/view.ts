@@ -16,12 +16,15 @@ import {
   E_TOKEN_EXPIRED,
   E_TOKEN_INVALID,
   E_VIEW_TAKEN_OVER,
+  K_COMPONENTS,
   K_EVENTS,
   K_REPLY,
   K_STATICS,
   K_TOKEN,
   K_UPLOADS,
   A_VIEW,
+  A_COMPONENT,
+  B_TARGET,
 } from '../server/protocol/index.ts';
 import { encodeEvent, encodeJoin, encodeLeave, encodeNavigate, encodePatch, readPage } from '../server/protocol/codec.ts';
 import { applyPage, loadPage, type Navigation } from './navigation.ts';
@@ -29,20 +32,14 @@ import { recoverForms } from './bindings.ts';
 import { ViewHooks } from './hooks.ts';
 import { answered, resetForm, sent } from './forms.ts';
 import { patch } from './patch.ts';
-import { Rendered, type WireNode } from './rendered.ts';
+import { Rendered, touchesRoot, type WireNode } from './rendered.ts';
 import { reloadPage, type LiveSocket } from './socket.ts';
 import { granted, showPreviews } from './uploads.ts';
 
 const STATES = [C_CONNECTING, C_CONNECTED, C_DISCONNECTED, C_ERROR];
 
-/** Whether a diff touches the view's tree (slots or a whole node), not only the page. */
-function hasTree(diff: WireNode): boolean {
-  for (const key in diff) {
-    const c = key.charCodeAt(0);
-    if (key === K_STATICS || (c >= 48 && c <= 57)) return true;
-  }
-  return false;
-}
+/** Whether a diff touches the view's tree or its live components' (D80), not only the page. */
+const hasTree = (diff: WireNode): boolean => touchesRoot(diff) || diff[K_COMPONENTS] !== undefined;
 
 export class View {
   readonly vid: number;
@@ -117,7 +114,9 @@ export class View {
    */
   push(el: Element, event: string, payload: Record<string, unknown>, submit = false): number {
     if (this.nav?.nav.kind === 'navigate') return 0;
-    const ref = this.socket.push((ref) => encodeEvent(ref, this.vid, event, payload));
+    // `lv-target`: the live component the element is in gets the event (D80).
+    const cid = el.hasAttribute(B_TARGET) ? +(el.closest(`[${A_COMPONENT}]`)?.getAttribute(A_COMPONENT) ?? 0) || undefined : undefined;
+    const ref = this.socket.push((ref) => encodeEvent(ref, this.vid, event, payload, cid));
     if (!ref) return 0;
     sent(ref, el, submit);
     this.inflight.set(ref, el);

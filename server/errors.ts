@@ -77,6 +77,18 @@ export const errors = {
   LV_EVENT_PAYLOAD_INVALID: {
     message: 'The event payload does not match the schema the view declares for this event; the view\'s errors (`{{ errors.field }}` in the template) say which fields.',
   },
+  LV_COMPONENT_UNKNOWN: {
+    message: 'The event names a live component this view does not show (component ids are per view; it may have been removed): reload the page if it persists.',
+  },
+  LV_COMPONENT_DUPLICATE_ID: {
+    message: 'Two live components of one view were rendered with the same id: give each {% live_component %} its own id (in a loop, id=item.id).',
+  },
+  LV_COMPONENT_FAILED: {
+    message: 'A live component\'s mount or update threw or returned a promise (both must be synchronous); the server logged the error.',
+  },
+  LV_COMPONENT_MESSAGE_UNHANDLED: {
+    message: 'A live component called sendParent, but its parent view has no handleComponentMessage(id, message) method: add one to the view.',
+  },
   LV_HANDLER_FAILED: {
     message: 'The view\'s handler threw an error; the server logged it. Its changes were undone: the view is as it was before and stays live.',
   },

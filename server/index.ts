@@ -23,6 +23,7 @@ import { livery } from './plugin.ts';
 export { serverFactory, livery };
 export { createServer, type CreateServerOptions, type LiveryServer } from './server.ts';
 export { LiveView, type Params, type Session, type EventSchemas, type TerminateReason } from './view/live-view.ts';
+export { LiveComponent, type Attrs } from './view/live-component.ts';
 export { JS, JsCommands, type CommandTarget, type TransitionOptions } from './view/js.ts';
 export { route, type Route } from './view/routes.ts';
 export { AsyncResult, type AsyncOutcome } from './view/async-result.ts';

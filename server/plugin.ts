@@ -32,6 +32,7 @@ import { TenantQuotas } from './admission/index.ts';
 import { checkTagDefinitions, createTemplateLoader, TemplateCompileErrors, type TagDefinitions, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
 import { checkWatchedEntities, registerViews } from './view/routes.ts';
+import { checkComponents, registerComponents } from './view/components.ts';
 import { describeError } from './log/error-report.ts';
 import { OVERLAY_SCRIPT, OVERLAY_SCRIPT_PATH } from './dev/overlay.ts';
 import { readSnapshot, writeSnapshot } from './dev/snapshot.ts';
@@ -75,8 +76,10 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   const config = resolveConfig(options);
   const problems: Problem[] = [];
   const uwsApp = findUws(fastify, problems);
-  const templates = compileTemplates(config, options.tags, problems);
+  const componentNames = checkComponents(options.components, problems);
+  const templates = compileTemplates(config, options.tags, problems, componentNames);
   const views = templates ? registerViews(config.routes, templates, problems, config.views) : new Map();
+  const components = templates ? registerComponents(options.components, templates, problems) : new Map();
   const layout = templates && config.layout ? loadLayout(templates, config.layout, problems) : undefined;
   const bundle = loadClientBundle(problems);
   checkWatchedEntities(config.routes, options.database, problems);
@@ -105,7 +108,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   }
   const runtime = new Runtime({
     config, log: fastify.log, views, backend, signer, gate: tenancy.gate, database: options.database,
-    pubsub: backends!.pubsub, presence: backends!.presence, quotas, sessions, describe, uploads,
+    pubsub: backends!.pubsub, presence: backends!.presence, quotas, sessions, describe, uploads, components,
     // A tenant's own state quota (its settings.quotas.stateBytes) where set, else the deployment's budget.
     stateBudget: (tenant) => quotas.stateBytes(tenant.id) || config.state.tenantMaxBytes,
   });
@@ -245,12 +248,12 @@ function findUws(fastify: FastifyInstance, problems: Problem[]): TemplatedApp | 
   }
 }
 
-function compileTemplates(config: LiveryConfig, tags: TagDefinitions | undefined, problems: Problem[]): TemplateLoader | undefined {
+function compileTemplates(config: LiveryConfig, tags: TagDefinitions | undefined, problems: Problem[], components: ReadonlySet<string>): TemplateLoader | undefined {
   const tagProblems = checkTagDefinitions(tags);
   for (const [id, detail] of tagProblems) problems.push({ id, detail });
   if (tagProblems.length > 0) return undefined;
   try {
-    const loader = createTemplateLoader(config.templatesDir, { filters: config.filters, tags, views: viewNames(config) });
+    const loader = createTemplateLoader(config.templatesDir, { filters: config.filters, tags, views: viewNames(config), components });
     loader.compileAll();
     return loader;
   } catch (error) {

@@ -8,11 +8,18 @@ const DEMOS = [
   { path: '/files', title: 'Files', about: 'resumable uploads with progress: drop a large file, drop the connection, watch it resume' },
 ];
 
-/** `/`: links to every demo. */
-export class HomeView extends LiveView<{ demos: typeof DEMOS }> {
+/**
+ * `/`: links to every demo, the nested clock, and a live component (`Stepper`, views/stepper.ts)
+ * whose own step the page adds to its total through `handleComponentMessage`.
+ */
+export class HomeView extends LiveView<{ demos: typeof DEMOS; total: number }> {
   static template = 'home.html';
 
   mount() {
-    return { demos: DEMOS };
+    return { demos: DEMOS, total: 0 };
+  }
+
+  handleComponentMessage(_id: string, message: unknown) {
+    this.state.total += (message as { add: number }).add;
   }
 }

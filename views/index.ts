@@ -6,6 +6,10 @@ import { HomeView } from './home.ts';
 import { ProjectView } from './project.ts';
 import { ProjectsView } from './projects.ts';
 import { SearchView } from './search.ts';
+import { Stepper } from './stepper.ts';
+
+/** The example app's live components, by the name templates use (`{% live_component "Stepper" %}`). */
+export const components = { Stepper };
 
 /** The example app's routes: what `npm start` serves. */
 export const routes = [

@@ -34,12 +34,12 @@ interface LiveryServerLike {
   close(): Promise<void>;
 }
 
-async function load(): Promise<{ create: (options: Record<string, unknown>) => Promise<LiveryServerLike>; routes: unknown[]; views: unknown[]; pending: string[] }> {
+async function load(): Promise<{ create: (options: Record<string, unknown>) => Promise<LiveryServerLike>; routes: unknown[]; views: unknown[]; components: unknown; pending: string[] }> {
   try {
     const livery = (await import('../../server/index.ts')) as { createServer?: unknown };
     if (typeof livery.createServer !== 'function') announceUnavailable('server/index.ts exports no createServer');
     const app = await import('./livery-app/routes.ts');
-    return { create: livery.createServer as never, routes: app.benchRoutes, views: app.nestedViews, pending: app.pendingViews };
+    return { create: livery.createServer as never, routes: app.benchRoutes, views: app.nestedViews, components: app.components, pending: app.pendingViews };
   } catch (err) {
     announceUnavailable(`Livery does not load yet: ${(err as Error).message}`);
   }
@@ -77,7 +77,7 @@ function joinable(port: number, path: string): Promise<boolean> {
   });
 }
 
-const { create, routes, views, pending } = await load();
+const { create, routes, views, components, pending } = await load();
 const templatesDir = mergedTemplates();
 const secretDir = mkdtempSync(join(tmpdir(), 'livery-bench-secret-'));
 const uploadsDir = mkdtempSync(join(tmpdir(), 'livery-bench-uploads-'));
@@ -88,6 +88,7 @@ try {
   server = await create({
     routes,
     views,
+    components,
     templatesDir,
     host: '127.0.0.1',
     port,

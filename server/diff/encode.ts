@@ -9,7 +9,7 @@ import { K_ENTRIES, K_KEYS, K_STATICS, K_STREAM, K_TEMPLATES } from '../protocol
 import type { Block } from '../template/types.ts';
 import { isList, isStream, type RBlock, type RList, type RStream, type RValue } from './rendered.ts';
 
-export type WireValue = string | WireNode;
+export type WireValue = string | number | WireNode;
 export interface WireNode {
   [key: string]: unknown;
 }
@@ -55,7 +55,7 @@ export class StaticsCollector {
 }
 
 export function encodeValue(value: RValue, statics: StaticsCollector): WireValue {
-  if (typeof value === 'string') return value;
+  if (typeof value !== 'object') return value;
   if (isStream(value)) return encodeStream(value, statics);
   return isList(value) ? encodeList(value, statics) : encodeBlock(value, statics);
 }

@@ -10,10 +10,12 @@
  * The tree is updated in place by `update.ts`, so after each diff it again equals the client's
  * tree. Full renders are built here; `encode.ts` turns trees and diffs into wire nodes.
  */
+import { componentHost } from '../template/tags/live-component.ts';
 import type { Block, LoopItem, LoopSlot, Scope, Slot } from '../template/types.ts';
 import { Stream, type StreamBatch } from './stream.ts';
 
-export type RValue = string | RBlock | RList | RStream;
+/** A number is a live component's wire id (`cid`, D80): its tree is the component's own. */
+export type RValue = string | number | RBlock | RList | RStream;
 
 export interface RBlock {
   readonly block: Block;
@@ -76,6 +78,8 @@ export function renderSlot(slot: Slot, scope: Scope): RValue {
       if (value instanceof Stream) return renderStream(slot, value, value.batch(), scope);
       return renderLoop(slot, slot.items(scope, value), scope);
     }
+    case 'component':
+      return componentHost(scope, slot).ref(slot, scope);
   }
 }
 

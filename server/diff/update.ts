@@ -14,6 +14,7 @@
  * changed, not the list.
  */
 import { K_ENTRIES, K_INSERTS, K_LIMIT, K_REMOVED } from '../protocol/index.ts';
+import { componentHost } from '../template/tags/live-component.ts';
 import type { Block, LoopItem, LoopSlot, Scope, Slot } from '../template/types.ts';
 import { encodeBlock, encodeList, encodeSlots, encodeStream, encodeValue, type StaticsCollector, type WireNode, type WireValue } from './encode.ts';
 import { encodeOrder, sameOrder } from './keyed.ts';
@@ -71,6 +72,13 @@ function updateSlot(
     if (html === old) return undefined;
     values[i] = html;
     return html;
+  }
+  if (slot.kind === 'component') {
+    // The component diffs its own tree (D80); the slot changes only when another component is shown.
+    const cid = componentHost(scope, slot).ref(slot, scope);
+    if (cid === old) return undefined;
+    values[i] = cid;
+    return cid;
   }
   if (slot.kind === 'branch') {
     const chosen = slot.select(scope);

@@ -234,7 +234,7 @@ export class Connection implements ViewHost {
     }
   }
 
-  #event({ ref, vid, event, payload }: ClientFrame & { type: 'event' }, mayHoldNul: boolean): void {
+  #event({ ref, vid, event, payload, cid }: ClientFrame & { type: 'event' }, mayHoldNul: boolean): void {
     const view = typeof vid === 'number' ? this.views.get(vid) : undefined;
     if (view === undefined) return this.error(ref, wireVid(vid), this.#takenOver?.has(vid as number) ? 'LV_VIEW_TAKEN_OVER' : 'LV_VIEW_NOT_JOINED');
     if (typeof event !== 'string') return this.error(ref, view.vid, 'LV_FRAME_MALFORMED', 'event name must be a string');
@@ -243,7 +243,7 @@ export class Connection implements ViewHost {
     if (mayHoldNul && holdsNul(payload)) return this.error(ref, view.vid, 'LV_EVENT_PAYLOAD_INVALID', 'strings may not contain U+0000 (NUL)');
     // A joined view's socket has its tenant; the tenant's event quota is shared by all its sockets here.
     if (!this.#runtime.quotas.allowEvent(this.#tenant!)) return this.error(ref, view.vid, 'LV_TENANT_QUOTA_EXCEEDED', QUOTA_LABELS.eventsPerSecond);
-    view.event(ref, event, payload, this.#refilledAt); // #allow stamped the frame's arrival there
+    view.event(ref, event, payload, this.#refilledAt, cid); // #allow stamped the frame's arrival there
   }
 
   /**

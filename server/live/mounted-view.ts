@@ -39,6 +39,8 @@ import { K_REPLY, K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
 import { isNested, restartRender } from './nested.ts';
 import { followIntent, type IntentContext, type RouteMatch } from './navigation.ts';
+import { ComponentError, COMPONENTS_KEY, type ComponentHost, type LiveComponentEntry } from './components.ts';
+import { COMPONENT_HOST } from '../template/types.ts';
 
 /** The template name of the view's field errors (a global, like `tenant`): marked changed when they change. */
 const ERRORS_NAME = 'errors';
@@ -135,6 +137,10 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   #stored: string | undefined;
   #closed = false;
   #closedBy: TerminateReason | undefined;
+  /** The view's live components (D80), when the app registers any. */
+  readonly #components: ComponentHost | undefined;
+  /** The component whose event handler is running: committed or rolled back with the view. */
+  #component: LiveComponentEntry | undefined;
 
   constructor(init: MountedViewInit, host: ViewHost, services: ViewServices) {
     this.vid = init.vid;
@@ -155,6 +161,13 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.view.state = init.tracked.proxy;
     // The view's runtime is this object: no per-view closures (an idle session's memory matters).
     this.view[RUNTIME] = this;
+    this.#components = init.scope.get(COMPONENT_HOST) as ComponentHost | undefined;
+    if (this.#components !== undefined) this.#components.send = (id, message) => this.#run('handleComponentMessage', () => this.view.handleComponentMessage?.(id, message));
+  }
+
+  /** The view's live components (the test client finds a component's cid here). */
+  get components(): ComponentHost | undefined {
+    return this.#components;
   }
 
   /** A job of the mailbox threw past its own handling (JobFailures). */
@@ -292,6 +305,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   /** Before a handler: a fresh EntityManager, and a journal of what it changes (state and page) to undo on failure. */
   #begin(): void {
     this.view[EVENT_EM] = undefined; // a fresh EntityManager per handler: no identity map outlives it
+    this.#component = undefined;
     this.#sharing = undefined; // a delivery an earlier job never pushed for (taken over): let it go
     this.#tracked.begin();
     this.view[PAGE].begin();
@@ -330,19 +344,30 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   #succeeded(ref: number | undefined, hook: string, onFailed?: (error: unknown) => void): void | Promise<void> {
     try {
       this.#tracked.check(this.#services.maxStateBytes);
+      const component = this.#component;
+      if (component !== undefined && component.tracked.changed.size > 0) {
+        // A component's state is part of the view's record: the view has changed, and must still fit.
+        this.#tracked.mark(COMPONENTS_KEY);
+        this.serialize();
+      }
     } catch (error) {
       return this.#workFailed(ref ?? 0, hook, error, onFailed);
     }
     if (!this.#stateTouched() || !this.#services.backend.writeThrough) {
-      this.#tracked.commit();
+      this.#commit();
       return this.#sendChanges(ref);
     }
     return this.save().then((outcome) => {
       if (outcome instanceof Error && registryCode(outcome) === 'LV_STATE_QUOTA_EXCEEDED') return this.#workFailed(ref ?? 0, hook, outcome, onFailed);
-      this.#tracked.commit();
+      this.#commit();
       if (outcome === 'taken') return this.#lost(ref);
       return this.#sendChanges(ref, outcome === 'saved');
     });
+  }
+
+  #commit(): void {
+    this.#tracked.commit();
+    this.#component?.tracked.commit();
   }
 
   /** Field errors are not state: a change to them alone has nothing to store. */
@@ -367,6 +392,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.#grants = undefined;
     this.#reply = undefined;
     this.#tracked.rollback();
+    this.#component?.tracked.rollback();
+    this.#component = undefined;
     this.view[PAGE].rollback();
     this.view[STREAMS]?.rollback();
     this.#location = undefined;
@@ -392,6 +419,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const interval = this.viewClass.tickInterval;
     if (interval !== undefined && interval > 0) this.#tickHandle = this.#services.scheduler.every(interval, this);
     const root = encodeRoot(this.#tree, this.#host.statics);
+    this.#components?.attach(root, this.#tree, this.#host.statics);
     this.view[STREAMS]?.clear();
     return root;
   }
@@ -415,8 +443,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   }
 
   /** An event frame for this view; `receivedAt` (performance.now()) starts its latency. */
-  event(ref: number, name: string, payload: unknown, receivedAt = performance.now()): void {
+  event(ref: number, name: string, payload: unknown, receivedAt = performance.now(), cid?: unknown): void {
     const queued = this.#mailbox.busy;
+    if (cid !== undefined) return this.#componentEvent(ref, name, payload, cid);
     if (name === FLASH_CLEAR_EVENT) return this.#clearFlash(ref, payload);
     if (isUploadEvent(name)) {
       const context = { tenant: this.tenant, sessionId: this.#host.sessionId, view: this.viewClass.name };
@@ -441,6 +470,43 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   }
 
   /**
+   * An event for one of the view's live components (`lv-target`, D80): checked like a view's
+   * (declared name, payload schema) against the component's class, then run in the view's
+   * mailbox, its state changes committed, saved and rolled back with the view's. A cid the view
+   * does not show (removed, another view's, made up) is LV_COMPONENT_UNKNOWN.
+   */
+  #componentEvent(ref: number, name: string, payload: unknown, cid: unknown): void {
+    const entry = this.#components?.byCid(cid);
+    if (entry === undefined) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${JSON.stringify(cid)?.slice(0, 32)} of ${this.viewClass.name}`);
+    const events = entry.def.componentClass.events ?? {};
+    if (!Object.hasOwn(events, name)) return this.#fail(ref, 'LV_EVENT_UNKNOWN', `"${name.slice(0, 64)}" of component ${entry.def.componentClass.name}`);
+    const schema = events[name];
+    const run = (value: unknown): void | Promise<void> => {
+      // Removed by a render queued before this event (a race, not a failure): nothing to run it on.
+      if (this.#components?.byCid(cid) !== entry) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${entry.id.slice(0, 64)} was removed`);
+      return this.#handle(ref, name, value, () => {
+        this.#component = entry;
+        entry.tracked.begin();
+        return (entry.instance as unknown as Record<string, (p: unknown) => unknown>)[name](value);
+      });
+    };
+    if (schema === null) {
+      if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
+        return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', 'expected an object');
+      }
+      return this.#mailbox.run(() => run({}));
+    }
+    const { payload: data } = splitPayload(payload);
+    const result = schema['~standard'].validate(data);
+    const validated = (r: StandardSchemaV1.Result<unknown>): void | Promise<void> => {
+      if (this.#closed) return;
+      if (r.issues) return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', issueText(r.issues));
+      return run(r.value);
+    };
+    this.#mailbox.run(() => (result instanceof Promise ? result.then(validated) : validated(result)));
+  }
+
+  /**
    * The event's reply has gone out (or will when `work` settles): its latency is recorded — every
    * one that waited or awaited, one in LATENCY_SAMPLE of those that ran at once (live-stats.ts).
    */
@@ -460,10 +526,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     if (this.#closed) return;
     if (updateFieldErrors(this.view[FIELD_ERRORS], payload, result.issues, unused)) this.#tracked.mark(ERRORS_NAME);
     if (result.issues) {
-      const issue = result.issues[0];
-      const where = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.');
       this.#sendChanges();
-      return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', `${where ? where + ': ' : ''}${issue?.message ?? 'invalid'}`);
+      return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', issueText(result.issues));
     }
     return this.#handle(ref, name, result.value);
   }
@@ -690,16 +754,20 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     if (streaming) changed = new Set(changed).add(STREAMS_NAME) as typeof changed;
     const statics = this.#host.statics;
     this.#services.counters.renders++;
+    const components = this.#components;
     try {
-      return statics.attachTo(updateBlock(this.#tree, this.#scope, changed, statics, this.#tracked.changedItems));
+      const diff = updateBlock(this.#tree, this.#scope, changed, statics, this.#tracked.changedItems);
+      return statics.attachTo(components === undefined ? diff : components.attach(diff, this.#tree, statics));
     } catch (error) {
       onFailed?.();
       // The tree may be half-updated; re-render from scratch so server and client agree again.
-      this.#report(0, error instanceof TemplateAppCodeError ? error.code : 'LV_RENDER_FAILED', error);
+      this.#report(0, error instanceof TemplateAppCodeError || error instanceof ComponentError ? error.code : 'LV_RENDER_FAILED', error);
       try {
         restartRender(this.#scope);
         this.#tree = renderBlock(this.#template.root, this.#scope);
-        return statics.attachTo(encodeRoot(this.#tree, statics));
+        const root = encodeRoot(this.#tree, statics);
+        components?.reset();
+        return statics.attachTo(components === undefined ? root : components.attach(root, this.#tree, statics));
       } catch {
         return undefined;
       }
@@ -799,4 +867,11 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const dev = describe === undefined ? undefined : { ...describe(error), title: `${code} in ${where}` };
     this.#fail(ref, code, undefined, dev);
   }
+}
+
+/** A refused payload's first issue, as the error frame says it: `field.path: message`. */
+function issueText(issues: readonly StandardSchemaV1.Issue[]): string {
+  const issue = issues[0];
+  const where = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.');
+  return `${where ? where + ': ' : ''}${issue?.message ?? 'invalid'}`;
 }

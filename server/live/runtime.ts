@@ -48,6 +48,8 @@ import { followIntent, MAX_PATCHES, pathOf, type RouteMatch, type RouteMatcher }
 
 export type { RegisteredView } from '../view/routes.ts';
 import type { RegisteredView } from '../view/routes.ts';
+import { ComponentHost, type RegisteredComponent } from './components.ts';
+import { COMPONENT_HOST } from '../template/types.ts';
 
 export interface RuntimeInit {
   readonly config: LiveryConfig;
@@ -69,6 +71,8 @@ export interface RuntimeInit {
   readonly stateBudget?: (tenant: TenantInfo) => number;
   /** Resumable uploads (views that declare `static uploads`). */
   readonly uploads?: Uploads;
+  /** The app's live components by name, with their compiled templates (D80). */
+  readonly components?: ReadonlyMap<string, RegisteredComponent>;
 }
 
 /** A view live on this process, and the socket it is live on. */
@@ -118,6 +122,7 @@ export class Runtime {
   readonly scheduler = new TickScheduler();
   readonly connections = new Set<Connection>();
   readonly #views: ReadonlyMap<string, RegisteredView>;
+  readonly #components: ReadonlyMap<string, RegisteredComponent>;
   readonly #live = new Map<string, Live>();
   readonly #locks = new InstanceLocks();
   readonly #notices: TakeoverNotices;
@@ -146,6 +151,7 @@ export class Runtime {
     this.uploads = init.uploads;
     this.sessions = init.sessions;
     this.#views = init.views;
+    this.#components = init.components ?? new Map();
     this.#notices = new TakeoverNotices(init.pubsub, init.log, (tenant, instance) => void this.#noticed(tenant, instance));
     this.#services = {
       backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, topics: this.topics, maxStateBytes: this.config.state.maxBytes,
@@ -539,6 +545,8 @@ export class Runtime {
     const commands = commandStrings(viewClass.commands);
     const globals: Record<string, unknown> = { tenant: view.tenant, errors: view[FIELD_ERRORS], js: commands, [NESTED_VIEWS]: nested };
     if (Object.keys(viewClass.streams ?? {}).length > 0) globals.streams = streamsOf(view).byName;
+    // Live components (D80): the view's host renders them and keeps their state in `state`.
+    if (this.#components.size > 0) globals[COMPONENT_HOST] = new ComponentHost(this.#components, state as Record<string, unknown>, view);
     return createScope(state as Record<string, unknown>, globals);
   }
 

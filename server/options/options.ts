@@ -13,6 +13,7 @@ import type { UploadStore } from '../uploads/index.ts';
 import type { TemplateFilters } from '../template/index.ts';
 import type { TagDefinitions } from '../template/index.ts';
 import type { Route } from '../view/routes.ts';
+import type { ComponentClass } from '../view/live-component.ts';
 import type { ViewClass } from '../view/live-view.ts';
 
 /** pino levels. */
@@ -32,6 +33,8 @@ export interface LiveryOptions {
   layout?: string;
   /** App-defined template tags: `{ name: (...args) => text }` or `{ name: { render, safe } }` (docs/templates.md, D75). */
   tags?: TagDefinitions;
+  /** Live components by name, used in templates as `{% live_component "Name" id=… %}` (docs/components.md, D80). */
+  components?: Readonly<Record<string, ComponentClass>>;
   port?: number;
   host?: string;
   production?: boolean;

@@ -177,9 +177,9 @@ export function encodeNavigate(ref: number, vid: number, url: string): string {
   return JSON.stringify([PROTOCOL_VERSION, F_NAVIGATE, ref, vid, url]);
 }
 
-/** `[2,"e",ref,vid,event,payload]`: run the view's handler `event`. */
-export function encodeEvent(ref: number, vid: number, event: string, payload: unknown): string {
-  return JSON.stringify([PROTOCOL_VERSION, F_EVENT, ref, vid, event, payload]);
+/** `[2,"e",ref,vid,event,payload]`: run the view's handler `event`; `[…, cid]`: the live component `cid`'s (D80). */
+export function encodeEvent(ref: number, vid: number, event: string, payload: unknown, cid?: number): string {
+  return JSON.stringify(cid === undefined ? [PROTOCOL_VERSION, F_EVENT, ref, vid, event, payload] : [PROTOCOL_VERSION, F_EVENT, ref, vid, event, payload, cid]);
 }
 
 /** `[2,"l",ref,vid]`: the view left the page. */
@@ -200,7 +200,7 @@ export type ClientFrame =
   | { readonly type: 'join'; readonly ref: number; readonly vid: unknown; readonly view: unknown; readonly token: unknown; readonly url: unknown }
   | { readonly type: 'patch'; readonly ref: number; readonly vid: unknown; readonly url: unknown }
   | { readonly type: 'navigate'; readonly ref: number; readonly vid: unknown; readonly url: unknown }
-  | { readonly type: 'event'; readonly ref: number; readonly vid: unknown; readonly event: unknown; readonly payload: unknown }
+  | { readonly type: 'event'; readonly ref: number; readonly vid: unknown; readonly event: unknown; readonly payload: unknown; readonly cid?: unknown }
   | { readonly type: 'leave'; readonly ref: number; readonly vid: unknown }
   | { readonly type: 'heartbeat'; readonly ref: number }
   /** Not a frame this server reads: answer with an error frame `code` (ref 0 unless known). */
@@ -226,7 +226,7 @@ export function decodeClientFrame(text: string): ClientFrame {
     case F_NAVIGATE:
       return { type: 'navigate', ref, vid: frame[3], url: frame[4] };
     case F_EVENT:
-      return { type: 'event', ref, vid: frame[3], event: frame[4], payload: frame[5] };
+      return frame.length > 6 ? { type: 'event', ref, vid: frame[3], event: frame[4], payload: frame[5], cid: frame[6] } : { type: 'event', ref, vid: frame[3], event: frame[4], payload: frame[5] };
     case F_LEAVE:
       return { type: 'leave', ref, vid: frame[3] };
     case F_HEARTBEAT:

@@ -100,6 +100,12 @@ export const K_INSERTS = 'i';
 export const K_LIMIT = 'l';
 /** Root of an event's reply only: the plain object the handler returned, for a hook's `pushEvent` promise (D77). */
 export const K_REPLY = 'rv';
+/**
+ * Root only: live components' trees (D80), `{cid: node}` — a full node (with `s`) for a component
+ * new to the client, a diff for one it holds, `null` for one the view no longer shows. A slot
+ * whose value is a number shows the component with that cid.
+ */
+export const K_COMPONENTS = 'c';
 
 /** The longest URL a patch or navigate frame may carry (characters); a longer link loads the page. */
 export const MAX_URL_LENGTH = 2048;
@@ -155,6 +161,10 @@ export const B_DEBOUNCE = 'lv-debounce';
 export const B_THROTTLE = 'lv-throttle';
 /** `lv-value-NAME="v"` adds `NAME: "v"` to the event's payload. */
 export const B_VALUE_PREFIX = 'lv-value-';
+/** On an element with a binding inside a live component: its events go to that component (D80). */
+export const B_TARGET = 'lv-target';
+/** The root element of a live component carries its cid (written by the server and the client, D80). */
+export const A_COMPONENT = 'lv-component';
 /** On `<a href>`: change the URL without leaving the view (`handleParams` runs). */
 export const B_PATCH = 'lv-patch';
 /** On `<a href>`: open another live view of the app in the same container, over the same socket. */

@@ -39,6 +39,8 @@ export interface CompileOptions {
   readonly filters?: ReadonlyMap<string, FilterSpec>;
   /** App-defined tags (D75, custom-tags.ts). */
   readonly tags?: TagDefinitions;
+  /** The names of the registered live components (D80). */
+  readonly components?: ReadonlySet<string>;
   /** The view class names `{% live %}` may nest (D81): another name fails the compile. */
   readonly views?: ReadonlySet<string>;
 }
@@ -121,6 +123,7 @@ export function compileTemplate(source: string, options: CompileOptions): Templa
         loadAtRender: (target, ae, loc) => loadFrom(loader, target, ae, loc),
         blocks: layout.blocks,
         tags: tagHandlers(options.tags),
+        components: options.components,
         views: options.views,
       };
       const parser = new Parser(layout.tokens, env);

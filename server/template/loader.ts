@@ -23,6 +23,8 @@ export interface LoaderOptions {
   readonly filters?: TemplateFilters;
   /** App-defined tags (D75). */
   readonly tags?: TagDefinitions;
+  /** The names of the registered live components (D80). */
+  readonly components?: ReadonlySet<string>;
   /** The view class names `{% live %}` may nest (D81). */
   readonly views?: ReadonlySet<string>;
 }
@@ -34,6 +36,7 @@ export class CachingTemplateLoader implements VariantTemplateLoader {
   private readonly htmlChecks: boolean;
   private readonly filters: ReadonlyMap<string, FilterSpec>;
   private readonly tags: TagDefinitions | undefined;
+  private readonly components: ReadonlySet<string> | undefined;
   private readonly views: ReadonlySet<string> | undefined;
   private readonly cache = new Map<string, Template>();
   /** included name → names of the templates that embedded it at compile time */
@@ -49,6 +52,7 @@ export class CachingTemplateLoader implements VariantTemplateLoader {
     if (problems.length > 0) throw new TypeError(`Invalid template filters: ${problems.join('; ')}`);
     this.filters = appFilterSpecs(options.filters);
     this.tags = options.tags;
+    this.components = options.components;
     this.views = options.views;
   }
 
@@ -69,7 +73,7 @@ export class CachingTemplateLoader implements VariantTemplateLoader {
     if (source === undefined) throw new TemplateDoesNotExist(name, this.where);
     this.stack.push(name);
     try {
-      const template = compileTemplate(source, { name, loader: this, autoescape, htmlChecks: this.htmlChecks, filters: this.filters, tags: this.tags, views: this.views });
+      const template = compileTemplate(source, { name, loader: this, autoescape, htmlChecks: this.htmlChecks, filters: this.filters, tags: this.tags, components: this.components, views: this.views });
       this.cache.set(key, template);
       return template;
     } finally {

@@ -26,6 +26,8 @@ export interface ParserEnv {
   readonly blocks: ReadonlyMap<string, readonly BlockDef[]>;
   /** App-defined tags (custom-tags.ts). */
   readonly tags: ReadonlyMap<string, TagHandler>;
+  /** The names of the registered live components (D80): `{% live_component %}` accepts only these. */
+  readonly components?: ReadonlySet<string>;
   /** The view class names `{% live %}` may nest (D81); undefined: not checked when compiling. */
   readonly views?: ReadonlySet<string>;
 }

@@ -2,6 +2,7 @@
  * Renders a block to one HTML string: the HTTP first render. Produces exactly what the diff
  * engine's rendered tree turns into (an empty loop renders its `{% empty %}` block or nothing).
  */
+import { componentHost } from './tags/live-component.ts';
 import type { Block, Scope, Slot, Template } from './types.ts';
 
 export function renderToString(templateOrBlock: Template | Block, scope: Scope): string {
@@ -27,5 +28,7 @@ function renderSlot(slot: Slot, scope: Scope): string {
       for (let i = 0; i < items.length; i++) html += renderToString(slot.body, items[i].scope);
       return html;
     }
+    case 'component':
+      return componentHost(scope, slot).html(slot, scope);
   }
 }

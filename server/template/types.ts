@@ -107,7 +107,35 @@ export interface LoopSlot extends SlotBase {
   itemAt(scope: Scope, array: readonly unknown[], position: number): LoopItem;
 }
 
-export type Slot = TextSlot | BranchSlot | LoopSlot;
+/**
+ * `{% live_component "Name" id=… attr=… %}` (D80): a stateful component of the view. The slot's
+ * value is not HTML but the component's id on the wire (a number, its `cid`): the view's
+ * {@link ComponentRenderer} mounts, updates and renders the component, whose own tree travels
+ * apart from the view's. `deps` are the names the id and attributes read.
+ */
+export interface ComponentSlot extends SlotBase {
+  readonly kind: 'component';
+  /** The registered component's name. */
+  readonly component: string;
+  /** The component's id (unique within the view) and attributes in this scope. */
+  args(scope: Scope): { id: string; attrs: Record<string, unknown> };
+}
+
+/**
+ * What renders a view's live components, found in its scope under {@link COMPONENT_HOST} (the
+ * runtime puts it there; the template engine only calls it).
+ */
+export interface ComponentRenderer {
+  /** A page render: the component's HTML. */
+  html(slot: ComponentSlot, scope: Scope): string;
+  /** A live render: the component's wire id (`cid`); its own tree is rendered apart. */
+  ref(slot: ComponentSlot, scope: Scope): number;
+}
+
+/** The scope global holding the view's ComponentRenderer: no template can name it (it starts with a space, so `include … only` and function components pass it on, scope.ts). */
+export const COMPONENT_HOST = ' components';
+
+export type Slot = TextSlot | BranchSlot | LoopSlot | ComponentSlot;
 
 /** One compiled template file. */
 export interface Template {

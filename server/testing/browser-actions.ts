@@ -7,7 +7,7 @@
  */
 import type { HTMLElement } from 'node-html-parser';
 import { LiveryError } from '../errors.ts';
-import { B_CHANGE, B_CLICK, B_INPUT, B_SUBMIT, B_VALUE_PREFIX, P_TARGET, P_UNUSED } from '../protocol/index.ts';
+import { A_COMPONENT, B_CHANGE, B_CLICK, B_INPUT, B_SUBMIT, B_TARGET, B_VALUE_PREFIX, P_TARGET, P_UNUSED } from '../protocol/index.ts';
 
 export type Payload = Record<string, unknown>;
 export type FieldValues = Record<string, string | string[]>;
@@ -22,6 +22,8 @@ export type Typed = ReadonlyMap<string, { readonly value: string | string[]; rea
 export interface Action {
   readonly event: string;
   readonly payload: Payload;
+  /** The live component the event goes to (the binding has `lv-target`, D80). */
+  readonly cid?: number;
   /** For a form's events: the names of its fields that hold the user's data (what `_unused` lists from). */
   readonly fields?: readonly string[];
   /** The field names this action uses (typed into, changed). */
@@ -36,7 +38,7 @@ const NOT_SUBMITTED = new Set(['submit', 'button', 'image', 'reset', 'file']);
 export function clickAction(el: HTMLElement, selector: string): Action {
   const bound = el.closest(`[${B_CLICK}]`);
   if (bound === null) throw misuse(`nothing happens on a click on "${selector}": neither it nor an ancestor has lv-click`);
-  return pushed(bound.getAttribute(B_CLICK)!, values(bound), selector);
+  return pushed(bound.getAttribute(B_CLICK)!, values(bound), selector, bound);
 }
 
 /**
@@ -44,8 +46,9 @@ export function clickAction(el: HTMLElement, selector: string): Action {
  * first `push` sends — the binding's payload with the push's `value` merged in; its DOM effects
  * are the browser's (the test client keeps no DOM of its own between renders).
  */
-function pushed(binding: string, payload: Payload, selector: string): { event: string; payload: Payload } {
-  if (!binding.startsWith('[')) return { event: binding, payload };
+function pushed(binding: string, payload: Payload, selector: string, bound: HTMLElement): { event: string; payload: Payload; cid?: number } {
+  const cid = targetOf(bound, selector);
+  if (!binding.startsWith('[')) return cid === undefined ? { event: binding, payload } : { event: binding, payload, cid };
   let commands: unknown;
   try {
     commands = JSON.parse(binding);
@@ -54,7 +57,15 @@ function pushed(binding: string, payload: Payload, selector: string): { event: s
   }
   const push = Array.isArray(commands) ? commands.find((c): c is [string, { event: string; value?: Payload }] => Array.isArray(c) && c[0] === 'push' && typeof c[1]?.event === 'string') : undefined;
   if (push === undefined) throw misuse(`nothing reaches the server from "${selector}": its JS commands push no event`);
-  return { event: push[1].event, payload: { ...payload, ...push[1].value } };
+  return { event: push[1].event, payload: { ...payload, ...push[1].value }, ...(cid === undefined ? {} : { cid }) };
+}
+
+/** `lv-target` on the bound element: the cid of the live component it is in (client/view.ts does the same). */
+function targetOf(bound: HTMLElement, selector: string): number | undefined {
+  if (!bound.hasAttribute(B_TARGET)) return undefined;
+  const component = bound.closest(`[${A_COMPONENT}]`);
+  if (component === null) throw misuse(`"${selector}" has lv-target but is not inside a live component`);
+  return Number(component.getAttribute(A_COMPONENT));
 }
 
 /** `lv-submit`: the form's fields (with `fields` typed in), plus its `lv-value-*`. */
@@ -62,7 +73,7 @@ export function submitAction(el: HTMLElement, selector: string, fields: FieldVal
   const form = el.closest(`form[${B_SUBMIT}]`);
   if (form === null) throw misuse(`"${selector}" is not inside a form with lv-submit`);
   return {
-    ...pushed(form.getAttribute(B_SUBMIT)!, { ...serialize(form, fields, typed), ...values(form) }, selector),
+    ...pushed(form.getAttribute(B_SUBMIT)!, { ...serialize(form, fields, typed), ...values(form) }, selector, form),
     fields: dataFields(form),
     uses: Object.keys(fields),
     typed: typedNow(form, fields),
@@ -85,13 +96,13 @@ export function changeAction(el: HTMLElement, selector: string, fields: FieldVal
       const names = dataFields(bound);
       const unused = names.filter((name) => !used.has(name) && !uses.includes(name));
       const meta = { ...(target ? { [P_TARGET]: target } : {}), ...(unused.length > 0 ? { [P_UNUSED]: unused } : {}) };
-      return { ...pushed(event, { ...serialize(bound, fields, typed), ...meta, ...values(bound) }, selector), fields: names, uses, typed: typedNow(bound, fields) };
+      return { ...pushed(event, { ...serialize(bound, fields, typed), ...meta, ...values(bound) }, selector, bound), fields: names, uses, typed: typedNow(bound, fields) };
     }
     const name = el.getAttribute('name') || 'value';
     const value = name in fields ? fields[name] : (fieldValue(el) ?? '');
     const unknown = Object.keys(fields).filter((key) => key !== name);
     if (unknown.length > 0) throw misuse(`"${selector}" is the field "${name}"; it cannot set ${unknown.map((k) => `"${k}"`).join(', ')}`);
-    return pushed(event, { [name]: value, ...values(bound) }, selector);
+    return pushed(event, { [name]: value, ...values(bound) }, selector, bound);
   }
   throw misuse(`nothing happens on a change of "${selector}": neither it nor an ancestor has lv-change or lv-input`);
 }

@@ -342,6 +342,7 @@ export class TestView {
     const rendered = this.#rendered;
     const find = (value: Value | undefined): List | undefined => {
       if (value === undefined || typeof value === 'string') return undefined;
+      if (typeof value === 'number') return undefined; // a live component: streams are the view's (D80)
       if (isList(value)) {
         if (value.n === name) return value;
         for (const item of value.items.values()) for (const v of item.v) if ((found = find(v))) return found;
@@ -567,11 +568,23 @@ export class TestView {
   }
 
   async #act(action: Action): Promise<void> {
-    await this.event(action.event, action.payload);
+    if (action.cid === undefined) return void (await this.event(action.event, action.payload));
+    await this.#send(action);
+    await this.#followUp();
   }
 
   #send(action: Action): Promise<Frame> {
-    return this.#request((ref) => encodeEvent(ref, 1, action.event, action.payload), `the reply to "${action.event}"`);
+    return this.#request((ref) => encodeEvent(ref, 1, action.event, action.payload, action.cid), `the reply to "${action.event}"`);
+  }
+
+  /**
+   * Sends the event `name` to the live component `id` of this view (D80), as an element with
+   * `lv-target` inside it would; an id the view does not show sends a cid no component has.
+   */
+  async componentEvent(id: string, name: string, payload: Record<string, unknown> = {}): Promise<void> {
+    const cid = this.#mounted().components?.byId(id)?.cid ?? 0;
+    await this.#send({ event: name, payload, cid });
+    await this.#followUp();
   }
 
   #element(selector: string): HTMLElement {

@@ -150,6 +150,11 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   tick?(): void | Promise<void>;
   /** Receives messages from `sendSelf`, subscribed topics and `pushToView`. */
   handleInfo?(message: unknown): void | Promise<void>;
+  /**
+   * A message from one of the view's live components (`this.sendParent(message)` in the
+   * component, D80), with the component's id; runs in the mailbox after the component's handler.
+   */
+  handleComponentMessage?(id: string, message: unknown): void | Promise<void>;
   /** Saves of watched entities, coalesced; without it the view mounts again. */
   onSave?(events: SaveEvent[]): void | Promise<void>;
   /** Joins and leaves on a topic this view tracks or subscribed to with `track`. */
@@ -438,6 +443,6 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'tenant', 'db', 'scoped', 'onSave', 'onPresence', 'subscribe', 'broadcast', 'pushToView', 'track', 'presence',
   'handleUpload', 'uploads',
   'handleParams', 'url', 'pageTitle', 'flash', 'pushPatch', 'pushNavigate', 'redirect',
-  'errors', 'assignAsync', 'startAsync', 'handleAsync', 'pushEvent', 'commands',
+  'errors', 'assignAsync', 'startAsync', 'handleAsync', 'pushEvent', 'commands', 'handleComponentMessage',
   'stream', 'streamInsert', 'streamDelete', 'streams',
 ]);

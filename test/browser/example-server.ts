@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { exampleDatabase } from '../../data/index.ts';
 import { createDatabase } from '../../server/data/index.ts';
-import { EXAMPLE_TENANCY_ENV, routes, views } from '../../views/index.ts';
+import { components, EXAMPLE_TENANCY_ENV, routes, views } from '../../views/index.ts';
 import type { CreateServerOptions } from '../../server/index.ts';
 import { startServer, type TestServer } from '../live/harness.ts';
 
@@ -11,6 +11,7 @@ export async function startExampleApp(options: CreateServerOptions = {}): Promis
   await exampleDatabase.seed(database);
   const server = await startServer({
     routes,
+    components,
     views,
     templatesDir: fileURLToPath(new URL('../../templates/', import.meta.url)),
     staticDir: fileURLToPath(new URL('../../static/', import.meta.url)),

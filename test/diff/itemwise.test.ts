@@ -14,7 +14,7 @@ type State = Record<string, any>;
 
 /** The server's tree as HTML: what the client holds if every diff was right. */
 function treeHtml(value: RValue): string {
-  if (typeof value === 'string') return value;
+  if (typeof value !== 'object') return String(value);
   if ('keys' in value) return value.keys.map((key) => treeHtml(value.items.get(key)!)).join('');
   if ('streamBody' in value) return ''; // no streams here
   const { statics } = value.block;

@@ -24,3 +24,4 @@ t.test('each tab counts on its own', async (t) => {
   t.equal(two.find('#count')?.text, '0');
   await Promise.all([one.close(), two.close()]);
 });
+

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { exampleDatabase } from '../../data/index.ts';
 import { createDatabase } from '../../server/data/index.ts';
 import { createServer } from '../../server/index.ts';
-import { EXAMPLE_TENANCY_ENV, routes, views } from '../../views/index.ts';
+import { components, EXAMPLE_TENANCY_ENV, routes, views } from '../../views/index.ts';
 
 if (process.send === undefined) {
   process.stderr.write('test/fuzz/target.ts: start me from the fuzzer (needs an IPC channel)\n');
@@ -27,6 +27,7 @@ const database = await createDatabase({ pglite: 'memory://', ...exampleDatabase,
 await exampleDatabase.seed(database);
 const server = await createServer({
   routes,
+  components,
   views,
   templatesDir: fileURLToPath(new URL('../../templates/', import.meta.url)),
   layout: 'layout.html',

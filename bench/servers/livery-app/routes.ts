@@ -8,6 +8,7 @@ import type { Route } from '../../../server/index.ts';
 import { ClockBadgeView, ClockView } from '../../../views/clock.ts';
 import { CounterView } from '../../../views/counter.ts';
 import { SearchView } from '../../../views/search.ts';
+import { Stepper } from '../../../views/stepper.ts';
 import { BroadcastView, ClientPatchView, FilesView, IdleView, ListView, PageSize10000View, PageSize1000View, PageSize100View, Stream10kView, StreamNoneView, TableView, Tick10HzView, Tick1HzView, Tick20HzView, Tick5HzView, TickNoopView } from './views.ts';
 
 export const benchRoutes: Route[] = [
@@ -37,6 +38,9 @@ export const benchRoutes: Route[] = [
  * are served), and every template compiles at startup: the views they nest must be known.
  */
 export const nestedViews = [ClockBadgeView];
+
+/** The live components the example templates show (the home page's Stepper, D80): known for the same reason. */
+export const components = { Stepper };
 
 /** Bench views that need a Livery feature not built yet; listed so the report can say which. */
 export const pendingViews: string[] = [];

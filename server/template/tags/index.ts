@@ -9,6 +9,7 @@ import { forTag } from './for.ts';
 import { ifTag } from './if.ts';
 import { ifchangedTag } from './ifchanged.ts';
 import { includeTag } from './include.ts';
+import { liveComponentTag } from './live-component.ts';
 import { liveTag } from './live.ts';
 import { autoescapeTag, commentTag, filterTag, spacelessTag, verbatimTag } from './misc.ts';
 import { regroupTag } from './regroup.ts';
@@ -42,6 +43,7 @@ export const TAGS: ReadonlyMap<string, TagHandler> = new Map<string, TagHandler>
   ['spaceless', spacelessTag],
   ['templatetag', templatetagTag],
   ['lorem', loremTag],
+  ['live_component', liveComponentTag],
   ['live', liveTag],
 ]);
 

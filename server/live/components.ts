@@ -1,0 +1,282 @@
+/**
+ * A view's live components (D80): mounts, updates, renders and drops the components its template
+ * shows, and keeps their state in the view's own state record.
+ *
+ * - State: each component has a record in the view's raw state under COMPONENTS_KEY — `{n: name,
+ *   c: cid, a: attrs, s: state}` by id — so it is saved, size-checked and restored with the view's
+ *   (a reconnect or another process adopting the instance finds it there and mounts nothing).
+ * - Wire: a component slot's value is the component's `cid`, a number; the component's own tree
+ *   travels in the frame's root `c` member, `{cid: diff}` (a full node the first time), and `null`
+ *   for a component the view no longer shows. A parent render that leaves a component's
+ *   attributes unchanged costs nothing; changed ones call `update(attrs)` and send the
+ *   component's own diff.
+ * - Every render pass ends with `attach`: renders what changed, then walks the view's tree (and
+ *   the components' trees) for the components still shown: the rest are dropped, state and all;
+ *   one shown twice (two slots with one id) fails the render with LV_COMPONENT_DUPLICATE_ID.
+ */
+import { K_COMPONENTS } from '../protocol/index.ts';
+import { LiveryError, type ErrorCode } from '../errors.ts';
+import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireNode } from '../diff/index.ts';
+import { isList, isStream, renderBlock, type RValue } from '../diff/rendered.ts';
+import { createScope, renderToString, type Scope } from '../template/index.ts';
+import { COMPONENT_HOST, type ComponentRenderer, type ComponentSlot } from '../template/types.ts';
+import { COMPONENT_PARENT, type Attrs, type LiveComponent, type RegisteredComponent } from '../view/live-component.ts';
+export type { RegisteredComponent };
+import type { LiveView } from '../view/live-view.ts';
+import { findNonPlainValue, trackState, type TrackedState } from '../view/tracked-state.ts';
+
+/** The view state's key holding its components' records: not a name a template can read. */
+export const COMPONENTS_KEY = '$components';
+
+
+interface ComponentRecord {
+  /** The component's registered name. */
+  n: string;
+  /** Its wire id, kept so a restored view shows the same ids. */
+  c: number;
+  /** The attributes it last got. */
+  a: Record<string, unknown>;
+  s: object;
+}
+
+/** One component live in a view (what the record does not hold: the instance, its tracker, its tree). */
+export interface LiveComponentEntry {
+  readonly id: string;
+  readonly cid: number;
+  readonly def: RegisteredComponent;
+  readonly instance: LiveComponent<object>;
+  readonly tracked: TrackedState<object>;
+  scope: Scope;
+  tree: RBlock | null;
+  attrsJson: string;
+  readonly record: ComponentRecord;
+}
+
+/** A component problem while rendering: its code reaches the socket (and the page render's log). */
+export class ComponentError extends LiveryError {
+  constructor(code: ErrorCode, detail: string, cause?: unknown) {
+    super(code, detail, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** `<div …` → `<div lv-component="3" …`: how the client finds a component's element (client/rendered.ts does the same). */
+export function markRoot(html: string, cid: number): string {
+  return html.replace(/^(\s*<[A-Za-z][\w:-]*)/, `$1 lv-component="${cid}"`);
+}
+
+export class ComponentHost implements ComponentRenderer {
+  readonly #registry: ReadonlyMap<string, RegisteredComponent>;
+  readonly #state: Record<string, unknown>;
+  readonly #view: LiveView<object>;
+  readonly #byId = new Map<string, LiveComponentEntry>();
+  readonly #byCid = new Map<number, LiveComponentEntry>();
+  #next = 1;
+  /** Ids a page render showed (a page render has no tree to find duplicates in). */
+  #shown: Set<string> | undefined;
+  /** Set by the live view: where `sendParent` messages go. */
+  send: ((id: string, message: unknown) => void) | undefined;
+
+  constructor(registry: ReadonlyMap<string, RegisteredComponent>, state: Record<string, unknown>, view: LiveView<object>) {
+    this.#registry = registry;
+    this.#state = state;
+    this.#view = view;
+    for (const record of Object.values(this.#records(false) ?? {})) this.#next = Math.max(this.#next, record.c + 1);
+  }
+
+  #records(create: boolean): Record<string, ComponentRecord> | undefined {
+    const records = this.#state[COMPONENTS_KEY] as Record<string, ComponentRecord> | undefined;
+    if (records !== undefined || !create) return records;
+    return (this.#state[COMPONENTS_KEY] = {});
+  }
+
+  get size(): number {
+    return this.#byCid.size;
+  }
+
+  /** The component with id `id` in this view, if it is shown. */
+  byId(id: string): LiveComponentEntry | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** The component with wire id `cid` in this view, if it is shown. */
+  byCid(cid: unknown): LiveComponentEntry | undefined {
+    return typeof cid === 'number' ? this.#byCid.get(cid) : undefined;
+  }
+
+  html(slot: ComponentSlot, scope: Scope): string {
+    const entry = this.#resolve(slot, scope);
+    const shown = (this.#shown ??= new Set());
+    if (shown.has(entry.id)) throw duplicate(slot.component, entry.id);
+    shown.add(entry.id);
+    entry.tracked.clearChanges();
+    return markRoot(renderToString(entry.def.template, entry.scope), entry.cid);
+  }
+
+  ref(slot: ComponentSlot, scope: Scope): number {
+    return this.#resolve(slot, scope).cid;
+  }
+
+  #resolve(slot: ComponentSlot, scope: Scope): LiveComponentEntry {
+    const { id, attrs } = slot.args(scope);
+    const json = JSON.stringify(attrs);
+    const def = this.#registry.get(slot.component)!;
+    let entry = this.#byId.get(id);
+    if (entry !== undefined && entry.def !== def) {
+      // Another component under the same id: the old one goes, state and all.
+      this.#drop(entry);
+      entry = undefined;
+    }
+    if (entry === undefined) return this.#restore(id, slot.component, def, json) ?? this.#mount(id, slot.component, def, json);
+    if (entry.attrsJson !== json) this.#update(entry, json);
+    return entry;
+  }
+
+  #instance(id: string, def: RegisteredComponent): LiveComponent<object> {
+    const instance = new def.componentClass();
+    Object.defineProperty(instance, 'id', { value: id, enumerable: true });
+    instance[COMPONENT_PARENT] = { view: this.#view, send: (to, message) => this.send?.(to, message) };
+    return instance;
+  }
+
+  #entry(id: string, def: RegisteredComponent, instance: LiveComponent<object>, record: ComponentRecord, json: string): LiveComponentEntry {
+    const tracked = trackState(record.s);
+    instance.state = tracked.proxy;
+    const entry: LiveComponentEntry = { id, cid: record.c, def, instance, tracked, scope: this.#scope(instance, record), tree: null, attrsJson: json, record };
+    this.#byId.set(id, entry);
+    this.#byCid.set(record.c, entry);
+    return entry;
+  }
+
+  /** A saved component: its state comes back as it was; attributes changed meanwhile reach `update`. */
+  #restore(id: string, name: string, def: RegisteredComponent, json: string): LiveComponentEntry | undefined {
+    const records = this.#records(false);
+    const record = records !== undefined && Object.hasOwn(records, id) ? records[id] : undefined;
+    if (record === undefined || record.n !== name || typeof record.s !== 'object' || record.s === null) return undefined;
+    const entry = this.#entry(id, def, this.#instance(id, def), record, JSON.stringify(record.a));
+    if (entry.attrsJson !== json) this.#update(entry, json);
+    return entry;
+  }
+
+  #mount(id: string, name: string, def: RegisteredComponent, json: string): LiveComponentEntry {
+    const instance = this.#instance(id, def);
+    const attrs = JSON.parse(json) as Record<string, unknown>;
+    const state = this.#call(instance, 'mount', () => instance.mount(attrs));
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) throw new ComponentError('LV_COMPONENT_FAILED', `${name}.mount() must return a state object`);
+    const bad = findNonPlainValue(state);
+    if (bad !== null) throw new ComponentError('LV_STATE_INVALID', `${name}.mount() returned non-plain data at ${bad}`);
+    const record: ComponentRecord = { n: name, c: this.#next++, a: attrs, s: state };
+    // Defined, not assigned: an id such as "__proto__" is a key like any other.
+    Object.defineProperty(this.#records(true)!, id, { value: record, enumerable: true, writable: true, configurable: true });
+    return this.#entry(id, def, instance, record, json);
+  }
+
+  #update(entry: LiveComponentEntry, json: string): void {
+    const attrs = JSON.parse(json) as Record<string, unknown>;
+    entry.record.a = attrs;
+    entry.attrsJson = json;
+    entry.scope = this.#scope(entry.instance, entry.record);
+    entry.tracked.mark('attrs');
+    const update = entry.instance.update;
+    if (update !== undefined) this.#call(entry.instance, 'update', () => update.call(entry.instance, attrs));
+  }
+
+  /** Runs mount or update: synchronous, and what it throws is the component's failure. */
+  #call<T>(instance: LiveComponent<object>, hook: string, fn: () => T): T {
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      throw new ComponentError('LV_COMPONENT_FAILED', `${instance.constructor.name}.${hook}() threw: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+    if (result instanceof Promise) {
+      result.catch(() => {});
+      throw new ComponentError('LV_COMPONENT_FAILED', `${instance.constructor.name}.${hook}() must be synchronous (load data in the parent or in an event)`);
+    }
+    return result;
+  }
+
+  /** The component's template sees its state, `attrs`, `id` and `tenant` (which no state key can shadow). */
+  #scope(instance: LiveComponent<object>, record: ComponentRecord): Scope {
+    return createScope(record.s as Record<string, unknown>, { tenant: this.#view.tenant, attrs: record.a as Attrs, id: instance.id, [COMPONENT_HOST]: this });
+  }
+
+  #drop(entry: LiveComponentEntry): void {
+    this.#byId.delete(entry.id);
+    this.#byCid.delete(entry.cid);
+    const records = this.#records(false);
+    if (records !== undefined && Object.hasOwn(records, entry.id) && records[entry.id] === entry.record) delete records[entry.id];
+  }
+
+  /** Forget every rendered tree: the next `attach` sends each component whole (a full re-render). */
+  reset(): void {
+    for (const entry of this.#byCid.values()) entry.tree = null;
+  }
+
+  /**
+   * After the view's tree was rendered or updated: renders the components that are new or
+   * changed, drops the ones no longer shown, and puts their diffs in `diff.c`. Returns the diff
+   * (made when it was undefined and a component changed).
+   */
+  attach(diff: WireNode | undefined, root: RBlock, statics: StaticsCollector): WireNode | undefined {
+    if (this.#byCid.size === 0) return diff;
+    let out: Record<string, unknown> | undefined;
+    // Rendering a component may show new ones (a component's template may show others).
+    for (let rendered = true; rendered; ) {
+      rendered = false;
+      for (const entry of this.#byCid.values()) {
+        const changed = entry.tracked.changed;
+        if (entry.tree === null) {
+          entry.tree = renderBlock(entry.def.template.root, entry.scope);
+          (out ??= {})[entry.cid] = encodeRoot(entry.tree, statics);
+        } else if (changed.size > 0) {
+          const d = updateBlock(entry.tree, entry.scope, changed, statics);
+          if (d !== undefined) (out ??= {})[entry.cid] = d;
+        } else continue;
+        entry.tracked.clearChanges();
+        rendered = true;
+      }
+    }
+    // Only a changed tree can stop showing a component.
+    if (diff === undefined && out === undefined) return diff;
+    const shown = new Set<number>();
+    const walk = (value: RValue): void => {
+      if (typeof value === 'string') return;
+      if (typeof value === 'number') {
+        const entry = this.#byCid.get(value);
+        if (shown.has(value)) throw duplicate(entry?.record.n ?? '?', entry?.id ?? String(value));
+        shown.add(value);
+        if (entry?.tree != null) walk(entry.tree);
+        return;
+      }
+      if (isStream(value)) {
+        // A stream's items are not kept (D82): a component in one could never be found again.
+        if (value.fresh?.items.some((item) => holdsComponent(item))) throw new ComponentError('LV_COMPONENT_FAILED', `stream "${value.name}": a live component cannot be inside a stream item (the server does not keep the items); use a keyed {% for %}`);
+        return;
+      }
+      if (isList(value)) for (const item of value.items.values()) walk(item);
+      else for (const v of value.values) walk(v);
+    };
+    walk(root);
+    for (const entry of [...this.#byCid.values()]) {
+      if (shown.has(entry.cid)) continue;
+      this.#drop(entry);
+      (out ??= {})[entry.cid] = null;
+    }
+    if (out === undefined) return diff;
+    const result = diff ?? {};
+    result[K_COMPONENTS] = out;
+    return result;
+  }
+}
+
+function duplicate(name: string, id: string): ComponentError {
+  return new ComponentError('LV_COMPONENT_DUPLICATE_ID', `live_component "${name}" id="${id.slice(0, 64)}" is shown twice in one render: give each its own id`);
+}
+
+/** Whether a rendered value shows a live component anywhere inside. */
+function holdsComponent(value: RValue): boolean {
+  if (typeof value === 'number') return true;
+  if (typeof value === 'string' || isStream(value)) return false;
+  if (isList(value)) return [...value.items.values()].some(holdsComponent);
+  return value.values.some(holdsComponent);
+}
