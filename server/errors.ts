@@ -20,6 +20,8 @@ export interface ErrorSpec {
   readonly test?: true;
   /** Thrown while the app starts (the process prints it and exits), never sent anywhere. */
   readonly startup?: true;
+  /** Logged as a warning while the app starts; the app starts anyway. */
+  readonly warning?: true;
 }
 
 export const errors = {
@@ -300,6 +302,10 @@ export const errors = {
   LV_NESTED_ID_INVALID: {
     message: 'A {% live %} tag\'s id is empty, is not 1-64 letters, digits, "_" or "-", or is used twice in one view; give each nested view of a view its own stable id.',
     status: 500,
+  },
+  LV_TEMPLATE_BLOCK_UNUSED: {
+    message: 'A template defines a {% block %} that no template it extends has, so it is never shown (Django ignores it too); rename it to one of the layout\'s blocks or move its content into one.',
+    warning: true,
   },
   LV_TEMPLATE_COMPILE: {
     message: 'One or more templates failed to compile at startup; each is listed with its file, line and column.',

@@ -9,7 +9,7 @@
  * closes the sockets with 1001 "going away".
  */
 import { getUws } from './http/uws-adapter/server.js';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TemplatedApp } from 'uws-pack';
 import { failOn, type Problem } from './config/checks.ts';
 import { resolveConfig, type LiveryConfig, type LiveryOptions } from './options/index.ts';
@@ -29,7 +29,7 @@ import type { TenantDirectory } from './tenancy/directory.ts';
 import { createTenancy } from './tenancy/setup.ts';
 import { watchTenants, type TenantWatcher } from './tenancy/watch.ts';
 import { TenantQuotas } from './admission/index.ts';
-import { checkTagDefinitions, createTemplateLoader, TemplateCompileErrors, type TagDefinitions, type Template, type TemplateLoader } from './template/index.ts';
+import { checkTagDefinitions, createTemplateLoader, TemplateCompileErrors, unplacedBlocks, type TagDefinitions, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
 import { checkWatchedEntities, registerViews } from './view/routes.ts';
 import { checkComponents, registerComponents } from './view/components.ts';
@@ -77,7 +77,7 @@ const plugin: FastifyPluginAsync<LiveryOptions> = async (fastify, options) => {
   const problems: Problem[] = [];
   const uwsApp = findUws(fastify, problems);
   const componentNames = checkComponents(options.components, problems);
-  const templates = compileTemplates(config, options.tags, problems, componentNames);
+  const templates = compileTemplates(config, options.tags, problems, componentNames, fastify.log);
   const views = templates ? registerViews(config.routes, templates, problems, config.views) : new Map();
   const components = templates ? registerComponents(options.components, templates, problems) : new Map();
   const layout = templates && config.layout ? loadLayout(templates, config.layout, problems) : undefined;
@@ -248,13 +248,24 @@ function findUws(fastify: FastifyInstance, problems: Problem[]): TemplatedApp | 
   }
 }
 
-function compileTemplates(config: LiveryConfig, tags: TagDefinitions | undefined, problems: Problem[], components: ReadonlySet<string>): TemplateLoader | undefined {
+function compileTemplates(
+  config: LiveryConfig,
+  tags: TagDefinitions | undefined,
+  problems: Problem[],
+  components: ReadonlySet<string>,
+  log: FastifyBaseLogger,
+): TemplateLoader | undefined {
   const tagProblems = checkTagDefinitions(tags);
   for (const [id, detail] of tagProblems) problems.push({ id, detail });
   if (tagProblems.length > 0) return undefined;
   try {
     const loader = createTemplateLoader(config.templatesDir, { filters: config.filters, tags, views: viewNames(config), components });
-    loader.compileAll();
+    for (const template of loader.compileAll()) {
+      for (const def of unplacedBlocks(template)) {
+        const { file, line, column } = def.opener.loc;
+        log.warn({ code: 'LV_TEMPLATE_BLOCK_UNUSED', template: file, line, column }, `${file}:${line}:${column}: {% ${def.opener.contents} %} is never shown: no template ${file} extends has a block of that name`);
+      }
+    }
     return loader;
   } catch (error) {
     const each = error instanceof TemplateCompileErrors ? error.errors : [error as Error];

@@ -7,8 +7,8 @@ const documented = new Map<string, string>();
 for (const match of docs.matchAll(/^\| `(LV_[A-Z_]+)` \| ([^|]+) \|/gm)) documented.set(match[1], match[2].trim());
 
 t.test('every registry code is documented with how it travels', async (t) => {
-  for (const [code, spec] of Object.entries(errors) as Array<[string, { close?: number; status?: number; test?: true; startup?: true }]>) {
-    const how = spec.test ? 'thrown in tests' : spec.startup ? 'thrown at startup' : spec.close ? `close ${spec.close}` : spec.status ? `HTTP ${spec.status}` : 'error frame';
+  for (const [code, spec] of Object.entries(errors) as Array<[string, { close?: number; status?: number; test?: true; startup?: true; warning?: true }]>) {
+    const how = spec.test ? 'thrown in tests' : spec.startup ? 'thrown at startup' : spec.warning ? 'logged at startup' : spec.close ? `close ${spec.close}` : spec.status ? `HTTP ${spec.status}` : 'error frame';
     t.equal(documented.get(code), how, `${code} documented as "${how}"`);
   }
 });

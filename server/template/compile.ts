@@ -8,7 +8,7 @@ import { rememberComponent } from './component.ts';
 import { TemplateDoesNotExist, TemplateSyntaxError } from './errors.ts';
 import { compileFilterExpression } from './expression.ts';
 import { withAppFilters, type FilterSpec } from './filters/index.ts';
-import { extendLayout, extendsToken, layoutOf, rememberLayout, rootLayout, scanBlocks, type Layout } from './inheritance.ts';
+import { blockName, extendLayout, extendsToken, layoutOf, rememberLayout, rememberUnplaced, rootLayout, scanBlocks, type Layout } from './inheritance.ts';
 import { splitContents, tokenize, type Token } from './lexer.ts';
 import { Parser, type ParserEnv } from './parser.ts';
 import { createScope } from './scope.ts';
@@ -132,6 +132,7 @@ export function compileTemplate(source: string, options: CompileOptions): Templa
       const { block, deps } = out.finish();
       const template: Template = Object.freeze({ name, root: block, deps });
       rememberLayout(template, layout);
+      if (layout.tokens !== tokens) rememberUnplaced(template, [...scanBlocks(tokens).values()].filter((def) => !parser.placedBlocks.has(blockName(def.opener))));
       // Slots rendered by templates it includes are not known: uses are then not checked for them.
       const includes = tokens.some((t) => t.type === 'block' && t.contents.split(/\s+/)[0] === 'include');
       rememberComponent(template, componentInfoOf(parser, name, !includes && layout.tokens === tokens, deps));

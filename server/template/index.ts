@@ -24,6 +24,7 @@ export type { Template, Block, Slot, TextSlot, BranchSlot, LoopSlot, LoopItem, S
 export { compileTemplate, type CompileOptions, type TemplateLoader } from './compile.ts';
 export { createMemoryLoader, createTemplateLoader, type FileTemplateLoader, type LoaderOptions } from './loader.ts';
 export { createScope } from './scope.ts';
+export { unplacedBlocks } from './inheritance.ts';
 export { renderToString } from './render.ts';
 export { NestedViewError, TemplateCompileErrors, TemplateDoesNotExist, TemplateFilterError, TemplateSyntaxError, TemplateTagError, TemplateValueError, type TemplateErrorCode } from './errors.ts';
 export { checkTagDefinitions, type TagDefinition, type TagDefinitions, type TagFunction } from './custom-tags.ts';

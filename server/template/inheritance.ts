@@ -28,6 +28,20 @@ export interface Layout {
 }
 
 const layouts = new WeakMap<Template, Layout>();
+const unplaced = new WeakMap<Template, readonly BlockDef[]>();
+
+/**
+ * A child's blocks that no template it extends has a place for. Django ignores them silently (its
+ * test `inheritance14` asserts it), and so does the render; the server logs a warning for each at
+ * startup (`LV_TEMPLATE_BLOCK_UNUSED`), since a misspelt block name is otherwise invisible.
+ */
+export function unplacedBlocks(template: Template): readonly BlockDef[] {
+  return unplaced.get(template) ?? [];
+}
+
+export function rememberUnplaced(template: Template, defs: readonly BlockDef[]): void {
+  if (defs.length > 0) unplaced.set(template, defs);
+}
 
 export function rememberLayout(template: Template, layout: Layout): void {
   layouts.set(template, layout);

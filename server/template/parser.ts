@@ -62,6 +62,8 @@ export class Parser {
   attrs: { readonly decls: readonly AttrDecl[]; readonly token: Token } | null = null;
   /** Slot names this file renders with `{% render_slot %}`. */
   readonly renderedSlots = new Set<string>();
+  /** `{% block %}` names met while parsing: a child's block not among them is never shown. */
+  readonly placedBlocks = new Set<string>();
 
   constructor(tokens: readonly Token[], env: ParserEnv) {
     this.tokens = tokens;

@@ -3,10 +3,14 @@
  * compiles to the block tree it would have written out flat, and a change inside one block
  * sends only that block's changed slots through the diff engine.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { Rendered, mergeStatics, type StaticsCache, type WireNode } from '../../client/rendered.ts';
 import { encodeRoot, renderBlock, StaticsCollector, updateBlock } from '../../server/diff/index.ts';
-import { compileTemplate, createMemoryLoader, createScope, renderToString, TemplateDoesNotExist, TemplateSyntaxError } from '../../server/template/index.ts';
+import { compileTemplate, createMemoryLoader, createScope, renderToString, TemplateDoesNotExist, TemplateSyntaxError, unplacedBlocks } from '../../server/template/index.ts';
+import { createServer } from '../../server/index.ts';
 
 const layout = [
   '<html><head><title>{% block title %}Livery{% endblock %}</title></head>',
@@ -141,4 +145,29 @@ t.test('a block inside {% comment %} is no block', async (t) => {
   });
   t.equal(renderToString(l.load('b.html'), createScope({})), '[A]');
   t.equal(renderToString(l.load('p.html'), createScope({})), '[P]');
+});
+
+t.test('a block no layout has a place for is never shown, and is recorded for the startup warning', async (t) => {
+  const blocks = createMemoryLoader({
+    'base.html': '<main>{% block content %}{% endblock %}</main>',
+    'typo.html': '{% extends "base.html" %}{% block contnet %}lost{% endblock %}{% block content %}<p>{% block inner %}kept{% endblock %}</p>{% endblock %}',
+  });
+  const typo = blocks.load('typo.html');
+  t.equal(renderToString(typo, createScope({})), '<main><p>kept</p></main>', 'as in Django: not shown');
+  t.same(unplacedBlocks(typo).map((def) => [def.opener.contents, def.opener.loc.line, def.opener.loc.column]), [['block contnet', 1, 26]], 'the misspelt block, with its place; a block nested in a placed one is placed');
+  t.same(unplacedBlocks(blocks.load('base.html')), [], 'a template that extends nothing has none');
+  t.same(unplacedBlocks(loader.load('page.html')), [], 'a page whose blocks all have a place has none');
+});
+
+t.test('the server logs LV_TEMPLATE_BLOCK_UNUSED at startup with the place, and starts', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'livery-extends-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'base.html'), '<main>{% block content %}{% endblock %}</main>');
+  writeFileSync(join(dir, 'page.html'), '{% extends "base.html" %}\n{% block contnet %}lost{% endblock %}');
+  const lines: string[] = [];
+  const server = await createServer({ templatesDir: dir, handleSignals: false, logLevel: 'warn', logStream: { write: (line) => void lines.push(line) } });
+  await server.close();
+  const warnings = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.code === 'LV_TEMPLATE_BLOCK_UNUSED');
+  t.equal(warnings.length, 1, 'one warning');
+  t.match(warnings[0], { template: 'page.html', line: 2, column: 1, msg: /page\.html:2:1: \{% block contnet %\} is never shown/ });
 });

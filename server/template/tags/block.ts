@@ -67,6 +67,7 @@ function emit(p: Parser, defs: readonly BlockDef[], i: number, out: BlockBuilder
 
 export function blockTag(p: Parser, token: Token, out: BlockBuilder): void {
   const name = blockName(token);
+  p.placedBlocks.add(name);
   const { tokens, pos } = p.rest;
   const end = endOfBlock(tokens, pos, token, name);
   p.seek(end);
