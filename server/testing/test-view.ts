@@ -138,7 +138,9 @@ export class TestView {
 
   async #join(): Promise<void> {
     const token = this.#token;
-    const reply = await this.#request((ref) => encodeJoin(ref, 1, this.#init.view, token, this.url), 'the join reply');
+    // The view the page shows now, as the browser's container names it: a navigate replaced the
+    // first one, and its token (from the navigate's reply) is only good for the new view.
+    const reply = await this.#request((ref) => encodeJoin(ref, 1, this.#name, token, this.url), 'the join reply');
     if (reply.type === 'error') {
       this.#ws.close();
       throw new LiveryError('LV_TEST_MOUNT_FAILED', `the join was refused: ${reply.code}`);
