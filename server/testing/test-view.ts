@@ -12,6 +12,11 @@
  * Navigation is followed as the browser client follows it: a patch changes `url`, a navigate
  * replaces the view (`name` changes) on the same socket, a history of entries backs `back()`, and
  * a full page load the server asks for is recorded in `redirectedTo` — `followRedirect()` loads it.
+ *
+ * Nested live views (D81) are views on the same socket, as in the browser: each container a
+ * view's tree shows is joined with its own vid and token when it appears and left when it goes;
+ * `nested(id)` hands the TestView of one. Page state (URL, history, title, flash) and navigation
+ * are the top-level view's, whichever view is asked.
  */
 import { parse, type HTMLElement } from 'node-html-parser';
 import WebSocket from 'ws';
