@@ -6,10 +6,18 @@
 import t, { type Test } from 'tap';
 import { LiveryError } from '../../server/errors.ts';
 import { createTestApp, type TestView } from '../../server/testing/index.ts';
-import { nestedRoutes, nestedViews } from '../live/fixtures/nested.ts';
+import { route } from '../../server/index.ts';
+import { NestedParentView, nestedRoutes, nestedViews } from '../live/fixtures/nested.ts';
+
+/** The fixture's parent, told by a message (not an event) to show its extra child. */
+class InfoParentView extends NestedParentView {
+  handleInfo(message: unknown) {
+    this.state.extra = message === 'extra';
+  }
+}
 
 const app = await createTestApp({
-  routes: nestedRoutes,
+  routes: [...nestedRoutes, route('/info-parent', InfoParentView)],
   templatesDir: new URL('../live/fixtures/nested-templates/', import.meta.url),
   options: { views: nestedViews },
 });
@@ -121,4 +129,15 @@ t.test('navigation from a nested view moves the page: its top-level view goes', 
   t.equal(again.name, 'NestedChildView', 'a nested view\'s pushNavigate navigates the page');
   t.equal(again.url, '/child?label=pushed');
   t.same(again.history, ['/nested', '/child?label=pushed']);
+});
+
+t.test('a child a pushed diff adds (an info, not an event) is joined before the push counts as arrived', async (t) => {
+  const view = await app.mount('/info-parent');
+  t.teardown(() => view.close());
+  await view.info('extra');
+  t.equal(view.nested('extra').find('.child-label')?.text, 'extra');
+  await view.nested('extra').click('.child-inc');
+  t.equal(childCount(view.nested('extra')), '1');
+  await view.info('none');
+  await rejectsWith(t, () => view.nested('extra'), 'LV_TEST_ACTION_INVALID', /it shows "child"/);
 });
