@@ -29,7 +29,7 @@ import type { TenantDirectory } from './tenancy/directory.ts';
 import { createTenancy } from './tenancy/setup.ts';
 import { watchTenants, type TenantWatcher } from './tenancy/watch.ts';
 import { TenantQuotas } from './admission/index.ts';
-import { checkTagDefinitions, createTemplateLoader, TemplateCompileErrors, unplacedBlocks, type TagDefinitions, type Template, type TemplateLoader } from './template/index.ts';
+import { checkTagDefinitions, createTemplateLoader, liveTagOf, TemplateCompileErrors, TemplateSyntaxError, unplacedBlocks, type TagDefinitions, type Template, type TemplateLoader } from './template/index.ts';
 import { loadSecret, TokenSigner } from './token/index.ts';
 import { checkWatchedEntities, registerViews } from './view/routes.ts';
 import { checkComponents, registerComponents } from './view/components.ts';
@@ -282,7 +282,13 @@ function viewNames(config: LiveryConfig): ReadonlySet<string> {
 
 function loadLayout(templates: TemplateLoader, name: string, problems: Problem[]): Template | undefined {
   try {
-    return templates.load(name);
+    const layout = templates.load(name);
+    // The layout is no view (D81): a {% live %} in it (or in what it includes) could only fail every page at render.
+    const live = liveTagOf(layout);
+    if (live !== undefined) {
+      throw new TemplateSyntaxError(live.loc, `{% live "${live.view}" %} cannot stand in the page layout, which is no view: nest the view in a view's template (or in a {% extends %} layout of views' templates) instead.`);
+    }
+    return layout;
   } catch (error) {
     problems.push({ id: 'livery.C005', detail: `layout ${name}: ${(error as Error).message}`, error });
     return undefined;

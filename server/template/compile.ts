@@ -14,6 +14,7 @@ import { Parser, type ParserEnv } from './parser.ts';
 import { createScope } from './scope.ts';
 import { componentInfoOf } from './tags/component.ts';
 import { relativeName } from './tags/include.ts';
+import { rememberNesting } from './tags/live.ts';
 import type { SourceLocation, Template } from './types.ts';
 import { toText } from './values.ts';
 
@@ -115,11 +116,17 @@ export function compileTemplate(source: string, options: CompileOptions): Templa
     return withAppFilters(options.filters, () => {
       const tokens = tokenize(source, name);
       const layout = layoutFor(tokens, name, autoescape, loader, active);
+      // Templates included or used as components at compile time: what they nest, this one renders.
+      const embedded: Template[] = [];
       const env: ParserEnv = {
         file: name,
         autoescape,
         htmlChecks: options.htmlChecks ?? true,
-        resolveInclude: (target, ae, loc) => (active.has(variantKey(target, ae)) ? null : loadFrom(loader, target, ae, loc)),
+        resolveInclude: (target, ae, loc) => {
+          const included = active.has(variantKey(target, ae)) ? null : loadFrom(loader, target, ae, loc);
+          if (included !== null) embedded.push(included);
+          return included;
+        },
         loadAtRender: (target, ae, loc) => loadFrom(loader, target, ae, loc),
         blocks: layout.blocks,
         tags: tagHandlers(options.tags),
@@ -133,6 +140,7 @@ export function compileTemplate(source: string, options: CompileOptions): Templa
       const template: Template = Object.freeze({ name, root: block, deps });
       rememberLayout(template, layout);
       if (layout.tokens !== tokens) rememberUnplaced(template, [...scanBlocks(tokens).values()].filter((def) => !parser.placedBlocks.has(blockName(def.opener))));
+      rememberNesting(template, parser, embedded);
       // Slots rendered by templates it includes are not known: uses are then not checked for them.
       const includes = tokens.some((t) => t.type === 'block' && t.contents.split(/\s+/)[0] === 'include');
       rememberComponent(template, componentInfoOf(parser, name, !includes && layout.tokens === tokens, deps));

@@ -30,6 +30,6 @@ export { NestedViewError, TemplateCompileErrors, TemplateDoesNotExist, TemplateF
 export { checkTagDefinitions, type TagDefinition, type TagDefinitions, type TagFunction } from './custom-tags.ts';
 export { UNSAFE_CSS, UNSAFE_URL } from './output.ts';
 export { escapeHtml, SafeString } from './values.ts';
-export { NESTED_VIEWS, type NestedViews } from './tags/live.ts';
+export { liveTagOf, NESTED_VIEWS, type NestedViews } from './tags/live.ts';
 export { filterNames, isBuiltInFilter } from './filters/index.ts';
 export { appFilterProblems, type TemplateFilter, type TemplateFilterDeclaration, type TemplateFilterFunction, type TemplateFilters } from './filters/app-filters.ts';

@@ -12,6 +12,11 @@
  * Navigation is followed as the browser client follows it: a patch changes `url`, a navigate
  * replaces the view (`name` changes) on the same socket, a history of entries backs `back()`, and
  * a full page load the server asks for is recorded in `redirectedTo` — `followRedirect()` loads it.
+ *
+ * Nested live views (D81) are views on the same socket, as in the browser: each container a
+ * view's tree shows is joined with its own vid and token when it appears and left when it goes;
+ * `nested(id)` hands the TestView of one. Page state (URL, history, title, flash) and navigation
+ * are the top-level view's, whichever view is asked.
  */
 import { parse, type HTMLElement } from 'node-html-parser';
 import WebSocket from 'ws';
@@ -19,10 +24,10 @@ import { isList, mergeStatics, Rendered, RenderedError, type List, type StaticsC
 import { LiveryError } from '../errors.ts';
 import type { MountedView } from '../live/mounted-view.ts';
 import type { LiveryHandle } from '../plugin.ts';
-import { B_NAVIGATE, B_PATCH, B_REPLACE, K_EVENTS, K_REPLY, K_TOKEN, LIVE_PATH } from '../protocol/index.ts';
+import { A_TOKEN, A_VIEW, B_NAVIGATE, B_PATCH, B_REPLACE, K_EVENTS, K_REPLY, K_TOKEN, LIVE_PATH } from '../protocol/index.ts';
 import { FLASH_CLEAR_EVENT, isFlashKind, type Flash, type FlashKind } from '../protocol/flash.ts';
 import {
-  decodeServerFrame, encodeEvent, encodeHeartbeat, encodeJoin, encodeNavigate, encodePatch, readPage, type PageEffects, type ServerFrame,
+  decodeServerFrame, encodeEvent, encodeHeartbeat, encodeJoin, encodeLeave, encodeNavigate, encodePatch, readPage, type PageEffects, type ServerFrame,
 } from '../protocol/codec.ts';
 import { changeAction, clickAction, submitAction, type Action, type FieldValues } from './browser-actions.ts';
 import { runUpload, type TestFile, type TestUploadOptions, type TestUploadResult } from './test-upload.ts';
@@ -74,6 +79,25 @@ interface Entry {
 type Frame = ServerFrame & { type: 'reply' | 'error' };
 type Waiter = { resolve: (frame: Frame) => void };
 
+/**
+ * The page's one socket, as in the browser: the top-level view is vid 1, and every view nested in
+ * it (D81) joins on the same socket with a vid of its own, in the order its container appeared.
+ */
+interface Socket {
+  ws: WebSocket;
+  port: number;
+  closed: Promise<void>;
+  ref: number;
+  nextVid: number;
+  /** Statics are cached per socket (the server sends a template's statics once per socket). */
+  readonly statics: StaticsCache;
+  readonly replies: Map<number, Waiter>;
+  /** The views joined on it, by vid. */
+  readonly views: Map<number, TestView>;
+  /** Joins and leaves of nested views in flight: an action resolves once those it caused are answered. */
+  readonly pending: Set<Promise<unknown>>;
+}
+
 export class TestView {
   /** Error frames received, in order. */
   readonly errors: ViewError[] = [];
@@ -92,23 +116,25 @@ export class TestView {
   /** How the navigation each ref in flight was asked for. */
   readonly #how = new Map<number, How>();
   readonly #init: TestViewInit;
-  #ws: WebSocket;
-  #port: number;
-  readonly #statics: StaticsCache = new Map();
+  readonly #socket: Socket;
+  readonly #vid: number;
+  /** The page's top-level view (this one, unless nested): page state and navigation are its. */
+  readonly #root: TestView;
+  /** The views nested in this one, by container id (`<this id>.<tag id>`). */
+  readonly #children = new Map<string, TestView>();
+  /** Its container left the page (the parent stopped rendering it, or navigated): it was left. */
+  #left = false;
   readonly #rendered = new Rendered();
-  readonly #replies = new Map<number, Waiter>();
   readonly #pushes: WireNode[] = [];
   #pushWaiter: (() => void) | undefined;
   #token: string;
-  #ref = 0;
   #parsed: HTMLElement | undefined;
   /** Field names the "user" has typed into (what the browser tracks to send `_unused`). */
   readonly #used = new Set<string>();
   /** What was typed into form fields, kept as the browser keeps it until the server renders anew. */
   readonly #typed = new Map<string, { value: string | string[]; rendered: string | string[] | undefined }>();
-  #closed: Promise<void>;
 
-  private constructor(init: TestViewInit, ws: WebSocket) {
+  private constructor(init: TestViewInit, socket: Socket, vid: number, parent?: TestView) {
     this.#init = init;
     this.#name = init.view;
     this.#title = init.title;
@@ -116,49 +142,135 @@ export class TestView {
     this.#history = [{ url: init.url, id: init.id }];
     this.#id = init.id;
     this.#token = init.token;
-    this.#port = init.port;
-    this.#ws = ws;
-    this.#closed = this.#listen(ws);
+    this.#socket = socket;
+    this.#vid = vid;
+    this.#root = parent === undefined ? this : parent.#root;
+    socket.views.set(vid, this);
   }
 
-  #listen(ws: WebSocket): Promise<void> {
-    ws.on('message', (data) => {
+  /** Routes the socket's frames to its views by vid, as the browser client does. */
+  static #listen(socket: Socket): Promise<void> {
+    socket.ws.on('message', (data) => {
       const frame = decodeServerFrame(String(data));
-      if (frame !== undefined) this.#receive(frame);
+      if (frame === undefined) return;
+      if (frame.type === 'diff') {
+        const view = socket.views.get(frame.vid);
+        if (view !== undefined) view.#pushed(frame.diff);
+        return;
+      }
+      if (frame.type !== 'reply' && frame.type !== 'error') return;
+      // vid 0: an error about the socket, not one view; every view records it.
+      const views = frame.vid === 0 && frame.type === 'error' ? [...socket.views.values()] : [socket.views.get(frame.vid)];
+      for (const view of views) if (view !== undefined) view.#answered(frame);
+      const waiter = socket.replies.get(frame.ref);
+      socket.replies.delete(frame.ref);
+      waiter?.resolve(frame);
     });
-    return new Promise((resolve) => ws.on('close', () => resolve()));
+    return new Promise((resolve) => socket.ws.on('close', () => resolve()));
   }
 
-  /** Opens the socket and joins with the page's token; rejects if the join is refused. */
+  /** Opens the socket and joins with the page's token (then the views nested in it); rejects if the join is refused. */
   static async join(init: TestViewInit): Promise<TestView> {
-    const view = new TestView(init, await openSocket(init.port, init));
+    const ws = await openSocket(init.port, init);
+    const socket: Socket = {
+      ws, port: init.port, closed: Promise.resolve(), ref: 0, nextVid: 1,
+      statics: new Map(), replies: new Map(), views: new Map(), pending: new Set(),
+    };
+    socket.closed = TestView.#listen(socket);
+    const view = new TestView(init, socket, socket.nextVid++);
     await view.#join();
+    await view.#nestedSettled();
     return view;
   }
 
   async #join(): Promise<void> {
     const token = this.#token;
-    const reply = await this.#request((ref) => encodeJoin(ref, 1, this.#init.view, token, this.url), 'the join reply');
+    // The view the page shows now, as the browser's container names it: a navigate replaced the
+    // first one, and its token (from the navigate's reply) is only good for the new view.
+    const reply = await this.#frame((ref) => encodeJoin(ref, this.#vid, this.#name, token, this.#root.url), `the join reply of ${this.#name}`);
     if (reply.type === 'error') {
-      this.#ws.close();
+      if (this.#root === this) this.#socket.ws.close();
       throw new LiveryError('LV_TEST_MOUNT_FAILED', `the join was refused: ${reply.code}`);
     }
   }
 
   /**
-   * Drops the socket and joins again with the latest token, as the browser client does after a
-   * network drop — to the same server, or to another one sharing its backends (`port`).
+   * Drops the socket and joins again with the latest tokens, as the browser client does after a
+   * network drop — to the same server, or to another one sharing its backends (`port`). The
+   * socket is the page's: every view on it, nested ones included, joins again.
    */
   async reconnect(options: { port?: number } = {}): Promise<void> {
-    this.#ws.terminate();
-    await this.#closed;
-    for (const waiter of this.#replies.values()) waiter.resolve({ type: 'error', ref: 0, vid: 1, code: 'LV_TEST_TIMEOUT', message: 'socket dropped' });
-    this.#replies.clear();
-    this.#port = options.port ?? this.#port;
-    this.#statics.clear();
-    this.#ws = await openSocket(this.#port, this.#init);
-    this.#closed = this.#listen(this.#ws);
-    await this.#join();
+    const socket = this.#socket;
+    socket.ws.terminate();
+    await socket.closed;
+    for (const waiter of socket.replies.values()) waiter.resolve({ type: 'error', ref: 0, vid: 0, code: 'LV_TEST_TIMEOUT', message: 'socket dropped' });
+    socket.replies.clear();
+    socket.port = options.port ?? socket.port;
+    socket.statics.clear();
+    socket.ws = await openSocket(socket.port, this.#init);
+    socket.closed = TestView.#listen(socket);
+    // Parents first (vid order), each with its own latest token; a view its parent no longer shows was left.
+    for (const view of [...socket.views.values()]) if (!view.#left) await view.#join();
+    await this.#nestedSettled();
+  }
+
+  /**
+   * The live view nested in this one by `{% live "…" id="<id>" %}` (D81), joined on the page's
+   * socket as the browser joins it: its own vid, token, state and events. Views that a live
+   * re-render adds are joined when they appear, and left when their container goes.
+   */
+  nested(id: string): TestView {
+    const child = this.#children.get(`${this.#id}.${id}`);
+    if (child !== undefined) return child;
+    const shown = [...this.#children.keys()].map((key) => `"${key.slice(this.#id.length + 1)}"`);
+    throw new LiveryError('LV_TEST_ACTION_INVALID', `${this.name} shows no nested view "${id}" (${shown.length > 0 ? `it shows ${shown.join(', ')}` : 'it shows none'})`);
+  }
+
+  /** Joins the containers of nested views that appeared in this view's HTML; leaves those that went. */
+  #syncNested(): void {
+    if (this.#left) return;
+    const prefix = `${this.#id}.`;
+    const seen = new Set<string>();
+    if (this.#rendered.root !== undefined && this.html().includes(A_TOKEN)) {
+      for (const el of this.#dom().querySelectorAll(`[${A_TOKEN}]`)) {
+        const id = el.getAttribute('id') ?? '';
+        // Only this view's own children: deeper ones are in their parent's HTML.
+        if (!id.startsWith(prefix) || id.includes('.', prefix.length)) continue;
+        seen.add(id);
+        if (this.#children.has(id)) continue;
+        const init = { ...this.#init, view: el.getAttribute(A_VIEW) ?? '', token: el.getAttribute(A_TOKEN) ?? '', id };
+        const child = new TestView(init, this.#socket, this.#socket.nextVid++, this);
+        this.#children.set(id, child);
+        // A refused join is in the child's `errors` (its error frame), as the browser shows it.
+        this.#track(child.#join().catch(() => {}));
+      }
+    }
+    for (const [id, child] of this.#children) {
+      if (seen.has(id)) continue;
+      this.#children.delete(id);
+      child.#leave();
+    }
+  }
+
+  /** Its container left the page: the browser sends a leave (the server drops its state), and so for its own children. */
+  #leave(): void {
+    this.#left = true;
+    this.#socket.views.delete(this.#vid);
+    this.#track(this.#frame((ref) => encodeLeave(ref, this.#vid), `the reply to the leave of ${this.name}`));
+    for (const child of this.#children.values()) child.#leave();
+    this.#children.clear();
+  }
+
+  #track(work: Promise<unknown>): void {
+    const pending = this.#socket.pending;
+    const tracked: Promise<unknown> = work.finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  }
+
+  /** Waits until the joins and leaves of nested views that arrived frames caused are answered. */
+  async #nestedSettled(): Promise<void> {
+    const pending = this.#socket.pending;
+    while (pending.size > 0) await Promise.all([...pending]);
   }
 
   /**
@@ -171,10 +283,10 @@ export class TestView {
    */
   upload(field: string, file: TestFile, options: TestUploadOptions = {}): Promise<TestUploadResult> {
     return runUpload({
-      port: this.#port,
+      port: this.#socket.port,
       headers: { ...this.#init.headers, cookie: this.#init.cookie },
       event: async (name, payload) => {
-        const frame = await this.#request((ref) => encodeEvent(ref, 1, name, payload), `the reply to "${name}"`);
+        const frame = await this.#request((ref) => encodeEvent(ref, this.#vid, name, payload), `the reply to "${name}"`);
         return frame.type === 'error' ? { error: frame.code } : { diff: frame.diff };
       },
     }, field, file, options);
@@ -192,33 +304,35 @@ export class TestView {
 
   /** The page title, as `document.title` would read. */
   get title(): string {
-    return this.#title;
+    return this.#root.#title;
   }
 
   /** The flash messages the page shows now, by kind. */
   get flash(): Flash {
-    return { ...this.#flash };
+    return { ...this.#root.#flash };
   }
 
   /** A full page load the server asked for (`redirect`, or a URL no live view of this tenant serves): the URL the browser would load. */
   get redirectedTo(): string | undefined {
-    return this.#redirectedTo;
+    return this.#root.#redirectedTo;
   }
 
   /** The path and query the browser shows (the current history entry). */
   get url(): string {
-    return this.#history[this.#at].url;
+    const root = this.#root;
+    return root.#history[root.#at].url;
   }
 
   /** The history entries' URLs, oldest first (`back()` walks them). */
   get history(): string[] {
-    return this.#history.map((entry) => entry.url);
+    return this.#root.#history.map((entry) => entry.url);
   }
 
   /**
    * Follows an `lv-patch` or `lv-navigate` link, as a click would: the view patches to its URL
    * (`handleParams` runs) or is replaced by the view there. A plain link (no binding) or one to
-   * another site loads a new page: it is recorded in `redirectedTo`.
+   * another site loads a new page: it is recorded in `redirectedTo`. A link in a nested view moves
+   * the page: the top-level view around it patches or navigates (D81).
    */
   async clickLink(selector: string): Promise<void> {
     const link = this.#element(selector);
@@ -227,34 +341,36 @@ export class TestView {
     const to = new URL(href, `http://app${this.url}`);
     const patch = link.hasAttribute(B_PATCH);
     if (to.origin !== 'http://app' || (!patch && !link.hasAttribute(B_NAVIGATE))) {
-      this.#redirectedTo = to.origin === 'http://app' ? to.pathname + to.search + to.hash : to.href;
+      this.#root.#redirectedTo = to.origin === 'http://app' ? to.pathname + to.search + to.hash : to.href;
       return;
     }
-    await this.#go(patch ? 'patch' : 'navigate', to.pathname + to.search, { replace: link.hasAttribute(B_REPLACE) });
+    await this.#root.#go(patch ? 'patch' : 'navigate', to.pathname + to.search, { replace: link.hasAttribute(B_REPLACE) });
   }
 
   /** Patches the view to `url` (a path and query), as an `lv-patch` link would. */
   patch(url: string): Promise<void> {
-    return this.#go('patch', url, {});
+    return this.#root.#go('patch', url, {});
   }
 
   /** Navigates to the live view at `url` (a path and query), as an `lv-navigate` link would. */
   navigate(url: string): Promise<void> {
-    return this.#go('navigate', url, {});
+    return this.#root.#go('navigate', url, {});
   }
 
   /** The browser's back button: a patch back to an entry of this view, a navigate to any other. */
   back(): Promise<void> {
-    return this.#pop(-1);
+    return this.#root.#pop(-1);
   }
 
   /** The browser's forward button. */
   forward(): Promise<void> {
-    return this.#pop(1);
+    return this.#root.#pop(1);
   }
 
   /** Dismisses a flash message, as its close button does. */
   async dismissFlash(kind: FlashKind): Promise<void> {
+    // The flash region is the layout's: its close button talks to the page's top-level view.
+    if (this.#root !== this) return this.#root.dismissFlash(kind);
     if (this.#flash[kind] === undefined) throw new LiveryError('LV_TEST_ACTION_INVALID', `no ${kind} flash message is shown`);
     delete this.#flash[kind];
     await this.event(FLASH_CLEAR_EVENT, { kind });
@@ -262,6 +378,7 @@ export class TestView {
 
   /** Loads the page the server redirected to (`redirectedTo`) in this browser session: a new page, a new socket. This view's socket closes. */
   async followRedirect(): Promise<TestView> {
+    if (this.#root !== this) return this.#root.followRedirect();
     const to = this.#redirectedTo;
     if (to === undefined) throw new LiveryError('LV_TEST_ACTION_INVALID', `${this.name} was not redirected`);
     if (!to.startsWith('/')) throw new LiveryError('LV_TEST_ACTION_INVALID', `the redirect leaves the app: ${to}`);
@@ -281,21 +398,22 @@ export class TestView {
   /** Sends a patch or navigate frame and follows what the reply says, as the browser client does. */
   async #go(kind: 'patch' | 'navigate', url: string, how: How, hops = 0): Promise<void> {
     this.#redirectedTo = undefined;
-    await this.#request((ref) => (kind === 'patch' ? encodePatch : encodeNavigate)(ref, 1, url), `the reply to ${kind} ${url}`, how);
+    await this.#request((ref) => (kind === 'patch' ? encodePatch : encodeNavigate)(ref, this.#vid, url), `the reply to ${kind} ${url}`, how);
     await this.#followUp(hops + 1);
   }
 
   /** A navigate the server asked for (pushNavigate, a patch to another view's URL): the browser client sends it. */
   async #followUp(hops = 0): Promise<void> {
-    const next = this.#next;
+    const root = this.#root; // a nested view's pushNavigate moves the page (D81)
+    const next = root.#next;
     if (next === undefined) return;
-    this.#next = undefined;
+    root.#next = undefined;
     if (hops > 10) throw new LiveryError('LV_TEST_TIMEOUT', `more than 10 navigations in a row, the last to ${next.to}`);
-    const to = new URL(next.to, `http://app${this.url}`);
-    await this.#go('navigate', to.pathname + to.search, { replace: next.replace }, hops);
+    const to = new URL(next.to, `http://app${root.url}`);
+    await root.#go('navigate', to.pathname + to.search, { replace: next.replace }, hops);
   }
 
-  /** What a frame says about the page: title, flash, view, where the browser goes. */
+  /** What a frame says about the page: title, flash, view, where the browser goes (the top-level view's page, for a nested one). */
   #page(page: PageEffects, how: How): void {
     if (page.title !== undefined) this.#title = page.title;
     if (page.flash !== undefined) {
@@ -305,10 +423,6 @@ export class TestView {
         if (typeof message === 'string') this.#flash[kind] = message;
         else delete this.#flash[kind];
       }
-    }
-    if (page.view !== undefined) {
-      this.#name = page.view.view;
-      this.#id = page.view.id;
     }
     const location = page.location;
     if (location === undefined) return;
@@ -437,8 +551,8 @@ export class TestView {
    * resolves with), or undefined.
    */
   async event(name: string, payload: Record<string, unknown> = {}): Promise<Record<string, unknown> | undefined> {
-    this.#redirectedTo = undefined;
-    const frame = await this.#request((ref) => encodeEvent(ref, 1, name, payload), `the reply to "${name}"`);
+    this.#root.#redirectedTo = undefined;
+    const frame = await this.#request((ref) => encodeEvent(ref, this.#vid, name, payload), `the reply to "${name}"`);
     await this.#followUp();
     return frame.type === 'reply' ? (frame.diff?.[K_REPLY] as Record<string, unknown> | undefined) : undefined;
   }
@@ -479,6 +593,8 @@ export class TestView {
         this.#pushWaiter = () => { clearTimeout(timer); resolve(); };
       });
     }
+    // A push may add a nested view: it is joined before the push counts as arrived.
+    await this.#nestedSettled();
     return this.#pushes.shift()!;
   }
 
@@ -500,38 +616,40 @@ export class TestView {
     }
   }
 
-  /** Closes the socket, as closing the tab would (the server saves the view's state). */
+  /**
+   * Closes the socket, as closing the tab would (the server saves the views' state). The socket
+   * is the page's: closing a nested view closes the page it is on.
+   */
   async close(): Promise<void> {
-    if (this.#ws.readyState !== WebSocket.CLOSED) {
-      this.#ws.close();
-      await this.#closed;
+    if (this.#root !== this) return this.#root.close();
+    const socket = this.#socket;
+    if (socket.ws.readyState !== WebSocket.CLOSED) {
+      socket.ws.close();
+      await socket.closed;
     }
     await this.#init.onClose?.();
   }
 
-  #receive(frame: ServerFrame): void {
-    if (frame.type === 'diff') {
-      this.#apply(frame.diff, {});
-      this.#pushes.push(frame.diff);
-      this.#pushWaiter?.();
-      this.#pushWaiter = undefined;
-      return;
-    }
-    if (frame.type !== 'reply' && frame.type !== 'error') return;
+  #pushed(diff: WireNode): void {
+    this.#apply(diff, {});
+    this.#pushes.push(diff);
+    this.#pushWaiter?.();
+    this.#pushWaiter = undefined;
+  }
+
+  /** A reply or an error frame for this view (its waiter, by ref, is the socket's). */
+  #answered(frame: Frame): void {
     const how = this.#how.get(frame.ref) ?? {};
     this.#how.delete(frame.ref);
     if (frame.type === 'reply' && frame.diff !== undefined) this.#apply(frame.diff, how);
     if (frame.type === 'error') this.errors.push({ code: frame.code, message: frame.message, ref: frame.ref });
-    const waiter = this.#replies.get(frame.ref);
-    this.#replies.delete(frame.ref);
-    waiter?.resolve(frame);
   }
 
   /** Merges a diff exactly as the browser client does, then what it says about the page. */
   #apply(diff: WireNode, how: How): void {
     try {
-      mergeStatics(this.#statics, diff);
-      this.#rendered.merge(diff, this.#statics);
+      mergeStatics(this.#socket.statics, diff);
+      this.#rendered.merge(diff, this.#socket.statics);
       if (typeof diff[K_TOKEN] === 'string') this.#token = diff[K_TOKEN];
     } catch (error) {
       // The browser would drop the socket and rejoin; a test wants to see it.
@@ -541,20 +659,38 @@ export class TestView {
     this.#parsed = undefined;
     if (Array.isArray(diff[K_EVENTS])) this.#pushedEvents.push(...(diff[K_EVENTS] as Array<[string, unknown]>));
     const page = readPage(diff);
-    if (page !== undefined) this.#page(page, how);
+    if (page?.view !== undefined) {
+      // A navigate: another view now lives in this container.
+      this.#name = page.view.view;
+      this.#id = page.view.id;
+    }
+    if (page !== undefined) this.#root.#page(page, how);
+    this.#syncNested();
+  }
+
+  /**
+   * Sends a frame with a fresh ref and resolves with its answer (reply or error), once the nested
+   * views it added have joined and those it removed have left.
+   */
+  async #request(build: (ref: number) => string, what: string, how?: How): Promise<Frame> {
+    if (this.#left) throw new LiveryError('LV_TEST_ACTION_INVALID', `${this.name} is no longer on the page: its parent stopped showing it`);
+    const frame = await this.#frame(build, what, how);
+    await this.#nestedSettled();
+    return frame;
   }
 
   /** Sends a frame with a fresh ref and resolves with its answer (reply or error). */
-  #request(build: (ref: number) => string, what: string, how?: How): Promise<Frame> {
-    const ref = ++this.#ref;
+  #frame(build: (ref: number) => string, what: string, how?: How): Promise<Frame> {
+    const socket = this.#socket;
+    const ref = ++socket.ref;
     if (how !== undefined) this.#how.set(ref, how);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.#replies.delete(ref);
+        socket.replies.delete(ref);
         reject(new LiveryError('LV_TEST_TIMEOUT', `no answer within ${this.#init.timeoutMs} ms: ${what}`));
       }, this.#init.timeoutMs);
-      this.#replies.set(ref, { resolve: (frame) => { clearTimeout(timer); resolve(frame); } });
-      this.#ws.send(build(ref));
+      socket.replies.set(ref, { resolve: (frame) => { clearTimeout(timer); resolve(frame); } });
+      socket.ws.send(build(ref));
     });
   }
 
@@ -574,7 +710,7 @@ export class TestView {
   }
 
   #send(action: Action): Promise<Frame> {
-    return this.#request((ref) => encodeEvent(ref, 1, action.event, action.payload, action.cid), `the reply to "${action.event}"`);
+    return this.#request((ref) => encodeEvent(ref, this.#vid, action.event, action.payload, action.cid), `the reply to "${action.event}"`);
   }
 
   /**

@@ -93,6 +93,23 @@ t.test('lv-navigate: another view in the container, the layout stays; back and f
   await page.close();
 });
 
+t.test('after a live navigate, a dropped socket rejoins the view the container shows now, with its token', async (t) => {
+  const { page, errors, sockets } = await open('/items');
+  await page.click('#items li:nth-child(2) a');
+  await page.waitForFunction(() => document.querySelector('[data-lv-view]')?.getAttribute('data-lv-view') === 'ItemView', undefined, BOUND);
+  const reopened = page.waitForEvent('websocket', BOUND);
+  [...s.server.app.livery.runtime.connections].at(-1)!.close(1012, 'test drop');
+  await reopened; // the container left lv-connected when the socket dropped
+  await page.waitForSelector('[data-lv-view].lv-connected', BOUND); // the rejoin's reply (a refused one leaves lv-error)
+  t.equal(sockets(), 2, 'a new socket');
+  t.equal(await view(page), 'ItemView');
+  await page.click('#save');
+  await page.waitForSelector('#lv-flash [data-lv-flash=info]', BOUND);
+  t.pass('the rejoined ItemView handles events');
+  t.same(errors, []);
+  await page.close();
+});
+
 t.test('the scroll position comes back with the back button', async (t) => {
   const { page, errors } = await open('/items');
   await page.evaluate(() => scrollTo(0, 1200));

@@ -47,3 +47,12 @@ test('the clock shows the time of its latest tick', async () => {
   assert.match(view.find('#clock')?.text ?? '', /^\d\d:\d\d:\d\d$/);
   await view.close();
 });
+
+test('the home page shows the server time in a nested clock view', async () => {
+  const home = await server.mount('/');
+  const clock = home.nested('clock'); // {% live "ClockBadgeView" id="clock" %} in home.html
+  await clock.tick();
+  assert.match(clock.find('time')?.text ?? '', /^\d\d:\d\d:\d\d$/);
+  assert.equal(home.find('time'), null); // the page's HTML holds the clock's container, not its content
+  await home.close();
+});

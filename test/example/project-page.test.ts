@@ -107,3 +107,16 @@ t.test('"Recently added" is a stream: the newest five tasks, newest first, strea
   await view.reconnect();
   t.same(recent(), ['six', 'five', 'four', 'three', 'two'], 'onJoin streamed them again');
 });
+
+t.test('a project reached by its link (a live navigate) survives a reconnect: the rejoin names the view the page shows now', async (t) => {
+  const view = await openProject('wallace', 'Off-world');
+  t.teardown(() => view.close());
+  await view.submit('#new-task', { title: 'Pack' });
+  t.equal(view.name, 'ProjectView');
+  await view.reconnect();
+  t.same(view.errors.filter((e) => e.code !== 'LV_EVENT_PAYLOAD_INVALID'), [], 'the rejoin is accepted');
+  t.equal(view.name, 'ProjectView');
+  t.same(tasks(view), ['[ ] Pack'], 'the project page, with its task, rejoined');
+  await view.submit('#new-task', { title: 'Leave' });
+  t.same(tasks(view), ['[ ] Pack', '[ ] Leave'], 'and it takes events again');
+});

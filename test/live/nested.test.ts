@@ -242,16 +242,25 @@ t.test('render-time problems have stable codes; a view may nest one only registe
   t.equal(containers(ok.html).length, 2);
 });
 
-t.test('the page layout is no view: a {% live %} there fails the page with LV_NESTED_VIEW_INVALID', async (t) => {
-  const dir = templates({
-    'layout.html': '<html><head>{{ head|safe }}</head><body>{{ content|safe }}{% live "OnlyNested" id="side" %}</body></html>',
-    'only.html': '<i>{{ label }}</i>',
-  });
-  const s = await startServer({ routes: [route('/only', OnlyNested)], layout: 'layout.html', templatesDir: dir });
+t.test('the page layout is no view: a {% live %} there, or in what it includes, stops startup with file:line:column', async (t) => {
+  const layout = (body: string) => `<html><head>{{ head|safe }}</head><body>{{ content|safe }}${body}</body></html>`;
+  const options = { layout: 'layout.html', views: [OnlyNested] };
+  t.match(
+    await startupError(t, { 'layout.html': layout('\n  {% live "OnlyNested" id="side" %}'), 'host.html': '', 'only.html': '' }, options),
+    /livery\.C005[\s\S]*layout layout\.html: layout\.html:2:3: \{% live "OnlyNested" %\} cannot stand in the page layout/,
+  );
+  t.match(
+    await startupError(t, { 'layout.html': layout('{% include "_side.html" %}'), '_side.html': '<aside>\n\n {% live "OnlyNested" id="side" %}</aside>', 'host.html': '', 'only.html': '' }, options),
+    /livery\.C005[\s\S]*layout layout\.html: _side\.html:3:2: \{% live "OnlyNested" %\} cannot stand in the page layout/,
+    'the included file\'s place',
+  );
+  // The same partial in a view's template is fine, and a layout without the tag starts.
+  const dir = templates({ 'layout.html': layout(''), '_side.html': '<aside>{% live "OnlyNested" id="side" %}</aside>', 'host.html': '{% include "_side.html" %}', 'only.html': '<i>{{ label }}</i>' });
+  const s = await startServer({ routes: [route('/host', HostView)], views: [OnlyNested], layout: 'layout.html', templatesDir: dir });
   t.teardown(() => s.close());
-  const page = await getPage(s.url, '/only');
-  t.equal(page.status, 500);
-  t.match(page.html, 'LV_NESTED_VIEW_INVALID');
+  const page = await getPage(s.url, '/host');
+  t.equal(page.status, 200);
+  t.equal(containers(page.html).length, 2, 'the view nests through the partial');
 });
 
 t.test('a diff that fails and re-renders in full in the same turn does not take its own nested ids for duplicates', async (t) => {
