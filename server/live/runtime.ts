@@ -49,7 +49,6 @@ import { followIntent, MAX_PATCHES, pathOf, type RouteMatch, type RouteMatcher }
 export type { RegisteredView } from '../view/routes.ts';
 import type { RegisteredView } from '../view/routes.ts';
 import { ComponentHost, type RegisteredComponent } from './components.ts';
-
 import { COMPONENT_HOST } from '../template/types.ts';
 
 /** How many times a page render waits for async live components and renders again (D84): nesting depth, in practice. */
