@@ -15,7 +15,7 @@
  *   one shown twice (two slots with one id) fails the render with LV_COMPONENT_DUPLICATE_ID.
  */
 import { K_COMPONENTS } from '../protocol/index.ts';
-import { LiveryError, type ErrorCode } from '../errors.ts';
+import { LiveryError, registryCode, type ErrorCode } from '../errors.ts';
 import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireNode } from '../diff/index.ts';
 import { isList, isStream, renderBlock, type RValue } from '../diff/rendered.ts';
 import { createScope, renderToString, type Scope } from '../template/index.ts';
@@ -290,6 +290,19 @@ export class ComponentHost implements ComponentRenderer {
       })
       .finally(() => this.#running.delete(done));
     this.#running.add(done);
+  }
+
+  /**
+   * Applying a load's result failed after all (the view's state would grow past `state.maxBytes`:
+   * the mailbox job was rolled back and reported): the component shows `failed`, and a mount's
+   * record leaves the view's state again, so a reconnect mounts it afresh.
+   */
+  loadFailed(entry: LiveComponentEntry, hook: 'mount' | 'update', error: unknown): void {
+    const records = this.#records(false);
+    if (hook === 'mount' && records !== undefined && Object.hasOwn(records, entry.id) && records[entry.id] === entry.record) delete records[entry.id];
+    entry.loading = null;
+    entry.failed = registryCode(error) ?? 'LV_COMPONENT_FAILED';
+    this.#changedFlags(entry);
   }
 
   /** Each loading component's latest mount or update: an outcome it does not match is dropped. */

@@ -179,12 +179,16 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   #componentAsync(entry: LiveComponentEntry, hook: 'mount' | 'update', running: Promise<unknown>, settle: ComponentSettle): void {
     if (this.#closed) return;
     const where = `${entry.def.componentClass.name}.${hook}`;
-    (this.#async ??= new AsyncWork()).start(`component:${entry.cid}`, () => running, (outcome) => this.#run(where, () => {
+    const own = (job: () => void) => () => {
+      if (this.#components?.byCid(entry.cid) !== entry) return; // removed meanwhile
       this.#component = entry;
       entry.tracked.begin();
+      job();
+    };
+    (this.#async ??= new AsyncWork()).start(`component:${entry.cid}`, () => running, (outcome) => this.#run(where, own(() => {
       const error = settle(outcome);
       if (error !== undefined) this.#report(0, error.code, error, where);
-    }));
+    }), (error) => this.#run(where, own(() => this.#components?.loadFailed(entry, hook, error)))));
   }
 
   /** The view's live components (the test client finds a component's cid here). */

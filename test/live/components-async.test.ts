@@ -122,3 +122,26 @@ t.test('attributes changed while the mount loads: it loads for the new ones, the
   t.same(view.errors, []);
   await view.close();
 });
+
+t.test('a load that would make the state too large: LV_STATE_OVER_LIMIT, the component shows it, nothing of it is saved', async (t) => {
+  const small = await createTestApp({
+    routes: componentRoutes,
+    templatesDir: fileURLToPath(new URL('./fixtures/components/', import.meta.url)),
+    options: { components, state: { maxBytes: 2048 } },
+  });
+  t.teardown(() => small.close());
+  const view = await small.mount('/async');
+  await view.event('show', { key: 'big-1' });
+  await view.awaitAsync();
+  t.equal(view.errors.at(-1)?.code, 'LV_STATE_OVER_LIMIT');
+  t.equal(view.find('#loader-second .failed')?.text, 'LV_STATE_OVER_LIMIT');
+  t.equal(view.find('#loader-second .loading'), null, 'not loading forever');
+  t.same(items(view, 'second'), []);
+  const before = mounts.get('big-1');
+  await view.reconnect();
+  await view.awaitAsync();
+  t.equal(mounts.get('big-1'), (before ?? 0) + 1, 'not saved: mounted again at the rejoin');
+  await view.event('inc');
+  t.equal(view.find('#count')?.text, '1', 'the view goes on');
+  await view.close();
+});
