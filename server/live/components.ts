@@ -13,6 +13,9 @@
  * - Every render pass ends with `attach`: renders what changed, then walks the view's tree (and
  *   the components' trees) for the components still shown: the rest are dropped, state and all;
  *   one shown twice (two slots with one id) fails the render with LV_COMPONENT_DUPLICATE_ID.
+ * - Async `mount`/`update` (D84): the render goes on with the component `loading` (its placeholder
+ *   state); on a socket the view's runner applies the outcome in its mailbox, in a page render
+ *   `loaded()` waits for it and the caller renders again.
  */
 import { K_COMPONENTS } from '../protocol/index.ts';
 import { LiveryError, registryCode, type ErrorCode } from '../errors.ts';
