@@ -86,7 +86,10 @@ export const errors = {
     message: 'Two live components of one view were rendered with the same id: give each {% live_component %} its own id (in a loop, id=item.id).',
   },
   LV_COMPONENT_FAILED: {
-    message: 'A live component\'s mount or update threw or returned a promise (both must be synchronous); the server logged the error.',
+    message: 'A live component\'s mount or update threw or its promise rejected (the component shows `failed`; the view and socket go on), or it returned state Livery cannot keep; the server logged the error.',
+  },
+  LV_COMPONENT_LOADING: {
+    message: 'The event is for a live component whose async mount or update has not finished: it was not run. Keep elements with lv-target out of the component\'s loading state ({% if not loading %}).',
   },
   LV_COMPONENT_MESSAGE_UNHANDLED: {
     message: 'A live component called sendParent, but its parent view has no handleComponentMessage(id, message) method: add one to the view.',

@@ -13,14 +13,18 @@
  * - Every render pass ends with `attach`: renders what changed, then walks the view's tree (and
  *   the components' trees) for the components still shown: the rest are dropped, state and all;
  *   one shown twice (two slots with one id) fails the render with LV_COMPONENT_DUPLICATE_ID.
+ * - Async `mount`/`update` (D84): the render goes on with the component `loading` (its placeholder
+ *   state); on a socket the view's runner applies the outcome in its mailbox, in a page render
+ *   `loaded()` waits for it and the caller renders again.
  */
 import { K_COMPONENTS } from '../protocol/index.ts';
-import { LiveryError, type ErrorCode } from '../errors.ts';
+import { LiveryError, registryCode, type ErrorCode } from '../errors.ts';
 import { encodeRoot, updateBlock, type RBlock, type StaticsCollector, type WireNode } from '../diff/index.ts';
 import { isList, isStream, renderBlock, type RValue } from '../diff/rendered.ts';
 import { createScope, renderToString, type Scope } from '../template/index.ts';
 import { COMPONENT_HOST, type ComponentRenderer, type ComponentSlot } from '../template/types.ts';
 import { COMPONENT_PARENT, type Attrs, type LiveComponent, type RegisteredComponent } from '../view/live-component.ts';
+import { ASYNC_WORK, type AsyncOutcome } from '../view/async-result.ts';
 export type { RegisteredComponent };
 import type { LiveView } from '../view/live-view.ts';
 import { findNonPlainValue, trackState, type TrackedState } from '../view/tracked-state.ts';
@@ -50,7 +54,21 @@ export interface LiveComponentEntry {
   tree: RBlock | null;
   attrsJson: string;
   readonly record: ComponentRecord;
+  /** Its async `mount` or `update` has not settled yet (D84): the template's `loading`. */
+  loading: 'mount' | 'update' | null;
+  /** The code its last async mount or update failed with (D84): the template's `failed`. */
+  failed: string | null;
 }
+
+/**
+ * Runs a component's async mount or update on a live socket (D84): the view's async work (aborted
+ * when the view goes, `awaitAsync` waits for it), its outcome applied by `settle` in the view's
+ * mailbox as the component's own change — unless the component was removed meanwhile.
+ */
+export type ComponentRunner = (entry: LiveComponentEntry, hook: 'mount' | 'update', running: Promise<unknown>, settle: (outcome: AsyncOutcome) => ComponentError | undefined) => void;
+
+/** What the template of a component sees from Livery beside its state (no state key may use these names). */
+const LIVERY_NAMES = ['loading', 'failed'] as const;
 
 /** A component problem while rendering: its code reaches the socket (and the page render's log). */
 export class ComponentError extends LiveryError {
@@ -75,6 +93,12 @@ export class ComponentHost implements ComponentRenderer {
   #shown: Set<string> | undefined;
   /** Set by the live view: where `sendParent` messages go. */
   send: ((id: string, message: unknown) => void) | undefined;
+  /** Set by the live view: runs async mounts and updates (without it — a page render — the host awaits them itself). */
+  runner: ComponentRunner | undefined;
+  /** A page render's async mounts and updates still running (`loaded()` waits for them). */
+  readonly #running = new Set<Promise<void>>();
+  /** A page render's failed async mounts, for its log (a socket reports them in the view's mailbox). */
+  readonly failures: unknown[] = [];
 
   constructor(registry: ReadonlyMap<string, RegisteredComponent>, state: Record<string, unknown>, view: LiveView<object>) {
     this.#registry = registry;
@@ -131,6 +155,17 @@ export class ComponentHost implements ComponentRenderer {
     return entry;
   }
 
+  /** True while a page render's async mount or update runs: `loaded()`, then render again. */
+  get loading(): boolean {
+    return this.#running.size > 0;
+  }
+
+  /** Waits for the page render's async mounts and updates; the next render starts afresh (D84). */
+  async loaded(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all(this.#running);
+    this.#shown = undefined;
+  }
+
   #instance(id: string, def: RegisteredComponent): LiveComponent<object> {
     const instance = new def.componentClass();
     Object.defineProperty(instance, 'id', { value: id, enumerable: true });
@@ -141,7 +176,8 @@ export class ComponentHost implements ComponentRenderer {
   #entry(id: string, def: RegisteredComponent, instance: LiveComponent<object>, record: ComponentRecord, json: string): LiveComponentEntry {
     const tracked = trackState(record.s);
     instance.state = tracked.proxy;
-    const entry: LiveComponentEntry = { id, cid: record.c, def, instance, tracked, scope: this.#scope(instance, record), tree: null, attrsJson: json, record };
+    const entry: LiveComponentEntry = { id, cid: record.c, def, instance, tracked, scope: undefined as unknown as Scope, tree: null, attrsJson: json, record, loading: null, failed: null };
+    entry.scope = this.#scope(entry);
     this.#byId.set(id, entry);
     this.#byCid.set(record.c, entry);
     return entry;
@@ -157,47 +193,147 @@ export class ComponentHost implements ComponentRenderer {
     return entry;
   }
 
+  /**
+   * A new component: `mount(attrs)` builds its state. An async one (D84) shows its `placeholder`
+   * state with `loading` meanwhile; its record joins the view's state only once it loaded, so a
+   * reconnect before that (or after a failure) mounts it again rather than restoring a placeholder.
+   */
   #mount(id: string, name: string, def: RegisteredComponent, json: string): LiveComponentEntry {
     const instance = this.#instance(id, def);
     const attrs = JSON.parse(json) as Record<string, unknown>;
-    const state = this.#call(instance, 'mount', () => instance.mount(attrs));
-    if (state === null || typeof state !== 'object' || Array.isArray(state)) throw new ComponentError('LV_COMPONENT_FAILED', `${name}.mount() must return a state object`);
+    const mounted = this.#call(instance, 'mount', () => instance.mount(attrs));
+    const pending = mounted instanceof Promise;
+    const state = pending ? this.#call(instance, 'placeholder', () => instance.placeholder?.(attrs) ?? {}) : mounted;
+    const record: ComponentRecord = { n: name, c: this.#next++, a: attrs, s: this.#checked(name, pending ? 'placeholder' : 'mount', state) };
+    if (!pending) this.#keep(id, record);
+    const entry = this.#entry(id, def, instance, record, json);
+    if (pending) this.#await(entry, 'mount', mounted);
+    return entry;
+  }
+
+  /** An async mount's state arrived: it replaces the placeholder, and the record joins the view's state. */
+  #loaded(entry: LiveComponentEntry, loaded: unknown): void {
+    const fresh = this.#checked(entry.record.n, 'mount', loaded) as Record<string, unknown>;
+    const target = entry.instance.state as Record<string, unknown>;
+    for (const key of Object.keys(target)) if (!Object.hasOwn(fresh, key)) delete target[key];
+    Object.assign(target, fresh);
+    this.#keep(entry.id, entry.record);
+  }
+
+  /** A mount's state (or placeholder): a plain object, with no key the template could not see. */
+  #checked(name: string, hook: string, state: unknown): object {
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) throw new ComponentError('LV_COMPONENT_FAILED', `${name}.${hook}() must return a state object`);
     const bad = findNonPlainValue(state);
-    if (bad !== null) throw new ComponentError('LV_STATE_INVALID', `${name}.mount() returned non-plain data at ${bad}`);
-    const record: ComponentRecord = { n: name, c: this.#next++, a: attrs, s: state };
+    if (bad !== null) throw new ComponentError('LV_STATE_INVALID', `${name}.${hook}() returned non-plain data at ${bad}`);
+    const reserved = LIVERY_NAMES.find((key) => Object.hasOwn(state, key));
+    if (reserved !== undefined) throw new ComponentError('LV_COMPONENT_FAILED', `${name}.${hook}() returned a state key "${reserved}": "${reserved}" in a component's template is Livery's (D84), rename the key`);
+    return state;
+  }
+
+  /** The record joins the view's state: saved with it from now on. */
+  #keep(id: string, record: ComponentRecord): void {
     // Defined, not assigned: an id such as "__proto__" is a key like any other.
     Object.defineProperty(this.#records(true)!, id, { value: record, enumerable: true, writable: true, configurable: true });
-    return this.#entry(id, def, instance, record, json);
   }
 
   #update(entry: LiveComponentEntry, json: string): void {
     const attrs = JSON.parse(json) as Record<string, unknown>;
     entry.record.a = attrs;
     entry.attrsJson = json;
-    entry.scope = this.#scope(entry.instance, entry.record);
     entry.tracked.mark('attrs');
-    const update = entry.instance.update;
-    if (update !== undefined) this.#call(entry.instance, 'update', () => update.call(entry.instance, attrs));
+    entry.scope = this.#scope(entry);
+    const instance = entry.instance;
+    if (entry.loading === 'mount') {
+      // Still loading for the old attributes: load for the new ones instead (the old outcome is dropped).
+      return this.#await(entry, 'mount', Promise.resolve(this.#call(instance, 'mount', () => instance.mount(attrs))));
+    }
+    const update = instance.update;
+    if (update === undefined) return;
+    const result = this.#call(instance, 'update', () => update.call(instance, attrs));
+    if (result instanceof Promise) this.#await(entry, 'update', result);
   }
 
-  /** Runs mount or update: synchronous, and what it throws is the component's failure. */
+  /**
+   * An async mount or update runs (D84): the component shows `loading` until it settles; then its
+   * result is applied — a mount's replaces the placeholder state, an update's (a plain object, if
+   * any) is merged into the state — or the component shows `failed` and the failure is reported
+   * (LV_COMPONENT_FAILED). On a socket the view's runner applies it in the view's mailbox; in a
+   * page render, the host applies it here and `loaded()` waits for it.
+   */
+  #await(entry: LiveComponentEntry, hook: 'mount' | 'update', running: Promise<unknown>): void {
+    running.catch(() => {}); // settled below, or dropped: never an unhandled rejection
+    entry.loading = hook;
+    entry.failed = null;
+    this.#changedFlags(entry);
+    const token = {};
+    this.#tokens.set(entry, token);
+    const settle = (outcome: AsyncOutcome): ComponentError | undefined => {
+      // Removed, or loading again for newer attributes: this outcome is nobody's.
+      if (this.#byCid.get(entry.cid) !== entry || this.#tokens.get(entry) !== token) return undefined;
+      this.#tokens.delete(entry);
+      entry.loading = null;
+      let error: ComponentError | undefined;
+      try {
+        if (!outcome.ok) throw outcome.error;
+        if (hook === 'mount') this.#loaded(entry, outcome.result);
+        else if (outcome.result !== undefined && outcome.result !== null) Object.assign(entry.instance.state, this.#checked(entry.record.n, 'update', outcome.result));
+      } catch (thrown) {
+        error = failure(entry.record.n, hook, thrown);
+        entry.failed = error.code;
+      }
+      this.#changedFlags(entry);
+      return error;
+    };
+    if (this.runner !== undefined) return this.runner(entry, hook, running, settle);
+    const done: Promise<void> = running
+      .then((result) => ({ ok: true, result }) as const, (error: unknown) => ({ ok: false, error }) as const)
+      .then((outcome) => {
+        const error = settle(outcome);
+        if (error !== undefined) this.failures.push(error);
+      })
+      .finally(() => this.#running.delete(done));
+    this.#running.add(done);
+  }
+
+  /**
+   * Applying a load's result failed after all (the view's state would grow past `state.maxBytes`:
+   * the mailbox job was rolled back and reported): the component shows `failed`, and a mount's
+   * record leaves the view's state again, so a reconnect mounts it afresh.
+   */
+  loadFailed(entry: LiveComponentEntry, hook: 'mount' | 'update', error: unknown): void {
+    const records = this.#records(false);
+    if (hook === 'mount' && records !== undefined && Object.hasOwn(records, entry.id) && records[entry.id] === entry.record) delete records[entry.id];
+    entry.loading = null;
+    entry.failed = registryCode(error) ?? 'LV_COMPONENT_FAILED';
+    this.#changedFlags(entry);
+  }
+
+  /** Each loading component's latest mount or update: an outcome it does not match is dropped. */
+  readonly #tokens = new WeakMap<LiveComponentEntry, object>();
+
+  /** `loading` / `failed` changed: the template's scope gets them anew, and their slots re-render. */
+  #changedFlags(entry: LiveComponentEntry): void {
+    entry.scope = this.#scope(entry);
+    for (const name of LIVERY_NAMES) entry.tracked.mark(name);
+  }
+
+  /**
+   * Runs mount, update or placeholder, with its own EntityManager for `this.db` as the view's
+   * async work has (an async mount outlives the render that started it): what it throws is the
+   * component's failure; an async one returns its promise.
+   */
   #call<T>(instance: LiveComponent<object>, hook: string, fn: () => T): T {
-    let result: T;
     try {
-      result = fn();
+      return ASYNC_WORK.run({ view: this.#view }, fn);
     } catch (error) {
-      throw new ComponentError('LV_COMPONENT_FAILED', `${instance.constructor.name}.${hook}() threw: ${error instanceof Error ? error.message : String(error)}`, error);
+      throw failure(instance.constructor.name, hook, error);
     }
-    if (result instanceof Promise) {
-      result.catch(() => {});
-      throw new ComponentError('LV_COMPONENT_FAILED', `${instance.constructor.name}.${hook}() must be synchronous (load data in the parent or in an event)`);
-    }
-    return result;
   }
 
-  /** The component's template sees its state, `attrs`, `id` and `tenant` (which no state key can shadow). */
-  #scope(instance: LiveComponent<object>, record: ComponentRecord): Scope {
-    return createScope(record.s as Record<string, unknown>, { tenant: this.#view.tenant, attrs: record.a as Attrs, id: instance.id, [COMPONENT_HOST]: this });
+  /** The component's template sees its state, `attrs`, `id`, `tenant`, `loading` and `failed` (which no state key can shadow). */
+  #scope(entry: LiveComponentEntry): Scope {
+    const { record } = entry;
+    return createScope(record.s as Record<string, unknown>, { tenant: this.#view.tenant, attrs: record.a as Attrs, id: entry.id, loading: entry.loading !== null, failed: entry.failed, [COMPONENT_HOST]: this });
   }
 
   #drop(entry: LiveComponentEntry): void {
@@ -267,6 +403,12 @@ export class ComponentHost implements ComponentRenderer {
     result[K_COMPONENTS] = out;
     return result;
   }
+}
+
+/** A mount, update or placeholder threw or rejected: LV_COMPONENT_FAILED, with the cause kept for the log. */
+function failure(name: string, hook: string, error: unknown): ComponentError {
+  if (error instanceof ComponentError) return error;
+  return new ComponentError('LV_COMPONENT_FAILED', `${name}.${hook}() failed: ${error instanceof Error ? error.message : String(error)}`, error);
 }
 
 function duplicate(name: string, id: string): ComponentError {

@@ -39,7 +39,9 @@ import { K_REPLY, K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
 import { isNested, restartRender } from './nested.ts';
 import { followIntent, type IntentContext, type RouteMatch } from './navigation.ts';
-import { ComponentError, COMPONENTS_KEY, type ComponentHost, type LiveComponentEntry } from './components.ts';
+import { ComponentError, COMPONENTS_KEY, type ComponentHost, type ComponentRunner, type LiveComponentEntry } from './components.ts';
+
+type ComponentSettle = Parameters<ComponentRunner>[3];
 import { COMPONENT_HOST } from '../template/types.ts';
 
 /** The template name of the view's field errors (a global, like `tenant`): marked changed when they change. */
@@ -162,7 +164,31 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     // The view's runtime is this object: no per-view closures (an idle session's memory matters).
     this.view[RUNTIME] = this;
     this.#components = init.scope.get(COMPONENT_HOST) as ComponentHost | undefined;
-    if (this.#components !== undefined) this.#components.send = (id, message) => this.#run('handleComponentMessage', () => this.view.handleComponentMessage?.(id, message));
+    if (this.#components !== undefined) {
+      this.#components.send = (id, message) => this.#run('handleComponentMessage', () => this.view.handleComponentMessage?.(id, message));
+      this.#components.runner = (entry, hook, running, settle) => this.#componentAsync(entry, hook, running, settle);
+    }
+  }
+
+  /**
+   * A component's async mount or update (D84) runs as the view's async work (aborted with the
+   * view, awaited by the test client's `awaitAsync`); its outcome is applied in the mailbox as the
+   * component's own change, like its event — so it never races the view's handlers, and only
+   * its diff goes out. A failure is reported (LV_COMPONENT_FAILED) and shown as `failed`.
+   */
+  #componentAsync(entry: LiveComponentEntry, hook: 'mount' | 'update', running: Promise<unknown>, settle: ComponentSettle): void {
+    if (this.#closed) return;
+    const where = `${entry.def.componentClass.name}.${hook}`;
+    const own = (job: () => void) => () => {
+      if (this.#components?.byCid(entry.cid) !== entry) return; // removed meanwhile
+      this.#component = entry;
+      entry.tracked.begin();
+      job();
+    };
+    (this.#async ??= new AsyncWork()).start(`component:${entry.cid}`, () => running, (outcome) => this.#run(where, own(() => {
+      const error = settle(outcome);
+      if (error !== undefined) this.#report(0, error.code, error, where);
+    }), (error) => this.#run(where, own(() => this.#components?.loadFailed(entry, hook, error)))));
   }
 
   /** The view's live components (the test client finds a component's cid here). */
@@ -484,6 +510,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const run = (value: unknown): void | Promise<void> => {
       // Removed by a render queued before this event (a race, not a failure): nothing to run it on.
       if (this.#components?.byCid(cid) !== entry) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${entry.id.slice(0, 64)} was removed`);
+      // Its async mount or update has not been applied yet (D84): the handler would see a placeholder.
+      if (entry.loading !== null) return this.#fail(ref, 'LV_COMPONENT_LOADING', `component ${entry.id.slice(0, 64)} (${entry.def.componentClass.name}.${entry.loading})`);
       return this.#handle(ref, name, value, () => {
         this.#component = entry;
         entry.tracked.begin();

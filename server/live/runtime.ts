@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LiveryConfig } from '../options/index.ts';
 import type { WireNode } from '../diff/index.ts';
-import { LiveryError } from '../errors.ts';
+import { LiveryError, registryCode } from '../errors.ts';
 import { K_TOKEN, type DevErrorReport } from '../protocol/index.ts';
 import { attachPage } from '../protocol/codec.ts';
 import { FLASH_KINDS, type Flash } from '../protocol/flash.ts';
@@ -50,6 +50,9 @@ export type { RegisteredView } from '../view/routes.ts';
 import type { RegisteredView } from '../view/routes.ts';
 import { ComponentHost, type RegisteredComponent } from './components.ts';
 import { COMPONENT_HOST } from '../template/types.ts';
+
+/** How many times a page render waits for async live components and renders again (D84): nesting depth, in practice. */
+const MAX_LOADING_PASSES = 8;
 
 export interface RuntimeInit {
   readonly config: LiveryConfig;
@@ -200,7 +203,7 @@ export class Runtime {
     if (page.intent !== undefined) return { html: '', token: '', instance: '', title: page.title, flash: page.flash, redirect: page.intent };
     const instance = randomBytes(12).toString('base64url');
     const pending: PendingChild[] = [];
-    const rendered = renderToString(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, instance, pending)));
+    const rendered = await this.#renderHtml(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, instance, pending)), pending, view);
     const html = await this.#renderChildren(rendered, pending, session, tenant);
     // Until its socket joins, the state lives only the short pre-join TTL: page loads that never
     // join (crawlers, floods, closed tabs) cannot hold state for the full TTL (D31).
@@ -228,10 +231,28 @@ export class Runtime {
     const state = await this.#mount(view, child.params, session);
     view.state = state;
     const pending: PendingChild[] = [];
-    const rendered = renderToString(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, child.instance, pending)));
+    const rendered = await this.#renderHtml(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, child.instance, pending)), pending, view);
     const html = await this.#renderChildren(rendered, pending, session, tenant);
     const serialized = serializeState(entry.viewClass.name, state, this.config.state.maxBytes);
     await this.backend.set(stateKey(tenant.id, child.instance), serialized, { ttlSeconds: this.config.state.preJoinTtlSeconds, budget: this.stateBudget(tenant) });
+    return html;
+  }
+
+  /**
+   * A page render's HTML. Live components whose mount (or update) is async (D84) are waited for
+   * and the template rendered again, so the first paint shows what they loaded; a failed one
+   * shows `failed` and is logged. Each pass may show new components (a loaded one's template can
+   * show others); past MAX_LOADING_PASSES what still loads is painted `loading` and finishes after the join.
+   */
+  async #renderHtml(template: Template, scope: Scope, pending: PendingChild[], view: LiveView<object>): Promise<string> {
+    let html = renderToString(template, scope);
+    const host = scope.get(COMPONENT_HOST) as ComponentHost | undefined;
+    for (let pass = 0; host?.loading === true && pass < MAX_LOADING_PASSES; pass++) {
+      await host.loaded();
+      for (const error of host.failures.splice(0)) this.log.error({ err: error, view: view.constructor.name, code: registryCode(error) }, `${view.constructor.name}: a live component failed: ${registryCode(error)}`);
+      pending.length = 0; // the nested views the discarded HTML met: the new render meets them again
+      html = renderToString(template, scope);
+    }
     return html;
   }
 

@@ -14,7 +14,7 @@
  * export class Counter extends LiveComponent<{ count: number }> {
  *   static template = 'components/counter.html';
  *   static events = { inc: null };
- *   mount(attrs: Attrs) { return { count: Number(attrs.start ?? 0) }; }
+ *   mount(attrs: Attrs) { return { count: Number(attrs.start ?? 0) }; } // or async, loading data (D84)
  *   inc() { this.state.count++; }
  * }
  * ```
@@ -52,23 +52,37 @@ export abstract class LiveComponent<S extends object = Record<string, unknown>> 
 
   /**
    * Builds the component's state from the attributes the parent's template passed, once: when it
-   * first appears (a saved state is restored instead, after a reconnect too). Synchronous: load
-   * data in the parent, or in an event.
+   * first appears (a saved state is restored instead, after a reconnect too). May be async (D84):
+   * the component then shows its `placeholder` state with `loading` true in its template until
+   * the promise settles — or `failed` set to an error code if it rejects. A page render waits for
+   * it, so the first paint shows the loaded state. Return the state: do not write `this.state`.
    */
-  abstract mount(attrs: Attrs): S;
+  abstract mount(attrs: Attrs): S | Promise<S>;
+
+  /**
+   * The state an async `mount` shows while it loads (synchronous; `{}` when absent): the template
+   * also sees `loading` true meanwhile.
+   */
+  placeholder?(attrs: Attrs): Partial<S>;
 
   /**
    * The parent rendered it again with different attributes (never called for equal ones). The
-   * template sees the new ones as `attrs` anyway; derive state from them here. Synchronous.
+   * template sees the new ones as `attrs` anyway; derive state from them here. May be async (D84):
+   * `loading` is true until it settles, and the plain object it resolves with (if any) is merged
+   * into the state in the parent's mailbox — return the changes rather than writing `this.state`
+   * after an `await`. A newer update (or the component's removal) drops an older one's result.
    */
-  update?(attrs: Attrs): void;
+  update?(attrs: Attrs): void | Partial<S> | Promise<void | Partial<S>>;
 
   /** The parent view's tenant: never anything the client sends. */
   get tenant(): TenantInfo {
     return this[COMPONENT_PARENT].view.tenant;
   }
 
-  /** The parent view's tenant-scoped EntityManager for the current event. */
+  /**
+   * The parent view's tenant-scoped EntityManager for the current event — inside `mount` and
+   * `update`, one of their own (they may outlive the render that called them, D84).
+   */
   get db(): LiveryEntityManager {
     return this[COMPONENT_PARENT].view.db;
   }
@@ -119,5 +133,5 @@ export interface RegisteredComponent {
 
 /** Names that can never be component events. */
 export const COMPONENT_RESERVED: ReadonlySet<string> = new Set([
-  'constructor', 'mount', 'update', 'state', 'id', 'tenant', 'db', 'scoped', 'connected', 'sendParent', 'pushEvent',
+  'constructor', 'mount', 'placeholder', 'update', 'loading', 'failed', 'state', 'id', 'tenant', 'db', 'scoped', 'connected', 'sendParent', 'pushEvent',
 ]);

@@ -3,13 +3,14 @@
  * Live components in Chromium against a real server (D80): a page with a live component's counter
  * and the parent view's own counter, both working (`lv-target` sends to the component, the same
  * click without it to the parent); components in a keyed loop keep their state when the loop is
- * reordered; a component added and removed by the parent; everything survives a reconnect.
+ * reordered; a component added and removed by the parent; everything survives a reconnect; an
+ * async component's first paint shows its data, and one shown later loads in place (D84).
  */
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { startServer } from '../live/harness.ts';
-import { componentRoutes, components } from '../live/fixtures/components.ts';
+import { componentRoutes, components, hold } from '../live/fixtures/components.ts';
 import { launchChromium } from './chromium.ts';
 
 const server = await startServer({ routes: componentRoutes, components, templatesDir: fileURLToPath(new URL('../live/fixtures/components/', import.meta.url)) });
@@ -19,7 +20,7 @@ t.teardown(async () => {
   await server.close();
 });
 
-async function open(): Promise<{ page: Page; errors: string[] }> {
+async function open(path = '/parent'): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
@@ -27,7 +28,7 @@ async function open(): Promise<{ page: Page; errors: string[] }> {
     // (The browser's own favicon request is a 404: not the client's.)
     if ((message.type() === 'warning' || message.type() === 'error') && !message.text().startsWith('Failed to load resource')) errors.push(message.text());
   });
-  await page.goto(`http://127.0.0.1:${server.port}/parent`);
+  await page.goto(`http://127.0.0.1:${server.port}${path}`);
   await page.waitForSelector('[data-lv-view].lv-connected', { timeout: 5000 });
   return { page, errors };
 }
@@ -119,6 +120,21 @@ t.test('both counters survive a reconnect', async (t) => {
   await until(page, '#counter-c1 .count', '7');
   await page.click('#parent-inc');
   await until(page, '#parent-count', '2');
+  t.same(errors, []);
+  await page.close();
+});
+
+t.test('async components: the first paint shows the loaded data; one shown later shows loading, then its data', async (t) => {
+  const { page, errors } = await open('/async');
+  t.equal(await text(page, '#loader-first li'), 'first-1');
+  const load = hold('b1');
+  await page.click('#show');
+  await until(page, '#loader-second .loading', 'Loading b1…');
+  load.release();
+  await until(page, '#loader-second li', 'b1-1');
+  t.equal(await page.$('#loader-second .loading'), null);
+  await page.click('#loader-second .more');
+  await until(page, '#loader-second .extra', '1');
   t.same(errors, []);
   await page.close();
 });
