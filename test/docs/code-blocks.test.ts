@@ -1,5 +1,6 @@
 /**
- * The docs' code stays true: every ```ts block in docs/guide.md, docs/views.md, docs/navigation.md and README.md
+ * The docs' code stays true: every ```ts block in docs/guide.md, docs/views.md, docs/navigation.md, docs/components.md,
+ * docs/client.md and README.md
  * type-checks with the project's TypeScript (fragments aside), and the view reference quotes
  * LiveView's signatures and names all its hooks and helpers. The guide's files are laid over the
  * app `livery new` writes, so the guide is checked as the app a reader ends up with.
@@ -16,6 +17,8 @@ const guide = assemble('docs/guide.md', join(CHECK, 'guide'), scaffold);
 const views = assemble('docs/views.md', join(CHECK, 'views'));
 const readme = assemble('README.md', join(CHECK, 'readme'));
 const navigation = assemble('docs/navigation.md', join(CHECK, 'navigation'), scaffold);
+const components = assemble('docs/components.md', join(CHECK, 'components'));
+const client = assemble('docs/client.md', join(CHECK, 'client'));
 
 t.test('the docs have their code blocks', async (t) => {
   t.ok(guide.checked >= 5, `guide: ${guide.checked} TypeScript files checked, ${guide.fragments} fragments`);
@@ -25,6 +28,8 @@ t.test('the docs have their code blocks', async (t) => {
   t.ok(views.checked >= 3, `views.md: ${views.checked} blocks checked, ${views.fragments} fragments`);
   t.ok(readme.checked >= 2, `README: ${readme.checked} blocks checked, ${readme.fragments} fragments`);
   t.ok(navigation.checked >= 4, `navigation.md: ${navigation.checked} TypeScript files checked`);
+  t.ok(components.checked >= 3, `components.md: ${components.checked} TypeScript blocks checked`);
+  t.ok(client.checked >= 2, `client.md: ${client.checked} TypeScript blocks checked`);
 });
 
 t.test('every checked block type-checks', async (t) => {
