@@ -7,7 +7,7 @@
  * guide-migration.test.ts runs the guide's migration step, guide-app.test.ts the guide's tests,
  * navigation-app.test.ts the navigation page's.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import t from 'tap';
 import { assemble, ROOT, run, scaffold, WORK } from './doc-blocks.ts';
@@ -68,6 +68,34 @@ t.test('the docs link only to docs that exist', async (t) => {
     const text = readFileSync(join(ROOT, doc), 'utf8');
     for (const [, target] of text.matchAll(/\]\(([\w./-]+\.md)(?:#[\w-]*)?\)/g)) {
       t.ok(existsSync(join(ROOT, dirname(doc), target)), `${doc} → ${target}`);
+    }
+  }
+});
+
+/** The anchors a Markdown file's headings get (GitHub's rule: lower case, punctuation dropped, spaces as dashes, repeats numbered). */
+function anchors(markdown: string): Set<string> {
+  const out = new Set<string>();
+  const seen = new Map<string, number>();
+  for (const [, heading] of markdown.replace(/^```[\s\S]*?^```/gm, '').matchAll(/^#{1,6}\s+(.+?)\s*$/gm)) {
+    const slug = heading.toLowerCase().replace(/[^\p{L}\p{N}_\- ]/gu, '').replaceAll(' ', '-');
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    out.add(n === 0 ? slug : `${slug}-${n}`);
+  }
+  return out;
+}
+
+t.test('every link to a section names a heading that exists', async (t) => {
+  const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  for (const doc of docs) {
+    const text = readFileSync(join(ROOT, doc), 'utf8');
+    for (const [link, file, anchor] of text.matchAll(/\]\(([\w./-]+\.md)?#([\w-]+)\)/g)) {
+      const target = file === undefined ? doc : join(dirname(doc), file);
+      if (!existsSync(join(ROOT, target))) {
+        t.fail(`${doc}: ${link} names a file that does not exist`);
+        continue;
+      }
+      t.ok(anchors(readFileSync(join(ROOT, target), 'utf8')).has(anchor), `${doc}: ${link}`);
     }
   }
 });
