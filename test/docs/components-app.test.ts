@@ -14,6 +14,6 @@ t.test('the example\'s test passes against its app', async (t) => {
   t.ok(existsSync(join(app.dir, 'test', 'scoreboard.test.ts')));
   const { code, output } = await run(process.execPath, ['--test', '--test-reporter=spec', 'test/scoreboard.test.ts'], app.dir);
   t.equal(code, 0, output);
-  t.match(output, /pass 1/);
+  t.match(output, /pass 2/);
   t.match(output, /fail 0/);
 });
