@@ -557,9 +557,9 @@ export class Runtime {
   }
 
   /**
-   * Templates see the state, and `tenant` and `errors` (the view's field errors) that no state key
-   * can shadow — and, under a name no expression can spell, what renders their `{% live %}` tags;
-   * a view that declares streams also `streams` (D82).
+   * Templates see the state, and `tenant`, `errors` (the view's field errors) and `js` (its
+   * `static commands`) that no state key can shadow — and, under a name no expression can spell,
+   * what renders their `{% live %}` tags; a view that declares streams also `streams` (D82).
    */
   #scope(state: object, view: LiveView<object>, nested: NestedViews): Scope {
     const viewClass = view.constructor as ViewClass;

@@ -12,7 +12,7 @@
  * @example
  * ```ts
  * export class Counter extends LiveComponent<{ count: number }> {
- *   static template = 'components/counter.html';
+ *   static template = 'live/counter.html'; // not components/: that folder holds function components
  *   static events = { inc: null };
  *   mount(attrs: Attrs) { return { count: Number(attrs.start ?? 0) }; } // or async, loading data (D84)
  *   inc() { this.state.count++; }

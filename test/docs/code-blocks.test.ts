@@ -1,12 +1,13 @@
 /**
- * The docs' code stays true: every ```ts block in docs/guide.md, docs/views.md, docs/navigation.md and README.md
+ * The docs' code stays true: every ```ts block in docs/guide.md, docs/views.md, docs/navigation.md, docs/components.md,
+ * docs/client.md and README.md
  * type-checks with the project's TypeScript (fragments aside), and the view reference quotes
  * LiveView's signatures and names all its hooks and helpers. The guide's files are laid over the
  * app `livery new` writes, so the guide is checked as the app a reader ends up with.
  * guide-migration.test.ts runs the guide's migration step, guide-app.test.ts the guide's tests,
  * navigation-app.test.ts the navigation page's.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import t from 'tap';
 import { assemble, ROOT, run, scaffold, WORK } from './doc-blocks.ts';
@@ -16,6 +17,8 @@ const guide = assemble('docs/guide.md', join(CHECK, 'guide'), scaffold);
 const views = assemble('docs/views.md', join(CHECK, 'views'));
 const readme = assemble('README.md', join(CHECK, 'readme'));
 const navigation = assemble('docs/navigation.md', join(CHECK, 'navigation'), scaffold);
+const components = assemble('docs/components.md', join(CHECK, 'components'));
+const client = assemble('docs/client.md', join(CHECK, 'client'));
 
 t.test('the docs have their code blocks', async (t) => {
   t.ok(guide.checked >= 5, `guide: ${guide.checked} TypeScript files checked, ${guide.fragments} fragments`);
@@ -25,6 +28,8 @@ t.test('the docs have their code blocks', async (t) => {
   t.ok(views.checked >= 3, `views.md: ${views.checked} blocks checked, ${views.fragments} fragments`);
   t.ok(readme.checked >= 2, `README: ${readme.checked} blocks checked, ${readme.fragments} fragments`);
   t.ok(navigation.checked >= 4, `navigation.md: ${navigation.checked} TypeScript files checked`);
+  t.ok(components.checked >= 3, `components.md: ${components.checked} TypeScript blocks checked`);
+  t.ok(client.checked >= 2, `client.md: ${client.checked} TypeScript blocks checked`);
 });
 
 t.test('every checked block type-checks', async (t) => {
@@ -63,6 +68,34 @@ t.test('the docs link only to docs that exist', async (t) => {
     const text = readFileSync(join(ROOT, doc), 'utf8');
     for (const [, target] of text.matchAll(/\]\(([\w./-]+\.md)(?:#[\w-]*)?\)/g)) {
       t.ok(existsSync(join(ROOT, dirname(doc), target)), `${doc} → ${target}`);
+    }
+  }
+});
+
+/** The anchors a Markdown file's headings get (GitHub's rule: lower case, punctuation dropped, spaces as dashes, repeats numbered). */
+function anchors(markdown: string): Set<string> {
+  const out = new Set<string>();
+  const seen = new Map<string, number>();
+  for (const [, heading] of markdown.replace(/^```[\s\S]*?^```/gm, '').matchAll(/^#{1,6}\s+(.+?)\s*$/gm)) {
+    const slug = heading.toLowerCase().replace(/[^\p{L}\p{N}_\- ]/gu, '').replaceAll(' ', '-');
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    out.add(n === 0 ? slug : `${slug}-${n}`);
+  }
+  return out;
+}
+
+t.test('every link to a section names a heading that exists', async (t) => {
+  const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  for (const doc of docs) {
+    const text = readFileSync(join(ROOT, doc), 'utf8');
+    for (const [link, file, anchor] of text.matchAll(/\]\(([\w./-]+\.md)?#([\w-]+)\)/g)) {
+      const target = file === undefined ? doc : join(dirname(doc), file);
+      if (!existsSync(join(ROOT, target))) {
+        t.fail(`${doc}: ${link} names a file that does not exist`);
+        continue;
+      }
+      t.ok(anchors(readFileSync(join(ROOT, target), 'utf8')).has(anchor), `${doc}: ${link}`);
     }
   }
 });

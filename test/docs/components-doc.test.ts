@@ -1,7 +1,8 @@
 /**
  * docs/components.md shows what works: its template files (```html blocks starting
  * `{# templates/x.html #}`) compile together, and each ```html output block (info: `output
- * <template> <context JSON>`) is exactly what that template renders.
+ * <template> <context JSON>`) is exactly what that template renders. Templates may show the live
+ * components and views the doc's TypeScript declares. components-app.test.ts runs its example app.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,14 @@ const outputs = codeBlocks(readFileSync(join(ROOT, 'docs', 'components.md'), 'ut
 t.ok(doc.files.includes('templates/components/card.html'), `the doc writes its card component: ${doc.files.join(', ')}`);
 t.ok(outputs.length >= 1, `${outputs.length} outputs shown`);
 
-const loader = createTemplateLoader(join(doc.dir, 'templates'));
+// The live components and views the doc's TypeScript declares are the ones its templates may show.
+const source = readFileSync(join(ROOT, 'docs', 'components.md'), 'utf8');
+const declared = (base: string) => new Set([...source.matchAll(new RegExp(`class (\\w+) extends ${base}\\b`, 'g'))].map((m) => m[1]));
+const components = declared('LiveComponent');
+const views = declared('LiveView');
+t.ok(components.has('Counter') && views.has('ScoreboardView'), `components ${[...components].join(', ')}; views ${[...views].join(', ')}`);
+
+const loader = createTemplateLoader(join(doc.dir, 'templates'), { components, views });
 t.doesNotThrow(() => loader.compileAll(), 'every template of the doc compiles');
 
 for (const block of outputs) {
