@@ -17,7 +17,7 @@ const guide = assemble('docs/guide.md', join(CHECK, 'guide'), scaffold);
 const views = assemble('docs/views.md', join(CHECK, 'views'));
 const readme = assemble('README.md', join(CHECK, 'readme'));
 const navigation = assemble('docs/navigation.md', join(CHECK, 'navigation'), scaffold);
-const components = assemble('docs/components.md', join(CHECK, 'components'));
+const components = assemble('docs/components.md', join(CHECK, 'components'), scaffold);
 const client = assemble('docs/client.md', join(CHECK, 'client'));
 
 t.test('the docs have their code blocks', async (t) => {
