@@ -85,8 +85,11 @@ export const errors = {
   LV_COMPONENT_DUPLICATE_ID: {
     message: 'Two live components of one view were rendered with the same id: give each {% live_component %} its own id (in a loop, id=item.id).',
   },
+  LV_COMPONENT_ID_INVALID: {
+    message: 'A {% live_component %} id is empty or longer than 128 characters (an id read from a name the template does not have renders empty); give each component an id from its data, e.g. id=item.id.',
+  },
   LV_COMPONENT_FAILED: {
-    message: 'A live component\'s mount or update threw or its promise rejected (the component shows `failed`; the view and socket go on), or it returned state Livery cannot keep; the server logged the error.',
+    message: 'A live component\'s mount or update threw, its promise rejected or it returned no state object (the component shows `failed`; the view and socket go on), or a live component was rendered inside a stream item; the server logged the error.',
   },
   LV_COMPONENT_LOADING: {
     message: 'The event is for a live component whose async mount or update has not finished: it was not run. Keep elements with lv-target out of the component\'s loading state ({% if not loading %}).',

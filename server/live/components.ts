@@ -142,6 +142,8 @@ export class ComponentHost implements ComponentRenderer {
 
   #resolve(slot: ComponentSlot, scope: Scope): LiveComponentEntry {
     const { id, attrs } = slot.args(scope);
+    // An id from a name the scope lacks renders empty: every such component would share it.
+    if (id === '' || id.length > MAX_ID) throw new ComponentError('LV_COMPONENT_ID_INVALID', `live_component "${slot.component}" id="${id.slice(0, 64)}": an id is 1-${MAX_ID} characters`);
     const json = JSON.stringify(attrs);
     const def = this.#registry.get(slot.component)!;
     let entry = this.#byId.get(id);
@@ -410,6 +412,9 @@ function failure(name: string, hook: string, error: unknown): ComponentError {
   if (error instanceof ComponentError) return error;
   return new ComponentError('LV_COMPONENT_FAILED', `${name}.${hook}() failed: ${error instanceof Error ? error.message : String(error)}`, error);
 }
+
+/** Ids are keys of the view's saved state: bounded, so a page cannot grow it through them. */
+const MAX_ID = 128;
 
 function duplicate(name: string, id: string): ComponentError {
   return new ComponentError('LV_COMPONENT_DUPLICATE_ID', `live_component "${name}" id="${id.slice(0, 64)}" is shown twice in one render: give each its own id`);

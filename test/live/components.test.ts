@@ -131,6 +131,14 @@ t.test('two components with one id in one render: LV_COMPONENT_DUPLICATE_ID', as
   await view.close();
 });
 
+t.test('an empty id (a name the scope lacks) or one over 128 characters: LV_COMPONENT_ID_INVALID, and the view keeps working', async (t) => {
+  const view = await app.mount('/duplicate');
+  await view.click('#blank');
+  t.equal(view.errors.at(-1)?.code, 'LV_COMPONENT_ID_INVALID', JSON.stringify(view.errors));
+  t.notOk(view.find('[lv-component]:nth-of-type(2)'), 'no component was shown for it');
+  await view.close();
+});
+
 t.test('inside a function component (its template and its slot) and an include … only, components work and keep their state', async (t) => {
   const view = await app.mount('/mixed');
   t.equal(view.find('#counter-f1 .count')?.text, '1');
