@@ -28,7 +28,7 @@ import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/inde
 import { EVENT_EM, FIELD_ERRORS, PAGE, RUNTIME, STREAMS, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
 import { ASYNC_WORK, type AsyncOutcome } from '../view/async-result.ts';
 import { splitPayload, updateFieldErrors } from '../view/field-errors.ts';
-import { STREAMS_NAME } from '../view/streams.ts';
+import { MAX_HELD_STREAM_OPS, STREAMS_NAME } from '../view/streams.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { AsyncWork } from './async-work.ts';
 import { applyShared, groupRender, keepRender, shareGroup, sharedRender, type SharedRender, type ShareNode } from './shared-render.ts';
@@ -59,6 +59,8 @@ export interface ViewHost extends SharedSocket {
   send(frame: string): void;
   /** False while the socket is backpressured: pushes wait for `drain`. */
   canPush(): boolean;
+  /** The client is not keeping up (D85): closes the socket LV_SOCKET_STALLED. */
+  stalled(reason: 'stream'): void;
   /** The live route serving `url` on this socket's tenant, if any (else the browser loads it). */
   resolve(url: string): Promise<RouteMatch | undefined>;
   /** Keeps flash messages in the browser session for the next page load (a redirect). */
@@ -450,6 +452,20 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     return root;
   }
 
+  /**
+   * The socket is over its send budget: the push waits for `flush`. Stream operations are all a
+   * held push cannot coalesce (each insert holds its item), so past MAX_HELD_STREAM_OPS the
+   * client is too slow for the stream and the socket is closed as stalled (D85).
+   */
+  #holdBack(): void {
+    this.#pushPending = true;
+    const held = this.view[STREAMS]?.held ?? 0;
+    if (held > MAX_HELD_STREAM_OPS) {
+      this.#host.log.warn({ view: this.viewClass.name, vid: this.vid, held }, 'stream operations held back past their bound');
+      this.#host.stalled('stream');
+    }
+  }
+
   /** Stream operations wait to be rendered (D82): a change, though not of the state. */
   get #streaming(): boolean {
     return this.view[STREAMS]?.pending === true;
@@ -630,10 +646,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       if (this.#tracked.changed.size === 0 && !this.#streaming) return;
       // A topic message's push, still inside its delivery: rendered with the others (pushShared).
       if (sharing?.open === true) return sharing.join(this);
-      if (!this.#host.canPush()) {
-        this.#pushPending = true;
-        return;
-      }
+      if (!this.#host.canPush()) return this.#holdBack();
     }
     let diff = page === undefined ? this.#diff() : attachPage(this.#diff() ?? {}, page);
     if (ref !== undefined && this.#grants !== undefined) {
@@ -729,7 +742,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const tree = this.#tree;
     if (this.#closed || (changed.size === 0 && !this.#streaming) || tree === null) return undefined;
     if (!this.#host.canPush()) {
-      this.#pushPending = true;
+      this.#holdBack();
       return undefined;
     }
     if (this.#streaming) {
