@@ -449,7 +449,16 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const root = encodeRoot(this.#tree, this.#host.statics);
     this.#components?.attach(root, this.#tree, this.#host.statics);
     this.view[STREAMS]?.clear();
+    this.#componentsOverLimit();
     return root;
+  }
+
+  /** A render met more components than the state can hold (D85): told once per render, not per component. */
+  #componentsOverLimit(): void {
+    const failures = this.#components?.failures;
+    if (failures === undefined || failures.length === 0) return;
+    const [first] = failures.splice(0);
+    this.#report(0, 'LV_COMPONENTS_OVER_LIMIT', first);
   }
 
   /**
@@ -815,6 +824,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     } finally {
       this.#tracked.clearChanges();
       streams?.clear();
+      this.#componentsOverLimit();
     }
   }
 

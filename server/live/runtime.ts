@@ -247,12 +247,16 @@ export class Runtime {
   async #renderHtml(template: Template, scope: Scope, pending: PendingChild[], view: LiveView<object>): Promise<string> {
     let html = renderToString(template, scope);
     const host = scope.get(COMPONENT_HOST) as ComponentHost | undefined;
+    const logFailures = (): void => {
+      for (const error of host?.failures.splice(0) ?? []) this.log.error({ err: error, view: view.constructor.name, code: registryCode(error) }, `${view.constructor.name}: a live component failed: ${registryCode(error)}`);
+    };
     for (let pass = 0; host?.loading === true && pass < MAX_LOADING_PASSES; pass++) {
       await host.loaded();
-      for (const error of host.failures.splice(0)) this.log.error({ err: error, view: view.constructor.name, code: registryCode(error) }, `${view.constructor.name}: a live component failed: ${registryCode(error)}`);
+      logFailures();
       pending.length = 0; // the nested views the discarded HTML met: the new render meets them again
       html = renderToString(template, scope);
     }
+    logFailures(); // mounts the state had no room for (D85), in the last pass
     return html;
   }
 
@@ -567,7 +571,7 @@ export class Runtime {
     const globals: Record<string, unknown> = { tenant: view.tenant, errors: view[FIELD_ERRORS], js: commands, [NESTED_VIEWS]: nested };
     if (Object.keys(viewClass.streams ?? {}).length > 0) globals.streams = streamsOf(view).byName;
     // Live components (D80): the view's host renders them and keeps their state in `state`.
-    if (this.#components.size > 0) globals[COMPONENT_HOST] = new ComponentHost(this.#components, state as Record<string, unknown>, view);
+    if (this.#components.size > 0) globals[COMPONENT_HOST] = new ComponentHost(this.#components, state as Record<string, unknown>, view, this.config.state.maxBytes);
     return createScope(state as Record<string, unknown>, globals);
   }
 
