@@ -528,7 +528,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
    */
   #componentEvent(ref: number, name: string, payload: unknown, cid: unknown): void {
     const entry = this.#components?.byCid(cid);
-    if (entry === undefined) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${JSON.stringify(cid)?.slice(0, 32)} of ${this.viewClass.name}`);
+    if (entry === undefined) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${cidLabel(cid)} of ${this.viewClass.name}`);
     const events = entry.def.componentClass.events ?? {};
     if (!Object.hasOwn(events, name)) return this.#fail(ref, 'LV_EVENT_UNKNOWN', `"${name.slice(0, 64)}" of component ${entry.def.componentClass.name}`);
     const schema = events[name];
@@ -918,6 +918,16 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const dev = describe === undefined ? undefined : { ...describe(error), title: `${code} in ${where}` };
     this.#fail(ref, code, undefined, dev);
   }
+}
+
+/**
+ * A client's cid as an error's detail. Never `JSON.stringify(cid)`: a cid nested as deep as a
+ * frame allows overflows the stack there, throwing out of the socket's handler (D85).
+ */
+function cidLabel(cid: unknown): string {
+  if (typeof cid === 'number') return String(cid);
+  if (typeof cid === 'string') return JSON.stringify(cid.slice(0, 32));
+  return `(${cid === null ? 'null' : Array.isArray(cid) ? 'an array' : typeof cid})`;
 }
 
 /** A refused payload's first issue, as the error frame says it: `field.path: message`. */
