@@ -305,7 +305,7 @@ export const errors = {
     status: 500,
   },
   LV_NESTED_VIEW_INVALID: {
-    message: 'A {% live %} tag could not render its view: the view is not registered (route it or list it in createServer({ views })), the tag is rendered outside a live view (a layout), or views nest more than 4 deep; the server logged the template\'s file, line and column.',
+    message: 'A {% live %} tag could not render its view: the view is not registered (route it or list it in createServer({ views })), the tag is rendered outside a live view (a layout), views nest more than 4 deep, or the page would show more views than one socket may join (socket.maxViews, 32 by default); the server logged the template\'s file, line and column.',
     status: 500,
   },
   LV_NESTED_ID_INVALID: {
