@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { z } from 'zod';
 import { LiveView, route } from '../../server/index.ts';
+import { seedTestData } from '../data/fixtures/seed.ts';
+import { pgliteFactory } from '../data/fixtures.ts';
 import { getPage, LiveClient, startServer, type Frame } from './harness.ts';
 
 const MAX_VIEWS = 4;
@@ -116,3 +118,32 @@ t.test('one child token joined many times, or without its parent: ordinary joins
   const refused = await client.join(++vid, child.view, child.token);
   t.same([refused[1], refused[4]], ['x', 'LV_TOO_MANY_VIEWS'], 'nested joins count against socket.maxViews');
 });
+
+t.test('a child token from one tenant\'s page is refused on another tenant\'s socket', async (t) => {
+  const fixture = await pgliteFactory();
+  t.teardown(() => fixture.cleanup());
+  await seedTestData(fixture.db);
+  const tenants = await startServer({
+    routes: [route('/list', ListView)],
+    views: [ItemView],
+    templatesDir: dir,
+    database: fixture.db,
+    tenancy: { resolver: 'subdomain', mainDomain: 'localhost' },
+  });
+  t.teardown(() => tenants.close());
+  const acmeHost = `acme.localhost:${tenants.port}`;
+  const globexHost = `globex.localhost:${tenants.port}`;
+  const page = await getPage(tenants.url, '/list?n=1', undefined, acmeHost);
+  t.equal(page.status, 200);
+  const [, child] = tokens(page.html);
+  // The same browser session on both hosts: the token's only fault is its tenant.
+  const globex = await LiveClient.open(tenants.url, { cookie: page.cookie, host: globexHost });
+  t.teardown(() => globex.close());
+  const replay = await globex.join(1, child.view, child.token);
+  t.same([replay[1], replay[4]], ['x', 'LV_TOKEN_INVALID'], 'refused on globex');
+  t.match(String(replay[5]), /another tenant/);
+  const acme = await LiveClient.open(tenants.url, { cookie: page.cookie, host: acmeHost });
+  t.teardown(() => acme.close());
+  t.equal((await acme.join(1, child.view, child.token))[1], 'r', 'control: it joins on its own tenant');
+});
+
