@@ -95,7 +95,7 @@ export const errors = {
     message: 'The event is for a live component whose async mount or update has not finished: it was not run. Keep elements with lv-target out of the component\'s loading state ({% if not loading %}).',
   },
   LV_COMPONENTS_OVER_LIMIT: {
-    message: 'The view shows more live components than its state can hold (state.maxBytes counts their records): those past the bound render with failed set and are not saved, and a reconnect mounts them again. Show fewer at once (paginate), or keep their data in the view.',
+    message: 'The view shows more live components than its state can hold (state.maxBytes counts their records): those past the bound render with failed set, are not saved and refuse events until the state has room for them again (a reconnect mounts them again). Show fewer at once (paginate), or keep their data in the view.',
   },
   LV_COMPONENT_MESSAGE_UNHANDLED: {
     message: 'A live component called sendParent, but its parent view has no handleComponentMessage(id, message) method: add one to the view.',

@@ -67,6 +67,9 @@ export interface LiveComponentEntry {
  */
 export type ComponentRunner = (entry: LiveComponentEntry, hook: 'mount' | 'update', running: Promise<unknown>, settle: (outcome: AsyncOutcome) => ComponentError | undefined) => void;
 
+/** The `failed` of a component whose record the view's state had no room for (D85): not saved, its events refused. */
+export const OVER_LIMIT = 'LV_COMPONENTS_OVER_LIMIT';
+
 /** What the template of a component sees from Livery beside its state (no state key may use these names). */
 const LIVERY_NAMES = ['loading', 'failed'] as const;
 
@@ -161,6 +164,12 @@ export class ComponentHost implements ComponentRenderer {
     }
     if (entry === undefined) return this.#restore(id, slot.component, def, json) ?? this.#mount(id, slot.component, def, json);
     if (entry.attrsJson !== json) this.#update(entry, json);
+    // Not kept for want of room (D85): kept once the state has room again.
+    if (entry.failed === OVER_LIMIT && this.#fits(id, entry.record)) {
+      this.#keep(id, entry.record);
+      entry.failed = null;
+      this.#changedFlags(entry);
+    }
     return entry;
   }
 
@@ -221,7 +230,7 @@ export class ComponentHost implements ComponentRenderer {
     if (!fits) {
       // Kept, its record would take the view's state past state.maxBytes: every later save would
       // fail, losing what the user did since the last one. Shown `failed`, never saved (D85).
-      entry.failed = 'LV_COMPONENTS_OVER_LIMIT';
+      entry.failed = OVER_LIMIT;
       entry.scope = this.#scope(entry);
       this.failures.push(new ComponentError('LV_COMPONENTS_OVER_LIMIT', `${name} "${id.slice(0, 64)}" and any after it in this render`));
     }

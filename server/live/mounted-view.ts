@@ -39,7 +39,7 @@ import { K_REPLY, K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
 import { isNested, restartRender } from './nested.ts';
 import { followIntent, type IntentContext, type RouteMatch } from './navigation.ts';
-import { ComponentError, COMPONENTS_KEY, type ComponentHost, type ComponentRunner, type LiveComponentEntry } from './components.ts';
+import { ComponentError, COMPONENTS_KEY, OVER_LIMIT, type ComponentHost, type ComponentRunner, type LiveComponentEntry } from './components.ts';
 
 type ComponentSettle = Parameters<ComponentRunner>[3];
 import { COMPONENT_HOST } from '../template/types.ts';
@@ -537,6 +537,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       if (this.#components?.byCid(cid) !== entry) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${entry.id.slice(0, 64)} was removed`);
       // Its async mount or update has not been applied yet (D84): the handler would see a placeholder.
       if (entry.loading !== null) return this.#fail(ref, 'LV_COMPONENT_LOADING', `component ${entry.id.slice(0, 64)} (${entry.def.componentClass.name}.${entry.loading})`);
+      // Not kept for want of room in the view's state (D85): what its handler did could not be saved.
+      if (entry.failed === OVER_LIMIT) return this.#fail(ref, 'LV_COMPONENTS_OVER_LIMIT', `component ${entry.id.slice(0, 64)} is not saved; its event was not run`);
       return this.#handle(ref, name, value, () => {
         this.#component = entry;
         entry.tracked.begin();

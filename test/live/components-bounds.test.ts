@@ -14,11 +14,20 @@ import { components } from './fixtures/components.ts';
 import { getPage, LiveClient, startServer, type Frame } from './harness.ts';
 
 /** Shows a Row component per id: the ids are small, each component's record is not. */
-class ManyView extends LiveView<{ ids: string[] }> {
+class ManyView extends LiveView<{ ids: string[]; pad: string }> {
   static template = 'many.html';
-  static events = { grow: z.object({ count: z.coerce.number().int() }), shrink: null };
+  static events = { grow: z.object({ count: z.coerce.number().int() }), shrink: null, pad: z.object({ bytes: z.coerce.number().int() }), unpad: null };
   mount() {
-    return { ids: [] };
+    return { ids: [], pad: '' };
+  }
+  /** State the components compete with for room. */
+  pad({ bytes }: { bytes: number }) {
+    this.state.pad = 'x'.repeat(bytes);
+  }
+  /** Frees the room, and renders the list again. */
+  unpad() {
+    this.state.pad = '';
+    this.state.ids = [...this.state.ids];
   }
   grow({ count }: { count: number }) {
     const start = this.state.ids.length;
@@ -57,6 +66,9 @@ t.test('a render that would mount more components than the state can hold keeps 
   const kept = cids(many)[0];
   client.send([2, 'e', client.nextRef(), 1, 'star', {}, kept]);
   t.equal((await client.next())[1], 'r', 'a component that fit still takes events (the state is within state.maxBytes)');
+  const unkept = Math.max(...cids(many));
+  client.send([2, 'e', client.nextRef(), 1, 'star', {}, unkept]);
+  t.equal((await client.next())[4], 'LV_COMPONENTS_OVER_LIMIT', 'one past the bound refuses events: what they did could not be saved');
   client.send([2, 'e', client.nextRef(), 1, 'grow', { count: 1 }]);
   t.same([(await client.next())[4], (await client.next())[1]], ['LV_COMPONENTS_OVER_LIMIT', 'r'], 'and so does the view (its new component is past the bound too)');
   await client.close();
@@ -70,4 +82,24 @@ t.test('a render that would mount more components than the state can hold keeps 
   const shrunk = await again.event(1, 'shrink');
   t.same([shrunk[1], count(shrunk)], ['r', '1'], 'shrinking drops the rest');
   t.equal((await again.event(1, 'grow', { count: 5 }))[1], 'r', 'and there is room again');
+  t.equal(again.frames.length, 0, 'with no error');
 });
+
+t.test('a component not kept for want of room is kept once the list renders with room again', async (t) => {
+  const page = await getPage(s.url, '/many');
+  const client = await LiveClient.open(s.url, { cookie: page.cookie });
+  t.teardown(() => client.close());
+  t.equal((await client.join(1, page.view, page.token))[1], 'r');
+  t.equal((await client.event(1, 'pad', { bytes: 6 * 1024 }))[1], 'r');
+  client.send([2, 'e', client.nextRef(), 1, 'grow', { count: 60 }]);
+  t.equal((await client.next())[4], 'LV_COMPONENTS_OVER_LIMIT');
+  const grown = await client.next();
+  const unkept = Math.max(...cids(grown));
+  client.send([2, 'e', client.nextRef(), 1, 'star', {}, unkept]);
+  t.equal((await client.next())[4], 'LV_COMPONENTS_OVER_LIMIT', 'not kept: its events are refused');
+  t.equal((await client.event(1, 'unpad'))[1], 'r', 'the room comes back');
+  client.send([2, 'e', client.nextRef(), 1, 'star', {}, unkept]);
+  const starred = await client.next();
+  t.same([starred[1], Object.keys((starred[4] as { c: object }).c)], ['r', [String(unkept)]], 'kept now: its event runs');
+});
+
