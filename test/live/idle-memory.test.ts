@@ -13,16 +13,11 @@
  * and after each joins one view, so what the clients and sockets hold drops out. No timing is
  * measured.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { LiveView, route } from '../../server/index.ts';
 import { componentRoutes, components } from './fixtures/components.ts';
-import { getPage, LiveClient, startServer } from './harness.ts';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+import { getPage, heapAfterGc, LiveClient, startServer } from './harness.ts';
 
 /** Enough views that the heap's own noise (tens of KB between readings) is well under 0.1 KB per view. */
 const VIEWS = 500;
@@ -50,14 +45,6 @@ const s = await startServer({
   pages: { ratePerSecond: 1_000_000, burst: 1_000_000 },
 });
 t.teardown(() => s.close());
-
-async function heapAfterGc(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return process.memoryUsage().heapUsed;
-}
 
 async function joinIdle(client: LiveClient, cookie: string): Promise<string> {
   const page = await getPage(s.url, '/idle', cookie);
