@@ -283,10 +283,10 @@ function viewNames(config: LiveryConfig): ReadonlySet<string> {
 function loadLayout(templates: TemplateLoader, name: string, problems: Problem[]): Template | undefined {
   try {
     const layout = templates.load(name);
-    // The layout is no view (D81): a {% live %} in it (or in what it includes) could only fail every page at render.
+    // The layout is no view (D81): a {% live %} or {% live_component %} in it (or in what it includes) could only fail every page at render.
     const live = liveTagOf(layout);
     if (live !== undefined) {
-      throw new TemplateSyntaxError(live.loc, `{% live "${live.view}" %} cannot stand in the page layout, which is no view: nest the view in a view's template (or in a {% extends %} layout of views' templates) instead.`);
+      throw new TemplateSyntaxError(live.loc, `${live.tag} cannot stand in the page layout, which is no view: put it in a view's template (or in a {% extends %} layout of views' templates) instead.`);
     }
     return layout;
   } catch (error) {

@@ -37,12 +37,14 @@ import { Mailbox, type JobFailures } from './mailbox.ts';
 import type { Uploads } from '../uploads/index.ts';
 import { K_REPLY, K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
-import { isNested, restartRender } from './nested.ts';
+import { isNested, NestedHost } from './nested.ts';
 import { followIntent, type IntentContext, type RouteMatch } from './navigation.ts';
-import { ComponentError, COMPONENTS_KEY, OVER_LIMIT, type ComponentHost, type ComponentRunner, type LiveComponentEntry } from './components.ts';
+import { ComponentError, ComponentHost, COMPONENTS_KEY, OVER_LIMIT, type ComponentRunner, type LiveComponentEntry, type RegisteredComponent } from './components.ts';
 
 type ComponentSettle = Parameters<ComponentRunner>[3];
-import { COMPONENT_HOST } from '../template/types.ts';
+import type { ComponentRenderer, ComponentSlot } from '../template/types.ts';
+import type { NestedViews } from '../template/index.ts';
+import type { TokenSigner } from '../token/index.ts';
 
 /** The template name of the view's field errors (a global, like `tenant`): marked changed when they change. */
 const ERRORS_NAME = 'errors';
@@ -75,6 +77,8 @@ export interface ViewServices {
   /** Topic subscriptions of this process's views: one listener per channel, shared renders (D65). */
   readonly topics: TopicHub;
   readonly maxStateBytes: number;
+  /** `socket.maxViews`: a view never nests more views than one socket may join (D85). */
+  readonly maxViews: number;
   /** The tenant's budget for stored view state, passed with every save (D36). */
   readonly stateBudget: (tenant: TenantInfo) => number;
   /** The backend refused a save: another join owns the instance now; the runtime closes this copy (D34). */
@@ -85,6 +89,11 @@ export interface ViewServices {
   readonly describe?: (error: unknown) => DevErrorReport;
   /** Resumable uploads, for views that declare upload fields. */
   readonly uploads?: Uploads;
+  /** The registered views (what `{% live %}` may nest) and the token signer of their containers (D81). */
+  readonly views: ReadonlyMap<string, unknown>;
+  readonly signer: TokenSigner;
+  /** The app's live components by name (D80). */
+  readonly components: ReadonlyMap<string, RegisteredComponent>;
 }
 
 export interface MountedViewInit {
@@ -94,7 +103,11 @@ export interface MountedViewInit {
   readonly viewClass: ViewClass;
   readonly view: LiveView<object>;
   readonly tracked: TrackedState<object>;
-  readonly scope: Scope;
+  /**
+   * The view's template scope, given what renders its `{% live %}` and `{% live_component %}`
+   * tags: the mounted view itself, which makes their hosts when a tag first renders (D86).
+   */
+  readonly scope: (live: NestedViews & ComponentRenderer) => Scope;
   readonly template: Template;
   readonly instance: string;
   readonly stateKey: string;
@@ -105,7 +118,7 @@ export interface MountedViewInit {
 /** How a save went: stored, refused because another join owns the instance, or failed (the error). */
 type SaveOutcome = 'saved' | 'taken' | Error;
 
-export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext, JobFailures {
+export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext, JobFailures, NestedViews, ComponentRenderer {
   readonly vid: number;
   readonly viewClass: ViewClass;
   readonly view: LiveView<object>;
@@ -141,8 +154,10 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   #stored: string | undefined;
   #closed = false;
   #closedBy: TerminateReason | undefined;
-  /** The view's live components (D80), when the app registers any. */
-  readonly #components: ComponentHost | undefined;
+  /** The view's live components (D80): made when its template first shows one (D86). */
+  #components: ComponentHost | undefined;
+  /** What renders its `{% live %}` tags (D81): made when its template first nests a view (D86). */
+  #nestedViews: NestedHost | undefined;
   /** The component whose event handler is running: committed or rolled back with the view. */
   #component: LiveComponentEntry | undefined;
 
@@ -155,7 +170,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.owner = init.owner;
     this.tenant = init.tenant;
     this.#tracked = init.tracked;
-    this.#scope = init.scope;
+    this.#scope = init.scope(this);
     this.#template = init.template;
     this.#host = host;
     this.#services = services;
@@ -165,11 +180,27 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     this.view.state = init.tracked.proxy;
     // The view's runtime is this object: no per-view closures (an idle session's memory matters).
     this.view[RUNTIME] = this;
-    this.#components = init.scope.get(COMPONENT_HOST) as ComponentHost | undefined;
-    if (this.#components !== undefined) {
-      this.#components.send = (id, message) => this.#run('handleComponentMessage', () => this.view.handleComponentMessage?.(id, message));
-      this.#components.runner = (entry, hook, running, settle) => this.#componentAsync(entry, hook, running, settle);
-    }
+  }
+
+  // NestedViews and ComponentRenderer: most views nest none and show none, so their hosts (and the
+  // host's closures, maps and sets) are made by the first tag that renders, not with every view (D86).
+  container(view: string, id: string, params: Record<string, string>): string {
+    this.#nestedViews ??= new NestedHost(this.#services.views, this.#services.signer, this.tenant.id, this.#host.sessionId, this.instance, this.#services.maxViews);
+    return this.#nestedViews.container(view, id, params);
+  }
+  html(slot: ComponentSlot, scope: Scope): string {
+    return this.#componentHost().html(slot, scope);
+  }
+  ref(slot: ComponentSlot, scope: Scope): number {
+    return this.#componentHost().ref(slot, scope);
+  }
+
+  #componentHost(): ComponentHost {
+    if (this.#components !== undefined) return this.#components;
+    const host = new ComponentHost(this.#services.components, this.#tracked.raw as Record<string, unknown>, this.view, this.#services.maxStateBytes);
+    host.send = (id, message) => this.#run('handleComponentMessage', () => this.view.handleComponentMessage?.(id, message));
+    host.runner = (entry, hook, running, settle) => this.#componentAsync(entry, hook, running, settle);
+    return (this.#components = host);
   }
 
   /**
@@ -806,18 +837,21 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     if (streaming) changed = new Set(changed).add(STREAMS_NAME) as typeof changed;
     const statics = this.#host.statics;
     this.#services.counters.renders++;
-    const components = this.#components;
     try {
       const diff = updateBlock(this.#tree, this.#scope, changed, statics, this.#tracked.changedItems);
+      // Read after the render: the view's first component tag makes the host (D86), and the
+      // components it shows must travel in this very frame.
+      const components = this.#components;
       return statics.attachTo(components === undefined ? diff : components.attach(diff, this.#tree, statics));
     } catch (error) {
       onFailed?.();
       // The tree may be half-updated; re-render from scratch so server and client agree again.
       this.#report(0, error instanceof TemplateAppCodeError || error instanceof ComponentError ? error.code : 'LV_RENDER_FAILED', error);
       try {
-        restartRender(this.#scope);
+        this.#nestedViews?.restart();
         this.#tree = renderBlock(this.#template.root, this.#scope);
         const root = encodeRoot(this.#tree, statics);
+        const components = this.#components;
         components?.reset();
         return statics.attachTo(components === undefined ? root : components.attach(root, this.#tree, statics));
       } catch {

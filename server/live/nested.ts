@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { LiveryError } from '../errors.ts';
 import { nestedInstance, nestingDepth } from '../keys.ts';
-import { NESTED_VIEWS, type NestedViews, type Scope } from '../template/index.ts';
+import type { NestedViews } from '../template/index.ts';
 import type { TokenSigner } from '../token/index.ts';
 import { viewContainer } from '../view/container.ts';
 import type { Params } from '../view/live-view.ts';
@@ -40,7 +40,7 @@ export interface PageViews {
   shown: number;
 }
 
-/** One per view rendering (held by every live view: fields, no closures, D68). */
+/** One per page render that nests views, and per live view once its template nests one (D86): fields, no closures (D68). */
 export class NestedHost implements NestedViews {
   readonly #views: ReadonlyMap<string, unknown>;
   readonly #signer: TokenSigner;
@@ -99,11 +99,6 @@ export class NestedHost implements NestedViews {
     pending.push({ view, instance, params, marker });
     return viewContainer(view, instance, token, marker);
   }
-}
-
-/** Before a view's template renders again in the same turn: see {@link NestedHost.restart}. */
-export function restartRender(scope: Scope): void {
-  (scope.get(NESTED_VIEWS) as NestedHost | undefined)?.restart();
 }
 
 /** Whether a token's instance is a nested view's (no URL of its own: it gets no `handleParams`). */

@@ -49,7 +49,7 @@ import { followIntent, MAX_PATCHES, pathOf, type RouteMatch, type RouteMatcher }
 export type { RegisteredView } from '../view/routes.ts';
 import type { RegisteredView } from '../view/routes.ts';
 import { ComponentHost, type RegisteredComponent } from './components.ts';
-import { COMPONENT_HOST } from '../template/types.ts';
+import { COMPONENT_HOST, type ComponentRenderer } from '../template/types.ts';
 
 /** How many times a page render waits for async live components and renders again (D84): nesting depth, in practice. */
 const MAX_LOADING_PASSES = 8;
@@ -157,8 +157,9 @@ export class Runtime {
     this.#components = init.components ?? new Map();
     this.#notices = new TakeoverNotices(init.pubsub, init.log, (tenant, instance) => void this.#noticed(tenant, instance));
     this.#services = {
-      backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, topics: this.topics, maxStateBytes: this.config.state.maxBytes,
+      backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, topics: this.topics, maxStateBytes: this.config.state.maxBytes, maxViews: this.config.socket.maxViews,
       stateBudget: this.stateBudget, counters: this.counters, describe: this.describe, lost: (stale) => this.#evict(stale), uploads: this.uploads,
+      views: this.#views, signer: this.signer, components: this.#components,
     };
     if (init.backend.writeThrough) {
       this.#keeper = setInterval(() => this.#keepAlive(), Math.max(1000, (this.config.state.ttlSeconds * 1000) / 3)).unref();
@@ -204,7 +205,7 @@ export class Runtime {
     const instance = randomBytes(12).toString('base64url');
     const pending: PendingChild[] = [];
     const shown: PageViews = { shown: 1 }; // the page's own view
-    const rendered = await this.#renderHtml(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, instance, pending, shown)), pending, view, shown);
+    const rendered = await this.#renderHtml(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, instance, pending, shown), this.#componentHost(state, view)), pending, view, shown);
     const html = await this.#renderChildren(rendered, pending, session, tenant, shown);
     // Until its socket joins, the state lives only the short pre-join TTL: page loads that never
     // join (crawlers, floods, closed tabs) cannot hold state for the full TTL (D31).
@@ -232,7 +233,7 @@ export class Runtime {
     const state = await this.#mount(view, child.params, session);
     view.state = state;
     const pending: PendingChild[] = [];
-    const rendered = await this.#renderHtml(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, child.instance, pending, shown)), pending, view, shown);
+    const rendered = await this.#renderHtml(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, child.instance, pending, shown), this.#componentHost(state, view)), pending, view, shown);
     const html = await this.#renderChildren(rendered, pending, session, tenant, shown);
     const serialized = serializeState(entry.viewClass.name, state, this.config.state.maxBytes);
     await this.backend.set(stateKey(tenant.id, child.instance), serialized, { ttlSeconds: this.config.state.preJoinTtlSeconds, budget: this.stateBudget(tenant) });
@@ -264,6 +265,11 @@ export class Runtime {
 
   #nested(tenant: string, session: string, instance: string, pending?: PendingChild[], page?: PageViews): NestedViews {
     return new NestedHost(this.#views, this.signer, tenant, session, instance, this.config.socket.maxViews, pending, page);
+  }
+
+  /** A page render's live components (D80), when the app registers any. */
+  #componentHost(state: object, view: LiveView<object>): ComponentHost | undefined {
+    return this.#components.size > 0 ? new ComponentHost(this.#components, state as Record<string, unknown>, view, this.config.state.maxBytes) : undefined;
   }
 
   /**
@@ -303,7 +309,8 @@ export class Runtime {
       mounted = new MountedView(
         {
           tenant, params: claims.params, vid, viewClass: entry.viewClass, view, tracked,
-          scope: this.#scope(state, view, this.#nested(tenant.id, conn.sessionId, claims.instance)), template: entry.template, instance: claims.instance, stateKey: key, owner,
+          // The mounted view renders its own `{% live %}` and component tags, making their hosts on first use (D86).
+          scope: (live) => this.#scope(state, view, live, this.#components.size > 0 ? live : undefined), template: entry.template, instance: claims.instance, stateKey: key, owner,
         },
         conn,
         this.#services,
@@ -564,16 +571,17 @@ export class Runtime {
 
   /**
    * Templates see the state, and `tenant`, `errors` (the view's field errors) and `js` (its
-   * `static commands`) that no state key can shadow — and, under a name no expression can spell,
-   * what renders their `{% live %}` tags; a view that declares streams also `streams` (D82).
+   * `static commands`) that no state key can shadow — and, under names no expression can spell,
+   * what renders their `{% live %}` tags and live components (when the app registers any); a
+   * view that declares streams also `streams` (D82).
    */
-  #scope(state: object, view: LiveView<object>, nested: NestedViews): Scope {
+  #scope(state: object, view: LiveView<object>, nested: NestedViews, components: ComponentRenderer | undefined): Scope {
     const viewClass = view.constructor as ViewClass;
     const commands = commandStrings(viewClass.commands);
     const globals: Record<string, unknown> = { tenant: view.tenant, errors: view[FIELD_ERRORS], js: commands, [NESTED_VIEWS]: nested };
     if (Object.keys(viewClass.streams ?? {}).length > 0) globals.streams = streamsOf(view).byName;
-    // Live components (D80): the view's host renders them and keeps their state in `state`.
-    if (this.#components.size > 0) globals[COMPONENT_HOST] = new ComponentHost(this.#components, state as Record<string, unknown>, view, this.config.state.maxBytes);
+    // Live components (D80): the host renders them and keeps their state in `state`.
+    if (components !== undefined) globals[COMPONENT_HOST] = components;
     return createScope(state as Record<string, unknown>, globals);
   }
 

@@ -128,8 +128,8 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   [PAGE] = new PageRecord();
   /** What `errors` returns; the runtime updates it in place as payloads are validated. */
   [FIELD_ERRORS]: FieldErrors = emptyFieldErrors();
-  /** The view's streams (made on first use: a view without any never has them). */
-  [STREAMS]: ViewStreams | undefined = undefined;
+  /** The view's streams, made on first use (`streamsOf`): declared only, so a view without any has not even the field (D86). */
+  declare [STREAMS]: ViewStreams | undefined;
 
   /**
    * Builds the initial state. Runs once per page view, on the HTTP request (or after the state

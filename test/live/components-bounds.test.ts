@@ -54,7 +54,10 @@ t.test('a render that would mount more components than the state can hold keeps 
   const client = await LiveClient.open(s.url, { cookie: page.cookie });
   const joined = await client.join(1, page.view, page.token);
   t.equal(joined[1], 'r');
-  t.equal((await client.event(1, 'grow', { count: 10 }))[1], 'r', 'ten fit');
+  const ten = await client.event(1, 'grow', { count: 10 });
+  t.equal(ten[1], 'r', 'ten fit');
+  // The view showed no component at its join: the first ones make its component host (D86).
+  t.equal(cids(ten).length, 10, 'and arrive whole in c, with the render that first shows them');
 
   client.send([2, 'e', client.nextRef(), 1, 'grow', { count: 400 }]);
   const told = await client.next();

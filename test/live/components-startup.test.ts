@@ -3,6 +3,9 @@
  * registered stops the app with the tag's file:line:column (livery.C005); a class that cannot be
  * a component is livery.C069; a component template without one root element is livery.C070.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
 import { LiveComponent, LiveView, route, StartupError, type Attrs } from '../../server/index.ts';
@@ -72,4 +75,15 @@ t.test('a component template must render one root element: livery.C070', async (
 
 t.test('a valid set starts', async (t) => {
   t.same(await problems({ routes: [route('/', Page)], components: { Good } }), []);
+});
+
+t.test('the page layout is no view: a live component there stops startup with its place', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'livery-component-layout-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'layout.html'), '<html><head>{{ head|safe }}</head><body>{{ content|safe }}\n {% live_component "Good" id="g" %}</body></html>');
+  writeFileSync(join(dir, 'page.html'), '<p>page</p>');
+  writeFileSync(join(dir, 'good.html'), '<b>{{ n }}</b>');
+  const found = await problems({ routes: [route('/', Page)], components: { Good }, layout: 'layout.html', templatesDir: dir });
+  t.equal(found.length, 1, found.join('\n'));
+  t.match(found[0], /^livery\.C005: layout layout\.html: layout\.html:2:2: \{% live_component "Good" %\} cannot stand in the page layout/);
 });

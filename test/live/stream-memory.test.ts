@@ -8,14 +8,9 @@
  * streams (`KeepingFeedView`) shows the measurement sees retained items: it grows by megabytes.
  * No timing is measured; the bounds are two orders of magnitude apart.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import t from 'tap';
 import { feedRoutes } from './fixtures/stream-views.ts';
-import { getPage, LiveClient, startServer } from './harness.ts';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+import { getPage, heapAfterGc, LiveClient, startServer } from './harness.ts';
 
 const VIEWS = 8;
 /** Views filled before the first measurement: what the process keeps once, whatever the views (compiled code, buffer pools), is kept by then. */
@@ -25,14 +20,6 @@ const BATCH = 1_000;
 
 const s = await startServer({ routes: feedRoutes });
 t.teardown(() => s.close());
-
-async function heapAfterGc(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return process.memoryUsage().heapUsed;
-}
 
 /** `VIEWS` joined views of `path`, each on its own socket. */
 async function open(path: string, count = VIEWS): Promise<LiveClient[]> {

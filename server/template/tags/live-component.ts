@@ -13,6 +13,7 @@ import { splitContents, type Token } from '../lexer.ts';
 import type { Parser } from '../parser.ts';
 import { COMPONENT_HOST, type ComponentRenderer, type ComponentSlot, type Scope, type SourceLocation } from '../types.ts';
 import { plain, toText } from '../values.ts';
+import { noteViewOnlyTag } from './live.ts';
 
 const KWARG = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/s;
 const QUOTED = /^(?:"([A-Za-z_][A-Za-z0-9_]*)"|'([A-Za-z_][A-Za-z0-9_]*)')$/;
@@ -83,5 +84,6 @@ export function liveComponentTag(p: Parser, token: Token, out: BlockBuilder): vo
     values.push(expr.evaluate);
   }
   if (id === undefined) throw new TemplateSyntaxError(loc, `live_component "${name}" needs an id, unique within the view: id="…" (in a loop, id=item.id)`);
+  noteViewOnlyTag(p, `{% live_component "${name}" %}`, loc);
   out.slot(new LiveComponentSlot(name, id, names, values, union(deps), loc), `lc:${name}`);
 }

@@ -40,15 +40,15 @@ const NAME = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/s;
 /** Literal ids seen per template being compiled: one id names one nested view per view. */
 const literalIds = new WeakMap<Parser, Map<string, SourceLocation>>();
 
-/** A `{% live %}` tag: the view it nests and where it stands. */
+/** A tag only a view's template may hold (`{% live %}`, `{% live_component %}`): how it reads, and where it stands. */
 export interface LiveTagUse {
-  readonly view: string;
+  readonly tag: string;
   readonly loc: SourceLocation;
 }
 
-/** The first `{% live %}` tag each template being compiled has in its own tokens. */
+/** The first such tag each template being compiled has in its own tokens. */
 const firstTag = new WeakMap<Parser, LiveTagUse>();
-/** The first `{% live %}` tag of each compiled template, its own or one a template it embeds when it compiles has. */
+/** The first such tag of each compiled template, its own or one a template it embeds when it compiles has. */
 const nesting = new WeakMap<Template, LiveTagUse>();
 
 /**
@@ -56,12 +56,17 @@ const nesting = new WeakMap<Template, LiveTagUse>();
  * tokens (its `{% extends %}` chain included), or in a template it includes or uses as a
  * component at compile time. The page layout is no view, so startup refuses one that nests.
  */
+/** Records a tag that needs a live view around it (the layout check, `liveTagOf`). */
+export function noteViewOnlyTag(p: Parser, tag: string, loc: SourceLocation): void {
+  if (!firstTag.has(p)) firstTag.set(p, { tag, loc });
+}
+
 export function rememberNesting(template: Template, parser: Parser, embedded: readonly Template[]): void {
   const use = firstTag.get(parser) ?? embedded.map((t) => nesting.get(t)).find((u) => u !== undefined);
   if (use !== undefined) nesting.set(template, use);
 }
 
-/** The first `{% live %}` tag `template` renders that its compile could see (an include named at render time is not seen). */
+/** The first `{% live %}` or `{% live_component %}` tag `template` renders that its compile could see (an include named at render time is not seen). */
 export function liveTagOf(template: Template): LiveTagUse | undefined {
   return nesting.get(template);
 }
@@ -141,7 +146,7 @@ export function liveTag(p: Parser, token: Token, out: BlockBuilder): void {
     if (before !== undefined) throw new TemplateSyntaxError(loc, `{% live "${view}" %}: id "${text}" is already used at ${before.file}:${before.line}:${before.column}; each nested view of a view needs its own id.`);
     seen.set(text, loc);
   }
-  if (!firstTag.has(p)) firstTag.set(p, { view, loc });
+  noteViewOnlyTag(p, `{% live "${view}" %}`, loc);
   if (id === undefined) throw new TemplateSyntaxError(loc, `{% live "${view}" %} needs an id: {% live "${view}" id="…" %} (stable and unique within the view: its state is found by it).`);
   const all = new Set(union(deps) ?? []);
   all.add(NESTED_VIEWS);
