@@ -94,6 +94,9 @@ export const errors = {
   LV_COMPONENT_LOADING: {
     message: 'The event is for a live component whose async mount or update has not finished: it was not run. Keep elements with lv-target out of the component\'s loading state ({% if not loading %}).',
   },
+  LV_COMPONENTS_OVER_LIMIT: {
+    message: 'The view shows more live components than its state can hold (state.maxBytes counts their records): those past the bound render with failed set, are not saved and refuse events until the state has room for them again (a reconnect mounts them again). Show fewer at once (paginate), or keep their data in the view.',
+  },
   LV_COMPONENT_MESSAGE_UNHANDLED: {
     message: 'A live component called sendParent, but its parent view has no handleComponentMessage(id, message) method: add one to the view.',
   },
@@ -302,7 +305,7 @@ export const errors = {
     status: 500,
   },
   LV_NESTED_VIEW_INVALID: {
-    message: 'A {% live %} tag could not render its view: the view is not registered (route it or list it in createServer({ views })), the tag is rendered outside a live view (a layout), or views nest more than 4 deep; the server logged the template\'s file, line and column.',
+    message: 'A {% live %} tag could not render its view: the view is not registered (route it or list it in createServer({ views })), the tag is rendered outside a live view (a layout), views nest more than 4 deep, or the page would show more views than one socket may join (socket.maxViews, 32 by default); the server logged the template\'s file, line and column.',
     status: 500,
   },
   LV_NESTED_ID_INVALID: {

@@ -67,6 +67,9 @@ export interface LiveComponentEntry {
  */
 export type ComponentRunner = (entry: LiveComponentEntry, hook: 'mount' | 'update', running: Promise<unknown>, settle: (outcome: AsyncOutcome) => ComponentError | undefined) => void;
 
+/** The `failed` of a component whose record the view's state had no room for (D85): not saved, its events refused. */
+export const OVER_LIMIT = 'LV_COMPONENTS_OVER_LIMIT';
+
 /** What the template of a component sees from Livery beside its state (no state key may use these names). */
 const LIVERY_NAMES = ['loading', 'failed'] as const;
 
@@ -97,13 +100,20 @@ export class ComponentHost implements ComponentRenderer {
   runner: ComponentRunner | undefined;
   /** A page render's async mounts and updates still running (`loaded()` waits for them). */
   readonly #running = new Set<Promise<void>>();
-  /** A page render's failed async mounts, for its log (a socket reports them in the view's mailbox). */
+  /**
+   * A page render's failed async mounts, for its log (a socket reports them in the view's
+   * mailbox); and, on both, mounts the view's state had no room for (the view reports them).
+   */
   readonly failures: unknown[] = [];
+  readonly #maxBytes: number;
+  /** Bytes the state may still grow by in the running (synchronous) render; measured at its first mount. */
+  #room: number | undefined;
 
-  constructor(registry: ReadonlyMap<string, RegisteredComponent>, state: Record<string, unknown>, view: LiveView<object>) {
+  constructor(registry: ReadonlyMap<string, RegisteredComponent>, state: Record<string, unknown>, view: LiveView<object>, maxBytes = Infinity) {
     this.#registry = registry;
     this.#state = state;
     this.#view = view;
+    this.#maxBytes = maxBytes;
     for (const record of Object.values(this.#records(false) ?? {})) this.#next = Math.max(this.#next, record.c + 1);
   }
 
@@ -154,6 +164,12 @@ export class ComponentHost implements ComponentRenderer {
     }
     if (entry === undefined) return this.#restore(id, slot.component, def, json) ?? this.#mount(id, slot.component, def, json);
     if (entry.attrsJson !== json) this.#update(entry, json);
+    // Not kept for want of room (D85): kept once the state has room again.
+    if (entry.failed === OVER_LIMIT && this.#fits(id, entry.record)) {
+      this.#keep(id, entry.record);
+      entry.failed = null;
+      this.#changedFlags(entry);
+    }
     return entry;
   }
 
@@ -207,10 +223,36 @@ export class ComponentHost implements ComponentRenderer {
     const pending = mounted instanceof Promise;
     const state = pending ? this.#call(instance, 'placeholder', () => instance.placeholder?.(attrs) ?? {}) : mounted;
     const record: ComponentRecord = { n: name, c: this.#next++, a: attrs, s: this.#checked(name, pending ? 'placeholder' : 'mount', state) };
-    if (!pending) this.#keep(id, record);
+    const fits = pending || this.#fits(id, record);
+    if (!pending && fits) this.#keep(id, record);
     const entry = this.#entry(id, def, instance, record, json);
     if (pending) this.#await(entry, 'mount', mounted);
+    if (!fits) {
+      // Kept, its record would take the view's state past state.maxBytes: every later save would
+      // fail, losing what the user did since the last one. Shown `failed`, never saved (D85).
+      entry.failed = OVER_LIMIT;
+      entry.scope = this.#scope(entry);
+      this.failures.push(new ComponentError('LV_COMPONENTS_OVER_LIMIT', `${name} "${id.slice(0, 64)}" and any after it in this render`));
+    }
     return entry;
+  }
+
+  /**
+   * Whether the view's state has room for one more record. The state is measured once per render
+   * (at its first mount, forgotten in a microtask: renders are synchronous) and each kept record
+   * counted against what is left. Components this render drops are counted until it ends.
+   */
+  #fits(id: string, record: ComponentRecord): boolean {
+    if (this.#maxBytes === Infinity) return true;
+    if (this.#room === undefined) {
+      // `"$components":{},` when the state has no records yet.
+      this.#room = this.#maxBytes - JSON.stringify(this.#state).length - (this.#state[COMPONENTS_KEY] === undefined ? COMPONENTS_KEY.length + 6 : 0);
+      queueMicrotask(() => (this.#room = undefined));
+    }
+    const cost = JSON.stringify(id).length + JSON.stringify(record).length + 2; // "id":{…},
+    if (cost > this.#room) return false;
+    this.#room -= cost;
+    return true;
   }
 
   /** An async mount's state arrived: it replaces the placeholder, and the record joins the view's state. */

@@ -23,6 +23,13 @@ import type { RouteMatch, SocketRequest } from './navigation.ts';
 import type { Runtime } from './runtime.ts';
 import { ViewTable } from './view-table.ts';
 
+/**
+ * Why a socket is closed LV_SOCKET_STALLED: over its send budget too long, a reply past twice it
+ * (the transport's own accounting, D43), or a view's stream operations held back past their
+ * bound while it was over budget (D85).
+ */
+export type StallReason = 'stalled' | 'buffer' | 'stream';
+
 export interface Transport {
   send(text: string): void;
   /** Bytes sent but not yet taken by the network (for counts; `canPush` decides on them). */
@@ -35,6 +42,8 @@ export interface Transport {
   unsubscribe(topic: string): void;
   /** Sends `frame` natively to every socket on `topic` except this one, counted as `recipients` frames; false once closed. */
   publishToOthers(topic: string, frame: string, recipients: number): boolean;
+  /** The client is not keeping up: tell it LV_SOCKET_STALLED and close 4408 (D43, D85). */
+  stalled(reason: StallReason): void;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -205,6 +214,10 @@ export class Connection implements ViewHost {
 
   bufferedAmount(): number {
     return this.#transport.bufferedAmount();
+  }
+
+  stalled(reason: StallReason): void {
+    if (!this.#closed) this.#transport.stalled(reason);
   }
 
   receive(data: ArrayBuffer, isBinary: boolean): void {

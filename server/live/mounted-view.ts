@@ -28,7 +28,7 @@ import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/inde
 import { EVENT_EM, FIELD_ERRORS, PAGE, RUNTIME, STREAMS, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
 import { ASYNC_WORK, type AsyncOutcome } from '../view/async-result.ts';
 import { splitPayload, updateFieldErrors } from '../view/field-errors.ts';
-import { STREAMS_NAME } from '../view/streams.ts';
+import { MAX_HELD_STREAM_OPS, STREAMS_NAME } from '../view/streams.ts';
 import { serializeState, type TrackedState } from '../view/tracked-state.ts';
 import { AsyncWork } from './async-work.ts';
 import { applyShared, groupRender, keepRender, shareGroup, sharedRender, type SharedRender, type ShareNode } from './shared-render.ts';
@@ -39,7 +39,7 @@ import { K_REPLY, K_UPLOADS } from '../protocol/index.ts';
 import { isUploadEvent, uploadEvent, type Grant } from './upload-events.ts';
 import { isNested, NestedHost } from './nested.ts';
 import { followIntent, type IntentContext, type RouteMatch } from './navigation.ts';
-import { ComponentError, ComponentHost, COMPONENTS_KEY, type ComponentRunner, type LiveComponentEntry, type RegisteredComponent } from './components.ts';
+import { ComponentError, ComponentHost, COMPONENTS_KEY, OVER_LIMIT, type ComponentRunner, type LiveComponentEntry, type RegisteredComponent } from './components.ts';
 
 type ComponentSettle = Parameters<ComponentRunner>[3];
 import type { ComponentRenderer, ComponentSlot } from '../template/types.ts';
@@ -61,6 +61,8 @@ export interface ViewHost extends SharedSocket {
   send(frame: string): void;
   /** False while the socket is backpressured: pushes wait for `drain`. */
   canPush(): boolean;
+  /** The client is not keeping up (D85): closes the socket LV_SOCKET_STALLED. */
+  stalled(reason: 'stream'): void;
   /** The live route serving `url` on this socket's tenant, if any (else the browser loads it). */
   resolve(url: string): Promise<RouteMatch | undefined>;
   /** Keeps flash messages in the browser session for the next page load (a redirect). */
@@ -75,6 +77,8 @@ export interface ViewServices {
   /** Topic subscriptions of this process's views: one listener per channel, shared renders (D65). */
   readonly topics: TopicHub;
   readonly maxStateBytes: number;
+  /** `socket.maxViews`: a view never nests more views than one socket may join (D85). */
+  readonly maxViews: number;
   /** The tenant's budget for stored view state, passed with every save (D36). */
   readonly stateBudget: (tenant: TenantInfo) => number;
   /** The backend refused a save: another join owns the instance now; the runtime closes this copy (D34). */
@@ -181,7 +185,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   // NestedViews and ComponentRenderer: most views nest none and show none, so their hosts (and the
   // host's closures, maps and sets) are made by the first tag that renders, not with every view (D86).
   container(view: string, id: string, params: Record<string, string>): string {
-    this.#nestedViews ??= new NestedHost(this.#services.views, this.#services.signer, this.tenant.id, this.#host.sessionId, this.instance);
+    this.#nestedViews ??= new NestedHost(this.#services.views, this.#services.signer, this.tenant.id, this.#host.sessionId, this.instance, this.#services.maxViews);
     return this.#nestedViews.container(view, id, params);
   }
   html(slot: ComponentSlot, scope: Scope): string {
@@ -193,7 +197,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
 
   #componentHost(): ComponentHost {
     if (this.#components !== undefined) return this.#components;
-    const host = new ComponentHost(this.#services.components, this.#tracked.raw as Record<string, unknown>, this.view);
+    const host = new ComponentHost(this.#services.components, this.#tracked.raw as Record<string, unknown>, this.view, this.#services.maxStateBytes);
     host.send = (id, message) => this.#run('handleComponentMessage', () => this.view.handleComponentMessage?.(id, message));
     host.runner = (entry, hook, running, settle) => this.#componentAsync(entry, hook, running, settle);
     return (this.#components = host);
@@ -476,7 +480,30 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const root = encodeRoot(this.#tree, this.#host.statics);
     this.#components?.attach(root, this.#tree, this.#host.statics);
     this.view[STREAMS]?.clear();
+    this.#componentsOverLimit();
     return root;
+  }
+
+  /** A render met more components than the state can hold (D85): told once per render, not per component. */
+  #componentsOverLimit(): void {
+    const failures = this.#components?.failures;
+    if (failures === undefined || failures.length === 0) return;
+    const [first] = failures.splice(0);
+    this.#report(0, 'LV_COMPONENTS_OVER_LIMIT', first);
+  }
+
+  /**
+   * The socket is over its send budget: the push waits for `flush`. Stream operations are all a
+   * held push cannot coalesce (each insert holds its item), so past MAX_HELD_STREAM_OPS the
+   * client is too slow for the stream and the socket is closed as stalled (D85).
+   */
+  #holdBack(): void {
+    this.#pushPending = true;
+    const held = this.view[STREAMS]?.held ?? 0;
+    if (held > MAX_HELD_STREAM_OPS) {
+      this.#host.log.warn({ view: this.viewClass.name, vid: this.vid, held }, 'stream operations held back past their bound');
+      this.#host.stalled('stream');
+    }
   }
 
   /** Stream operations wait to be rendered (D82): a change, though not of the state. */
@@ -532,7 +559,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
    */
   #componentEvent(ref: number, name: string, payload: unknown, cid: unknown): void {
     const entry = this.#components?.byCid(cid);
-    if (entry === undefined) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${JSON.stringify(cid)?.slice(0, 32)} of ${this.viewClass.name}`);
+    if (entry === undefined) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${cidLabel(cid)} of ${this.viewClass.name}`);
     const events = entry.def.componentClass.events ?? {};
     if (!Object.hasOwn(events, name)) return this.#fail(ref, 'LV_EVENT_UNKNOWN', `"${name.slice(0, 64)}" of component ${entry.def.componentClass.name}`);
     const schema = events[name];
@@ -541,6 +568,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       if (this.#components?.byCid(cid) !== entry) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${entry.id.slice(0, 64)} was removed`);
       // Its async mount or update has not been applied yet (D84): the handler would see a placeholder.
       if (entry.loading !== null) return this.#fail(ref, 'LV_COMPONENT_LOADING', `component ${entry.id.slice(0, 64)} (${entry.def.componentClass.name}.${entry.loading})`);
+      // Not kept for want of room in the view's state (D85): what its handler did could not be saved.
+      if (entry.failed === OVER_LIMIT) return this.#fail(ref, 'LV_COMPONENTS_OVER_LIMIT', `component ${entry.id.slice(0, 64)} is not saved; its event was not run`);
       return this.#handle(ref, name, value, () => {
         this.#component = entry;
         entry.tracked.begin();
@@ -659,10 +688,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
       if (this.#tracked.changed.size === 0 && !this.#streaming) return;
       // A topic message's push, still inside its delivery: rendered with the others (pushShared).
       if (sharing?.open === true) return sharing.join(this);
-      if (!this.#host.canPush()) {
-        this.#pushPending = true;
-        return;
-      }
+      if (!this.#host.canPush()) return this.#holdBack();
     }
     let diff = page === undefined ? this.#diff() : attachPage(this.#diff() ?? {}, page);
     if (ref !== undefined && this.#grants !== undefined) {
@@ -758,7 +784,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const tree = this.#tree;
     if (this.#closed || (changed.size === 0 && !this.#streaming) || tree === null) return undefined;
     if (!this.#host.canPush()) {
-      this.#pushPending = true;
+      this.#holdBack();
       return undefined;
     }
     if (this.#streaming) {
@@ -811,9 +837,11 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     if (streaming) changed = new Set(changed).add(STREAMS_NAME) as typeof changed;
     const statics = this.#host.statics;
     this.#services.counters.renders++;
-    const components = this.#components;
     try {
       const diff = updateBlock(this.#tree, this.#scope, changed, statics, this.#tracked.changedItems);
+      // Read after the render: the view's first component tag makes the host (D86), and the
+      // components it shows must travel in this very frame.
+      const components = this.#components;
       return statics.attachTo(components === undefined ? diff : components.attach(diff, this.#tree, statics));
     } catch (error) {
       onFailed?.();
@@ -823,6 +851,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
         this.#nestedViews?.restart();
         this.#tree = renderBlock(this.#template.root, this.#scope);
         const root = encodeRoot(this.#tree, statics);
+        const components = this.#components;
         components?.reset();
         return statics.attachTo(components === undefined ? root : components.attach(root, this.#tree, statics));
       } catch {
@@ -831,6 +860,7 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     } finally {
       this.#tracked.clearChanges();
       streams?.clear();
+      this.#componentsOverLimit();
     }
   }
 
@@ -924,6 +954,16 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
     const dev = describe === undefined ? undefined : { ...describe(error), title: `${code} in ${where}` };
     this.#fail(ref, code, undefined, dev);
   }
+}
+
+/**
+ * A client's cid as an error's detail. Never `JSON.stringify(cid)`: a cid nested as deep as a
+ * frame allows overflows the stack there, throwing out of the socket's handler (D85).
+ */
+function cidLabel(cid: unknown): string {
+  if (typeof cid === 'number') return String(cid);
+  if (typeof cid === 'string') return JSON.stringify(cid.slice(0, 32));
+  return `(${cid === null ? 'null' : Array.isArray(cid) ? 'an array' : typeof cid})`;
 }
 
 /** A refused payload's first issue, as the error frame says it: `field.path: message`. */

@@ -32,6 +32,14 @@ export interface PendingChild {
   readonly marker: string;
 }
 
+/**
+ * How many views a page render has shown so far, shared by the page's host and its children's
+ * (D85): a page never shows more views than one socket may join (`socket.maxViews`).
+ */
+export interface PageViews {
+  shown: number;
+}
+
 /** One per page render that nests views, and per live view once its template nests one (D86): fields, no closures (D68). */
 export class NestedHost implements NestedViews {
   readonly #views: ReadonlyMap<string, unknown>;
@@ -45,14 +53,19 @@ export class NestedHost implements NestedViews {
   /** Ids rendered in the running (synchronous) render, forgotten once it is over. */
   #seen: Set<string> | undefined;
   #nonce: string | undefined;
+  /** `socket.maxViews`: a view and its children must fit on the one socket that joins them. */
+  readonly #maxViews: number;
+  readonly #page: PageViews | undefined;
 
-  constructor(views: ReadonlyMap<string, unknown>, signer: TokenSigner, tenant: string, session: string, parent: string, pending?: PendingChild[]) {
+  constructor(views: ReadonlyMap<string, unknown>, signer: TokenSigner, tenant: string, session: string, parent: string, maxViews: number, pending?: PendingChild[], page?: PageViews) {
     this.#views = views;
     this.#signer = signer;
     this.#tenant = tenant;
     this.#session = session;
     this.#parent = parent;
+    this.#maxViews = maxViews;
     this.pending = pending;
+    this.#page = page;
   }
 
   /** A render starts over in the same turn (a failed diff re-renders in full): the ids seen so far are no duplicates. */
@@ -70,7 +83,13 @@ export class NestedHost implements NestedViews {
       queueMicrotask(() => (this.#seen = undefined));
     }
     if (this.#seen.has(id)) throw new LiveryError('LV_NESTED_ID_INVALID', `id "${id}" is used twice in one render`);
+    // Views past what one socket may join would never go live (LV_TOO_MANY_VIEWS at their join),
+    // and a page render mounts and stores every one: a loop over a growing list fails here instead.
+    if (this.#seen.size + 1 >= this.#maxViews || (this.#page !== undefined && this.#page.shown + 1 > this.#maxViews)) {
+      throw new LiveryError('LV_NESTED_VIEW_INVALID', `the page would show more views than one socket may join (socket.maxViews = ${this.#maxViews}): show the items in one view, or as live components`);
+    }
     this.#seen.add(id);
+    if (this.#page !== undefined) this.#page.shown++;
     const instance = nestedInstance(parent, id);
     const token = this.#signer.sign({ view, instance, params, session: this.#session, tenant: this.#tenant });
     if (token.length > MAX_TOKEN_LENGTH) throw new LiveryError('LV_NESTED_VIEW_INVALID', 'its params are too long to travel in its token: pass ids, not records');

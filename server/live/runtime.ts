@@ -42,7 +42,7 @@ import type { Connection } from './connection.ts';
 import { MountedView, type ViewServices } from './mounted-view.ts';
 import { InstanceLocks, TakeoverNotices } from './ownership.ts';
 import { TopicHub } from './topic-hub.ts';
-import { isNested, NestedHost, type PendingChild } from './nested.ts';
+import { isNested, NestedHost, type PageViews, type PendingChild } from './nested.ts';
 import { initialUploadsState, UPLOADS_STATE_KEY, type Uploads } from '../uploads/index.ts';
 import { followIntent, MAX_PATCHES, pathOf, type RouteMatch, type RouteMatcher } from './navigation.ts';
 
@@ -157,7 +157,7 @@ export class Runtime {
     this.#components = init.components ?? new Map();
     this.#notices = new TakeoverNotices(init.pubsub, init.log, (tenant, instance) => void this.#noticed(tenant, instance));
     this.#services = {
-      backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, topics: this.topics, maxStateBytes: this.config.state.maxBytes,
+      backend: this.backend, scheduler: this.scheduler, pubsub: this.pubsub, presence: this.presence, topics: this.topics, maxStateBytes: this.config.state.maxBytes, maxViews: this.config.socket.maxViews,
       stateBudget: this.stateBudget, counters: this.counters, describe: this.describe, lost: (stale) => this.#evict(stale), uploads: this.uploads,
       views: this.#views, signer: this.signer, components: this.#components,
     };
@@ -204,8 +204,9 @@ export class Runtime {
     if (page.intent !== undefined) return { html: '', token: '', instance: '', title: page.title, flash: page.flash, redirect: page.intent };
     const instance = randomBytes(12).toString('base64url');
     const pending: PendingChild[] = [];
-    const rendered = await this.#renderHtml(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, instance, pending), this.#componentHost(state, view)), pending, view);
-    const html = await this.#renderChildren(rendered, pending, session, tenant);
+    const shown: PageViews = { shown: 1 }; // the page's own view
+    const rendered = await this.#renderHtml(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, instance, pending, shown), this.#componentHost(state, view)), pending, view, shown);
+    const html = await this.#renderChildren(rendered, pending, session, tenant, shown);
     // Until its socket joins, the state lives only the short pre-join TTL: page loads that never
     // join (crawlers, floods, closed tabs) cannot hold state for the full TTL (D31).
     const serialized = serializeState(entry.viewClass.name, state, this.config.state.maxBytes);
@@ -219,21 +220,21 @@ export class Runtime {
    * The nested views (`{% live %}`, D81) a page render met, mounted and rendered into their
    * containers — and theirs, in turn — each state saved for its own join as the page's is.
    */
-  async #renderChildren(html: string, pending: readonly PendingChild[], session: Session, tenant: TenantInfo): Promise<string> {
+  async #renderChildren(html: string, pending: readonly PendingChild[], session: Session, tenant: TenantInfo, shown: PageViews): Promise<string> {
     if (pending.length === 0) return html;
-    const inner = await Promise.all(pending.map((child) => this.#renderChild(child, session, tenant)));
+    const inner = await Promise.all(pending.map((child) => this.#renderChild(child, session, tenant, shown)));
     pending.forEach((child, i) => (html = html.replace(child.marker, () => inner[i])));
     return html;
   }
 
-  async #renderChild(child: PendingChild, session: Session, tenant: TenantInfo): Promise<string> {
+  async #renderChild(child: PendingChild, session: Session, tenant: TenantInfo, shown: PageViews): Promise<string> {
     const entry = this.#entry(child.view);
     const view = this.#instantiate(entry.viewClass, tenant, this.dataFor(tenant));
     const state = await this.#mount(view, child.params, session);
     view.state = state;
     const pending: PendingChild[] = [];
-    const rendered = await this.#renderHtml(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, child.instance, pending), this.#componentHost(state, view)), pending, view);
-    const html = await this.#renderChildren(rendered, pending, session, tenant);
+    const rendered = await this.#renderHtml(entry.template, this.#scope(state, view, this.#nested(tenant.id, session.id, child.instance, pending, shown), this.#componentHost(state, view)), pending, view, shown);
+    const html = await this.#renderChildren(rendered, pending, session, tenant, shown);
     const serialized = serializeState(entry.viewClass.name, state, this.config.state.maxBytes);
     await this.backend.set(stateKey(tenant.id, child.instance), serialized, { ttlSeconds: this.config.state.preJoinTtlSeconds, budget: this.stateBudget(tenant) });
     return html;
@@ -245,25 +246,30 @@ export class Runtime {
    * shows `failed` and is logged. Each pass may show new components (a loaded one's template can
    * show others); past MAX_LOADING_PASSES what still loads is painted `loading` and finishes after the join.
    */
-  async #renderHtml(template: Template, scope: Scope, pending: PendingChild[], view: LiveView<object>): Promise<string> {
+  async #renderHtml(template: Template, scope: Scope, pending: PendingChild[], view: LiveView<object>, shown: PageViews): Promise<string> {
     let html = renderToString(template, scope);
     const host = scope.get(COMPONENT_HOST) as ComponentHost | undefined;
+    const logFailures = (): void => {
+      for (const error of host?.failures.splice(0) ?? []) this.log.error({ err: error, view: view.constructor.name, code: registryCode(error) }, `${view.constructor.name}: a live component failed: ${registryCode(error)}`);
+    };
     for (let pass = 0; host?.loading === true && pass < MAX_LOADING_PASSES; pass++) {
       await host.loaded();
-      for (const error of host.failures.splice(0)) this.log.error({ err: error, view: view.constructor.name, code: registryCode(error) }, `${view.constructor.name}: a live component failed: ${registryCode(error)}`);
-      pending.length = 0; // the nested views the discarded HTML met: the new render meets them again
+      logFailures();
+      shown.shown -= pending.length; // the nested views the discarded HTML met: the new render meets them again
+      pending.length = 0;
       html = renderToString(template, scope);
     }
+    logFailures(); // mounts the state had no room for (D85), in the last pass
     return html;
   }
 
-  #nested(tenant: string, session: string, instance: string, pending?: PendingChild[]): NestedViews {
-    return new NestedHost(this.#views, this.signer, tenant, session, instance, pending);
+  #nested(tenant: string, session: string, instance: string, pending?: PendingChild[], page?: PageViews): NestedViews {
+    return new NestedHost(this.#views, this.signer, tenant, session, instance, this.config.socket.maxViews, pending, page);
   }
 
   /** A page render's live components (D80), when the app registers any. */
   #componentHost(state: object, view: LiveView<object>): ComponentHost | undefined {
-    return this.#components.size > 0 ? new ComponentHost(this.#components, state as Record<string, unknown>, view) : undefined;
+    return this.#components.size > 0 ? new ComponentHost(this.#components, state as Record<string, unknown>, view, this.config.state.maxBytes) : undefined;
   }
 
   /**

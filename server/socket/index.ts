@@ -14,14 +14,14 @@ import * as uws from 'uws-pack';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebSocket } from 'uws-pack';
 import { clientAddress, SocketCounts, trustFunction } from '../admission/index.ts';
 import { errors, LiveryError, refusalCloseCode, type ErrorCode } from '../errors.ts';
-import { Connection, newSocketId, type SocketIdentity, type Transport } from '../live/connection.ts';
+import { Connection, newSocketId, type SocketIdentity, type StallReason, type Transport } from '../live/connection.ts';
 import type { Runtime } from '../live/runtime.ts';
 import type { LiveStats } from '../metrics/index.ts';
 import { LIVE_PATH } from '../protocol/index.ts';
 import { encodeDevOverlay, encodeError, errorFrameCode } from '../protocol/codec.ts';
 import { readCookie, readSessionId, SESSION_COOKIE, type SessionStore } from '../session/index.ts';
 import type { TenantInfo } from '../tenancy/directory.ts';
-import { SendBudget, type StallReason } from './backpressure.ts';
+import { SendBudget } from './backpressure.ts';
 
 interface SocketData {
   /** Names the socket in log lines (`socketId`), from the upgrade on. */
@@ -273,7 +273,7 @@ class UwsTransport implements Transport {
   send(text: string): void {
     if (!this.#data.open) return;
     const verdict = this.#budget.beforeSend(this.#ws.getBufferedAmount(), text);
-    if (verdict !== 'send') return this.#stalled(verdict);
+    if (verdict !== 'send') return this.stalled(verdict);
     this.#ws.cork(() => this.#ws.send(counted(this.#stats, text, this.#data), false, this.#compress));
     this.#budget.afterSend(this.#ws.getBufferedAmount());
   }
@@ -282,7 +282,7 @@ class UwsTransport implements Transport {
     if (!this.#data.open) return false;
     const verdict = this.#budget.beforePush(this.#ws.getBufferedAmount(), performance.now());
     if (verdict === 'push') return true;
-    if (verdict !== 'hold') this.#stalled(verdict);
+    if (verdict !== 'hold') this.stalled(verdict);
     return false;
   }
 
@@ -314,7 +314,8 @@ class UwsTransport implements Transport {
    * The client stopped reading: say so (the frame waits behind the backlog, read if the client
    * ever reads again) and close 4408. The close handler saves the views' state as on any drop.
    */
-  #stalled(reason: StallReason): void {
+  stalled(reason: StallReason): void {
+    if (!this.#data.open) return;
     const bufferedBytes = this.#ws.getBufferedAmount();
     const log = this.#data.conn?.log ?? this.#runtime.log;
     log.warn({ code: 'LV_SOCKET_STALLED', reason, bufferedBytes, peakBytes: this.#budget.peak }, 'client stopped reading; socket closed');

@@ -27,6 +27,14 @@ export interface StreamOptions extends StreamInsertOptions {
   readonly reset?: boolean;
 }
 
+/**
+ * The most stream operations one view may hold back while its socket is over its send budget
+ * (D85): past it the client is not keeping up with the stream, and the socket is closed
+ * LV_SOCKET_STALLED; the rejoin re-streams from `onJoin`. The server keeps no items, so it has
+ * nothing smaller to send instead, and dropping operations would leave the client's list wrong.
+ */
+export const MAX_HELD_STREAM_OPS = 10_000;
+
 /** The template name of a view's streams (`{% for m in streams.messages %}`). */
 export const STREAMS_NAME = 'streams';
 
@@ -65,6 +73,13 @@ export class ViewStreams {
   get pending(): boolean {
     for (const name in this.byName) if (this.byName[name].pending) return true;
     return false;
+  }
+
+  /** How many operations wait to be rendered, over all the view's streams. */
+  get held(): number {
+    let count = 0;
+    for (const name in this.byName) count += this.byName[name].mark;
+    return count;
   }
 
   /** A handler is about to run. */

@@ -19,10 +19,15 @@ export const VIEWS = [
   { name: 'ProjectsView', path: '/projects', events: { add: 'name', wave: 'none' } },
   { name: 'ClockView', path: '/clock', events: {} },
   { name: 'HomeView', path: '/', events: {} },
+  // Nested in the home page (`{% live "ClockBadgeView" id="clock" %}`, D81): its token is its container's.
+  { name: 'ClockBadgeView', path: '/', nested: true, events: {} },
 ] as const;
 
-/** Every event name some example view declares, with the payload field it takes. */
-const EVENTS: Array<[name: string, field: 'none' | 'q' | 'name']> = VIEWS.flatMap((view) => Object.entries(view.events) as Array<[string, 'none' | 'q' | 'name']>);
+/** The example's live component events (the home page's Stepper, D80): sent with a cid, or to a view. */
+const COMPONENT_EVENTS: Array<[name: string, field: 'none']> = [['smaller', 'none'], ['bigger', 'none'], ['add', 'none']];
+
+/** Every event name some example view or component declares, with the payload field it takes. */
+const EVENTS: Array<[name: string, field: 'none' | 'q' | 'name']> = [...VIEWS.flatMap((view) => Object.entries(view.events) as Array<[string, 'none' | 'q' | 'name']>), ...COMPONENT_EVENTS];
 
 /** Tenants a run's socket may be on (index into the session's token sets). */
 export const TENANTS = [
@@ -43,6 +48,8 @@ export type TokenSpec =
 export type ViewNameSpec = { readonly view: number } | 'token' | Raw;
 export type EventSpec = { readonly event: number } | Raw;
 export type PayloadSpec = { readonly valid: string } | { readonly deep: number; readonly open: string } | Raw;
+/** An event's cid (its seventh member, D80): a small number (the home page shows cid 1), or anything at all, or nested deep. */
+export type CidSpec = { readonly cid: number } | { readonly deep: number; readonly open: string } | Raw;
 export type TokenMutation =
   | { readonly op: 'flip'; readonly at: number; readonly char: string }
   | { readonly op: 'cut'; readonly at: number }
@@ -52,7 +59,7 @@ export type TokenMutation =
 
 export type Body =
   | { readonly type: 'join'; readonly ref: RefSpec; readonly vid: VidSpec; readonly view: ViewNameSpec; readonly token: TokenSpec }
-  | { readonly type: 'event'; readonly ref: RefSpec; readonly vid: VidSpec; readonly event: EventSpec; readonly payload: PayloadSpec }
+  | { readonly type: 'event'; readonly ref: RefSpec; readonly vid: VidSpec; readonly event: EventSpec; readonly payload: PayloadSpec; readonly cid?: CidSpec }
   | { readonly type: 'leave'; readonly ref: RefSpec; readonly vid: VidSpec }
   | { readonly type: 'heartbeat'; readonly ref: RefSpec }
   | { readonly type: 'patch' | 'navigate'; readonly ref: RefSpec; readonly vid: VidSpec; readonly url: UrlSpec }
@@ -173,6 +180,13 @@ const payloadSpec: fc.Arbitrary<PayloadSpec> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ deep: depth(12_000), open: fc.constantFrom('[', '{"q":', '{"name":') }) },
 );
 
+const cidSpec: fc.Arbitrary<CidSpec> = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 3 }).map((cid) => ({ cid })) },
+  { weight: 2, arbitrary: raw(hostileValue) },
+  { weight: 1, arbitrary: literal(NUMBER_LITERALS) },
+  { weight: 1, arbitrary: fc.record({ deep: depth(20_000), open: fc.constantFrom('[', '{"a":') }) },
+);
+
 /** Nesting depths: mostly hundreds, sometimes up to `max` (what fits in a frame). */
 function depth(max: number): fc.Arbitrary<number> {
   return fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 2, max: 500 }) }, { weight: 1, arbitrary: fc.integer({ min: 500, max }) });
@@ -193,6 +207,7 @@ const urlSpec: fc.Arbitrary<UrlSpec> = fc.oneof(
 const frameBody: fc.Arbitrary<Body> = fc.oneof(
   { weight: 20, arbitrary: fc.record({ type: fc.constant('join' as const), ref: refSpec, vid: vidSpec, view: viewNameSpec, token: tokenSpec }) },
   { weight: 32, arbitrary: fc.record({ type: fc.constant('event' as const), ref: refSpec, vid: vidSpec, event: eventSpec, payload: payloadSpec }) },
+  { weight: 8, arbitrary: fc.record({ type: fc.constant('event' as const), ref: refSpec, vid: vidSpec, event: eventSpec, payload: payloadSpec, cid: cidSpec }) },
   { weight: 8, arbitrary: fc.record({ type: fc.constant('leave' as const), ref: refSpec, vid: vidSpec }) },
   { weight: 8, arbitrary: fc.record({ type: fc.constant('heartbeat' as const), ref: refSpec }) },
   { weight: 6, arbitrary: fc.record({ type: fc.constantFrom('patch' as const, 'navigate' as const), ref: refSpec, vid: vidSpec, url: urlSpec }) },
@@ -238,7 +253,7 @@ export function runSpec(sessions: number, maxFrames: number): fc.Arbitrary<RunSp
   return fc.record({
     session: fc.integer({ min: 0, max: sessions - 1 }),
     tenant: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
-    prelude: fc.subarray([0, 1, 2, 3, 4]),
+    prelude: fc.subarray([0, 1, 2, 3, 4, 5]),
     frames: fc.array(frameSpec, { minLength: 1, maxLength: maxFrames, size: 'max' }),
   });
 }
@@ -294,6 +309,7 @@ export function render(spec: FrameSpec, ctx: RenderContext): Rendered {
     case 'event': {
       const [name, field] = 'event' in body.event ? EVENTS[body.event.event] : [value(body.event), 'none'];
       elements = ['e', ref, vid(body.vid), name, payload(body.payload, field, value)];
+      if (body.cid !== undefined) elements.push('cid' in body.cid ? body.cid.cid : 'deep' in body.cid ? value({ literal: nested(body.cid.deep, body.cid.open) }) : value(body.cid));
       break;
     }
     case 'leave':

@@ -146,7 +146,12 @@ async function openSession(port: number): Promise<Session> {
   const base = `http://127.0.0.1:${port}`;
   const first = await getPage(base, '/counter');
   const tokens = await Promise.all(TENANTS.map((tenant) =>
-    Promise.all(VIEWS.map(async (view) => (await getPage(base, view.path, first.cookie, tenant.host(port))).token || 'no-token'))));
+    Promise.all(VIEWS.map(async (view) => {
+      const page = await getPage(base, view.path, first.cookie, tenant.host(port));
+      // A nested view's token is its container's, inside the page's (D81).
+      const token = 'nested' in view ? new RegExp(`data-lv-view="${view.name}"[^>]*data-lv-token="([^"]+)"`).exec(page.html)?.[1] : page.token;
+      return token || 'no-token';
+    }))));
   return { cookie: first.cookie, tokens };
 }
 

@@ -220,7 +220,10 @@ function diffMatchesRender(template: Template, states: Record<string, unknown>[]
 
 type Damage = { readonly at: number; readonly with: unknown } | { readonly at: number; readonly drop: true };
 const hostile = fc.oneof(
-  fc.constantFrom(null, 0, -1, 1.5, 1e9, '', 'x', true, [], {}, [[0, 'zz']], [['a', 1]], ['nope'], { s: 'nope' }, { 0: 'x' }, { k: 'x' }, { k: [1, 2] }, { e: [] }, { d: 'x' }, { m: 7 }, { m: [[1e9, '1']] }, { m: [[-1, '1']] }, { r: 'x' }, { r: [0, 1] }, { r: [1e9] }, { k: ['1', '1'] }, { k: ['zz'] }, { r: [0, 1], d: ['1'] }, { p: 'x' }, { p: { f: 'x' } }, '__proto__', { __proto__: null }),
+  fc.constantFrom(null, 0, -1, 1.5, 1e9, '', 'x', true, [], {}, [[0, 'zz']], [['a', 1]], ['nope'], { s: 'nope' }, { 0: 'x' }, { k: 'x' }, { k: [1, 2] }, { e: [] }, { d: 'x' }, { m: 7 }, { m: [[1e9, '1']] }, { m: [[-1, '1']] }, { r: 'x' }, { r: [0, 1] }, { r: [1e9] }, { k: ['1', '1'] }, { k: ['zz'] }, { r: [0, 1], d: ['1'] }, { p: 'x' }, { p: { f: 'x' } }, '__proto__', { __proto__: null },
+    // Streams (D82) and live components (D80): their members with what no server sends.
+    { i: 'x' }, { i: [[0]] }, { i: [['x', '1']] }, { i: [[1e9, '1']], e: {} }, { i: [[-2, '1']], e: { 1: {} } }, { n: 5 }, { n: '__proto__' }, { l: 'x' }, { l: 1.5 }, { l: -1e9 },
+    { c: { 1: 'x' } }, { c: [] }, { c: { '-1': {} } }, { c: { 1: null } }, { c: { 1: { s: 'nope' } } }, { c: { ['__proto__']: { s: 'fp' } } }),
   fc.jsonValue({ maxDepth: 2 }),
 );
 const damage: fc.Arbitrary<Damage[]> = fc.array(fc.oneof(
@@ -277,17 +280,22 @@ function mergeSurvives(template: Template, states: Record<string, unknown>[], da
 
 /** Wire nodes made up from nothing: merged into an empty tree and into a real one. */
 function mergeArbitrary(node: unknown, statics: unknown): void {
-  const client = new Rendered();
-  const cache: StaticsCache = new Map([['fp', ['<p>', '</p>']], ['li', ['<li>', '</li>']]]);
-  for (const diff of [{ s: 'fp', 0: 'x' }, node]) {
-    try {
-      if (typeof diff !== 'object' || diff === null || Array.isArray(diff)) continue;
-      mergeStatics(cache, { p: statics, ...(diff as WireNode) });
-      client.merge(diff as WireNode, cache);
-      client.toHTML();
-    } catch (error) {
-      if (error instanceof RenderedError) return;
-      throw new Error(`merging ${JSON.stringify(node).slice(0, 300)} (statics ${JSON.stringify(statics).slice(0, 100)}) threw ${describeError(error)}`, { cause: error });
+  // A plain block; and a tree with a stream (D82) and a component (D80) in it, as a join reply carries them.
+  const bases: WireNode[] = [{ s: 'fp', 0: 'x' }, { s: 'ul', 0: { s: 'li', k: ['1'], e: { 1: { 0: 'x' } }, n: 'msgs' }, c: { 1: { s: 'fp', 0: 'y' } } }];
+  for (const base of bases) {
+    const client = new Rendered();
+    const cache: StaticsCache = new Map([['fp', ['<p>', '</p>']], ['li', ['<li>', '</li>']], ['ul', ['<ul>', '</ul>']]]);
+    const diffs = base.c === undefined ? [base, node] : [base, node, { 0: node }, { c: { 1: node } }];
+    for (const diff of diffs) {
+      try {
+        if (typeof diff !== 'object' || diff === null || Array.isArray(diff)) continue;
+        mergeStatics(cache, { p: statics, ...(diff as WireNode) });
+        client.merge(diff as WireNode, cache);
+        client.toHTML();
+      } catch (error) {
+        if (error instanceof RenderedError) break;
+        throw new Error(`merging ${JSON.stringify(node).slice(0, 300)} (statics ${JSON.stringify(statics).slice(0, 100)}) threw ${describeError(error)}`, { cause: error });
+      }
     }
   }
 }
@@ -322,7 +330,7 @@ export function fuzzTemplates(options: TemplateFuzzOptions): PropertyResult[] {
       const template = compile(src);
       if (template !== undefined) mergeSurvives(template, states, damages, which);
     }) as never],
-    ['wire', options.diffs, fc.property(fc.jsonValue({ maxDepth: 4 }), fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 2 })), (node, statics) => mergeArbitrary(node, statics)) as never],
+    ['wire', options.diffs, fc.property(fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.dictionary(fc.constantFrom('c', 'i', 'e', 'd', 'l', 'n', 'k', 's', 'm', 'r', '0', '1'), hostile, { maxKeys: 4 })), fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 2 })), (node, statics) => mergeArbitrary(JSON.parse(JSON.stringify(node)) as unknown, statics)) as never], // what the client gets is always JSON.parse's
   ];
   const results: PropertyResult[] = [];
   for (const [name, runs, property] of properties) {
