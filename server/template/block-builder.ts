@@ -24,7 +24,7 @@ export class BlockBuilder {
     this.html = html;
   }
 
-  text(text: string, loc?: SourceLocation): void {
+  text(text: string, loc: SourceLocation): void {
     this.statics[this.statics.length - 1] += text;
     this.html?.feed(text, loc);
   }

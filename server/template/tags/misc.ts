@@ -69,7 +69,7 @@ export function spacelessTag(p: Parser, token: Token, out: BlockBuilder): void {
   p.parse(body, ['endspaceless']);
   const inner = body.finish();
   if (inner.block.slots.length === 0) {
-    out.text(inner.block.statics[0].trim().replace(BETWEEN_TAGS, '><'));
+    out.text(inner.block.statics[0].trim().replace(BETWEEN_TAGS, '><'), token.loc);
     return;
   }
   p.html?.requireText(token.loc, '{% spaceless %}');
