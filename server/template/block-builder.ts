@@ -29,6 +29,11 @@ export class BlockBuilder {
     this.html?.feed(text, loc);
   }
 
+  /** Text the shared HTML tracker has already followed (a body parsed through it, then rewritten). */
+  fedText(text: string): void {
+    this.statics[this.statics.length - 1] += text;
+  }
+
   /** `shape` describes the slot's kind and nested blocks for the fingerprint (never values). */
   slot(slot: Slot, shape: string): void {
     this.slots.push(slot);

@@ -200,3 +200,13 @@ t.test('inside a tag, the paths of an {% if %} or a loop may not go on different
   t.equal(render('<a title="t" {% for x in xs %} data-x{% endfor %}>', { xs: [1, 2] }), '<a title="t"  data-x data-x>');
   t.equal(render('<p{% for x in xs %}>{{ x }}</p><p{% endfor %}>', { xs: ['<'] }), '<p>&lt;</p><p>');
 });
+
+// {% spaceless %} trims its body after the checker followed it as written: inside a tag that can
+// make another tag (`<scrip` + ` t>` → `<script>`) or move a quote. It stands in text.
+t.test('{% spaceless %} starts and ends in text', async (t) => {
+  refused(t, '<scrip{% spaceless %} t>{{ v }}{% endspaceless %}</script>', 1, 7, /\{% spaceless %\} must be used in text content/);
+  refused(t, '<a {% spaceless %}x="{% endspaceless %}a="{{ v }}">', 1, 4, /\{% spaceless %\} must be used in text content/);
+  refused(t, '{% spaceless %}<p {% endspaceless %}class="{{ v }}">', 1, 1, /\{% spaceless %\} must be used in text content/);
+  t.equal(render('{% spaceless %} <p title="{{ v }}">\n  <a href="#"> x </a>\n</p> {% endspaceless %}<i>{{ v }}</i>', { v: '<' }), '<p title="&lt;"><a href="#"> x </a></p><i>&lt;</i>');
+  t.equal(render('{% spaceless %} <p>\n</p> {% endspaceless %}<a href="{{ u }}">', { u: 'javascript:x' }), `<p></p><a href="${UNSAFE_URL}">`);
+});
