@@ -86,7 +86,7 @@ type AttrContext = Extract<SlotContext, { kind: 'attr' }>;
 const INITIAL: HtmlState = { s: TEXT, tag: '', endTag: false, attr: '', valueHasStatic: false, dashes: 0, tail: '', meta: 0, lead: '', since: '', slotted: false };
 const isSpace = (c: string): boolean => c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f';
 const isAlpha = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-/** The states inside one tag the merge can join at a seam; those in the second set need no SEAM. */
+/** The states inside one tag the merge can join at a seam; paths all between attributes or after a name meet at SEAM_WS. */
 const IN_ONE_TAG = new Set([TAG_NAME, IN_TAG, ATTR_NAME, AFTER_ATTR_NAME, SEAM, SEAM_WS]);
 const BETWEEN_ATTRS = new Set([IN_TAG, AFTER_ATTR_NAME, SEAM_WS]);
 

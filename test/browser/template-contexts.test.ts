@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * The HTML context checker against a real HTML parser: templates with `{% if %}`/`{% for %}`
- * inside a tag (right after its name, after an attribute name, between attributes), generated
+ * (and `{% spaceless %}`, which trims its body) inside a tag (right after its name, after an attribute name, between attributes), generated
  * from small pieces with a fixed seed. Every one the checker accepts is rendered on every path
  * (both branches, zero to two loop passes), and Chromium's parser must never find the value in
  * a tag or attribute name, an event handler, a `javascript:` href or a <script>. (Before the
@@ -31,6 +31,7 @@ function pieces(depth: number): string {
     if (depth < 2 && k === 0) out += `{% if x %}${pieces(depth + 1)}{% endif %}`;
     else if (depth < 2 && k === 1) out += `{% if y %}${pieces(depth + 1)}{% else %}${pieces(depth + 1)}{% endif %}`;
     else if (depth < 2 && k === 2) out += `{% for q in xs %}${pieces(depth + 1)}{% endfor %}`;
+    else if (depth < 2 && k === 3 && random(3) === 0) out += `{% spaceless %}${pieces(depth + 1)}{% endspaceless %}`;
     else out += pick(PIECES);
   }
   return out;
