@@ -24,9 +24,14 @@ export class BlockBuilder {
     this.html = html;
   }
 
-  text(text: string, loc?: SourceLocation): void {
+  text(text: string, loc: SourceLocation): void {
     this.statics[this.statics.length - 1] += text;
     this.html?.feed(text, loc);
+  }
+
+  /** Text the shared HTML tracker has already followed (a body parsed through it, then rewritten). */
+  fedText(text: string): void {
+    this.statics[this.statics.length - 1] += text;
   }
 
   /** `shape` describes the slot's kind and nested blocks for the fingerprint (never values). */

@@ -5,8 +5,9 @@
  * an event handler, <script>/<style>), which is a compile error.
  *
  * Branches (`if`, loop bodies) start from a snapshot and their end states are merged; branches
- * that leave the HTML in different places are an error, except that the in-tag states are one
- * (`<input {% if on %}checked{% endif %}>`).
+ * that leave the HTML in different places are an error, except inside one tag: there the paths
+ * meet at a seam (`<option{% if sel %} selected{% endif %}>`, `<input {% if on %}checked{% endif %}>`),
+ * where only what means the same on every path may follow.
  */
 import { TemplateSyntaxError } from './errors.ts';
 import type { SourceLocation } from './types.ts';
@@ -14,6 +15,15 @@ import type { SourceLocation } from './types.ts';
 const TEXT = 0, TAG_OPEN = 1, END_TAG_OPEN = 2, TAG_NAME = 3, IN_TAG = 4, ATTR_NAME = 5, AFTER_ATTR_NAME = 6;
 const BEFORE_VALUE = 7, VALUE_DQ = 8, VALUE_SQ = 9, VALUE_UNQ = 10, MARKUP = 11, MARKUP_DASH = 12, COMMENT = 13;
 const BOGUS = 14, RAW = 15;
+/**
+ * Inside one tag where branches left different places: a tag name, an attribute name, between
+ * attributes or after an attribute name (SEAM); the same after whitespace, which ended any name,
+ * so between attributes or after a name (SEAM_WS). The next character must mean the same on
+ * every path: after SEAM whitespace, `/` or `>` (anything else would go on with a tag or
+ * attribute name on one path only: `<scrip{% if x %} a{% endif %}t>` is a <script> when x is
+ * false); after SEAM_WS anything but `=` (which would give a value to an attribute on one path).
+ */
+const SEAM = 16, SEAM_WS = 17;
 
 const URL_ATTRS = new Set([
   'href', 'src', 'action', 'formaction', 'poster', 'cite', 'xlink:href', 'srcset', 'background',
@@ -76,7 +86,9 @@ type AttrContext = Extract<SlotContext, { kind: 'attr' }>;
 const INITIAL: HtmlState = { s: TEXT, tag: '', endTag: false, attr: '', valueHasStatic: false, dashes: 0, tail: '', meta: 0, lead: '', since: '', slotted: false };
 const isSpace = (c: string): boolean => c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f';
 const isAlpha = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-const TAG_LEVEL = new Set([IN_TAG, ATTR_NAME, AFTER_ATTR_NAME]);
+/** The states inside one tag the merge can join at a seam; paths all between attributes or after a name meet at SEAM_WS. */
+const IN_ONE_TAG = new Set([TAG_NAME, IN_TAG, ATTR_NAME, AFTER_ATTR_NAME, SEAM, SEAM_WS]);
+const BETWEEN_ATTRS = new Set([IN_TAG, AFTER_ATTR_NAME, SEAM_WS]);
 
 function unsafe(loc: SourceLocation, message: string): TemplateSyntaxError {
   return new TemplateSyntaxError(loc, message, 'LV_TEMPLATE_UNSAFE_CONTEXT');
@@ -85,12 +97,18 @@ function unsafe(loc: SourceLocation, message: string): TemplateSyntaxError {
 export class HtmlContextTracker {
   state: HtmlState = INITIAL;
 
-  feed(text: string, loc?: SourceLocation): void {
+  feed(text: string, loc: SourceLocation): void {
     let st = { ...this.state };
     for (const c of text) {
+      if (st.s === SEAM && !isSpace(c) && c !== '/' && c !== '>') {
+        throw unsafe(loc, `'${c}' right after an {% if %} or {% for %} inside the <${st.tag}> tag: the tag name or an attribute name ends there on one path and goes on on another. Follow the tag with whitespace, / or >, and start each branch with a space (<h2{% if x %} id="a"{% endif %} class="b">).`);
+      }
+      if (st.s === SEAM_WS && c === '=') {
+        throw unsafe(loc, `'=' after an {% if %} or {% for %} inside the <${st.tag}> tag: it would give a value to a different attribute on each path. Write each attribute with its value inside the branch (<p{% if x %} title="a"{% endif %}>).`);
+      }
       const next = step(st, c);
       // An http-equiv named after a `{{ }}` already went into this meta's content unchecked.
-      if ((next.meta & META_EQUIV) !== 0 && (st.meta & (META_EQUIV | META_CONTENT_SLOT)) === META_CONTENT_SLOT && loc !== undefined) {
+      if ((next.meta & META_EQUIV) !== 0 && (st.meta & (META_EQUIV | META_CONTENT_SLOT)) === META_CONTENT_SLOT) {
         throw unsafe(loc, `http-equiv in a <meta> whose content already holds a {{ }} (taken as plain text because the tag was named): a pragma's content, such as a refresh URL, must be checked. Drop name=…, or write http-equiv before content.`);
       }
       st = next;
@@ -157,13 +175,22 @@ export class HtmlContextTracker {
     }
   }
 
+  /**
+   * Where a loop body starts. Its second pass starts where its first ended, and the body is
+   * checked once: inside a tag that may be elsewhere in the tag (`<p{% for c in cs %} data-{{…}}`
+   * ends after an attribute name), so the body is checked from the seam, which covers every place.
+   */
+  loopStart(start: HtmlState): HtmlState {
+    return IN_ONE_TAG.has(start.s) ? { ...start, s: SEAM, attr: '' } : start;
+  }
+
   /** The state after alternative paths (if-branches, a loop's body and its repetition). */
   merge(states: readonly HtmlState[], loc: SourceLocation, what: string): HtmlState {
     const [first] = states;
     const same = (a: HtmlState): boolean => key(a) === key(first);
     if (states.every(same)) return { ...first, valueHasStatic: states.every((st) => st.valueHasStatic), ...mergeDetails(states) };
-    if (states.every((st) => TAG_LEVEL.has(st.s) && st.tag === first.tag && st.endTag === first.endTag)) {
-      return { ...first, s: IN_TAG, attr: '', ...mergeDetails(states) };
+    if (states.every((st) => IN_ONE_TAG.has(st.s) && st.tag === first.tag && st.endTag === first.endTag)) {
+      return { ...first, s: states.every((st) => BETWEEN_ATTRS.has(st.s)) ? SEAM_WS : SEAM, attr: '', ...mergeDetails(states) };
     }
     const other = states.find((st) => !same(st))!;
     throw unsafe(loc, `the paths through this ${what} end in different HTML contexts (${describe(first)} and ${describe(other)}). Open and close tags and attribute quotes within each branch.`);
@@ -193,7 +220,7 @@ function key(st: HtmlState): string {
       return String(st.s);
     case RAW: case TAG_NAME:
       return `${st.s}:${st.tag}`;
-    case IN_TAG:
+    case IN_TAG: case SEAM: case SEAM_WS:
       return `${st.s}:${st.tag}:${st.endTag}`;
     default:
       return `${st.s}:${st.tag}:${st.endTag}:${st.attr}`;
@@ -237,6 +264,13 @@ function step(st: HtmlState, c: string): HtmlState {
       if (isSpace(c) || c === '/') return { ...st, s: IN_TAG };
       if (c === '>') return close(st);
       return { ...st, tag: st.tag + c.toLowerCase() };
+    case SEAM:
+    case SEAM_WS:
+      // feed() refused what differs between the paths; what is left means the same on all.
+      if (isSpace(c)) return { ...st, s: SEAM_WS };
+      if (c === '/') return { ...st, s: IN_TAG };
+      if (c === '>') return close(st);
+      return { ...st, s: ATTR_NAME, attr: c.toLowerCase() };
     case IN_TAG:
     case AFTER_ATTR_NAME:
       if (isSpace(c) || (c === '/' && st.s === IN_TAG)) return st;

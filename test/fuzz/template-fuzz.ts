@@ -38,7 +38,7 @@ const loader = createMemoryLoader(PARTS);
 const text = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('<p>', '</p>', 'hello ', '<b>', '</b>', '<ul>', '</ul>', '<li>', '</li>', ' ', '\n', '&amp;', '<br>', '<div class="x">', '</div>') },
   { weight: 2, arbitrary: fc.constantFrom('<a href="', '">', '<div class="', '<input value="', '" data-x="', '<img src="', '<p style="color: ', '<p title=\'', '\'>', '<!-- ', ' -->') },
-  { weight: 1, arbitrary: fc.constantFrom('<script>', '</script>', '<style>', '</style>', '<textarea>', '</textarea>', '<svg><animate values="', '<meta http-equiv="refresh" content="', '<', '>', '"', "'", '=', '{', '}', '%', '#') },
+  { weight: 1, arbitrary: fc.constantFrom('<script>', '</script>', '<style>', '</style>', '<textarea>', '</textarea>', '<svg><animate values="', '<meta http-equiv="refresh" content="', '<option', '<h2', ' selected', ' id="i"', '<', '>', '"', "'", '=', '{', '}', '%', '#') },
   { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
 );
 const name = fc.oneof(

@@ -146,3 +146,67 @@ t.test('SVG <set to>, <animate from/to/by/values>: URL sinks when they animate a
   t.match(svg('<animate attributeName="fill" from="{{ v }}" to="#00f"/>', 'red'), 'from="red"', 'colours stay');
   t.match(svg('<animate attributeName="x" values="{{ v }}"/>', '0;10;0'), 'values="0;10;0"', 'numbers stay');
 });
+
+// A tag right after a tag name (`<option{% if sel %} selected{% endif %}>`): one path is still in
+// the tag name, the other inside the tag. They agree only on what may follow: whitespace, `/`, `>`.
+t.test('{% if %}/{% for %} right after a tag name', async (t) => {
+  t.equal(render('<option{% if sel %} selected{% endif %}>a</option>', { sel: true }), '<option selected>a</option>');
+  t.equal(render('<option{% if sel %} selected{% endif %}>a</option>', { sel: false }), '<option>a</option>');
+  t.equal(render('<input{% if d %} disabled{% endif %} name="x">', { d: true }), '<input disabled name="x">');
+  t.equal(render('<input{% if d %} disabled{% endif %} name="x">', { d: false }), '<input name="x">');
+  t.equal(render('<h2{% if x %} id="{{ id }}"{% endif %}>T</h2>', { x: true, id: '"><script>' }), '<h2 id="&quot;&gt;&lt;script&gt;">T</h2>');
+  t.equal(render('<h2{% if x %} id="a"{% else %} class="b"{% endif %}>', { x: false }), '<h2 class="b">');
+  t.equal(render('<h2{% if x %} id="a"{% elif y %} title{% else %}{% endif %}/>', { y: true }), '<h2 title/>');
+  t.equal(render('<a{% if x %} id="a"{% endif %} href="{{ u }}">', { u: 'javascript:x' }), `<a href="${UNSAFE_URL}">`, 'the next value is still classified');
+  t.equal(render('<option{% if a %} selected{% endif %}{% if b %} disabled{% endif %}>', { b: true }), '<option disabled>');
+  t.equal(render('<p{% for c in cs %} class="{{ c }}"{% endfor %}>', { cs: ['a', 'b'] }), '<p class="a" class="b">');
+  t.equal(render('<p{% for c in cs %} class="{{ c }}"{% empty %} hidden{% endfor %}>', { cs: [] }), '<p hidden>');
+  t.equal(render('<script{% if m %} type="module"{% endif %}>{% if m %}x{% endif %}</script>{{ v }}', { m: true, v: '<' }), '<script type="module">x</script>&lt;');
+  t.equal(render('<br{% if x %} class="a"{% endif %}/>{{ v }}', { x: true, v: '<' }), '<br class="a"/>&lt;');
+});
+
+t.test('after a tag name, what stays refused', async (t) => {
+  refused(t, '<h2{{ attrs }}>', 1, 4, /inside a tag/);
+  refused(t, '<h2{% if x %}{{ attrs }}{% endif %}>', 1, 14, /inside a tag/);
+  refused(t, '<h2{% if x %} {{ attrs }}{% endif %}>', 1, 15, /inside a tag/);
+  refused(t, '<h2{% if x %} id="a"{% endif %}{{ attrs }}>', 1, 32, /inside a tag/);
+  refused(t, '<h2{% if x %} id={{ v }}{% endif %}>', 1, 18, /unquoted value/);
+  refused(t, '<h2{% if x %} onclick="{{ v }}"{% endif %}>', 1, 24, /event-handler/);
+  refused(t, '<h2{% if x %}>{% endif %}', 1, 4, /different HTML contexts/);
+  refused(t, '<h2{% if x %}>{% else %} id="a"{% endif %}', 1, 4, /different HTML contexts/);
+  refused(t, '<h2{% if x %}id="a"{% endif %}>', 1, 4, /different HTML contexts/);
+  refused(t, '<h2{% if x %} id="a{% endif %}">', 1, 4, /different HTML contexts/);
+  // Without a space the name goes on in one path (`<scrip` + `t>` is a <script>) and not in the other.
+  refused(t, '<scrip{% if x %} a{% endif %}t>{{ v }}', 1, 30, /right after an \{% if %\} or \{% for %\} inside the <\w+> tag.*whitespace/);
+  refused(t, '<h2{% if x %} id="a"{% endif %}class="b">', 1, 32, /right after an \{% if %\} or \{% for %\} inside the <\w+> tag.*whitespace/);
+  refused(t, '<p{% for c in cs %} a{% endfor %}x>', 1, 34, /right after an \{% if %\} or \{% for %\} inside the <\w+> tag.*whitespace/);
+  refused(t, '<p{% for c in cs %} a{% endfor %}{% if y %}x{% endif %}>', 1, 44, /right after an \{% if %\} or \{% for %\} inside the <\w+> tag.*whitespace/);
+
+});
+
+// The same seam after an attribute name: the merge used to call every in-tag state "between
+// attributes", so `on{% if x %} b{% endif %}click="{{ v }}"` was checked as 'click' but rendered
+// as onclick when x is false, and a loop's second pass started after a name its body never saw.
+t.test('inside a tag, the paths of an {% if %} or a loop may not go on differently', async (t) => {
+  refused(t, '<a on{% if x %} b{% endif %}click="{{ v }}">', 1, 29, /right after an \{% if %\}.*<a> tag/);
+  refused(t, '<a hr{% if x %} b{% endif %}ef="{{ v }}">', 1, 29, /whitespace/);
+  refused(t, '<a href {% if x %} b{% endif %}="{{ v }}">', 1, 32, /whitespace/);
+  refused(t, '<a href {% if x %} b {% endif %}="{{ v }}">', 1, 33, /'=' after an \{% if %\} or \{% for %\} inside the <a> tag.*inside the branch/);
+  refused(t, '<a title{% for x in xs %}="{{ x }}" onclick{% endfor %}>', 1, 26, /right after an \{% if %\} or \{% for %\}/);
+  refused(t, '<a title {% for x in xs %}="{{ x }}" onclick {% endfor %}>', 1, 27, /right after an \{% if %\} or \{% for %\}/);
+  refused(t, '<a {% for x in xs %} ="{{ x }}" onclick {% endfor %}>', 1, 21, /'=' after/);
+  refused(t, '<input {% if a %}checked{% endif %}{% if b %}disabled{% endif %}>', 1, 46, /whitespace/);
+  t.equal(render('<input {% if a %}checked{% endif %}{% if b %} disabled{% endif %}>', { a: true, b: true }), '<input checked disabled>');
+  t.equal(render('<a title="t" {% for x in xs %} data-x{% endfor %}>', { xs: [1, 2] }), '<a title="t"  data-x data-x>');
+  t.equal(render('<p{% for x in xs %}>{{ x }}</p><p{% endfor %}>', { xs: ['<'] }), '<p>&lt;</p><p>');
+});
+
+// {% spaceless %} trims its body after the checker followed it as written: inside a tag that can
+// make another tag (`<scrip` + ` t>` → `<script>`) or move a quote. It stands in text.
+t.test('{% spaceless %} starts and ends in text', async (t) => {
+  refused(t, '<scrip{% spaceless %} t>{{ v }}{% endspaceless %}</script>', 1, 7, /\{% spaceless %\} must be used in text content/);
+  refused(t, '<a {% spaceless %}x="{% endspaceless %}a="{{ v }}">', 1, 4, /\{% spaceless %\} must be used in text content/);
+  refused(t, '{% spaceless %}<p {% endspaceless %}class="{{ v }}">', 1, 1, /\{% spaceless %\} must be used in text content/);
+  t.equal(render('{% spaceless %} <p title="{{ v }}">\n  <a href="#"> x </a>\n</p> {% endspaceless %}<i>{{ v }}</i>', { v: '<' }), '<p title="&lt;"><a href="#"> x </a></p><i>&lt;</i>');
+  t.equal(render('{% spaceless %} <p>\n</p> {% endspaceless %}<a href="{{ u }}">', { u: 'javascript:x' }), `<p></p><a href="${UNSAFE_URL}">`);
+});

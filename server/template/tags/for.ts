@@ -160,7 +160,7 @@ export function forTag(p: Parser, token: Token, out: BlockBuilder): void {
 
   const start = p.htmlState();
   const ends: HtmlState[] = start === undefined ? [] : [start];
-  const bodyBuilder = p.builder(start);
+  const bodyBuilder = p.builder(start === undefined ? undefined : p.html!.loopStart(start));
   let end = p.parse(bodyBuilder, ['empty', 'endfor']);
   const body = bodyBuilder.finish();
   if (start !== undefined) ends.push(p.htmlState()!);

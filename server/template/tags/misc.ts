@@ -62,17 +62,20 @@ const BETWEEN_TAGS = />\s+</g;
 /**
  * `{% spaceless %}`: whitespace between tags removed, as Django does it — on the rendered body,
  * since a value may itself end or start with a tag. A body without slots is done once here; one
- * with slots becomes a single text slot with the body's deps.
+ * with slots becomes a single text slot with the body's deps. The HTML tracker followed the body
+ * as written: it starts and ends in text, where trimming it changes no context (inside a tag it
+ * would: `<scrip{% spaceless %} t>` renders `<script>`).
  */
 export function spacelessTag(p: Parser, token: Token, out: BlockBuilder): void {
+  p.html?.requireText(token.loc, '{% spaceless %}');
   const body = p.builder();
   p.parse(body, ['endspaceless']);
   const inner = body.finish();
+  p.html?.requireText(token.loc, '{% spaceless %}');
   if (inner.block.slots.length === 0) {
-    out.text(inner.block.statics[0].trim().replace(BETWEEN_TAGS, '><'));
+    out.fedText(inner.block.statics[0].trim().replace(BETWEEN_TAGS, '><'));
     return;
   }
-  p.html?.requireText(token.loc, '{% spaceless %}');
   const block = inner.block;
   const render = (scope: Scope): string => renderToString(block, scope).trim().replace(BETWEEN_TAGS, '><');
   out.slot(createTextSlot(render, String, inner.deps, token.loc), 't');
