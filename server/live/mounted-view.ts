@@ -25,7 +25,7 @@ import type { TenantInfo } from '../tenancy/directory.ts';
 import { ViewSubscriptions, type SubscriptionSink } from './view-subscriptions.ts';
 import type { SaveEvent } from '../data/index.ts';
 import type { PresenceDiff, PresenceEntry, PresenceMeta } from '../presence/index.ts';
-import { EVENT_EM, FIELD_ERRORS, PAGE, RUNTIME, STREAMS, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
+import { EVENT_EM, FIELD_ERRORS, PAGE, RUNTIME, STREAMS, type EventSchemas, type LiveView, type TerminateReason, type ViewClass, type ViewRuntime } from '../view/live-view.ts';
 import { ASYNC_WORK, type AsyncOutcome } from '../view/async-result.ts';
 import { splitPayload, updateFieldErrors } from '../view/field-errors.ts';
 import { MAX_HELD_STREAM_OPS, STREAMS_NAME } from '../view/streams.ts';
@@ -535,19 +535,13 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
         this.#grants = await uploadEvent(this.view, this.viewClass, this.#services.uploads, context, name, payload);
       }));
     }
-    const events = this.viewClass.events;
-    if (!Object.hasOwn(events, name)) return this.#fail(ref, 'LV_EVENT_UNKNOWN', `"${name.slice(0, 64)}"`);
-    const schema = events[name];
-    if (schema === null) {
-      if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
-        return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', 'expected an object');
-      }
-      return this.#mailbox.run(() => this.#answered(receivedAt, queued, this.#handle(ref, name, {})));
-    }
+    const declared = declaredSchema(this.viewClass.events, name, payload, '');
+    if (!('schema' in declared)) return this.#fail(ref, declared.code, declared.detail);
+    if (declared.schema === null) return this.#mailbox.run(() => this.#answered(receivedAt, queued, this.#handle(ref, name, {})));
     // `_unused` (the fields the user has not used yet) is Livery's, not the app's: never validated.
     const split = splitPayload(payload);
     // Validation is pure, so it runs on arrival; its outcome is acted on in the mailbox, in order.
-    const result = schema['~standard'].validate(split.payload);
+    const result = declared.schema['~standard'].validate(split.payload);
     this.#mailbox.run(() => this.#answered(receivedAt, queued, result instanceof Promise ? result.then((r) => this.#validated(ref, name, r, split.payload, split.unused)) : this.#validated(ref, name, result, split.payload, split.unused)));
   }
 
@@ -560,9 +554,8 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
   #componentEvent(ref: number, name: string, payload: unknown, cid: unknown): void {
     const entry = this.#components?.byCid(cid);
     if (entry === undefined) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${cidLabel(cid)} of ${this.viewClass.name}`);
-    const events = entry.def.componentClass.events ?? {};
-    if (!Object.hasOwn(events, name)) return this.#fail(ref, 'LV_EVENT_UNKNOWN', `"${name.slice(0, 64)}" of component ${entry.def.componentClass.name}`);
-    const schema = events[name];
+    const declared = declaredSchema(entry.def.componentClass.events ?? {}, name, payload, ` of component ${entry.def.componentClass.name}`);
+    if (!('schema' in declared)) return this.#fail(ref, declared.code, declared.detail);
     const run = (value: unknown): void | Promise<void> => {
       // Removed by a render queued before this event (a race, not a failure): nothing to run it on.
       if (this.#components?.byCid(cid) !== entry) return this.#fail(ref, 'LV_COMPONENT_UNKNOWN', `component ${entry.id.slice(0, 64)} was removed`);
@@ -576,14 +569,9 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
         return (entry.instance as unknown as Record<string, (p: unknown) => unknown>)[name](value);
       });
     };
-    if (schema === null) {
-      if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
-        return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', 'expected an object');
-      }
-      return this.#mailbox.run(() => run({}));
-    }
+    if (declared.schema === null) return this.#mailbox.run(() => run({}));
     const { payload: data } = splitPayload(payload);
-    const result = schema['~standard'].validate(data);
+    const result = declared.schema['~standard'].validate(data);
     const validated = (r: StandardSchemaV1.Result<unknown>): void | Promise<void> => {
       if (this.#closed) return;
       if (r.issues) return this.#fail(ref, 'LV_EVENT_PAYLOAD_INVALID', issueText(r.issues));
@@ -960,6 +948,20 @@ export class MountedView implements ViewRuntime, SubscriptionSink, IntentContext
  * A client's cid as an error's detail. Never `JSON.stringify(cid)`: a cid nested as deep as a
  * frame allows overflows the stack there, throwing out of the socket's handler (D85).
  */
+/**
+ * The schema of event `name` as a class declares it (a view's or a live component's `static
+ * events`), or why the event is refused: not declared, or a payload other than an object for an
+ * event declared without a schema (`null`). `owner` ends the detail (whose events they are).
+ */
+function declaredSchema(events: EventSchemas, name: string, payload: unknown, owner: string): { schema: StandardSchemaV1 | null } | { code: 'LV_EVENT_UNKNOWN' | 'LV_EVENT_PAYLOAD_INVALID'; detail: string } {
+  if (!Object.hasOwn(events, name)) return { code: 'LV_EVENT_UNKNOWN', detail: `"${name.slice(0, 64)}"${owner}` };
+  const schema = events[name];
+  if (schema === null && payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
+    return { code: 'LV_EVENT_PAYLOAD_INVALID', detail: 'expected an object' };
+  }
+  return { schema };
+}
+
 function cidLabel(cid: unknown): string {
   if (typeof cid === 'number') return String(cid);
   if (typeof cid === 'string') return JSON.stringify(cid.slice(0, 32));
